@@ -1,0 +1,326 @@
+"""Customers, their companies and tags: validated writes and plain-data reads."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+from peewee import JOIN, fn
+
+from . import settings, summary, validate
+from .errors import NotFound, ValidationError
+from .kinds import CHANNELS, STAGES
+from .models import Company, Customer, CustomerSummary, CustomerTag, StageChange, Tag, database, now
+
+
+@dataclass(frozen=True)
+class CustomerData:
+    id: int
+    name: str
+    company: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    channel: str = "email"
+    stage: str = "customer"
+    interests: str = ""
+    account_manager: str = ""
+    account_manager_phone: str = ""
+    cadence_days: int | None = None
+    customer_since: date | None = None
+    archived: bool = False
+    tags: tuple[str, ...] = ()
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+    @property
+    def interest_topics(self) -> tuple[str, ...]:
+        return interest_topics(self.interests)
+
+
+EDITABLE = tuple(
+    f.name for f in fields(CustomerData) if f.name not in ("id", "archived", "created_at", "updated_at")
+)
+
+
+@lru_cache(maxsize=8192)
+def interest_topics(text: str) -> tuple[str, ...]:
+    """Interests are written as a list separated by commas, semicolons or new lines."""
+    return tuple(dict.fromkeys(t.strip().lower() for t in re.split(r"[,;\n]", text or "") if t.strip()))
+
+
+def _clean(values: dict) -> dict:
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a customer field")
+    clean = {}
+    for key, value in values.items():
+        if key == "name":
+            clean[key] = validate.text("name", value, required=True, max_len=200)
+        elif key == "email":
+            clean[key] = validate.email("email", value)
+        elif key == "channel":
+            clean[key] = validate.choice("preferred channel", value, CHANNELS)
+        elif key == "stage":
+            clean[key] = validate.choice("stage", value, STAGES)
+        elif key == "cadence_days":
+            clean[key] = validate.whole_number("cadence days", value, minimum=1, maximum=3650, required=False)
+        elif key == "customer_since":
+            clean[key] = validate.as_date("customer since", value, required=False)
+        elif key == "tags":
+            if isinstance(value, str):
+                value = value.split(",")
+            clean[key] = tuple(dict.fromkeys(validate.text("tag", t, max_len=60) for t in value if str(t).strip()))
+        elif key in ("company", "phone", "account_manager", "account_manager_phone"):
+            clean[key] = validate.text(key, value, max_len=200)
+        else:
+            clean[key] = validate.text(key, value)
+    return clean
+
+
+def _company_id(name: str) -> int | None:
+    if not name:
+        return None
+    company = Company.get_or_none(fn.lower(Company.name) == name.lower())
+    if company is None:
+        company = Company.create(name=name)
+    return company.id
+
+
+def _set_tags(customer_id: int, names) -> None:
+    CustomerTag.delete().where(CustomerTag.customer == customer_id).execute()
+    for name in names:
+        tag = Tag.get_or_none(fn.lower(Tag.name) == name.lower()) or Tag.create(name=name)
+        CustomerTag.create(customer=customer_id, tag=tag)
+
+
+def _row(customer_id: int, *, include_deleted=False) -> Customer:
+    query = Customer.select().where(Customer.id == customer_id)
+    if not include_deleted:
+        query = query.where(Customer.deleted_at.is_null())
+    row = query.first()
+    if row is None:
+        raise NotFound("customer", customer_id)
+    return row
+
+
+def create_customer(**values) -> CustomerData:
+    clean = _clean(values)
+    if "name" not in clean:
+        raise ValidationError("name", "must not be empty")
+    tags = clean.pop("tags", ())
+    company = clean.pop("company", "")
+    with database.atomic():
+        row = Customer.create(company=_company_id(company), **clean)
+        _set_tags(row.id, tags)
+        summary.refresh(row.id)
+    return get_customer(row.id)
+
+
+def update_customer(customer_id: int, **values) -> CustomerData:
+    clean = _clean(values)
+    with database.atomic():
+        row = _row(customer_id)
+        if "tags" in clean:
+            _set_tags(customer_id, clean.pop("tags"))
+        if "company" in clean:
+            row.company = _company_id(clean.pop("company"))
+        new_stage = clean.get("stage")
+        if new_stage and new_stage != row.stage:
+            StageChange.create(customer=row.id, old_stage=row.stage, new_stage=new_stage)
+        for key, value in clean.items():
+            setattr(row, key, value)
+        row.updated_at = now()
+        row.save()
+    return get_customer(customer_id)
+
+
+def set_archived(customer_id: int, archived: bool = True) -> CustomerData:
+    with database.atomic():
+        row = _row(customer_id)
+        row.archived = bool(archived)
+        row.updated_at = now()
+        row.save()
+    return get_customer(customer_id)
+
+
+def delete_customer(customer_id: int) -> None:
+    """Move to the trash; restore_customer undoes it until the trash is emptied."""
+    with database.atomic():
+        row = _row(customer_id)
+        row.deleted_at = now()
+        row.save()
+
+
+def restore_customer(customer_id: int) -> CustomerData:
+    with database.atomic():
+        row = _row(customer_id, include_deleted=True)
+        row.deleted_at = None
+        row.save()
+    return get_customer(customer_id)
+
+
+def _tags_of(customer_ids) -> dict[int, tuple[str, ...]]:
+    result: dict[int, list[str]] = {}
+    query = (
+        CustomerTag.select(CustomerTag.customer_id, Tag.name)
+        .join(Tag)
+        .where(CustomerTag.customer.in_(customer_ids))
+        .order_by(Tag.name)
+        .tuples()
+    )
+    for cid, name in query:
+        result.setdefault(cid, []).append(name)
+    return {cid: tuple(names) for cid, names in result.items()}
+
+
+def _to_data(row: Customer, company: str, tags) -> CustomerData:
+    return CustomerData(
+        id=row.id, name=row.name, company=company or "", email=row.email, phone=row.phone,
+        address=row.address, channel=row.channel, stage=row.stage, interests=row.interests,
+        account_manager=row.account_manager, account_manager_phone=row.account_manager_phone,
+        cadence_days=row.cadence_days, customer_since=row.customer_since, archived=row.archived,
+        tags=tags, created_at=row.created_at, updated_at=row.updated_at,
+    )
+
+
+def get_customer(customer_id: int) -> CustomerData:
+    row = _row(customer_id)
+    company = row.company.name if row.company_id else ""
+    return _to_data(row, company, _tags_of([customer_id]).get(customer_id, ()))
+
+
+def find_by_name(name: str) -> CustomerData | None:
+    row = (
+        Customer.select(Customer.id)
+        .where(fn.lower(Customer.name) == name.strip().lower(), Customer.deleted_at.is_null())
+        .first()
+    )
+    return get_customer(row.id) if row else None
+
+
+def all_tags() -> list[tuple[str, int | None]]:
+    return list(Tag.select(Tag.name, Tag.cadence_days).order_by(Tag.name).tuples())
+
+
+def set_tag_cadence(name: str, cadence_days) -> None:
+    days = validate.whole_number("cadence days", cadence_days, minimum=1, maximum=3650, required=False)
+    with database.atomic():
+        tag = Tag.get_or_none(fn.lower(Tag.name) == name.strip().lower())
+        if tag is None:
+            raise NotFound("tag", name)
+        tag.cadence_days = days
+        tag.save()
+
+
+def tag_cadences() -> dict[int, int]:
+    """The shortest tag cadence of each customer that has one."""
+    query = (
+        CustomerTag.select(CustomerTag.customer_id, fn.MIN(Tag.cadence_days))
+        .join(Tag)
+        .where(Tag.cadence_days.is_null(False))
+        .group_by(CustomerTag.customer_id)
+        .tuples()
+    )
+    return dict(query)
+
+
+def effective_cadence(own: int | None, tag_cadence: int | None, default: int) -> int:
+    """A customer's own cadence wins, then the shortest cadence of their tags, then the default."""
+    return own or tag_cadence or default
+
+
+DUE, OVERDUE = "due", "overdue"
+
+
+def cadence_level(days_since_value: int | None, cadence_days: int) -> str | None:
+    """Due once the cadence has passed with no value given, overdue at one and a half times it."""
+    if days_since_value is None or days_since_value < cadence_days:
+        return None
+    return OVERDUE if days_since_value >= cadence_days * 1.5 else DUE
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One line of the customer list."""
+
+    id: int
+    name: str
+    company: str
+    stage: str
+    customer_since: date | None
+    last_contact_at: datetime | None
+    last_value_at: datetime | None
+    last_value_kind: str | None
+    cadence_days: int
+    archived: bool
+    lifetime_cents: int = 0
+    email: str = ""
+
+    def days_since_value(self, today: date) -> int | None:
+        """Days since the last value given, or since they became a customer; None
+        for those not subject to a cadence (prospects, former customers)."""
+        if self.stage != "customer":
+            return None
+        since = self.last_value_at.date() if self.last_value_at else self.customer_since
+        return None if since is None else (today - since).days
+
+    def days_overdue(self, today: date) -> int | None:
+        """Days past the cadence; None when not due."""
+        days = self.days_since_value(today)
+        if cadence_level(days, self.cadence_days) is None:
+            return None
+        return days - self.cadence_days
+
+    def cadence_level(self, today: date) -> str | None:
+        return cadence_level(self.days_since_value(today), self.cadence_days)
+
+
+def list_customers(*, include_archived=False) -> list[CustomerRow]:
+    """Every customer with the facts the list shows: one query, ordered by name."""
+    default = settings.get_settings().default_cadence_days
+    tag_days = tag_cadences()
+    query = (
+        Customer.select(
+            Customer.id, Customer.name, Company.name, Customer.stage, Customer.customer_since,
+            CustomerSummary.first_purchase_on, CustomerSummary.last_contact_at,
+            CustomerSummary.last_value_at, CustomerSummary.last_value_kind, Customer.cadence_days,
+            Customer.archived, CustomerSummary.lifetime_cents, Customer.email, Customer.created_at,
+        )
+        .join(Company, JOIN.LEFT_OUTER, on=(Customer.company == Company.id))
+        .switch(Customer)
+        .join(CustomerSummary, JOIN.LEFT_OUTER, on=(CustomerSummary.customer == Customer.id))
+        .where(Customer.deleted_at.is_null())
+        .order_by(fn.lower(Customer.name))
+    )
+    if not include_archived:
+        query = query.where(Customer.archived == False)  # noqa: E712
+    rows = []
+    for (cid, name, company, stage, since, first_buy, last_contact, last_value, last_kind, own,
+         archived, lifetime, email, created) in query.tuples().iterator():
+        rows.append(CustomerRow(
+            id=cid, name=name, company=company or "", stage=stage,
+            customer_since=customer_since(since, first_buy, created, stage),
+            last_contact_at=last_contact, last_value_at=last_value, last_value_kind=last_kind,
+            cadence_days=effective_cadence(own, tag_days.get(cid), default),
+            archived=archived, lifetime_cents=lifetime or 0, email=email,
+        ))
+    return rows
+
+
+def customer_since(recorded: date | None, first_purchase: date | None, created, stage: str) -> date | None:
+    """When they became a customer: as recorded, else their first purchase, else
+    when they were entered as a customer. Prospects are not customers yet."""
+    if recorded:
+        return recorded
+    if first_purchase:
+        return first_purchase
+    if stage == "prospect" or created is None:
+        return None
+    return created.date() if isinstance(created, datetime) else created

@@ -1,0 +1,29 @@
+"""The errors the core raises on purpose; anything else is a bug."""
+
+
+class JournalError(Exception):
+    """Base for every error the journal raises for the user to read."""
+
+
+class ValidationError(JournalError, ValueError):
+    """Input that cannot be saved. Names the field and the reason."""
+
+    def __init__(self, field: str, reason: str):
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field.replace('_', ' ').capitalize()}: {reason}")
+
+
+class NotFound(JournalError, LookupError):
+    def __init__(self, what: str, ident):
+        self.what = what
+        self.ident = ident
+        super().__init__(f"No {what} with id {ident}")
+
+
+class JournalDamaged(JournalError):
+    """The file is not a journal, or SQLite reports it as corrupt."""
+
+
+class JournalTooNew(JournalError):
+    """The file was written by a newer Lately; we never migrate backwards."""

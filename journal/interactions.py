@@ -1,0 +1,178 @@
+"""Interactions: what happened with a customer. Logging a thank-you acknowledges
+their unthanked purchases and referrals; deleting it takes that back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from . import summary, validate
+from .errors import NotFound, ValidationError
+from .kinds import DIRECTIONS, KINDS, OUT, REFERRED
+from .models import Connection, Customer, Interaction, Purchase, database, now
+
+# Kinds that thank a customer for what they bought or whom they sent us.
+THANKING_KINDS = ("thank_you_card", "gift")
+
+
+@dataclass(frozen=True)
+class InteractionData:
+    id: int
+    customer_id: int
+    occurred_at: datetime
+    kind: str
+    direction: str
+    summary: str
+    notes: str = ""
+    follow_up_on: date | None = None
+    follow_up_done: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind].label
+
+
+_FIELDS = ("occurred_at", "kind", "direction", "summary", "notes", "follow_up_on", "follow_up_done")
+
+
+def _clean(values: dict, current: Interaction | None = None) -> dict:
+    unknown = set(values) - set(_FIELDS)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not an interaction field")
+    clean = {}
+    for key, value in values.items():
+        if key == "occurred_at":
+            clean[key] = validate.as_datetime("when", value)
+        elif key == "kind":
+            clean[key] = validate.choice("kind", value, KINDS)
+        elif key == "direction":
+            clean[key] = validate.choice("direction", value, DIRECTIONS)
+        elif key == "summary":
+            clean[key] = validate.text("summary", value, required=True, max_len=500)
+        elif key == "notes":
+            clean[key] = validate.text("notes", value, max_len=100_000)
+        elif key == "follow_up_on":
+            clean[key] = validate.as_date("follow-up date", value, required=False)
+        elif key == "follow_up_done":
+            clean[key] = bool(value)
+    occurred = clean.get("occurred_at", current.occurred_at if current else None)
+    follow_up = clean.get("follow_up_on", current.follow_up_on if current else None)
+    if follow_up and occurred and follow_up < occurred.date():
+        raise ValidationError(
+            "follow_up_on", f"{follow_up:%Y-%m-%d} is before the interaction itself ({occurred:%Y-%m-%d})"
+        )
+    return clean
+
+
+def _live_customer(customer_id) -> Customer:
+    row = Customer.get_or_none((Customer.id == customer_id) & Customer.deleted_at.is_null())
+    if row is None:
+        raise ValidationError("customer", f"there is no customer with id {customer_id}")
+    return row
+
+
+def _row(interaction_id, *, deleted=False) -> Interaction:
+    condition = Interaction.deleted_at.is_null(not deleted)
+    row = Interaction.get_or_none((Interaction.id == interaction_id) & condition)
+    if row is None:
+        raise NotFound("interaction", interaction_id)
+    return row
+
+
+def _acknowledge(row: Interaction) -> None:
+    """A thank-you acknowledges what the customer bought or referred up to that day."""
+    if row.kind not in THANKING_KINDS or row.direction != OUT or row.deleted_at is not None:
+        return
+    day = row.occurred_at.date()
+    (Purchase.update(thanked_by=row.id)
+     .where(Purchase.customer == row.customer_id, Purchase.thanked_by.is_null(),
+            Purchase.deleted_at.is_null(), Purchase.purchased_on <= day)
+     .execute())
+    (Connection.update(thanked_by=row.id)
+     .where(Connection.source == row.customer_id, Connection.kind == REFERRED,
+            Connection.thanked_by.is_null(), Connection.deleted_at.is_null(),
+            Connection.connected_on <= day)
+     .execute())
+
+
+def _release(row: Interaction) -> None:
+    Purchase.update(thanked_by=None).where(Purchase.thanked_by == row.id).execute()
+    Connection.update(thanked_by=None).where(Connection.thanked_by == row.id).execute()
+
+
+def log_interaction(customer_id: int, kind: str, direction: str, summary_text: str, *,
+                    notes: str = "", occurred_at=None, follow_up_on=None) -> InteractionData:
+    values = dict(kind=kind, direction=direction, summary=summary_text, notes=notes,
+                  occurred_at=occurred_at if occurred_at is not None else now(), follow_up_on=follow_up_on)
+    clean = _clean(values)
+    with database.atomic():
+        _live_customer(customer_id)
+        row = Interaction.create(customer=customer_id, **clean)
+        _acknowledge(row)
+        summary.refresh(customer_id)
+    return _to_data(row)
+
+
+def update_interaction(interaction_id: int, **changes) -> InteractionData:
+    with database.atomic():
+        row = _row(interaction_id)
+        clean = _clean(changes, current=row)
+        for key, value in clean.items():
+            setattr(row, key, value)
+        row.updated_at = now()
+        row.save()
+        _release(row)
+        _acknowledge(row)
+        summary.refresh(row.customer_id)
+    return _to_data(row)
+
+
+def set_follow_up_done(interaction_id: int, done: bool = True) -> InteractionData:
+    return update_interaction(interaction_id, follow_up_done=done)
+
+
+def delete_interaction(interaction_id: int) -> None:
+    """Move to the trash; restore_interaction undoes it."""
+    with database.atomic():
+        row = _row(interaction_id)
+        row.deleted_at = now()
+        row.save()
+        _release(row)
+        summary.refresh(row.customer_id)
+
+
+def restore_interaction(interaction_id: int) -> InteractionData:
+    with database.atomic():
+        row = _row(interaction_id, deleted=True)
+        _live_customer(row.customer_id)
+        row.deleted_at = None
+        row.save()
+        _acknowledge(row)
+        summary.refresh(row.customer_id)
+    return _to_data(row)
+
+
+def get_interaction(interaction_id: int) -> InteractionData:
+    return _to_data(_row(interaction_id))
+
+
+def _to_data(row: Interaction) -> InteractionData:
+    return InteractionData(
+        id=row.id, customer_id=row.customer_id, occurred_at=row.occurred_at, kind=row.kind,
+        direction=row.direction, summary=row.summary, notes=row.notes,
+        follow_up_on=row.follow_up_on, follow_up_done=row.follow_up_done,
+    )
+
+
+def reciprocity(customer_id: int, since: datetime) -> tuple[int, int]:
+    """How often we reached out and how often they did since a moment (notes excluded)."""
+    from peewee import fn
+
+    counts = dict(
+        Interaction.select(Interaction.direction, fn.COUNT(Interaction.id))
+        .where(Interaction.customer == customer_id, Interaction.deleted_at.is_null(),
+               Interaction.kind != "note", Interaction.occurred_at >= since)
+        .group_by(Interaction.direction)
+        .tuples()
+    )
+    return counts.get(OUT, 0), counts.get("in", 0)

@@ -1,0 +1,446 @@
+"""What have I done for them lately? The rules that turn the journal into a
+ranked list of whom to attend to, why, and what to do.
+
+gather() reads everything the rules need in a few set-based queries (the
+per-customer summary row carries the per-customer facts); evaluate() is pure
+Python over those inputs, so each rule is tested on hand-made data and the
+benchmark can feed it from raw SQL to measure the database layer alone.
+
+Who the rules look at: archived and deleted customers never appear. Every
+rule applies to customers; prospects get follow-ups, unanswered runs,
+referral thanks and introductions; former customers only follow-ups and
+referral thanks (a former customer who sends someone still deserves thanks)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from itertools import combinations
+from typing import NamedTuple
+
+from peewee import JOIN
+
+from . import settings
+from .customers import DUE, OVERDUE, cadence_level, customer_since, effective_cadence, interest_topics, tag_cadences
+from .kinds import KINDS, REFERRED
+from .models import (
+    Company, Connection, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Snooze, Tag, database,
+    raw_rows, to_date, to_datetime,
+)
+
+THANK_GRACE_DAYS = 3  # a purchase is "not yet thanked" once it is more than this old
+WELCOME_WINDOW_DAYS = 30
+NEVER_CONTACTED_GRACE_DAYS = 14
+UNANSWERED_RUN = 2
+FEEDBACK_EVERY_DAYS = 365
+REFERRAL_MEMORY_DAYS = 365
+MAX_INTRODUCTIONS = 25
+
+# reason key -> (label for the panel, base priority)
+REASONS = {
+    "never_contacted": ("Never contacted since the first sale", 90),
+    "follow_up_due": ("Follow-up due", 85),
+    "unthanked_purchase": ("Purchase not thanked", 80),
+    "return_customer": ("Return customer to recognise", 75),
+    "referral_unthanked": ("Referral not thanked", 70),
+    "welcome": ("New customer to welcome", 65),
+    "unanswered": ("No answer to your calls", 60),
+    "cadence": ("Stay-in-touch cadence passed", 45),
+    "only_reactive_sales": ("Only problems and sales lately", 50),
+    "no_feedback": ("No feedback asked in a year", 30),
+    "introduction": ("Introduction worth making", 20),
+}
+
+
+class AttentionItem(NamedTuple):
+    customer_id: int
+    customer_name: str
+    company: str
+    reason: str
+    title: str
+    evidence: str
+    suggestion: str
+    action_kind: str  # the interaction kind that answers it, to prefill quick capture
+    priority: float
+    since: date | None = None
+    level: str | None = None  # DUE or OVERDUE for the cadence rule
+    ref_id: int | None = None  # the purchase, interaction or connection it is about
+    other_customer_id: int | None = None  # the other side of an introduction
+
+    @property
+    def reason_label(self) -> str:
+        return REASONS[self.reason][0]
+
+    @property
+    def snooze_key(self) -> str:
+        """What a snooze hides: the reason, or for introductions the pair."""
+        if self.reason == "introduction":
+            return f"introduction:{self.other_customer_id}"
+        if self.reason == "follow_up_due":
+            return f"follow_up_due:{self.ref_id}"
+        return self.reason
+
+
+class CustomerFacts(NamedTuple):
+    id: int
+    name: str
+    company: str
+    stage: str
+    channel: str
+    since: date | None
+    cadence_days: int
+    interests: tuple[str, ...]
+    account_manager: str
+    last_outbound_at: datetime | None
+    last_value_at: datetime | None
+    last_value_kind: str | None
+    last_feedback_at: datetime | None
+    last_welcome_at: datetime | None
+    last_reactive_sales_at: datetime | None
+    unanswered_count: int
+    first_unanswered_at: datetime | None
+    first_purchase_on: date | None
+    lifetime_cents: int
+
+
+@dataclass
+class Inputs:
+    customers: dict[int, CustomerFacts]
+    unthanked_purchases: list[tuple[int, int, date, str]]  # customer, purchase, date, product
+    follow_ups: list[tuple[int, int, date, str, str]]  # customer, interaction, due, summary, kind
+    unthanked_referrals: list[tuple[int, int, int, date]]  # referrer, connection, referred, date
+    connected_pairs: set[frozenset]
+    tags: dict[int, tuple[str, ...]]
+    snoozed: set[tuple[int, str]] = field(default_factory=set)
+
+
+def gather(today: date) -> Inputs:
+    default = settings.get_settings().default_cadence_days
+    tag_days = tag_cadences()
+    s = CustomerSummary
+    query = (
+        Customer.select(
+            Customer.id, Customer.name, Company.name, Customer.stage, Customer.channel, Customer.customer_since,
+            Customer.created_at, Customer.cadence_days, Customer.interests, Customer.account_manager,
+            s.last_outbound_at, s.last_value_at, s.last_value_kind, s.last_feedback_at, s.last_welcome_at,
+            s.last_reactive_sales_at, s.unanswered_count, s.first_unanswered_at, s.first_purchase_on,
+            s.lifetime_cents,
+        )
+        .join(Company, on=(Customer.company == Company.id), join_type=JOIN.LEFT_OUTER)
+        .switch(Customer)
+        .join(s, on=(s.customer == Customer.id), join_type=JOIN.LEFT_OUTER)
+        .where(Customer.deleted_at.is_null(), Customer.archived == False)  # noqa: E712
+    )
+    purchases = (
+        Purchase.select(Purchase.customer_id, Purchase.id, Purchase.purchased_on, Purchase.product)
+        .where(Purchase.thanked_by.is_null(), Purchase.deleted_at.is_null(),
+               Purchase.purchased_on < today - timedelta(days=THANK_GRACE_DAYS)))
+    follow_ups = (
+        Interaction.select(Interaction.customer_id, Interaction.id, Interaction.follow_up_on,
+                           Interaction.summary, Interaction.kind)
+        .where(Interaction.follow_up_on <= today, Interaction.follow_up_done == False,  # noqa: E712
+               Interaction.deleted_at.is_null()))
+    referrals = (
+        Connection.select(Connection.source_id, Connection.id, Connection.target_id, Connection.connected_on)
+        .where(Connection.kind == REFERRED, Connection.thanked_by.is_null(), Connection.deleted_at.is_null(),
+               Connection.connected_on >= today - timedelta(days=REFERRAL_MEMORY_DAYS)))
+    pairs = Connection.select(Connection.source_id, Connection.target_id).where(Connection.deleted_at.is_null())
+    snoozes = Snooze.select(Snooze.customer_id, Snooze.reason).where(Snooze.until > today)
+    return Inputs(
+        customers=build_facts(raw_rows(query), tag_days, default),
+        unthanked_purchases=[(c, p, to_date(on), name) for c, p, on, name in raw_rows(purchases)],
+        follow_ups=[(c, i, to_date(on), text, kind) for c, i, on, text, kind in raw_rows(follow_ups)],
+        unthanked_referrals=[(s, c, t, to_date(on)) for s, c, t, on in raw_rows(referrals)],
+        connected_pairs={frozenset(pair) for pair in raw_rows(pairs)},
+        tags=_tags(),
+        snoozed=set(raw_rows(snoozes)),
+    )
+
+
+def _tags() -> dict[int, tuple[str, ...]]:
+    result = defaultdict(list)
+    for cid, name in raw_rows(CustomerTag.select(CustomerTag.customer_id, Tag.name).join(Tag)):
+        result[cid].append(name.lower())
+    return {cid: tuple(names) for cid, names in result.items()}
+
+
+def build_facts(rows, tag_days: dict[int, int], default_cadence: int) -> dict[int, CustomerFacts]:
+    """CustomerFacts from driver rows in gather()'s column order (shared with the benchmark)."""
+    facts = {}
+    dt, d = to_datetime, to_date
+    for (cid, name, company, stage, channel, recorded_since, created, own, interests, manager, last_out,
+         last_value, last_value_kind, last_feedback, last_welcome, last_rs, unanswered, first_unanswered,
+         first_purchase, lifetime) in rows:
+        recorded_since, created, first_purchase = d(recorded_since), dt(created), d(first_purchase)
+        last_out, last_value, last_feedback, last_welcome = dt(last_out), dt(last_value), dt(last_feedback), dt(last_welcome)
+        last_rs, first_unanswered = dt(last_rs), dt(first_unanswered)
+        facts[cid] = CustomerFacts(
+            id=cid, name=name, company=company or "", stage=stage, channel=channel,
+            since=customer_since(recorded_since, first_purchase, created, stage),
+            cadence_days=effective_cadence(own, tag_days.get(cid), default_cadence),
+            interests=interest_topics(interests), account_manager=manager,
+            last_outbound_at=last_out, last_value_at=last_value, last_value_kind=last_value_kind,
+            last_feedback_at=last_feedback, last_welcome_at=last_welcome, last_reactive_sales_at=last_rs,
+            unanswered_count=unanswered or 0, first_unanswered_at=first_unanswered,
+            first_purchase_on=first_purchase, lifetime_cents=lifetime or 0,
+        )
+    return facts
+
+
+def attention_items(today: date | None = None) -> list[AttentionItem]:
+    today = today or date.today()
+    with database.atomic():  # one consistent snapshot
+        inputs = gather(today)
+    return evaluate(inputs, today)
+
+
+def evaluate(inputs: Inputs, today: date) -> list[AttentionItem]:
+    items: list[AttentionItem] = []
+    customers = inputs.customers
+    items += _purchase_rules(inputs, today)
+    items += _follow_up_rule(inputs, today)
+    items += _referral_rule(inputs, today)
+    for c in customers.values():
+        items += _customer_rules(c, today)
+    items += _introductions(inputs)
+    visible = [i for i in items if (i.customer_id, i.snooze_key) not in inputs.snoozed]
+    visible.sort(key=lambda i: (-i.priority, i.customer_name.lower(), i.reason, i.ref_id or 0))
+    return visible
+
+
+def _item(c: CustomerFacts, reason: str, evidence: str, suggestion: str, action_kind: str,
+          urgency_days: int = 0, **extra) -> AttentionItem:
+    label, base = REASONS[reason]
+    priority = base + min(max(urgency_days, 0), 60) / 6
+    title = extra.pop("title", label)
+    return AttentionItem(c.id, c.name, c.company, reason, title, evidence, suggestion, action_kind, priority, **extra)
+
+
+def _days(since, today) -> int:
+    """Whole days from `since` (a date or datetime) to `today`."""
+    return today.toordinal() - since.toordinal()
+
+
+def tenure_words(days: int) -> str:
+    """'five years', 'a year', 'eight months': the way a person says it on a card."""
+    words = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    years = days // 365
+    if years >= 1:
+        return "a year" if years == 1 else f"{words[years] if years < len(words) else years} years"
+    months = max(days // 30, 1)
+    return "a month" if months == 1 else f"{words[months]} months"
+
+
+def _purchase_rules(inputs: Inputs, today: date) -> list[AttentionItem]:
+    """One item per customer with unthanked purchases: recognising a return
+    customer when any of them is a repeat, else a plain thank-you."""
+    by_customer = defaultdict(list)
+    for cid, pid, on, product in inputs.unthanked_purchases:
+        if cid in inputs.customers:
+            by_customer[cid].append((on, pid, product))
+    items = []
+    for cid, purchases in by_customer.items():
+        c = inputs.customers[cid]
+        if c.stage != "customer":
+            continue
+        purchases.sort()
+        oldest_on, oldest_id, _ = purchases[0]
+        newest_on, _, newest_product = purchases[-1]
+        tenure_days = _days(c.since, newest_on) if c.since else 0
+        is_return = (c.first_purchase_on is not None and newest_on > c.first_purchase_on) or tenure_days >= 365
+        bought = (f"Bought {newest_product} on {newest_on:%d %b %Y}" if len(purchases) == 1 else
+                  f"{len(purchases)} purchases not thanked, the first on {oldest_on:%d %b %Y}")
+        if is_return:
+            tenure = tenure_words(max(tenure_days, 1))
+            items.append(_item(c, "return_customer", f"{bought}; a customer for {tenure}",
+                               f"Send a card thanking them for {tenure} with you — never 'thanks for trying us'",
+                               "thank_you_card", _days(oldest_on, today), since=oldest_on, ref_id=oldest_id))
+        else:
+            items.append(_item(c, "unthanked_purchase", f"{bought}, not thanked yet",
+                               "Send a personal thank-you card", "thank_you_card",
+                               _days(oldest_on, today), since=oldest_on, ref_id=oldest_id))
+    return items
+
+
+def _follow_up_rule(inputs: Inputs, today: date) -> list[AttentionItem]:
+    items = []
+    for cid, iid, due, summary_text, kind in inputs.follow_ups:
+        c = inputs.customers.get(cid)
+        if c is None:
+            continue
+        late = _days(due, today)
+        when = "today" if late == 0 else f"{late} days ago" if late > 1 else "yesterday"
+        items.append(_item(c, "follow_up_due", f"Follow-up on “{summary_text}” was due {when}",
+                           "Follow up as you promised", kind if kind != "note" else "check_in",
+                           late, since=due, ref_id=iid))
+    return items
+
+
+def _referral_rule(inputs: Inputs, today: date) -> list[AttentionItem]:
+    by_referrer = defaultdict(list)
+    for source, conn_id, target, on in inputs.unthanked_referrals:
+        if source in inputs.customers:
+            by_referrer[source].append((on, conn_id, target))
+    items = []
+    for source, referrals in by_referrer.items():
+        c = inputs.customers[source]
+        referrals.sort()
+        names = [inputs.customers[t].name if t in inputs.customers else "someone" for _, _, t in referrals]
+        on, conn_id, _ = referrals[0]
+        items.append(_item(c, "referral_unthanked", f"Referred {', '.join(names)} (since {on:%d %b %Y})",
+                           "Thank them for the referral — a card or a small gift", "thank_you_card",
+                           _days(on, today), since=on, ref_id=conn_id))
+    return items
+
+
+def _customer_rules(c: CustomerFacts, today: date) -> list[AttentionItem]:
+    items = []
+    if c.stage in ("customer", "prospect") and c.unanswered_count >= UNANSWERED_RUN:
+        items.append(_item(
+            c, "unanswered",
+            f"{c.unanswered_count} times you reached out since {c.first_unanswered_at:%d %b %Y} with no reply",
+            f"Try another way than before (they prefer {c.channel}); ask if there is a better time or channel",
+            {"phone": "call", "visit": "meeting", "letter": "gift"}.get(c.channel, c.channel),
+            _days(c.first_unanswered_at, today), since=c.first_unanswered_at.date()))
+    if c.stage != "customer":
+        return items
+
+    # New: the first purchase is recent and they were not a customer before it.
+    if (c.first_purchase_on and _days(c.first_purchase_on, today) <= WELCOME_WINDOW_DAYS
+            and c.since >= c.first_purchase_on
+            and (c.last_welcome_at is None or c.last_welcome_at.date() < c.first_purchase_on)):
+        who = f" with {c.account_manager}'s name and phone" if c.account_manager else ""
+        items.append(_item(c, "welcome", f"First purchase on {c.first_purchase_on:%d %b %Y}, no welcome kit yet",
+                           f"Send a welcome kit{who}, after the thank-you note", "welcome_kit",
+                           _days(c.first_purchase_on, today), since=c.first_purchase_on))
+
+    never = (c.first_purchase_on is not None
+             and _days(c.first_purchase_on, today) > NEVER_CONTACTED_GRACE_DAYS
+             and (c.last_outbound_at is None or c.last_outbound_at.date() < c.first_purchase_on))
+    if never:
+        items.append(_item(c, "never_contacted",
+                           f"First purchase {_days(c.first_purchase_on, today)} days ago; you have not "
+                           "been in touch since", "Check in on how it is going — not a sales call",
+                           "check_in", _days(c.first_purchase_on, today), since=c.first_purchase_on))
+
+    window = 2 * c.cadence_days
+    starved = (c.last_reactive_sales_at is not None and _days(c.last_reactive_sales_at, today) <= window
+               and (c.last_value_at is None or _days(c.last_value_at, today) > window))
+    if starved:
+        items.append(_item(c, "only_reactive_sales",
+                           f"Only support or sales contact in the last {window} days",
+                           f"Give something with no sale attached: {_gift(c)[0].lower()}, an introduction, "
+                           "or a check-in that is not a sales call",
+                           _gift(c)[1], _days(c.last_reactive_sales_at, today)))
+
+    since_value = c.last_value_at or c.since
+    if since_value is not None and not never and not starved:
+        days = _days(since_value, today)
+        level = cadence_level(days, c.cadence_days)
+        if level:
+            if c.last_value_at:
+                last = f"Last value given {days} days ago ({KINDS[c.last_value_kind].label.lower()})"
+            else:
+                last = f"No value given in {days} days as a customer"
+            items.append(_item(
+                c, "cadence", f"{last}; cadence {c.cadence_days} days",
+                *_gift(c), days - c.cadence_days,
+                title="Overdue: stay in touch" if level == OVERDUE else "Due: stay in touch",
+                level=level, since=(since_value.date() if isinstance(since_value, datetime) else since_value)
+                + timedelta(days=c.cadence_days)))
+
+    if c.since and _days(c.since, today) >= FEEDBACK_EVERY_DAYS and (
+            c.last_feedback_at is None or _days(c.last_feedback_at, today) >= FEEDBACK_EVERY_DAYS):
+        last = (f"Last asked {c.last_feedback_at:%d %b %Y}" if c.last_feedback_at
+                else f"Never asked, a customer for {tenure_words(_days(c.since, today))}")
+        items.append(_item(c, "no_feedback", last, "Ask how the relationship could be better", "feedback"))
+    return items
+
+
+def _gift(c: CustomerFacts) -> tuple[str, str]:
+    """Something of value to give this customer, and the kind to log it as."""
+    if c.interests:
+        return f"Forward something on {c.interests[0]}", "article"
+    return "Check in on how things are going", "check_in"
+
+
+def _introductions(inputs: Inputs) -> list[AttentionItem]:
+    """Pairs who share an interest or a tag and are not connected, at least one a
+    customer. Bounded: the few most valuable members of each topic are paired,
+    the best-matched pairs kept, and nobody suggested twice."""
+    eligible = {cid: c for cid, c in inputs.customers.items() if c.stage in ("customer", "prospect")}
+    topics = defaultdict(list)
+    for cid, c in eligible.items():
+        for topic in set(c.interests) | set(inputs.tags.get(cid, ())):
+            topics[topic].append(cid)
+    def rank(cid):  # customers before prospects, then the most valuable
+        return eligible[cid].stage != "customer", -eligible[cid].lifetime_cents, cid
+
+    candidates = {}
+    for members in topics.values():
+        members.sort(key=rank)
+        for a, b in combinations(members[:8], 2):
+            pair = frozenset((a, b))
+            if pair in candidates or pair in inputs.connected_pairs:
+                continue
+            ca, cb = eligible[a], eligible[b]
+            if "customer" not in (ca.stage, cb.stage):
+                continue
+            shared = (set(ca.interests) | set(inputs.tags.get(a, ()))) & (set(cb.interests) | set(inputs.tags.get(b, ())))
+            candidates[pair] = (len(shared), ca.lifetime_cents + cb.lifetime_cents, sorted(shared))
+    chosen, used = [], set()
+    for pair, (count, value, shared) in sorted(candidates.items(), key=lambda kv: (-kv[1][0], -kv[1][1], sorted(kv[0]))):
+        if used & pair:
+            continue
+        used |= pair
+        a, b = sorted(pair, key=rank)
+        ca, cb = eligible[a], eligible[b]
+        chosen.append(_item(ca, "introduction", f"Both care about {', '.join(shared)}",
+                            f"Introduce {ca.name} to {cb.name}", "introduction", count * 6,
+                            title=f"Introduce to {cb.name}", other_customer_id=b))
+        if len(chosen) >= MAX_INTRODUCTIONS:
+            break
+    return chosen
+
+
+# --- acting on items ---------------------------------------------------------
+
+def snooze(customer_id: int, snooze_key: str, until) -> None:
+    from . import validate
+    from .errors import ValidationError
+
+    until = validate.as_date("snooze until", until)
+    if until <= date.today():
+        raise ValidationError("snooze_until", f"{until:%Y-%m-%d} is not in the future")
+    with database.atomic():
+        Snooze.replace(customer=customer_id, reason=snooze_key, until=until).execute()
+
+
+def unsnooze(customer_id: int, snooze_key: str) -> None:
+    Snooze.delete().where(Snooze.customer == customer_id, Snooze.reason == snooze_key).execute()
+
+
+@dataclass(frozen=True)
+class Health:
+    customers: int
+    within_cadence: int
+    silent_since_first_sale: int
+
+    @property
+    def within_cadence_share(self) -> float:
+        return self.within_cadence / self.customers if self.customers else 0.0
+
+    @property
+    def silent_share(self) -> float:
+        return self.silent_since_first_sale / self.customers if self.customers else 0.0
+
+
+def health(inputs: Inputs, today: date) -> Health:
+    """Where the business stands: customers who had value from us within their
+    cadence, and those who have not heard from us since their first sale."""
+    customers = [c for c in inputs.customers.values() if c.stage == "customer"]
+    within = sum(1 for c in customers if c.last_value_at and _days(c.last_value_at, today) < c.cadence_days)
+    silent = sum(1 for c in customers if c.first_purchase_on and (
+        c.last_outbound_at is None or c.last_outbound_at.date() < c.first_purchase_on))
+    return Health(len(customers), within, silent)

@@ -1,0 +1,124 @@
+"""Purchases, in integer cents."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from . import summary, validate
+from .errors import NotFound, ValidationError
+from .models import Customer, Purchase, database
+
+MAX_CENTS = 10**13  # a hundred billion: anything above is a typing mistake
+
+
+@dataclass(frozen=True)
+class PurchaseData:
+    id: int
+    customer_id: int
+    purchased_on: date
+    product: str
+    amount_cents: int
+    thanked_by: int | None
+
+
+def parse_amount(text: str) -> int:
+    """'1,234.50', '1.234,50', '1 234', '€12' -> cents. The last separator followed
+    by exactly one or two digits is the decimal point; others group thousands."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text * 100
+    raw = str(text).strip()
+    cleaned = re.sub(r"[^\d,.\-]", "", raw.replace("\u2212", "-"))
+    if not re.search(r"\d", cleaned) or cleaned.count("-") > 1 or "-" in cleaned[1:]:
+        raise ValidationError("amount", f"{raw!r} is not an amount of money")
+    negative = cleaned.startswith("-")
+    digits = cleaned.lstrip("-")
+    match = re.match(r"^(.*?)[.,](\d{1,2})$", digits)
+    whole, fraction = (match.group(1), match.group(2)) if match else (digits, "")
+    whole = re.sub(r"[.,]", "", whole) or "0"
+    if not whole.isdigit():
+        raise ValidationError("amount", f"{raw!r} is not an amount of money")
+    cents = int(whole) * 100 + int(fraction.ljust(2, "0") or 0)
+    return -cents if negative else cents
+
+
+def _clean(values: dict) -> dict:
+    clean = {}
+    for key, value in values.items():
+        if key == "purchased_on":
+            clean[key] = validate.as_date("purchase date", value)
+        elif key == "product":
+            clean[key] = validate.text("product", value, required=True, max_len=200)
+        elif key == "amount_cents":
+            cents = validate.whole_number("amount", value)
+            if cents < 0:
+                raise ValidationError("amount", "must not be negative")
+            if cents > MAX_CENTS:
+                raise ValidationError("amount", "is implausibly large")
+            clean[key] = cents
+        else:
+            raise ValidationError(key, "is not a purchase field")
+    return clean
+
+
+def add_purchase(customer_id: int, purchased_on, product: str, amount_cents: int) -> PurchaseData:
+    clean = _clean(dict(purchased_on=purchased_on, product=product, amount_cents=amount_cents))
+    with database.atomic():
+        if not Customer.get_or_none((Customer.id == customer_id) & Customer.deleted_at.is_null()):
+            raise ValidationError("customer", f"there is no customer with id {customer_id}")
+        row = Purchase.create(customer=customer_id, **clean)
+        summary.refresh(customer_id)
+    return _to_data(row)
+
+
+def _row(purchase_id, *, deleted=False) -> Purchase:
+    row = Purchase.get_or_none((Purchase.id == purchase_id) & Purchase.deleted_at.is_null(not deleted))
+    if row is None:
+        raise NotFound("purchase", purchase_id)
+    return row
+
+
+def update_purchase(purchase_id: int, **changes) -> PurchaseData:
+    clean = _clean(changes)
+    with database.atomic():
+        row = _row(purchase_id)
+        for key, value in clean.items():
+            setattr(row, key, value)
+        row.save()
+        summary.refresh(row.customer_id)
+    return _to_data(row)
+
+
+def delete_purchase(purchase_id: int) -> None:
+    from .models import now
+
+    with database.atomic():
+        row = _row(purchase_id)
+        row.deleted_at = now()
+        row.save()
+        summary.refresh(row.customer_id)
+
+
+def restore_purchase(purchase_id: int) -> PurchaseData:
+    with database.atomic():
+        row = _row(purchase_id, deleted=True)
+        row.deleted_at = None
+        row.save()
+        summary.refresh(row.customer_id)
+    return _to_data(row)
+
+
+def purchases_of(customer_id: int) -> list[PurchaseData]:
+    query = (Purchase.select()
+             .where(Purchase.customer == customer_id, Purchase.deleted_at.is_null())
+             .order_by(Purchase.purchased_on.desc(), Purchase.id.desc()))
+    return [_to_data(row) for row in query]
+
+
+def _to_data(row: Purchase) -> PurchaseData:
+    return PurchaseData(row.id, row.customer_id, row.purchased_on, row.product, row.amount_cents, row.thanked_by_id)
+
+
+def format_cents(cents: int) -> str:
+    return f"{cents / 100:,.2f}"

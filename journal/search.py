@@ -1,0 +1,148 @@
+"""Full-text search over customers (name, company, interests) and interactions
+(summary, notes) with SQLite FTS5. Triggers keep the index in step with every
+insert, edit, soft delete and restore, whichever code path made them.
+This module and db.py are the only homes of SQLite-specific SQL."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import database
+
+# Markers around matched words in snippets; the UI turns them into bold text.
+MARK_START, MARK_END = "\x02", "\x03"
+
+_CUSTOMER_ROW = """
+    SELECT c.id, c.name, coalesce(co.name, ''), c.interests
+    FROM customer c LEFT JOIN company co ON co.id = c.company_id
+    WHERE c.deleted_at IS NULL"""
+
+_SCHEMA = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS customer_fts USING fts5(
+    name, company, interests, tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+CREATE VIRTUAL TABLE IF NOT EXISTS interaction_fts USING fts5(
+    summary, notes, tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+
+CREATE TRIGGER IF NOT EXISTS customer_fts_ai AFTER INSERT ON customer BEGIN
+    INSERT INTO customer_fts(rowid, name, company, interests)
+    {_CUSTOMER_ROW} AND c.id = new.id;
+END;
+CREATE TRIGGER IF NOT EXISTS customer_fts_au AFTER UPDATE OF name, company_id, interests, deleted_at ON customer BEGIN
+    DELETE FROM customer_fts WHERE rowid = old.id;
+    INSERT INTO customer_fts(rowid, name, company, interests)
+    {_CUSTOMER_ROW} AND c.id = new.id;
+END;
+CREATE TRIGGER IF NOT EXISTS customer_fts_ad AFTER DELETE ON customer BEGIN
+    DELETE FROM customer_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER IF NOT EXISTS company_fts_au AFTER UPDATE OF name ON company BEGIN
+    DELETE FROM customer_fts WHERE rowid IN (SELECT id FROM customer WHERE company_id = new.id);
+    INSERT INTO customer_fts(rowid, name, company, interests)
+    {_CUSTOMER_ROW} AND c.company_id = new.id;
+END;
+
+CREATE TRIGGER IF NOT EXISTS interaction_fts_ai AFTER INSERT ON interaction
+WHEN new.deleted_at IS NULL BEGIN
+    INSERT INTO interaction_fts(rowid, summary, notes) VALUES (new.id, new.summary, new.notes);
+END;
+CREATE TRIGGER IF NOT EXISTS interaction_fts_au AFTER UPDATE OF summary, notes, deleted_at ON interaction BEGIN
+    DELETE FROM interaction_fts WHERE rowid = old.id;
+    INSERT INTO interaction_fts(rowid, summary, notes)
+    SELECT new.id, new.summary, new.notes WHERE new.deleted_at IS NULL;
+END;
+CREATE TRIGGER IF NOT EXISTS interaction_fts_ad AFTER DELETE ON interaction BEGIN
+    DELETE FROM interaction_fts WHERE rowid = old.id;
+END;
+"""
+
+
+def install(db) -> None:
+    for statement in _statements(_SCHEMA):
+        db.execute_sql(statement)
+
+
+def _statements(script: str):
+    # Split on the semicolons that end statements, keeping trigger bodies whole.
+    buffer = []
+    for line in script.strip().splitlines():
+        buffer.append(line)
+        joined = "\n".join(buffer).strip()
+        if joined.endswith(";") and (not joined.upper().startswith("CREATE TRIGGER") or joined.endswith("END;")):
+            yield joined
+            buffer = []
+
+
+def rebuild(db=None) -> None:
+    """Rebuild both indexes from the tables (after bulk loads that bypass triggers)."""
+    db = db or database
+    with db.atomic():
+        db.execute_sql("DELETE FROM customer_fts")
+        db.execute_sql(f"INSERT INTO customer_fts(rowid, name, company, interests) {_CUSTOMER_ROW}")
+        db.execute_sql("DELETE FROM interaction_fts")
+        db.execute_sql(
+            "INSERT INTO interaction_fts(rowid, summary, notes) "
+            "SELECT id, summary, notes FROM interaction WHERE deleted_at IS NULL"
+        )
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what a person typed into a safe FTS5 query: every word must match,
+    the last one as a prefix (so results appear while typing). Quotes,
+    operators and column filters in the input are treated as plain text."""
+    words = re.findall(r"\w+", text or "")
+    if not words:
+        return None
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    customer_id: int
+    customer_name: str
+    interaction_id: int | None
+    when: datetime | None
+    snippet: str  # with MARK_START / MARK_END around matches
+
+    @property
+    def is_customer(self) -> bool:
+        return self.interaction_id is None
+
+
+def search(text: str, limit: int = 50) -> list[SearchHit]:
+    """Customers first (a name is what people type most), then interactions,
+    each by relevance."""
+    query = fts_query(text)
+    if query is None:
+        return []
+    db = database
+    hits = []
+    rows = db.execute_sql(
+        f"""SELECT c.id, c.name,
+                   snippet(customer_fts, -1, '{MARK_START}', '{MARK_END}', '…', 12)
+            FROM customer_fts JOIN customer c ON c.id = customer_fts.rowid
+            WHERE customer_fts MATCH ?
+            ORDER BY rank LIMIT ?""",
+        (query, limit),
+    ).fetchall()
+    hits.extend(SearchHit(cid, name, None, None, snip) for cid, name, snip in rows)
+    remaining = limit - len(hits)
+    if remaining > 0:
+        rows = db.execute_sql(
+            f"""SELECT i.id, i.customer_id, c.name, i.occurred_at,
+                       snippet(interaction_fts, -1, '{MARK_START}', '{MARK_END}', '…', 16)
+                FROM interaction_fts
+                JOIN interaction i ON i.id = interaction_fts.rowid
+                JOIN customer c ON c.id = i.customer_id
+                WHERE interaction_fts MATCH ? AND c.deleted_at IS NULL
+                ORDER BY rank LIMIT ?""",
+            (query, remaining),
+        ).fetchall()
+        for iid, cid, name, when, snip in rows:
+            if isinstance(when, str):
+                when = datetime.fromisoformat(when)
+            hits.append(SearchHit(cid, name, iid, when, snip))
+    return hits

@@ -1,0 +1,68 @@
+"""The owner's settings, stored as key/value rows, read and written as one dataclass."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+
+from . import validate
+from .errors import ValidationError
+from .kinds import DEFAULT_CADENCE_DAYS
+from .models import Setting, database
+
+DEFAULT_CARD_TEMPLATE = """Dear {{ first_name }},
+
+{% if occasion == "welcome" -%}
+welcome aboard! {% if account_manager %}{{ account_manager }} will look after you{% if account_manager_phone %} — call {{ account_manager_phone }} any time{% endif %}.{% endif %}
+{%- elif occasion == "referral" -%}
+thank you for sending {{ referred_names }} our way. It means a lot that you trust us with people you know.
+{%- elif is_return_customer -%}
+thank you for {{ tenure }} with us{% if last_product %}, and for choosing {{ last_product }} again{% endif %}.
+{%- elif last_product -%}
+thank you for choosing {{ last_product }}. We hope it serves you well.
+{%- else -%}
+thank you for being with us{% if tenure %} these {{ tenure }}{% endif %}.
+{%- endif %}
+
+{{ signature or owner_name }}"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    owner_name: str = ""
+    business_name: str = ""
+    signature: str = ""
+    default_cadence_days: int = DEFAULT_CADENCE_DAYS
+    card_template: str = DEFAULT_CARD_TEMPLATE
+    backups_kept: int = 14
+
+
+_INTS = {"default_cadence_days": (1, 3650), "backups_kept": (1, 1000)}
+
+
+def get_settings() -> Settings:
+    stored = dict(Setting.select(Setting.key, Setting.value).tuples())
+    values = {}
+    for f in fields(Settings):
+        if f.name in stored:
+            values[f.name] = int(stored[f.name]) if f.name in _INTS else stored[f.name]
+    return Settings(**values)
+
+
+def update_settings(**changes) -> Settings:
+    current = get_settings()
+    clean = {}
+    for key, value in changes.items():
+        if key not in {f.name for f in fields(Settings)}:
+            raise ValidationError(key, "is not a setting")
+        if key in _INTS:
+            low, high = _INTS[key]
+            clean[key] = validate.whole_number(key, value, minimum=low, maximum=high)
+        elif key == "card_template":
+            clean[key] = validate.text(key, value, required=True, max_len=20_000)
+        else:
+            clean[key] = validate.text(key, value, max_len=2_000)
+    updated = replace(current, **clean)
+    with database.atomic():
+        for key, value in asdict(updated).items():
+            Setting.replace(key=key, value=str(value)).execute()
+    return updated

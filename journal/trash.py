@@ -1,0 +1,38 @@
+"""The trash: what was deleted and can still be restored, until it is emptied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import Connection, Customer, Interaction, Purchase, database
+
+
+@dataclass(frozen=True)
+class TrashItem:
+    what: str  # "customer", "interaction", "purchase", "connection"
+    id: int
+    label: str
+    deleted_at: datetime
+
+
+def trash_items() -> list[TrashItem]:
+    items = [TrashItem("customer", r.id, r.name, r.deleted_at)
+             for r in Customer.select().where(Customer.deleted_at.is_null(False))]
+    items += [TrashItem("interaction", r.id, r.summary, r.deleted_at)
+              for r in Interaction.select().where(Interaction.deleted_at.is_null(False))]
+    items += [TrashItem("purchase", r.id, r.product, r.deleted_at)
+              for r in Purchase.select().where(Purchase.deleted_at.is_null(False))]
+    items += [TrashItem("connection", r.id, r.kind, r.deleted_at)
+              for r in Connection.select().where(Connection.deleted_at.is_null(False))]
+    return sorted(items, key=lambda i: i.deleted_at, reverse=True)
+
+
+def empty_trash() -> int:
+    """Remove for good everything in the trash; returns how many rows went.
+    A deleted customer takes their interactions, purchases and connections along."""
+    with database.atomic():
+        count = 0
+        for model in (Interaction, Purchase, Connection, Customer):
+            count += model.delete().where(model.deleted_at.is_null(False)).execute()
+    return count

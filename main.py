@@ -1,0 +1,33 @@
+"""Lately: what have I done for them lately?
+
+Start the app on the default journal, on another journal file, or on the demo."""
+
+import argparse
+import sys
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    from journal import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="lately",
+        description="Lately — an offline relationship journal for small business owners.",
+        epilog="The journal lives in your user data folder; set LATELY_HOME to keep it elsewhere.",
+    )
+    parser.add_argument("--version", action="version", version=f"Lately {__version__}")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--db", metavar="PATH", help="open the journal file at PATH (created if missing)")
+    where.add_argument("--demo", action="store_true",
+                       help="open a demo journal of a small business, in its own file (never yours)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from ui.app import run  # Qt loads only once the arguments are understood
+
+    return run(db_path=args.db, demo=args.demo)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+import pytest
+
+from journal import customers, interactions, search
+
+from .helpers import customer, log
+
+
+@pytest.fixture
+def people(journal):
+    ada = customer("Ada Lovelace", company="Analytical Engines", interests="mathematics, poetry")
+    bob = customer("Bob Builder", interests="timber")
+    log(ada, summary="Lunch at the harbour", notes="She wants a walnut bookshelf")
+    log(bob, summary="Delivered the oak table")
+    return ada, bob
+
+
+def names(text):
+    return [(h.customer_name, h.is_customer) for h in search.search(text)]
+
+
+def test_prefix_matching_over_names_companies_interests_and_notes(people):
+    assert names("lov") == [("Ada Lovelace", True)]
+    assert names("analyt") == [("Ada Lovelace", True)]
+    assert names("poet") == [("Ada Lovelace", True)]
+    assert names("walnut book") == [("Ada Lovelace", False)]
+    assert names("oak") == [("Bob Builder", False)]
+
+
+def test_snippet_marks_the_matching_words(people):
+    hit = search.search("walnut")[0]
+    assert f"{search.MARK_START}walnut{search.MARK_END}" in hit.snippet
+    assert hit.when is not None and hit.interaction_id is not None
+
+
+@pytest.mark.parametrize("text", ['"', "AND", "OR NOT", "name:ada", "a*b", "NEAR(a b)", "'; DROP TABLE customer;--",
+                                  "(((", "ünïcödé", "   ", "^", "-ada"])
+def test_any_text_is_safe(people, text):
+    search.search(text)  # never raises
+
+
+def test_diacritics_are_ignored(journal):
+    customer("Zoë Müller")
+    assert names("zoe muller") == [("Zoë Müller", True)]
+
+
+def test_index_follows_edits_deletes_and_restores(people):
+    ada, bob = people
+    note = search.search("walnut")[0].interaction_id
+    interactions.update_interaction(note, notes="Now she wants cherry")
+    assert names("walnut") == [] and names("cherry") == [("Ada Lovelace", False)]
+    interactions.delete_interaction(note)
+    assert names("cherry") == []
+    interactions.restore_interaction(note)
+    assert names("cherry") == [("Ada Lovelace", False)]
+    customers.update_customer(bob.id, name="Robert Builder", company="Timberland")
+    assert names("robert") == [("Robert Builder", True)] and names("timberland") == [("Robert Builder", True)]
+    customers.delete_customer(ada.id)
+    assert names("lovelace") == [] and names("cherry") == []
+
+
+def test_company_rename_reaches_the_index(people):
+    from journal.models import Company
+
+    Company.update(name="Difference Engines").where(Company.name == "Analytical Engines").execute()
+    assert names("difference") == [("Ada Lovelace", True)]
+    assert names("analytical") == []
+
+
+def test_fts_query_quotes_every_word():
+    assert search.fts_query('ada "lov') == '"ada" "lov"*'
+    assert search.fts_query("  ") is None
