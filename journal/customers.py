@@ -12,7 +12,9 @@ from peewee import JOIN, fn
 from . import settings, summary, validate
 from .errors import NotFound, ValidationError
 from .kinds import CHANNELS, STAGES
-from .models import Company, Customer, CustomerSummary, CustomerTag, StageChange, Tag, database, now
+from .models import (
+    Company, Customer, CustomerSummary, CustomerTag, StageChange, Tag, database, now, raw_rows, to_date, to_datetime,
+)
 
 
 @dataclass(frozen=True)
@@ -219,16 +221,17 @@ def set_tag_cadence(name: str, cadence_days) -> None:
         tag.save()
 
 
-def tag_cadences() -> dict[int, int]:
-    """The shortest tag cadence of each customer that has one."""
+def tag_cadences(customer_id: int | None = None) -> dict[int, int]:
+    """The shortest tag cadence of each customer that has one (or of one customer)."""
     query = (
         CustomerTag.select(CustomerTag.customer_id, fn.MIN(Tag.cadence_days))
         .join(Tag)
         .where(Tag.cadence_days.is_null(False))
         .group_by(CustomerTag.customer_id)
-        .tuples()
     )
-    return dict(query)
+    if customer_id is not None:
+        query = query.where(CustomerTag.customer == customer_id)
+    return dict(raw_rows(query))
 
 
 def effective_cadence(own: int | None, tag_cadence: int | None, default: int) -> int:
@@ -246,7 +249,7 @@ def cadence_level(days_since_value: int | None, cadence_days: int) -> str | None
     return OVERDUE if days_since_value >= cadence_days * 1.5 else DUE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CustomerRow:
     """One line of the customer list."""
 
@@ -301,17 +304,21 @@ def list_customers(*, include_archived=False) -> list[CustomerRow]:
     )
     if not include_archived:
         query = query.where(Customer.archived == False)  # noqa: E712
-    rows = []
-    for (cid, name, company, stage, since, first_buy, last_contact, last_value, last_kind, own,
-         archived, lifetime, email, created) in query.tuples().iterator():
-        rows.append(CustomerRow(
-            id=cid, name=name, company=company or "", stage=stage,
-            customer_since=customer_since(since, first_buy, created, stage),
-            last_contact_at=last_contact, last_value_at=last_value, last_value_kind=last_kind,
-            cadence_days=effective_cadence(own, tag_days.get(cid), default),
-            archived=archived, lifetime_cents=lifetime or 0, email=email,
-        ))
-    return rows
+    return customer_rows(raw_rows(query), tag_days, default)
+
+
+def customer_rows(rows, tag_days: dict[int, int], default_cadence: int) -> list[CustomerRow]:
+    """CustomerRows from driver rows in list_customers()'s column order (shared with the benchmark)."""
+    d, dt = to_date, to_datetime
+    return [
+        CustomerRow(
+            cid, name, company or "", stage, customer_since(d(since), d(first_buy), dt(created), stage),
+            dt(last_contact), dt(last_value), last_kind, effective_cadence(own, tag_days.get(cid), default_cadence),
+            bool(archived), lifetime or 0, email,
+        )
+        for (cid, name, company, stage, since, first_buy, last_contact, last_value, last_kind, own,
+             archived, lifetime, email, created) in rows
+    ]
 
 
 def customer_since(recorded: date | None, first_purchase: date | None, created, stage: str) -> date | None:

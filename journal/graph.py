@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from peewee import JOIN, fn
 
 from .kinds import REFERRED
-from .models import Connection, Customer, CustomerSummary, database
+from .models import Connection, Customer, CustomerSummary, database, raw_rows
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,19 @@ def graph_data(*, connected_only: bool = False, kinds: tuple[str, ...] | None = 
     )
     if kinds:
         edge_query = edge_query.where(Connection.kind.in_(kinds))
+    node_query = (
+        Customer.select(Customer.id, Customer.name, Customer.stage, fn.COALESCE(CustomerSummary.lifetime_cents, 0))
+        .join(CustomerSummary, JOIN.LEFT_OUTER, on=(CustomerSummary.customer == Customer.id))
+        .where(Customer.deleted_at.is_null(), Customer.archived == False)  # noqa: E712
+    )
     with database.atomic():
-        node_rows = list(
-            Customer.select(Customer.id, Customer.name, Customer.stage,
-                            fn.COALESCE(CustomerSummary.lifetime_cents, 0))
-            .join(CustomerSummary, JOIN.LEFT_OUTER, on=(CustomerSummary.customer == Customer.id))
-            .where(Customer.deleted_at.is_null(), Customer.archived == False)  # noqa: E712
-            .tuples())
-        edge_rows = list(edge_query.tuples())
+        node_rows = raw_rows(node_query)
+        edge_rows = raw_rows(edge_query)
+    return build(node_rows, edge_rows, connected_only=connected_only)
+
+
+def build(node_rows, edge_rows, *, connected_only=False) -> GraphData:
+    """GraphData from (id, name, stage, lifetime) and (id, source, target, kind) rows."""
     alive = {row[0] for row in node_rows}
     edges = [Edge(*row) for row in edge_rows if row[1] in alive and row[2] in alive]
     referrals = defaultdict(int)

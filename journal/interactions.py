@@ -168,11 +168,12 @@ def reciprocity(customer_id: int, since: datetime) -> tuple[int, int]:
     """How often we reached out and how often they did since a moment (notes excluded)."""
     from peewee import fn
 
-    counts = dict(
+    from .models import raw_rows
+
+    counts = dict(raw_rows(
         Interaction.select(Interaction.direction, fn.COUNT(Interaction.id))
         .where(Interaction.customer == customer_id, Interaction.deleted_at.is_null(),
                Interaction.kind != "note", Interaction.occurred_at >= since)
         .group_by(Interaction.direction)
-        .tuples()
-    )
+    ))
     return counts.get(OUT, 0), counts.get("in", 0)

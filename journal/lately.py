@@ -13,6 +13,7 @@ referral thanks (a former customer who sends someone still deserves thanks)."""
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -217,6 +218,14 @@ def _item(c: CustomerFacts, reason: str, evidence: str, suggestion: str, action_
     return AttentionItem(c.id, c.name, c.company, reason, title, evidence, suggestion, action_kind, priority, **extra)
 
 
+_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _on(day) -> str:
+    """'05 Mar 2026': strftime is slow in a loop of thousands and follows the locale."""
+    return f"{day.day:02d} {_MONTHS[day.month]} {day.year}"
+
+
 def _days(since, today) -> int:
     """Whole days from `since` (a date or datetime) to `today`."""
     return today.toordinal() - since.toordinal()
@@ -249,8 +258,8 @@ def _purchase_rules(inputs: Inputs, today: date) -> list[AttentionItem]:
         newest_on, _, newest_product = purchases[-1]
         tenure_days = _days(c.since, newest_on) if c.since else 0
         is_return = (c.first_purchase_on is not None and newest_on > c.first_purchase_on) or tenure_days >= 365
-        bought = (f"Bought {newest_product} on {newest_on:%d %b %Y}" if len(purchases) == 1 else
-                  f"{len(purchases)} purchases not thanked, the first on {oldest_on:%d %b %Y}")
+        bought = (f"Bought {newest_product} on {_on(newest_on)}" if len(purchases) == 1 else
+                  f"{len(purchases)} purchases not thanked, the first on {_on(oldest_on)}")
         if is_return:
             tenure = tenure_words(max(tenure_days, 1))
             items.append(_item(c, "return_customer", f"{bought}; a customer for {tenure}",
@@ -288,7 +297,7 @@ def _referral_rule(inputs: Inputs, today: date) -> list[AttentionItem]:
         referrals.sort()
         names = [inputs.customers[t].name if t in inputs.customers else "someone" for _, _, t in referrals]
         on, conn_id, _ = referrals[0]
-        items.append(_item(c, "referral_unthanked", f"Referred {', '.join(names)} (since {on:%d %b %Y})",
+        items.append(_item(c, "referral_unthanked", f"Referred {', '.join(names)} (since {_on(on)})",
                            "Thank them for the referral — a card or a small gift", "thank_you_card",
                            _days(on, today), since=on, ref_id=conn_id))
     return items
@@ -296,64 +305,67 @@ def _referral_rule(inputs: Inputs, today: date) -> list[AttentionItem]:
 
 def _customer_rules(c: CustomerFacts, today: date) -> list[AttentionItem]:
     items = []
-    if c.stage in ("customer", "prospect") and c.unanswered_count >= UNANSWERED_RUN:
+    stage = c.stage
+    if stage != "customer" and stage != "prospect":
+        return items
+    t = today.toordinal()
+    if c.unanswered_count >= UNANSWERED_RUN:
         items.append(_item(
             c, "unanswered",
-            f"{c.unanswered_count} times you reached out since {c.first_unanswered_at:%d %b %Y} with no reply",
+            f"{c.unanswered_count} times you reached out since {_on(c.first_unanswered_at)} with no reply",
             f"Try another way than before (they prefer {c.channel}); ask if there is a better time or channel",
             {"phone": "call", "visit": "meeting", "letter": "gift"}.get(c.channel, c.channel),
-            _days(c.first_unanswered_at, today), since=c.first_unanswered_at.date()))
-    if c.stage != "customer":
+            t - c.first_unanswered_at.toordinal(), since=c.first_unanswered_at.date()))
+    if stage != "customer":
         return items
 
+    first_buy = c.first_purchase_on
+    first_buy_age = t - first_buy.toordinal() if first_buy else None
     # New: the first purchase is recent and they were not a customer before it.
-    if (c.first_purchase_on and _days(c.first_purchase_on, today) <= WELCOME_WINDOW_DAYS
-            and c.since >= c.first_purchase_on
-            and (c.last_welcome_at is None or c.last_welcome_at.date() < c.first_purchase_on)):
+    if (first_buy and first_buy_age <= WELCOME_WINDOW_DAYS and c.since >= first_buy
+            and (c.last_welcome_at is None or c.last_welcome_at.date() < first_buy)):
         who = f" with {c.account_manager}'s name and phone" if c.account_manager else ""
-        items.append(_item(c, "welcome", f"First purchase on {c.first_purchase_on:%d %b %Y}, no welcome kit yet",
+        items.append(_item(c, "welcome", f"First purchase on {_on(first_buy)}, no welcome kit yet",
                            f"Send a welcome kit{who}, after the thank-you note", "welcome_kit",
-                           _days(c.first_purchase_on, today), since=c.first_purchase_on))
+                           first_buy_age, since=first_buy))
 
-    never = (c.first_purchase_on is not None
-             and _days(c.first_purchase_on, today) > NEVER_CONTACTED_GRACE_DAYS
-             and (c.last_outbound_at is None or c.last_outbound_at.date() < c.first_purchase_on))
+    never = (first_buy is not None and first_buy_age > NEVER_CONTACTED_GRACE_DAYS
+             and (c.last_outbound_at is None or c.last_outbound_at.date() < first_buy))
     if never:
         items.append(_item(c, "never_contacted",
-                           f"First purchase {_days(c.first_purchase_on, today)} days ago; you have not "
-                           "been in touch since", "Check in on how it is going — not a sales call",
-                           "check_in", _days(c.first_purchase_on, today), since=c.first_purchase_on))
+                           f"First purchase {first_buy_age} days ago; you have not been in touch since",
+                           "Check in on how it is going — not a sales call", "check_in", first_buy_age,
+                           since=first_buy))
 
-    window = 2 * c.cadence_days
-    starved = (c.last_reactive_sales_at is not None and _days(c.last_reactive_sales_at, today) <= window
-               and (c.last_value_at is None or _days(c.last_value_at, today) > window))
+    cadence = c.cadence_days
+    window = 2 * cadence
+    value_age = t - c.last_value_at.toordinal() if c.last_value_at else None
+    reactive_age = t - c.last_reactive_sales_at.toordinal() if c.last_reactive_sales_at else None
+    starved = reactive_age is not None and reactive_age <= window and (value_age is None or value_age > window)
     if starved:
-        items.append(_item(c, "only_reactive_sales",
-                           f"Only support or sales contact in the last {window} days",
-                           f"Give something with no sale attached: {_gift(c)[0].lower()}, an introduction, "
-                           "or a check-in that is not a sales call",
-                           _gift(c)[1], _days(c.last_reactive_sales_at, today)))
+        gift, kind = _gift(c)
+        items.append(_item(c, "only_reactive_sales", f"Only support or sales contact in the last {window} days",
+                           f"Give something with no sale attached: {gift.lower()}, an introduction, "
+                           "or a check-in that is not a sales call", kind, reactive_age))
 
-    since_value = c.last_value_at or c.since
-    if since_value is not None and not never and not starved:
-        days = _days(since_value, today)
-        level = cadence_level(days, c.cadence_days)
+    since_age = t - c.since.toordinal() if c.since else None
+    days = value_age if value_age is not None else since_age
+    if days is not None and not never and not starved:
+        level = cadence_level(days, cadence)
         if level:
-            if c.last_value_at:
+            if value_age is not None:
                 last = f"Last value given {days} days ago ({KINDS[c.last_value_kind].label.lower()})"
             else:
                 last = f"No value given in {days} days as a customer"
             items.append(_item(
-                c, "cadence", f"{last}; cadence {c.cadence_days} days",
-                *_gift(c), days - c.cadence_days,
+                c, "cadence", f"{last}; cadence {cadence} days", *_gift(c), days - cadence,
                 title="Overdue: stay in touch" if level == OVERDUE else "Due: stay in touch",
-                level=level, since=(since_value.date() if isinstance(since_value, datetime) else since_value)
-                + timedelta(days=c.cadence_days)))
+                level=level, since=date.fromordinal(t - days + cadence)))
 
-    if c.since and _days(c.since, today) >= FEEDBACK_EVERY_DAYS and (
-            c.last_feedback_at is None or _days(c.last_feedback_at, today) >= FEEDBACK_EVERY_DAYS):
-        last = (f"Last asked {c.last_feedback_at:%d %b %Y}" if c.last_feedback_at
-                else f"Never asked, a customer for {tenure_words(_days(c.since, today))}")
+    if since_age is not None and since_age >= FEEDBACK_EVERY_DAYS and (
+            c.last_feedback_at is None or t - c.last_feedback_at.toordinal() >= FEEDBACK_EVERY_DAYS):
+        last = (f"Last asked {_on(c.last_feedback_at)}" if c.last_feedback_at
+                else f"Never asked, a customer for {tenure_words(since_age)}")
         items.append(_item(c, "no_feedback", last, "Ask how the relationship could be better", "feedback"))
     return items
 
@@ -379,8 +391,7 @@ def _introductions(inputs: Inputs) -> list[AttentionItem]:
 
     candidates = {}
     for members in topics.values():
-        members.sort(key=rank)
-        for a, b in combinations(members[:8], 2):
+        for a, b in combinations(heapq.nsmallest(8, members, key=rank), 2):
             pair = frozenset((a, b))
             if pair in candidates or pair in inputs.connected_pairs:
                 continue

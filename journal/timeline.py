@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
-from peewee import SQL, Value
+from peewee import JOIN, SQL, Case, Value
 
 from . import interactions, settings
-from .customers import customer_since, effective_cadence, get_customer, tag_cadences
+from .customers import customer_since, effective_cadence, tag_cadences
+from .errors import NotFound
 from .kinds import KINDS, STAGES, kinds_of
-from .models import Connection, Customer, CustomerSummary, Interaction, Purchase, StageChange
+from .models import (
+    Connection, Customer, CustomerSummary, Interaction, Purchase, StageChange, database, raw_rows, to_date, to_datetime,
+)
 
 INTERACTION, PURCHASE, CONNECTION, STAGE = "interaction", "purchase", "connection", "stage"
 
@@ -35,77 +39,86 @@ class TimelineEntry:
 
 
 def _as_datetime(value) -> datetime:
+    """Purchases and connections have a day, interactions a moment: a day sorts
+    and shows as its midnight."""
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
         return datetime.combine(value, time.min)
-    text = str(value)
-    return datetime.fromisoformat(text if len(text) > 10 else text + " 00:00:00")
+    return datetime.fromisoformat(value)
 
 
-def _keys_query(customer_id: int, klass: str | None):
-    """(source, id, when) of every entry, newest first, as one UNION ALL that the
-    database sorts and pages."""
-    live = Interaction.deleted_at.is_null()
-    inter = Interaction.select(Value(INTERACTION).alias("source"), Interaction.id.alias("id"),
-                               Interaction.occurred_at.alias("at"))
-    inter = inter.where(Interaction.customer == customer_id, live)
+def _feed_query(customer_id: int, klass: str | None):
+    """Every entry of the feed as one UNION ALL with the same columns in each part:
+    source, id, at, kind, direction, title, detail, amount, follow_up_on,
+    follow_up_done, a, b (a, b: the two customers of a connection)."""
+    null = SQL("NULL")
+    inter = (Interaction
+             .select(Value(INTERACTION).alias("source"), Interaction.id.alias("id"), Interaction.occurred_at.alias("at"),
+                     Interaction.kind, Interaction.direction, Interaction.summary, Interaction.notes, null,
+                     Interaction.follow_up_on, Interaction.follow_up_done, null, null)
+             .where(Interaction.customer == customer_id, Interaction.deleted_at.is_null()))
     if klass:
         return inter.where(Interaction.kind.in_(kinds_of(klass)))
-    purchase = (Purchase.select(Value(PURCHASE), Purchase.id, Purchase.purchased_on)
+    purchase = (Purchase
+                .select(Value(PURCHASE), Purchase.id, Purchase.purchased_on, Value(PURCHASE), null, Purchase.product,
+                        Purchase.thanked_by, Purchase.amount_cents, null, Value(False), null, null)
                 .where(Purchase.customer == customer_id, Purchase.deleted_at.is_null()))
-    connection = (Connection.select(Value(CONNECTION), Connection.id, Connection.connected_on)
+    connection = (Connection
+                  .select(Value(CONNECTION), Connection.id, Connection.connected_on, Connection.kind,
+                          Case(None, [(Connection.source == customer_id, "out")], "in"), Connection.note, null, null,
+                          null, Value(False), Connection.source, Connection.target)
                   .where((Connection.source == customer_id) | (Connection.target == customer_id),
                          Connection.deleted_at.is_null()))
-    stage = (StageChange.select(Value(STAGE), StageChange.id, StageChange.changed_at)
+    stage = (StageChange
+             .select(Value(STAGE), StageChange.id, StageChange.changed_at, Value(STAGE), null, StageChange.new_stage,
+                     StageChange.old_stage, null, null, Value(False), null, null)
              .where(StageChange.customer == customer_id))
     return inter + purchase + connection + stage  # peewee's + is UNION ALL
 
 
 def entry_count(customer_id: int, klass: str | None = None) -> int:
-    return _keys_query(customer_id, klass).count()
+    return _feed_query(customer_id, klass).count()
 
 
 def entries(customer_id: int, *, klass: str | None = None, offset: int = 0, limit: int = 100) -> list[TimelineEntry]:
     """A page of the customer's feed, newest first. `klass` keeps only
     interactions of that class (value, reactive, sales, neutral)."""
-    query = _keys_query(customer_id, klass).order_by(SQL("at").desc(), SQL("source"), SQL("id").desc())
-    keys = list(query.limit(limit).offset(offset).tuples())
-    return _load(customer_id, keys)
+    sql, template = _page_sql(type(database.obj), klass)
+    values = {_CUSTOMER: customer_id, _LIMIT: limit, _OFFSET: offset}
+    rows = database.execute_sql(sql, [values.get(p, p) if type(p) is int else p for p in template]).fetchall()
+    people = {r[10] for r in rows if r[0] == CONNECTION} | {r[11] for r in rows if r[0] == CONNECTION}
+    names = dict(raw_rows(Customer.select(Customer.id, Customer.name).where(Customer.id.in_(people)))) if people else {}
+    return [_entry(row, names) for row in rows]
 
 
-def _load(customer_id, keys) -> list[TimelineEntry]:
-    by_source: dict[str, list[int]] = {}
-    for source, ident, _ in keys:
-        by_source.setdefault(source, []).append(ident)
-    loaded: dict[tuple[str, int], TimelineEntry] = {}
-    if INTERACTION in by_source:
-        for row in Interaction.select().where(Interaction.id.in_(by_source[INTERACTION])):
-            loaded[INTERACTION, row.id] = TimelineEntry(
-                INTERACTION, row.id, row.occurred_at, row.kind, row.direction, row.summary, row.notes,
-                follow_up_on=row.follow_up_on, follow_up_done=row.follow_up_done)
-    if PURCHASE in by_source:
-        for row in Purchase.select().where(Purchase.id.in_(by_source[PURCHASE])):
-            thanked = "thanked" if row.thanked_by_id else "not thanked yet"
-            loaded[PURCHASE, row.id] = TimelineEntry(
-                PURCHASE, row.id, _as_datetime(row.purchased_on), PURCHASE, None,
-                f"Bought {row.product}", thanked, amount_cents=row.amount_cents)
-    if CONNECTION in by_source:
-        rows = list(Connection.select().where(Connection.id.in_(by_source[CONNECTION])))
-        ids = {r.source_id for r in rows} | {r.target_id for r in rows}
-        names = dict(Customer.select(Customer.id, Customer.name).where(Customer.id.in_(ids)).tuples())
-        for row in rows:
-            loaded[CONNECTION, row.id] = TimelineEntry(
-                CONNECTION, row.id, _as_datetime(row.connected_on), row.kind,
-                "out" if row.source_id == customer_id else "in",
-                connection_title(row.kind, names[row.source_id], names[row.target_id]), row.note)
-    if STAGE in by_source:
-        for row in StageChange.select().where(StageChange.id.in_(by_source[STAGE])):
-            loaded[STAGE, row.id] = TimelineEntry(
-                STAGE, row.id, row.changed_at, STAGE, None,
-                f"Became {STAGES.get(row.new_stage, row.new_stage).lower()}",
-                f"Was {STAGES.get(row.old_stage, row.old_stage).lower()}")
-    return [loaded[source, ident] for source, ident, _ in keys if (source, ident) in loaded]
+# Building the four-part query costs more than running it; build it once per
+# database kind and filter, with stand-ins for the values that change.
+_CUSTOMER, _LIMIT, _OFFSET = -7_000_001, -7_000_002, -7_000_003
+
+
+@lru_cache(maxsize=None)
+def _page_sql(database_type, klass):
+    query = (_feed_query(_CUSTOMER, klass)
+             .order_by(SQL("at").desc(), SQL("source"), SQL("id").desc())
+             .limit(_LIMIT).offset(_OFFSET))
+    sql, params = query.sql()
+    return sql, tuple(params)
+
+
+def _entry(row, names) -> TimelineEntry:
+    source, ident, at, kind, direction, title, detail, amount, follow_up, done, a, b = row
+    when = _as_datetime(at)
+    if source == INTERACTION:
+        return TimelineEntry(source, ident, when, kind, direction, title, detail,
+                             follow_up_on=to_date(follow_up), follow_up_done=bool(done))
+    if source == PURCHASE:
+        return TimelineEntry(source, ident, when, kind, None, f"Bought {title}",
+                             "thanked" if detail else "not thanked yet", amount_cents=amount)
+    if source == CONNECTION:
+        return TimelineEntry(source, ident, when, kind, direction, connection_title(kind, names[a], names[b]), title)
+    return TimelineEntry(source, ident, when, kind, None, f"Became {STAGES.get(title, title).lower()}",
+                         f"Was {STAGES.get(detail, detail).lower()}")
 
 
 def connection_title(kind: str, source: str, target: str) -> str:
@@ -145,21 +158,24 @@ class TimelineHeader:
 
 def header(customer_id: int, today: date | None = None) -> TimelineHeader:
     today = today or date.today()
-    customer = get_customer(customer_id)
-    facts = CustomerSummary.get_or_none(CustomerSummary.customer == customer_id)
+    query = (Customer
+             .select(Customer.customer_since, Customer.created_at, Customer.stage, Customer.channel,
+                     Customer.cadence_days, CustomerSummary.first_purchase_on, CustomerSummary.purchase_count,
+                     CustomerSummary.lifetime_cents, CustomerSummary.last_value_at, CustomerSummary.last_value_kind)
+             .join(CustomerSummary, JOIN.LEFT_OUTER, on=(CustomerSummary.customer == Customer.id))
+             .where(Customer.id == customer_id, Customer.deleted_at.is_null()))
+    rows = raw_rows(query)
+    if not rows:
+        raise NotFound("customer", customer_id)
+    since, created, stage, channel, own, first_purchase, count, lifetime, last_value, last_kind = rows[0]
     year_ago = datetime.combine(today - timedelta(days=365), time.min)
     ours, theirs = interactions.reciprocity(customer_id, year_ago)
-    tag_days = tag_cadences().get(customer_id)
-    default = settings.get_settings().default_cadence_days
     return TimelineHeader(
-        customer_since=customer_since(customer.customer_since, facts.first_purchase_on if facts else None,
-                                      customer.created_at, customer.stage),
-        purchase_count=facts.purchase_count if facts else 0,
-        lifetime_cents=facts.lifetime_cents if facts else 0,
-        last_value_at=facts.last_value_at if facts else None,
-        last_value_kind=facts.last_value_kind if facts else None,
-        reached_out=ours, they_reached_out=theirs, channel=customer.channel,
-        cadence_days=effective_cadence(customer.cadence_days, tag_days, default),
-        cadence_is_own=customer.cadence_days is not None,
+        customer_since=customer_since(to_date(since), to_date(first_purchase), to_datetime(created), stage),
+        purchase_count=count or 0, lifetime_cents=lifetime or 0,
+        last_value_at=to_datetime(last_value), last_value_kind=last_kind,
+        reached_out=ours, they_reached_out=theirs, channel=channel,
+        cadence_days=effective_cadence(own, tag_cadences(customer_id).get(customer_id),
+                                       settings.get_settings().default_cadence_days),
+        cadence_is_own=own is not None,
     )
-
