@@ -49,10 +49,12 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def connect(path: str | os.PathLike, before_migration=None) -> SqliteDatabase:
+def connect(path: str | os.PathLike, before_migration=None, *, check_integrity=True) -> SqliteDatabase:
     """Open (creating if needed) the journal at `path` and make it the database
     every model uses. Migrates an older journal, calling
-    `before_migration(old_version)` first (to back it up); refuses a newer one."""
+    `before_migration(old_version)` first (to back it up); refuses a newer one.
+    With check_integrity=False only the header is checked: the app runs
+    integrity_problem() in the background so a large journal opens at once."""
     from . import migrations
 
     path = Path(path)
@@ -64,7 +66,7 @@ def connect(path: str | os.PathLike, before_migration=None) -> SqliteDatabase:
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
     try:
         db.connect()
-        _check_header(db, path)
+        _check_header(db, path, check_integrity)
     except (DatabaseError, sqlite3.DatabaseError) as exc:
         db.close()
         raise JournalDamaged(f"{path.name} is not a Lately journal or is damaged ({exc})") from exc
@@ -77,12 +79,20 @@ def connect(path: str | os.PathLike, before_migration=None) -> SqliteDatabase:
     return db
 
 
-def _check_header(db: SqliteDatabase, path: Path) -> None:
+def _check_header(db: SqliteDatabase, path: Path, check_integrity: bool) -> None:
     # Reading the schema forces SQLite to read the header: garbage fails here.
     db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+    if check_integrity:
+        problem = integrity_problem(db)
+        if problem:
+            raise JournalDamaged(f"{path.name} is damaged: {problem}")
+
+
+def integrity_problem(db=None) -> str | None:
+    """SQLite's quick check of every page; None when the file is sound."""
+    db = db or database
     result = db.execute_sql("PRAGMA quick_check(1)").fetchone()[0]
-    if result != "ok":
-        raise JournalDamaged(f"{path.name} is damaged: {result}")
+    return None if result == "ok" else result
 
 
 def close() -> None:

@@ -1,0 +1,54 @@
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from journal import db
+from ui import tasks
+from ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def synchronous_tasks():
+    """Background work runs inline in tests, so every test is deterministic."""
+    tasks.set_synchronous(True)
+    yield
+    tasks.set_synchronous(False)
+
+
+@pytest.fixture(autouse=True)
+def no_modal_boxes(monkeypatch):
+    """A message box would block the test; record what would have been asked instead."""
+    asked = []
+
+    def record(kind, answer):
+        def box(parent, title, text, *args, **kwargs):
+            asked.append((kind, title, text))
+            return answer
+        return box
+
+    monkeypatch.setattr(QMessageBox, "question", record("question", QMessageBox.Discard))
+    monkeypatch.setattr(QMessageBox, "warning", record("warning", QMessageBox.Ok))
+    monkeypatch.setattr(QMessageBox, "critical", record("critical", QMessageBox.Ok))
+    return asked
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    windows = []
+
+    def make(path=None, populate=None):
+        path = path or tmp_path / "journal.sqlite3"
+        db.connect(path)
+        if populate:
+            populate()
+        window = MainWindow(path)
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+    db.close()

@@ -1,0 +1,1 @@
+"""Lately's Qt user interface. Widgets ask journal/ for plain data and show it."""

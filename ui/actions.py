@@ -1,0 +1,51 @@
+"""Every QAction of the main window, built in one place with the platform's
+standard shortcuts where one exists."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from PySide6.QtGui import QAction, QKeySequence
+
+
+def build_actions(window) -> SimpleNamespace:
+    def action(text, slot=None, shortcut=None, tip=None, checkable=False):
+        act = QAction(text, window)
+        if shortcut is not None:
+            act.setShortcuts(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, QKeySequence.StandardKey)
+                             else [QKeySequence(shortcut)])
+        if tip:
+            act.setStatusTip(tip)
+            act.setToolTip(f"{tip} ({act.shortcut().toString(QKeySequence.NativeText)})" if act.shortcut() else tip)
+        act.setCheckable(checkable)
+        if slot:
+            act.triggered.connect(slot)
+        return act
+
+    undo = window.undo_stack.createUndoAction(window, "&Undo")
+    undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.Undo))
+    redo = window.undo_stack.createRedoAction(window, "&Redo")
+    redo.setShortcuts(QKeySequence.keyBindings(QKeySequence.Redo))
+    return SimpleNamespace(
+        quick_capture=action("&Log interaction…", lambda: window.quick_capture(window.current_customer()), "Ctrl+L",
+                             "Write down what happened with a customer"),
+        new_customer=action("&New customer…", window.new_customer, QKeySequence.New, "Add a customer"),
+        find=action("&Find customer", window.focus_find, QKeySequence.Find, "Find a customer by name or company"),
+        log_purchase=action("Log &purchase…", window.log_purchase, "Ctrl+Shift+P", "Record what they bought"),
+        connect=action("&Connect…", window.add_connection, "Ctrl+Shift+K",
+                       "Record a referral, an introduction or colleagues"),
+        edit_details=action("&Edit details", window.edit_details, "Ctrl+E", "Edit the customer's details"),
+        archive=action("&Archive / unarchive", window.toggle_archive, None, "Hide or show this customer in lists"),
+        delete_customer=action("&Delete customer", window.delete_customer, None,
+                               "Move the customer to the trash (undo with Ctrl+Z)"),
+        show_archived=action("Show &archived customers", window.set_show_archived, None,
+                             "Include archived customers in the list", checkable=True),
+        open_journal=action("&Open journal…", window.choose_journal, QKeySequence.Open, "Open another journal file"),
+        new_journal=action("New &journal…", window.create_journal, None, "Start an empty journal in a new file"),
+        open_demo=action("Open the &demo journal", window.open_demo, None,
+                         "Explore Lately with a small business's made-up customers"),
+        quit=action("&Quit", window.close, QKeySequence.Quit),
+        about=action("&About Lately", window.about),
+        undo=undo,
+        redo=redo,
+    )

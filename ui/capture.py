@@ -1,0 +1,245 @@
+"""Quick capture: write down what happened with a customer in seconds, from
+anywhere. Also edits an existing interaction. What is typed is saved as a
+draft as it is typed, so a crash or a kill loses nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup, QCheckBox, QDateEdit, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
+    QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget,
+)
+
+from peewee import DatabaseError
+
+from journal import drafts
+from journal.errors import ValidationError
+from journal.interactions import InteractionData
+from journal.kinds import IN, OUT
+
+from .forms import ErrorLabel, FormErrors, labelled
+from .pickers import CustomerPicker, KindPicker
+
+DRAFT_KEY = "quick_capture"
+# Kinds that usually start with the customer reaching out.
+INBOUND_KINDS = ("support", "urgent")
+
+
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class CaptureDialog(QDialog):
+    """values() gives the service arguments once accepted. `editing` fills the
+    dialog from an interaction and turns off drafts (the original is safe)."""
+
+    def __init__(self, choices, parent=None, *, customer_id=None, kind="meeting", summary="",
+                 editing: InteractionData | None = None, on_save=None):
+        super().__init__(parent)
+        self.editing = editing
+        self.on_save = on_save
+        self.saved = False
+        self.setWindowTitle("Edit interaction" if editing else "Log what happened")
+        self.setMinimumWidth(520)
+
+        self.customer = CustomerPicker(choices)
+        self.kind = KindPicker()
+        self.kind.set_kind(kind)
+        self.out_button = QRadioButton("I reached out")
+        self.in_button = QRadioButton("They reached out")
+        self.direction = QButtonGroup(self)
+        self.direction.addButton(self.out_button)
+        self.direction.addButton(self.in_button)
+        (self.in_button if kind in INBOUND_KINDS else self.out_button).setChecked(True)
+        direction_row = QHBoxLayout()
+        direction_row.addWidget(self.out_button)
+        direction_row.addWidget(self.in_button)
+        direction_row.addStretch(1)
+        direction_box = QWidget()
+        direction_box.setLayout(direction_row)
+        direction_row.setContentsMargins(0, 0, 0, 0)
+
+        self.when = QDateTimeEdit(QDateTime.currentDateTime())
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("d MMM yyyy, HH:mm")
+        self.summary = QLineEdit(summary)
+        self.summary.setPlaceholderText("What happened, in a line")
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText("Details worth remembering: what they said, what they care about…")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMinimumHeight(110)
+
+        self.follow_up = QCheckBox("Follow up on")
+        self.follow_up_date = QDateEdit(QDate.currentDate().addDays(7))
+        self.follow_up_date.setCalendarPopup(True)
+        self.follow_up_date.setDisplayFormat("d MMM yyyy")
+        self.follow_up_date.setEnabled(False)
+        self.follow_up.toggled.connect(self.follow_up_date.setEnabled)
+        follow_row = QHBoxLayout()
+        follow_row.setContentsMargins(0, 0, 0, 0)
+        follow_row.addWidget(self.follow_up)
+        follow_row.addWidget(self.follow_up_date)
+        for label, days in (("+1 week", 7), ("+1 month", 30), ("+3 months", 91)):
+            button = QPushButton(label)
+            button.setAutoDefault(False)
+            button.setFocusPolicy(Qt.TabFocus)
+            button.clicked.connect(lambda _=False, d=days: self.follow_up_in(d))
+            follow_row.addWidget(button)
+        follow_row.addStretch(1)
+        follow_box = QWidget()
+        follow_box.setLayout(follow_row)
+
+        self.general_error = ErrorLabel()
+        self.errors = FormErrors(self.general_error)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
+        for text, widget, fields in (
+            ("&Customer", self.customer, ("customer",)),
+            ("&Kind", self.kind, ("kind",)),
+            ("Direction", direction_box, ("direction",)),
+            ("&When", self.when, ("when",)),
+            ("&Summary", self.summary, ("summary",)),
+            ("&Notes", self.notes, ("notes",)),
+            ("", follow_box, ("follow_up_on",)),
+        ):
+            error = ErrorLabel()
+            self.errors.register(error, widget, *fields)
+            form.addRow(text, labelled(widget, error))
+
+        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Save).setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.Save)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(buttons)
+        # Enter saves from any line; in the notes Enter is a new line and Ctrl+Enter saves.
+        for keys in ("Ctrl+Return", "Ctrl+Enter", QKeySequence.Save):
+            QShortcut(QKeySequence(keys), self, activated=self.accept)
+
+        if editing:
+            self._fill(editing)
+            self.customer.setEnabled(False)
+        elif customer_id:
+            self.customer.set_customer(customer_id)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+
+        self._draft_timer = QTimer(self, singleShot=True, interval=400)
+        self._draft_timer.timeout.connect(self.save_draft)
+        if not editing:
+            for signal in (self.customer.textChanged, self.summary.textChanged, self.notes.textChanged,
+                           self.kind.currentIndexChanged, self.when.dateTimeChanged, self.follow_up.toggled,
+                           self.follow_up_date.dateChanged, self.direction.buttonToggled):
+                signal.connect(lambda *_: self._draft_timer.start())
+        (self.summary if (customer_id or editing) else self.customer).setFocus()
+
+    # -- filling and reading ---------------------------------------------------------------
+    def _fill(self, row: InteractionData):
+        self.customer.set_customer(row.customer_id)
+        self.kind.set_kind(row.kind)
+        (self.out_button if row.direction == OUT else self.in_button).setChecked(True)
+        self.when.setDateTime(QDateTime(to_qdate(row.occurred_at.date()),
+                                        QTime(row.occurred_at.hour, row.occurred_at.minute)))
+        self.summary.setText(row.summary)
+        self.notes.setPlainText(row.notes)
+        if row.follow_up_on:
+            self.follow_up.setChecked(True)
+            self.follow_up_date.setDate(to_qdate(row.follow_up_on))
+
+    def follow_up_in(self, days: int) -> None:
+        base = from_qdate(self.when.date())
+        self.follow_up.setChecked(True)
+        self.follow_up_date.setDate(to_qdate(base + timedelta(days=days)))
+
+    def _kind_changed(self):
+        if self.kind.kind() in INBOUND_KINDS:
+            self.in_button.setChecked(True)
+
+    def occurred_at(self) -> datetime:
+        qdt = self.when.dateTime()
+        d, t = qdt.date(), qdt.time()
+        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+    def values(self) -> dict:
+        return dict(
+            kind=self.kind.kind(),
+            direction=OUT if self.out_button.isChecked() else IN,
+            summary=self.summary.text(),
+            notes=self.notes.toPlainText(),
+            occurred_at=self.occurred_at(),
+            follow_up_on=from_qdate(self.follow_up_date.date()) if self.follow_up.isChecked() else None,
+        )
+
+    def has_typed_text(self) -> bool:
+        return bool(self.notes.toPlainText().strip())
+
+    # -- drafts ------------------------------------------------------------------------------
+    def save_draft(self):
+        if self.editing or self.saved:
+            return
+        values = self.values()
+        values["customer_text"] = self.customer.text()
+        values["follow_up"] = self.follow_up.isChecked()
+        try:
+            drafts.save_draft(DRAFT_KEY, values)
+        except Exception as exc:  # noqa: BLE001 - a draft that cannot be saved must not stop typing
+            self.general_error.show_message(f"Could not keep a draft of this note: {exc}")
+
+    def restore_draft(self, values: dict) -> None:
+        self.customer.setText(values.get("customer_text", ""))
+        self.kind.set_kind(values.get("kind", "meeting"))
+        (self.in_button if values.get("direction") == IN else self.out_button).setChecked(True)
+        when = values.get("occurred_at")
+        if when:
+            moment = datetime.fromisoformat(when)
+            self.when.setDateTime(QDateTime(to_qdate(moment.date()), QTime(moment.hour, moment.minute)))
+        self.summary.setText(values.get("summary", ""))
+        self.notes.setPlainText(values.get("notes", ""))
+        if values.get("follow_up") and values.get("follow_up_on"):
+            self.follow_up.setChecked(True)
+            self.follow_up_date.setDate(to_qdate(date.fromisoformat(values["follow_up_on"])))
+
+    # -- closing -------------------------------------------------------------------------------
+    def accept(self):
+        """Save through on_save(customer_id, values); a ValidationError keeps the
+        dialog open with the message beside the field."""
+        self.errors.clear()
+        try:
+            customer_id = self.editing.customer_id if self.editing else self.customer.customer_id()
+            if self.on_save:
+                self.on_save(customer_id, self.values())
+        except ValidationError as error:
+            widget = self.errors.show(error)
+            if widget:
+                widget.setFocus()
+            return
+        except (OSError, DatabaseError) as error:  # a full disk or a read-only folder: keep everything typed
+            self.general_error.show_message(f"Could not save: {error}. Nothing you typed is lost; "
+                                            "free some space or check the folder, then save again.")
+            return
+        self.saved = True
+        self._draft_timer.stop()
+        if not self.editing:
+            drafts.discard_draft(DRAFT_KEY)
+        super().accept()
+
+    def reject(self):
+        if self.has_typed_text() and not self.saved:
+            answer = QMessageBox.question(
+                self, "Discard this note?", "You have written notes that are not saved. Discard them?",
+                QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Cancel)
+            if answer != QMessageBox.Discard:
+                return
+        self._draft_timer.stop()
+        if not self.editing:
+            drafts.discard_draft(DRAFT_KEY)
+        super().reject()

@@ -1,0 +1,77 @@
+"""Icons for interaction kinds and timeline entries, painted at run time: a
+coloured disc (the kind's class) with a glyph, so they follow the palette and
+need no image files."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+
+from journal.kinds import KINDS
+
+from .theme import CLASS_COLORS
+
+GLYPHS = {
+    "thank_you_card": "✉", "welcome_kit": "⌂", "gift": "♥", "article": "¶", "introduction": "⇄",
+    "check_in": "☺", "feedback": "?", "support": "⚙", "urgent": "!", "pitch": "★", "quote": "≈",
+    "negotiation": "⚖", "meeting": "☕", "call": "☎", "email": "@", "message": "✎", "note": "✍",
+    "purchase": "$", "referred": "→", "introduced": "⇄", "colleague": "≡", "stage": "◆",
+}
+
+
+def color_for(kind: str) -> str:
+    if kind in KINDS:
+        return CLASS_COLORS[KINDS[kind].klass]
+    if kind == "purchase":
+        return CLASS_COLORS["purchase"]
+    if kind in ("referred", "introduced", "colleague"):
+        return CLASS_COLORS["connection"]
+    return CLASS_COLORS["stage"]
+
+
+def paint_disc(painter: QPainter, rect: QRectF, kind: str) -> None:
+    painter.save()
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setPen(Qt.NoPen)
+    painter.setBrush(QColor(color_for(kind)))
+    painter.drawEllipse(rect)
+    font = QFont(painter.font())
+    font.setPixelSize(max(int(rect.height() * 0.55), 8))
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("white"))
+    painter.drawText(rect, Qt.AlignCenter, GLYPHS.get(kind, "•"))
+    painter.restore()
+
+
+@lru_cache(maxsize=None)
+def kind_icon(kind: str, size: int = 32) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.transparent)
+    painter = QPainter(pixmap)
+    paint_disc(painter, QRectF(1, 1, size - 2, size - 2), kind)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    for size in (16, 32, 64, 128, 256):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QColor("#2e7d62"))
+        painter.drawRoundedRect(QRectF(0, 0, size, size), size * 0.22, size * 0.22)
+        font = QFont()
+        font.setPixelSize(int(size * 0.62))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(QRectF(0, 0, size, size), Qt.AlignCenter, "L")
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon

@@ -1,0 +1,405 @@
+"""The main window: the customer list beside the selected customer's page, the
+Lately panel as a dock, menus and a toolbar; every change through the undo stack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget,
+    QToolBar, QVBoxLayout, QWidget,
+)
+
+from journal import __version__, customers, db, drafts, interactions
+from journal.errors import JournalError, NotFound, ValidationError
+
+from . import commands
+from .actions import build_actions
+from .capture import DRAFT_KEY, CaptureDialog
+from .customer_list import CustomerList
+from .customer_page import CustomerPage
+from .dialogs import ConnectionDialog, NewCustomerDialog, PurchaseDialog
+from .events import JournalEvents
+from .tasks import run_in_background
+from .theme import muted, title_font
+
+
+class EmptyState(QWidget):
+    """What a new user sees: what Lately is for and the first two things to do."""
+
+    def __init__(self, window):
+        super().__init__()
+        title = QLabel("Your journal is empty")
+        title.setFont(title_font(self.font(), 1.8))
+        text = QLabel(
+            "Lately keeps what you do for each customer — thank-you cards, check-ins, introductions —\n"
+            "and tells you whom you have not done anything for lately.\n\n"
+            "Start by adding a customer you met recently, then log what happened (Ctrl+L).")
+        text.setAlignment(Qt.AlignCenter)
+        text.setStyleSheet(f"color: {muted(self.palette()).name()};")
+        add = QPushButton("Add your first customer")
+        add.setDefault(True)
+        add.clicked.connect(window.new_customer)
+        demo = QPushButton("Explore the demo journal")
+        demo.clicked.connect(window.open_demo)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        for widget in (title, text):
+            layout.addWidget(widget, 0, Qt.AlignHCenter)
+        layout.addSpacing(12)
+        layout.addWidget(add, 0, Qt.AlignHCenter)
+        layout.addWidget(demo, 0, Qt.AlignHCenter)
+        layout.addStretch(3)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, journal_path: Path, *, demo: bool = False, check_integrity: bool = True):
+        super().__init__()
+        self.journal_path = Path(journal_path)
+        self.is_demo = demo
+        self.events = JournalEvents(self)
+        self.undo_stack = QUndoStack(self)
+        self.actions = build_actions(self)
+
+        self.customer_list = CustomerList()
+        self.page = CustomerPage()
+        self.no_selection = QLabel("Choose a customer on the left, or press Ctrl+N to add one.",
+                                   alignment=Qt.AlignCenter)
+        self.page_stack = QStackedWidget()
+        self.page_stack.addWidget(self.no_selection)
+        self.page_stack.addWidget(self.page)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(self.customer_list)
+        self.splitter.addWidget(self.page_stack)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 6)
+        self.splitter.setChildrenCollapsible(False)
+        self.empty_state = EmptyState(self)
+        self.central = QStackedWidget()
+        self.central.addWidget(self.empty_state)
+        self.central.addWidget(self.splitter)
+        self.setCentralWidget(self.central)
+        self._menus()
+        self._connect()
+        self.statusBar()
+        self.resize(1440, 900)
+        self._restore_state()
+        self._load()
+        if check_integrity:
+            QTimer.singleShot(0, self._check_integrity)
+        QTimer.singleShot(0, self._offer_draft)
+
+    # -- building -------------------------------------------------------------------------------
+    def _menus(self):
+        a = self.actions
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for item in (a.new_journal, a.open_journal, a.open_demo, None, a.quit):
+            file_menu.addSeparator() if item is None else file_menu.addAction(item)
+        edit_menu = bar.addMenu("&Edit")
+        for item in (a.undo, a.redo, None, a.find):
+            edit_menu.addSeparator() if item is None else edit_menu.addAction(item)
+        customer_menu = bar.addMenu("&Customer")
+        for item in (a.new_customer, a.quick_capture, a.log_purchase, a.connect, None, a.edit_details, a.archive,
+                     a.delete_customer):
+            customer_menu.addSeparator() if item is None else customer_menu.addAction(item)
+        self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(a.show_archived)
+        bar.addMenu("&Help").addAction(a.about)
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        for item in (a.quick_capture, a.new_customer, None, a.undo, a.redo):
+            toolbar.addSeparator() if item is None else toolbar.addAction(item)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _connect(self):
+        self.customer_list.customer_selected.connect(self.show_customer)
+        self.events.changed.connect(self._journal_changed)
+        self.events.error.connect(self._show_error)
+        self.events.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        page = self.page
+        page.log_requested.connect(lambda: self.quick_capture(self.current_customer()))
+        page.purchase_requested.connect(self.log_purchase)
+        page.connection_requested.connect(self.add_connection)
+        page.archive_requested.connect(self.toggle_archive)
+        page.details.save_requested.connect(self._save_details)
+        page.timeline.edit_requested.connect(self.edit_interaction)
+        page.timeline.delete_requested.connect(self.delete_interaction)
+        page.timeline.follow_up_done_requested.connect(self._follow_up_done)
+        self.undo_stack.indexChanged.connect(self._update_actions)
+        self._update_actions()
+
+    def _settings(self) -> QSettings:
+        return QSettings(str(db.data_dir() / "window.ini"), QSettings.IniFormat)
+
+    def _restore_state(self):
+        settings = self._settings()
+        geometry = settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = settings.value("splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([640, 800])
+
+    def closeEvent(self, event):
+        settings = self._settings()
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("state", self.saveState())
+        settings.setValue("splitter", self.splitter.saveState())
+        settings.setValue(self._last_customer_key(), self.current_customer() or 0)
+        settings.sync()
+        super().closeEvent(event)
+
+    def _last_customer_key(self) -> str:
+        return "last_customer/" + ("demo" if self.is_demo else str(abs(hash(str(self.journal_path)))))
+
+    def _load(self):
+        title = "Lately — demo journal" if self.is_demo else f"Lately — {self.journal_path.name}"
+        self.setWindowTitle(title)
+        self.customer_list.reload()
+        self._update_empty_state()
+        last = int(self._settings().value(self._last_customer_key(), 0) or 0)
+        if not (last and self.customer_list.select(last)) and self.customer_list.proxy.rowCount():
+            self.customer_list.table.selectRow(0)
+
+    def _update_empty_state(self):
+        empty = self.customer_list.model.rowCount() == 0 and not self.actions.show_archived.isChecked()
+        self.central.setCurrentWidget(self.empty_state if empty else self.splitter)
+
+    # -- reacting -----------------------------------------------------------------------------------
+    def current_customer(self) -> int | None:
+        return self.page.customer_id if self.page_stack.currentWidget() is self.page else None
+
+    def show_customer(self, customer_id: int) -> None:
+        try:
+            self.page.show_customer(customer_id)
+        except NotFound:
+            self.page_stack.setCurrentWidget(self.no_selection)
+        else:
+            self.page_stack.setCurrentWidget(self.page)
+        self._update_actions()
+
+    def _journal_changed(self, customer_id):
+        focus = customer_id if customer_id is not None else self.current_customer()
+        self.customer_list.reload(keep=focus)
+        self._update_empty_state()
+        if focus is not None and self.customer_list.model.row_of(focus) is not None:
+            self.customer_list.select(focus, emit=False)
+            self.show_customer(focus)
+        elif self.current_customer() is not None and self.customer_list.model.row_of(self.current_customer()) is None:
+            self.page_stack.setCurrentWidget(self.no_selection)
+        self._update_actions()
+
+    def _update_actions(self, *_):
+        has = self.current_customer() is not None
+        for act in (self.actions.log_purchase, self.actions.connect, self.actions.edit_details,
+                    self.actions.archive, self.actions.delete_customer):
+            act.setEnabled(has)
+
+    def _show_error(self, message: str):
+        self.statusBar().showMessage(message, 10000)
+        QMessageBox.warning(self, "Lately", message)
+
+    def _perform(self, command, done_message: str | None = None):
+        """Run an undoable command; ValidationError goes back to the dialog that asked."""
+        commands.perform(self.undo_stack, command)
+        if done_message:
+            self.events.status.emit(done_message)
+        return command
+
+    def _choices(self):
+        """Everyone a note can be about, archived customers included."""
+        return [(r.id, r.name, r.company) for r in customers.list_customers(include_archived=True)]
+
+    # -- actions ------------------------------------------------------------------------------------
+    def quick_capture(self, customer_id=None, kind="meeting", summary="", draft=None):
+        def save(cid, values):
+            self._perform(commands.LogInteraction(self.events, cid, values),
+                          f"Logged “{values['summary']}” — Ctrl+Z to undo")
+            self.customer_list.select(cid, emit=False)
+            self.show_customer(cid)
+
+        dialog = CaptureDialog(self._choices(), self, customer_id=customer_id, kind=kind, summary=summary,
+                               on_save=save)
+        if draft:
+            dialog.restore_draft(draft)
+        self.capture_dialog = dialog  # reachable by tests and by a second shortcut press
+        dialog.exec()
+        self.capture_dialog = None
+
+    def edit_interaction(self, interaction_id: int):
+        try:
+            row = interactions.get_interaction(interaction_id)
+        except NotFound:
+            return
+
+        def save(_cid, values):
+            changes = {k: v for k, v in values.items() if getattr(row, k) != v}
+            if changes:
+                self._perform(commands.EditInteraction(self.events, interaction_id, changes),
+                              "Saved your changes — Ctrl+Z to undo")
+
+        dialog = CaptureDialog(self._choices(), self, editing=row, on_save=save)
+        self.capture_dialog = dialog
+        dialog.exec()
+        self.capture_dialog = None
+
+    def delete_interaction(self, interaction_id: int):
+        command = commands.DeleteInteraction(self.events, interaction_id)
+        self._perform(command, f"{command.text()} — Ctrl+Z to undo")
+
+    def _follow_up_done(self, interaction_id: int):
+        self._perform(commands.EditInteraction(self.events, interaction_id, {"follow_up_done": True}),
+                      "Follow-up marked done")
+
+    def new_customer(self):
+        created = {}
+
+        def save(values):
+            created["command"] = self._perform(commands.AddCustomer(self.events, values), f"Added {values['name']}")
+
+        dialog = NewCustomerDialog(self, on_save=save)
+        if dialog.exec() and created:
+            cid = created["command"].customer_id
+            self.customer_list.select(cid)
+            self.show_customer(cid)
+
+    def _save_details(self, changes: dict):
+        cid = self.current_customer()
+        if cid is None or not changes:
+            self.events.status.emit("Nothing to save")
+            return
+        try:
+            self._perform(commands.EditCustomer(self.events, cid, changes), "Details saved — Ctrl+Z to undo")
+        except ValidationError as error:
+            self.page.details.show_error(error)
+
+    def log_purchase(self):
+        cid = self.current_customer()
+        if cid is None:
+            return
+        name = customers.get_customer(cid).name
+        dialog = PurchaseDialog(name, self, on_save=lambda values: self._perform(
+            commands.AddPurchase(self.events, cid, values), f"Purchase logged for {name}"))
+        dialog.exec()
+
+    def add_connection(self):
+        cid = self.current_customer()
+        if cid is None:
+            return
+        name = customers.get_customer(cid).name
+        dialog = ConnectionDialog(cid, name, self._choices(), self, on_save=lambda s, t, k, v: self._perform(
+            commands.AddConnection(self.events, s, t, k, **v), "Connection added"))
+        dialog.exec()
+
+    def edit_details(self):
+        if self.current_customer() is not None:
+            self.page.tabs.setCurrentWidget(self.page.details)
+            self.page.details.fields["name"].setFocus()
+
+    def toggle_archive(self):
+        cid = self.current_customer()
+        if cid is None:
+            return
+        archived = not customers.get_customer(cid).archived
+        command = commands.ArchiveCustomer(self.events, cid, archived)
+        self._perform(command, f"{command.text()} — Ctrl+Z to undo")
+
+    def delete_customer(self):
+        cid = self.current_customer()
+        if cid is None:
+            return
+        command = commands.DeleteCustomer(self.events, cid)
+        self._perform(command, f"{command.text()}: moved to the trash — Ctrl+Z to undo")
+
+    def set_show_archived(self, checked: bool):
+        self.customer_list.model.include_archived = checked
+        self.customer_list.reload()
+        self._update_empty_state()
+
+    def focus_find(self):
+        self.central.setCurrentWidget(self.splitter)
+        self.customer_list.filter_box.setFocus()
+        self.customer_list.filter_box.selectAll()
+
+    # -- journals ----------------------------------------------------------------------------------
+    def choose_journal(self):
+        path, _ = QFileDialog.getOpenFileName(self, "Open journal", str(self.journal_path.parent),
+                                              "Lately journals (*.sqlite3 *.db);;All files (*)")
+        if path:
+            self.switch_journal(Path(path))
+
+    def create_journal(self):
+        path, _ = QFileDialog.getSaveFileName(self, "New journal", str(self.journal_path.parent / "journal.sqlite3"),
+                                              "Lately journals (*.sqlite3)")
+        if path:
+            if Path(path).exists():
+                QMessageBox.warning(self, "Lately", f"{path} already exists. Choose a new name for a new journal.")
+                return
+            self.switch_journal(Path(path))
+
+    def open_demo(self):
+        self.switch_journal(db.demo_path(), demo=True)
+
+    def switch_journal(self, path: Path, demo: bool = False):
+        from .app import open_journal
+
+        previous, previous_demo = self.journal_path, self.is_demo
+        db.close()
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            open_journal(path, demo=demo)
+        except JournalError as error:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.critical(self, "Could not open the journal", str(error))
+            open_journal(previous, demo=previous_demo)
+            return
+        QApplication.restoreOverrideCursor()
+        self.journal_path, self.is_demo = Path(path), demo
+        self.undo_stack.clear()
+        self.page_stack.setCurrentWidget(self.no_selection)
+        self.page.customer_id = None
+        self._load()
+        self.journal_switched()
+
+    def journal_switched(self):
+        """Hook for docks that show journal-wide data."""
+
+    def _check_integrity(self):
+        def done(problem):
+            if problem:
+                QMessageBox.critical(
+                    self, "The journal is damaged",
+                    f"SQLite reports a problem in {self.journal_path}:\n\n{problem}\n\n"
+                    "Nothing has been changed. Restore a backup or open another journal.")
+
+        run_in_background(db.integrity_problem, done, lambda exc: done(str(exc)))
+
+    def _offer_draft(self):
+        draft = drafts.load_draft(DRAFT_KEY)
+        if not draft or not (draft.get("notes") or draft.get("summary")):
+            return
+        who = draft.get("customer_text") or "a customer"
+        answer = QMessageBox.question(
+            self, "Continue your note?",
+            f"You were writing a note about {who} when Lately last closed. Continue it?",
+            QMessageBox.Yes | QMessageBox.Discard, QMessageBox.Yes)
+        if answer == QMessageBox.Yes:
+            self.quick_capture(draft=draft)
+        else:
+            drafts.discard_draft(DRAFT_KEY)
+
+    def about(self):
+        QMessageBox.about(self, "About Lately",
+                          f"<h3>Lately {__version__}</h3><p>What have I done for them lately?</p>"
+                          f"<p>Your journal: <code>{self.journal_path}</code></p>")
