@@ -70,6 +70,15 @@ class _Builder:
         return product
 
 
+REACTIVE = [
+    ("support", "Fixed a wobbly table leg"), ("support", "Scratch on the bookshelf, sent a touch-up kit"),
+    ("support", "Repaired a drawer runner"), ("urgent", "Needed curtains before a party"),
+    ("urgent", "Delivery date moved: needed the table by Friday"),
+]
+SALES = [
+    ("pitch", "Showed the new walnut range"), ("quote", "Quote for a second room"),
+    ("quote", "Quote for new cushions"), ("negotiation", "Agreed terms for the fit-out"),
+]
 _NOTES = [
     "", "", "", "Prefers mornings. Mentioned a second site next year.",
     "Very happy with the finish; asked about matching chairs.", "Their daughter is starting university.",
@@ -99,11 +108,11 @@ def _regular_contact(b: _Builder, cid, interests, start: date, end: date, count:
             ])
             b.interact(cid, day, kind, b.rng.choice(["out", "in"]), text, b.rng.choice(_NOTES))
         elif roll < 0.88:
-            b.interact(cid, day, b.rng.choice(["support", "urgent"]), "in",
-                       b.rng.choice(["Fixed a wobbly table leg", "Needed curtains before a party", "Scratch on the bookshelf"]))
+            kind, text = b.rng.choice(REACTIVE)
+            b.interact(cid, day, kind, "in", text)
         else:
-            b.interact(cid, day, b.rng.choice(["pitch", "quote", "negotiation"]), "out",
-                       b.rng.choice(["Showed the new walnut range", "Quote for a second room", "Agreed terms for the fit-out"]))
+            kind, text = b.rng.choice(SALES)
+            b.interact(cid, day, kind, "out", text)
 
 
 def _story(b: _Builder, cid, profile, interests, intensity: float, manager):
@@ -142,8 +151,8 @@ def _story(b: _Builder, cid, profile, interests, intensity: float, manager):
                    follow_up=b.days_ago(-20, 3), done=rng.random() < 0.3)
     if profile == "reactive":
         for _ in range(rng.randint(2, 4)):
-            b.interact(cid, b.days_ago(5, 120), rng.choice(["support", "urgent", "quote"]), rng.choice(["in", "out"]),
-                       rng.choice(["Repaired a drawer runner", "Quote for new cushions", "Urgent: delivery date moved"]))
+            kind, text = rng.choice(REACTIVE + SALES)
+            b.interact(cid, b.days_ago(5, 120), kind, "in" if kind in ("support", "urgent") else "out", text)
     if profile == "unanswered":
         b.interact(cid, b.days_ago(40, 60), "meeting", "in", "They stopped by about a bookshelf")
         for days in sorted(rng.sample(range(3, 38), rng.randint(2, 4)), reverse=True):

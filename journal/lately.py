@@ -74,6 +74,15 @@ class AttentionItem(NamedTuple):
         return REASONS[self.reason][0]
 
     @property
+    def log_summary(self) -> str:
+        """A first line for the note that answers this item."""
+        if self.reason == "follow_up_due":
+            return "Followed up: " + self.evidence.split("“", 1)[-1].split("”", 1)[0]
+        if self.reason == "introduction":
+            return self.suggestion.replace("Introduce", "Introduced", 1)
+        return _LOG_SUMMARIES.get(self.action_kind, KINDS[self.action_kind].label)
+
+    @property
     def snooze_key(self) -> str:
         """What a snooze hides: the reason, or for introductions the pair."""
         if self.reason == "introduction":
@@ -81,6 +90,13 @@ class AttentionItem(NamedTuple):
         if self.reason == "follow_up_due":
             return f"follow_up_due:{self.ref_id}"
         return self.reason
+
+
+_LOG_SUMMARIES = {
+    "thank_you_card": "Sent a thank-you card", "welcome_kit": "Sent a welcome kit", "check_in": "Checked in",
+    "article": "Sent an article", "feedback": "Asked how we could do better", "gift": "Sent a small gift",
+    "call": "Called", "email": "Emailed", "meeting": "Met", "message": "Sent a message",
+}
 
 
 class CustomerFacts(NamedTuple):

@@ -81,6 +81,7 @@ class CaptureDialog(QDialog):
         self.follow_up_date.setCalendarPopup(True)
         self.follow_up_date.setDisplayFormat("d MMM yyyy")
         self.follow_up_date.setEnabled(False)
+        self.follow_up_date.setMinimumWidth(self.follow_up_date.fontMetrics().horizontalAdvance("28 Sep 2026") + 40)
         self.follow_up.toggled.connect(self.follow_up_date.setEnabled)
         follow_row = QHBoxLayout()
         follow_row.setContentsMargins(0, 0, 0, 0)

@@ -238,3 +238,23 @@ class DeleteConnection(JournalCommand):
 
     def undo_change(self):
         connections.restore_connection(self.connection_id)
+
+
+class Snooze(JournalCommand):
+    def __init__(self, events, customer_id, snooze_key, until, label):
+        super().__init__(events, f"Snooze “{label}”")
+        self.customer_id = customer_id
+        self.key = snooze_key
+        self.until = until
+
+    def do(self):
+        from journal import lately
+
+        lately.snooze(self.customer_id, self.key, self.until)
+
+    redo_again = do
+
+    def undo_change(self):
+        from journal import lately
+
+        lately.unsnooze(self.customer_id, self.key)

@@ -184,10 +184,11 @@ class CustomerList(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
-        for column, width in ((NAME, 150), (COMPANY, 120), (STAGE, 76), (SINCE, 92), (LAST_CONTACT, 70),
-                              (LAST_VALUE, 140), (OVERDUE, 62)):
+        for column, width in ((NAME, 150), (COMPANY, 120), (STAGE, 76), (SINCE, 92), (LAST_CONTACT, 66),
+                              (LAST_VALUE, 128), (OVERDUE, 62)):
             header.resizeSection(column, width)
-        header.setSectionResizeMode(NAME, QHeaderView.Interactive)
+        for column in (NAME, COMPANY):  # the table fits its pane; names and companies share the slack
+            header.setSectionResizeMode(column, QHeaderView.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

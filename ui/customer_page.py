@@ -31,7 +31,7 @@ class Fact(QFrame):
     def __init__(self, caption: str):
         super().__init__()
         self.setObjectName("fact")
-        self.caption = QLabel(caption.upper())
+        self.caption = QLabel(caption.upper(), wordWrap=True)
         font = self.caption.font()
         font.setPointSizeF(font.pointSizeF() * 0.8)
         font.setBold(True)
@@ -56,7 +56,7 @@ class Header(QWidget):
         self.name = QLabel()
         self.name.setFont(title_font(self.font(), 1.6))
         self.name.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.subtitle = QLabel()
+        self.subtitle = QLabel(wordWrap=True)
         self.stage = QLabel()
         self.stage.setObjectName("stageChip")
         self.since = Fact("Customer since")

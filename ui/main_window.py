@@ -22,6 +22,7 @@ from .customer_list import CustomerList
 from .customer_page import CustomerPage
 from .dialogs import ConnectionDialog, NewCustomerDialog, PurchaseDialog
 from .events import JournalEvents
+from .lately_panel import LatelyPanel
 from .tasks import run_in_background
 from .theme import muted, title_font
 
@@ -81,12 +82,16 @@ class MainWindow(QMainWindow):
         self.central.addWidget(self.empty_state)
         self.central.addWidget(self.splitter)
         self.setCentralWidget(self.central)
+        self.lately = LatelyPanel(self)
+        self.lately.setMinimumWidth(300)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.lately)
         self._menus()
         self._connect()
         self.statusBar()
         self.resize(1440, 900)
         self._restore_state()
         self._load()
+        self.lately.refresh()
         if check_integrity:
             QTimer.singleShot(0, self._check_integrity)
         QTimer.singleShot(0, self._offer_draft)
@@ -106,6 +111,10 @@ class MainWindow(QMainWindow):
                      a.delete_customer):
             customer_menu.addSeparator() if item is None else customer_menu.addAction(item)
         self.view_menu = bar.addMenu("&View")
+        toggle = self.lately.toggleViewAction()
+        toggle.setText("&Lately panel")
+        toggle.setShortcut("Ctrl+1")
+        self.view_menu.addAction(toggle)
         self.view_menu.addAction(a.show_archived)
         bar.addMenu("&Help").addAction(a.about)
         toolbar = QToolBar("Main")
@@ -131,6 +140,10 @@ class MainWindow(QMainWindow):
         page.timeline.edit_requested.connect(self.edit_interaction)
         page.timeline.delete_requested.connect(self.delete_interaction)
         page.timeline.follow_up_done_requested.connect(self._follow_up_done)
+        self.events.changed.connect(lambda _: self.lately.refresh_soon())
+        self.lately.open_requested.connect(self.open_customer)
+        self.lately.log_requested.connect(self.act_on)
+        self.lately.snooze_requested.connect(self.snooze)
         self.undo_stack.indexChanged.connect(self._update_actions)
         self._update_actions()
 
@@ -139,17 +152,20 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self):
         settings = self._settings()
-        geometry = settings.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        # Docks first: a hidden dock no longer widens the minimum size the geometry must fit.
         state = settings.value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        geometry = settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
         splitter = settings.value("splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
         else:
             self.splitter.setSizes([640, 800])
+        if not isinstance(state, QByteArray):
+            self.resizeDocks([self.lately], [390], Qt.Horizontal)
 
     def closeEvent(self, event):
         settings = self._settings()
@@ -222,10 +238,23 @@ class MainWindow(QMainWindow):
         return [(r.id, r.name, r.company) for r in customers.list_customers(include_archived=True)]
 
     # -- actions ------------------------------------------------------------------------------------
-    def quick_capture(self, customer_id=None, kind="meeting", summary="", draft=None):
+    def quick_capture(self, customer_id=None, kind="meeting", summary="", draft=None, also=None):
+        """`also(customer_id)` returns further commands that complete the note (a
+        follow-up marked done, a connection made); they share its undo step."""
         def save(cid, values):
-            self._perform(commands.LogInteraction(self.events, cid, values),
-                          f"Logged “{values['summary']}” — Ctrl+Z to undo")
+            log = commands.LogInteraction(self.events, cid, values)
+            if also:
+                log.apply()  # a ValidationError here leaves the stack untouched
+                self.undo_stack.beginMacro(log.text())
+                try:
+                    self.undo_stack.push(log)
+                    for command in also(cid):
+                        self._perform(command)
+                finally:
+                    self.undo_stack.endMacro()
+            else:
+                self._perform(log)
+            self.events.status.emit(f"Logged “{values['summary']}” — Ctrl+Z to undo")
             self.customer_list.select(cid, emit=False)
             self.show_customer(cid)
 
@@ -236,6 +265,28 @@ class MainWindow(QMainWindow):
         self.capture_dialog = dialog  # reachable by tests and by a second shortcut press
         dialog.exec()
         self.capture_dialog = None
+
+    def act_on(self, item):
+        """Log what was done about an attention item, prefilled from it."""
+        also = None
+        if item.reason == "follow_up_due":
+            def also(_cid):
+                return [commands.EditInteraction(self.events, item.ref_id, {"follow_up_done": True})]
+        elif item.reason == "introduction":
+            def also(cid):
+                return [commands.AddConnection(self.events, cid, item.other_customer_id, "introduced")]
+        self.open_customer(item.customer_id)
+        self.quick_capture(item.customer_id, kind=item.action_kind, summary=item.log_summary, also=also)
+
+    def snooze(self, item, until):
+        self._perform(commands.Snooze(self.events, item.customer_id, item.snooze_key, until, item.title),
+                      f"Snoozed until {until:%d %b %Y} — Ctrl+Z to undo")
+
+    def open_customer(self, customer_id: int):
+        if self.customer_list.model.row_of(customer_id) is None and self.actions.show_archived.isChecked() is False:
+            self.customer_list.filter_box.clear()
+        if self.customer_list.select(customer_id, emit=False):
+            self.show_customer(customer_id)
 
     def edit_interaction(self, interaction_id: int):
         try:
@@ -373,7 +424,7 @@ class MainWindow(QMainWindow):
         self.journal_switched()
 
     def journal_switched(self):
-        """Hook for docks that show journal-wide data."""
+        self.lately.refresh()
 
     def _check_integrity(self):
         def done(problem):

@@ -242,6 +242,7 @@ class TimelineView(QWidget):
         self.list.setItemDelegate(TimelineDelegate(self.list))
         self.list.setSelectionMode(QAbstractItemView.SingleSelection)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.list.setMouseTracking(True)
         self.list.setContextMenuPolicy(Qt.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)

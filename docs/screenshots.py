@@ -1,0 +1,74 @@
+"""Render the README's screenshots offscreen from a fresh demo journal.
+
+    uv run python docs/screenshots.py
+
+Writes docs/images/*.png. Uses a temporary LATELY_HOME, so your journal and
+window settings are never touched."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "images"
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["LATELY_HOME"] = tempfile.mkdtemp(prefix="lately-shots-")
+
+
+def main():
+    from PySide6.QtWidgets import QApplication
+
+    from journal import db, demo, lately
+    from journal.models import Customer, CustomerSummary
+    from ui import tasks, theme
+    from ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    theme.apply(app)
+    tasks.set_synchronous(True)
+    path = db.demo_path()
+    db.connect(path)
+    demo.populate()
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    window = MainWindow(path, demo=True, check_integrity=False)
+    window.resize(1680, 980)
+    window.splitter.setSizes([760, 600])
+    window.show()
+    # A loyal customer with a full history, who is due for something.
+    due = {i.customer_id for i in lately.attention_items() if i.reason == "cadence"}
+    busiest = (Customer.select(Customer.id).join(CustomerSummary, on=(CustomerSummary.customer == Customer.id))
+               .where(Customer.id.in_(due), CustomerSummary.purchase_count >= 2, Customer.stage == "customer")
+               .order_by(CustomerSummary.lifetime_cents.desc()).first())
+    window.open_customer(busiest.id)
+    app.processEvents()
+    save(window.grab(), "main-window.png")
+    save(window.lately.grab(), "lately-panel.png")
+
+    from ui.capture import CaptureDialog
+
+    dialog = CaptureDialog(window._choices(), window, customer_id=busiest.id, kind="check_in")
+    dialog.summary.setText("Coffee at the showroom: the new walnut range")
+    dialog.notes.setPlainText("Loves the finish on the dining table. Their office moves in March;\n"
+                              "they will want a quote for six desks. Prefers calls in the morning.")
+    dialog.follow_up_in(30)
+    dialog.show()
+    app.processEvents()
+    save(dialog.grab(), "quick-capture.png")
+    dialog.saved = True
+    dialog.close()
+    window.close()
+
+
+def save(pixmap, name):
+    target = OUT / name
+    pixmap.save(str(target))
+    print(f"wrote {target.relative_to(ROOT)} ({pixmap.width()}x{pixmap.height()})")
+
+
+if __name__ == "__main__":
+    main()

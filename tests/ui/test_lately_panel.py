@@ -1,0 +1,120 @@
+"""The Lately panel on a hand-made journal: what it shows, and acting on it."""
+
+from datetime import date, datetime, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyleOptionViewItem
+
+from journal import customers, interactions, purchases
+from journal.models import Connection, Interaction
+from ui.lately_panel import AttentionModel, ITEM_ROLE
+
+from .test_main_window import drive_dialog
+
+
+def journal_with_needs():
+    today = date.today()
+    silent = customers.create_customer(name="Sally Silent")
+    purchases.add_purchase(silent.id, today - timedelta(days=60), "Oak table", 90_000)
+    promised = customers.create_customer(name="Peter Promise", stage="prospect")
+    interactions.log_interaction(promised.id, "quote", "out", "Quote for shelves",
+                                 occurred_at=datetime.now() - timedelta(days=9), follow_up_on=today - timedelta(days=2))
+    a = customers.create_customer(name="Ann Sailor", interests="sailing", customer_since=today - timedelta(days=20))
+    b = customers.create_customer(name="Ben Boats", interests="sailing", customer_since=today - timedelta(days=20))
+    for c in (a, b):
+        interactions.log_interaction(c.id, "feedback", "out", "How are we doing?", occurred_at=datetime.now())
+
+
+def reasons(panel):
+    return sorted((i.customer_name, i.reason) for i in panel.visible_items())
+
+
+def click_link(qtbot, panel, row, action):
+    view = panel.list
+    index = panel.proxy.index(row, 0)
+    option = QStyleOptionViewItem()
+    option.rect = view.visualRect(index)
+    option.font = view.font()
+    rect = dict(panel.delegate.action_rects(option))[action]
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=rect.center())
+
+
+def test_panel_shows_the_expected_items_and_health(make_window):
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    assert reasons(panel) == [
+        ("Ann Sailor", "introduction"), ("Peter Promise", "follow_up_due"), ("Sally Silent", "never_contacted"),
+        ("Sally Silent", "unthanked_purchase"),
+    ]
+    assert panel.visible_items()[0].reason == "never_contacted"  # ranked first
+    assert "33%" in panel.summary.text() and "have not heard from you since their first sale" in panel.summary.text()
+    labels = [panel.reasons.itemText(i) for i in range(panel.reasons.count())]
+    assert labels[0] == "Everything (4)" and "Follow-up due (1)" in labels
+    panel.reasons.setCurrentIndex(labels.index("Follow-up due (1)"))
+    assert reasons(panel) == [("Peter Promise", "follow_up_due")]
+
+
+def test_logging_from_an_item_removes_it(qtbot, make_window):
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    row = [i.reason for i in panel.visible_items()].index("never_contacted")
+
+    def fill(dialog):
+        assert dialog.customer.text() == "Sally Silent"
+        assert dialog.kind.kind() == "check_in" and dialog.summary.text() == "Checked in"
+        dialog.accept()
+
+    drive_dialog(qtbot, fill)
+    click_link(qtbot, panel, row, "log")
+    qtbot.waitUntil(lambda: ("Sally Silent", "never_contacted") not in reasons(panel))
+    assert ("Sally Silent", "unthanked_purchase") in reasons(panel)  # a check-in is not a thank-you
+    assert window.page.header.name.text() == "Sally Silent"
+
+
+def test_follow_up_and_introduction_items_complete_what_they_ask(qtbot, make_window):
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    follow_up = next(i for i in panel.visible_items() if i.reason == "follow_up_due")
+    drive_dialog(qtbot, lambda dialog: dialog.accept())
+    window.act_on(follow_up)
+    assert Interaction.get_by_id(follow_up.ref_id).follow_up_done
+    intro = next(i for i in panel.visible_items() if i.reason == "introduction")
+    drive_dialog(qtbot, lambda dialog: dialog.accept())
+    window.act_on(intro)
+    assert Connection.select().where(Connection.kind == "introduced").count() == 1
+    qtbot.waitUntil(lambda: reasons(panel) == [("Sally Silent", "never_contacted"),
+                                               ("Sally Silent", "unthanked_purchase")])
+    window.undo_stack.undo()  # one step takes back the note and the connection
+    assert Connection.select().where(Connection.deleted_at.is_null()).count() == 0
+    qtbot.waitUntil(lambda: ("Ann Sailor", "introduction") in reasons(panel))
+
+
+def test_snoozing_hides_the_item_until_the_date(qtbot, make_window):
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    item = next(i for i in panel.visible_items() if i.reason == "never_contacted")
+    panel.snooze_requested.emit(item, date.today() + timedelta(days=7))
+    qtbot.waitUntil(lambda: ("Sally Silent", "never_contacted") not in reasons(panel))
+    from journal import lately
+
+    back = lately.attention_items(date.today() + timedelta(days=7))
+    assert ("Sally Silent", "never_contacted") in [(i.customer_name, i.reason) for i in back]
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: ("Sally Silent", "never_contacted") in reasons(panel))
+
+
+def test_open_link_selects_the_customer(qtbot, make_window):
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    row = [i.customer_name for i in panel.visible_items()].index("Peter Promise")
+    click_link(qtbot, panel, row, "open")
+    assert window.page.header.name.text() == "Peter Promise"
+
+
+def test_attention_model_passes_the_model_tester(qtmodeltester, make_window):
+    window = make_window(populate=journal_with_needs)
+    model = AttentionModel()
+    model.set_items(window.lately.visible_items())
+    qtmodeltester.check(model)
+    qtmodeltester.check(window.lately.proxy)
+    assert model.index(0, 0).data(ITEM_ROLE).reason

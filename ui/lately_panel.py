@@ -1,0 +1,304 @@
+"""The Lately panel: whom to attend to, why, and one click to do it. Items are
+computed off the GUI thread after every change; the list only paints them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import (
+    QAbstractListModel, QEvent, QModelIndex, QRect, QSize, QSortFilterProxyModel, Qt, QTimer, Signal,
+)
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCalendarWidget, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QHBoxLayout, QLabel,
+    QListView, QMenu, QStackedWidget, QStyle, QStyledItemDelegate, QVBoxLayout, QWidget,
+)
+
+from journal import lately
+
+from .theme import LEVEL_COLORS, muted
+
+ITEM_ROLE = Qt.UserRole + 1
+REASON_ROLE = Qt.UserRole + 2
+ACTIONS = (("log", "Log it"), ("snooze", "Snooze"), ("open", "Open"))
+
+
+def priority_color(item: lately.AttentionItem) -> str:
+    if item.level:
+        return LEVEL_COLORS[item.level]
+    if item.priority >= 80:
+        return "#d0463b"
+    if item.priority >= 60:
+        return "#c98a00"
+    return "#3f7dd1"
+
+
+class AttentionModel(QAbstractListModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.items: list[lately.AttentionItem] = []
+
+    def set_items(self, items) -> None:
+        self.beginResetModel()
+        self.items = list(items)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.items)
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        item = self.items[index.row()]
+        if role == Qt.DisplayRole:
+            return f"{item.customer_name}: {item.title}"
+        if role == ITEM_ROLE:
+            return item
+        if role == REASON_ROLE:
+            return item.reason
+        if role == Qt.ToolTipRole:
+            return f"{item.evidence}\nSuggested: {item.suggestion}"
+        return None
+
+
+class ReasonFilter(QSortFilterProxyModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFilterRole(REASON_ROLE)
+
+    def set_reason(self, reason: str | None) -> None:
+        self.setFilterFixedString(reason or "")
+
+
+class AttentionDelegate(QStyledItemDelegate):
+    """Name and reason, the evidence, the suggestion; action links at the bottom
+    that respond to one click."""
+
+    action_clicked = Signal(str, object)  # action key, item
+    PAD = 10
+
+    def _lines(self, option):
+        return QFontMetrics(option.font).height()
+
+    def sizeHint(self, option, index):
+        return QSize(option.rect.width(), self.PAD * 2 + self._lines(option) * 5 + 10)
+
+    def action_rects(self, option) -> list[tuple[str, QRect]]:
+        metrics = QFontMetrics(option.font)
+        line = self._lines(option)
+        y = option.rect.bottom() - self.PAD - line
+        x = option.rect.left() + self.PAD + 8
+        rects = []
+        for key, text in ACTIONS:
+            width = metrics.horizontalAdvance(text) + 4
+            rects.append((key, QRect(x, y, width, line)))
+            x += width + 16
+        return rects
+
+    def paint(self, painter, option, index):
+        item: lately.AttentionItem = index.data(ITEM_ROLE)
+        painter.save()
+        palette = option.palette
+        rect = option.rect
+        if option.state & QStyle.State_Selected:
+            painter.fillRect(rect, palette.color(QPalette.Highlight).lighter(185))
+        elif option.state & QStyle.State_MouseOver:
+            painter.fillRect(rect, palette.color(QPalette.AlternateBase))
+        painter.fillRect(QRect(rect.left(), rect.top() + 6, 4, rect.height() - 12), QColor(priority_color(item)))
+        line = self._lines(option)
+        x = rect.left() + self.PAD + 8
+        width = rect.width() - self.PAD * 2 - 8
+        y = rect.top() + self.PAD
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(palette.color(QPalette.Text))
+        metrics = QFontMetrics(option.font)
+        name = QFontMetrics(bold).elidedText(item.customer_name, Qt.ElideRight, width)
+        painter.drawText(QRect(x, y, width, line), Qt.AlignLeft | Qt.AlignVCenter, name)
+        painter.setPen(QColor(priority_color(item)))
+        painter.drawText(QRect(x, y + line + 2, width, line), Qt.AlignLeft | Qt.AlignVCenter,
+                         QFontMetrics(bold).elidedText(item.title, Qt.ElideRight, width))
+        painter.setFont(option.font)
+        painter.setPen(muted(palette))
+        painter.drawText(QRect(x, y + 2 * line + 4, width, line), Qt.AlignLeft | Qt.AlignVCenter,
+                         metrics.elidedText(item.evidence, Qt.ElideRight, width))
+        painter.setPen(palette.color(QPalette.Text))
+        painter.drawText(QRect(x, y + 3 * line + 6, width, line), Qt.AlignLeft | Qt.AlignVCenter,
+                         metrics.elidedText("→ " + item.suggestion, Qt.ElideRight, width))
+        painter.setPen(palette.color(QPalette.Link))
+        for (key, text), (_, link) in zip(ACTIONS, self.action_rects(option)):
+            painter.drawText(link, Qt.AlignLeft | Qt.AlignVCenter, text)
+        painter.setPen(palette.color(QPalette.Mid))
+        painter.drawLine(rect.left() + self.PAD, rect.bottom(), rect.right() - self.PAD, rect.bottom())
+        painter.restore()
+
+    def editorEvent(self, event, model, option, index):
+        if event.type() == QEvent.MouseButtonRelease and event.button() == Qt.LeftButton:
+            for key, link in self.action_rects(option):
+                if link.contains(event.position().toPoint()):
+                    self.action_clicked.emit(key, index.data(ITEM_ROLE))
+                    return True
+        return super().editorEvent(event, model, option, index)
+
+
+class SnoozeDialog(QDialog):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Snooze until")
+        self.calendar = QCalendarWidget()
+        self.calendar.setMinimumDate(self.calendar.selectedDate().addDays(1))
+        self.calendar.setSelectedDate(self.calendar.selectedDate().addDays(7))
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.calendar)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> date:
+        d = self.calendar.selectedDate()
+        return date(d.year(), d.month(), d.day())
+
+
+class LatelyPanel(QDockWidget):
+    """Emits what the user asked for; the main window performs it."""
+
+    log_requested = Signal(object)  # AttentionItem
+    open_requested = Signal(int)
+    snooze_requested = Signal(object, object)  # item, until
+
+    def __init__(self, parent=None):
+        super().__init__("Lately — who needs you", parent)
+        self.setObjectName("lately-panel")
+        self.setAllowedAreas(Qt.LeftDockWidgetArea | Qt.RightDockWidgetArea | Qt.BottomDockWidgetArea)
+        self.model = AttentionModel(self)
+        self.proxy = ReasonFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.summary = QLabel(wordWrap=True)
+        self.summary.setTextFormat(Qt.RichText)
+        self.reasons = QComboBox()
+        self.reasons.currentIndexChanged.connect(self._reason_chosen)
+        self.list = QListView()
+        self.list.setModel(self.proxy)
+        self.delegate = AttentionDelegate(self.list)
+        self.list.setItemDelegate(self.delegate)
+        self.list.setMouseTracking(True)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.list.setUniformItemSizes(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.list.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
+        self.list.activated.connect(lambda index: self.open_requested.emit(index.data(ITEM_ROLE).customer_id))
+        self.delegate.action_clicked.connect(self._action)
+        self.empty = QLabel(alignment=Qt.AlignCenter, wordWrap=True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.list)
+        self.stack.addWidget(self.empty)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.summary)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Show"))
+        row.addWidget(self.reasons, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.stack, 1)
+        self.setWidget(body)
+        self.loading = False
+        self._refresh_timer = QTimer(self, singleShot=True, interval=250)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+    # -- data -----------------------------------------------------------------------------
+    def refresh_soon(self):
+        self._refresh_timer.start()
+
+    def refresh(self):
+        from .tasks import run_in_background
+
+        self.loading = True
+        today = date.today()
+
+        def compute():
+            inputs = lately.gather(today)
+            return lately.evaluate(inputs, today), lately.health(inputs, today)
+
+        run_in_background(compute, self._show, self._failed)
+
+    def _failed(self, error):
+        self.loading = False
+        self.summary.setText(f"<span style='color:#d0463b'>Could not work out who needs you: {error}</span>")
+
+    def _show(self, result):
+        items, health = result
+        self.loading = False
+        reason = self.reasons.currentData()
+        self.model.set_items(items)
+        counts = {}
+        for item in items:
+            counts[item.reason] = counts.get(item.reason, 0) + 1
+        self.reasons.blockSignals(True)
+        self.reasons.clear()
+        self.reasons.addItem(f"Everything ({len(items)})", None)
+        for key, (label, _) in sorted(lately.REASONS.items(), key=lambda kv: -kv[1][1]):
+            if counts.get(key):
+                self.reasons.addItem(f"{label} ({counts[key]})", key)
+        index = self.reasons.findData(reason)
+        self.reasons.setCurrentIndex(max(index, 0))
+        self.reasons.blockSignals(False)
+        self.proxy.set_reason(self.reasons.currentData())
+        if health.customers:
+            self.summary.setText(
+                f"<b>{health.within_cadence_share:.0%}</b> of your {health.customers} customers had something "
+                f"of value from you within their cadence. "
+                f"<b>{health.silent_share:.0%}</b> have not heard from you since their first sale.")
+        else:
+            self.summary.setText("No customers yet.")
+        if items:
+            self.stack.setCurrentWidget(self.list)
+        else:
+            self.empty.setText("<p><b>All caught up.</b></p><p>Nobody needs you right now. "
+                               "Log what you do and this list keeps itself.</p>")
+            self.stack.setCurrentWidget(self.empty)
+
+    def _reason_chosen(self, _index):
+        self.proxy.set_reason(self.reasons.currentData())
+
+    def visible_items(self) -> list[lately.AttentionItem]:
+        return [self.proxy.index(r, 0).data(ITEM_ROLE) for r in range(self.proxy.rowCount())]
+
+    # -- actions ------------------------------------------------------------------------------
+    def _action(self, key, item):
+        if key == "log":
+            self.log_requested.emit(item)
+        elif key == "open":
+            self.open_requested.emit(item.customer_id)
+        elif key == "snooze":
+            self._snooze_menu(item, QCursor.pos())
+
+    def _snooze_menu(self, item, where):
+        menu = QMenu(self)
+        self._add_snooze_choices(menu, item)
+        menu.exec(where)
+
+    def _add_snooze_choices(self, menu, item):
+        today = date.today()
+        for text, days in (("For a week", 7), ("For a month", 30), ("For three months", 91)):
+            menu.addAction(text, lambda d=days: self.snooze_requested.emit(item, today + timedelta(days=d)))
+        menu.addAction("Until a date…", lambda: self._snooze_until(item))
+
+    def _snooze_until(self, item):
+        dialog = SnoozeDialog(self)
+        if dialog.exec():
+            self.snooze_requested.emit(item, dialog.chosen())
+
+    def _context_menu(self, pos):
+        index = self.list.indexAt(pos)
+        if not index.isValid():
+            return
+        item = index.data(ITEM_ROLE)
+        menu = QMenu(self)
+        menu.addAction("Log what I did…", lambda: self.log_requested.emit(item))
+        menu.addAction("Open customer", lambda: self.open_requested.emit(item.customer_id))
+        self._add_snooze_choices(menu.addMenu("Snooze"), item)
+        menu.exec(self.list.viewport().mapToGlobal(pos))
