@@ -17,8 +17,7 @@ from . import format as fmt
 from .theme import LEVEL_COLORS
 
 ID_ROLE = Qt.UserRole + 1
-SORT_ROLE = Qt.UserRole + 2
-LEVEL_ROLE = Qt.UserRole + 3
+LEVEL_ROLE = Qt.UserRole + 2
 
 COLUMNS = ("Name", "Company", "Stage", "Since", "Contact", "Last value given", "Overdue")
 NAME, COMPANY, STAGE, SINCE, LAST_CONTACT, LAST_VALUE, OVERDUE = range(len(COLUMNS))
@@ -30,14 +29,32 @@ class CustomerListModel(QAbstractTableModel):
         self._rows: list[customers.CustomerRow] = []
         self.today = date.today()
         self.include_archived = False
+        self.sort_column, self.sort_order = NAME, Qt.AscendingOrder
 
     # -- loading ------------------------------------------------------------------
     def reload(self) -> None:
         self.today = date.today()
         rows = customers.list_customers(include_archived=self.include_archived)
         self.beginResetModel()
-        self._rows = rows
+        self._rows = self._sorted(rows)
         self.endResetModel()
+
+    def _sorted(self, rows):
+        # Sorting here, on Python keys, takes milliseconds; a proxy's sort would
+        # call data() tens of thousands of times across the binding.
+        column = self.sort_column
+        return sorted(rows, key=lambda r: self._sort_key(r, column), reverse=self.sort_order == Qt.DescendingOrder)
+
+    def sort(self, column, order=Qt.AscendingOrder):
+        self.sort_column, self.sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        old_ids = [row.id for row in self._rows]
+        self._rows = self._sorted(self._rows)
+        position = {row.id: n for n, row in enumerate(self._rows)}
+        before = self.persistentIndexList()
+        self.changePersistentIndexList(
+            before, [self.index(position[old_ids[i.row()]], i.column()) for i in before])
+        self.layoutChanged.emit()
 
     def row_of(self, customer_id: int) -> int | None:
         for n, row in enumerate(self._rows):
@@ -67,8 +84,6 @@ class CustomerListModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.DisplayRole:
             return self._display(row, column)
-        if role == SORT_ROLE:
-            return self._sort_key(row, column)
         if role == ID_ROLE:
             return row.id
         if role == LEVEL_ROLE:
@@ -137,8 +152,7 @@ class CustomerFilter(QSortFilterProxyModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._needle = ""
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
+        self.setDynamicSortFilter(False)  # the source model sorts; this only filters
 
     def set_text(self, text: str) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter is deprecated there
@@ -174,14 +188,16 @@ class CustomerList(QWidget):
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(NAME, Qt.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicator(NAME, Qt.AscendingOrder)
+        header.sortIndicatorChanged.connect(self.model.sort)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(28)
-        header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         for column, width in ((NAME, 150), (COMPANY, 120), (STAGE, 76), (SINCE, 92), (LAST_CONTACT, 66),

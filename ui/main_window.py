@@ -23,7 +23,7 @@ from .customer_page import CustomerPage
 from .dialogs import ConnectionDialog, NewCustomerDialog, PurchaseDialog
 from .events import JournalEvents
 from .lately_panel import LatelyPanel
-from .tasks import run_in_background
+from .tasks import run_in_background, wait_for_background
 from .theme import muted, title_font
 
 
@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
         self._restore_state()
         self._load()
-        self.lately.refresh()
+        QTimer.singleShot(0, self.lately.refresh)  # after the first paint: the window comes first
         if check_integrity:
             QTimer.singleShot(0, self._check_integrity)
         QTimer.singleShot(0, self._offer_draft)
@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         settings.setValue("splitter", self.splitter.saveState())
         settings.setValue(self._last_customer_key(), self.current_customer() or 0)
         settings.sync()
+        wait_for_background()
         super().closeEvent(event)
 
     def _last_customer_key(self) -> str:

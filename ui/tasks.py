@@ -45,9 +45,16 @@ class _Task(QRunnable):
             result = self.call()
         except BaseException as exc:  # delivered to the GUI, never lost in a thread
             exc.formatted = traceback.format_exc()
-            self.relay.failed.emit(exc)
+            self._emit(self.relay.failed, exc)
         else:
-            self.relay.done.emit(result)
+            self._emit(self.relay.done, result)
+
+    @staticmethod
+    def _emit(signal, value):
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the application is closing and the receiver is gone
+            pass
 
     def run(self):
         from journal.models import database
@@ -103,3 +110,11 @@ def _writer() -> QThreadPool:
         _write_pool = QThreadPool()
         _write_pool.setMaxThreadCount(1)
     return _write_pool
+
+
+def wait_for_background(msecs: int = 3000) -> bool:
+    """At exit: let running work finish (a write is never cut off halfway)."""
+    done = QThreadPool.globalInstance().waitForDone(msecs)
+    if _write_pool is not None:
+        done = _write_pool.waitForDone(msecs) and done
+    return done
