@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from journal import customers, interactions, purchases
@@ -358,3 +358,24 @@ def test_timeline_of_5000_entries_loads_in_pages(qtbot, make_window):
     entries = [model.index(r).data(ENTRY_ROLE) for r in range(model.rowCount())]
     titles = [e.title for e in entries if not isinstance(e, tuple)]
     assert len(titles) == 5000 and titles[-1] == "Call 0"
+
+
+def test_clicking_a_column_header_sorts_and_keeps_the_selection(qtbot, make_window):
+    window = make_window(populate=people)
+    table = window.customer_list.table
+    header = table.horizontalHeader()
+    window.customer_list.select(customers.find_by_name("Bob Builder").id)
+
+    def click(column):
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=QPoint(x, header.height() // 2))
+
+    from ui.customer_list import COMPANY, NAME
+    click(COMPANY)
+    assert [window.customer_list.proxy.index(r, COMPANY).data() for r in range(3)] == \
+        ["Analytical Engines", "Navy Labs", "Timber & Co"]
+    click(COMPANY)
+    assert visible_names(window) == ["Bob Builder", "Grace Hopper", "Ada Lovelace"]
+    assert table.currentIndex().data() == "Bob Builder"  # still the selected customer
+    click(NAME)
+    assert visible_names(window) == ["Ada Lovelace", "Bob Builder", "Grace Hopper"]
