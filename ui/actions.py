@@ -44,6 +44,8 @@ def build_actions(window) -> SimpleNamespace:
         new_journal=action("New &journal…", window.create_journal, None, "Start an empty journal in a new file"),
         open_demo=action("Open the &demo journal", window.open_demo, None,
                          "Explore Lately with a small business's made-up customers"),
+        settings=action("&Settings…", window.edit_settings, QKeySequence.Preferences,
+                        "Your name and signature, default and tag cadences"),
         quit=action("&Quit", window.close, QKeySequence.Quit),
         about=action("&About Lately", window.about),
         undo=undo,

@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         for item in (a.new_journal, a.open_journal, a.open_demo, None, a.quit):
             file_menu.addSeparator() if item is None else file_menu.addAction(item)
         edit_menu = bar.addMenu("&Edit")
-        for item in (a.undo, a.redo, None, a.find):
+        for item in (a.undo, a.redo, None, a.find, None, a.settings):
             edit_menu.addSeparator() if item is None else edit_menu.addAction(item)
         customer_menu = bar.addMenu("&Customer")
         for item in (a.new_customer, a.quick_capture, a.log_purchase, a.connect, None, a.edit_details, a.archive,
@@ -378,6 +378,11 @@ class MainWindow(QMainWindow):
         self.customer_list.model.include_archived = checked
         self.customer_list.reload()
         self._update_empty_state()
+
+    def edit_settings(self):
+        from .settings_dialog import SettingsDialog
+
+        SettingsDialog(self, on_saved=lambda: self.events.changed.emit(None)).exec()
 
     def focus_find(self):
         self.central.setCurrentWidget(self.splitter)

@@ -379,3 +379,28 @@ def test_clicking_a_column_header_sorts_and_keeps_the_selection(qtbot, make_wind
     assert table.currentIndex().data() == "Bob Builder"  # still the selected customer
     click(NAME)
     assert visible_names(window) == ["Ada Lovelace", "Bob Builder", "Grace Hopper"]
+
+
+def test_settings_set_default_and_tag_cadences(qtbot, make_window):
+    def populate():
+        people()
+        customers.update_customer(customers.find_by_name("Bob Builder").id, tags=["vip"])
+
+    window = make_window(populate=populate)
+
+    def fill(dialog):
+        dialog.owner.setText("Alex Morgan")
+        dialog.cadence.setValue(45)
+        dialog.tags.item(0, 1).setText("often")
+        dialog.accept()
+        assert dialog.errors.messages() == ["Cadence days: 'often' is not a whole number"]
+        dialog.tags.item(0, 1).setText("14")
+        dialog.accept()
+
+    drive_dialog(qtbot, fill)
+    window.actions.settings.trigger()
+    from journal import settings
+
+    assert settings.get_settings().owner_name == "Alex Morgan"
+    cadences = {r.name: r.cadence_days for r in window.customer_list.model._rows}
+    assert cadences == {"Ada Lovelace": 45, "Bob Builder": 14, "Grace Hopper": 45}

@@ -1,0 +1,55 @@
+"""Settings: who you are (for cards), the default stay-in-touch cadence, and the
+cadence each tag carries."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTableWidget, QTableWidgetItem
+
+from journal import customers, settings
+from journal.models import database
+
+from .dialogs import FormDialog
+
+
+class SettingsDialog(FormDialog):
+    def __init__(self, parent=None, on_saved=None):
+        super().__init__("Settings", parent)
+        self.setMinimumWidth(520)
+        current = settings.get_settings()
+        self.owner = self.add_row("Your &name", QLineEdit(current.owner_name), "owner_name")
+        self.business = self.add_row("&Business", QLineEdit(current.business_name), "business_name")
+        self.signature = QPlainTextEdit(current.signature)
+        self.signature.setFixedHeight(70)
+        self.signature.setTabChangesFocus(True)
+        self.add_row("&Signature", self.signature, "signature")
+        self.cadence = QSpinBox(minimum=1, maximum=3650, suffix=" days", value=current.default_cadence_days)
+        self.add_row("Stay in touch e&very", self.cadence, "default_cadence_days")
+        hint = QLabel("A customer's own cadence wins, then the shortest cadence of their tags, then this one.")
+        hint.setWordWrap(True)
+        self.form.addRow("", hint)
+        self.tags = QTableWidget(0, 2)
+        self.tags.setHorizontalHeaderLabels(["Tag", "Cadence (days, empty = none)"])
+        self.tags.horizontalHeader().setStretchLastSection(True)
+        self.tags.verticalHeader().hide()
+        for name, days in customers.all_tags():
+            row = self.tags.rowCount()
+            self.tags.insertRow(row)
+            tag = QTableWidgetItem(name)
+            tag.setFlags(tag.flags() & ~Qt.ItemIsEditable)
+            self.tags.setItem(row, 0, tag)
+            self.tags.setItem(row, 1, QTableWidgetItem("" if days is None else str(days)))
+        self.add_row("&Tag cadences", self.tags, "cadence_days", "tag")
+        self.on_saved = on_saved
+        self.save = self._save
+
+    def _save(self):
+        with database.atomic():  # all of it or none of it
+            settings.update_settings(owner_name=self.owner.text(), business_name=self.business.text(),
+                                     signature=self.signature.toPlainText(),
+                                     default_cadence_days=self.cadence.value())
+            for row in range(self.tags.rowCount()):
+                days = self.tags.item(row, 1).text().strip()
+                customers.set_tag_cadence(self.tags.item(row, 0).text(), days or None)
+        if self.on_saved:
+            self.on_saved()
