@@ -78,6 +78,8 @@ def _clean(values: dict) -> dict:
         elif key == "tags":
             if isinstance(value, str):
                 value = value.split(",")
+            if not isinstance(value, (list, tuple)):
+                raise ValidationError("tags", "must be a list of names")
             clean[key] = tuple(dict.fromkeys(validate.text("tag", t, max_len=60) for t in value if str(t).strip()))
         elif key in ("company", "phone", "account_manager", "account_manager_phone"):
             clean[key] = validate.text(key, value, max_len=200)
@@ -86,19 +88,29 @@ def _clean(values: dict) -> dict:
     return clean
 
 
+def _named(model, name: str):
+    """The company or tag of this name, ignoring case in any script (SQLite's
+    lower() folds ASCII only, so the comparison is made in Python; there are few)."""
+    row = model.get_or_none(model.name == name)
+    if row is None:
+        key = name.casefold()
+        row = next((r for r in model.select() if r.name.casefold() == key), None)
+    return row
+
+
 def _company_id(name: str) -> int | None:
     if not name:
         return None
-    company = Company.get_or_none(fn.lower(Company.name) == name.lower())
-    if company is None:
-        company = Company.create(name=name)
-    return company.id
+    return (_named(Company, name) or Company.create(name=name)).id
 
 
 def _set_tags(customer_id: int, names) -> None:
     CustomerTag.delete().where(CustomerTag.customer == customer_id).execute()
+    chosen = {}
     for name in names:
-        tag = Tag.get_or_none(fn.lower(Tag.name) == name.lower()) or Tag.create(name=name)
+        tag = _named(Tag, name) or Tag.create(name=name)
+        chosen[tag.id] = tag
+    for tag in chosen.values():  # "VIP" and "vip" are one tag
         CustomerTag.create(customer=customer_id, tag=tag)
 
 
@@ -214,7 +226,7 @@ def all_tags() -> list[tuple[str, int | None]]:
 def set_tag_cadence(name: str, cadence_days) -> None:
     days = validate.whole_number("cadence days", cadence_days, minimum=1, maximum=3650, required=False)
     with database.atomic():
-        tag = Tag.get_or_none(fn.lower(Tag.name) == name.strip().lower())
+        tag = _named(Tag, name.strip())
         if tag is None:
             raise NotFound("tag", name)
         tag.cadence_days = days

@@ -22,7 +22,7 @@ def text(field: str, value, *, required=False, max_len=10_000) -> str:
 
 
 def choice(field: str, value, allowed) -> str:
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         options = ", ".join(sorted(allowed))
         raise ValidationError(field, f"unknown value {value!r} (expected one of: {options})")
     return value

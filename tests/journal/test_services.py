@@ -146,3 +146,10 @@ def test_effective_cadence_own_then_shortest_tag_then_default(journal):
     rows = {r.name: r.cadence_days for r in customers.list_customers()}
     assert rows == {"Own": 20, "Tagged": 30, "Default": 90}
     del a, b, c
+
+
+def test_companies_and_tags_match_case_in_any_script(journal):
+    a = customer("A", company="Ödön Örs Kft", tags=["Öko"])
+    b = customer("B", company="ödön örs kft", tags=["öko", "ÖKO"])
+    assert a.company == b.company == "Ödön Örs Kft"
+    assert b.tags == ("Öko",)

@@ -1,0 +1,183 @@
+"""Backups of the journal file with SQLite's online backup API: consistent even
+while the app writes, kept in a `backups` folder beside the journal, pruned to
+the number the settings keep. Restoring first backs up the current file, and a
+damaged file is moved aside, never overwritten or deleted.
+
+Like db.py this works on the SQLite file itself (a PostgreSQL journal would be
+backed up with pg_dump instead)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .errors import JournalError
+
+SUFFIX = ".sqlite3"
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken_at: datetime
+    reason: str
+    size: int
+
+    @property
+    def label(self) -> str:
+        why = f" ({self.reason.replace('-', ' ')})" if self.reason else ""
+        return f"{self.taken_at:%d %b %Y, %H:%M}{why}"
+
+
+def backups_dir(journal_path: Path) -> Path:
+    return Path(journal_path).parent / "backups"
+
+
+def _name(journal_path: Path, when: datetime, reason: str) -> str:
+    stem = Path(journal_path).stem
+    tail = f"-{reason}" if reason else ""
+    return f"{stem}-{when:%Y%m%d-%H%M%S}{tail}{SUFFIX}"
+
+
+def _parse(journal_path: Path, path: Path) -> Backup | None:
+    stem = Path(journal_path).stem + "-"
+    name = path.name
+    if not (name.startswith(stem) and name.endswith(SUFFIX)):
+        return None
+    middle = name[len(stem):-len(SUFFIX)]
+    try:
+        taken = datetime.strptime(middle[:15], "%Y%m%d-%H%M%S")
+    except ValueError:
+        return None
+    return Backup(path, taken, middle[16:], path.stat().st_size)
+
+
+def list_backups(journal_path: Path) -> list[Backup]:
+    """Newest first."""
+    folder = backups_dir(journal_path)
+    if not folder.is_dir():
+        return []
+    found = [b for p in folder.iterdir() if p.is_file() for b in [_parse(journal_path, p)] if b]
+    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+def make_backup(journal_path: Path, reason: str = "", now: datetime | None = None, progress=None) -> Backup:
+    """Copy the journal into the backups folder, consistently, without stopping
+    writers. `progress(done_pages, total_pages)` may return False to cancel."""
+    journal_path = Path(journal_path)
+    now = (now or datetime.now()).replace(microsecond=0)
+    folder = backups_dir(journal_path)
+    target = folder / _name(journal_path, now, reason)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        os.close(fd)
+        source = sqlite3.connect(f"file:{journal_path}?mode=ro", uri=True)
+        destination = sqlite3.connect(partial)
+        try:
+            def report(status, remaining, total):
+                if progress and progress(total - remaining, total) is False:
+                    raise JournalError("The backup was cancelled.")
+
+            source.backup(destination, pages=256, progress=report)
+            destination.execute("PRAGMA journal_mode=delete")  # one self-contained file
+        finally:
+            destination.close()
+            source.close()
+        _fsync(partial)
+        os.replace(partial, target)
+    except (OSError, sqlite3.Error) as exc:
+        _discard(partial)
+        raise JournalError(f"Could not back up the journal to {folder}: {exc}") from exc
+    except BaseException:
+        _discard(partial)
+        raise
+    return _parse(journal_path, target)
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def prune(journal_path: Path, keep: int) -> list[Path]:
+    """Keep the newest `keep` backups; returns what was removed."""
+    removed = []
+    for backup in list_backups(journal_path)[max(keep, 1):]:
+        backup.path.unlink(missing_ok=True)
+        removed.append(backup.path)
+    return removed
+
+
+def backup_if_due(journal_path: Path, keep: int, now: datetime | None = None) -> Backup | None:
+    """The daily backup: taken when there is none from today yet."""
+    now = now or datetime.now()
+    existing = list_backups(journal_path)
+    if existing and existing[0].taken_at.date() == now.date():
+        return None
+    made = make_backup(journal_path, "daily", now)
+    prune(journal_path, keep)
+    return made
+
+
+def is_sound(path: Path) -> bool:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            ok = con.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
+            return ok and bool(con.execute("SELECT 1 FROM sqlite_master WHERE name='schema_version'").fetchone())
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+
+
+def newest_sound_backup(journal_path: Path) -> Backup | None:
+    return next((b for b in list_backups(journal_path) if is_sound(b.path)), None)
+
+
+def restore(backup: Backup, journal_path: Path, now: datetime | None = None) -> Path | None:
+    """Put `backup` in place of the journal, which must be closed. The current
+    file is first backed up (if sound) or moved aside as damaged; returns where
+    the old file went."""
+    journal_path = Path(journal_path)
+    now = (now or datetime.now()).replace(microsecond=0)
+    if not is_sound(backup.path):
+        raise JournalError(f"The backup from {backup.label} is itself damaged; choose another.")
+    kept = None
+    if journal_path.exists():
+        if is_sound(journal_path):
+            kept = make_backup(journal_path, "before-restore", now).path
+        else:
+            kept = journal_path.with_name(f"{journal_path.stem}-damaged-{now:%Y%m%d-%H%M%S}{SUFFIX}")
+            os.replace(journal_path, kept)
+            for extra in ("-wal", "-shm"):
+                side = journal_path.with_name(journal_path.name + extra)
+                if side.exists():
+                    os.replace(side, kept.with_name(kept.name + extra))
+    incoming = journal_path.with_name(journal_path.name + ".restoring")
+    fd = os.open(incoming, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    try:
+        with open(backup.path, "rb") as source, os.fdopen(fd, "wb") as target:
+            while chunk := source.read(1 << 20):
+                target.write(chunk)
+            target.flush()
+            os.fsync(target.fileno())
+    except OSError as exc:
+        incoming.unlink(missing_ok=True)
+        raise JournalError(f"Could not restore {backup.path.name}: {exc}") from exc
+    for extra in ("-wal", "-shm"):  # they belong to the file being replaced
+        journal_path.with_name(journal_path.name + extra).unlink(missing_ok=True)
+    os.replace(incoming, journal_path)
+    return kept
