@@ -225,7 +225,7 @@ def populate(n_customers=150, *, seed=7, today: date | None = None, intensity=1.
             Purchase.thanked_by, Purchase.created_at])
         _bulk(Connection, connections, [
             Connection.source, Connection.target, Connection.kind, Connection.connected_on, Connection.note,
-            Connection.thanked_by])
+            Connection.thanked_by, Connection.created_at])
         if owner:
             settings.update_settings(owner_name="Alex Morgan", business_name="Harbour & Pine",
                                      signature="Warmly,\nAlex Morgan\nHarbour & Pine")
@@ -249,7 +249,7 @@ def _connections(rng, n_customers, count, today):
             continue
         seen.add(key)
         on = today - timedelta(days=rng.randint(1, 700))
-        rows.append((source, target, kind, on, "", None))
+        rows.append((source, target, kind, on, "", None, datetime.combine(on, time(9))))
     return rows
 
 

@@ -11,8 +11,14 @@ from journal.errors import JournalDamaged, JournalTooNew
 
 def open_journal(path: Path, *, demo: bool = False):
     """Open a journal for the window (the integrity check runs in the background);
-    a new demo journal is filled with the demo business first."""
-    database = db.connect(path, check_integrity=False)
+    an older journal is backed up before it is upgraded; a new demo journal is
+    filled with the demo business first."""
+    from journal import backups
+
+    def back_up_first(version):
+        backups.make_backup(path, f"before-upgrade-from-v{version}")
+
+    database = db.connect(path, before_migration=back_up_first, check_integrity=False)
     if demo:
         from journal import demo as demo_data
         from journal.models import Customer
@@ -39,16 +45,48 @@ def run(db_path: str | None = None, demo: bool = False) -> int:
     theme.apply(app)
 
     path = db.demo_path() if demo else Path(db_path).expanduser() if db_path else db.default_path()
-    try:
-        open_journal(path, demo=demo)
-    except JournalTooNew as error:
-        QMessageBox.critical(None, "Lately", str(error))
+    opened = open_with_recovery(path, demo)
+    if opened is None:
         return 1
-    except JournalDamaged as error:
-        QMessageBox.critical(None, "Lately cannot open this journal",
-                             f"{error}\n\nThe file has not been changed. Open another journal with "
-                             "--db PATH, or restore a backup.")
-        return 1
-    window = MainWindow(path, demo=demo)
+    path, lock = opened
+    if lock is None:
+        return 0  # the running window was brought to the front
+    window = MainWindow(path, demo=demo, lock=lock)
     window.show()
     return app.exec()
+
+
+def open_with_recovery(path: Path, demo: bool = False):
+    """Lock and open the journal at `path`, offering a backup or another file when
+    it is damaged. Returns (path, lock), (path, None) when another window has it
+    and came to the front, or None when the user gave up."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from journal import backups
+
+    from .recovery import OTHER, RESTORE, choose_recovery
+    from .single_instance import JournalLock, ask_running_instance_to_show
+
+    while True:
+        lock = JournalLock(path)
+        if not lock.acquire():
+            if ask_running_instance_to_show(path):
+                return path, None
+            QMessageBox.warning(None, "Lately", f"{path} is already open in Lately ({lock.owner()}).")
+            return None
+        try:
+            open_journal(path, demo=demo)
+            return path, lock
+        except JournalTooNew as error:
+            lock.release()
+            QMessageBox.critical(None, "Lately", str(error))
+            return None
+        except JournalDamaged as error:
+            lock.release()
+            choice, value = choose_recovery(None, path, str(error))
+            if choice == RESTORE:
+                backups.restore(value, path)
+            elif choice == OTHER:
+                path = value
+            else:
+                return None

@@ -20,6 +20,7 @@ from journal.errors import ValidationError
 from journal.interactions import InteractionData
 from journal.kinds import IN, OUT
 
+from .errors import describe_save_error
 from .forms import ErrorLabel, FormErrors, labelled
 from .pickers import CustomerPicker, KindPicker
 
@@ -224,8 +225,7 @@ class CaptureDialog(QDialog):
                 widget.setFocus()
             return
         except (OSError, DatabaseError) as error:  # a full disk or a read-only folder: keep everything typed
-            self.general_error.show_message(f"Could not save: {error}. Nothing you typed is lost; "
-                                            "free some space or check the folder, then save again.")
+            self.general_error.show_message(describe_save_error(error))
             return
         self.saved = True
         self._draft_timer.stop()

@@ -17,6 +17,7 @@ from journal.errors import ValidationError
 from journal.kinds import CONNECTION_KINDS, STAGES
 
 from .capture import from_qdate
+from .errors import describe_save_error
 from .forms import ErrorLabel, FormErrors, labelled
 from .pickers import CustomerPicker
 
@@ -57,7 +58,7 @@ class FormDialog(QDialog):
                 widget.setFocus()
             return
         except (OSError, DatabaseError) as error:
-            self.general_error.show_message(f"Could not save: {error}. What you typed is still here.")
+            self.general_error.show_message(describe_save_error(error))
             return
         super().accept()
 

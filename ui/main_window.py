@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QToolBar, QVBoxLayout, QWidget,
 )
 
+from peewee import DatabaseError
+
 from journal import __version__, customers, db, drafts, interactions
 from journal.errors import JournalError, NotFound, ValidationError
 
@@ -21,6 +23,7 @@ from .capture import DRAFT_KEY, CaptureDialog
 from .customer_list import CustomerList
 from .customer_page import CustomerPage
 from .dialogs import ConnectionDialog, NewCustomerDialog, PurchaseDialog
+from .errors import describe_save_error
 from .events import JournalEvents
 from .lately_panel import LatelyPanel
 from .tasks import run_in_background, wait_for_background
@@ -56,10 +59,14 @@ class EmptyState(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, journal_path: Path, *, demo: bool = False, check_integrity: bool = True):
+    def __init__(self, journal_path: Path, *, demo: bool = False, check_integrity: bool = True, lock=None,
+                 daily_backup: bool = True):
         super().__init__()
         self.journal_path = Path(journal_path)
         self.is_demo = demo
+        self.lock = lock
+        if lock is not None:
+            lock.raise_requested.connect(self.bring_to_front)
         self.events = JournalEvents(self)
         self.undo_stack = QUndoStack(self)
         self.actions = build_actions(self)
@@ -95,13 +102,15 @@ class MainWindow(QMainWindow):
         if check_integrity:
             QTimer.singleShot(0, self._check_integrity)
         QTimer.singleShot(0, self._offer_draft)
+        if daily_backup:
+            QTimer.singleShot(1500, self._daily_backup)
 
     # -- building -------------------------------------------------------------------------------
     def _menus(self):
         a = self.actions
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for item in (a.new_journal, a.open_journal, a.open_demo, None, a.quit):
+        for item in (a.new_journal, a.open_journal, a.open_demo, None, a.backup_now, a.restore_backup, None, a.quit):
             file_menu.addSeparator() if item is None else file_menu.addAction(item)
         edit_menu = bar.addMenu("&Edit")
         for item in (a.undo, a.redo, None, a.find, None, a.settings):
@@ -175,6 +184,8 @@ class MainWindow(QMainWindow):
         settings.setValue(self._last_customer_key(), self.current_customer() or 0)
         settings.sync()
         wait_for_background()
+        if self.lock is not None:
+            self.lock.release()
         super().closeEvent(event)
 
     def _last_customer_key(self) -> str:
@@ -335,6 +346,8 @@ class MainWindow(QMainWindow):
             self._perform(commands.EditCustomer(self.events, cid, changes), "Details saved — Ctrl+Z to undo")
         except ValidationError as error:
             self.page.details.show_error(error)
+        except (OSError, DatabaseError) as error:
+            self.page.details.general_error.show_message(describe_save_error(error))
 
     def log_purchase(self):
         cid = self.current_customer()
@@ -410,18 +423,31 @@ class MainWindow(QMainWindow):
 
     def switch_journal(self, path: Path, demo: bool = False):
         from .app import open_journal
+        from .single_instance import JournalLock
 
+        if Path(path).resolve() == self.journal_path.resolve():
+            return
+        lock = JournalLock(path)
+        if not lock.acquire():
+            QMessageBox.warning(self, "Lately", f"{path} is already open in Lately ({lock.owner()}).")
+            return
         previous, previous_demo = self.journal_path, self.is_demo
+        wait_for_background()
         db.close()
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
             open_journal(path, demo=demo)
         except JournalError as error:
             QApplication.restoreOverrideCursor()
+            lock.release()
             QMessageBox.critical(self, "Could not open the journal", str(error))
             open_journal(previous, demo=previous_demo)
             return
         QApplication.restoreOverrideCursor()
+        if self.lock is not None:
+            self.lock.release()
+        self.lock = lock
+        lock.raise_requested.connect(self.bring_to_front)
         self.journal_path, self.is_demo = Path(path), demo
         self.undo_stack.clear()
         self.page_stack.setCurrentWidget(self.no_selection)
@@ -435,12 +461,87 @@ class MainWindow(QMainWindow):
     def _check_integrity(self):
         def done(problem):
             if problem:
-                QMessageBox.critical(
-                    self, "The journal is damaged",
-                    f"SQLite reports a problem in {self.journal_path}:\n\n{problem}\n\n"
-                    "Nothing has been changed. Restore a backup or open another journal.")
+                self.recover(f"SQLite reports damage in {self.journal_path.name}: {problem}")
 
         run_in_background(db.integrity_problem, done, lambda exc: done(str(exc)))
+
+    def recover(self, problem: str):
+        from .recovery import OTHER, RESTORE, choose_recovery
+
+        choice, value = choose_recovery(self, self.journal_path, problem)
+        if choice == RESTORE:
+            self.restore_from(value)
+        elif choice == OTHER:
+            self.switch_journal(value)
+
+    # -- backups -------------------------------------------------------------------------------------
+    def _keep(self) -> int:
+        from journal import settings
+
+        return settings.get_settings().backups_kept
+
+    def _daily_backup(self):
+        from journal import backups
+
+        path, keep = self.journal_path, self._keep()
+        run_in_background(lambda: backups.backup_if_due(path, keep),
+                          lambda made: made and self.events.status.emit(f"Daily backup saved: {made.path.name}"),
+                          lambda error: self.events.status.emit(f"The daily backup failed: {error}"))
+
+    def backup_now(self):
+        from journal import backups
+
+        path, keep = self.journal_path, self._keep()
+        self.statusBar().showMessage("Backing up…")
+
+        def work(progress):
+            made = backups.make_backup(path, "manual", progress=progress)
+            backups.prune(path, keep)
+            return made
+
+        run_in_background(
+            work, lambda made: self.events.status.emit(f"Backed up to {made.path}"),
+            lambda error: self._show_error(f"The backup failed: {error}"),
+            lambda done, total: self.statusBar().showMessage(f"Backing up… {done * 100 // max(total, 1)}%"))
+
+    def choose_backup(self):
+        from .recovery import RestoreDialog
+
+        dialog = RestoreDialog(self.journal_path, self)
+        if dialog.exec() and dialog.chosen():
+            backup = dialog.chosen()
+            answer = QMessageBox.question(
+                self, "Restore this backup?",
+                f"Put the backup from {backup.label} in place of your journal? "
+                "Your journal as it is now is backed up first.", QMessageBox.Yes | QMessageBox.Cancel)
+            if answer == QMessageBox.Yes:
+                self.restore_from(backup)
+
+    def restore_from(self, backup):
+        from journal import backups
+
+        from .app import open_journal
+
+        wait_for_background()
+        db.close()
+        try:
+            kept = backups.restore(backup, self.journal_path)
+        except JournalError as error:
+            open_journal(self.journal_path, demo=self.is_demo)
+            self._show_error(str(error))
+            return
+        open_journal(self.journal_path, demo=self.is_demo)
+        self.undo_stack.clear()
+        self.page.customer_id = None
+        self._load()
+        self.journal_switched()
+        where = f" The journal as it was is kept as {kept.name}." if kept else ""
+        self.events.status.emit(f"Restored the backup from {backup.label}.{where}")
+
+    def bring_to_front(self):
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     def _offer_draft(self):
         draft = drafts.load_draft(DRAFT_KEY)

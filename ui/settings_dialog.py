@@ -28,6 +28,8 @@ class SettingsDialog(FormDialog):
         hint = QLabel("A customer's own cadence wins, then the shortest cadence of their tags, then this one.")
         hint.setWordWrap(True)
         self.form.addRow("", hint)
+        self.kept = QSpinBox(minimum=1, maximum=1000, suffix=" backups", value=current.backups_kept)
+        self.add_row("&Keep the newest", self.kept, "backups_kept")
         self.tags = QTableWidget(0, 2)
         self.tags.setHorizontalHeaderLabels(["Tag", "Cadence (days, empty = none)"])
         self.tags.horizontalHeader().setStretchLastSection(True)
@@ -47,7 +49,7 @@ class SettingsDialog(FormDialog):
         with database.atomic():  # all of it or none of it
             settings.update_settings(owner_name=self.owner.text(), business_name=self.business.text(),
                                      signature=self.signature.toPlainText(),
-                                     default_cadence_days=self.cadence.value())
+                                     default_cadence_days=self.cadence.value(), backups_kept=self.kept.value())
             for row in range(self.tags.rowCount()):
                 days = self.tags.item(row, 1).text().strip()
                 customers.set_tag_cadence(self.tags.item(row, 0).text(), days or None)

@@ -40,7 +40,7 @@ def make_window(qtbot, tmp_path):
         db.connect(path)
         if populate:
             populate()
-        window = MainWindow(path)
+        window = MainWindow(path, daily_backup=False)
         qtbot.addWidget(window)
         window.show()
         window.activateWindow()

@@ -391,6 +391,7 @@ def test_settings_set_default_and_tag_cadences(qtbot, make_window):
     def fill(dialog):
         dialog.owner.setText("Alex Morgan")
         dialog.cadence.setValue(45)
+        dialog.kept.setValue(7)
         dialog.tags.item(0, 1).setText("often")
         dialog.accept()
         assert dialog.errors.messages() == ["Cadence days: 'often' is not a whole number"]
@@ -402,5 +403,6 @@ def test_settings_set_default_and_tag_cadences(qtbot, make_window):
     from journal import settings
 
     assert settings.get_settings().owner_name == "Alex Morgan"
+    assert settings.get_settings().backups_kept == 7
     cadences = {r.name: r.cadence_days for r in window.customer_list.model._rows}
     assert cadences == {"Ada Lovelace": 45, "Bob Builder": 14, "Grace Hopper": 45}

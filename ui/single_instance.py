@@ -1,0 +1,67 @@
+"""One Lately per journal: a lock file beside the journal (a lock left by a
+crashed process is recognised as stale and taken over), and a local socket
+through which a second launch asks the running window to come to the front."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+
+def _server_name(journal_path: Path) -> str:
+    digest = hashlib.sha1(str(Path(journal_path).resolve()).encode()).hexdigest()[:16]
+    return f"lately-{digest}"
+
+
+class JournalLock(QObject):
+    """Held while a window has the journal open."""
+
+    raise_requested = Signal()
+
+    def __init__(self, journal_path: Path, parent=None):
+        super().__init__(parent)
+        self.journal_path = Path(journal_path).resolve()
+        self._lock = QLockFile(str(self.journal_path) + ".lock")
+        self._server: QLocalServer | None = None
+
+    def acquire(self) -> bool:
+        self.journal_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not self._lock.tryLock(100):
+            return False
+        name = _server_name(self.journal_path)
+        QLocalServer.removeServer(name)  # a socket left by a crashed owner; we hold the lock now
+        self._server = QLocalServer(self)
+        self._server.newConnection.connect(self._knock)
+        self._server.listen(name)
+        return True
+
+    def release(self) -> None:
+        if self._server:
+            self._server.close()
+            self._server = None
+        self._lock.unlock()
+
+    def owner(self) -> str:
+        ok, pid, host, app = self._lock.getLockInfo()
+        return f"process {pid}" if ok else "another window"
+
+    def _knock(self):
+        while self._server and self._server.hasPendingConnections():
+            connection = self._server.nextPendingConnection()
+            connection.disconnected.connect(connection.deleteLater)
+            self.raise_requested.emit()
+
+
+def ask_running_instance_to_show(journal_path: Path) -> bool:
+    """True when a running Lately on this journal answered and will come to the front."""
+    socket = QLocalSocket()
+    socket.connectToServer(_server_name(journal_path))
+    if not socket.waitForConnected(1000):
+        return False
+    socket.write(b"show\n")
+    socket.waitForBytesWritten(500)
+    socket.disconnectFromServer()
+    return True
