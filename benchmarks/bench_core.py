@@ -163,7 +163,7 @@ def main():
             hits += raw.execute(
                 """SELECT i.customer_id FROM interaction_fts JOIN interaction i ON i.id = interaction_fts.rowid
                    JOIN customer c ON c.id = i.customer_id WHERE interaction_fts MATCH ? AND c.deleted_at IS NULL
-                   ORDER BY rank LIMIT ?""", (query, 50 - len(hits))).fetchall()
+                   ORDER BY rank, i.occurred_at DESC LIMIT ?""", (query, 50 - len(hits))).fetchall()
             return hits
 
         compare(f"search '{text}'", lambda text=text: search.search(text), raw_search,

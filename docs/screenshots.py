@@ -61,6 +61,16 @@ def main():
     save(dialog.grab(), "quick-capture.png")
     dialog.saved = True
     dialog.close()
+
+    from ui.search_dialog import SearchDialog
+
+    finder = SearchDialog(window)
+    finder.box.setText("walnut")
+    finder.run_search()
+    finder.show()
+    app.processEvents()
+    save(finder.grab(), "search.png")
+    finder.close()
     window.close()
 
 

@@ -221,17 +221,18 @@ def evaluate(inputs: Inputs, today: date) -> list[AttentionItem]:
     for c in customers.values():
         items += _customer_rules(c, today)
     items += _introductions(inputs)
-    visible = [i for i in items if (i.customer_id, i.snooze_key) not in inputs.snoozed]
-    visible.sort(key=lambda i: (-i.priority, i.customer_name.lower(), i.reason, i.ref_id or 0))
-    return visible
+    if inputs.snoozed:
+        items = [i for i in items if (i.customer_id, i.snooze_key) not in inputs.snoozed]
+    items.sort(key=lambda i: (-i.priority, i.customer_name.lower(), i.reason, i.ref_id or 0))
+    return items
 
 
-def _item(c: CustomerFacts, reason: str, evidence: str, suggestion: str, action_kind: str,
-          urgency_days: int = 0, **extra) -> AttentionItem:
+def _item(c: CustomerFacts, reason: str, evidence: str, suggestion: str, action_kind: str, urgency_days: int = 0,
+          *, title=None, since=None, level=None, ref_id=None, other_customer_id=None) -> AttentionItem:
     label, base = REASONS[reason]
     priority = base + min(max(urgency_days, 0), 60) / 6
-    title = extra.pop("title", label)
-    return AttentionItem(c.id, c.name, c.company, reason, title, evidence, suggestion, action_kind, priority, **extra)
+    return AttentionItem(c.id, c.name, c.company, reason, title or label, evidence, suggestion, action_kind, priority,
+                         since, level, ref_id, other_customer_id)
 
 
 _MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -402,8 +403,8 @@ def _introductions(inputs: Inputs) -> list[AttentionItem]:
     for cid, c in eligible.items():
         for topic in set(c.interests) | set(inputs.tags.get(cid, ())):
             topics[topic].append(cid)
-    def rank(cid):  # customers before prospects, then the most valuable
-        return eligible[cid].stage != "customer", -eligible[cid].lifetime_cents, cid
+    # Customers before prospects, then the most valuable.
+    rank = {cid: (c.stage != "customer", -c.lifetime_cents, cid) for cid, c in eligible.items()}.__getitem__
 
     candidates = {}
     for members in topics.values():

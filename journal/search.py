@@ -138,7 +138,7 @@ def search(text: str, limit: int = 50) -> list[SearchHit]:
                 JOIN interaction i ON i.id = interaction_fts.rowid
                 JOIN customer c ON c.id = i.customer_id
                 WHERE interaction_fts MATCH ? AND c.deleted_at IS NULL
-                ORDER BY rank LIMIT ?""",
+                ORDER BY rank, i.occurred_at DESC LIMIT ?""",
             (query, remaining),
         ).fetchall()
         for iid, cid, name, when, snip in rows:

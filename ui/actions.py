@@ -31,6 +31,8 @@ def build_actions(window) -> SimpleNamespace:
                              "Write down what happened with a customer"),
         new_customer=action("&New customer…", window.new_customer, QKeySequence.New, "Add a customer"),
         find=action("&Find customer", window.focus_find, QKeySequence.Find, "Find a customer by name or company"),
+        search=action("&Search everything…", window.search_everything, "Ctrl+K",
+                      "Search customers, interests and every note"),
         log_purchase=action("Log &purchase…", window.log_purchase, "Ctrl+Shift+P", "Record what they bought"),
         connect=action("&Connect…", window.add_connection, "Ctrl+Shift+K",
                        "Record a referral, an introduction or colleagues"),

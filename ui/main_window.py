@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         for item in (a.new_journal, a.open_journal, a.open_demo, None, a.backup_now, a.restore_backup, None, a.quit):
             file_menu.addSeparator() if item is None else file_menu.addAction(item)
         edit_menu = bar.addMenu("&Edit")
-        for item in (a.undo, a.redo, None, a.find, None, a.settings):
+        for item in (a.undo, a.redo, None, a.find, a.search, None, a.settings):
             edit_menu.addSeparator() if item is None else edit_menu.addAction(item)
         customer_menu = bar.addMenu("&Customer")
         for item in (a.new_customer, a.quick_capture, a.log_purchase, a.connect, None, a.edit_details, a.archive,
@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
-        for item in (a.quick_capture, a.new_customer, None, a.undo, a.redo):
+        for item in (a.quick_capture, a.new_customer, a.search, None, a.undo, a.redo):
             toolbar.addSeparator() if item is None else toolbar.addAction(item)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
@@ -391,6 +391,25 @@ class MainWindow(QMainWindow):
         self.customer_list.model.include_archived = checked
         self.customer_list.reload()
         self._update_empty_state()
+
+    def search_everything(self):
+        from .search_dialog import SearchDialog
+
+        dialog = SearchDialog(self)
+        dialog.chosen.connect(self.reveal)
+        self.search_dialog = dialog  # reachable by tests
+        dialog.exec()
+        self.search_dialog = None
+
+    def reveal(self, customer_id: int, interaction_id=None):
+        """Show the customer, and the note if one was chosen."""
+        if self.actions.show_archived.isChecked() is False and self.customer_list.model.row_of(customer_id) is None:
+            self.actions.show_archived.setChecked(True)  # an archived customer was found
+            self.set_show_archived(True)
+        self.open_customer(customer_id)
+        if interaction_id is not None:
+            self.page.tabs.setCurrentWidget(self.page.timeline)
+            self.page.timeline.reveal_entry("interaction", interaction_id)
 
     def edit_settings(self):
         from .settings_dialog import SettingsDialog

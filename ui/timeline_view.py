@@ -289,6 +289,20 @@ class TimelineView(QWidget):
             self.list.setCurrentIndex(self.model.index(row))
             self.list.scrollTo(self.model.index(row))
 
+    def reveal_entry(self, source: str, ident: int) -> bool:
+        """Select an entry however deep in the feed: clear the filter and fetch
+        pages until it is loaded."""
+        if self._klass() is not None:
+            self.filter_group.button(0).setChecked(True)
+            self._filter_changed(0)
+        while self.model.row_of_entry(source, ident) is None and self.model.canFetchMore():
+            self.model.fetchMore()
+        found = self.model.row_of_entry(source, ident) is not None
+        if found:
+            self.select_entry(source, ident)
+            self.list.setFocus()
+        return found
+
     def current_interaction(self) -> int | None:
         entry = self.list.currentIndex().data(ENTRY_ROLE)
         if isinstance(entry, TimelineEntry) and entry.source == INTERACTION:
