@@ -57,35 +57,34 @@ def interest_topics(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.strip().lower() for t in re.split(r"[,;\n]", text or "") if t.strip()))
 
 
+def _tags(value) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, (list, tuple)):
+        raise ValidationError("tags", "must be a list of names")
+    return tuple(dict.fromkeys(validate.text("tag", t, max_len=60) for t in value if str(t).strip()))
+
+
+_RULES = {
+    "name": lambda v: validate.text("name", v, required=True, max_len=200),
+    "company": lambda v: validate.text("company", v, max_len=200),
+    "email": lambda v: validate.email("email", v),
+    "phone": lambda v: validate.text("phone", v, max_len=200),
+    "address": lambda v: validate.text("address", v),
+    "channel": lambda v: validate.choice("preferred channel", v, CHANNELS),
+    "stage": lambda v: validate.choice("stage", v, STAGES),
+    "interests": lambda v: validate.text("interests", v),
+    "account_manager": lambda v: validate.text("account_manager", v, max_len=200),
+    "account_manager_phone": lambda v: validate.text("account_manager_phone", v, max_len=200),
+    "cadence_days": lambda v: validate.whole_number("cadence days", v, minimum=1, maximum=3650, required=False),
+    "customer_since": lambda v: validate.as_date("customer since", v, required=False),
+    "tags": _tags,
+}
+assert set(_RULES) == set(EDITABLE)
+
+
 def _clean(values: dict) -> dict:
-    unknown = set(values) - set(EDITABLE)
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "is not a customer field")
-    clean = {}
-    for key, value in values.items():
-        if key == "name":
-            clean[key] = validate.text("name", value, required=True, max_len=200)
-        elif key == "email":
-            clean[key] = validate.email("email", value)
-        elif key == "channel":
-            clean[key] = validate.choice("preferred channel", value, CHANNELS)
-        elif key == "stage":
-            clean[key] = validate.choice("stage", value, STAGES)
-        elif key == "cadence_days":
-            clean[key] = validate.whole_number("cadence days", value, minimum=1, maximum=3650, required=False)
-        elif key == "customer_since":
-            clean[key] = validate.as_date("customer since", value, required=False)
-        elif key == "tags":
-            if isinstance(value, str):
-                value = value.split(",")
-            if not isinstance(value, (list, tuple)):
-                raise ValidationError("tags", "must be a list of names")
-            clean[key] = tuple(dict.fromkeys(validate.text("tag", t, max_len=60) for t in value if str(t).strip()))
-        elif key in ("company", "phone", "account_manager", "account_manager_phone"):
-            clean[key] = validate.text(key, value, max_len=200)
-        else:
-            clean[key] = validate.text(key, value)
-    return clean
+    return validate.fields(values, _RULES, "a customer")
 
 
 def _named(model, name: str):

@@ -32,29 +32,19 @@ class InteractionData:
         return KINDS[self.kind].label
 
 
-_FIELDS = ("occurred_at", "kind", "direction", "summary", "notes", "follow_up_on", "follow_up_done")
+_RULES = {
+    "occurred_at": lambda v: validate.as_datetime("when", v),
+    "kind": lambda v: validate.choice("kind", v, KINDS),
+    "direction": lambda v: validate.choice("direction", v, DIRECTIONS),
+    "summary": lambda v: validate.text("summary", v, required=True, max_len=500),
+    "notes": lambda v: validate.text("notes", v, max_len=100_000),
+    "follow_up_on": lambda v: validate.as_date("follow-up date", v, required=False),
+    "follow_up_done": bool,
+}
 
 
 def _clean(values: dict, current: Interaction | None = None) -> dict:
-    unknown = set(values) - set(_FIELDS)
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "is not an interaction field")
-    clean = {}
-    for key, value in values.items():
-        if key == "occurred_at":
-            clean[key] = validate.as_datetime("when", value)
-        elif key == "kind":
-            clean[key] = validate.choice("kind", value, KINDS)
-        elif key == "direction":
-            clean[key] = validate.choice("direction", value, DIRECTIONS)
-        elif key == "summary":
-            clean[key] = validate.text("summary", value, required=True, max_len=500)
-        elif key == "notes":
-            clean[key] = validate.text("notes", value, max_len=100_000)
-        elif key == "follow_up_on":
-            clean[key] = validate.as_date("follow-up date", value, required=False)
-        elif key == "follow_up_done":
-            clean[key] = bool(value)
+    clean = validate.fields(values, _RULES, "an interaction")
     occurred = clean.get("occurred_at", current.occurred_at if current else None)
     follow_up = clean.get("follow_up_on", current.follow_up_on if current else None)
     if follow_up and occurred and follow_up < occurred.date():

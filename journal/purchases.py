@@ -43,23 +43,24 @@ def parse_amount(text: str) -> int:
     return -cents if negative else cents
 
 
+def _cents(value) -> int:
+    cents = validate.whole_number("amount", value)
+    if cents < 0:
+        raise ValidationError("amount", "must not be negative")
+    if cents > MAX_CENTS:
+        raise ValidationError("amount", "is implausibly large")
+    return cents
+
+
+_RULES = {
+    "purchased_on": lambda v: validate.as_date("purchase date", v),
+    "product": lambda v: validate.text("product", v, required=True, max_len=200),
+    "amount_cents": _cents,
+}
+
+
 def _clean(values: dict) -> dict:
-    clean = {}
-    for key, value in values.items():
-        if key == "purchased_on":
-            clean[key] = validate.as_date("purchase date", value)
-        elif key == "product":
-            clean[key] = validate.text("product", value, required=True, max_len=200)
-        elif key == "amount_cents":
-            cents = validate.whole_number("amount", value)
-            if cents < 0:
-                raise ValidationError("amount", "must not be negative")
-            if cents > MAX_CENTS:
-                raise ValidationError("amount", "is implausibly large")
-            clean[key] = cents
-        else:
-            raise ValidationError(key, "is not a purchase field")
-    return clean
+    return validate.fields(values, _RULES, "a purchase")
 
 
 def add_purchase(customer_id: int, purchased_on, product: str, amount_cents: int) -> PurchaseData:

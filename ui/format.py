@@ -23,27 +23,34 @@ def month_title(year: int, month: int) -> str:
     return f"{_MONTH_NAMES[month]} {year}"
 
 
+def _span(days: int) -> tuple[int, str]:
+    """A number of days as the unit a person would use: (3, "week")."""
+    if days < 14:
+        return days, "day"
+    if days < 60:
+        return days // 7, "week"
+    if days < 730:
+        return days // 30, "month"
+    return days // 365, "year"
+
+
 def ago(value: date | datetime | None, today: date) -> str:
     if value is None:
         return "never"
     days = today.toordinal() - value.toordinal()
     if days < 0:
         return f"in {-days} days"
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if days < 14:
-        return f"{days} days ago"
-    if days < 60:
-        return f"{days // 7} weeks ago"
-    if days < 730:
-        return f"{days // 30} months ago"
-    return f"{days // 365} years ago"
+    if days in (0, 1):
+        return ("today", "yesterday")[days]
+    number, unit = _span(days)
+    return f"{number} {unit}s ago"
 
 
 def money(cents: int) -> str:
     return f"{cents / 100:,.2f}"
+
+
+_SHORT_UNITS = {"day": "d", "week": "wk", "month": "mo", "year": "yr"}
 
 
 def ago_short(value: date | datetime | None, today: date) -> str:
@@ -51,14 +58,7 @@ def ago_short(value: date | datetime | None, today: date) -> str:
     if value is None:
         return "—"
     days = today.toordinal() - value.toordinal()
-    if days <= 0:
-        return "today" if days == 0 else "ahead"
-    if days == 1:
-        return "yesterday"
-    if days < 14:
-        return f"{days} d"
-    if days < 60:
-        return f"{days // 7} wk"
-    if days < 730:
-        return f"{days // 30} mo"
-    return f"{days // 365} yr"
+    if days <= 1:
+        return "ahead" if days < 0 else ("today", "yesterday")[days]
+    number, unit = _span(days)
+    return f"{number} {_SHORT_UNITS[unit]}"
