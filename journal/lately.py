@@ -23,7 +23,7 @@ from typing import NamedTuple
 from peewee import JOIN
 
 from . import settings
-from .customers import DUE, OVERDUE, cadence_level, customer_since, effective_cadence, interest_topics, tag_cadences
+from .customers import OVERDUE, cadence_level, customer_since, effective_cadence, interest_topics, tag_cadences
 from .kinds import KINDS, REFERRED
 from .models import (
     Company, Connection, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Snooze, Tag, database,

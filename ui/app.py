@@ -31,7 +31,7 @@ def open_journal(path: Path, *, demo: bool = False):
 def run(db_path: str | None = None, demo: bool = False) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from . import theme
     from .icons import app_icon

@@ -8,14 +8,13 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget,
-    QToolBar, QVBoxLayout, QWidget,
+    QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
 from peewee import DatabaseError
 
 from journal import __version__, customers, db, drafts, interactions
-from journal.errors import JournalError, NotFound, ValidationError
+from journal.errors import NotFound, ValidationError
 
 from . import commands
 from .actions import build_actions
@@ -25,8 +24,9 @@ from .customer_page import CustomerPage
 from .dialogs import ConnectionDialog, NewCustomerDialog, PurchaseDialog
 from .errors import describe_save_error
 from .events import JournalEvents
+from .journal_files import JournalFiles
 from .lately_panel import LatelyPanel
-from .tasks import run_in_background, wait_for_background
+from .tasks import wait_for_background
 from .theme import muted, title_font
 
 
@@ -58,7 +58,7 @@ class EmptyState(QWidget):
         layout.addStretch(3)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(JournalFiles, QMainWindow):
     def __init__(self, journal_path: Path, *, demo: bool = False, check_integrity: bool = True, lock=None,
                  daily_backup: bool = True):
         super().__init__()
@@ -280,23 +280,25 @@ class MainWindow(QMainWindow):
 
     def act_on(self, item):
         """Log what was done about an attention item, prefilled from it."""
-        also = None
-        if item.reason == "follow_up_due":
-            def also(_cid):
+        def completing(cid):
+            if item.reason == "follow_up_due":
                 return [commands.EditInteraction(self.events, item.ref_id, {"follow_up_done": True})]
-        elif item.reason == "introduction":
-            def also(cid):
+            if item.reason == "introduction":
                 return [commands.AddConnection(self.events, cid, item.other_customer_id, "introduced")]
+            return []
+
         self.open_customer(item.customer_id)
-        self.quick_capture(item.customer_id, kind=item.action_kind, summary=item.log_summary, also=also)
+        self.quick_capture(item.customer_id, kind=item.action_kind, summary=item.log_summary, also=completing)
 
     def snooze(self, item, until):
         self._perform(commands.Snooze(self.events, item.customer_id, item.snooze_key, until, item.title),
                       f"Snoozed until {until:%d %b %Y} — Ctrl+Z to undo")
 
     def open_customer(self, customer_id: int):
-        if self.customer_list.model.row_of(customer_id) is None and self.actions.show_archived.isChecked() is False:
-            self.customer_list.filter_box.clear()
+        """Select and show a customer; an archived one turns on showing archived customers."""
+        if self.customer_list.model.row_of(customer_id) is None and not self.actions.show_archived.isChecked():
+            self.actions.show_archived.setChecked(True)
+            self.set_show_archived(True)
         if self.customer_list.select(customer_id, emit=False):
             self.show_customer(customer_id)
 
@@ -403,9 +405,6 @@ class MainWindow(QMainWindow):
 
     def reveal(self, customer_id: int, interaction_id=None):
         """Show the customer, and the note if one was chosen."""
-        if self.actions.show_archived.isChecked() is False and self.customer_list.model.row_of(customer_id) is None:
-            self.actions.show_archived.setChecked(True)  # an archived customer was found
-            self.set_show_archived(True)
         self.open_customer(customer_id)
         if interaction_id is not None:
             self.page.tabs.setCurrentWidget(self.page.timeline)
@@ -420,142 +419,6 @@ class MainWindow(QMainWindow):
         self.central.setCurrentWidget(self.splitter)
         self.customer_list.filter_box.setFocus()
         self.customer_list.filter_box.selectAll()
-
-    # -- journals ----------------------------------------------------------------------------------
-    def choose_journal(self):
-        path, _ = QFileDialog.getOpenFileName(self, "Open journal", str(self.journal_path.parent),
-                                              "Lately journals (*.sqlite3 *.db);;All files (*)")
-        if path:
-            self.switch_journal(Path(path))
-
-    def create_journal(self):
-        path, _ = QFileDialog.getSaveFileName(self, "New journal", str(self.journal_path.parent / "journal.sqlite3"),
-                                              "Lately journals (*.sqlite3)")
-        if path:
-            if Path(path).exists():
-                QMessageBox.warning(self, "Lately", f"{path} already exists. Choose a new name for a new journal.")
-                return
-            self.switch_journal(Path(path))
-
-    def open_demo(self):
-        self.switch_journal(db.demo_path(), demo=True)
-
-    def switch_journal(self, path: Path, demo: bool = False):
-        from .app import open_journal
-        from .single_instance import JournalLock
-
-        if Path(path).resolve() == self.journal_path.resolve():
-            return
-        lock = JournalLock(path)
-        if not lock.acquire():
-            QMessageBox.warning(self, "Lately", f"{path} is already open in Lately ({lock.owner()}).")
-            return
-        previous, previous_demo = self.journal_path, self.is_demo
-        wait_for_background()
-        db.close()
-        QApplication.setOverrideCursor(Qt.WaitCursor)
-        try:
-            open_journal(path, demo=demo)
-        except JournalError as error:
-            QApplication.restoreOverrideCursor()
-            lock.release()
-            QMessageBox.critical(self, "Could not open the journal", str(error))
-            open_journal(previous, demo=previous_demo)
-            return
-        QApplication.restoreOverrideCursor()
-        if self.lock is not None:
-            self.lock.release()
-        self.lock = lock
-        lock.raise_requested.connect(self.bring_to_front)
-        self.journal_path, self.is_demo = Path(path), demo
-        self.undo_stack.clear()
-        self.page_stack.setCurrentWidget(self.no_selection)
-        self.page.customer_id = None
-        self._load()
-        self.journal_switched()
-
-    def journal_switched(self):
-        self.lately.refresh()
-
-    def _check_integrity(self):
-        def done(problem):
-            if problem:
-                self.recover(f"SQLite reports damage in {self.journal_path.name}: {problem}")
-
-        run_in_background(db.integrity_problem, done, lambda exc: done(str(exc)))
-
-    def recover(self, problem: str):
-        from .recovery import OTHER, RESTORE, choose_recovery
-
-        choice, value = choose_recovery(self, self.journal_path, problem)
-        if choice == RESTORE:
-            self.restore_from(value)
-        elif choice == OTHER:
-            self.switch_journal(value)
-
-    # -- backups -------------------------------------------------------------------------------------
-    def _keep(self) -> int:
-        from journal import settings
-
-        return settings.get_settings().backups_kept
-
-    def _daily_backup(self):
-        from journal import backups
-
-        path, keep = self.journal_path, self._keep()
-        run_in_background(lambda: backups.backup_if_due(path, keep),
-                          lambda made: made and self.events.status.emit(f"Daily backup saved: {made.path.name}"),
-                          lambda error: self.events.status.emit(f"The daily backup failed: {error}"))
-
-    def backup_now(self):
-        from journal import backups
-
-        path, keep = self.journal_path, self._keep()
-        self.statusBar().showMessage("Backing up…")
-
-        def work(progress):
-            made = backups.make_backup(path, "manual", progress=progress)
-            backups.prune(path, keep)
-            return made
-
-        run_in_background(
-            work, lambda made: self.events.status.emit(f"Backed up to {made.path}"),
-            lambda error: self._show_error(f"The backup failed: {error}"),
-            lambda done, total: self.statusBar().showMessage(f"Backing up… {done * 100 // max(total, 1)}%"))
-
-    def choose_backup(self):
-        from .recovery import RestoreDialog
-
-        dialog = RestoreDialog(self.journal_path, self)
-        if dialog.exec() and dialog.chosen():
-            backup = dialog.chosen()
-            answer = QMessageBox.question(
-                self, "Restore this backup?",
-                f"Put the backup from {backup.label} in place of your journal? "
-                "Your journal as it is now is backed up first.", QMessageBox.Yes | QMessageBox.Cancel)
-            if answer == QMessageBox.Yes:
-                self.restore_from(backup)
-
-    def restore_from(self, backup):
-        from journal import backups
-
-        from .app import open_journal
-
-        wait_for_background()
-        db.close()
-        try:
-            kept = backups.restore(backup, self.journal_path)
-        except JournalError as error:
-            open_journal(self.journal_path, demo=self.is_demo)
-            self._show_error(str(error))
-            return
-        open_journal(self.journal_path, demo=self.is_demo)
-        self.undo_stack.clear()
-        self.page.customer_id = None
-        self._load()
-        self.journal_switched()
-        where = f" The journal as it was is kept as {kept.name}." if kept else ""
-        self.events.status.emit(f"Restored the backup from {backup.label}.{where}")
 
     def bring_to_front(self):
         self.showNormal()

@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QDate, QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from journal import customers, interactions, purchases

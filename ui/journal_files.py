@@ -1,0 +1,155 @@
+"""The main window's journal-wide actions: opening another journal or the
+demo, the background integrity check and recovery, backups and restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from journal import db
+from journal.errors import JournalError
+
+from .tasks import run_in_background, wait_for_background
+
+
+class JournalFiles:
+    """Mixed into MainWindow, whose journal_path, is_demo, lock, events,
+    undo_stack and _load it uses."""
+
+    def choose_journal(self):
+        path, _ = QFileDialog.getOpenFileName(self, "Open journal", str(self.journal_path.parent),
+                                              "Lately journals (*.sqlite3 *.db);;All files (*)")
+        if path:
+            self.switch_journal(Path(path))
+
+    def create_journal(self):
+        path, _ = QFileDialog.getSaveFileName(self, "New journal", str(self.journal_path.parent / "journal.sqlite3"),
+                                              "Lately journals (*.sqlite3)")
+        if path:
+            if Path(path).exists():
+                QMessageBox.warning(self, "Lately", f"{path} already exists. Choose a new name for a new journal.")
+                return
+            self.switch_journal(Path(path))
+
+    def open_demo(self):
+        self.switch_journal(db.demo_path(), demo=True)
+
+    def switch_journal(self, path: Path, demo: bool = False):
+        from .app import open_journal
+        from .single_instance import JournalLock
+
+        if Path(path).resolve() == self.journal_path.resolve():
+            return
+        lock = JournalLock(path)
+        if not lock.acquire():
+            QMessageBox.warning(self, "Lately", f"{path} is already open in Lately ({lock.owner()}).")
+            return
+        previous, previous_demo = self.journal_path, self.is_demo
+        wait_for_background()
+        db.close()
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            open_journal(path, demo=demo)
+        except JournalError as error:
+            QApplication.restoreOverrideCursor()
+            lock.release()
+            QMessageBox.critical(self, "Could not open the journal", str(error))
+            open_journal(previous, demo=previous_demo)
+            return
+        QApplication.restoreOverrideCursor()
+        if self.lock is not None:
+            self.lock.release()
+        self.lock = lock
+        lock.raise_requested.connect(self.bring_to_front)
+        self.journal_path, self.is_demo = Path(path), demo
+        self.undo_stack.clear()
+        self.page_stack.setCurrentWidget(self.no_selection)
+        self.page.customer_id = None
+        self._load()
+        self.journal_switched()
+
+    def journal_switched(self):
+        self.lately.refresh()
+
+    def _check_integrity(self):
+        def done(problem):
+            if problem:
+                self.recover(f"SQLite reports damage in {self.journal_path.name}: {problem}")
+
+        run_in_background(db.integrity_problem, done, lambda exc: done(str(exc)))
+
+    def recover(self, problem: str):
+        from .recovery import OTHER, RESTORE, choose_recovery
+
+        choice, value = choose_recovery(self, self.journal_path, problem)
+        if choice == RESTORE:
+            self.restore_from(value)
+        elif choice == OTHER:
+            self.switch_journal(value)
+
+    # -- backups -------------------------------------------------------------------------------------
+    def _keep(self) -> int:
+        from journal import settings
+
+        return settings.get_settings().backups_kept
+
+    def _daily_backup(self):
+        from journal import backups
+
+        path, keep = self.journal_path, self._keep()
+        run_in_background(lambda: backups.backup_if_due(path, keep),
+                          lambda made: made and self.events.status.emit(f"Daily backup saved: {made.path.name}"),
+                          lambda error: self.events.status.emit(f"The daily backup failed: {error}"))
+
+    def backup_now(self):
+        from journal import backups
+
+        path, keep = self.journal_path, self._keep()
+        self.statusBar().showMessage("Backing up…")
+
+        def work(progress):
+            made = backups.make_backup(path, "manual", progress=progress)
+            backups.prune(path, keep)
+            return made
+
+        run_in_background(
+            work, lambda made: self.events.status.emit(f"Backed up to {made.path}"),
+            lambda error: self._show_error(f"The backup failed: {error}"),
+            lambda done, total: self.statusBar().showMessage(f"Backing up… {done * 100 // max(total, 1)}%"))
+
+    def choose_backup(self):
+        from .recovery import RestoreDialog
+
+        dialog = RestoreDialog(self.journal_path, self)
+        if dialog.exec() and dialog.chosen():
+            backup = dialog.chosen()
+            answer = QMessageBox.question(
+                self, "Restore this backup?",
+                f"Put the backup from {backup.label} in place of your journal? "
+                "Your journal as it is now is backed up first.", QMessageBox.Yes | QMessageBox.Cancel)
+            if answer == QMessageBox.Yes:
+                self.restore_from(backup)
+
+    def restore_from(self, backup):
+        from journal import backups
+
+        from .app import open_journal
+
+        wait_for_background()
+        db.close()
+        try:
+            kept = backups.restore(backup, self.journal_path)
+        except JournalError as error:
+            open_journal(self.journal_path, demo=self.is_demo)
+            self._show_error(str(error))
+            return
+        open_journal(self.journal_path, demo=self.is_demo)
+        self.undo_stack.clear()
+        self.page.customer_id = None
+        self._load()
+        self.journal_switched()
+        where = f" The journal as it was is kept as {kept.name}." if kept else ""
+        self.events.status.emit(f"Restored the backup from {backup.label}.{where}")
+
