@@ -87,6 +87,11 @@ def _clean(values: dict) -> dict:
     return validate.fields(values, _RULES, "a customer")
 
 
+def validate_fields(values: dict) -> dict:
+    """Check customer fields without writing (for previews); returns them cleaned."""
+    return _clean(values)
+
+
 def _named(model, name: str):
     """The company or tag of this name, ignoring case in any script (SQLite's
     lower() folds ASCII only, so the comparison is made in Python; there are few)."""
@@ -210,11 +215,12 @@ def get_customer(customer_id: int) -> CustomerData:
 
 
 def find_by_name(name: str) -> CustomerData | None:
-    row = (
-        Customer.select(Customer.id)
-        .where(fn.lower(Customer.name) == name.strip().lower(), Customer.deleted_at.is_null())
-        .first()
-    )
+    name = name.strip()
+    live = Customer.select(Customer.id, Customer.name).where(Customer.deleted_at.is_null())
+    row = live.where(Customer.name == name).first()
+    if row is None:  # any case, in any script (SQLite's lower() folds ASCII only)
+        key = name.casefold()
+        row = next((r for r in live.iterator() if r.name.casefold() == key), None)
     return get_customer(row.id) if row else None
 
 

@@ -63,6 +63,11 @@ def _clean(values: dict) -> dict:
     return validate.fields(values, _RULES, "a purchase")
 
 
+def validate_purchase(values: dict) -> dict:
+    """Check purchase fields without writing (for previews); returns them cleaned."""
+    return _clean(values)
+
+
 def add_purchase(customer_id: int, purchased_on, product: str, amount_cents: int) -> PurchaseData:
     clean = _clean(dict(purchased_on=purchased_on, product=product, amount_cents=amount_cents))
     with database.atomic():

@@ -21,7 +21,7 @@ def text(field: str, value, *, required=False, max_len=10_000) -> str:
         value = ""
     if not isinstance(value, str):
         raise ValidationError(field, f"must be text, not {type(value).__name__}")
-    value = value.replace("\x00", "").strip()
+    value = value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if required and not value:
         raise ValidationError(field, "must not be empty")
     if len(value) > max_len:

@@ -1,0 +1,1 @@
+"""Bringing customers in and taking everything out: CSV, vCard, JSON, iCalendar."""

@@ -1,0 +1,175 @@
+"""Taking everything out: customers and interactions as CSV for spreadsheets,
+the whole journal as one JSON file that a fresh journal imports back to the
+same state, and open follow-ups as an iCalendar file for calendar programs."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from peewee import JOIN
+
+from .. import __version__, summary
+from ..errors import JournalError
+from ..kinds import KINDS
+from ..models import (
+    Company, Connection, Customer, CustomerTag, Draft, Interaction, Purchase, Setting, Snooze, StageChange, Tag,
+    database,
+)
+
+# In the order rows can be inserted: each table after those it refers to.
+JSON_TABLES = (Setting, Company, Tag, Customer, CustomerTag, Interaction, Purchase, Connection, StageChange, Snooze,
+               Draft)
+FORMAT = "lately-journal"
+
+
+def _write_atomically(path: Path, write, binary: bool = False) -> None:
+    """Write to a temporary file beside the target, then rename: a failed or
+    cancelled export never leaves half a file where the user expects one.
+    CSV gets a byte-order mark so spreadsheet programs read it as UTF-8."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        if binary:
+            handle = open(partial, "wb")
+        else:
+            handle = open(partial, "w", encoding="utf-8-sig" if path.suffix == ".csv" else "utf-8", newline="")
+        with handle:
+            write(handle)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _tick(progress, done, total):
+    if progress and progress(done, total) is False:
+        raise JournalError("The export was cancelled; no file was written.")
+
+
+def export_customers_csv(path: Path, progress=None) -> int:
+    from ..customers import _tags_of
+
+    rows = list(Customer.select(Customer, Company.name.alias("company_name"))
+                .join(Company, JOIN.LEFT_OUTER, on=(Customer.company == Company.id))
+                .where(Customer.deleted_at.is_null()).order_by(Customer.name).objects())
+    tags = _tags_of([c.id for c in rows])
+    columns = ("name", "company", "email", "phone", "address", "channel", "stage", "interests", "tags",
+               "account_manager", "account_manager_phone", "cadence_days", "customer_since", "archived")
+
+    def write(handle):
+        out = csv.writer(handle)
+        out.writerow(columns)
+        for n, c in enumerate(rows, start=1):
+            out.writerow([c.name, c.company_name or "", c.email, c.phone, c.address, c.channel, c.stage, c.interests,
+                          ", ".join(tags.get(c.id, ())), c.account_manager, c.account_manager_phone,
+                          c.cadence_days or "", c.customer_since or "", "yes" if c.archived else ""])
+            if n % 500 == 0:
+                _tick(progress, n, len(rows))
+
+    _write_atomically(path, write)
+    return len(rows)
+
+
+def export_interactions_csv(path: Path, progress=None) -> int:
+    query = (Interaction.select(Interaction, Customer.name)
+             .join(Customer).where(Interaction.deleted_at.is_null(), Customer.deleted_at.is_null())
+             .order_by(Interaction.occurred_at))
+    total = query.count()
+
+    def write(handle):
+        out = csv.writer(handle)
+        out.writerow(("customer", "when", "kind", "direction", "summary", "notes", "follow_up_on", "follow_up_done"))
+        for n, row in enumerate(query.iterator(), start=1):
+            out.writerow([row.customer.name, f"{row.occurred_at:%Y-%m-%d %H:%M}", KINDS[row.kind].label,
+                          "I reached out" if row.direction == "out" else "They reached out", row.summary, row.notes,
+                          row.follow_up_on or "", "yes" if row.follow_up_done else ""])
+            if n % 500 == 0:
+                _tick(progress, n, total)
+
+    _write_atomically(path, write)
+    return total
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def journal_to_dict() -> dict:
+    with database.atomic():  # one consistent snapshot
+        tables = {}
+        for model in JSON_TABLES:
+            columns = [f.column_name for f in model._meta.sorted_fields]
+            rows = model.select().order_by(*[f for f in model._meta.sorted_fields][:1]).tuples()
+            tables[model._meta.table_name] = {"columns": columns,
+                                              "rows": [[_jsonable(v) for v in row] for row in rows]}
+    return {"format": FORMAT, "version": 1, "written_by": f"Lately {__version__}", "tables": tables}
+
+
+def export_json(path: Path) -> None:
+    data = journal_to_dict()
+    _write_atomically(path, lambda handle: json.dump(data, handle, ensure_ascii=False, indent=1))
+
+
+def import_json(path: Path, progress=None) -> dict[str, int]:
+    """Load a JSON export into this journal, which must be empty: all of it or none."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise JournalError(f"{Path(path).name} is not a Lately JSON export: {exc}") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise JournalError(f"{Path(path).name} is not a Lately JSON export.")
+    if Customer.select().exists():
+        raise JournalError("A JSON export goes into an empty journal only; this one already has customers.")
+    counts = {}
+    with database.atomic():
+        for n, model in enumerate(JSON_TABLES, start=1):
+            table = data["tables"].get(model._meta.table_name)
+            if not table:
+                continue
+            by_column = {f.column_name: f for f in model._meta.sorted_fields}
+            unknown = [c for c in table["columns"] if c not in by_column]
+            if unknown:
+                raise JournalError(f"The export has columns this version does not know: {unknown}")
+            fields = [by_column[c] for c in table["columns"]]
+            if model is Setting:
+                Setting.delete().execute()
+            rows = [[f.python_value(v) if isinstance(v, str) else v for f, v in zip(fields, row)]
+                    for row in table["rows"]]
+            for start in range(0, len(rows), 500):
+                model.insert_many(rows[start:start + 500], fields=fields).execute()
+            counts[model._meta.table_name] = len(rows)
+            _tick(progress, n, len(JSON_TABLES))
+        summary.rebuild_all()
+    return counts
+
+
+def export_follow_ups_ics(path: Path) -> int:
+    """Open follow-ups as all-day to-dos in an iCalendar file."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//Lately {__version__}//follow-ups//EN")
+    calendar.add("version", "2.0")
+    query = (Interaction.select(Interaction, Customer.name).join(Customer)
+             .where(Interaction.follow_up_on.is_null(False), Interaction.follow_up_done == False,  # noqa: E712
+                    Interaction.deleted_at.is_null(), Customer.deleted_at.is_null())
+             .order_by(Interaction.follow_up_on))
+    count = 0
+    for row in query:
+        event = Event()
+        event.add("uid", f"follow-up-{row.id}@lately.local")
+        event.add("summary", f"Follow up with {row.customer.name}: {row.summary}")
+        event.add("dtstart", row.follow_up_on)
+        event.add("dtend", row.follow_up_on + timedelta(days=1))
+        event.add("dtstamp", datetime.now().astimezone())
+        if row.notes:
+            event.add("description", row.notes)
+        calendar.add_component(event)
+        count += 1
+    _write_atomically(path, lambda handle: handle.write(calendar.to_ical()), binary=True)
+    return count
