@@ -71,6 +71,22 @@ def main():
     app.processEvents()
     save(finder.grab(), "search.png")
     finder.close()
+
+    from ui.import_dialog import ImportDialog
+
+    sample = Path(os.environ["LATELY_HOME"]) / "kunden.csv"
+    sample.write_bytes(
+        "\ufeffName;Firma;E-mail;Kunde seit;Telefon;Notiz\r\n"
+        "Jörg Müller;Bäckerei Müller;joerg@example.de;31.12.2019;+49 170 1234567;\"Mag Roggen,\r\nkein Weizen\"\r\n"
+        "Anna Schmidt;Schmidt & Söhne;anna@schmidt.example;01.02.2020;;\r\n"
+        ";;nobody@example.org;01.02.2020;;\r\n"
+        "Eve Klein;;eve@;01.02.2020;;\r\n"
+        "Karl Weber;Weber GmbH;karl@weber.example;15.03.2021;+49 30 555;Segeln\r\n".encode("utf-8"))
+    importer = ImportDialog(sample, parent=window)
+    importer.show()
+    app.processEvents()
+    save(importer.grab(), "import.png")
+    importer.close()
     window.close()
 
 

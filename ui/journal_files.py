@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from journal import db
 from journal.errors import JournalError
 
-from .tasks import run_in_background, wait_for_background
+from .tasks import run_in_background, run_with_progress, wait_for_background
 
 
 class JournalFiles:
@@ -153,3 +153,59 @@ class JournalFiles:
         where = f" The journal as it was is kept as {kept.name}." if kept else ""
         self.events.status.emit(f"Restored the backup from {backup.label}.{where}")
 
+
+    # -- imports and exports -------------------------------------------------------------------------
+    def import_file(self, what: str = "customers"):
+        from .import_dialog import CUSTOMERS, ImportDialog, report_text
+
+        filters = ("Contacts (*.csv *.vcf *.vcard);;Spreadsheet CSV (*.csv);;vCard (*.vcf *.vcard)"
+                   if what == CUSTOMERS else "Spreadsheet CSV (*.csv)")
+        path, _ = QFileDialog.getOpenFileName(self, f"Import {what}", str(Path.home()), filters)
+        if not path:
+            return
+        try:
+            dialog = ImportDialog(Path(path), what, self)
+        except (JournalError, OSError) as error:
+            QMessageBox.warning(self, "Cannot import this file", str(error))
+            return
+
+        def imported(report):
+            self.events.changed.emit(None)
+            self.events.status.emit(f"Imported {report.created} {what}")
+            QMessageBox.information(self, "Import finished", report_text(report, what))
+
+        dialog.imported.connect(imported)
+        self.import_dialog = dialog  # reachable by tests
+        dialog.exec()
+        self.import_dialog = None
+
+    def export_file(self, kind: str):
+        from journal.io import exports
+
+        choices = {
+            "customers": ("Export customers", "customers.csv", "CSV (*.csv)", exports.export_customers_csv),
+            "interactions": ("Export interactions", "interactions.csv", "CSV (*.csv)",
+                             exports.export_interactions_csv),
+            "journal": ("Export the whole journal", "lately-journal.json", "JSON (*.json)",
+                        lambda path, progress: exports.export_json(path)),
+            "follow_ups": ("Export follow-ups to a calendar", "lately-follow-ups.ics", "iCalendar (*.ics)",
+                           lambda path, progress: exports.export_follow_ups_ics(path)),
+        }
+        title, name, filters, export = choices[kind]
+        path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), filters)
+        if not path:
+            return
+        run_with_progress(self, f"{title}…", lambda progress: export(Path(path), progress),
+                          lambda _: self.events.status.emit(f"Saved {path}"),
+                          lambda error: self._show_error(f"{title} failed: {error}"))
+
+    def import_journal_json(self):
+        from journal.io import exports
+
+        path, _ = QFileDialog.getOpenFileName(self, "Import a whole journal", str(Path.home()), "JSON (*.json)")
+        if not path:
+            return
+        run_with_progress(self, "Importing the journal…", lambda progress: exports.import_json(Path(path), progress),
+                          lambda counts: (self.events.changed.emit(None),
+                                          self.events.status.emit(f"Imported {counts.get('customer', 0)} customers")),
+                          lambda error: self._show_error(str(error)), writes=True)

@@ -110,7 +110,13 @@ class MainWindow(JournalFiles, QMainWindow):
         a = self.actions
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for item in (a.new_journal, a.open_journal, a.open_demo, None, a.backup_now, a.restore_backup, None, a.quit):
+        for item in (a.new_journal, a.open_journal, a.open_demo, None, a.import_customers, a.import_purchases,
+                     a.import_journal):
+            file_menu.addSeparator() if item is None else file_menu.addAction(item)
+        export_menu = file_menu.addMenu("&Export")
+        for item in (a.export_customers, a.export_interactions, a.export_journal, a.export_follow_ups):
+            export_menu.addAction(item)
+        for item in (None, a.backup_now, a.restore_backup, None, a.quit):
             file_menu.addSeparator() if item is None else file_menu.addAction(item)
         edit_menu = bar.addMenu("&Edit")
         for item in (a.undo, a.redo, None, a.find, a.search, None, a.settings):

@@ -118,3 +118,31 @@ def wait_for_background(msecs: int = 3000) -> bool:
     if _write_pool is not None:
         done = _write_pool.waitForDone(msecs) and done
     return done
+
+
+def run_with_progress(parent, title: str, fn, on_done, on_error, *, writes=False):
+    """fn(progress) off the GUI thread behind a progress dialog whose Cancel asks
+    it to stop (fn then raises and its transaction rolls back)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QProgressDialog
+
+    dialog = QProgressDialog(title, "Cancel", 0, 100, parent)
+    dialog.setWindowModality(Qt.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setValue(0)
+
+    def progressed(done, total):
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, total))
+
+    def finish(callback):
+        def inner(value):
+            dialog.reset()
+            dialog.close()
+            callback(value)
+        return inner
+
+    handle = run_in_background(fn, finish(on_done), finish(on_error), progressed, writes=writes)
+    dialog.canceled.connect(handle.cancel)
+    return handle

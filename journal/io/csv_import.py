@@ -27,7 +27,8 @@ CUSTOMER_FIELDS = {
     "interests": ("interests", "topics", "hobbies", "interest"),
     "stage": ("stage", "status", "type"),
     "account_manager": ("account manager", "manager", "owner", "rep", "sales rep"),
-    "customer_since": ("customer since", "since", "first purchase", "joined", "created", "start date"),
+    "customer_since": ("customer since", "since", "first purchase", "joined", "created", "start date", "kunde seit",
+                       "client depuis"),
     "tags": ("tags", "labels", "groups", "categories"),
 }
 PURCHASE_FIELDS = {

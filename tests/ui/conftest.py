@@ -28,6 +28,7 @@ def no_modal_boxes(monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", record("question", QMessageBox.Discard))
     monkeypatch.setattr(QMessageBox, "warning", record("warning", QMessageBox.Ok))
     monkeypatch.setattr(QMessageBox, "critical", record("critical", QMessageBox.Ok))
+    monkeypatch.setattr(QMessageBox, "information", record("information", QMessageBox.Ok))
     return asked
 
 

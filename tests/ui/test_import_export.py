@@ -1,0 +1,91 @@
+"""The import dialog's preview and report, and the export menu, on real files."""
+
+import csv
+import json
+
+from PySide6.QtWidgets import QFileDialog
+
+from journal import customers
+from journal.models import Customer
+from ui.import_dialog import ImportDialog
+
+from .test_main_window import drive_dialog, people
+
+SPREADSHEET = ("\ufeffName;Firma;E-mail;Kunde seit;Notiz\r\n"
+               "Jörg Müller;Bäckerei Müller;joerg@example.de;31.12.2019;\"Mag Roggen,\r\nkein Weizen\"\r\n"
+               "Ada Lovelace;Analytical Engines;ada@example.org;01.02.2020;\r\n"
+               ";;nobody@example.org;01.02.2020;\r\n"
+               "Eve;;eve@;01.02.2020;\r\n")
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_preview_mapping_and_report(qtbot, make_window, tmp_path, monkeypatch, no_modal_boxes):
+    window = make_window(populate=people)
+    path = write(tmp_path, "kunden.csv", SPREADSHEET)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    seen = {}
+
+    def use(dialog):
+        assert isinstance(dialog, ImportDialog)
+        seen["about"] = dialog.about.text()
+        seen["mapping"] = dialog.mapping()
+        seen["date"] = dialog.date_format.currentText()
+        seen["before"] = dialog.summary.text()
+        seen["problems"] = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+        dialog.set_mapping(4, "interests")  # "Notiz" (a note) holds what they like: the person says so
+        dialog.merge.setChecked(True)
+        dialog.import_button.click()
+
+    drive_dialog(qtbot, use)
+    window.actions.import_customers.trigger()
+    assert "kunden.csv" in seen["about"] and "UTF-8 with BOM" in seen["about"] and "semicolons" in seen["about"]
+    assert seen["mapping"] == {0: "name", 1: "company", 2: "email", 3: "customer_since", 4: None}
+    assert seen["date"] == "31.12.2026"
+    assert "<b>1</b> new customers" in seen["before"] and "<b>1</b> already in the journal" in seen["before"]
+    assert seen["problems"] == ["Line 4: Name: must not be empty", "Line 5: Email: 'eve@' is not an email address",
+                                "Line 3: Ada Lovelace — same name and company as an existing customer"]
+    jorg = customers.find_by_name("Jörg Müller")
+    assert jorg.company == "Bäckerei Müller" and jorg.interests == "Mag Roggen,\nkein Weizen"
+    assert str(jorg.customer_since) == "2019-12-31"
+    assert customers.find_by_name("Ada Lovelace").email == "ada@example.org"  # filled in, as asked
+    report = [text for kind, title, text in no_modal_boxes if kind == "information"][0]
+    assert report.startswith("Imported 1 new customers.") and "line 5: Email: 'eve@' is not an email address" in report
+    assert "Jörg Müller" in [window.customer_list.model.customer_at(r).name
+                             for r in range(window.customer_list.model.rowCount())]
+
+
+def test_nothing_to_import_disables_the_button(qtbot, make_window, tmp_path):
+    make_window(populate=people)
+    path = write(tmp_path, "same.csv", "name,company\nBob Builder,Timber & Co\n")
+    dialog = ImportDialog(path)
+    qtbot.addWidget(dialog)
+    assert not dialog.import_button.isEnabled()
+    dialog.merge.setChecked(True)
+    assert dialog.import_button.isEnabled()
+
+
+def test_vcard_import_from_the_menu(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window(populate=people)
+    path = write(tmp_path, "contacts.vcf", "BEGIN:VCARD\nVERSION:3.0\nFN:Katherine Johnson\nORG:NASA\n"
+                                           "EMAIL:kj@nasa.example\nEND:VCARD\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    drive_dialog(qtbot, lambda dialog: dialog.import_button.click())
+    window.actions.import_customers.trigger()
+    assert customers.find_by_name("Katherine Johnson").company == "NASA"
+
+
+def test_exports_from_the_menu(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window(populate=people)
+    targets = iter([tmp_path / "c.csv", tmp_path / "j.json"])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(next(targets)), ""))
+    window.actions.export_customers.trigger()
+    window.actions.export_journal.trigger()
+    rows = list(csv.DictReader((tmp_path / "c.csv").open(encoding="utf-8-sig")))
+    assert sorted(r["name"] for r in rows) == ["Ada Lovelace", "Bob Builder", "Grace Hopper"]
+    assert json.loads((tmp_path / "j.json").read_text())["format"] == "lately-journal"
+    assert Customer.select().count() == 3
