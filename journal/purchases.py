@@ -23,9 +23,10 @@ class PurchaseData:
     thanked_by: int | None
 
 
-def parse_amount(text: str) -> int:
-    """'1,234.50', '1.234,50', '1 234', '€12' -> cents. The last separator followed
-    by exactly one or two digits is the decimal point; others group thousands."""
+def parse_amount(text: str, decimal: str | None = None) -> int:
+    """'1,234.50', '1.234,50', '1 234', '€12' -> cents. With decimal=None the last
+    separator followed by one or two digits is the decimal point and the others
+    group thousands; decimal="." or "," says which it is (for '1,234' or '1.5')."""
     if isinstance(text, int) and not isinstance(text, bool):
         return text * 100
     raw = str(text).strip()
@@ -34,10 +35,23 @@ def parse_amount(text: str) -> int:
         raise ValidationError("amount", f"{raw!r} is not an amount of money")
     negative = cleaned.startswith("-")
     digits = cleaned.lstrip("-")
+    if decimal in (".", ","):
+        grouping = "," if decimal == "." else "."
+        digits = digits.replace(grouping, "")
+        if digits.count(decimal) > 1:
+            raise ValidationError("amount", f"{raw!r} has more than one decimal separator {decimal!r}")
+        whole, _, fraction = digits.partition(decimal)
+        if len(fraction) > 2:
+            raise ValidationError("amount", f"{raw!r} has more than two decimals")
+        return _to_cents(raw, whole, fraction, negative)
     match = re.match(r"^(.*?)[.,](\d{1,2})$", digits)
     whole, fraction = (match.group(1), match.group(2)) if match else (digits, "")
-    whole = re.sub(r"[.,]", "", whole) or "0"
-    if not whole.isdigit():
+    return _to_cents(raw, re.sub(r"[.,]", "", whole), fraction, negative)
+
+
+def _to_cents(raw: str, whole: str, fraction: str, negative: bool) -> int:
+    whole = whole or "0"
+    if not whole.isdigit() or (fraction and not fraction.isdigit()):
         raise ValidationError("amount", f"{raw!r} is not an amount of money")
     cents = int(whole) * 100 + int(fraction.ljust(2, "0") or 0)
     return -cents if negative else cents

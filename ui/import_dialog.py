@@ -65,10 +65,15 @@ class ImportDialog(QDialog):
         self.duplicate_choice.addButton(self.skip)
         self.duplicate_choice.addButton(self.merge)
         options = QFormLayout()
+        self.amount_format = QComboBox()
+        for label, decimal in (("Work it out from each amount", None), ("1,234.56", "."), ("1.234,56", ",")):
+            self.amount_format.addItem(label, decimal)
         if self.table is not None:
             layout.addWidget(self.columns, 2)
             self._fill_columns()
             options.addRow("Dates look like", self.date_format)
+            if what == PURCHASES:
+                options.addRow("Amounts look like", self.amount_format)
         if what == CUSTOMERS:
             row = QHBoxLayout()
             row.addWidget(self.skip)
@@ -91,6 +96,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.date_format.currentIndexChanged.connect(self.preview)
         self.merge.toggled.connect(self.preview)
+        self.amount_format.currentIndexChanged.connect(self.preview)
         self.preview()
 
     # -- reading the file --------------------------------------------------------------------
@@ -133,8 +139,11 @@ class ImportDialog(QDialog):
                 self.plan = vcard.plan_cards(self.vcard_data)
                 source = f"{len(self.plan.new) + len(self.plan.duplicates) + len(self.plan.problems)} contact cards"
             else:
-                planner = ci.plan_customers if self.what == CUSTOMERS else ci.plan_purchases
-                self.plan = planner(self.table, self.mapping(), self.date_format.currentData())
+                if self.what == CUSTOMERS:
+                    self.plan = ci.plan_customers(self.table, self.mapping(), self.date_format.currentData())
+                else:
+                    self.plan = ci.plan_purchases(self.table, self.mapping(), self.date_format.currentData(),
+                                                  self.amount_format.currentData())
                 source = (f"{len(self.table.rows)} rows, {self.table.encoding}, separated by "
                           f"{ {',': 'commas', ';': 'semicolons', chr(9): 'tabs'}.get(self.table.delimiter, 'bars')}")
         except JournalError as error:

@@ -244,7 +244,8 @@ def _tick(progress, done, total):
         raise Cancelled()
 
 
-def plan_purchases(table: Table, mapping: dict[int, str | None], date_format: str | None = None) -> Plan:
+def plan_purchases(table: Table, mapping: dict[int, str | None], date_format: str | None = None,
+                   decimal: str | None = None) -> Plan:
     plan = Plan()
     by_email = {e.casefold(): cid for cid, e in Customer.select(Customer.id, Customer.email)
                 .where(Customer.deleted_at.is_null(), Customer.email != "").tuples()}
@@ -269,7 +270,7 @@ def plan_purchases(table: Table, mapping: dict[int, str | None], date_format: st
             record = purchases.validate_purchase(dict(
                 purchased_on=parse_date(values.get("purchased_on", ""), date_format, "purchase date"),
                 product=values.get("product", ""),
-                amount_cents=purchases.parse_amount(values.get("amount", "")),
+                amount_cents=purchases.parse_amount(values.get("amount", ""), decimal),
             ))
         except ValidationError as error:
             plan.problems.append(Problem(number, str(error)))

@@ -66,7 +66,12 @@ def plan_cards(data: bytes) -> Plan:
     columns = ["name", "company", "email", "phone", "address"]
     table = Table(columns, [[card[c] for c in columns] for card in cards], "UTF-8", ",")
     plan = plan_customers(table, {i: c for i, c in enumerate(columns)})
-    notes = {line: card["notes"] for line, card in enumerate(cards, start=2)}
+    notes = {}
+    for line, card in enumerate(cards, start=2):
+        extra = [card["notes"]] if card["notes"] else []
+        if card["other_emails"]:
+            extra.append("Other email addresses: " + ", ".join(card["other_emails"]))
+        notes[line] = "\n\n".join(extra)
     for line, values in plan.new:
         if notes.get(line):
             values["_note"] = notes[line]

@@ -243,3 +243,30 @@ def test_cancelled_export_leaves_no_file(journal, tmp_path):
         exports.export_customers_csv(path, progress=lambda done, total: False)
     assert list(tmp_path.glob("customers.csv*")) == []
     assert Purchase.select().count() == 0
+
+
+@pytest.mark.parametrize("text,decimal,cents", [
+    ("1,234", ".", 123400), ("1,23", ",", 123), ("1.5", ".", 150), ("1.5", ",", 1500), ("1.234,56", ",", 123456),
+    ("1,234.56", ".", 123456), ("€ 12,5", ",", 1250),
+])
+def test_amount_format_chosen(text, decimal, cents):
+    assert purchases.parse_amount(text, decimal) == cents
+
+
+def test_amount_format_refuses_what_does_not_fit():
+    from journal.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="more than two decimals"):
+        purchases.parse_amount("1.234", ".")
+    with pytest.raises(ValidationError, match="more than one decimal separator"):
+        purchases.parse_amount("1.2.3", ".")
+
+
+def test_vcard_keeps_every_email(journal):
+    data = (b"BEGIN:VCARD\nVERSION:3.0\nFN:Many Mails\nEMAIL:one@example.org\nEMAIL:two@example.org\n"
+            b"EMAIL:three@example.org\nEND:VCARD\n")
+    ci.import_customers(vcard.plan_cards(data))
+    person = customers.find_by_name("Many Mails")
+    assert person.email == "one@example.org"
+    note = Interaction.get(Interaction.customer == person.id)
+    assert note.notes == "Other email addresses: two@example.org, three@example.org"
