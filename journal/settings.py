@@ -13,14 +13,14 @@ DEFAULT_CARD_TEMPLATE = """Dear {{ first_name }},
 
 {% if occasion == "welcome" -%}
 welcome aboard! {% if account_manager %}{{ account_manager }} will look after you{% if account_manager_phone %} — call {{ account_manager_phone }} any time{% endif %}.{% endif %}
-{%- elif occasion == "referral" -%}
+{%- elif occasion == "referrals" -%}
 thank you for sending {{ referred_names }} our way. It means a lot that you trust us with people you know.
 {%- elif is_return_customer -%}
 thank you for {{ tenure }} with us{% if last_product %}, and for choosing {{ last_product }} again{% endif %}.
 {%- elif last_product -%}
 thank you for choosing {{ last_product }}. We hope it serves you well.
 {%- else -%}
-thank you for being with us{% if tenure %} these {{ tenure }}{% endif %}.
+thank you for being with us{% if tenure %} for {{ tenure }}{% endif %}.
 {%- endif %}
 
 {{ signature or owner_name }}"""

@@ -1,0 +1,231 @@
+"""Thank-you card lists: who should get a card for an occasion, one personal
+message each from the owner's template, and marking the cards as sent — each
+becomes a thank-you card or welcome-kit note on the customer's timeline and
+acknowledges the purchases and referrals it thanks for, in one transaction."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from . import settings as settings_service
+from .customers import customer_since
+from .errors import JournalError, ValidationError
+from .kinds import REFERRED
+from .lately import WELCOME_WINDOW_DAYS, tenure_words
+from .models import Connection, Customer, CustomerSummary, Interaction, Purchase, database, now
+
+PURCHASES, WELCOME, QUARTERLY, REFERRALS, HAND = "purchases", "welcome", "quarterly", "referrals", "hand"
+OCCASIONS = {
+    PURCHASES: "Purchases not yet thanked",
+    WELCOME: "New customers to welcome",
+    QUARTERLY: "Quarterly appreciation",
+    REFERRALS: "Referrals to thank",
+    HAND: "Chosen by hand",
+}
+PLACEHOLDERS = {
+    "first_name": "their first name", "name": "their full name", "company": "their company",
+    "tenure": "how long they have been a customer, in words (\u201cfive years\u201d)",
+    "is_return_customer": "true for a customer who has bought before or for a year or more",
+    "last_product": "what they bought last", "account_manager": "their account manager",
+    "account_manager_phone": "the account manager's phone", "owner_name": "your name",
+    "business_name": "your business", "signature": "your signature", "occasion": "the occasion's key",
+    "referred_names": "whom they referred",
+}
+
+
+@dataclass
+class Card:
+    customer_id: int
+    name: str
+    address: str
+    occasion: str
+    message: str
+    purchase_ids: tuple[int, ...] = ()
+    connection_ids: tuple[int, ...] = ()
+    edited: bool = False
+    context: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return "welcome_kit" if self.occasion == WELCOME else "thank_you_card"
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.address.strip())
+
+
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+def check_template(text: str) -> jinja2.Template:
+    """The template, or a ValidationError naming the unknown placeholder or the
+    syntax error — before anything is rendered or printed."""
+    try:
+        parsed = _ENV.parse(text)
+    except jinja2.TemplateSyntaxError as error:
+        raise ValidationError("card_template", f"line {error.lineno}: {error.message}") from None
+    unknown = sorted(meta.find_undeclared_variables(parsed) - set(PLACEHOLDERS))
+    if unknown:
+        known = ", ".join(PLACEHOLDERS)
+        raise ValidationError("card_template", f"unknown placeholder {{{{ {unknown[0]} }}}} (known: {known})")
+    return _ENV.from_string(text)
+
+
+def render(template: jinja2.Template, context: dict) -> str:
+    try:
+        text = template.render(**context)
+    except jinja2.TemplateError as error:
+        raise ValidationError("card_template", str(error)) from None
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return "\n".join(lines)
+
+
+def build_cards(occasion: str, *, start: date | None = None, end: date | None = None,
+                customer_ids=(), template: str | None = None, today: date | None = None) -> list[Card]:
+    """One card per recipient for the occasion, with its personalised message."""
+    if occasion not in OCCASIONS:
+        raise ValidationError("occasion", f"unknown occasion {occasion!r}")
+    today = today or date.today()
+    owner = settings_service.get_settings()
+    compiled = check_template(template if template is not None else owner.card_template)
+    recipients = _recipients(occasion, start, end, tuple(customer_ids), today)
+    ids = list(recipients)
+    people = {c.id: c for c in Customer.select().where(Customer.id.in_(ids))} if ids else {}
+    facts = {s.customer_id: s for s in CustomerSummary.select().where(CustomerSummary.customer.in_(ids))} if ids else {}
+    last_products = _last_products(ids)
+    names = dict(Customer.select(Customer.id, Customer.name).tuples())
+    cards = []
+    for cid in sorted(ids, key=lambda c: people[c].name.casefold()):
+        person, fact = people[cid], facts.get(cid)
+        purchase_ids, connection_ids, referred = recipients[cid]
+        since = customer_since(person.customer_since, fact.first_purchase_on if fact else None,
+                               person.created_at, person.stage)
+        tenure_days = (today - since).days if since else 0
+        is_return = bool(fact and (fact.purchase_count >= 2 or (fact.purchase_count and tenure_days >= 365)))
+        context = {
+            "first_name": person.name.split()[0] if person.name.split() else person.name, "name": person.name,
+            "company": person.company.name if person.company_id else "",
+            "tenure": tenure_words(max(tenure_days, 1)) if since else "",
+            "is_return_customer": is_return, "last_product": last_products.get(cid, ""),
+            "account_manager": person.account_manager, "account_manager_phone": person.account_manager_phone,
+            "owner_name": owner.owner_name, "business_name": owner.business_name, "signature": owner.signature,
+            "occasion": occasion, "referred_names": ", ".join(names.get(r, "someone") for r in referred),
+        }
+        cards.append(Card(cid, person.name, person.address, occasion, render(compiled, context),
+                          tuple(purchase_ids), tuple(connection_ids), context=context))
+    return cards
+
+
+def rerender(cards: list[Card], template: str) -> list[Card]:
+    """New messages from an edited template; cards edited by hand keep their text."""
+    compiled = check_template(template)
+    return [card if card.edited else replace(card, message=render(compiled, card.context)) for card in cards]
+
+
+def _recipients(occasion, start, end, chosen, today) -> dict[int, tuple[list, list, list]]:
+    """customer id -> (purchase ids it thanks for, connection ids, referred customer ids)."""
+    live = (Customer.deleted_at.is_null()) & (Customer.archived == False)  # noqa: E712
+    result: dict[int, tuple[list, list, list]] = {}
+    if occasion == PURCHASES:
+        query = (Purchase.select(Purchase.id, Purchase.customer_id).join(Customer)
+                 .where(live, Purchase.thanked_by.is_null(), Purchase.deleted_at.is_null()))
+        if start:
+            query = query.where(Purchase.purchased_on >= start)
+        if end:
+            query = query.where(Purchase.purchased_on <= end)
+        for pid, cid in query.tuples():
+            result.setdefault(cid, ([], [], []))[0].append(pid)
+    elif occasion == REFERRALS:
+        query = (Connection.select(Connection.id, Connection.source_id, Connection.target_id)
+                 .join(Customer, on=(Connection.source == Customer.id))
+                 .where(live, Connection.kind == REFERRED, Connection.thanked_by.is_null(),
+                        Connection.deleted_at.is_null()))
+        for conn, source, target in query.tuples():
+            entry = result.setdefault(source, ([], [], []))
+            entry[1].append(conn)
+            entry[2].append(target)
+    elif occasion == WELCOME:
+        window = today - timedelta(days=WELCOME_WINDOW_DAYS)
+        query = (Customer.select(Customer.id, Customer.customer_since, CustomerSummary.first_purchase_on,
+                                 CustomerSummary.last_welcome_at)
+                 .join(CustomerSummary, on=(CustomerSummary.customer == Customer.id))
+                 .where(live, Customer.stage == "customer", CustomerSummary.first_purchase_on >= window))
+        for cid, since, first, welcomed in query.tuples():
+            if (since is None or since >= first) and (welcomed is None or welcomed.date() < first):
+                result[cid] = ([], [], [])
+    elif occasion == QUARTERLY:
+        for (cid,) in Customer.select(Customer.id).where(live, Customer.stage == "customer").tuples():
+            result[cid] = ([], [], [])
+    else:
+        for (cid,) in Customer.select(Customer.id).where(live, Customer.id.in_(chosen)).tuples():
+            result[cid] = ([], [], [])
+    return result
+
+
+def _last_products(ids) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = (Purchase.select(Purchase.customer_id, Purchase.product)
+            .where(Purchase.customer.in_(ids), Purchase.deleted_at.is_null())
+            .order_by(Purchase.purchased_on, Purchase.id).tuples())
+    return {cid: product for cid, product in rows}
+
+
+def mark_sent(cards: list[Card], sent_on: date | None = None) -> int:
+    """Record every card on its customer's timeline and acknowledge what it
+    thanks for, all in one transaction. A card already recorded (same customer,
+    kind, day and text) is not recorded again. Returns how many were new."""
+    from . import interactions, summary
+
+    sent_on = sent_on or date.today()
+    moment = datetime.combine(sent_on, time(12)) if sent_on != date.today() else now()
+    written = 0
+    with database.atomic():
+        for card in cards:
+            day_start = datetime.combine(sent_on, time.min)
+            exists = (Interaction.select(Interaction.id)
+                      .where(Interaction.customer == card.customer_id, Interaction.kind == card.kind,
+                             Interaction.notes == card.message, Interaction.deleted_at.is_null(),
+                             Interaction.occurred_at >= day_start,
+                             Interaction.occurred_at < day_start + timedelta(days=1))
+                      .first())
+            if exists:
+                row_id = exists.id
+            else:
+                title = "Welcome kit sent" if card.kind == "welcome_kit" else "Thank-you card sent"
+                row_id = interactions.log_interaction(card.customer_id, card.kind, "out", title, notes=card.message,
+                                                      occurred_at=moment).id
+                written += 1
+            if card.purchase_ids:
+                (Purchase.update(thanked_by=row_id)
+                 .where(Purchase.id.in_(card.purchase_ids), Purchase.thanked_by.is_null()).execute())
+            if card.connection_ids:
+                (Connection.update(thanked_by=row_id)
+                 .where(Connection.id.in_(card.connection_ids), Connection.thanked_by.is_null()).execute())
+        summary.refresh(*(c.customer_id for c in cards))
+    return written
+
+
+def export_csv(cards: list[Card], path: Path) -> None:
+    """For a word processor's mail merge: one row a card, the address in lines."""
+    partial = Path(path).with_name(Path(path).name + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8-sig", newline="") as handle:
+            out = csv.writer(handle)
+            out.writerow(["name", "address_line_1", "address_line_2", "address_line_3", "address_line_4",
+                          "message", "has_address"])
+            for card in cards:
+                lines = (card.address.splitlines() + ["", "", "", ""])[:4]
+                out.writerow([card.name, *lines, card.message, "yes" if card.has_address else "NO ADDRESS"])
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise JournalError(f"Could not write {path}: {error}") from error
+
+

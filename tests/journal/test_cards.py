@@ -1,0 +1,98 @@
+import csv
+from datetime import date, timedelta
+
+import pytest
+
+from journal import cards, lately, settings
+from journal.errors import ValidationError
+from journal.models import Interaction, Purchase
+
+from .helpers import TODAY, buy, connect, customer, log
+
+
+@pytest.fixture
+def shop(journal):
+    settings.update_settings(owner_name="Alex Morgan", signature="Warmly,\nAlex")
+    new = customer("Nina New", address="1 Main St\nSpringfield", account_manager="Sam Ortega",
+                   account_manager_phone="555 0100")
+    buy(new, ago=10, product="Oak table")
+    loyal = customer("Lou Loyal", customer_since=TODAY - timedelta(days=5 * 365 + 3))
+    buy(loyal, ago=900, product="Bookshelf")
+    log(loyal, "thank_you_card", ago=899)
+    buy(loyal, ago=8, product="Walnut desk")
+    referrer = customer("Rita Referrer", address="2 Side St")
+    connect(referrer, new, "referred", ago=12)
+    prospect = customer("Pat Prospect", stage="prospect")
+    return new, loyal, referrer, prospect
+
+
+def by_name(found):
+    return {c.name: c for c in found}
+
+
+def test_purchases_not_yet_thanked(shop):
+    found = by_name(cards.build_cards(cards.PURCHASES, today=TODAY))
+    assert set(found) == {"Nina New", "Lou Loyal"}
+    nina, lou = found["Nina New"], found["Lou Loyal"]
+    assert nina.message == "Dear Nina,\n\nthank you for choosing Oak table. We hope it serves you well.\n\nWarmly,\nAlex"
+    assert lou.message.startswith("Dear Lou,\n\nthank you for five years with us, and for choosing Walnut desk again")
+    assert "trying" not in lou.message
+    assert len(lou.purchase_ids) == 1 and nina.kind == "thank_you_card"
+    in_range = cards.build_cards(cards.PURCHASES, start=TODAY - timedelta(days=9), end=TODAY, today=TODAY)
+    assert [c.name for c in in_range] == ["Lou Loyal"]
+
+
+def test_welcome_referrals_quarterly_and_by_hand(shop):
+    new, loyal, referrer, prospect = shop
+    [welcome] = cards.build_cards(cards.WELCOME, today=TODAY)
+    assert welcome.name == "Nina New" and welcome.kind == "welcome_kit"
+    assert "Sam Ortega will look after you — call 555 0100 any time." in welcome.message
+    [thanks] = cards.build_cards(cards.REFERRALS, today=TODAY)
+    assert thanks.name == "Rita Referrer" and "thank you for sending Nina New our way" in thanks.message
+    quarterly = [c.name for c in cards.build_cards(cards.QUARTERLY, today=TODAY)]
+    assert quarterly == ["Lou Loyal", "Nina New", "Rita Referrer"]  # customers only, by name
+    chosen = cards.build_cards(cards.HAND, customer_ids=[prospect.id, loyal.id], today=TODAY)
+    assert [c.name for c in chosen] == ["Lou Loyal", "Pat Prospect"]
+
+
+def test_unknown_placeholder_or_broken_template_is_refused(shop):
+    with pytest.raises(ValidationError, match=r"unknown placeholder \{\{ nickname \}\}"):
+        cards.build_cards(cards.QUARTERLY, template="Hi {{ nickname }}", today=TODAY)
+    with pytest.raises(ValidationError, match="line 1"):
+        cards.build_cards(cards.QUARTERLY, template="Hi {{ first_name ", today=TODAY)
+    with pytest.raises(ValidationError):
+        settings.update_settings(card_template="")
+
+
+def test_hand_edits_survive_a_new_template(shop):
+    found = cards.build_cards(cards.PURCHASES, today=TODAY)
+    found[0].message, found[0].edited = "Written by hand", True
+    again = cards.rerender(found, "Hello {{ first_name }}")
+    assert again[0].message == "Written by hand" and again[1].message == "Hello Nina"
+
+
+def test_marking_as_sent_writes_once_and_clears_the_lately_items(shop):
+    new, loyal, referrer, _ = shop
+    today = date.today()
+    before = {(i.customer_name, i.reason) for i in lately.attention_items(today)}
+    assert ("Nina New", "unthanked_purchase") in before and ("Rita Referrer", "referral_unthanked") in before
+    found = cards.build_cards(cards.PURCHASES, today=today) + cards.build_cards(cards.REFERRALS, today=today)
+    assert cards.mark_sent(found) == 3
+    assert Purchase.select().where(Purchase.thanked_by.is_null()).count() == 0
+    notes = Interaction.select().where(Interaction.kind == "thank_you_card", Interaction.summary == "Thank-you card sent")
+    assert notes.count() == 3
+    assert cards.mark_sent(found) == 0  # marking twice doubles nothing
+    assert notes.count() == 3
+    after = {(i.customer_name, i.reason) for i in lately.attention_items(today)}
+    assert not after & {("Nina New", "unthanked_purchase"), ("Lou Loyal", "return_customer"),
+                        ("Rita Referrer", "referral_unthanked")}
+
+
+def test_csv_for_mail_merge(shop, tmp_path):
+    path = tmp_path / "cards.csv"
+    cards.export_csv(cards.build_cards(cards.QUARTERLY, today=TODAY), path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
+    assert [r["name"] for r in rows] == ["Lou Loyal", "Nina New", "Rita Referrer"]
+    assert rows[1]["address_line_1"] == "1 Main St" and rows[1]["address_line_2"] == "Springfield"
+    assert rows[0]["has_address"] == "NO ADDRESS"
+    assert rows[1]["message"].startswith("Dear Nina,")
