@@ -87,7 +87,32 @@ def main():
     app.processEvents()
     save(importer.grab(), "import.png")
     importer.close()
+
+    from ui.card_printing import write_pdf
+
+    window.open_cards()
+    cards_window = window.cards_window
+    cards_window.resize(1100, 680)
+    app.processEvents()
+    save(cards_window.grab(), "cards.png")
+    pdf = write_pdf(Path(os.environ["LATELY_HOME"]) / "cards.pdf", cards_window.cards[:3], "cards")
+    page_png(pdf, "card-page.png")
+    cards_window.close()
     window.close()
+
+
+def page_png(pdf: Path, name: str):
+    """The first page of a PDF as the README shows it (pdftoppm, from poppler-utils)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftoppm"):
+        print(f"skipped {name}: pdftoppm is not installed (apt-get install poppler-utils)")
+        return
+    target = OUT / name
+    subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(target.with_suffix(""))], check=True)
+    print(f"wrote {target.relative_to(ROOT)}")
 
 
 def save(pixmap, name):

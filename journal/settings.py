@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 
 from . import validate
 from .errors import ValidationError
@@ -16,9 +16,9 @@ welcome aboard! {% if account_manager %}{{ account_manager }} will look after yo
 {%- elif occasion == "referrals" -%}
 thank you for sending {{ referred_names }} our way. It means a lot that you trust us with people you know.
 {%- elif is_return_customer -%}
-thank you for {{ tenure }} with us{% if last_product %}, and for choosing {{ last_product }} again{% endif %}.
+thank you for {{ tenure }} with us{% if last_product %}, and for choosing the {{ last_product }} again{% endif %}.
 {%- elif last_product -%}
-thank you for choosing {{ last_product }}. We hope it serves you well.
+thank you for choosing the {{ last_product }}. We hope it serves you well.
 {%- else -%}
 thank you for being with us{% if tenure %} for {{ tenure }}{% endif %}.
 {%- endif %}
@@ -61,8 +61,9 @@ def update_settings(**changes) -> Settings:
             clean[key] = validate.text(key, value, required=True, max_len=20_000)
         else:
             clean[key] = validate.text(key, value, max_len=2_000)
-    updated = replace(current, **clean)
+    # Only what was set is stored, so an unchanged default (the card template,
+    # say) still improves when Lately does.
     with database.atomic():
-        for key, value in asdict(updated).items():
+        for key, value in clean.items():
             Setting.replace(key=key, value=str(value)).execute()
-    return updated
+    return replace(current, **clean)

@@ -33,6 +33,8 @@ def build_actions(window) -> SimpleNamespace:
         find=action("&Find customer", window.focus_find, QKeySequence.Find, "Find a customer by name or company"),
         search=action("&Search everything…", window.search_everything, "Ctrl+K",
                       "Search customers, interests and every note"),
+        cards=action("&Thank-you cards…", lambda: window.open_cards(), "Ctrl+T",
+                     "Personal thank-you cards for an occasion: print them, then mark them sent"),
         log_purchase=action("Log &purchase…", window.log_purchase, "Ctrl+Shift+P", "Record what they bought"),
         connect=action("&Connect…", window.add_connection, "Ctrl+Shift+K",
                        "Record a referral, an introduction or colleagues"),

@@ -20,7 +20,7 @@ from .theme import LEVEL_COLORS, muted
 
 ITEM_ROLE = Qt.UserRole + 1
 REASON_ROLE = Qt.UserRole + 2
-ACTIONS = (("log", "Log it"), ("snooze", "Snooze"), ("open", "Open"))
+ACTIONS = (("log", "Log it"), ("card", "Card"), ("snooze", "Snooze"), ("open", "Open"))
 
 
 def priority_color(item: lately.AttentionItem) -> str:
@@ -167,6 +167,7 @@ class LatelyPanel(QDockWidget):
     log_requested = Signal(object)  # AttentionItem
     open_requested = Signal(int)
     snooze_requested = Signal(object, object)  # item, until
+    card_requested = Signal(object)  # item: add them to the thank-you card list
 
     def __init__(self, parent=None):
         super().__init__("Lately — who needs you", parent)
@@ -273,6 +274,8 @@ class LatelyPanel(QDockWidget):
             self.log_requested.emit(item)
         elif key == "open":
             self.open_requested.emit(item.customer_id)
+        elif key == "card":
+            self.card_requested.emit(item)
         elif key == "snooze":
             self._snooze_menu(item, QCursor.pos())
 
@@ -300,5 +303,6 @@ class LatelyPanel(QDockWidget):
         menu = QMenu(self)
         menu.addAction("Log what I did…", lambda: self.log_requested.emit(item))
         menu.addAction("Open customer", lambda: self.open_requested.emit(item.customer_id))
+        menu.addAction("Add to the thank-you cards", lambda: self.card_requested.emit(item))
         self._add_snooze_choices(menu.addMenu("Snooze"), item)
         menu.exec(self.list.viewport().mapToGlobal(pos))

@@ -122,8 +122,8 @@ class MainWindow(JournalFiles, QMainWindow):
         for item in (a.undo, a.redo, None, a.find, a.search, None, a.settings):
             edit_menu.addSeparator() if item is None else edit_menu.addAction(item)
         customer_menu = bar.addMenu("&Customer")
-        for item in (a.new_customer, a.quick_capture, a.log_purchase, a.connect, None, a.edit_details, a.archive,
-                     a.delete_customer):
+        for item in (a.new_customer, a.quick_capture, a.log_purchase, a.connect, a.cards, None, a.edit_details,
+                     a.archive, a.delete_customer):
             customer_menu.addSeparator() if item is None else customer_menu.addAction(item)
         self.view_menu = bar.addMenu("&View")
         toggle = self.lately.toggleViewAction()
@@ -136,7 +136,7 @@ class MainWindow(JournalFiles, QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
-        for item in (a.quick_capture, a.new_customer, a.search, None, a.undo, a.redo):
+        for item in (a.quick_capture, a.new_customer, a.search, a.cards, None, a.undo, a.redo):
             toolbar.addSeparator() if item is None else toolbar.addAction(item)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
@@ -159,6 +159,7 @@ class MainWindow(JournalFiles, QMainWindow):
         self.lately.open_requested.connect(self.open_customer)
         self.lately.log_requested.connect(self.act_on)
         self.lately.snooze_requested.connect(self.snooze)
+        self.lately.card_requested.connect(self.add_to_cards)
         self.undo_stack.indexChanged.connect(self._update_actions)
         self._update_actions()
 
@@ -295,6 +296,34 @@ class MainWindow(JournalFiles, QMainWindow):
 
         self.open_customer(item.customer_id)
         self.quick_capture(item.customer_id, kind=item.action_kind, summary=item.log_summary, also=completing)
+
+    def open_cards(self):
+        from .cards_view import CardsWindow
+
+        if getattr(self, "cards_window", None) is None:
+            self.cards_window = CardsWindow(self._choices(), self)
+            self.cards_window.sent.connect(lambda n: (self.events.changed.emit(None),
+                                                      self.events.status.emit(f"Recorded {n} cards as sent")))
+            self.cards_window.finished.connect(lambda *_: setattr(self, "cards_window", None))
+        self.cards_window.show()
+        self.cards_window.raise_()
+        return self.cards_window
+
+    def add_to_cards(self, item):
+        """From the Lately panel: the occasion that item calls for, or a hand-picked card."""
+        from journal import cards
+
+        window = self.open_cards()
+        occasion = {"unthanked_purchase": cards.PURCHASES, "return_customer": cards.PURCHASES,
+                    "welcome": cards.WELCOME, "referral_unthanked": cards.REFERRALS}.get(item.reason)
+        if occasion == cards.PURCHASES:
+            window.in_range.setChecked(False)  # every unthanked purchase, however old
+        if occasion:
+            window.set_occasion(occasion)
+        if not any(c.customer_id == item.customer_id for c in window.cards):
+            window.add_customer(item.customer_id)
+        row = next(n for n, c in enumerate(window.cards) if c.customer_id == item.customer_id)
+        window.recipients.setCurrentRow(row)
 
     def snooze(self, item, until):
         self._perform(commands.Snooze(self.events, item.customer_id, item.snooze_key, until, item.title),

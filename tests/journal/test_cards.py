@@ -34,8 +34,8 @@ def test_purchases_not_yet_thanked(shop):
     found = by_name(cards.build_cards(cards.PURCHASES, today=TODAY))
     assert set(found) == {"Nina New", "Lou Loyal"}
     nina, lou = found["Nina New"], found["Lou Loyal"]
-    assert nina.message == "Dear Nina,\n\nthank you for choosing Oak table. We hope it serves you well.\n\nWarmly,\nAlex"
-    assert lou.message.startswith("Dear Lou,\n\nthank you for five years with us, and for choosing Walnut desk again")
+    assert nina.message == "Dear Nina,\n\nthank you for choosing the Oak table. We hope it serves you well.\n\nWarmly,\nAlex"
+    assert lou.message.startswith("Dear Lou,\n\nthank you for five years with us, and for choosing the Walnut desk again")
     assert "trying" not in lou.message
     assert len(lou.purchase_ids) == 1 and nina.kind == "thank_you_card"
     in_range = cards.build_cards(cards.PURCHASES, start=TODAY - timedelta(days=9), end=TODAY, today=TODAY)

@@ -152,3 +152,11 @@ def test_companies_and_tags_match_case_in_any_script(journal):
     b = customer("B", company="ödön örs kft", tags=["öko", "ÖKO"])
     assert a.company == b.company == "Ödön Örs Kft"
     assert b.tags == ("Öko",)
+
+
+def test_settings_store_only_what_was_set(journal):
+    from journal.models import Setting
+
+    settings.update_settings(owner_name="Alex")
+    assert dict(Setting.select(Setting.key, Setting.value).tuples()) == {"owner_name": "Alex"}
+    assert settings.get_settings().card_template == settings.DEFAULT_CARD_TEMPLATE

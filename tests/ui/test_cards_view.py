@@ -1,0 +1,67 @@
+"""The cards window on a real journal: occasions, editing, PDF, mark as sent."""
+
+from datetime import date, timedelta
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+from pypdf import PdfReader
+
+from journal import customers, purchases, settings
+from journal.models import Interaction, Purchase
+
+
+def shop():
+    settings.update_settings(owner_name="Alex", signature="Warmly,\nAlex")
+    ada = customers.create_customer(name="Ada Lovelace", address="12 Marylebone Road\nLondon")
+    bob = customers.create_customer(name="Bob Builder")
+    purchases.add_purchase(ada.id, date.today() - timedelta(days=6), "Oak table", 180_000)
+    purchases.add_purchase(bob.id, date.today() - timedelta(days=5), "Lamp", 8_900)
+
+
+def test_edit_export_and_mark_cards_as_sent(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window(populate=shop)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "cards.pdf"), ""))
+    window.actions.cards.trigger()
+    view = window.cards_window
+    assert view.current_occasion() == "purchases"
+    assert [view.recipients.item(i).text() for i in range(view.recipients.count())] == [
+        "Ada Lovelace", "⚠ Bob Builder — no postal address"]
+    assert view.warning.text() == "1 without a postal address: Bob Builder"
+    assert view.message.toPlainText().startswith("Dear Ada,")
+    view.message.setPlainText("Dear Ada, the table looks wonderful in your hall. Alex")
+    view.recipients.setCurrentRow(1)
+    view.recipients.setCurrentRow(0)
+    assert view.message.toPlainText() == "Dear Ada, the table looks wonderful in your hall. Alex"
+    assert view.edited_note.text() == "Edited by hand"
+
+    view.do_pdf()
+    text = " ".join(page.extract_text() for page in PdfReader(str(tmp_path / "cards.pdf")).pages)
+    assert "wonderful" in text and "Bob" in text
+
+    view.do_sent()
+    sent = Interaction.select().where(Interaction.summary == "Thank-you card sent")
+    assert sent.count() == 2
+    assert "wonderful" in sent.where(Interaction.customer == customers.find_by_name("Ada Lovelace").id).get().notes
+    assert Purchase.select().where(Purchase.thanked_by.is_null()).count() == 0
+    assert view.recipients.count() == 0 and "No one to thank" in view.count.text()
+    qtbot.waitUntil(lambda: not [i for i in window.lately.visible_items() if i.reason == "unthanked_purchase"])
+
+
+def test_an_unknown_placeholder_is_refused_and_nothing_printed(qtbot, make_window):
+    window = make_window(populate=shop)
+    from ui.cards_view import TemplateDialog
+
+    dialog = TemplateDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.editor.setPlainText("Dear {{ nick }}")
+    dialog.accept()
+    assert "unknown placeholder {{ nick }}" in dialog.error.text()
+    assert "nick" not in settings.get_settings().card_template
+
+
+def test_card_link_in_the_lately_panel_adds_the_customer(qtbot, make_window):
+    window = make_window(populate=shop)
+    item = next(i for i in window.lately.visible_items() if i.customer_name == "Ada Lovelace")
+    window.lately.card_requested.emit(item)
+    view = window.cards_window
+    assert view.recipients.currentItem().text() == "Ada Lovelace"

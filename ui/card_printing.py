@@ -1,0 +1,137 @@
+"""Drawing thank-you cards (one per page, A6 or US 4x6) and the list of cards
+with addresses, for the printer, the print preview and PDF. QPdfWriter works
+off the GUI thread, so hundreds of cards become a PDF behind a progress bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+from journal.cards import Card
+from journal.errors import JournalError
+
+CARD_SIZES = {
+    "A6 (105 × 148 mm)": QPageSize(QPageSize.A6),
+    "US 4 × 6 in": QPageSize(QSizeF(4, 6), QPageSize.Inch, "4 x 6 in"),
+}
+LIST_SIZE = QPageSize(QPageSize.A4)
+CARDS, LIST = "cards", "list"
+
+
+def page_layout(kind: str, size: str) -> QPageLayout:
+    page = CARD_SIZES[size] if kind == CARDS else LIST_SIZE
+    margins = QMarginsF(12, 14, 12, 12) if kind == CARDS else QMarginsF(16, 16, 16, 16)
+    return QPageLayout(page, QPageLayout.Portrait, margins, QPageLayout.Millimeter)
+
+
+def draw(device, cards: list[Card], kind: str, progress=None) -> None:
+    """Paint onto a paged device (QPrinter or QPdfWriter) whose layout is set."""
+    painter = QPainter(device)
+    if not painter.isActive():
+        raise JournalError("The printer or file could not be opened for drawing.")
+    try:
+        if kind == CARDS:
+            _cards(device, painter, cards, progress)
+        else:
+            _list(device, painter, cards, progress)
+    finally:
+        painter.end()
+
+
+def _area(device, painter) -> QRectF:
+    layout = device.pageLayout()
+    rect = layout.paintRectPixels(device.resolution())
+    return QRectF(0, 0, rect.width(), rect.height())
+
+
+def _cards(device, painter, cards, progress):
+    for n, card in enumerate(cards):
+        if n:
+            device.newPage()
+        area = _area(device, painter)
+        font = QFont("DejaVu Serif")
+        font.setStyleHint(QFont.Serif)
+        size = 13.0
+        while size > 7:  # the longest messages get a smaller type, never a cut
+            font.setPointSizeF(size)
+            needed = QFontMetricsF(font, device).boundingRect(area, Qt.TextWordWrap, card.message)
+            if needed.height() <= area.height():
+                break
+            size -= 0.5
+        painter.setFont(font)
+        painter.setPen(QColor("#1d1d1f"))
+        painter.drawText(area, Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop, card.message)
+        _tick(progress, n + 1, len(cards))
+
+
+def _list(device, painter, cards, progress):
+    area = _area(device, painter)
+    name_font, text_font, small = QFont("DejaVu Sans"), QFont("DejaVu Sans"), QFont("DejaVu Sans")
+    name_font.setPointSizeF(11)
+    name_font.setBold(True)
+    text_font.setPointSizeF(9.5)
+    small.setPointSizeF(8.5)
+    y = area.top()
+    painter.setFont(name_font)
+    heading = f"Thank-you cards: {len(cards)}"
+    missing = sum(1 for c in cards if not c.has_address)
+    if missing:
+        heading += f" — {missing} without a postal address"
+    painter.drawText(QRectF(area.left(), y, area.width(), 40), Qt.AlignLeft, heading)
+    y += QFontMetricsF(name_font, device).height() * 2
+    column = area.width() * 0.36
+    for n, card in enumerate(cards):
+        address = card.address if card.has_address else "NO POSTAL ADDRESS"
+        left = QFontMetricsF(text_font, device).boundingRect(QRectF(0, 0, column - 20, 10_000), Qt.TextWordWrap,
+                                                             address)
+        right = QFontMetricsF(small, device).boundingRect(QRectF(0, 0, area.width() - column, 10_000),
+                                                          Qt.TextWordWrap, card.message)
+        name_height = QFontMetricsF(name_font, device).height()
+        height = max(name_height + left.height(), right.height()) + name_height * 0.8
+        if y + height > area.bottom() and y > area.top() + name_height * 3:
+            device.newPage()
+            y = area.top()
+        painter.setFont(name_font)
+        painter.setPen(QColor("#1d1d1f"))
+        painter.drawText(QRectF(area.left(), y, column - 20, name_height), Qt.AlignLeft, card.name)
+        painter.setFont(text_font)
+        painter.setPen(QColor("#1d1d1f") if card.has_address else QColor("#d0463b"))
+        painter.drawText(QRectF(area.left(), y + name_height, column - 20, left.height() + 2), Qt.TextWordWrap,
+                         address)
+        painter.setFont(small)
+        painter.setPen(QColor("#3a3a3c"))
+        painter.drawText(QRectF(area.left() + column, y, area.width() - column, right.height() + 2),
+                         Qt.TextWordWrap, card.message)
+        y += height
+        painter.setPen(QColor("#c7c7cc"))
+        painter.drawLine(area.left(), y - name_height * 0.4, area.right(), y - name_height * 0.4)
+        _tick(progress, n + 1, len(cards))
+
+
+def _tick(progress, done, total):
+    if progress and progress(done, total) is False:
+        raise JournalError("Cancelled; no PDF was written.")
+
+
+def write_pdf(path: Path, cards: list[Card], kind: str = CARDS, size: str = "A6 (105 × 148 mm)",
+              progress=None) -> Path:
+    """A PDF of the cards or of the list, written beside the target and renamed."""
+    if not cards:
+        raise JournalError("There are no cards to put in a PDF.")
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    writer = QPdfWriter(str(partial))
+    writer.setResolution(300)
+    writer.setTitle("Thank-you cards" if kind == CARDS else "Thank-you card list")
+    writer.setCreator("Lately")
+    writer.setPageLayout(page_layout(kind, size))
+    try:
+        draw(writer, cards, kind, progress)
+        del writer  # flushes and closes the file
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,325 @@
+"""Thank-you cards: pick an occasion, read and edit one personal message per
+recipient, print or export them, then mark them as sent."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListWidget,
+    QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
+)
+
+from journal import cards, settings
+from journal.errors import JournalError, ValidationError
+
+from .card_printing import CARD_SIZES, CARDS, LIST, draw, page_layout, write_pdf
+from .capture import from_qdate
+from .forms import ErrorLabel
+from .pickers import CustomerPicker
+from .tasks import run_with_progress
+
+
+class TemplateDialog(QDialog):
+    """Edit the card template; unknown placeholders are refused before saving."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Card template")
+        self.resize(620, 520)
+        self.editor = QPlainTextEdit(settings.get_settings().card_template)
+        help_text = "<br>".join(f"<code>{{{{ {k} }}}}</code> — {v}" for k, v in cards.PLACEHOLDERS.items())
+        hint = QLabel(f"Placeholders you can use:<br>{help_text}")
+        hint.setWordWrap(True)
+        self.error = ErrorLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(hint)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def accept(self):
+        text = self.editor.toPlainText()
+        try:
+            cards.check_template(text)
+            settings.update_settings(card_template=text)
+        except ValidationError as error:
+            self.error.show_message(str(error))
+            return
+        super().accept()
+
+
+class CardsWindow(QDialog):
+    sent = Signal(int)  # how many cards were recorded
+
+    def __init__(self, choices, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Thank-you cards")
+        self.resize(1000, 680)
+        self.cards: list[cards.Card] = []
+        self.hand_picked: list[int] = []
+
+        self.occasion = QComboBox()
+        for key, label in cards.OCCASIONS.items():
+            self.occasion.addItem(label, key)
+        self.start = QDateEdit(QDate.currentDate().addDays(-30), calendarPopup=True, displayFormat="d MMM yyyy")
+        self.end = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="d MMM yyyy")
+        self.picker = CustomerPicker(choices)
+        self.add_button = QPushButton("Add")
+        self.add_button.clicked.connect(self._add_picked)
+        self.picker.returnPressed.connect(self._add_picked)
+        template = QPushButton("Template…")
+        template.clicked.connect(self.edit_template)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Occasion"))
+        top.addWidget(self.occasion)
+        self.range_box = QWidget()
+        range_row = QHBoxLayout(self.range_box)
+        range_row.setContentsMargins(0, 0, 0, 0)
+        self.in_range = QCheckBox("only those bought between")
+        self.in_range.toggled.connect(self.start.setEnabled)
+        self.in_range.toggled.connect(self.end.setEnabled)
+        self.in_range.toggled.connect(self.rebuild)
+        self.start.setEnabled(False)
+        self.end.setEnabled(False)
+        for widget in (self.in_range, self.start, QLabel("and"), self.end):
+            range_row.addWidget(widget)
+        top.addWidget(self.range_box)
+        self.hand_box = QWidget()
+        hand_row = QHBoxLayout(self.hand_box)
+        hand_row.setContentsMargins(0, 0, 0, 0)
+        hand_row.addWidget(self.picker, 1)
+        hand_row.addWidget(self.add_button)
+        top.addWidget(self.hand_box, 1)
+        top.addStretch(0)
+        top.addWidget(template)
+
+        self.recipients = QListWidget()
+        self.recipients.currentRowChanged.connect(self._show_card)
+        self.count = QLabel()
+        self.warning = QLabel(wordWrap=True)
+        self.warning.setStyleSheet("color: #d0463b;")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.count)
+        left_layout.addWidget(self.recipients, 1)
+        left_layout.addWidget(self.warning)
+        self.message = QPlainTextEdit()
+        self.message.textChanged.connect(self._message_edited)
+        self.card_title = QLabel()
+        self.edited_note = QLabel()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.card_title)
+        right_layout.addWidget(self.message, 1)
+        right_layout.addWidget(self.edited_note)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([340, 660])
+
+        self.size = QComboBox()
+        self.size.addItems(list(CARD_SIZES))
+        self.error = ErrorLabel()
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("Card size"))
+        bottom.addWidget(self.size)
+        bottom.addStretch(1)
+        self.buttons = {}
+        for key, text in (("preview", "Print preview…"), ("print", "Print…"), ("pdf", "Cards as PDF…"),
+                          ("list_pdf", "List as PDF…"), ("csv", "CSV for mail merge…"), ("sent", "Mark as sent")):
+            button = QPushButton(text)
+            button.clicked.connect(getattr(self, f"do_{key}"))
+            self.buttons[key] = button
+            bottom.addWidget(button)
+        self.buttons["sent"].setDefault(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(bottom)
+
+        self.occasion.currentIndexChanged.connect(self.rebuild)
+        self.start.dateChanged.connect(self.rebuild)
+        self.end.dateChanged.connect(self.rebuild)
+        self.rebuild()
+
+    # -- building the list --------------------------------------------------------------------------
+    def current_occasion(self) -> str:
+        return self.occasion.currentData()
+
+    def set_occasion(self, key: str) -> None:
+        self.occasion.setCurrentIndex(self.occasion.findData(key))
+
+    def add_customer(self, customer_id: int) -> None:
+        """Add someone to the hand selection (from the Lately panel, say)."""
+        if customer_id not in self.hand_picked:
+            self.hand_picked.append(customer_id)
+        if self.current_occasion() != cards.HAND:
+            self.set_occasion(cards.HAND)
+        else:
+            self.rebuild()
+
+    def _add_picked(self):
+        try:
+            self.add_customer(self.picker.customer_id())
+            self.picker.clear()
+            self.error.clear_message()
+        except ValidationError as error:
+            self.error.show_message(str(error))
+
+    def rebuild(self):
+        occasion = self.current_occasion()
+        self.range_box.setVisible(occasion == cards.PURCHASES)
+        self.hand_box.setVisible(occasion == cards.HAND)
+        edited = {(c.customer_id, c.occasion): c for c in self.cards if c.edited}
+        try:
+            limited = self.in_range.isChecked()
+            built = cards.build_cards(occasion, start=from_qdate(self.start.date()) if limited else None,
+                                      end=from_qdate(self.end.date()) if limited else None,
+                                      customer_ids=self.hand_picked)
+            self.error.clear_message()
+        except ValidationError as error:
+            self.error.show_message(f"{error} — fix the template (Template…) to make the cards.")
+            built = []
+        # A message edited by hand stays with its card while the list is rebuilt.
+        self.cards = [edited.get((c.customer_id, c.occasion), c) for c in built]
+        self._fill_list()
+
+    def _fill_list(self):
+        self.recipients.blockSignals(True)
+        self.recipients.clear()
+        for card in self.cards:
+            item = QListWidgetItem(card.name if card.has_address else f"⚠ {card.name} — no postal address")
+            if not card.has_address:
+                item.setForeground(QColor("#d0463b"))
+            self.recipients.addItem(item)
+        self.recipients.blockSignals(False)
+        missing = [c.name for c in self.cards if not c.has_address]
+        self.count.setText(f"{len(self.cards)} cards" if self.cards else "No one to thank for this occasion.")
+        self.warning.setText(f"{len(missing)} without a postal address: {', '.join(missing[:6])}"
+                             f"{'…' if len(missing) > 6 else ''}" if missing else "")
+        for button in self.buttons.values():
+            button.setEnabled(bool(self.cards))
+        if self.cards:
+            self.recipients.setCurrentRow(0)
+        else:
+            self._show_card(-1)
+
+    def _show_card(self, row: int):
+        self.message.blockSignals(True)
+        if 0 <= row < len(self.cards):
+            card = self.cards[row]
+            self.card_title.setText(f"<b>{card.name}</b><br>{card.address.replace(chr(10), ', ') or 'No address'}")
+            self.message.setPlainText(card.message)
+            self.message.setEnabled(True)
+            self.edited_note.setText("Edited by hand" if card.edited else "")
+        else:
+            self.card_title.clear()
+            self.message.clear()
+            self.message.setEnabled(False)
+        self.message.blockSignals(False)
+
+    def _message_edited(self):
+        row = self.recipients.currentRow()
+        if 0 <= row < len(self.cards):
+            card = self.cards[row]
+            card.message, card.edited = self.message.toPlainText(), True
+            self.edited_note.setText("Edited by hand")
+
+    def edit_template(self):
+        dialog = TemplateDialog(self)
+        if dialog.exec():
+            try:
+                self.cards = cards.rerender(self.cards, settings.get_settings().card_template)
+            except ValidationError as error:
+                self.error.show_message(str(error))
+            self._fill_list()
+
+    # -- printing and exporting --------------------------------------------------------------------------
+    def _confirm_addresses(self) -> bool:
+        missing = [c.name for c in self.cards if not c.has_address]
+        if not missing:
+            return True
+        answer = QMessageBox.question(
+            self, "Some cards have no address",
+            f"{len(missing)} of {len(self.cards)} cards have no postal address ({', '.join(missing[:5])}"
+            f"{'…' if len(missing) > 5 else ''}). Continue anyway?", QMessageBox.Yes | QMessageBox.Cancel)
+        return answer == QMessageBox.Yes
+
+    def _printer(self, kind=CARDS) -> QPrinter:
+        printer = QPrinter(QPrinter.HighResolution)
+        printer.setPageLayout(page_layout(kind, self.size.currentText()))
+        return printer
+
+    def do_preview(self):
+        if not self._confirm_addresses():
+            return
+        dialog = QPrintPreviewDialog(self._printer(), self)
+        dialog.paintRequested.connect(lambda printer: draw(printer, self.cards, CARDS))
+        dialog.exec()
+
+    def do_print(self):
+        if not self._confirm_addresses():
+            return
+        printer = self._printer()
+        if QPrintDialog(printer, self).exec():
+            draw(printer, self.cards, CARDS)
+
+    def _pdf(self, kind, name):
+        if not self._confirm_addresses():
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save as PDF", str(Path.home() / name), "PDF (*.pdf)")
+        if not path:
+            return
+        snapshot, size = list(self.cards), self.size.currentText()
+        run_with_progress(self, "Writing the PDF…", lambda progress: write_pdf(Path(path), snapshot, kind, size,
+                                                                              progress),
+                          lambda written: self.error.clear_message() or self._told(f"Saved {written}"),
+                          lambda error: self.error.show_message(str(error)))
+
+    def do_pdf(self):
+        self._pdf(CARDS, "thank-you-cards.pdf")
+
+    def do_list_pdf(self):
+        self._pdf(LIST, "thank-you-card-list.pdf")
+
+    def do_csv(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Save for mail merge", str(Path.home() / "thank-you-cards.csv"),
+                                              "CSV (*.csv)")
+        if path:
+            try:
+                cards.export_csv(self.cards, Path(path))
+                self._told(f"Saved {path}")
+            except JournalError as error:
+                self.error.show_message(str(error))
+
+    def do_sent(self):
+        answer = QMessageBox.question(
+            self, "Mark as sent?", f"Record {len(self.cards)} cards as sent today? Each goes on the customer's "
+            "timeline and the purchases and referrals it thanks for are marked thanked.",
+            QMessageBox.Yes | QMessageBox.Cancel)
+        if answer != QMessageBox.Yes:
+            return
+        try:
+            written = cards.mark_sent(self.cards)
+        except JournalError as error:
+            self.error.show_message(str(error))
+            return
+        self.sent.emit(written)
+        self._told(f"Recorded {written} cards as sent")
+        self.hand_picked = []
+        self.rebuild()
+
+    def _told(self, text: str):
+        self.error.setStyleSheet("color: #2e7d62;")
+        self.error.show_message(text)
