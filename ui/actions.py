@@ -35,6 +35,8 @@ def build_actions(window) -> SimpleNamespace:
                       "Search customers, interests and every note"),
         cards=action("&Thank-you cards…", lambda: window.open_cards(), "Ctrl+T",
                      "Personal thank-you cards for an occasion: print them, then mark them sent"),
+        add_to_cards=action("Add to thank-you &cards", lambda: window.card_for_current(), "Ctrl+Shift+T",
+                            "Put this customer on the thank-you card list"),
         log_purchase=action("Log &purchase…", window.log_purchase, "Ctrl+Shift+P", "Record what they bought"),
         connect=action("&Connect…", window.add_connection, "Ctrl+Shift+K",
                        "Record a referral, an introduction or colleagues"),

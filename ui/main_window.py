@@ -122,8 +122,8 @@ class MainWindow(JournalFiles, QMainWindow):
         for item in (a.undo, a.redo, None, a.find, a.search, None, a.settings):
             edit_menu.addSeparator() if item is None else edit_menu.addAction(item)
         customer_menu = bar.addMenu("&Customer")
-        for item in (a.new_customer, a.quick_capture, a.log_purchase, a.connect, a.cards, None, a.edit_details,
-                     a.archive, a.delete_customer):
+        for item in (a.new_customer, a.quick_capture, a.log_purchase, a.connect, None, a.cards, a.add_to_cards,
+                     None, a.edit_details, a.archive, a.delete_customer):
             customer_menu.addSeparator() if item is None else customer_menu.addAction(item)
         self.view_menu = bar.addMenu("&View")
         toggle = self.lately.toggleViewAction()
@@ -238,7 +238,7 @@ class MainWindow(JournalFiles, QMainWindow):
     def _update_actions(self, *_):
         has = self.current_customer() is not None
         for act in (self.actions.log_purchase, self.actions.connect, self.actions.edit_details,
-                    self.actions.archive, self.actions.delete_customer):
+                    self.actions.archive, self.actions.delete_customer, self.actions.add_to_cards):
             act.setEnabled(has)
 
     def _show_error(self, message: str):
@@ -308,6 +308,12 @@ class MainWindow(JournalFiles, QMainWindow):
         self.cards_window.show()
         self.cards_window.raise_()
         return self.cards_window
+
+    def card_for_current(self):
+        cid = self.current_customer()
+        if cid is not None:
+            window = self.open_cards()
+            window.add_customer(cid)
 
     def add_to_cards(self, item):
         """From the Lately panel: the occasion that item calls for, or a hand-picked card."""

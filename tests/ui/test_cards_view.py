@@ -65,3 +65,15 @@ def test_card_link_in_the_lately_panel_adds_the_customer(qtbot, make_window):
     window.lately.card_requested.emit(item)
     view = window.cards_window
     assert view.recipients.currentItem().text() == "Ada Lovelace"
+
+
+def test_hand_selection_from_the_customer_list(qtbot, make_window):
+    window = make_window(populate=shop)
+    window.open_customer(customers.find_by_name("Bob Builder").id)
+    window.actions.add_to_cards.trigger()
+    view = window.cards_window
+    assert view.current_occasion() == "hand"
+    assert [c.name for c in view.cards] == ["Bob Builder"]
+    window.open_customer(customers.find_by_name("Ada Lovelace").id)
+    window.actions.add_to_cards.trigger()
+    assert [c.name for c in view.cards] == ["Ada Lovelace", "Bob Builder"]
