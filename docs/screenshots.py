@@ -98,6 +98,15 @@ def main():
     pdf = write_pdf(Path(os.environ["LATELY_HOME"]) / "cards.pdf", cards_window.cards[:3], "cards")
     page_png(pdf, "card-page.png")
     cards_window.close()
+
+    graph_window = window.open_graph()
+    graph_window.resize(1400, 860)
+    graph_window.show()
+    app.processEvents()
+    graph_window.view.fit()
+    app.processEvents()
+    save(graph_window.grab(), "graph.png")
+    graph_window.close()
     window.close()
 
 

@@ -3,6 +3,7 @@ who brought in the most business through referrals."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -107,3 +108,94 @@ def top_referrers(data: GraphData, limit: int = 20) -> list[Referrer]:
                                sum(value(c) for c in set(direct)), chain))
     result.sort(key=lambda r: (-r.chain_revenue_cents, -r.referrals_made, r.name))
     return result[:limit]
+
+
+# --- layout ------------------------------------------------------------------------
+
+SPACING = 70.0  # scene units between neighbours
+
+
+def saved_positions() -> dict[int, tuple[float, float]]:
+    from .models import GraphPosition
+
+    return {cid: (x, y) for cid, x, y in raw_rows(GraphPosition.select(GraphPosition.customer_id, GraphPosition.x,
+                                                                       GraphPosition.y))}
+
+
+def save_positions(positions: dict[int, tuple[float, float]]) -> None:
+    from .models import GraphPosition
+
+    rows = [(cid, float(x), float(y)) for cid, (x, y) in positions.items()]
+    with database.atomic():
+        for start in range(0, len(rows), 500):
+            (GraphPosition.insert_many(rows[start:start + 500],
+                                       fields=[GraphPosition.customer, GraphPosition.x, GraphPosition.y])
+             .on_conflict_replace().execute())
+
+
+def layout(data: GraphData, known: dict[int, tuple[float, float]] | None = None, *, rearrange: bool = False,
+           seed: int = 7) -> dict[int, tuple[float, float]]:
+    """Positions for every node. Known positions are kept (the picture stays the
+    same between openings, and where the owner dragged someone); a new customer
+    goes beside the neighbours already placed, and only customers with none get a
+    force-directed layout of their own, to the right of the rest. rearrange=True
+    lays everything out afresh, starting from where it was."""
+    import random
+
+    import igraph
+
+    known = {} if known is None else {cid: xy for cid, xy in known.items() if cid in data.nodes}
+    ids = list(data.nodes)
+    index = {cid: n for n, cid in enumerate(ids)}
+    edges = [(index[e.source], index[e.target]) for e in data.edges if e.source in index and e.target in index]
+    graph = igraph.Graph(n=len(ids), edges=edges)
+    rng = random.Random(seed)
+    if rearrange or not known:
+        if not ids:
+            return {}
+        if known:  # start from the current picture (scaled back), new ones spread like igraph's own start
+            spread = math.sqrt(len(ids))
+            start = [[c / SPACING for c in known[cid]] if cid in known
+                     else [rng.uniform(-spread, spread), rng.uniform(-spread, spread)] for cid in ids]
+            coords = graph.layout_fruchterman_reingold(seed=start, niter=500, grid="auto").coords
+        else:  # igraph's own random start spreads the nodes, which its grid needs to be fast
+            random_state = random.getstate()
+            random.seed(seed)  # igraph draws from Python's random: the same journal, the same picture
+            try:
+                coords = graph.layout_fruchterman_reingold(niter=500, grid="auto").coords
+            finally:
+                random.setstate(random_state)
+        return {cid: (x * SPACING, y * SPACING) for cid, (x, y) in zip(ids, coords)}
+
+    positions = dict(known)
+    neighbours = {cid: [] for cid in ids}
+    for e in data.edges:
+        if e.source in neighbours and e.target in neighbours:
+            neighbours[e.source].append(e.target)
+            neighbours[e.target].append(e.source)
+    waiting = [cid for cid in ids if cid not in positions]
+    progress = True
+    while waiting and progress:  # place beside placed neighbours, spreading outwards
+        progress = False
+        still = []
+        for cid in waiting:
+            placed = [positions[n] for n in neighbours[cid] if n in positions]
+            if placed:
+                x = sum(p[0] for p in placed) / len(placed) + rng.uniform(-0.6, 0.6) * SPACING
+                y = sum(p[1] for p in placed) / len(placed) + rng.uniform(-0.6, 0.6) * SPACING
+                positions[cid] = (x, y)
+                progress = True
+            else:
+                still.append(cid)
+        waiting = still
+    if waiting:  # islands with no placed neighbour: lay them out together, beside the rest
+        sub_index = {cid: n for n, cid in enumerate(waiting)}
+        sub = igraph.Graph(n=len(waiting), edges=[(sub_index[a], sub_index[b]) for a, b in
+                                                  ((e.source, e.target) for e in data.edges)
+                                                  if a in sub_index and b in sub_index])
+        coords = sub.layout_fruchterman_reingold(niter=300, grid="auto").coords
+        right = max((p[0] for p in positions.values()), default=0.0) + 3 * SPACING
+        left = min(x for x, _ in coords)
+        for cid, (x, y) in zip(waiting, coords):
+            positions[cid] = (right + (x - left) * SPACING, y * SPACING)
+    return positions

@@ -221,7 +221,16 @@ class Draft(BaseModel):
     saved_at = DateTimeField(default=now)
 
 
+class GraphPosition(BaseModel):
+    """Where a customer sits in the connection graph: kept so the picture is
+    the same every time, and wherever the owner dragged them."""
+
+    customer = ForeignKeyField(Customer, primary_key=True, backref="graph_position", on_delete="CASCADE")
+    x = peewee.FloatField()
+    y = peewee.FloatField()
+
+
 ALL_MODELS = (
     SchemaVersion, Company, Customer, Interaction, Purchase, Connection, StageChange,
-    Tag, CustomerTag, Setting, CustomerSummary, Snooze, Draft,
+    Tag, CustomerTag, Setting, CustomerSummary, Snooze, Draft, GraphPosition,
 )

@@ -33,6 +33,8 @@ def build_actions(window) -> SimpleNamespace:
         find=action("&Find customer", window.focus_find, QKeySequence.Find, "Find a customer by name or company"),
         search=action("&Search everything…", window.search_everything, "Ctrl+K",
                       "Search customers, interests and every note"),
+        graph=action("Referral &graph…", lambda: window.open_graph(), "Ctrl+G",
+                     "Who referred whom, whom you introduced, and where your business comes from"),
         cards=action("&Thank-you cards…", lambda: window.open_cards(), "Ctrl+T",
                      "Personal thank-you cards for an occasion: print them, then mark them sent"),
         add_to_cards=action("Add to thank-you &cards", lambda: window.card_for_current(), "Ctrl+Shift+T",

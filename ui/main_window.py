@@ -131,12 +131,13 @@ class MainWindow(JournalFiles, QMainWindow):
         toggle.setShortcut("Ctrl+1")
         self.view_menu.addAction(toggle)
         self.view_menu.addAction(a.show_archived)
+        self.view_menu.addAction(a.graph)
         bar.addMenu("&Help").addAction(a.about)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
-        for item in (a.quick_capture, a.new_customer, a.search, a.cards, None, a.undo, a.redo):
+        for item in (a.quick_capture, a.new_customer, a.search, a.cards, a.graph, None, a.undo, a.redo):
             toolbar.addSeparator() if item is None else toolbar.addAction(item)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
@@ -308,6 +309,34 @@ class MainWindow(JournalFiles, QMainWindow):
         self.cards_window.show()
         self.cards_window.raise_()
         return self.cards_window
+
+    def open_graph(self):
+        from .graph_view import GraphWindow
+
+        if getattr(self, "graph_window", None) is None:
+            self.graph_window = GraphWindow(self._choices(), self)
+            self.graph_window.customer_chosen.connect(self.open_customer)
+            self.graph_window.connect_requested.connect(self.connect_in_graph)
+            self.graph_window.finished.connect(lambda *_: setattr(self, "graph_window", None))
+        self.graph_window.show()
+        self.graph_window.raise_()
+        return self.graph_window
+
+    def connect_in_graph(self, source: int, target: int):
+        """A connection drawn in the graph goes through the same checks as any other."""
+        if source == target:
+            try:
+                self._perform(commands.AddConnection(self.events, source, target, "referred"))
+            except ValidationError as error:
+                self._show_error(str(error))
+            return
+        name = customers.get_customer(source).name
+        dialog = ConnectionDialog(source, name, self._choices(), self.graph_window, on_save=lambda s, t, k, v:
+                                  self._perform(commands.AddConnection(self.events, s, t, k, **v), "Connection added"))
+        if target:
+            dialog.other.set_customer(target)
+        if dialog.exec() and self.graph_window is not None:
+            self.graph_window.reload()
 
     def card_for_current(self):
         cid = self.current_customer()

@@ -13,6 +13,7 @@ from ..models import ALL_MODELS, SchemaVersion
 # Step N upgrades a version N-1 journal to version N: module mNNNN_*.up(db).
 STEPS = {
     2: "m0002_cadence_snooze_drafts",
+    3: "m0003_graph_positions",
 }
 LATEST = max(STEPS, default=1)
 

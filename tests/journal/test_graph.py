@@ -31,3 +31,36 @@ def test_top_referrers_count_revenue_down_the_chain_once(journal):
     assert top["A"].direct_revenue_cents == 100_00
     assert top["A"].chain_revenue_cents == 157_00
     assert top["C"].referrals_made == 2 and top["C"].direct_revenue_cents == 7_00
+
+
+def test_layout_is_kept_and_new_customers_go_beside_their_neighbours(journal):
+    a, b, c = (customer(n) for n in "ABC")
+    connect(a, b)
+    connect(b, c, "introduced")
+    first = graph.layout(graph.graph_data())
+    assert set(first) == {a.id, b.id, c.id}
+    graph.save_positions(first)
+    dragged = {**first, a.id: (999.0, -50.0)}
+    graph.save_positions({a.id: dragged[a.id]})
+    d = customer("D")
+    connect(d, a, "colleague")
+    again = graph.layout(graph.graph_data(), graph.saved_positions())
+    assert again[a.id] == (999.0, -50.0) and again[b.id] == first[b.id]  # kept exactly
+    x, y = again[d.id]
+    assert abs(x - 999.0) <= graph.SPACING and abs(y + 50.0) <= graph.SPACING  # beside its only neighbour
+    lonely = customer("E")
+    placed = graph.layout(graph.graph_data(), graph.saved_positions())
+    assert placed[lonely.id][0] > max(p[0] for cid, p in placed.items() if cid != lonely.id)
+    fresh = graph.layout(graph.graph_data(), graph.saved_positions(), rearrange=True)
+    assert set(fresh) == set(placed) and fresh != placed
+
+
+def test_positions_go_with_the_customer(journal):
+    from journal import trash
+    from journal.models import GraphPosition
+
+    a = customer("A")
+    graph.save_positions({a.id: (1.0, 2.0)})
+    customers.delete_customer(a.id)
+    trash.empty_trash()
+    assert GraphPosition.select().count() == 0

@@ -1,0 +1,109 @@
+"""The graph on a hand-made journal, driven with the mouse."""
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from journal import connections, customers, purchases
+from journal.models import Connection
+from ui.graph_view import EdgeItem, NodeItem
+
+from .test_main_window import drive_dialog
+
+
+def journal():
+    a = customers.create_customer(name="Ada")
+    b = customers.create_customer(name="Bob")
+    c = customers.create_customer(name="Cy")
+    customers.create_customer(name="Dee")
+    purchases.add_purchase(b.id, "2026-01-01", "Table", 100_000)
+    connections.add_connection(a.id, b.id, "referred")
+    connections.add_connection(b.id, c.id, "introduced")
+
+
+def ids(*names):
+    return {customers.find_by_name(n).id for n in names}
+
+
+def window_with_graph(make_window):
+    window = make_window(populate=journal)
+    graph_window = window.open_graph()
+    graph_window.resize(1000, 700)
+    return window, graph_window
+
+
+def node_point(view, name):
+    item = view.nodes[customers.find_by_name(name).id]
+    return view.mapFromScene(item.pos())
+
+
+def test_nodes_edges_legend_and_filters(qtbot, make_window):
+    _, g = window_with_graph(make_window)
+    assert set(g.view.nodes) == ids("Ada", "Bob", "Cy")
+    edges = [i for i in g.view.scene().items() if isinstance(i, EdgeItem)]
+    assert sorted((e.source.node.name, e.target.node.name, e.edge.kind) for e in edges) == [
+        ("Ada", "Bob", "referred"), ("Bob", "Cy", "introduced")]
+    assert "Referred" in g.legend.text() and "Prospect" in g.legend.text()
+    assert g.referrers.item(0, 0).text() == "Ada" and g.referrers.item(0, 2).text() == "1,000.00"
+    g.connected_only.setChecked(False)
+    assert set(g.view.nodes) == ids("Ada", "Bob", "Cy", "Dee")
+    g.kind_boxes["introduced"].setChecked(False)
+    assert [i.edge.kind for i in g.view.scene().items() if isinstance(i, EdgeItem)] == ["referred"]
+    g.kind_boxes["introduced"].setChecked(True)
+    g.view.centre_on(customers.find_by_name("Ada").id)
+    g.ego_depth.setValue(1)
+    assert g.visible_customers() == ids("Ada", "Bob")
+
+
+def test_positions_are_kept_between_openings(qtbot, make_window):
+    window, g = window_with_graph(make_window)
+    before = {cid: (item.x(), item.y()) for cid, item in g.view.nodes.items()}
+    g.close()
+    again = window.open_graph()
+    assert {cid: (item.x(), item.y()) for cid, item in again.view.nodes.items()} == before
+
+
+def test_clicking_a_node_opens_the_customer(qtbot, make_window):
+    window, g = window_with_graph(make_window)
+    qtbot.mouseClick(g.view.viewport(), Qt.LeftButton, pos=node_point(g.view, "Cy"))
+    assert window.page.header.name.text() == "Cy"
+
+
+def shift_drag(view, start: QPoint, end: QPoint):
+    viewport = view.viewport()
+    for kind, point, buttons in ((QMouseEvent.MouseButtonPress, start, Qt.LeftButton),
+                                 (QMouseEvent.MouseMove, end, Qt.LeftButton),
+                                 (QMouseEvent.MouseButtonRelease, end, Qt.NoButton)):
+        event = QMouseEvent(kind, point, viewport.mapToGlobal(point), Qt.LeftButton, buttons, Qt.ShiftModifier)
+        QApplication.sendEvent(viewport, event)
+
+
+def test_shift_drag_between_customers_adds_a_connection(qtbot, make_window):
+    _, g = window_with_graph(make_window)
+
+    def confirm(dialog):
+        assert dialog.other.text() == "Cy"
+        dialog.kind.setCurrentIndex(dialog.kind.findData("colleague"))
+        dialog.accept()
+
+    drive_dialog(qtbot, confirm)
+    shift_drag(g.view, node_point(g.view, "Ada"), node_point(g.view, "Cy"))
+    assert Connection.select().where(Connection.kind == "colleague").count() == 1
+    assert len([i for i in g.view.scene().items() if isinstance(i, EdgeItem)]) == 3
+
+
+def test_a_connection_to_self_is_refused_with_a_message(qtbot, make_window, no_modal_boxes):
+    _, g = window_with_graph(make_window)
+    point = node_point(g.view, "Bob")
+    shift_drag(g.view, point, point + QPoint(2, 1))
+    assert no_modal_boxes[-1][2] == "Connection: a customer cannot be connected to themselves"
+    assert Connection.select().count() == 2
+
+
+def test_export_png_and_svg(qtbot, make_window, tmp_path):
+    _, g = window_with_graph(make_window)
+    png = g.export("png", str(tmp_path / "graph.png"))
+    svg = g.export("svg", str(tmp_path / "graph.svg"))
+    assert png.stat().st_size > 1000
+    assert "<svg" in svg.read_text() and "Ada" in svg.read_text()
+    assert all(isinstance(i, NodeItem) for i in g.view.nodes.values())

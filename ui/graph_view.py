@@ -1,0 +1,469 @@
+"""The referral-connection graph: customers as nodes (size by lifetime value or
+referrals made, colour by stage), connections as typed directed edges, laid
+out off the GUI thread and kept where they were; zoom, pan, search, the
+network around one customer, filters, top referrers, export as PNG or SVG."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from pathlib import Path
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem,
+    QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QHBoxLayout, QLabel, QMenu, QPushButton, QSpinBox,
+    QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from journal import graph
+from journal.kinds import CONNECTION_KINDS, STAGES
+
+from . import format as fmt
+from .pickers import CustomerPicker
+from .tasks import run_in_background
+from .theme import STAGE_COLORS
+
+EDGE_STYLES = {  # colour, pen style, arrow
+    "referred": ("#2e7d62", Qt.SolidLine, True),
+    "introduced": ("#d98b1c", Qt.DashLine, False),
+    "colleague": ("#7b8494", Qt.DotLine, False),
+}
+
+
+_STAGE_BRUSHES = {stage: QBrush(QColor(colour)) for stage, colour in STAGE_COLORS.items()}
+_OUTLINE_PEN = QPen(QColor("white"), 1.5)
+_SELECTED_PEN = QPen(QColor("#1d1d1f"), 3)
+_LABEL_FONT = QFont()
+_LABEL_FONT.setPointSizeF(7.5)
+
+
+class NodeItem(QGraphicsEllipseItem):
+    """Painted by Qt itself (no Python paint()), so thousands redraw quickly
+    while zooming; Python only runs when a node is moved or clicked."""
+
+    def __init__(self, node: graph.Node, radius: float, view):
+        super().__init__(-radius, -radius, 2 * radius, 2 * radius)
+        self.node, self.radius, self.view = node, radius, view
+        self.edges: list[EdgeItem] = []
+        self.setFlags(QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemSendsGeometryChanges)
+        self.setBrush(_STAGE_BRUSHES.get(node.stage) or QBrush(QColor("#7b8494")))
+        self.setPen(_OUTLINE_PEN)
+        self.setZValue(1)
+        self.setToolTip(f"{node.name}\n{STAGES.get(node.stage, node.stage)} · {fmt.money(node.lifetime_cents)}"
+                        f" · {node.referrals_made} referrals")
+        self.label = QGraphicsSimpleTextItem(node.name, self)
+        self.label.setFont(_LABEL_FONT)
+        self.label.setBrush(QColor("#1d1d1f"))
+        box = self.label.boundingRect()
+        self.label.setPos(-box.width() / 2, radius + 1)
+        # The zoom at which the name becomes readable (see GraphView.update_labels).
+        self.label_scale = 9 / max(radius, 8)
+
+    def set_chosen(self, chosen: bool) -> None:
+        self.setPen(_SELECTED_PEN if chosen else _OUTLINE_PEN)
+        self.setZValue(2 if chosen else 1)
+        if chosen:
+            self.label.setVisible(True)
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.adjust()
+        return super().itemChange(change, value)
+
+    def mousePressEvent(self, event):
+        if event.modifiers() & Qt.ShiftModifier:  # Shift-drag: connect to another customer
+            self.view.start_link(self)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event):
+        moved = event.buttonDownScenePos(Qt.LeftButton) != event.scenePos()
+        super().mouseReleaseEvent(event)
+        if moved:
+            self.view.node_moved(self)
+        else:
+            self.view.choose(self.node.id)
+            self.view.node_clicked.emit(self.node.id)
+
+
+class EdgeItem(QGraphicsPathItem):
+    """A line, with an arrowhead for a referral, as one path Qt paints itself."""
+
+    def __init__(self, edge: graph.Edge, source: NodeItem, target: NodeItem):
+        super().__init__()
+        self.edge, self.source, self.target = edge, source, target
+        source.edges.append(self)
+        target.edges.append(self)
+        color, style, self.arrow = EDGE_STYLES[edge.kind]
+        pen = QPen(QColor(color), 1.6, style)
+        pen.setCosmetic(True)
+        self.setPen(pen)
+        self.setBrush(QColor(color))
+        self.setZValue(0)
+        self.setToolTip(f"{source.node.name} → {target.node.name}: {CONNECTION_KINDS[edge.kind]}")
+        self.adjust()
+
+    def adjust(self):
+        line = QLineF(self.source.pos(), self.target.pos())
+        length = line.length()
+        if length > self.source.radius + self.target.radius:
+            line = QLineF(line.pointAt(self.source.radius / length), line.pointAt(1 - self.target.radius / length))
+        path = QPainterPath(line.p1())
+        path.lineTo(line.p2())
+        if self.arrow and line.length() > 12:
+            angle = math.atan2(-line.dy(), line.dx())
+            tip, size = line.p2(), 8
+            path.addPolygon(QPolygonF([
+                tip,
+                tip + QPointF(math.sin(angle - math.pi / 3) * size, math.cos(angle - math.pi / 3) * size),
+                tip + QPointF(math.sin(angle - 2 * math.pi / 3) * size, math.cos(angle - 2 * math.pi / 3) * size),
+                tip,
+            ]))
+        self.setPath(path)
+
+
+class GraphView(QGraphicsView):
+    """Wheel zooms around the mouse, dragging empty space pans; + - 0 on the keyboard."""
+
+    node_clicked = Signal(int)
+    link_requested = Signal(int, int)  # source, target
+    moved = Signal(int, float, float)
+    chosen_changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
+        self.setDragMode(QGraphicsView.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
+        self.setOptimizationFlags(QGraphicsView.DontSavePainterState | QGraphicsView.DontAdjustForAntialiasing)
+        self.setCacheMode(QGraphicsView.CacheBackground)
+        self.setBackgroundBrush(QColor("#fbfbfd"))
+        self.nodes: dict[int, NodeItem] = {}
+        self.chosen: int | None = None
+        self.exporting = False
+        self._link = None
+        self._link_from = None
+
+    def wheelEvent(self, event):
+        self.zoom(1.0015 ** event.angleDelta().y())
+
+    def zoom(self, factor: float):
+        scale = self.transform().m11() * factor
+        if 0.02 < scale < 8:
+            self.scale(factor, factor)
+            self.update_labels()
+
+    def update_labels(self):
+        """Names only once they can be read: zoomed out, a label per node is noise."""
+        scale = self.transform().m11()
+        for item in self.nodes.values():
+            item.label.setVisible(self.exporting or scale >= item.label_scale or item.node.id == self.chosen)
+
+    def choose(self, customer_id: int | None):
+        if self.chosen in self.nodes:
+            self.nodes[self.chosen].set_chosen(False)
+        self.chosen = customer_id
+        if customer_id in self.nodes:
+            self.nodes[customer_id].set_chosen(True)
+        self.chosen_changed.emit()
+
+    def keyPressEvent(self, event):
+        if event.key() in (Qt.Key_Plus, Qt.Key_Equal):
+            self.zoom(1.25)
+        elif event.key() == Qt.Key_Minus:
+            self.zoom(0.8)
+        elif event.key() == Qt.Key_0:
+            self.fit()
+        else:
+            super().keyPressEvent(event)
+
+    def fit(self):
+        visible = [n.sceneBoundingRect() for n in self.nodes.values() if n.isVisible()]
+        if visible:
+            rect = visible[0]
+            for r in visible[1:]:
+                rect = rect.united(r)
+            self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.KeepAspectRatio)
+            self.update_labels()
+
+    def centre_on(self, customer_id: int):
+        item = self.nodes.get(customer_id)
+        if item:
+            self.choose(customer_id)
+            if self.transform().m11() < 0.8:
+                self.resetTransform()
+                self.update_labels()
+            self.centerOn(item)
+
+    def node_moved(self, item: NodeItem):
+        self.moved.emit(item.node.id, item.x(), item.y())
+
+    # -- drawing a new connection ---------------------------------------------------------------
+    def start_link(self, item: NodeItem):
+        self._link_from = item
+        self._link = self.scene().addLine(QLineF(item.pos(), item.pos()), QPen(QColor("#2e7d62"), 2, Qt.DashLine))
+        self.setDragMode(QGraphicsView.NoDrag)
+
+    def mouseMoveEvent(self, event):
+        if self._link is not None:
+            self._link.setLine(QLineF(self._link_from.pos(), self.mapToScene(event.position().toPoint())))
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event):
+        if self._link is not None:
+            target = next((i for i in self.items(event.position().toPoint()) if isinstance(i, NodeItem)), None)
+            self.scene().removeItem(self._link)
+            self._link = None
+            self.setDragMode(QGraphicsView.ScrollHandDrag)
+            if target is not None:
+                self.link_requested.emit(self._link_from.node.id, target.node.id)
+            return
+        super().mouseReleaseEvent(event)
+
+
+class GraphWindow(QDialog):
+    """Emits what the user asks for; the main window writes through the journal."""
+
+    customer_chosen = Signal(int)
+    connect_requested = Signal(int, int)
+
+    def __init__(self, choices, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Who referred whom")
+        self.resize(1280, 820)
+        self.data: graph.GraphData | None = None
+        self.positions: dict[int, tuple[float, float]] = {}
+        self.view = GraphView()
+        self.view.node_clicked.connect(self.customer_chosen)
+        self.view.link_requested.connect(self.connect_requested)
+        self.view.moved.connect(lambda cid, x, y: graph.save_positions({cid: (x, y)}))
+        self.view.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+
+        self.search = CustomerPicker(choices)
+        self.search.setPlaceholderText("Find a customer in the graph…")
+        self.search.returnPressed.connect(self._find)
+        self.size_by = QComboBox()
+        self.size_by.addItem("Lifetime value", "value")
+        self.size_by.addItem("Referrals made", "referrals")
+        self.size_by.currentIndexChanged.connect(self.redraw)
+        self.connected_only = QCheckBox("Only customers with connections")
+        self.connected_only.setChecked(True)
+        self.connected_only.toggled.connect(self.reload)
+        self.kind_boxes = {}
+        for kind, label in CONNECTION_KINDS.items():
+            box = QCheckBox(label.split(" (")[0])
+            box.setChecked(True)
+            box.toggled.connect(self.reload)
+            self.kind_boxes[kind] = box
+        self.ego_depth = QSpinBox(minimum=0, maximum=6, specialValueText="everyone", suffix=" steps")
+        self.ego_depth.setToolTip("Show only the network around the selected customer, this many steps out")
+        self.ego_depth.valueChanged.connect(self.apply_ego)
+        self.view.chosen_changed.connect(self.apply_ego)
+        buttons = {}
+        for key, text in (("fit", "Fit"), ("arrange", "Re-arrange"), ("png", "PNG…"), ("svg", "SVG…")):
+            buttons[key] = QPushButton(text)
+        buttons["fit"].clicked.connect(self.view.fit)
+        buttons["arrange"].clicked.connect(lambda: self.reload(rearrange=True))
+        buttons["png"].clicked.connect(lambda: self.export("png"))
+        buttons["svg"].clicked.connect(lambda: self.export("svg"))
+        self.status = QLabel()
+        self.legend = QLabel(self._legend_html())
+        self.legend.setTextFormat(Qt.RichText)
+        self.referrers = QTableWidget(0, 4)
+        self.referrers.setHorizontalHeaderLabels(["Top referrers", "Referred", "Their revenue", "Down the chain"])
+        self.referrers.verticalHeader().hide()
+        self.referrers.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.referrers.setSelectionBehavior(QTableWidget.SelectRows)
+        self.referrers.horizontalHeader().setStretchLastSection(True)
+        self.referrers.setHorizontalHeaderLabels(["Top referrers", "Sent", "Their revenue", "With theirs"])
+        self.referrers.horizontalHeaderItem(3).setToolTip("Revenue from everyone they referred, down the chain")
+        self.referrers.cellClicked.connect(lambda row, _: self.view.centre_on(
+            self.referrers.item(row, 0).data(Qt.UserRole)))
+
+        side = QWidget()
+        form = QFormLayout(side)
+        form.addRow(self.search)
+        form.addRow("Size by", self.size_by)
+        form.addRow(self.connected_only)
+        for box in self.kind_boxes.values():
+            form.addRow(box)
+        form.addRow("Around the selected", self.ego_depth)
+        row = QHBoxLayout()
+        for key in ("fit", "arrange", "png", "svg"):
+            row.addWidget(buttons[key])
+        form.addRow(row)
+        form.addRow(self.legend)
+        form.addRow(self.referrers)
+        self.referrers.setMinimumHeight(260)
+        form.addRow(self.status)
+        splitter = QSplitter()
+        splitter.addWidget(self.view)
+        splitter.addWidget(side)
+        splitter.setSizes([900, 380])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        help_text = QLabel("Click a customer to open them · drag to move · Shift-drag from one customer to another "
+                           "to connect them · wheel or + − to zoom, 0 to fit")
+        layout.addWidget(help_text)
+        self.reload()
+
+    @staticmethod
+    def _legend_html() -> str:
+        stages = " ".join(f"<span style='color:{STAGE_COLORS[k]}'>●</span> {v}" for k, v in STAGES.items())
+        lines = {"referred": "━━▶", "introduced": "╍╍", "colleague": "┈┈"}
+        kinds = " ".join(f"<span style='color:{EDGE_STYLES[k][0]}'>{lines[k]}</span> {CONNECTION_KINDS[k].split(' (')[0]}"
+                         for k in CONNECTION_KINDS)
+        return f"{stages}<br>{kinds}"
+
+    # -- data -----------------------------------------------------------------------------------------
+    def reload(self, *_, rearrange=False):
+        kinds = tuple(k for k, box in self.kind_boxes.items() if box.isChecked())
+        connected = self.connected_only.isChecked()
+        self.status.setText("Laying out…")
+
+        def work():
+            data = graph.graph_data(connected_only=connected, kinds=kinds or ("none",))
+            positions = graph.layout(data, graph.saved_positions(), rearrange=rearrange)
+            graph.save_positions({cid: xy for cid, xy in positions.items()})
+            return data, positions
+
+        run_in_background(work, self._laid_out, lambda error: self.status.setText(f"Could not draw: {error}"),
+                          writes=True)
+
+    def _laid_out(self, result):
+        self.data, self.positions = result
+        self.redraw()
+        self.view.fit()
+        top = graph.top_referrers(self.data, limit=15)
+        self.referrers.setRowCount(len(top))
+        for n, r in enumerate(top):
+            name = QTableWidgetItem(r.name)
+            name.setData(Qt.UserRole, r.customer_id)
+            self.referrers.setItem(n, 0, name)
+            for col, text in ((1, str(r.referrals_made)), (2, fmt.money(r.direct_revenue_cents)),
+                              (3, fmt.money(r.chain_revenue_cents))):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                self.referrers.setItem(n, col, item)
+        self.referrers.resizeColumnsToContents()
+
+    def redraw(self):
+        if self.data is None:
+            return
+        scene = self.view.scene()
+        scene.clear()
+        self.view.nodes = {}
+        chosen, self.view.chosen = self.view.chosen, None
+        by = self.size_by.currentData()
+        biggest = max((n.lifetime_cents if by == "value" else n.referrals_made for n in self.data.nodes.values()),
+                      default=1) or 1
+        for cid, node in self.data.nodes.items():
+            amount = node.lifetime_cents if by == "value" else node.referrals_made
+            item = NodeItem(node, 6 + 16 * math.sqrt(amount / biggest), self.view)
+            item.setPos(*self.positions.get(cid, (0.0, 0.0)))
+            scene.addItem(item)
+            self.view.nodes[cid] = item
+        for edge in self.data.edges:
+            if edge.source in self.view.nodes and edge.target in self.view.nodes:
+                scene.addItem(EdgeItem(edge, self.view.nodes[edge.source], self.view.nodes[edge.target]))
+        self.status.setText(f"{len(self.data.nodes)} customers, {len(self.data.edges)} connections")
+        self.view.update_labels()
+        if chosen in self.view.nodes:
+            self.view.choose(chosen)
+        self.apply_ego()
+
+    def apply_ego(self):
+        """Show only customers within N steps of the selected one (0: everyone)."""
+        depth = self.ego_depth.value()
+        if not depth or self.view.chosen not in self.view.nodes or self.data is None:
+            for item in self.view.scene().items():
+                item.setVisible(True)
+            return
+        adjacency = {cid: set() for cid in self.view.nodes}
+        for e in self.data.edges:
+            if e.source in adjacency and e.target in adjacency:
+                adjacency[e.source].add(e.target)
+                adjacency[e.target].add(e.source)
+        start = self.view.chosen
+        seen, queue = {start: 0}, deque([start])
+        while queue:
+            cid = queue.popleft()
+            if seen[cid] < depth:
+                for other in adjacency[cid] - seen.keys():
+                    seen[other] = seen[cid] + 1
+                    queue.append(other)
+        for cid, item in self.view.nodes.items():
+            item.setVisible(cid in seen)
+        for item in self.view.scene().items():
+            if isinstance(item, EdgeItem):
+                item.setVisible(item.source.isVisible() and item.target.isVisible())
+
+    def visible_customers(self) -> set[int]:
+        return {cid for cid, item in self.view.nodes.items() if item.isVisible()}
+
+    def _find(self):
+        try:
+            cid = self.search.customer_id()
+        except Exception:  # noqa: BLE001 - the picker explains itself in its text
+            return
+        if cid not in self.view.nodes:
+            self.connected_only.setChecked(False)
+        self.view.centre_on(cid)
+
+    def _context_menu(self, pos):
+        item = next((i for i in self.view.items(pos) if isinstance(i, NodeItem)), None)
+        if item is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Open customer", lambda: self.customer_chosen.emit(item.node.id))
+        menu.addAction("Connect to…", lambda: self.connect_requested.emit(item.node.id, 0))
+        menu.addAction("Show the network around them", lambda: (self.view.centre_on(item.node.id),
+                                                                 self.ego_depth.setValue(self.ego_depth.value() or 2)))
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    # -- export ------------------------------------------------------------------------------------------
+    def export(self, kind: str, path: str | None = None) -> Path | None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export the graph", str(Path.home() / f"lately-graph.{kind}"),
+                                                  "PNG image (*.png)" if kind == "png" else "SVG drawing (*.svg)")
+            if not path:
+                return None
+        target = self.view.viewport().rect()
+        source = self.view.mapToScene(target).boundingRect()
+        # Every name and arrow in the file, at any zoom.
+        self.view.exporting = True
+        self.view.update_labels()
+        try:
+            self._render(kind, path, target, source)
+        finally:
+            self.view.exporting = False
+            self.view.update_labels()
+        return Path(path)
+
+    def _render(self, kind, path, target, source):
+        if kind == "png":
+            image = QImage(target.size() * 2, QImage.Format_ARGB32)
+            image.fill(QColor("#fbfbfd"))
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.Antialiasing)
+            self.view.scene().render(painter, QRectF(image.rect()), source)
+            painter.end()
+            image.save(path)
+        else:
+            generator = QSvgGenerator()
+            generator.setFileName(path)
+            generator.setSize(QSize(target.width(), target.height()))
+            generator.setViewBox(QRectF(0, 0, target.width(), target.height()))
+            generator.setTitle("Who referred whom")
+            painter = QPainter(generator)
+            self.view.scene().render(painter, QRectF(0, 0, target.width(), target.height()), source)
+            painter.end()
