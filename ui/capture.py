@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup, QCheckBox, QDateEdit, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-    QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget,
+    QButtonGroup, QCheckBox, QDateEdit, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
+    QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QVBoxLayout,
 )
 
 from peewee import DatabaseError
@@ -21,7 +21,7 @@ from journal.interactions import InteractionData
 from journal.kinds import IN, OUT
 
 from .errors import describe_save_error
-from .forms import ErrorLabel, FormErrors, labelled
+from .forms import ErrorLabel, FormErrors, hbox, labelled
 from .pickers import CustomerPicker, KindPicker
 
 DRAFT_KEY = "quick_capture"
@@ -59,13 +59,7 @@ class CaptureDialog(QDialog):
         self.direction.addButton(self.out_button)
         self.direction.addButton(self.in_button)
         (self.in_button if kind in INBOUND_KINDS else self.out_button).setChecked(True)
-        direction_row = QHBoxLayout()
-        direction_row.addWidget(self.out_button)
-        direction_row.addWidget(self.in_button)
-        direction_row.addStretch(1)
-        direction_box = QWidget()
-        direction_box.setLayout(direction_row)
-        direction_row.setContentsMargins(0, 0, 0, 0)
+        direction_box = hbox(self.out_button, self.in_button)
 
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setCalendarPopup(True)
@@ -84,19 +78,14 @@ class CaptureDialog(QDialog):
         self.follow_up_date.setEnabled(False)
         self.follow_up_date.setMinimumWidth(self.follow_up_date.fontMetrics().horizontalAdvance("28 Sep 2026") + 40)
         self.follow_up.toggled.connect(self.follow_up_date.setEnabled)
-        follow_row = QHBoxLayout()
-        follow_row.setContentsMargins(0, 0, 0, 0)
-        follow_row.addWidget(self.follow_up)
-        follow_row.addWidget(self.follow_up_date)
+        quick = []
         for label, days in (("+1 week", 7), ("+1 month", 30), ("+3 months", 91)):
             button = QPushButton(label)
             button.setAutoDefault(False)
             button.setFocusPolicy(Qt.TabFocus)
             button.clicked.connect(lambda _=False, d=days: self.follow_up_in(d))
-            follow_row.addWidget(button)
-        follow_row.addStretch(1)
-        follow_box = QWidget()
-        follow_box.setLayout(follow_row)
+            quick.append(button)
+        follow_box = hbox(self.follow_up, self.follow_up_date, *quick)
 
         self.general_error = ErrorLabel()
         self.errors = FormErrors(self.general_error)

@@ -3,15 +3,14 @@ recipient, print or export them, then mark them as sent."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListWidget,
-    QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout,
 )
 
 from journal import cards, settings
@@ -19,7 +18,7 @@ from journal.errors import JournalError, ValidationError
 
 from .card_printing import CARD_SIZES, CARDS, LIST, draw, page_layout, write_pdf
 from .capture import from_qdate
-from .forms import ErrorLabel
+from .forms import ErrorLabel, hbox, vbox
 from .pickers import CustomerPicker
 from .tasks import run_with_progress
 
@@ -80,23 +79,15 @@ class CardsWindow(QDialog):
         top = QHBoxLayout()
         top.addWidget(QLabel("Occasion"))
         top.addWidget(self.occasion)
-        self.range_box = QWidget()
-        range_row = QHBoxLayout(self.range_box)
-        range_row.setContentsMargins(0, 0, 0, 0)
         self.in_range = QCheckBox("only those bought between")
         self.in_range.toggled.connect(self.start.setEnabled)
         self.in_range.toggled.connect(self.end.setEnabled)
         self.in_range.toggled.connect(self.rebuild)
         self.start.setEnabled(False)
         self.end.setEnabled(False)
-        for widget in (self.in_range, self.start, QLabel("and"), self.end):
-            range_row.addWidget(widget)
+        self.range_box = hbox(self.in_range, self.start, QLabel("and"), self.end, stretch_end=False)
         top.addWidget(self.range_box)
-        self.hand_box = QWidget()
-        hand_row = QHBoxLayout(self.hand_box)
-        hand_row.setContentsMargins(0, 0, 0, 0)
-        hand_row.addWidget(self.picker, 1)
-        hand_row.addWidget(self.add_button)
+        self.hand_box = hbox((self.picker, 1), self.add_button, stretch_end=False)
         top.addWidget(self.hand_box, 1)
         top.addStretch(0)
         top.addWidget(template)
@@ -106,25 +97,13 @@ class CardsWindow(QDialog):
         self.count = QLabel()
         self.warning = QLabel(wordWrap=True)
         self.warning.setStyleSheet("color: #d0463b;")
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.count)
-        left_layout.addWidget(self.recipients, 1)
-        left_layout.addWidget(self.warning)
         self.message = QPlainTextEdit()
         self.message.textChanged.connect(self._message_edited)
         self.card_title = QLabel()
         self.edited_note = QLabel()
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.card_title)
-        right_layout.addWidget(self.message, 1)
-        right_layout.addWidget(self.edited_note)
         splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(vbox(self.count, (self.recipients, 1), self.warning))
+        splitter.addWidget(vbox(self.card_title, (self.message, 1), self.edited_note))
         splitter.setSizes([340, 660])
 
         self.size = QComboBox()

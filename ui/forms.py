@@ -68,3 +68,29 @@ def labelled(widget: QWidget, error: ErrorLabel) -> QWidget:
     layout.addWidget(widget)
     layout.addWidget(error)
     return box
+
+
+def _box(layout_class, items, stretch_end: bool) -> QWidget:
+    box = QWidget()
+    layout = layout_class(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for item in items:
+        widget, stretch = item if isinstance(item, tuple) else (item, 0)
+        layout.addWidget(widget, stretch)
+    if stretch_end:
+        layout.addStretch(1)
+    return box
+
+
+def hbox(*items, stretch_end: bool = True) -> QWidget:
+    """Widgets side by side with no margins; (widget, stretch) gives one the slack."""
+    from PySide6.QtWidgets import QHBoxLayout
+
+    return _box(QHBoxLayout, items, stretch_end)
+
+
+def vbox(*items) -> QWidget:
+    """Widgets one above the other with no margins; (widget, stretch) gives one the slack."""
+    from PySide6.QtWidgets import QVBoxLayout
+
+    return _box(QVBoxLayout, items, False)

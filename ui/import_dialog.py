@@ -8,14 +8,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-    QListWidget, QMessageBox, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QListWidget,
+    QMessageBox, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
 from journal.errors import JournalError
 from journal.io import csv_import as ci
 from journal.io import vcard
 
+from .forms import hbox
 from .tasks import run_with_progress
 
 CUSTOMERS, PURCHASES = "customers", "purchases"
@@ -75,14 +76,7 @@ class ImportDialog(QDialog):
             if what == PURCHASES:
                 options.addRow("Amounts look like", self.amount_format)
         if what == CUSTOMERS:
-            row = QHBoxLayout()
-            row.addWidget(self.skip)
-            row.addWidget(self.merge)
-            row.addStretch(1)
-            box = QWidget()
-            box.setLayout(row)
-            row.setContentsMargins(0, 0, 0, 0)
-            options.addRow("Customers already in the journal", box)
+            options.addRow("Customers already in the journal", hbox(self.skip, self.merge))
         layout.addLayout(options)
         self.summary = QLabel(wordWrap=True)
         self.summary.setTextFormat(Qt.RichText)

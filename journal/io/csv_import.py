@@ -167,7 +167,7 @@ def plan_customers(table: Table, mapping: dict[int, str | None], date_format: st
         email = values.get("email", "").casefold()
         key = (values["name"].casefold(), values.get("company", "").casefold())
         if email and email in by_email:
-            plan.duplicates.append((number, values, by_email[email], f"same email as an existing customer"))
+            plan.duplicates.append((number, values, by_email[email], "same email as an existing customer"))
         elif key in by_name:
             plan.duplicates.append((number, values, by_name[key], "same name and company as an existing customer"))
         elif (email and email in seen_in_file) or key in seen_in_file:
