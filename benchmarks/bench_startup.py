@@ -56,7 +56,11 @@ def run(code: str, env) -> float:
 
 def main():
     path = str(scale_journal())
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LATELY_HOME=str(ROOT / "benchmarks" / ".cache" / "home"))
+    # Offscreen by default; with a display (DISPLAY set, e.g. under xvfb-run) LATELY_BENCH_PLATFORM=xcb
+    # measures both against a real X server.
+    platform = os.environ.get("LATELY_BENCH_PLATFORM", "offscreen")
+    env = dict(os.environ, QT_QPA_PLATFORM=platform, LATELY_HOME=str(ROOT / "benchmarks" / ".cache" / "home"))
+    print(f"platform: {platform}")
     # As on a user's machine, Python may cache compiled modules (some sandboxes forbid it).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     run(BARE, env)  # warm the file and bytecode caches
