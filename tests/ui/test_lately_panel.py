@@ -118,3 +118,16 @@ def test_attention_model_passes_the_model_tester(qtmodeltester, make_window):
     qtmodeltester.check(model)
     qtmodeltester.check(window.lately.proxy)
     assert model.index(0, 0).data(ITEM_ROLE).reason
+
+
+def test_panel_computes_in_a_real_worker_thread(qtbot, make_window):
+    from ui import tasks
+
+    tasks.set_synchronous(False)
+    try:
+        window = make_window(populate=journal_with_needs)
+        qtbot.waitUntil(lambda: len(window.lately.visible_items()) == 4, timeout=5000)
+        assert not window.lately.loading
+    finally:
+        tasks.wait_for_background()
+        tasks.set_synchronous(True)

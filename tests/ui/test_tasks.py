@@ -1,0 +1,62 @@
+"""Background work for real: a worker thread with its own database connection,
+results and errors delivered on the GUI thread, progress and cancel."""
+
+import threading
+
+import pytest
+from PySide6.QtCore import QThread
+
+from journal import customers
+from journal.errors import JournalError
+from journal.models import Customer
+from ui import tasks
+
+
+@pytest.fixture
+def threaded(journal):
+    tasks.set_synchronous(False)
+    customers.create_customer(name="Ada")
+    yield
+    tasks.wait_for_background()
+
+
+def test_result_arrives_on_the_gui_thread(qtbot, threaded):
+    seen = {}
+
+    def work():
+        seen["worker"] = threading.get_ident()
+        return [c.name for c in Customer.select()]  # the worker's own connection
+
+    def done(result):
+        seen["result"] = result
+        seen["delivered_in_gui"] = QThread.currentThread() is qtbot_app_thread()
+
+    tasks.run_in_background(work, done)
+    qtbot.waitUntil(lambda: "result" in seen, timeout=5000)
+    assert seen["result"] == ["Ada"]
+    assert seen["worker"] != threading.get_ident()
+    assert seen["delivered_in_gui"]
+
+
+def test_errors_and_cancel_come_back(qtbot, threaded):
+    failures, progress = [], []
+
+    def work(report):
+        for n in range(1000):
+            if report(n, 1000) is False:
+                raise JournalError("cancelled")
+            QThread.msleep(1)
+        return "finished"
+
+    handle = tasks.run_in_background(work, lambda r: failures.append(("done", r)), failures.append,
+                                     lambda done, total: progress.append(done), writes=True)
+    qtbot.waitUntil(lambda: len(progress) > 5, timeout=5000)
+    handle.cancel()
+    qtbot.waitUntil(lambda: bool(failures), timeout=5000)
+    assert isinstance(failures[0], JournalError) and str(failures[0]) == "cancelled"
+
+
+def qtbot_app_thread():
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance().thread()
