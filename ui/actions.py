@@ -9,11 +9,14 @@ from PySide6.QtGui import QAction, QKeySequence
 
 
 def build_actions(window) -> SimpleNamespace:
-    def action(text, slot=None, shortcut=None, tip=None, checkable=False):
+    def action(text, slot=None, shortcut=None, tip=None, checkable=False, fallback=None):
         act = QAction(text, window)
-        if shortcut is not None:
-            act.setShortcuts(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, QKeySequence.StandardKey)
-                             else [QKeySequence(shortcut)])
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            # The platform's own keys; where it has none (Quit and Preferences on
+            # some Linux desktops), the usual ones.
+            act.setShortcuts(QKeySequence.keyBindings(shortcut) or ([QKeySequence(fallback)] if fallback else []))
+        elif shortcut is not None:
+            act.setShortcuts([QKeySequence(shortcut)])
         if tip:
             act.setStatusTip(tip)
             act.setToolTip(f"{tip} ({act.shortcut().toString(QKeySequence.NativeText)})" if act.shortcut() else tip)
@@ -67,8 +70,8 @@ def build_actions(window) -> SimpleNamespace:
         open_demo=action("Open the &demo journal", window.open_demo, None,
                          "Explore Lately with a small business's made-up customers"),
         settings=action("&Settings…", window.edit_settings, QKeySequence.Preferences,
-                        "Your name and signature, default and tag cadences"),
-        quit=action("&Quit", window.close, QKeySequence.Quit),
+                        "Your name and signature, default and tag cadences", fallback="Ctrl+,"),
+        quit=action("&Quit", window.close, QKeySequence.Quit, fallback="Ctrl+Q"),
         about=action("&About Lately", window.about),
         undo=undo,
         redo=redo,

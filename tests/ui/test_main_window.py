@@ -406,3 +406,8 @@ def test_settings_set_default_and_tag_cadences(qtbot, make_window):
     assert settings.get_settings().backups_kept == 7
     cadences = {r.name: r.cadence_days for r in window.customer_list.model._rows}
     assert cadences == {"Ada Lovelace": 45, "Bob Builder": 14, "Grace Hopper": 45}
+
+
+def test_quit_and_settings_have_keys_on_every_platform(make_window):
+    window = make_window()
+    assert window.actions.quit.shortcuts() and window.actions.settings.shortcuts()
