@@ -200,11 +200,12 @@ class CustomerList(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(28)
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
-        for column, width in ((NAME, 150), (COMPANY, 120), (STAGE, 76), (SINCE, 92), (LAST_CONTACT, 66),
-                              (LAST_VALUE, 128), (OVERDUE, 62)):
+        for column, width in ((NAME, 150), (COMPANY, 120), (STAGE, 72), (SINCE, 98), (LAST_CONTACT, 62),
+                              (LAST_VALUE, 124), (OVERDUE, 58)):
             header.resizeSection(column, width)
-        for column in (NAME, COMPANY):  # the table fits its pane; names and companies share the slack
-            header.setSectionResizeMode(column, QHeaderView.Stretch)
+        # Names keep a readable width; the company takes the slack and gives way
+        # first, and a pane narrower still scrolls sideways rather than hide names.
+        header.setSectionResizeMode(COMPANY, QHeaderView.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
+    QApplication, QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
 from peewee import DatabaseError
@@ -95,7 +95,7 @@ class MainWindow(JournalFiles, QMainWindow):
         self._menus()
         self._connect()
         self.statusBar()
-        self.resize(1440, 900)
+        self._first_size()
         self._restore_state()
         self._load()
         QTimer.singleShot(0, self.lately.refresh)  # after the first paint: the window comes first
@@ -164,6 +164,14 @@ class MainWindow(JournalFiles, QMainWindow):
         self.undo_stack.indexChanged.connect(self._update_actions)
         self._update_actions()
 
+    def _first_size(self):
+        """Most of the screen on a first start (restored geometry wins later)."""
+        screen = QApplication.primaryScreen()
+        area = screen.availableGeometry() if screen else None
+        width = min(1600, int(area.width() * 0.92)) if area else 1440
+        height = min(980, int(area.height() * 0.92)) if area else 900
+        self.resize(max(width, 900), max(height, 600))
+
     def _settings(self) -> QSettings:
         return QSettings(str(db.data_dir() / "window.ini"), QSettings.IniFormat)
 
@@ -180,9 +188,9 @@ class MainWindow(JournalFiles, QMainWindow):
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([640, 800])
+            self.splitter.setSizes([560, 440])  # proportions: the list gets a little more
         if not isinstance(state, QByteArray):
-            self.resizeDocks([self.lately], [390], Qt.Horizontal)
+            self.resizeDocks([self.lately], [340], Qt.Horizontal)
 
     def closeEvent(self, event):
         settings = self._settings()
