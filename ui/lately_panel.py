@@ -178,6 +178,8 @@ class LatelyPanel(QDockWidget):
         self.proxy.setSourceModel(self.model)
         self.summary = QLabel(wordWrap=True)
         self.summary.setTextFormat(Qt.RichText)
+        # A dock does not always give a wrapped label its height for the width: reserve three lines.
+        self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 3 + 4)
         self.reasons = QComboBox()
         self.reasons.currentIndexChanged.connect(self._reason_chosen)
         self.list = QListView()
