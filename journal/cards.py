@@ -99,11 +99,13 @@ def build_cards(occasion: str, *, start: date | None = None, end: date | None = 
     people = {c.id: c for c in Customer.select().where(Customer.id.in_(ids))} if ids else {}
     facts = {s.customer_id: s for s in CustomerSummary.select().where(CustomerSummary.customer.in_(ids))} if ids else {}
     last_products = _last_products(ids)
-    names = dict(Customer.select(Customer.id, Customer.name).tuples())
+    referred = {r for _, _, people_referred in recipients.values() for r in people_referred}
+    names = dict(Customer.select(Customer.id, Customer.name).where(Customer.id.in_(referred)).tuples()) \
+        if referred else {}
     cards = []
     for cid in sorted(ids, key=lambda c: people[c].name.casefold()):
         person, fact = people[cid], facts.get(cid)
-        purchase_ids, connection_ids, referred = recipients[cid]
+        purchase_ids, connection_ids, their_referrals = recipients[cid]
         since = customer_since(person.customer_since, fact.first_purchase_on if fact else None,
                                person.created_at, person.stage)
         tenure_days = (today - since).days if since else 0
@@ -115,7 +117,7 @@ def build_cards(occasion: str, *, start: date | None = None, end: date | None = 
             "is_return_customer": is_return, "last_product": last_products.get(cid, ""),
             "account_manager": person.account_manager, "account_manager_phone": person.account_manager_phone,
             "owner_name": owner.owner_name, "business_name": owner.business_name, "signature": owner.signature,
-            "occasion": occasion, "referred_names": ", ".join(names.get(r, "someone") for r in referred),
+            "occasion": occasion, "referred_names": ", ".join(names.get(r, "someone") for r in their_referrals),
         }
         cards.append(Card(cid, person.name, person.address, occasion, render(compiled, context),
                           tuple(purchase_ids), tuple(connection_ids), context=context))

@@ -332,8 +332,11 @@ class GraphWindow(QDialog):
 
         def work():
             data = graph.graph_data(connected_only=connected, kinds=kinds or ("none",))
-            positions = graph.layout(data, graph.saved_positions(), rearrange=rearrange)
-            graph.save_positions({cid: xy for cid, xy in positions.items()})
+            known = graph.saved_positions()
+            positions = graph.layout(data, known, rearrange=rearrange)
+            # Known positions were kept as they are: only new (or re-arranged) ones need writing.
+            graph.save_positions(positions if rearrange else
+                                 {cid: xy for cid, xy in positions.items() if cid not in known})
             return data, positions
 
         run_in_background(work, self._laid_out, lambda error: self.status.setText(f"Could not draw: {error}"),

@@ -107,3 +107,18 @@ def test_export_png_and_svg(qtbot, make_window, tmp_path):
     assert png.stat().st_size > 1000
     assert "<svg" in svg.read_text() and "Ada" in svg.read_text()
     assert all(isinstance(i, NodeItem) for i in g.view.nodes.values())
+
+
+def test_reopening_writes_only_new_positions(qtbot, make_window):
+    from journal import graph
+    from journal.models import database
+
+    _, g = window_with_graph(make_window)
+    before = graph.saved_positions()
+    e = customers.create_customer(name="Eve")
+    connections.add_connection(e.id, customers.find_by_name("Ada").id, "colleague")
+    written = database.execute_sql("SELECT total_changes()").fetchone()[0]
+    g.reload()  # background work runs inline in tests, on this connection
+    assert database.execute_sql("SELECT total_changes()").fetchone()[0] - written == 1  # Eve's place only
+    after = graph.saved_positions()
+    assert set(after) - set(before) == {e.id} and all(after[cid] == xy for cid, xy in before.items())
