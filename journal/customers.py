@@ -302,10 +302,11 @@ class CustomerRow:
         return cadence_level(self.days_since_value(today), self.cadence_days)
 
 
-def list_customers(*, include_archived=False) -> list[CustomerRow]:
-    """Every customer with the facts the list shows: one query, ordered by name."""
+def list_customers(*, include_archived=False, customer_id: int | None = None) -> list[CustomerRow]:
+    """Every customer with the facts the list shows: one query, ordered by name
+    (or just one customer's row, to refresh a list after a change)."""
     default = settings.get_settings().default_cadence_days
-    tag_days = tag_cadences()
+    tag_days = tag_cadences() if customer_id is None else {}
     query = (
         Customer.select(
             Customer.id, Customer.name, Company.name, Customer.stage, Customer.customer_since,
@@ -321,6 +322,9 @@ def list_customers(*, include_archived=False) -> list[CustomerRow]:
     )
     if not include_archived:
         query = query.where(Customer.archived == False)  # noqa: E712
+    if customer_id is not None:
+        query = query.where(Customer.id == customer_id)
+        tag_days = tag_cadences(customer_id)
     return customer_rows(raw_rows(query), tag_days, default)
 
 

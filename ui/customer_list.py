@@ -39,6 +39,19 @@ class CustomerListModel(QAbstractTableModel):
         self._rows = self._sorted(rows)
         self.endResetModel()
 
+    def refresh_customer(self, customer_id: int) -> bool:
+        """Bring one customer's row up to date after a change to them. False when
+        the list itself must change (they were added, archived or deleted)."""
+        row = self.row_of(customer_id)
+        fresh = customers.list_customers(include_archived=self.include_archived, customer_id=customer_id)
+        if row is None or not fresh:
+            return False
+        self._rows[row] = fresh[0]
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        if self._sorted(self._rows) != self._rows:  # the change moved them in the current order
+            self.sort(self.sort_column, self.sort_order)
+        return True
+
     def _sorted(self, rows):
         # Sorting here, on Python keys, takes milliseconds; a proxy's sort would
         # call data() tens of thousands of times across the binding.
@@ -218,6 +231,11 @@ class CustomerList(QWidget):
         self.model.reload()
         if keep is not None:
             self.select(keep, emit=False)
+
+    def refresh(self, customer_id: int | None) -> None:
+        """After a change: one row when one customer changed, else everything."""
+        if customer_id is None or not self.model.refresh_customer(customer_id):
+            self.reload(keep=customer_id)
 
     def current_id(self) -> int | None:
         index = self.table.currentIndex()

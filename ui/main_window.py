@@ -235,7 +235,7 @@ class MainWindow(JournalFiles, QMainWindow):
 
     def _journal_changed(self, customer_id):
         focus = customer_id if customer_id is not None else self.current_customer()
-        self.customer_list.reload(keep=focus)
+        self.customer_list.refresh(customer_id)
         self._update_empty_state()
         if focus is not None and self.customer_list.model.row_of(focus) is not None:
             self.customer_list.select(focus, emit=False)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from journal import customers, interactions, purchases
 from journal.models import Interaction
+from ui import commands
 from ui.capture import CaptureDialog
 from ui.customer_list import CustomerListModel, CustomerFilter
 from ui.timeline_view import ENTRY_ROLE, TimelineModel
@@ -411,3 +412,22 @@ def test_settings_set_default_and_tag_cadences(qtbot, make_window):
 def test_quit_and_settings_have_keys_on_every_platform(make_window):
     window = make_window()
     assert window.actions.quit.shortcuts() and window.actions.settings.shortcuts()
+
+
+def test_a_change_to_one_customer_refreshes_only_their_row(qtbot, make_window):
+    window = make_window(populate=people)
+    model = window.customer_list.model
+    grace = customers.find_by_name("Grace Hopper").id
+    window.open_customer(grace)
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.dataChanged):
+        window._perform(commands.LogInteraction(window.events, grace, dict(
+            kind="check_in", direction="out", summary="Checked in", occurred_at=datetime.now())))
+    row = model.customer_at(model.row_of(grace))
+    assert row.last_value_kind == "check_in"
+    with qtbot.assertNotEmitted(model.modelReset):
+        window._perform(commands.EditCustomer(window.events, grace, {"name": "Aaron Grace"}))
+    assert visible_names(window) == ["Aaron Grace", "Ada Lovelace", "Bob Builder"]  # re-sorted by name
+    assert window.page.header.name.text() == "Aaron Grace"
+    with qtbot.waitSignal(model.modelReset):  # archiving takes them off the list: the list changes
+        window.actions.archive.trigger()
+    assert "Aaron Grace" not in visible_names(window)
