@@ -13,7 +13,7 @@ from . import settings, summary, validate
 from .errors import NotFound, ValidationError
 from .kinds import CHANNELS, STAGES
 from .models import (
-    Company, Customer, CustomerSummary, CustomerTag, StageChange, Tag, database, now, raw_rows, to_date, to_datetime,
+    Company, Customer, CustomerSummary, CustomerTag, StageChange, Tag, database, now, parsers, raw_rows,
 )
 
 
@@ -330,12 +330,16 @@ def list_customers(*, include_archived=False, customer_id: int | None = None) ->
 
 def customer_rows(rows, tag_days: dict[int, int], default_cadence: int) -> list[CustomerRow]:
     """CustomerRows from driver rows in list_customers()'s column order (shared with the benchmark)."""
-    d, dt = to_date, to_datetime
+    rows = list(rows)
+    if not rows:
+        return []
+    dt, d = parsers(rows[0][13])  # created_at is never empty
     return [
         CustomerRow(
-            cid, name, company or "", stage, customer_since(d(since), d(first_buy), dt(created), stage),
-            dt(last_contact), dt(last_value), last_kind, effective_cadence(own, tag_days.get(cid), default_cadence),
-            bool(archived), lifetime or 0, email,
+            cid, name, company or "", stage,
+            customer_since(since and d(since), first_buy and d(first_buy), dt(created), stage),
+            last_contact and dt(last_contact), last_value and dt(last_value), last_kind,
+            effective_cadence(own, tag_days.get(cid), default_cadence), bool(archived), lifetime or 0, email,
         )
         for (cid, name, company, stage, since, first_buy, last_contact, last_value, last_kind, own,
              archived, lifetime, email, created) in rows

@@ -27,7 +27,7 @@ from .customers import OVERDUE, cadence_level, customer_since, effective_cadence
 from .kinds import KINDS, REFERRED
 from .models import (
     Company, Connection, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Snooze, Tag, database,
-    raw_rows, to_date, to_datetime,
+    parsers, raw_rows, to_date,
 )
 
 THANK_GRACE_DAYS = 3  # a purchase is "not yet thanked" once it is more than this old
@@ -185,13 +185,18 @@ def _tags() -> dict[int, tuple[str, ...]]:
 def build_facts(rows, tag_days: dict[int, int], default_cadence: int) -> dict[int, CustomerFacts]:
     """CustomerFacts from driver rows in gather()'s column order (shared with the benchmark)."""
     facts = {}
-    dt, d = to_datetime, to_date
+    rows = list(rows)
+    if not rows:
+        return facts
+    dt, d = parsers(rows[0][6])  # created_at is never empty
     for (cid, name, company, stage, channel, recorded_since, created, own, interests, manager, last_out,
          last_value, last_value_kind, last_feedback, last_welcome, last_rs, unanswered, first_unanswered,
          first_purchase, lifetime) in rows:
-        recorded_since, created, first_purchase = d(recorded_since), dt(created), d(first_purchase)
-        last_out, last_value, last_feedback, last_welcome = dt(last_out), dt(last_value), dt(last_feedback), dt(last_welcome)
-        last_rs, first_unanswered = dt(last_rs), dt(first_unanswered)
+        recorded_since, created, first_purchase = recorded_since and d(recorded_since), dt(created), \
+            first_purchase and d(first_purchase)
+        last_out, last_value = last_out and dt(last_out), last_value and dt(last_value)
+        last_feedback, last_welcome = last_feedback and dt(last_feedback), last_welcome and dt(last_welcome)
+        last_rs, first_unanswered = last_rs and dt(last_rs), first_unanswered and dt(first_unanswered)
         facts[cid] = CustomerFacts(
             id=cid, name=name, company=company or "", stage=stage, channel=channel,
             since=customer_since(recorded_since, first_purchase, created, stage),

@@ -4,6 +4,7 @@ Rows are never physically deleted by the services: `deleted_at` marks them as in
 the trash until the user empties it, so every deletion can be undone."""
 
 from datetime import date, datetime
+from functools import lru_cache
 
 import peewee
 from peewee import SQL, AutoField, BooleanField, CharField, DatabaseProxy, ForeignKeyField, IntegerField, Model, TextField
@@ -37,6 +38,20 @@ def to_date(value) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     return value
+
+
+@lru_cache(maxsize=8192)
+def _day(text: str) -> date:
+    return date.fromisoformat(text[:10])
+
+
+def parsers(sample) -> tuple:
+    """(to datetime, to date) for the values this driver returns, chosen once per
+    result set from a non-empty sample: ISO text (SQLite) or Python objects.
+    For loops over thousands of rows; call as `value and parse(value)`."""
+    if isinstance(sample, str):
+        return datetime.fromisoformat, _day
+    return (lambda v: v), (lambda v: v.date() if isinstance(v, datetime) else v)
 
 
 def raw_rows(query) -> list[tuple]:
