@@ -56,24 +56,90 @@ def perform(stack, command: JournalCommand) -> JournalCommand:
     return command
 
 
-class LogInteraction(JournalCommand):
-    def __init__(self, events, customer_id, values: dict):
-        super().__init__(events, f"Log {values.get('summary', 'interaction')}")
+class Created(JournalCommand):
+    """Something added: undo moves it to the trash, redo brings it back."""
+
+    def __init__(self, events, text, customer_id, create, delete, restore):
+        super().__init__(events, text)
         self.customer_id = customer_id
-        self.values = values
-        self.interaction_id = None
+        self._create, self._delete, self._restore = create, delete, restore
+        self.created_id = None
 
     def do(self):
-        values = dict(self.values)
-        row = interactions.log_interaction(self.customer_id, values.pop("kind"), values.pop("direction"),
-                                           values.pop("summary"), **values)
-        self.interaction_id = row.id
+        self.created_id = self._create()
+        if self.customer_id is None:  # a new customer is the customer concerned
+            self.customer_id = self.created_id
 
     def redo_again(self):
-        interactions.restore_interaction(self.interaction_id)
+        self._restore(self.created_id)
 
     def undo_change(self):
-        interactions.delete_interaction(self.interaction_id)
+        self._delete(self.created_id)
+
+
+class Deleted(JournalCommand):
+    """Something moved to the trash: undo restores it."""
+
+    def __init__(self, events, text, customer_id, ident, delete, restore):
+        super().__init__(events, text)
+        self.customer_id = customer_id
+        self.ident = ident
+        self._delete, self._restore = delete, restore
+
+    def do(self):
+        self._delete(self.ident)
+
+    redo_again = do
+
+    def undo_change(self):
+        self._restore(self.ident)
+
+
+def LogInteraction(events, customer_id, values: dict) -> Created:  # noqa: N802 - reads like the command it makes
+    values = dict(values)
+    kind, direction, summary = values.pop("kind"), values.pop("direction"), values.pop("summary")
+    return Created(events, f"Log {summary}", customer_id,
+                   lambda: interactions.log_interaction(customer_id, kind, direction, summary, **values).id,
+                   interactions.delete_interaction, interactions.restore_interaction)
+
+
+def DeleteInteraction(events, interaction_id) -> Deleted:  # noqa: N802
+    row = interactions.get_interaction(interaction_id)
+    return Deleted(events, f"Delete “{row.summary}”", row.customer_id, interaction_id,
+                   interactions.delete_interaction, interactions.restore_interaction)
+
+
+def AddCustomer(events, values: dict) -> Created:  # noqa: N802
+    return Created(events, f"Add {values.get('name', 'customer')}", None,
+                   lambda: customers.create_customer(**values).id,
+                   customers.delete_customer, customers.restore_customer)
+
+
+def DeleteCustomer(events, customer_id) -> Deleted:  # noqa: N802
+    return Deleted(events, f"Delete {customers.get_customer(customer_id).name}", customer_id, customer_id,
+                   customers.delete_customer, customers.restore_customer)
+
+
+def AddPurchase(events, customer_id, values: dict) -> Created:  # noqa: N802
+    return Created(events, f"Log purchase of {values.get('product', '')}", customer_id,
+                   lambda: purchases.add_purchase(customer_id, **values).id,
+                   purchases.delete_purchase, purchases.restore_purchase)
+
+
+def DeletePurchase(events, customer_id, purchase_id) -> Deleted:  # noqa: N802
+    return Deleted(events, "Delete purchase", customer_id, purchase_id,
+                   purchases.delete_purchase, purchases.restore_purchase)
+
+
+def AddConnection(events, source_id, target_id, kind, **values) -> Created:  # noqa: N802
+    return Created(events, "Add connection", source_id,
+                   lambda: connections.add_connection(source_id, target_id, kind, **values).id,
+                   connections.delete_connection, connections.restore_connection)
+
+
+def DeleteConnection(events, customer_id, connection_id) -> Deleted:  # noqa: N802
+    return Deleted(events, "Delete connection", customer_id, connection_id,
+                   connections.delete_connection, connections.restore_connection)
 
 
 class EditInteraction(JournalCommand):
@@ -96,37 +162,6 @@ class EditInteraction(JournalCommand):
         interactions.update_interaction(self.interaction_id, **self.before)
 
 
-class DeleteInteraction(JournalCommand):
-    def __init__(self, events, interaction_id):
-        row = interactions.get_interaction(interaction_id)
-        super().__init__(events, f"Delete “{row.summary}”")
-        self.customer_id = row.customer_id
-        self.interaction_id = interaction_id
-
-    def do(self):
-        interactions.delete_interaction(self.interaction_id)
-
-    redo_again = do
-
-    def undo_change(self):
-        interactions.restore_interaction(self.interaction_id)
-
-
-class AddCustomer(JournalCommand):
-    def __init__(self, events, values: dict):
-        super().__init__(events, f"Add {values.get('name', 'customer')}")
-        self.values = values
-
-    def do(self):
-        self.customer_id = customers.create_customer(**self.values).id
-
-    def redo_again(self):
-        customers.restore_customer(self.customer_id)
-
-    def undo_change(self):
-        customers.delete_customer(self.customer_id)
-
-
 class EditCustomer(JournalCommand):
     def __init__(self, events, customer_id, changes: dict):
         super().__init__(events, "Edit customer details")
@@ -144,21 +179,6 @@ class EditCustomer(JournalCommand):
         customers.update_customer(self.customer_id, **self.before)
 
 
-class DeleteCustomer(JournalCommand):
-    def __init__(self, events, customer_id):
-        name = customers.get_customer(customer_id).name
-        super().__init__(events, f"Delete {name}")
-        self.customer_id = customer_id
-
-    def do(self):
-        customers.delete_customer(self.customer_id)
-
-    redo_again = do
-
-    def undo_change(self):
-        customers.restore_customer(self.customer_id)
-
-
 class ArchiveCustomer(JournalCommand):
     def __init__(self, events, customer_id, archived: bool):
         name = customers.get_customer(customer_id).name
@@ -173,71 +193,6 @@ class ArchiveCustomer(JournalCommand):
 
     def undo_change(self):
         customers.set_archived(self.customer_id, not self.archived)
-
-
-class AddPurchase(JournalCommand):
-    def __init__(self, events, customer_id, values: dict):
-        super().__init__(events, f"Log purchase of {values.get('product', '')}")
-        self.customer_id = customer_id
-        self.values = values
-        self.purchase_id = None
-
-    def do(self):
-        self.purchase_id = purchases.add_purchase(self.customer_id, **self.values).id
-
-    def redo_again(self):
-        purchases.restore_purchase(self.purchase_id)
-
-    def undo_change(self):
-        purchases.delete_purchase(self.purchase_id)
-
-
-class DeletePurchase(JournalCommand):
-    def __init__(self, events, customer_id, purchase_id):
-        super().__init__(events, "Delete purchase")
-        self.customer_id = customer_id
-        self.purchase_id = purchase_id
-
-    def do(self):
-        purchases.delete_purchase(self.purchase_id)
-
-    redo_again = do
-
-    def undo_change(self):
-        purchases.restore_purchase(self.purchase_id)
-
-
-class AddConnection(JournalCommand):
-    def __init__(self, events, source_id, target_id, kind, **values):
-        super().__init__(events, "Add connection")
-        self.customer_id = source_id
-        self.args = (source_id, target_id, kind)
-        self.values = values
-        self.connection_id = None
-
-    def do(self):
-        self.connection_id = connections.add_connection(*self.args, **self.values).id
-
-    def redo_again(self):
-        connections.restore_connection(self.connection_id)
-
-    def undo_change(self):
-        connections.delete_connection(self.connection_id)
-
-
-class DeleteConnection(JournalCommand):
-    def __init__(self, events, customer_id, connection_id):
-        super().__init__(events, "Delete connection")
-        self.customer_id = customer_id
-        self.connection_id = connection_id
-
-    def do(self):
-        connections.delete_connection(self.connection_id)
-
-    redo_again = do
-
-    def undo_change(self):
-        connections.restore_connection(self.connection_id)
 
 
 class Snooze(JournalCommand):

@@ -154,7 +154,7 @@ class MainWindow(JournalFiles, QMainWindow):
         page.archive_requested.connect(self.toggle_archive)
         page.details.save_requested.connect(self._save_details)
         page.timeline.edit_requested.connect(self.edit_interaction)
-        page.timeline.delete_requested.connect(self.delete_interaction)
+        page.timeline.delete_requested.connect(self.delete_entry)
         page.timeline.follow_up_done_requested.connect(self._follow_up_done)
         self.events.changed.connect(lambda _: self.lately.refresh_soon())
         self.lately.open_requested.connect(self.open_customer)
@@ -397,8 +397,14 @@ class MainWindow(JournalFiles, QMainWindow):
         dialog.exec()
         self.capture_dialog = None
 
-    def delete_interaction(self, interaction_id: int):
-        command = commands.DeleteInteraction(self.events, interaction_id)
+    def delete_entry(self, source: str, ident: int):
+        """Delete a note, purchase or connection from the timeline; Ctrl+Z brings it back."""
+        if source == "interaction":
+            command = commands.DeleteInteraction(self.events, ident)
+        elif source == "purchase":
+            command = commands.DeletePurchase(self.events, self.current_customer(), ident)
+        else:
+            command = commands.DeleteConnection(self.events, self.current_customer(), ident)
         self._perform(command, f"{command.text()} — Ctrl+Z to undo")
 
     def _follow_up_done(self, interaction_id: int):

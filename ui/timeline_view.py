@@ -19,6 +19,8 @@ from .icons import paint_disc
 from .theme import muted
 
 ENTRY_ROLE = Qt.UserRole + 1
+# Stage changes are history; everything else in the feed can be deleted (and undone).
+DELETABLE = (INTERACTION, "purchase", "connection")
 IS_MONTH_ROLE = Qt.UserRole + 2
 PAGE_SIZE = 100
 
@@ -228,7 +230,7 @@ class TimelineView(QWidget):
     """Filter buttons above the feed. Emits requests; the window performs them."""
 
     edit_requested = Signal(int)  # interaction id
-    delete_requested = Signal(int)
+    delete_requested = Signal(str, int)  # source (interaction, purchase, connection) and id
     follow_up_done_requested = Signal(int)
 
     FILTERS = ((None, "All"), ("value", CLASS_LABELS["value"]), ("reactive", CLASS_LABELS["reactive"]),
@@ -248,7 +250,7 @@ class TimelineView(QWidget):
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.activated.connect(self._activated)  # Enter, and a double-click
         self.list.setAccessibleName("Timeline")
-        self.list.delete_pressed.connect(lambda: self._on_current(self.delete_requested))
+        self.list.delete_pressed.connect(self._delete_current)
 
         bar = QHBoxLayout()
         bar.setSpacing(4)
@@ -337,21 +339,22 @@ class TimelineView(QWidget):
         if isinstance(entry, TimelineEntry) and entry.source == INTERACTION:
             self.edit_requested.emit(entry.id)
 
-    def _on_current(self, signal):
-        ident = self.current_interaction()
-        if ident:
-            signal.emit(ident)
+    def _delete_current(self):
+        entry = self.list.currentIndex().data(ENTRY_ROLE)
+        if isinstance(entry, TimelineEntry) and entry.source in DELETABLE:
+            self.delete_requested.emit(entry.source, entry.id)
 
     def _context_menu(self, pos):
         index = self.list.indexAt(pos)
         entry = index.data(ENTRY_ROLE)
-        if not isinstance(entry, TimelineEntry) or entry.source != INTERACTION:
+        if not isinstance(entry, TimelineEntry) or entry.source not in DELETABLE:
             return
         self.list.setCurrentIndex(index)
         menu = QMenu(self)
-        menu.addAction("Edit…", lambda: self.edit_requested.emit(entry.id))
-        if entry.follow_up_on and not entry.follow_up_done:
-            menu.addAction("Mark follow-up done", lambda: self.follow_up_done_requested.emit(entry.id))
-        menu.addSeparator()
-        menu.addAction("Delete", lambda: self.delete_requested.emit(entry.id))
+        if entry.source == INTERACTION:
+            menu.addAction("Edit…", lambda: self.edit_requested.emit(entry.id))
+            if entry.follow_up_on and not entry.follow_up_done:
+                menu.addAction("Mark follow-up done", lambda: self.follow_up_done_requested.emit(entry.id))
+            menu.addSeparator()
+        menu.addAction("Delete", lambda: self.delete_requested.emit(entry.source, entry.id))
         menu.exec(self.list.viewport().mapToGlobal(pos))

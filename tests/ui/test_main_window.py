@@ -431,3 +431,32 @@ def test_a_change_to_one_customer_refreshes_only_their_row(qtbot, make_window):
     with qtbot.waitSignal(model.modelReset):  # archiving takes them off the list: the list changes
         window.actions.archive.trigger()
     assert "Aaron Grace" not in visible_names(window)
+
+
+def test_purchases_and_connections_can_be_deleted_from_the_timeline_and_undone(qtbot, make_window):
+    def populate():
+        people()
+        from journal import connections as links
+
+        links.add_connection(customers.find_by_name("Ada Lovelace").id, customers.find_by_name("Bob Builder").id,
+                             "referred")
+
+    window = make_window(populate=populate)
+    window.open_customer(customers.find_by_name("Ada Lovelace").id)
+    timeline = window.page.timeline
+
+    def select(title):
+        row = next(r for r in range(timeline.model.rowCount()) if timeline.model.index(r).data() == title)
+        timeline.list.setCurrentIndex(timeline.model.index(row))
+
+    select("Ada Lovelace referred Bob Builder")
+    qtbot.keyClick(timeline.list, Qt.Key_Delete)
+    select("Bought Oak table")
+    qtbot.keyClick(timeline.list, Qt.Key_Delete)
+    assert "Bought Oak table" not in timeline_titles(window)
+    assert "Ada Lovelace referred Bob Builder" not in timeline_titles(window)
+    assert window.page.header.purchases.value.text() == "None yet"
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert {"Bought Oak table", "Ada Lovelace referred Bob Builder"} <= set(timeline_titles(window))
+    assert window.page.header.purchases.value.text().startswith("1 purchase")
