@@ -142,41 +142,33 @@ def DeleteConnection(events, customer_id, connection_id) -> Deleted:  # noqa: N8
                    connections.delete_connection, connections.restore_connection)
 
 
-class EditInteraction(JournalCommand):
-    FIELDS = ("occurred_at", "kind", "direction", "summary", "notes", "follow_up_on", "follow_up_done")
+class Edited(JournalCommand):
+    """Fields changed: undo puts back what they were."""
 
-    def __init__(self, events, interaction_id, changes: dict):
-        super().__init__(events, "Edit interaction")
-        before = interactions.get_interaction(interaction_id)
-        self.customer_id = before.customer_id
-        self.interaction_id = interaction_id
-        self.before = {f: getattr(before, f) for f in self.FIELDS}
-        self.changes = changes
-
-    def do(self):
-        interactions.update_interaction(self.interaction_id, **self.changes)
-
-    redo_again = do
-
-    def undo_change(self):
-        interactions.update_interaction(self.interaction_id, **self.before)
-
-
-class EditCustomer(JournalCommand):
-    def __init__(self, events, customer_id, changes: dict):
-        super().__init__(events, "Edit customer details")
-        before = customers.get_customer(customer_id)
+    def __init__(self, events, text, customer_id, changes: dict, before: dict, update):
+        super().__init__(events, text)
         self.customer_id = customer_id
-        self.before = {f: getattr(before, f) for f in changes}
-        self.changes = changes
+        self.changes, self.before, self._update = changes, before, update
 
     def do(self):
-        customers.update_customer(self.customer_id, **self.changes)
+        self._update(self.changes)
 
     redo_again = do
 
     def undo_change(self):
-        customers.update_customer(self.customer_id, **self.before)
+        self._update(self.before)
+
+
+def EditInteraction(events, interaction_id, changes: dict) -> Edited:  # noqa: N802
+    row = interactions.get_interaction(interaction_id)
+    return Edited(events, "Edit interaction", row.customer_id, changes, {f: getattr(row, f) for f in changes},
+                  lambda values: interactions.update_interaction(interaction_id, **values))
+
+
+def EditCustomer(events, customer_id, changes: dict) -> Edited:  # noqa: N802
+    current = customers.get_customer(customer_id)
+    return Edited(events, "Edit customer details", customer_id, changes, {f: getattr(current, f) for f in changes},
+                  lambda values: customers.update_customer(customer_id, **values))
 
 
 class ArchiveCustomer(JournalCommand):
