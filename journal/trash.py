@@ -36,3 +36,12 @@ def empty_trash() -> int:
         for model in (Interaction, Purchase, Connection, Customer):
             count += model.delete().where(model.deleted_at.is_null(False)).execute()
     return count
+
+
+def restore(item: TrashItem) -> None:
+    """Bring one thing back from the trash."""
+    from . import connections, customers, interactions, purchases
+
+    restore_fn = {"customer": customers.restore_customer, "interaction": interactions.restore_interaction,
+                  "purchase": purchases.restore_purchase, "connection": connections.restore_connection}[item.what]
+    restore_fn(item.id)

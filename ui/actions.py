@@ -69,6 +69,7 @@ def build_actions(window) -> SimpleNamespace:
                               "Put a backup in place of the journal (the journal is backed up first)"),
         open_demo=action("Open the &demo journal", window.open_demo, None,
                          "Explore Lately with a small business's made-up customers"),
+        trash=action("&Trash…", window.open_trash, None, "See what was deleted, bring it back, or empty the trash"),
         settings=action("&Settings…", window.edit_settings, QKeySequence.Preferences,
                         "Your name and signature, default and tag cadences", fallback="Ctrl+,"),
         quit=action("&Quit", window.close, QKeySequence.Quit, fallback="Ctrl+Q"),

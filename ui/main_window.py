@@ -119,7 +119,7 @@ class MainWindow(JournalFiles, QMainWindow):
         for item in (None, a.backup_now, a.restore_backup, None, a.quit):
             file_menu.addSeparator() if item is None else file_menu.addAction(item)
         edit_menu = bar.addMenu("&Edit")
-        for item in (a.undo, a.redo, None, a.find, a.search, None, a.settings):
+        for item in (a.undo, a.redo, None, a.find, a.search, None, a.trash, a.settings):
             edit_menu.addSeparator() if item is None else edit_menu.addAction(item)
         customer_menu = bar.addMenu("&Customer")
         for item in (a.new_customer, a.quick_capture, a.log_purchase, a.connect, None, a.cards, a.add_to_cards,
@@ -477,6 +477,21 @@ class MainWindow(JournalFiles, QMainWindow):
         self.customer_list.model.include_archived = checked
         self.customer_list.reload()
         self._update_empty_state()
+
+    def open_trash(self):
+        from .trash_dialog import TrashDialog
+
+        dialog = TrashDialog(self)
+
+        def changed():
+            # What Ctrl+Z would bring back may now be gone for good, or back already.
+            self.undo_stack.clear()
+            self.events.changed.emit(None)
+
+        dialog.changed.connect(changed)
+        self.trash_dialog = dialog  # reachable by tests
+        dialog.exec()
+        self.trash_dialog = None
 
     def search_everything(self):
         from .search_dialog import SearchDialog
