@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import (
-    QAbstractListModel, QEvent, QModelIndex, QRect, QSize, QSortFilterProxyModel, Qt, QTimer, Signal,
+    QEvent, QRect, QSize, QSortFilterProxyModel, Qt, QTimer, Signal,
 )
 from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from journal import lately
 
+from .rows_model import RowsModel
 from .theme import LEVEL_COLORS, muted
 
 ITEM_ROLE = Qt.UserRole + 1
@@ -33,32 +34,17 @@ def priority_color(item: lately.AttentionItem) -> str:
     return "#3f7dd1"
 
 
-class AttentionModel(QAbstractListModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.items: list[lately.AttentionItem] = []
+class AttentionModel(RowsModel):
+    ROW_ROLE = ITEM_ROLE
 
-    def set_items(self, items) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
+    def display(self, item):
+        return f"{item.customer_name}: {item.title}"
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.items)
+    def tooltip(self, item):
+        return f"{item.evidence}\nSuggested: {item.suggestion}"
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        item = self.items[index.row()]
-        if role == Qt.DisplayRole:
-            return f"{item.customer_name}: {item.title}"
-        if role == ITEM_ROLE:
-            return item
-        if role == REASON_ROLE:
-            return item.reason
-        if role == Qt.ToolTipRole:
-            return f"{item.evidence}\nSuggested: {item.suggestion}"
-        return None
+    def role_data(self, item, role):
+        return item.reason if role == REASON_ROLE else None
 
 
 class ReasonFilter(QSortFilterProxyModel):
@@ -236,7 +222,7 @@ class LatelyPanel(QDockWidget):
         items, health = result
         self.loading = False
         reason = self.reasons.currentData()
-        self.model.set_items(items)
+        self.model.set_rows(items)
         counts = {}
         for item in items:
             counts[item.reason] = counts.get(item.reason, 0) + 1

@@ -4,7 +4,7 @@ highlighted. Enter opens the customer at that entry."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QLabel, QLineEdit, QListView, QStackedWidget, QStyle, QStyledItemDelegate,
@@ -14,33 +14,17 @@ from PySide6.QtWidgets import (
 from journal import search
 
 from . import format as fmt
+from .rows_model import RowsModel
 from .theme import muted
 
 HIT_ROLE = Qt.UserRole + 1
 
 
-class HitModel(QAbstractListModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.hits: list[search.SearchHit] = []
+class HitModel(RowsModel):
+    ROW_ROLE = HIT_ROLE
 
-    def set_hits(self, hits):
-        self.beginResetModel()
-        self.hits = list(hits)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.hits)
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        hit = self.hits[index.row()]
-        if role == HIT_ROLE:
-            return hit
-        if role == Qt.DisplayRole:
-            return f"{hit.customer_name}: {plain(hit.snippet)}"
-        return None
+    def display(self, hit):
+        return f"{hit.customer_name}: {plain(hit.snippet)}"
 
 
 def plain(snippet: str) -> str:
@@ -136,11 +120,11 @@ class SearchDialog(QDialog):
     def run_search(self):
         text = self.box.text()
         if not text.strip():
-            self.model.set_hits([])
+            self.model.set_rows([])
             self._show_message("Type to search every customer and every note.")
             return
         hits = search.search(text, limit=100)
-        self.model.set_hits(hits)
+        self.model.set_rows(hits)
         if hits:
             self.stack.setCurrentWidget(self.list)
             self.list.setCurrentIndex(self.model.index(0))

@@ -114,7 +114,7 @@ def test_open_link_selects_the_customer(qtbot, make_window):
 def test_attention_model_passes_the_model_tester(qtmodeltester, make_window):
     window = make_window(populate=journal_with_needs)
     model = AttentionModel()
-    model.set_items(window.lately.visible_items())
+    model.set_rows(window.lately.visible_items())
     qtmodeltester.check(model)
     qtmodeltester.check(window.lately.proxy)
     assert model.index(0, 0).data(ITEM_ROLE).reason

@@ -19,7 +19,7 @@ def test_painting_thousands_of_rows_keeps_none_alive(qtbot):
     timeline = TimelineModel()
     timeline._rows = [TimelineEntry("interaction", 1, datetime(2026, 1, 2, 9), "call", "out", "Called", "Notes")]
     attention = AttentionModel()
-    attention.set_items([AttentionItem(1, "Ada", "", "cadence", "Due", "Evidence", "Suggestion", "check_in", 45.0,
+    attention.set_rows([AttentionItem(1, "Ada", "", "cadence", "Due", "Evidence", "Suggestion", "check_in", 45.0,
                                        level="due")])
     pixmap = QPixmap(400, 120)
     painter = QPainter(pixmap)

@@ -67,7 +67,7 @@ def test_hit_model_passes_the_model_tester(qtmodeltester, make_window):
     from journal import search
 
     model = HitModel()
-    model.set_hits(search.search("call"))
+    model.set_rows(search.search("call"))
     qtmodeltester.check(model)
 
 
