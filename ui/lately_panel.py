@@ -11,13 +11,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QCalendarWidget, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QHBoxLayout, QLabel,
-    QListView, QMenu, QStackedWidget, QStyle, QStyledItemDelegate, QVBoxLayout, QWidget,
+    QListView, QMenu, QStackedWidget, QStyledItemDelegate, QVBoxLayout, QWidget,
 )
 
 from journal import lately
 
 from .rows_model import RowsModel
-from .theme import LEVEL_COLORS, muted
+from .theme import LEVEL_COLORS, muted, paint_row_background
 
 ITEM_ROLE = Qt.UserRole + 1
 REASON_ROLE = Qt.UserRole + 2
@@ -86,10 +86,7 @@ class AttentionDelegate(QStyledItemDelegate):
         painter.save()
         palette = option.palette
         rect = option.rect
-        if option.state & QStyle.State_Selected:
-            painter.fillRect(rect, palette.color(QPalette.Highlight).lighter(185))
-        elif option.state & QStyle.State_MouseOver:
-            painter.fillRect(rect, palette.color(QPalette.AlternateBase))
+        paint_row_background(painter, option)
         painter.fillRect(QRect(rect.left(), rect.top() + 6, 4, rect.height() - 12), QColor(priority_color(item)))
         line = self._lines(option)
         x = rect.left() + self.PAD + 8

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QLabel, QLineEdit, QListView, QStackedWidget, QStyle, QStyledItemDelegate,
+    QAbstractItemView, QDialog, QLabel, QLineEdit, QListView, QStackedWidget, QStyledItemDelegate,
     QVBoxLayout,
 )
 
@@ -15,7 +15,7 @@ from journal import search
 
 from . import format as fmt
 from .rows_model import RowsModel
-from .theme import muted
+from .theme import muted, paint_row_background
 
 HIT_ROLE = Qt.UserRole + 1
 
@@ -52,8 +52,7 @@ class HitDelegate(QStyledItemDelegate):
         painter.save()
         palette = option.palette
         rect = option.rect
-        if option.state & QStyle.State_Selected:
-            painter.fillRect(rect, palette.color(QPalette.Highlight).lighter(180))
+        paint_row_background(painter, option, hover=False)
         line = QFontMetrics(option.font).height()
         x, y = rect.left() + self.PAD, rect.top() + self.PAD
         width = rect.width() - 2 * self.PAD

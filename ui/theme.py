@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QStyle
 
 # Kind classes, stages and cadence levels: one colour each, used everywhere.
 CLASS_COLORS = {
@@ -65,3 +66,12 @@ def title_font(base: QFont, scale: float = 1.5, bold=True) -> QFont:
     font.setPointSizeF(base.pointSizeF() * scale)
     font.setBold(bold)
     return font
+
+
+def paint_row_background(painter, option, hover: bool = True) -> None:
+    """The one look of a selected (and hovered) row in the painted lists."""
+    palette = option.palette
+    if option.state & QStyle.State_Selected:
+        painter.fillRect(option.rect, palette.color(QPalette.Highlight).lighter(185))
+    elif hover and option.state & QStyle.State_MouseOver:
+        painter.fillRect(option.rect, palette.color(QPalette.AlternateBase))

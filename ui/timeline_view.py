@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QHBoxLayout, QLabel, QListView, QMenu, QStackedWidget, QStyle,
+    QAbstractItemView, QButtonGroup, QHBoxLayout, QLabel, QListView, QMenu, QStackedWidget,
     QStyledItemDelegate, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -16,7 +16,7 @@ from journal.timeline import INTERACTION, TimelineEntry
 
 from . import format as fmt
 from .icons import paint_disc
-from .theme import muted
+from .theme import muted, paint_row_background
 
 ENTRY_ROLE = Qt.UserRole + 1
 # Stage changes are history; everything else in the feed can be deleted (and undone).
@@ -171,10 +171,7 @@ class TimelineDelegate(QStyledItemDelegate):
             painter.restore()
             return
         entry: TimelineEntry = index.data(ENTRY_ROLE)
-        if option.state & QStyle.State_Selected:
-            painter.fillRect(rect, palette.color(QPalette.Highlight).lighter(185))
-        elif option.state & QStyle.State_MouseOver:
-            painter.fillRect(rect, palette.color(QPalette.AlternateBase))
+        paint_row_background(painter, option)
         icon_rect = QRectF(rect.left() + self.PAD, rect.top() + self.PAD, self.ICON, self.ICON)
         kind = entry.kind if entry.source != "purchase" else "purchase"
         paint_disc(painter, icon_rect, kind)
