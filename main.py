@@ -19,6 +19,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     where.add_argument("--db", metavar="PATH", help="open the journal file at PATH (created if missing)")
     where.add_argument("--demo", action="store_true",
                        help="open a demo journal of a small business, in its own file (never yours)")
+    parser.add_argument("--measure-startup", action="store_true",
+                        help="print the moment (Unix time) the window is first painted, then close it")
     return parser.parse_args(argv)
 
 
@@ -26,7 +28,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     from ui.app import run  # Qt loads only once the arguments are understood
 
-    return run(db_path=args.db, demo=args.demo)
+    return run(db_path=args.db, demo=args.demo, measure_startup=args.measure_startup)
 
 
 if __name__ == "__main__":

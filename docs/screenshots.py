@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ def main():
     window.resize(1680, 980)
     window.splitter.setSizes([760, 600])
     window.show()
+    settle(app, lambda: window.lately.model.rowCount() > 0)  # the panel fills after the first paint
     # A loyal customer with a full history, who is due for something.
     due = {i.customer_id for i in lately.attention_items() if i.reason == "cadence"}
     busiest = (Customer.select(Customer.id).join(CustomerSummary, on=(CustomerSummary.customer == Customer.id))
@@ -122,6 +124,16 @@ def page_png(pdf: Path, name: str):
     subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(target.with_suffix(""))], check=True)
     print(f"wrote {target.relative_to(ROOT)}")
+
+
+def settle(app, done, seconds=10.0):
+    """Let the event loop run until `done()` (work the window starts after its first paint)."""
+    give_up = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > give_up:
+            raise SystemExit("the window did not settle")
+        app.processEvents()
+        time.sleep(0.01)
 
 
 def save(pixmap, name):

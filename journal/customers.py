@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from functools import lru_cache
+from typing import NamedTuple
 
 from peewee import JOIN, fn
 
@@ -266,9 +267,9 @@ def cadence_level(days_since_value: int | None, cadence_days: int) -> str | None
     return OVERDUE if days_since_value >= cadence_days * 1.5 else DUE
 
 
-@dataclass(frozen=True, slots=True)
-class CustomerRow:
-    """One line of the customer list."""
+class CustomerRow(NamedTuple):
+    """One line of the customer list (a named tuple: 5,000 of them are made at
+    every start, and a frozen dataclass took twice as long to build)."""
 
     id: int
     name: str

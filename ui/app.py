@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from journal import db
@@ -28,7 +29,9 @@ def open_journal(path: Path, *, demo: bool = False):
     return database
 
 
-def run(db_path: str | None = None, demo: bool = False) -> int:
+def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = False) -> int:
+    """Open the window; with `measure_startup`, print the moment (Unix time) the
+    window was first painted with the journal loaded, then close it."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
@@ -52,6 +55,15 @@ def run(db_path: str | None = None, demo: bool = False) -> int:
     if lock is None:
         return 0  # the running window was brought to the front
     window = MainWindow(path, demo=demo, lock=lock)
+    if measure_startup:
+        def report():
+            painted = time.time()
+            print(f"listed {window.customer_list.model.rowCount()} customers, "
+                  f"{window.page.timeline.model.rowCount()} timeline rows on screen")
+            print(f"{painted:.6f}", flush=True)
+            window.close()
+
+        window.first_painted.connect(report)
     window.show()
     return app.exec()
 

@@ -62,6 +62,7 @@ class JournalFiles:
         if self.lock is not None:
             self.lock.release()
         self.lock = lock
+        lock.listen()
         lock.raise_requested.connect(self.bring_to_front)
         self.journal_path, self.is_demo = Path(path), demo
         self.undo_stack.clear()

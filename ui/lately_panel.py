@@ -4,6 +4,7 @@ computed off the GUI thread after every change; the list only paints them."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent, QRect, QSize, QSortFilterProxyModel, Qt, QTimer, Signal,
@@ -14,10 +15,11 @@ from PySide6.QtWidgets import (
     QListView, QMenu, QStackedWidget, QStyledItemDelegate, QVBoxLayout, QWidget,
 )
 
-from journal import lately
-
 from .rows_model import RowsModel
 from .theme import LEVEL_COLORS, muted, paint_row_background
+
+if TYPE_CHECKING:
+    from journal import lately  # the rules load after the window's first paint, with the first refresh
 
 ITEM_ROLE = Qt.UserRole + 1
 REASON_ROLE = Qt.UserRole + 2
@@ -200,6 +202,8 @@ class LatelyPanel(QDockWidget):
         self._refresh_timer.start()
 
     def refresh(self):
+        from journal import lately
+
         from .tasks import run_in_background
 
         self.loading = True
@@ -216,6 +220,8 @@ class LatelyPanel(QDockWidget):
         self.summary.setText(f"<span style='color:#d0463b'>Could not work out who needs you: {error}</span>")
 
     def _show(self, result):
+        from journal import lately
+
         items, health = result
         self.loading = False
         reason = self.reasons.currentData()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QApplication, QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
@@ -59,6 +59,8 @@ class EmptyState(QWidget):
 
 
 class MainWindow(JournalFiles, QMainWindow):
+    first_painted = Signal()
+
     def __init__(self, journal_path: Path, *, demo: bool = False, check_integrity: bool = True, lock=None,
                  daily_backup: bool = True):
         super().__init__()
@@ -98,12 +100,28 @@ class MainWindow(JournalFiles, QMainWindow):
         self._first_size()
         self._restore_state()
         self._load()
-        QTimer.singleShot(0, self.lately.refresh)  # after the first paint: the window comes first
-        if check_integrity:
-            QTimer.singleShot(0, self._check_integrity)
-        QTimer.singleShot(0, self._offer_draft)
+        self._check_on_start = check_integrity
+        self._painted = False
         if daily_backup:
             QTimer.singleShot(1500, self._daily_backup)
+
+    # -- after the first paint: the window comes first, then the work that can wait ----------------
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self):
+        self.first_painted.emit()
+        if not self.isVisible():  # closed at once (lately --measure-startup)
+            return
+        self.lately.refresh()
+        if self._check_on_start:
+            self._check_integrity()
+        if self.lock is not None:
+            self.lock.listen()  # a second launch can now bring this window to the front
+        self._offer_draft()
 
     # -- building -------------------------------------------------------------------------------
     def _menus(self):

@@ -5,10 +5,13 @@ through which a second launch asks the running window to come to the front."""
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+# QtNetwork is imported where it is used: the server starts after the window's
+# first paint, and loading the module before it would delay every start.
 
 
 def _server_name(journal_path: Path) -> str:
@@ -25,18 +28,24 @@ class JournalLock(QObject):
         super().__init__(parent)
         self.journal_path = Path(journal_path).resolve()
         self._lock = QLockFile(str(self.journal_path) + ".lock")
-        self._server: QLocalServer | None = None
+        self._server = None
 
     def acquire(self) -> bool:
+        """Take the lock (a stale one is taken over); listen() then lets a second
+        launch reach this one."""
         self.journal_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not self._lock.tryLock(100):
-            return False
+        return self._lock.tryLock(100)
+
+    def listen(self) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
+        if self._server is not None:
+            return
         name = _server_name(self.journal_path)
         QLocalServer.removeServer(name)  # a socket left by a crashed owner; we hold the lock now
         self._server = QLocalServer(self)
         self._server.newConnection.connect(self._knock)
         self._server.listen(name)
-        return True
 
     def release(self) -> None:
         if self._server:
@@ -55,12 +64,21 @@ class JournalLock(QObject):
             self.raise_requested.emit()
 
 
-def ask_running_instance_to_show(journal_path: Path) -> bool:
-    """True when a running Lately on this journal answered and will come to the front."""
+def ask_running_instance_to_show(journal_path: Path, patience: float = 2.0) -> bool:
+    """True when a running Lately on this journal answered and will come to the
+    front. A window that is still starting listens within moments, so a missing
+    server is asked again for up to `patience` seconds."""
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
-    socket.connectToServer(_server_name(journal_path))
-    if not socket.waitForConnected(1000):
-        return False
+    give_up = time.monotonic() + patience
+    while True:
+        socket.connectToServer(_server_name(journal_path))
+        if socket.waitForConnected(1000):
+            break
+        if time.monotonic() >= give_up:
+            return False
+        time.sleep(0.1)
     socket.write(b"show\n")
     socket.waitForBytesWritten(500)
     socket.disconnectFromServer()

@@ -24,6 +24,7 @@ def test_a_second_launch_brings_the_first_window_forward(qtbot, tmp_path):
     path = tmp_path / "journal.sqlite3"
     first = JournalLock(path)
     assert first.acquire()
+    first.listen()
     try:
         with qtbot.waitSignal(first.raise_requested, timeout=3000):
             assert app_module.open_with_recovery(path) == (path, None)
@@ -47,7 +48,7 @@ def test_a_lock_left_by_a_killed_process_is_taken_over(tmp_path):
     assert not JournalLock(path).acquire()
     child.send_signal(signal.SIGKILL)
     child.wait()
-    assert not ask_running_instance_to_show(path)
+    assert not ask_running_instance_to_show(path, patience=0)
     lock = JournalLock(path)
     assert lock.acquire()
     lock.release()

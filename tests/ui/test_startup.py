@@ -1,0 +1,76 @@
+"""Start-up: the window is painted first; the Lately rules, the integrity check,
+the single-instance server and the draft offer come after it."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from journal import customers, db, interactions
+from ui.main_window import MainWindow
+from ui.single_instance import JournalLock, ask_running_instance_to_show
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_work_that_can_wait_starts_after_the_first_paint(qtbot, tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    db.connect(path)
+    customers.create_customer(name="Ada Lovelace")
+    lock = JournalLock(path)
+    assert lock.acquire()
+    window = MainWindow(path, lock=lock, daily_backup=False)
+    qtbot.addWidget(window)
+    try:
+        qtbot.wait(50)  # not shown: nothing has been painted, so nothing has started
+        assert window.lately.summary.text() == ""  # the Lately rules have not run
+        assert not ask_running_instance_to_show(path, patience=0)
+        with qtbot.waitSignal(window.first_painted, timeout=3000):
+            window.show()
+        qtbot.waitUntil(lambda: window.lately.summary.text() != "", timeout=3000)
+        assert ask_running_instance_to_show(path, patience=0)  # the server listens now
+    finally:
+        window.close()
+        db.close()
+
+
+def test_measure_startup_reports_the_painted_window_and_closes_it(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    db.connect(path)
+    ada = customers.create_customer(name="Ada Lovelace")
+    customers.create_customer(name="Bob Builder")
+    interactions.log_interaction(ada.id, "meeting", "out", "Coffee")
+    db.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    started = time.time()
+    done = subprocess.run([sys.executable, "main.py", "--db", str(path), "--measure-startup"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    report, moment = done.stdout.strip().splitlines()[-2:]
+    assert report.startswith("listed 2 customers, ") and int(report.split()[3]) > 0
+    assert started < float(moment) < time.time()
+    lock = JournalLock(path)
+    assert lock.acquire()  # closed properly: the lock was given back
+    lock.release()
+
+
+def test_a_second_launch_waits_for_a_window_that_is_still_starting(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    child = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; sys.path.insert(0, sys.argv[2])\n"
+        "from PySide6.QtCore import QCoreApplication, QTimer\n"
+        "from ui.single_instance import JournalLock\n"
+        "app = QCoreApplication([]); lock = JournalLock(sys.argv[1]); print(lock.acquire(), flush=True)\n"
+        "lock.raise_requested.connect(lambda: (print('raised', flush=True), app.quit()))\n"
+        "QTimer.singleShot(600, lock.listen)  # as a window listens once painted\n"
+        "QTimer.singleShot(20000, app.quit)\n"
+        "app.exec(); lock.release()"), str(path), str(ROOT)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "True"
+        assert not JournalLock(path).acquire()
+        assert ask_running_instance_to_show(path)
+        assert child.stdout.readline().strip() == "raised"
+    finally:
+        child.kill()
+        child.wait()
