@@ -7,6 +7,8 @@ import json
 
 from .models import Draft, database, now
 
+QUICK_CAPTURE = "quick_capture"  # the quick-capture dialog's draft
+
 
 def save_draft(key: str, values: dict) -> None:
     payload = json.dumps(values, default=str, ensure_ascii=False)

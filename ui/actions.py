@@ -19,21 +19,22 @@ def build_actions(window) -> SimpleNamespace:
             act.setShortcuts([QKeySequence(shortcut)])
         if tip:
             act.setStatusTip(tip)
-            act.setToolTip(f"{tip} ({act.shortcut().toString(QKeySequence.NativeText)})" if act.shortcut() else tip)
+            act.setToolTip(f"{tip} ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})" if act.shortcut() else tip)
         act.setCheckable(checkable)
         if slot:
             act.triggered.connect(slot)
         return act
 
     undo = window.undo_stack.createUndoAction(window, "&Undo")
-    undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.Undo))
+    undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
     redo = window.undo_stack.createRedoAction(window, "&Redo")
-    redo.setShortcuts(QKeySequence.keyBindings(QKeySequence.Redo))
+    redo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
     return SimpleNamespace(
         quick_capture=action("&Log interaction…", lambda: window.quick_capture(window.current_customer()), "Ctrl+L",
                              "Write down what happened with a customer"),
-        new_customer=action("&New customer…", window.new_customer, QKeySequence.New, "Add a customer"),
-        find=action("&Find customer", window.focus_find, QKeySequence.Find, "Find a customer by name or company"),
+        new_customer=action("&New customer…", window.new_customer, QKeySequence.StandardKey.New, "Add a customer"),
+        find=action("&Find customer", window.focus_find, QKeySequence.StandardKey.Find,
+                    "Find a customer by name or company"),
         search=action("&Search everything…", window.search_everything, "Ctrl+K",
                       "Search customers, interests and every note"),
         graph=action("Referral &graph…", lambda: window.open_graph(), "Ctrl+G",
@@ -51,7 +52,8 @@ def build_actions(window) -> SimpleNamespace:
                                "Move the customer to the trash (undo with Ctrl+Z)"),
         show_archived=action("Show &archived customers", window.set_show_archived, None,
                              "Include archived customers in the list", checkable=True),
-        open_journal=action("&Open journal…", window.choose_journal, QKeySequence.Open, "Open another journal file"),
+        open_journal=action("&Open journal…", window.choose_journal, QKeySequence.StandardKey.Open,
+                            "Open another journal file"),
         new_journal=action("New &journal…", window.create_journal, None, "Start an empty journal in a new file"),
         import_customers=action("Import &customers…", lambda: window.import_file("customers"), "Ctrl+I",
                                 "Bring customers in from a spreadsheet (CSV) or contacts (vCard)"),
@@ -70,9 +72,9 @@ def build_actions(window) -> SimpleNamespace:
         open_demo=action("Open the &demo journal", window.open_demo, None,
                          "Explore Lately with a small business's made-up customers"),
         trash=action("&Trash…", window.open_trash, None, "See what was deleted, bring it back, or empty the trash"),
-        settings=action("&Settings…", window.edit_settings, QKeySequence.Preferences,
+        settings=action("&Settings…", window.edit_settings, QKeySequence.StandardKey.Preferences,
                         "Your name and signature, default and tag cadences", fallback="Ctrl+,"),
-        quit=action("&Quit", window.close, QKeySequence.Quit, fallback="Ctrl+Q"),
+        quit=action("&Quit", window.close, QKeySequence.StandardKey.Quit, fallback="Ctrl+Q"),
         about=action("&About Lately", window.about),
         undo=undo,
         redo=redo,

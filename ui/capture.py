@@ -24,7 +24,7 @@ from .errors import describe_save_error
 from .forms import ErrorLabel, FormErrors, hbox, labelled
 from .pickers import CustomerPicker, KindPicker
 
-DRAFT_KEY = "quick_capture"
+DRAFT_KEY = drafts.QUICK_CAPTURE
 # Kinds that usually start with the customer reaching out.
 INBOUND_KINDS = ("support", "urgent")
 
@@ -82,7 +82,7 @@ class CaptureDialog(QDialog):
         for label, days in (("+1 week", 7), ("+1 month", 30), ("+3 months", 91)):
             button = QPushButton(label)
             button.setAutoDefault(False)
-            button.setFocusPolicy(Qt.TabFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _=False, d=days: self.follow_up_in(d))
             quick.append(button)
         follow_box = hbox(self.follow_up, self.follow_up_date, *quick)
@@ -90,7 +90,7 @@ class CaptureDialog(QDialog):
         self.general_error = ErrorLabel()
         self.errors = FormErrors(self.general_error)
         form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for text, widget, fields in (
             ("&Customer", self.customer, ("customer",)),
             ("&Kind", self.kind, ("kind",)),
@@ -104,17 +104,17 @@ class CaptureDialog(QDialog):
             self.errors.register(error, widget, *fields)
             form.addRow(text, labelled(widget, error))
 
-        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Save).setDefault(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.Save)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
         # Enter saves from any line; in the notes Enter is a new line and Ctrl+Enter saves.
-        for keys in ("Ctrl+Return", "Ctrl+Enter", QKeySequence.Save):
+        for keys in ("Ctrl+Return", "Ctrl+Enter", QKeySequence.StandardKey.Save):
             QShortcut(QKeySequence(keys), self, activated=self.accept)
 
         if editing:
@@ -226,8 +226,9 @@ class CaptureDialog(QDialog):
         if self.has_typed_text() and not self.saved:
             answer = QMessageBox.question(
                 self, "Discard this note?", "You have written notes that are not saved. Discard them?",
-                QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Cancel)
-            if answer != QMessageBox.Discard:
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
                 return
         self._draft_timer.stop()
         if not self.editing:

@@ -13,17 +13,17 @@ from journal.cards import Card
 from journal.errors import JournalError
 
 CARD_SIZES = {
-    "A6 (105 × 148 mm)": QPageSize(QPageSize.A6),
-    "US 4 × 6 in": QPageSize(QSizeF(4, 6), QPageSize.Inch, "4 x 6 in"),
+    "A6 (105 × 148 mm)": QPageSize(QPageSize.PageSizeId.A6),
+    "US 4 × 6 in": QPageSize(QSizeF(4, 6), QPageSize.Unit.Inch, "4 x 6 in"),
 }
-LIST_SIZE = QPageSize(QPageSize.A4)
+LIST_SIZE = QPageSize(QPageSize.PageSizeId.A4)
 CARDS, LIST = "cards", "list"
 
 
 def page_layout(kind: str, size: str) -> QPageLayout:
     page = CARD_SIZES[size] if kind == CARDS else LIST_SIZE
     margins = QMarginsF(12, 14, 12, 12) if kind == CARDS else QMarginsF(16, 16, 16, 16)
-    return QPageLayout(page, QPageLayout.Portrait, margins, QPageLayout.Millimeter)
+    return QPageLayout(page, QPageLayout.Orientation.Portrait, margins, QPageLayout.Unit.Millimeter)
 
 
 def draw(device, cards: list[Card], kind: str, progress=None) -> None:
@@ -52,17 +52,18 @@ def _cards(device, painter, cards, progress):
             device.newPage()
         area = _area(device, painter)
         font = QFont("DejaVu Serif")
-        font.setStyleHint(QFont.Serif)
+        font.setStyleHint(QFont.StyleHint.Serif)
         size = 13.0
         while size > 7:  # the longest messages get a smaller type, never a cut
             font.setPointSizeF(size)
-            needed = QFontMetricsF(font, device).boundingRect(area, Qt.TextWordWrap, card.message)
+            needed = QFontMetricsF(font, device).boundingRect(area, Qt.TextFlag.TextWordWrap, card.message)
             if needed.height() <= area.height():
                 break
             size -= 0.5
         painter.setFont(font)
         painter.setPen(QColor("#1d1d1f"))
-        painter.drawText(area, Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop, card.message)
+        painter.drawText(area, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                         card.message)
         _tick(progress, n + 1, len(cards))
 
 
@@ -79,15 +80,15 @@ def _list(device, painter, cards, progress):
     missing = sum(1 for c in cards if not c.has_address)
     if missing:
         heading += f" — {missing} without a postal address"
-    painter.drawText(QRectF(area.left(), y, area.width(), 40), Qt.AlignLeft, heading)
+    painter.drawText(QRectF(area.left(), y, area.width(), 40), Qt.AlignmentFlag.AlignLeft, heading)
     y += QFontMetricsF(name_font, device).height() * 2
     column = area.width() * 0.36
     for n, card in enumerate(cards):
         address = card.address if card.has_address else "NO POSTAL ADDRESS"
-        left = QFontMetricsF(text_font, device).boundingRect(QRectF(0, 0, column - 20, 10_000), Qt.TextWordWrap,
-                                                             address)
+        left = QFontMetricsF(text_font, device).boundingRect(QRectF(0, 0, column - 20, 10_000),
+                                                             Qt.TextFlag.TextWordWrap, address)
         right = QFontMetricsF(small, device).boundingRect(QRectF(0, 0, area.width() - column, 10_000),
-                                                          Qt.TextWordWrap, card.message)
+                                                          Qt.TextFlag.TextWordWrap, card.message)
         name_height = QFontMetricsF(name_font, device).height()
         height = max(name_height + left.height(), right.height()) + name_height * 0.8
         if y + height > area.bottom() and y > area.top() + name_height * 3:
@@ -95,15 +96,15 @@ def _list(device, painter, cards, progress):
             y = area.top()
         painter.setFont(name_font)
         painter.setPen(QColor("#1d1d1f"))
-        painter.drawText(QRectF(area.left(), y, column - 20, name_height), Qt.AlignLeft, card.name)
+        painter.drawText(QRectF(area.left(), y, column - 20, name_height), Qt.AlignmentFlag.AlignLeft, card.name)
         painter.setFont(text_font)
         painter.setPen(QColor("#1d1d1f") if card.has_address else QColor("#d0463b"))
-        painter.drawText(QRectF(area.left(), y + name_height, column - 20, left.height() + 2), Qt.TextWordWrap,
+        painter.drawText(QRectF(area.left(), y + name_height, column - 20, left.height() + 2), Qt.TextFlag.TextWordWrap,
                          address)
         painter.setFont(small)
         painter.setPen(QColor("#3a3a3c"))
         painter.drawText(QRectF(area.left() + column, y, area.width() - column, right.height() + 2),
-                         Qt.TextWordWrap, card.message)
+                         Qt.TextFlag.TextWordWrap, card.message)
         y += height
         painter.setPen(QColor("#c7c7cc"))
         painter.drawLine(area.left(), y - name_height * 0.4, area.right(), y - name_height * 0.4)

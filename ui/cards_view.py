@@ -35,7 +35,7 @@ class TemplateDialog(QDialog):
         hint = QLabel(f"Placeholders you can use:<br>{help_text}")
         hint.setWordWrap(True)
         self.error = ErrorLabel()
-        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -232,11 +232,12 @@ class CardsWindow(QDialog):
         answer = QMessageBox.question(
             self, "Some cards have no address",
             f"{len(missing)} of {len(self.cards)} cards have no postal address ({', '.join(missing[:5])}"
-            f"{'…' if len(missing) > 5 else ''}). Continue anyway?", QMessageBox.Yes | QMessageBox.Cancel)
-        return answer == QMessageBox.Yes
+            f"{'…' if len(missing) > 5 else ''}). Continue anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _printer(self, kind=CARDS) -> QPrinter:
-        printer = QPrinter(QPrinter.HighResolution)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setPageLayout(page_layout(kind, self.size.currentText()))
         return printer
 
@@ -286,8 +287,8 @@ class CardsWindow(QDialog):
         answer = QMessageBox.question(
             self, "Mark as sent?", f"Record {len(self.cards)} cards as sent today? Each goes on the customer's "
             "timeline and the purchases and referrals it thanks for are marked thanked.",
-            QMessageBox.Yes | QMessageBox.Cancel)
-        if answer != QMessageBox.Yes:
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
             return
         try:
             written = cards.mark_sent(self.cards)

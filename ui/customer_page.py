@@ -5,24 +5,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
-    QScrollArea, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
+    QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from journal import customers, timeline
-from journal.errors import ValidationError
 from journal.kinds import CHANNELS, STAGES
 
 from . import format as fmt
-from .dialogs import date_edit
-from .forms import ErrorLabel, FormErrors, labelled
-from .capture import from_qdate
 from .theme import STAGE_COLORS, muted, title_font
 from .timeline_view import TimelineView
 
-NO_DATE = QDate(1900, 1, 1)
+if TYPE_CHECKING:
+    from .details_form import DetailsForm
 
 
 class Fact(QFrame):
@@ -38,7 +36,7 @@ class Fact(QFrame):
         self.caption.setFont(font)
         self.value = QLabel()
         self.value.setWordWrap(True)
-        self.value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(2)
@@ -55,7 +53,7 @@ class Header(QWidget):
         super().__init__(parent)
         self.name = QLabel()
         self.name.setFont(title_font(self.font(), 1.6))
-        self.name.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.subtitle = QLabel(wordWrap=True)
         self.stage = QLabel()
         self.stage.setObjectName("stageChip")
@@ -65,7 +63,7 @@ class Header(QWidget):
         self.reciprocity = Fact("Last 12 months")
         top = QHBoxLayout()
         top.addWidget(self.name)
-        top.addWidget(self.stage, 0, Qt.AlignVCenter)
+        top.addWidget(self.stage, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addStretch(1)
         facts = QGridLayout()
         facts.setSpacing(8)
@@ -116,128 +114,6 @@ class Header(QWidget):
                              "Who reaches out: a healthy relationship goes both ways")
 
 
-class DetailsForm(QWidget):
-    """Every field of the customer, saved together; errors show under their field."""
-
-    save_requested = Signal(dict)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.fields: dict[str, QWidget] = {}
-        self.general_error = ErrorLabel()
-        self.errors = FormErrors(self.general_error)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
-
-        def row(label, key, widget, *aliases):
-            self.fields[key] = widget
-            error = ErrorLabel()
-            self.errors.register(error, widget, key, *aliases)
-            form.addRow(label, labelled(widget, error))
-
-        row("&Name", "name", QLineEdit())
-        row("C&ompany", "company", QLineEdit())
-        row("&Email", "email", QLineEdit())
-        row("&Phone", "phone", QLineEdit())
-        address = QPlainTextEdit()
-        address.setFixedHeight(70)
-        address.setTabChangesFocus(True)
-        row("Postal &address", "address", address)
-        channel = QComboBox()
-        for key, label in CHANNELS.items():
-            channel.addItem(label, key)
-        row("Preferred c&hannel", "channel", channel, "preferred channel")
-        stage = QComboBox()
-        for key, label in STAGES.items():
-            stage.addItem(label, key)
-        row("&Stage", "stage", stage)
-        row("&Interests", "interests", QLineEdit(placeholderText="Topics worth forwarding, separated by commas"))
-        row("&Tags", "tags", QLineEdit(placeholderText="e.g. vip, trade"), "tag")
-        row("Account &manager", "account_manager", QLineEdit())
-        row("Manager's p&hone", "account_manager_phone", QLineEdit())
-        cadence = QSpinBox()
-        cadence.setRange(0, 3650)
-        cadence.setSpecialValueText("Default")
-        cadence.setSuffix(" days")
-        row("Stay in touch e&very", "cadence_days", cadence, "cadence days")
-        since = date_edit()
-        since.setMinimumDate(NO_DATE)  # shown as the special text: "not recorded"
-        since.setSpecialValueText("From the first purchase")
-        row("Customer si&nce", "customer_since", since, "customer since")
-        self.save_button = QPushButton("Save changes")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self._save)
-        self.revert_button = QPushButton("Revert")
-        self.revert_button.clicked.connect(lambda: self.show_customer(self.customer))
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-        inner = QWidget()
-        inner_layout = QVBoxLayout(inner)
-        inner_layout.addLayout(form)
-        inner_layout.addWidget(self.general_error)
-        inner_layout.addLayout(buttons)
-        inner_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        scroll.setFrameShape(QFrame.NoFrame)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
-        self.customer: customers.CustomerData | None = None
-
-    def show_customer(self, customer: customers.CustomerData) -> None:
-        self.customer = customer
-        self.errors.clear()
-        f = self.fields
-        for key in ("name", "company", "email", "phone", "interests", "account_manager", "account_manager_phone"):
-            f[key].setText(getattr(customer, key))
-        f["address"].setPlainText(customer.address)
-        f["channel"].setCurrentIndex(max(f["channel"].findData(customer.channel), 0))
-        f["stage"].setCurrentIndex(max(f["stage"].findData(customer.stage), 0))
-        f["tags"].setText(", ".join(customer.tags))
-        f["cadence_days"].setValue(customer.cadence_days or 0)
-        since = f["customer_since"]
-        recorded = customer.customer_since
-        since.setDate(QDate(recorded.year, recorded.month, recorded.day) if recorded else NO_DATE)
-
-    def values(self) -> dict:
-        f = self.fields
-        since = f["customer_since"]
-        return dict(
-            name=f["name"].text(), company=f["company"].text(), email=f["email"].text(), phone=f["phone"].text(),
-            address=f["address"].toPlainText(), channel=f["channel"].currentData(), stage=f["stage"].currentData(),
-            interests=f["interests"].text(), tags=[t.strip() for t in f["tags"].text().split(",") if t.strip()],
-            account_manager=f["account_manager"].text(), account_manager_phone=f["account_manager_phone"].text(),
-            cadence_days=f["cadence_days"].value() or None,
-            customer_since=None if since.date() == NO_DATE else from_qdate(since.date()),
-        )
-
-    def changes(self) -> dict:
-        """Only the fields that differ from the customer as shown."""
-        current = self.customer
-        result = {}
-        for key, value in self.values().items():
-            old = getattr(current, key)
-            if key == "tags":
-                if tuple(value) != tuple(old):
-                    result[key] = value
-            elif (value or None) != (old or None):
-                result[key] = value
-        return result
-
-    def show_error(self, error: ValidationError) -> None:
-        widget = self.errors.show(error)
-        if widget:
-            widget.setFocus()
-
-    def _save(self):
-        self.errors.clear()
-        self.save_requested.emit(self.changes())
-
-
 class CustomerPage(QWidget):
     """Emits what the user asks for; the window performs it through undoable commands."""
 
@@ -246,17 +122,22 @@ class CustomerPage(QWidget):
     connection_requested = Signal()
     archive_requested = Signal()
     delete_requested = Signal()
+    details_save_requested = Signal(dict)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.customer_id: int | None = None
+        self._customer: customers.CustomerData | None = None
+        self._details: DetailsForm | None = None
         self.header = Header()
         self.timeline = TimelineView()
-        self.details = DetailsForm()
+        self.details_tab = QWidget()  # the form moves in when the tab is first opened
+        QVBoxLayout(self.details_tab).setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.timeline, "Timeline")
-        self.tabs.addTab(self.details, "Details")
+        self.tabs.addTab(self.details_tab, "Details")
+        self.tabs.currentChanged.connect(self._tab_changed)
         actions = QHBoxLayout()
         actions.setSpacing(6)
         self.log_button = QPushButton("Log interaction…")
@@ -283,13 +164,39 @@ class CustomerPage(QWidget):
         facts = timeline.header(customer_id, today)
         changed = customer_id != self.customer_id
         self.customer_id = customer_id
+        self._customer = customer
         self.header.show_customer(customer, facts, today)
         self.archive_button.setText("Unarchive" if customer.archived else "Archive")
-        if changed or not self.details.changes():
-            self.details.show_customer(customer)
-        else:
-            self.details.customer = customer
+        if self._details is not None:
+            if changed or not self._details.changes():
+                self._details.show_customer(customer)
+            else:  # edits in progress are kept while the same customer is refreshed
+                self._details.customer = customer
         if changed:
             self.timeline.show_customer(customer_id)
         else:
             self.timeline.reload()
+
+    @property
+    def details(self) -> DetailsForm:
+        """The details form, built on first use."""
+        return self._details or self._build_details()
+
+    def _build_details(self) -> DetailsForm:
+        from .details_form import DetailsForm
+
+        self._details = DetailsForm()
+        self._details.save_requested.connect(self.details_save_requested)
+        self.details_tab.layout().addWidget(self._details)
+        self._details.show()  # at once, not on the next turn of the event loop
+        if self._customer is not None:
+            self._details.show_customer(self._customer)
+        return self._details
+
+    def show_details(self) -> DetailsForm:
+        self.tabs.setCurrentWidget(self.details_tab)
+        return self.details
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.details_tab and self._details is None:
+            self._build_details()

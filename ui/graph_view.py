@@ -27,9 +27,9 @@ from .tasks import run_in_background
 from .theme import STAGE_COLORS
 
 EDGE_STYLES = {  # colour, pen style, arrow
-    "referred": ("#2e7d62", Qt.SolidLine, True),
-    "introduced": ("#d98b1c", Qt.DashLine, False),
-    "colleague": ("#7b8494", Qt.DotLine, False),
+    "referred": ("#2e7d62", Qt.PenStyle.SolidLine, True),
+    "introduced": ("#d98b1c", Qt.PenStyle.DashLine, False),
+    "colleague": ("#7b8494", Qt.PenStyle.DotLine, False),
 }
 
 
@@ -48,7 +48,8 @@ class NodeItem(QGraphicsEllipseItem):
         super().__init__(-radius, -radius, 2 * radius, 2 * radius)
         self.node, self.radius, self.view = node, radius, view
         self.edges: list[EdgeItem] = []
-        self.setFlags(QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemSendsGeometryChanges)
+        flag = QGraphicsItem.GraphicsItemFlag
+        self.setFlags(flag.ItemIsMovable | flag.ItemSendsGeometryChanges)
         self.setBrush(_STAGE_BRUSHES.get(node.stage) or QBrush(QColor("#7b8494")))
         self.setPen(_OUTLINE_PEN)
         self.setZValue(1)
@@ -69,20 +70,20 @@ class NodeItem(QGraphicsEllipseItem):
             self.label.setVisible(True)
 
     def itemChange(self, change, value):
-        if change == QGraphicsItem.ItemPositionHasChanged:
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for edge in self.edges:
                 edge.adjust()
         return super().itemChange(change, value)
 
     def mousePressEvent(self, event):
-        if event.modifiers() & Qt.ShiftModifier:  # Shift-drag: connect to another customer
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:  # Shift-drag: connect to another customer
             self.view.start_link(self)
             event.accept()
             return
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event):
-        moved = event.buttonDownScenePos(Qt.LeftButton) != event.scenePos()
+        moved = event.buttonDownScenePos(Qt.MouseButton.LeftButton) != event.scenePos()
         super().mouseReleaseEvent(event)
         if moved:
             self.view.node_moved(self)
@@ -138,12 +139,13 @@ class GraphView(QGraphicsView):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
-        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
-        self.setDragMode(QGraphicsView.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
-        self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
-        self.setOptimizationFlags(QGraphicsView.DontSavePainterState | QGraphicsView.DontAdjustForAntialiasing)
-        self.setCacheMode(QGraphicsView.CacheBackground)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
+                                  | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setBackgroundBrush(QColor("#fbfbfd"))
         self.nodes: dict[int, NodeItem] = {}
         self.chosen: int | None = None
@@ -175,11 +177,11 @@ class GraphView(QGraphicsView):
         self.chosen_changed.emit()
 
     def keyPressEvent(self, event):
-        if event.key() in (Qt.Key_Plus, Qt.Key_Equal):
+        if event.key() in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom(1.25)
-        elif event.key() == Qt.Key_Minus:
+        elif event.key() == Qt.Key.Key_Minus:
             self.zoom(0.8)
-        elif event.key() == Qt.Key_0:
+        elif event.key() == Qt.Key.Key_0:
             self.fit()
         else:
             super().keyPressEvent(event)
@@ -190,7 +192,7 @@ class GraphView(QGraphicsView):
             rect = visible[0]
             for r in visible[1:]:
                 rect = rect.united(r)
-            self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.KeepAspectRatio)
+            self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
             self.update_labels()
 
     def centre_on(self, customer_id: int):
@@ -208,8 +210,9 @@ class GraphView(QGraphicsView):
     # -- drawing a new connection ---------------------------------------------------------------
     def start_link(self, item: NodeItem):
         self._link_from = item
-        self._link = self.scene().addLine(QLineF(item.pos(), item.pos()), QPen(QColor("#2e7d62"), 2, Qt.DashLine))
-        self.setDragMode(QGraphicsView.NoDrag)
+        pen = QPen(QColor("#2e7d62"), 2, Qt.PenStyle.DashLine)
+        self._link = self.scene().addLine(QLineF(item.pos(), item.pos()), pen)
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
 
     def mouseMoveEvent(self, event):
         if self._link is not None:
@@ -222,7 +225,7 @@ class GraphView(QGraphicsView):
             target = next((i for i in self.items(event.position().toPoint()) if isinstance(i, NodeItem)), None)
             self.scene().removeItem(self._link)
             self._link = None
-            self.setDragMode(QGraphicsView.ScrollHandDrag)
+            self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
             if target is not None:
                 self.link_requested.emit(self._link_from.node.id, target.node.id)
             return
@@ -245,7 +248,7 @@ class GraphWindow(QDialog):
         self.view.node_clicked.connect(self.customer_chosen)
         self.view.link_requested.connect(self.connect_requested)
         self.view.moved.connect(lambda cid, x, y: graph.save_positions({cid: (x, y)}))
-        self.view.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
 
         self.search = CustomerPicker(choices)
@@ -277,17 +280,17 @@ class GraphWindow(QDialog):
         buttons["svg"].clicked.connect(lambda: self.export("svg"))
         self.status = QLabel()
         self.legend = QLabel(self._legend_html())
-        self.legend.setTextFormat(Qt.RichText)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.referrers = QTableWidget(0, 4)
         self.referrers.setHorizontalHeaderLabels(["Top referrers", "Referred", "Their revenue", "Down the chain"])
         self.referrers.verticalHeader().hide()
-        self.referrers.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.referrers.setSelectionBehavior(QTableWidget.SelectRows)
+        self.referrers.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.referrers.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.referrers.horizontalHeader().setStretchLastSection(True)
         self.referrers.setHorizontalHeaderLabels(["Top referrers", "Sent", "Their revenue", "With theirs"])
         self.referrers.horizontalHeaderItem(3).setToolTip("Revenue from everyone they referred, down the chain")
         self.referrers.cellClicked.connect(lambda row, _: self.view.centre_on(
-            self.referrers.item(row, 0).data(Qt.UserRole)))
+            self.referrers.item(row, 0).data(Qt.ItemDataRole.UserRole)))
 
         side = QWidget()
         form = QFormLayout(side)
@@ -350,12 +353,12 @@ class GraphWindow(QDialog):
         self.referrers.setRowCount(len(top))
         for n, r in enumerate(top):
             name = QTableWidgetItem(r.name)
-            name.setData(Qt.UserRole, r.customer_id)
+            name.setData(Qt.ItemDataRole.UserRole, r.customer_id)
             self.referrers.setItem(n, 0, name)
             for col, text in ((1, str(r.referrals_made)), (2, fmt.money(r.direct_revenue_cents)),
                               (3, fmt.money(r.chain_revenue_cents))):
                 item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.referrers.setItem(n, col, item)
         self.referrers.resizeColumnsToContents()
 
@@ -454,10 +457,10 @@ class GraphWindow(QDialog):
 
     def _render(self, kind, path, target, source):
         if kind == "png":
-            image = QImage(target.size() * 2, QImage.Format_ARGB32)
+            image = QImage(target.size() * 2, QImage.Format.Format_ARGB32)
             image.fill(QColor("#fbfbfd"))
             painter = QPainter(image)
-            painter.setRenderHint(QPainter.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             self.view.scene().render(painter, QRectF(image.rect()), source)
             painter.end()
             image.save(path)

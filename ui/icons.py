@@ -33,8 +33,8 @@ def color_for(kind: str) -> str:
 
 def paint_disc(painter: QPainter, rect: QRectF, kind: str) -> None:
     painter.save()
-    painter.setRenderHint(QPainter.Antialiasing)
-    painter.setPen(Qt.NoPen)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(color_for(kind)))
     painter.drawEllipse(rect)
     font = QFont(painter.font())
@@ -42,14 +42,14 @@ def paint_disc(painter: QPainter, rect: QRectF, kind: str) -> None:
     font.setBold(True)
     painter.setFont(font)
     painter.setPen(QColor("white"))
-    painter.drawText(rect, Qt.AlignCenter, GLYPHS.get(kind, "•"))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, GLYPHS.get(kind, "•"))
     painter.restore()
 
 
 @lru_cache(maxsize=None)
 def kind_icon(kind: str, size: int = 32) -> QIcon:
     pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.transparent)
+    pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     paint_disc(painter, QRectF(1, 1, size - 2, size - 2), kind)
     painter.end()
@@ -60,10 +60,10 @@ def app_icon() -> QIcon:
     icon = QIcon()
     for size in (16, 32, 64, 128, 256):
         pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.transparent)
+        pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.Antialiasing)
-        painter.setPen(Qt.NoPen)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("#2e7d62"))
         painter.drawRoundedRect(QRectF(0, 0, size, size), size * 0.22, size * 0.22)
         font = QFont()
@@ -71,7 +71,7 @@ def app_icon() -> QIcon:
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(QColor("white"))
-        painter.drawText(QRectF(0, 0, size, size), Qt.AlignCenter, "L")
+        painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, "L")
         painter.end()
         icon.addPixmap(pixmap)
     return icon

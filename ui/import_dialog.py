@@ -56,7 +56,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.about)
         self.columns = QTableWidget(0, 3)
         self.columns.setHorizontalHeaderLabels(["Column in the file", "For example", "Import as"])
-        self.columns.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.columns.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.columns.verticalHeader().hide()
         self.date_format = QComboBox()
         self.skip = QRadioButton("Skip them")
@@ -79,12 +79,12 @@ class ImportDialog(QDialog):
             options.addRow("Customers already in the journal", hbox(self.skip, self.merge))
         layout.addLayout(options)
         self.summary = QLabel(wordWrap=True)
-        self.summary.setTextFormat(Qt.RichText)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.summary)
         self.problems = QListWidget()
         layout.addWidget(self.problems, 1)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
-        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.AcceptRole)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.start_import)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -186,7 +186,7 @@ class ImportDialog(QDialog):
 
 def _item(text: str) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemIsEditable)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     return item
 
 

@@ -49,7 +49,7 @@ class JournalFiles:
         previous, previous_demo = self.journal_path, self.is_demo
         wait_for_background()
         db.close()
-        QApplication.setOverrideCursor(Qt.WaitCursor)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             open_journal(path, demo=demo)
         except JournalError as error:
@@ -129,8 +129,9 @@ class JournalFiles:
             answer = QMessageBox.question(
                 self, "Restore this backup?",
                 f"Put the backup from {backup.label} in place of your journal? "
-                "Your journal as it is now is backed up first.", QMessageBox.Yes | QMessageBox.Cancel)
-            if answer == QMessageBox.Yes:
+                "Your journal as it is now is backed up first.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+            if answer == QMessageBox.StandardButton.Yes:
                 self.restore_from(backup)
 
     def restore_from(self, backup):

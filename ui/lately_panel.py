@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
 )
 
 from .rows_model import RowsModel
-from .theme import LEVEL_COLORS, muted, paint_row_background
+from .theme import LEFT_MIDDLE, LEVEL_COLORS, muted, paint_row_background
 
 if TYPE_CHECKING:
     from journal import lately  # the rules load after the window's first paint, with the first refresh
 
-ITEM_ROLE = Qt.UserRole + 1
-REASON_ROLE = Qt.UserRole + 2
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+REASON_ROLE = Qt.ItemDataRole.UserRole + 2
 ACTIONS = (("log", "Log it"), ("card", "Card"), ("snooze", "Snooze"), ("open", "Open"))
 
 
@@ -97,29 +97,29 @@ class AttentionDelegate(QStyledItemDelegate):
         bold = QFont(option.font)
         bold.setBold(True)
         painter.setFont(bold)
-        painter.setPen(palette.color(QPalette.Text))
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
         metrics = QFontMetrics(option.font)
-        name = QFontMetrics(bold).elidedText(item.customer_name, Qt.ElideRight, width)
-        painter.drawText(QRect(x, y, width, line), Qt.AlignLeft | Qt.AlignVCenter, name)
+        name = QFontMetrics(bold).elidedText(item.customer_name, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(QRect(x, y, width, line), LEFT_MIDDLE, name)
         painter.setPen(QColor(priority_color(item)))
-        painter.drawText(QRect(x, y + line + 2, width, line), Qt.AlignLeft | Qt.AlignVCenter,
-                         QFontMetrics(bold).elidedText(item.title, Qt.ElideRight, width))
+        painter.drawText(QRect(x, y + line + 2, width, line), LEFT_MIDDLE,
+                         QFontMetrics(bold).elidedText(item.title, Qt.TextElideMode.ElideRight, width))
         painter.setFont(option.font)
         painter.setPen(muted(palette))
-        painter.drawText(QRect(x, y + 2 * line + 4, width, line), Qt.AlignLeft | Qt.AlignVCenter,
-                         metrics.elidedText(item.evidence, Qt.ElideRight, width))
-        painter.setPen(palette.color(QPalette.Text))
-        painter.drawText(QRect(x, y + 3 * line + 6, width, line), Qt.AlignLeft | Qt.AlignVCenter,
-                         metrics.elidedText("→ " + item.suggestion, Qt.ElideRight, width))
-        painter.setPen(palette.color(QPalette.Link))
+        painter.drawText(QRect(x, y + 2 * line + 4, width, line), LEFT_MIDDLE,
+                         metrics.elidedText(item.evidence, Qt.TextElideMode.ElideRight, width))
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(QRect(x, y + 3 * line + 6, width, line), LEFT_MIDDLE,
+                         metrics.elidedText("→ " + item.suggestion, Qt.TextElideMode.ElideRight, width))
+        painter.setPen(palette.color(QPalette.ColorRole.Link))
         for (key, text), (_, link) in zip(ACTIONS, self.action_rects(option)):
-            painter.drawText(link, Qt.AlignLeft | Qt.AlignVCenter, text)
-        painter.setPen(palette.color(QPalette.Mid))
+            painter.drawText(link, LEFT_MIDDLE, text)
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
         painter.drawLine(rect.left() + self.PAD, rect.bottom(), rect.right() - self.PAD, rect.bottom())
         painter.restore()
 
     def editorEvent(self, event, model, option, index):
-        if event.type() == QEvent.MouseButtonRelease and event.button() == Qt.LeftButton:
+        if event.type() == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton:
             for key, link in self.action_rects(option):
                 if link.contains(event.position().toPoint()):
                     self.action_clicked.emit(key, index.data(ITEM_ROLE))
@@ -134,7 +134,7 @@ class SnoozeDialog(QDialog):
         self.calendar = QCalendarWidget()
         self.calendar.setMinimumDate(self.calendar.selectedDate().addDays(1))
         self.calendar.setSelectedDate(self.calendar.selectedDate().addDays(7))
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -157,12 +157,13 @@ class LatelyPanel(QDockWidget):
     def __init__(self, parent=None):
         super().__init__("Lately — who needs you", parent)
         self.setObjectName("lately-panel")
-        self.setAllowedAreas(Qt.LeftDockWidgetArea | Qt.RightDockWidgetArea | Qt.BottomDockWidgetArea)
+        area = Qt.DockWidgetArea
+        self.setAllowedAreas(area.LeftDockWidgetArea | area.RightDockWidgetArea | area.BottomDockWidgetArea)
         self.model = AttentionModel(self)
         self.proxy = ReasonFilter(self)
         self.proxy.setSourceModel(self.model)
         self.summary = QLabel(wordWrap=True)
-        self.summary.setTextFormat(Qt.RichText)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         # A dock does not always give a wrapped label its height for the width: reserve three lines.
         self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 3 + 4)
         self.reasons = QComboBox()
@@ -172,14 +173,14 @@ class LatelyPanel(QDockWidget):
         self.delegate = AttentionDelegate(self.list)
         self.list.setItemDelegate(self.delegate)
         self.list.setMouseTracking(True)
-        self.list.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setUniformItemSizes(True)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.list.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.activated.connect(lambda index: self.open_requested.emit(index.data(ITEM_ROLE).customer_id))
         self.delegate.action_clicked.connect(self._action)
-        self.empty = QLabel(alignment=Qt.AlignCenter, wordWrap=True)
+        self.empty = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.list)
         self.stack.addWidget(self.empty)

@@ -8,7 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QApplication, QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
+    QApplication, QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget, QToolBar, QVBoxLayout,
+    QWidget,
 )
 
 from peewee import DatabaseError
@@ -18,10 +19,8 @@ from journal.errors import NotFound, ValidationError
 
 from . import commands
 from .actions import build_actions
-from .capture import DRAFT_KEY, CaptureDialog
 from .customer_list import CustomerList
 from .customer_page import CustomerPage
-from .dialogs import ConnectionDialog, NewCustomerDialog, PurchaseDialog
 from .errors import describe_save_error
 from .events import JournalEvents
 from .journal_files import JournalFiles
@@ -41,7 +40,7 @@ class EmptyState(QWidget):
             "Lately keeps what you do for each customer — thank-you cards, check-ins, introductions —\n"
             "and tells you whom you have not done anything for lately.\n\n"
             "Start by adding a customer you met recently, then log what happened (Ctrl+L).")
-        text.setAlignment(Qt.AlignCenter)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setStyleSheet(f"color: {muted(self.palette()).name()};")
         add = QPushButton("Add your first customer")
         add.setDefault(True)
@@ -51,10 +50,10 @@ class EmptyState(QWidget):
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         for widget in (title, text):
-            layout.addWidget(widget, 0, Qt.AlignHCenter)
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(12)
-        layout.addWidget(add, 0, Qt.AlignHCenter)
-        layout.addWidget(demo, 0, Qt.AlignHCenter)
+        layout.addWidget(add, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(demo, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)
 
 
@@ -76,11 +75,11 @@ class MainWindow(JournalFiles, QMainWindow):
         self.customer_list = CustomerList()
         self.page = CustomerPage()
         self.no_selection = QLabel("Choose a customer on the left, or press Ctrl+N to add one.",
-                                   alignment=Qt.AlignCenter)
+                                   alignment=Qt.AlignmentFlag.AlignCenter)
         self.page_stack = QStackedWidget()
         self.page_stack.addWidget(self.no_selection)
         self.page_stack.addWidget(self.page)
-        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.customer_list)
         self.splitter.addWidget(self.page_stack)
         self.splitter.setStretchFactor(0, 5)
@@ -93,7 +92,7 @@ class MainWindow(JournalFiles, QMainWindow):
         self.setCentralWidget(self.central)
         self.lately = LatelyPanel(self)
         self.lately.setMinimumWidth(300)
-        self.addDockWidget(Qt.RightDockWidgetArea, self.lately)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.lately)
         self._menus()
         self._connect()
         self.statusBar()
@@ -154,7 +153,7 @@ class MainWindow(JournalFiles, QMainWindow):
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for item in (a.quick_capture, a.new_customer, a.search, a.cards, a.graph, None, a.undo, a.redo):
             toolbar.addSeparator() if item is None else toolbar.addAction(item)
         self.addToolBar(toolbar)
@@ -170,7 +169,7 @@ class MainWindow(JournalFiles, QMainWindow):
         page.purchase_requested.connect(self.log_purchase)
         page.connection_requested.connect(self.add_connection)
         page.archive_requested.connect(self.toggle_archive)
-        page.details.save_requested.connect(self._save_details)
+        page.details_save_requested.connect(self._save_details)
         page.timeline.edit_requested.connect(self.edit_interaction)
         page.timeline.delete_requested.connect(self.delete_entry)
         page.timeline.follow_up_done_requested.connect(self._follow_up_done)
@@ -191,7 +190,7 @@ class MainWindow(JournalFiles, QMainWindow):
         self.resize(max(width, 900), max(height, 600))
 
     def _settings(self) -> QSettings:
-        return QSettings(str(db.data_dir() / "window.ini"), QSettings.IniFormat)
+        return QSettings(str(db.data_dir() / "window.ini"), QSettings.Format.IniFormat)
 
     def _restore_state(self):
         settings = self._settings()
@@ -208,7 +207,7 @@ class MainWindow(JournalFiles, QMainWindow):
         else:
             self.splitter.setSizes([560, 440])  # proportions: the list gets a little more
         if not isinstance(state, QByteArray):
-            self.resizeDocks([self.lately], [340], Qt.Horizontal)
+            self.resizeDocks([self.lately], [340], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event):
         settings = self._settings()
@@ -231,7 +230,7 @@ class MainWindow(JournalFiles, QMainWindow):
         self.customer_list.reload()
         self._update_empty_state()
         last = int(self._settings().value(self._last_customer_key(), 0) or 0)
-        if not (last and self.customer_list.select(last)) and self.customer_list.proxy.rowCount():
+        if not (last and self.customer_list.select(last)) and self.customer_list.model.rowCount():
             self.customer_list.table.selectRow(0)
 
     def _update_empty_state(self):
@@ -287,6 +286,8 @@ class MainWindow(JournalFiles, QMainWindow):
     def quick_capture(self, customer_id=None, kind="meeting", summary="", draft=None, also=None):
         """`also(customer_id)` returns further commands that complete the note (a
         follow-up marked done, a connection made); they share its undo step."""
+        from .capture import CaptureDialog
+
         def save(cid, values):
             log = commands.LogInteraction(self.events, cid, values)
             if also:
@@ -350,6 +351,8 @@ class MainWindow(JournalFiles, QMainWindow):
 
     def connect_in_graph(self, source: int, target: int):
         """A connection drawn in the graph goes through the same checks as any other."""
+        from .dialogs import ConnectionDialog
+
         if source == target:
             try:
                 self._perform(commands.AddConnection(self.events, source, target, "referred"))
@@ -399,6 +402,8 @@ class MainWindow(JournalFiles, QMainWindow):
             self.show_customer(customer_id)
 
     def edit_interaction(self, interaction_id: int):
+        from .capture import CaptureDialog
+
         try:
             row = interactions.get_interaction(interaction_id)
         except NotFound:
@@ -430,6 +435,8 @@ class MainWindow(JournalFiles, QMainWindow):
                       "Follow-up marked done")
 
     def new_customer(self):
+        from .dialogs import NewCustomerDialog
+
         created = {}
 
         def save(values):
@@ -454,6 +461,8 @@ class MainWindow(JournalFiles, QMainWindow):
             self.page.details.general_error.show_message(describe_save_error(error))
 
     def log_purchase(self):
+        from .dialogs import PurchaseDialog
+
         cid = self.current_customer()
         if cid is None:
             return
@@ -463,6 +472,8 @@ class MainWindow(JournalFiles, QMainWindow):
         dialog.exec()
 
     def add_connection(self):
+        from .dialogs import ConnectionDialog
+
         cid = self.current_customer()
         if cid is None:
             return
@@ -473,8 +484,7 @@ class MainWindow(JournalFiles, QMainWindow):
 
     def edit_details(self):
         if self.current_customer() is not None:
-            self.page.tabs.setCurrentWidget(self.page.details)
-            self.page.details.fields["name"].setFocus()
+            self.page.show_details().fields["name"].setFocus()
 
     def toggle_archive(self):
         cid = self.current_customer()
@@ -543,18 +553,18 @@ class MainWindow(JournalFiles, QMainWindow):
         self.activateWindow()
 
     def _offer_draft(self):
-        draft = drafts.load_draft(DRAFT_KEY)
+        draft = drafts.load_draft(drafts.QUICK_CAPTURE)
         if not draft or not (draft.get("notes") or draft.get("summary")):
             return
         who = draft.get("customer_text") or "a customer"
         answer = QMessageBox.question(
             self, "Continue your note?",
             f"You were writing a note about {who} when Lately last closed. Continue it?",
-            QMessageBox.Yes | QMessageBox.Discard, QMessageBox.Yes)
-        if answer == QMessageBox.Yes:
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard, QMessageBox.StandardButton.Yes)
+        if answer == QMessageBox.StandardButton.Yes:
             self.quick_capture(draft=draft)
         else:
-            drafts.discard_draft(DRAFT_KEY)
+            drafts.discard_draft(drafts.QUICK_CAPTURE)
 
     def about(self):
         QMessageBox.about(self, "About Lately",

@@ -25,8 +25,8 @@ class CustomerPicker(QLineEdit):
         self._by_label = {customer_label(name, company): cid for cid, name, company in choices}
         self._choices = choices
         completer = QCompleter(QStringListModel(sorted(self._by_label, key=str.casefold)), self)
-        completer.setFilterMode(Qt.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setMaxVisibleItems(12)
         self.setCompleter(completer)
 
@@ -63,7 +63,7 @@ class KindPicker(QComboBox):
             for kind in KINDS.values():
                 if kind.klass == klass:
                     self.addItem(kind_icon(kind.key), kind.label, kind.key)
-                    self.setItemData(self.count() - 1, CLASS_LABELS[klass], Qt.ToolTipRole)
+                    self.setItemData(self.count() - 1, CLASS_LABELS[klass], Qt.ItemDataRole.ToolTipRole)
         self.setMaxVisibleItems(len(KINDS) + len(CLASSES))
 
     def kind(self) -> str:

@@ -28,13 +28,14 @@ def choose_recovery(parent, journal_path: Path, problem: str) -> tuple[str, obje
     else:
         lines.append("<p>There are no backups of this journal yet.</p>")
     box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Critical)
+    box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle("The journal cannot be opened safely")
-    box.setTextFormat(Qt.RichText)
+    box.setTextFormat(Qt.TextFormat.RichText)
     box.setText("\n".join(lines))
-    restore = box.addButton(f"Restore the backup from {good.label}", QMessageBox.AcceptRole) if good else None
-    other = box.addButton("Open another journal…", QMessageBox.ActionRole)
-    box.addButton("Quit" if parent is None else "Close", QMessageBox.RejectRole)
+    restore = (box.addButton(f"Restore the backup from {good.label}", QMessageBox.ButtonRole.AcceptRole)
+               if good else None)
+    other = box.addButton("Open another journal…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("Quit" if parent is None else "Close", QMessageBox.ButtonRole.RejectRole)
     box.exec()
     clicked = box.clickedButton()
     if restore is not None and clicked is restore:
@@ -56,7 +57,7 @@ class RestoreDialog(QDialog):
         self.list = QListWidget()
         for backup in backups.list_backups(journal_path):
             item = QListWidgetItem(f"{backup.label}   ·   {backup.size / 1_048_576:.1f} MB")
-            item.setData(Qt.UserRole, backup)
+            item.setData(Qt.ItemDataRole.UserRole, backup)
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
@@ -64,8 +65,8 @@ class RestoreDialog(QDialog):
                          "by restoring that backup.")
         explain.setWordWrap(True)
         empty = QLabel("There are no backups yet. Use File › Back up now to make one.")
-        buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
-        self.restore_button = buttons.addButton("Restore", QDialogButtonBox.AcceptRole)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.restore_button = buttons.addButton("Restore", QDialogButtonBox.ButtonRole.AcceptRole)
         self.restore_button.setEnabled(self.list.count() > 0)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -77,4 +78,4 @@ class RestoreDialog(QDialog):
 
     def chosen(self) -> backups.Backup | None:
         item = self.list.currentItem()
-        return item.data(Qt.UserRole) if item else None
+        return item.data(Qt.ItemDataRole.UserRole) if item else None

@@ -9,7 +9,7 @@ class RowsModel(QAbstractListModel):
     """Subclasses set ROW_ROLE (which returns the row itself) and say how a row
     reads (display) and what its tooltip is; extra roles go through role_data."""
 
-    ROW_ROLE = Qt.UserRole + 1
+    ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -23,15 +23,15 @@ class RowsModel(QAbstractListModel):
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.rows)
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         row = self.rows[index.row()]
         if role == self.ROW_ROLE:
             return row
-        if role == Qt.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.display(row)
-        if role == Qt.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(row)
         return self.role_data(row, role)
 

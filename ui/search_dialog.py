@@ -15,9 +15,9 @@ from journal import search
 
 from . import format as fmt
 from .rows_model import RowsModel
-from .theme import muted, paint_row_background
+from .theme import LEFT_MIDDLE, muted, paint_row_background
 
-HIT_ROLE = Qt.UserRole + 1
+HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class HitModel(RowsModel):
@@ -59,24 +59,24 @@ class HitDelegate(QStyledItemDelegate):
         bold = QFont(option.font)
         bold.setBold(True)
         painter.setFont(bold)
-        painter.setPen(palette.color(QPalette.Text))
-        painter.drawText(QRect(x, y, width, line), Qt.AlignLeft | Qt.AlignVCenter, hit.customer_name)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(QRect(x, y, width, line), LEFT_MIDDLE, hit.customer_name)
         painter.setFont(option.font)
         painter.setPen(muted(palette))
         where = "customer" if hit.is_customer else fmt.moment(hit.when)
-        painter.drawText(QRect(x, y, width, line), Qt.AlignRight | Qt.AlignVCenter, where)
+        painter.drawText(QRect(x, y, width, line), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, where)
         # The snippet, matched words in bold on a soft highlight, cut at the edge.
         cursor, right, y2 = x, x + width, y + line + 4
         for text, matched in pieces(hit.snippet):
             font = bold if matched else option.font
             metrics = QFontMetrics(font)
-            text = metrics.elidedText(text, Qt.ElideRight, right - cursor)
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, right - cursor)
             advance = metrics.horizontalAdvance(text)
             if matched:
                 painter.fillRect(QRect(cursor - 1, y2, advance + 2, line), QColor(255, 214, 10, 110))
             painter.setFont(font)
-            painter.setPen(palette.color(QPalette.Text))
-            painter.drawText(QRect(cursor, y2, advance + 1, line), Qt.AlignLeft | Qt.AlignVCenter, text)
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.drawText(QRect(cursor, y2, advance + 1, line), LEFT_MIDDLE, text)
             cursor += advance
             if cursor >= right - 4:
                 break
@@ -99,10 +99,10 @@ class SearchDialog(QDialog):
         self.list.setModel(self.model)
         self.list.setItemDelegate(HitDelegate(self.list))
         self.list.setUniformItemSizes(True)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.list.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.activated.connect(self._open)
-        self.message = QLabel(alignment=Qt.AlignCenter, wordWrap=True)
+        self.message = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.message)
         self.stack.addWidget(self.list)
@@ -136,8 +136,9 @@ class SearchDialog(QDialog):
 
     def eventFilter(self, watched, event):
         # Up and Down move through the results while typing continues in the box.
-        if watched is self.box and event.type() == event.Type.KeyPress and event.key() in (Qt.Key_Up, Qt.Key_Down):
-            row = self.list.currentIndex().row() + (1 if event.key() == Qt.Key_Down else -1)
+        arrows = (Qt.Key.Key_Up, Qt.Key.Key_Down)
+        if watched is self.box and event.type() == event.Type.KeyPress and event.key() in arrows:
+            row = self.list.currentIndex().row() + (1 if event.key() == Qt.Key.Key_Down else -1)
             if 0 <= row < self.model.rowCount():
                 self.list.setCurrentIndex(self.model.index(row))
             return True

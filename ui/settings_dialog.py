@@ -38,7 +38,7 @@ class SettingsDialog(FormDialog):
             row = self.tags.rowCount()
             self.tags.insertRow(row)
             tag = QTableWidgetItem(name)
-            tag.setFlags(tag.flags() & ~Qt.ItemIsEditable)
+            tag.setFlags(tag.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.tags.setItem(row, 0, tag)
             self.tags.setItem(row, 1, QTableWidgetItem("" if days is None else str(days)))
         self.add_row("&Tag cadences", self.tags, "cadence_days", "tag")

@@ -127,7 +127,7 @@ def run_with_progress(parent, title: str, fn, on_done, on_error, *, writes=False
     from PySide6.QtWidgets import QProgressDialog
 
     dialog = QProgressDialog(title, "Cancel", 0, 100, parent)
-    dialog.setWindowModality(Qt.WindowModal)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)
     dialog.setValue(0)

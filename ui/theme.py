@@ -15,6 +15,8 @@ CLASS_COLORS = {
 STAGE_COLORS = {"prospect": "#3f7dd1", "customer": "#2e9d6a", "former": "#8d939c"}
 LEVEL_COLORS = {"due": "#c98a00", "overdue": "#d0463b"}
 ACCENT = "#2e7d62"
+# Where a line of text sits in its rectangle in the list painters.
+LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 def is_dark() -> bool:
@@ -27,27 +29,27 @@ def apply(app) -> None:
     palette = QPalette()
     if is_dark():
         base, window, text = QColor("#1f2226"), QColor("#2a2e33"), QColor("#e6e8eb")
-        palette.setColor(QPalette.Window, window)
-        palette.setColor(QPalette.WindowText, text)
-        palette.setColor(QPalette.Base, base)
-        palette.setColor(QPalette.AlternateBase, QColor("#262a2f"))
-        palette.setColor(QPalette.Text, text)
-        palette.setColor(QPalette.Button, window)
-        palette.setColor(QPalette.ButtonText, text)
-        palette.setColor(QPalette.ToolTipBase, window)
-        palette.setColor(QPalette.ToolTipText, text)
-        palette.setColor(QPalette.PlaceholderText, QColor("#8b9199"))
-        palette.setColor(QPalette.Mid, QColor("#3a3f45"))
+        palette.setColor(QPalette.ColorRole.Window, window)
+        palette.setColor(QPalette.ColorRole.WindowText, text)
+        palette.setColor(QPalette.ColorRole.Base, base)
+        palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#262a2f"))
+        palette.setColor(QPalette.ColorRole.Text, text)
+        palette.setColor(QPalette.ColorRole.Button, window)
+        palette.setColor(QPalette.ColorRole.ButtonText, text)
+        palette.setColor(QPalette.ColorRole.ToolTipBase, window)
+        palette.setColor(QPalette.ColorRole.ToolTipText, text)
+        palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8b9199"))
+        palette.setColor(QPalette.ColorRole.Mid, QColor("#3a3f45"))
     else:
-        palette.setColor(QPalette.Window, QColor("#f4f5f7"))
-        palette.setColor(QPalette.Base, QColor("#ffffff"))
-        palette.setColor(QPalette.AlternateBase, QColor("#f7f8fa"))
-        palette.setColor(QPalette.Button, QColor("#f4f5f7"))
-        palette.setColor(QPalette.Mid, QColor("#d5d8dd"))
-        palette.setColor(QPalette.PlaceholderText, QColor("#8b9199"))
-    palette.setColor(QPalette.Highlight, QColor(ACCENT))
-    palette.setColor(QPalette.HighlightedText, QColor("#ffffff"))
-    palette.setColor(QPalette.Link, QColor(ACCENT))
+        palette.setColor(QPalette.ColorRole.Window, QColor("#f4f5f7"))
+        palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+        palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#f7f8fa"))
+        palette.setColor(QPalette.ColorRole.Button, QColor("#f4f5f7"))
+        palette.setColor(QPalette.ColorRole.Mid, QColor("#d5d8dd"))
+        palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8b9199"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.Link, QColor(ACCENT))
     app.setPalette(palette)
     font = app.font()
     if font.pointSizeF() < 10:
@@ -57,7 +59,7 @@ def apply(app) -> None:
 
 def muted(palette: QPalette) -> QColor:
     """Secondary text: between the text and the background."""
-    a, b = palette.color(QPalette.Text), palette.color(QPalette.Base)
+    a, b = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
     return QColor((a.red() + b.red()) // 2, (a.green() + b.green()) // 2, (a.blue() + b.blue()) // 2)
 
 
@@ -71,7 +73,7 @@ def title_font(base: QFont, scale: float = 1.5, bold=True) -> QFont:
 def paint_row_background(painter, option, hover: bool = True) -> None:
     """The one look of a selected (and hovered) row in the painted lists."""
     palette = option.palette
-    if option.state & QStyle.State_Selected:
-        painter.fillRect(option.rect, palette.color(QPalette.Highlight).lighter(185))
-    elif hover and option.state & QStyle.State_MouseOver:
-        painter.fillRect(option.rect, palette.color(QPalette.AlternateBase))
+    if option.state & QStyle.StateFlag.State_Selected:
+        painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight).lighter(185))
+    elif hover and option.state & QStyle.StateFlag.State_MouseOver:
+        painter.fillRect(option.rect, palette.color(QPalette.ColorRole.AlternateBase))

@@ -16,12 +16,12 @@ from journal.timeline import INTERACTION, TimelineEntry
 
 from . import format as fmt
 from .icons import paint_disc
-from .theme import muted, paint_row_background
+from .theme import LEFT_MIDDLE, muted, paint_row_background
 
-ENTRY_ROLE = Qt.UserRole + 1
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 # Stage changes are history; everything else in the feed can be deleted (and undone).
 DELETABLE = (INTERACTION, "purchase", "connection")
-IS_MONTH_ROLE = Qt.UserRole + 2
+IS_MONTH_ROLE = Qt.ItemDataRole.UserRole + 2
 PAGE_SIZE = 100
 
 
@@ -92,12 +92,12 @@ class TimelineModel(QAbstractListModel):
 
     def flags(self, index):
         if not index.isValid():
-            return Qt.NoItemFlags
+            return Qt.ItemFlag.NoItemFlags
         if isinstance(self._rows[index.row()], MonthHeader):
-            return Qt.ItemIsEnabled
-        return Qt.ItemIsEnabled | Qt.ItemIsSelectable
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         row = self._rows[index.row()]
@@ -106,12 +106,12 @@ class TimelineModel(QAbstractListModel):
         if role == ENTRY_ROLE:
             return row
         if isinstance(row, MonthHeader):
-            return fmt.month_title(*row) if role == Qt.DisplayRole else None
-        if role == Qt.DisplayRole:
+            return fmt.month_title(*row) if role == Qt.ItemDataRole.DisplayRole else None
+        if role == Qt.ItemDataRole.DisplayRole:
             return row.title
-        if role == Qt.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:
             return row.detail or None
-        if role == Qt.AccessibleDescriptionRole:
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return meta_text(row)
         return None
 
@@ -161,11 +161,11 @@ class TimelineDelegate(QStyledItemDelegate):
             font = QFont(option.font)
             font.setBold(True)
             painter.setFont(font)
-            painter.setPen(palette.color(QPalette.Text))
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
             text_rect = rect.adjusted(self.PAD, 8, -self.PAD, 0)
-            painter.drawText(text_rect, Qt.AlignLeft | Qt.AlignVCenter, index.data(Qt.DisplayRole))
-            painter.setPen(palette.color(QPalette.Mid))
-            width = QFontMetrics(font).horizontalAdvance(index.data(Qt.DisplayRole))
+            painter.drawText(text_rect, LEFT_MIDDLE, index.data(Qt.ItemDataRole.DisplayRole))
+            painter.setPen(palette.color(QPalette.ColorRole.Mid))
+            width = QFontMetrics(font).horizontalAdvance(index.data(Qt.ItemDataRole.DisplayRole))
             y = text_rect.center().y()
             painter.drawLine(text_rect.left() + width + 10, y, rect.right() - self.PAD, y)
             painter.restore()
@@ -183,41 +183,41 @@ class TimelineDelegate(QStyledItemDelegate):
         title_font = QFont(option.font)
         title_font.setBold(True)
         painter.setFont(title_font)
-        painter.setPen(palette.color(QPalette.Text))
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
         y = rect.top() + self.PAD
-        title = QFontMetrics(title_font).elidedText(entry.title, Qt.ElideRight, text_width)
-        painter.drawText(QRect(x, y, text_width, line), Qt.AlignLeft | Qt.AlignVCenter, title)
+        title = QFontMetrics(title_font).elidedText(entry.title, Qt.TextElideMode.ElideRight, text_width)
+        painter.drawText(QRect(x, y, text_width, line), LEFT_MIDDLE, title)
         painter.setFont(option.font)
         painter.setPen(muted(palette))
-        meta = QFontMetrics(option.font).elidedText(meta_text(entry), Qt.ElideRight, text_width)
-        painter.drawText(QRect(x, y + line + 2, text_width, line), Qt.AlignLeft | Qt.AlignVCenter, meta)
+        meta = QFontMetrics(option.font).elidedText(meta_text(entry), Qt.TextElideMode.ElideRight, text_width)
+        painter.drawText(QRect(x, y + line + 2, text_width, line), LEFT_MIDDLE, meta)
         if entry.detail and entry.source != "purchase":
-            painter.setPen(palette.color(QPalette.Text))
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
             notes = " ".join(entry.detail.split())
-            notes = QFontMetrics(option.font).elidedText(notes, Qt.ElideRight, text_width)
-            painter.drawText(QRect(x, y + 2 * line + 4, text_width, line), Qt.AlignLeft | Qt.AlignVCenter, notes)
-        painter.setPen(palette.color(QPalette.Mid))
+            notes = QFontMetrics(option.font).elidedText(notes, Qt.TextElideMode.ElideRight, text_width)
+            painter.drawText(QRect(x, y + 2 * line + 4, text_width, line), LEFT_MIDDLE, notes)
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
         painter.drawLine(x, rect.bottom(), rect.right() - self.PAD, rect.bottom())
         painter.restore()
 
     def _direction_badge(self, painter, icon_rect, direction, palette):
         badge = QRectF(icon_rect.right() - 11, icon_rect.bottom() - 11, 13, 13)
         painter.setRenderHint(painter.RenderHint.Antialiasing)
-        painter.setBrush(palette.color(QPalette.Base))
+        painter.setBrush(palette.color(QPalette.ColorRole.Base))
         painter.setPen(QColor("#7b8494"))
         painter.drawEllipse(badge)
         font = QFont(painter.font())
         font.setPixelSize(10)
         font.setBold(True)
         painter.setFont(font)
-        painter.drawText(badge, Qt.AlignCenter, "↗" if direction == "out" else "↙")
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "↗" if direction == "out" else "↙")
 
 
 class TimelineList(QListView):
     delete_pressed = Signal()
 
     def keyPressEvent(self, event):
-        if event.matches(QKeySequence.Delete) or event.key() == Qt.Key_Backspace:
+        if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
             self.delete_pressed.emit()
             return
         super().keyPressEvent(event)
@@ -239,11 +239,11 @@ class TimelineView(QWidget):
         self.list = TimelineList()
         self.list.setModel(self.model)
         self.list.setItemDelegate(TimelineDelegate(self.list))
-        self.list.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.list.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setMouseTracking(True)
-        self.list.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.activated.connect(self._activated)  # Enter, and a double-click
         self.list.setAccessibleName("Timeline")
@@ -264,8 +264,8 @@ class TimelineView(QWidget):
         self.count_label = QLabel()
         bar.addWidget(self.count_label)
 
-        self.empty = QLabel(alignment=Qt.AlignCenter, wordWrap=True)
-        self.empty.setTextFormat(Qt.RichText)
+        self.empty = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.empty.setTextFormat(Qt.TextFormat.RichText)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.list)
         self.stack.addWidget(self.empty)

@@ -23,17 +23,17 @@ class TrashDialog(QDialog):
         self.setWindowTitle("Trash")
         self.resize(560, 440)
         self.list = QListWidget()
-        self.list.setSelectionMode(QListWidget.ExtendedSelection)
+        self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.explain = QLabel("Deleted customers, notes, purchases and connections wait here until you empty "
                               "the trash. A deleted customer's notes come back with them.")
         self.explain.setWordWrap(True)
         self.message = QLabel()
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         self.restore_button = QPushButton("Restore")
         self.empty_button = QPushButton("Empty the trash…")
-        buttons.addButton(self.restore_button, QDialogButtonBox.ActionRole)
-        buttons.addButton(self.empty_button, QDialogButtonBox.DestructiveRole)
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.empty_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         self.restore_button.clicked.connect(self.restore_selected)
         self.empty_button.clicked.connect(self.empty)
         self.list.itemDoubleClicked.connect(lambda *_: self.restore_selected())
@@ -48,7 +48,7 @@ class TrashDialog(QDialog):
         self.list.clear()
         for item in trash.trash_items():
             row = QListWidgetItem(f"{WHAT[item.what]}: {item.label}   ·   deleted {fmt.moment(item.deleted_at)}")
-            row.setData(Qt.UserRole, item)
+            row.setData(Qt.ItemDataRole.UserRole, item)
             self.list.addItem(row)
         empty = self.list.count() == 0
         self.restore_button.setEnabled(not empty)
@@ -57,7 +57,7 @@ class TrashDialog(QDialog):
             self.message.setText("The trash is empty.")
 
     def restore_selected(self):
-        chosen = [row.data(Qt.UserRole) for row in self.list.selectedItems()]
+        chosen = [row.data(Qt.ItemDataRole.UserRole) for row in self.list.selectedItems()]
         problems = []
         for item in chosen:
             try:
@@ -72,8 +72,9 @@ class TrashDialog(QDialog):
         count = self.list.count()
         answer = QMessageBox.question(
             self, "Empty the trash?", f"Remove the {count} things in the trash for good? This cannot be undone "
-            "(backups still have them).", QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
-        if answer != QMessageBox.Yes:
+            "(backups still have them).", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
             return
         removed = trash.empty_trash()
         self.fill()

@@ -25,10 +25,10 @@ def no_modal_boxes(monkeypatch):
             return answer
         return box
 
-    monkeypatch.setattr(QMessageBox, "question", record("question", QMessageBox.Discard))
-    monkeypatch.setattr(QMessageBox, "warning", record("warning", QMessageBox.Ok))
-    monkeypatch.setattr(QMessageBox, "critical", record("critical", QMessageBox.Ok))
-    monkeypatch.setattr(QMessageBox, "information", record("information", QMessageBox.Ok))
+    monkeypatch.setattr(QMessageBox, "question", record("question", QMessageBox.StandardButton.Discard))
+    monkeypatch.setattr(QMessageBox, "warning", record("warning", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "critical", record("critical", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "information", record("information", QMessageBox.StandardButton.Ok))
     return asked
 
 

@@ -19,7 +19,7 @@ def shop():
 
 def test_edit_export_and_mark_cards_as_sent(qtbot, make_window, tmp_path, monkeypatch):
     window = make_window(populate=shop)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "cards.pdf"), ""))
     window.actions.cards.trigger()
     view = window.cards_window

@@ -65,16 +65,17 @@ def test_positions_are_kept_between_openings(qtbot, make_window):
 
 def test_clicking_a_node_opens_the_customer(qtbot, make_window):
     window, g = window_with_graph(make_window)
-    qtbot.mouseClick(g.view.viewport(), Qt.LeftButton, pos=node_point(g.view, "Cy"))
+    qtbot.mouseClick(g.view.viewport(), Qt.MouseButton.LeftButton, pos=node_point(g.view, "Cy"))
     assert window.page.header.name.text() == "Cy"
 
 
 def shift_drag(view, start: QPoint, end: QPoint):
     viewport = view.viewport()
-    for kind, point, buttons in ((QMouseEvent.MouseButtonPress, start, Qt.LeftButton),
-                                 (QMouseEvent.MouseMove, end, Qt.LeftButton),
-                                 (QMouseEvent.MouseButtonRelease, end, Qt.NoButton)):
-        event = QMouseEvent(kind, point, viewport.mapToGlobal(point), Qt.LeftButton, buttons, Qt.ShiftModifier)
+    for kind, point, buttons in ((QMouseEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton),
+                                 (QMouseEvent.Type.MouseMove, end, Qt.MouseButton.LeftButton),
+                                 (QMouseEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)):
+        event = QMouseEvent(kind, point, viewport.mapToGlobal(point), Qt.MouseButton.LeftButton, buttons,
+                            Qt.KeyboardModifier.ShiftModifier)
         QApplication.sendEvent(viewport, event)
 
 

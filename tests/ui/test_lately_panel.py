@@ -36,7 +36,7 @@ def click_link(qtbot, panel, row, action):
     option.rect = view.visualRect(index)
     option.font = view.font()
     rect = dict(panel.delegate.action_rects(option))[action]
-    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=rect.center())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
 def test_panel_shows_the_expected_items_and_health(make_window):

@@ -10,7 +10,7 @@ from journal import customers, interactions, purchases
 from journal.models import Interaction
 from ui import commands
 from ui.capture import CaptureDialog
-from ui.customer_list import CustomerListModel, CustomerFilter
+from ui.customer_list import CustomerListModel
 from ui.timeline_view import ENTRY_ROLE, TimelineModel
 
 
@@ -22,7 +22,7 @@ def people():
     interactions.log_interaction(ada.id, "article", "out", "Sent a poem", occurred_at=datetime.now() - timedelta(days=30))
 
 
-def press(qtbot, window, key, modifier=Qt.NoModifier):
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
     """A key press at window level, as after a person clicks back into the window."""
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
@@ -30,13 +30,14 @@ def press(qtbot, window, key, modifier=Qt.NoModifier):
 
 
 def visible_names(window):
-    proxy = window.customer_list.proxy
-    return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    model = window.customer_list.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
 
 
 def timeline_titles(window):
     model = window.page.timeline.model
-    return [model.index(r).data() for r in range(model.rowCount()) if not model.index(r).data(Qt.UserRole + 2)]
+    heading = Qt.ItemDataRole.UserRole + 2
+    return [model.index(r).data() for r in range(model.rowCount()) if not model.index(r).data(heading)]
 
 
 class DialogDriver:
@@ -95,33 +96,53 @@ def test_first_run_explains_what_to_do(make_window):
 
 def test_find_a_customer_by_typing_part_of_the_company(qtbot, make_window):
     window = make_window(populate=people)
-    press(qtbot, window, Qt.Key_F, Qt.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.customer_list.filter_box.hasFocus()
     qtbot.keyClicks(window.customer_list.filter_box, "timber")
     assert visible_names(window) == ["Bob Builder"]
-    qtbot.keyClick(window.customer_list.filter_box, Qt.Key_Return)
+    qtbot.keyClick(window.customer_list.filter_box, Qt.Key.Key_Return)
     assert window.page.header.name.text() == "Bob Builder"
     window.customer_list.filter_box.clear()
     assert len(visible_names(window)) == 3
 
 
+def test_the_filter_keeps_the_chosen_customer_and_follows_renames(qtbot, make_window):
+    window = make_window(populate=people)
+    box = window.customer_list.filter_box
+    bob = customers.find_by_name("Bob Builder").id
+    window.open_customer(bob)
+    with qtbot.assertNotEmitted(window.customer_list.customer_selected):
+        qtbot.keyClicks(box, "b")  # Bob still matches: he stays chosen, the page stays
+    assert visible_names(window) == ["Bob Builder", "Grace Hopper"]  # Navy Labs
+    assert window.customer_list.current_id() == bob
+    qtbot.keyClicks(box, "ob")
+    assert visible_names(window) == ["Bob Builder"]
+    window._perform(commands.EditCustomer(window.events, bob, {"name": "Robert Builder"}))
+    assert visible_names(window) == ["Robert Builder"]  # no "bob" now, but the customer being edited stays
+    assert window.page.header.name.text() == "Robert Builder"
+    box.clear()
+    qtbot.keyClicks(box, "  HOP  ")  # case and spaces do not matter
+    assert visible_names(window) == ["Grace Hopper"]
+    assert window.page.header.name.text() == "Grace Hopper"  # the only match is chosen
+
+
 def test_log_a_meeting_with_the_keyboard_alone_then_edit_delete_undo(qtbot, make_window):
     window = make_window(populate=people)
     window.customer_list.filter_box.setText("grace")
-    qtbot.keyClick(window.customer_list.filter_box, Qt.Key_Return)
+    qtbot.keyClick(window.customer_list.filter_box, Qt.Key.Key_Return)
 
     def fill(dialog):
         assert isinstance(dialog, CaptureDialog)
         assert dialog.customer.text() == "Grace Hopper — Navy Labs"  # the current customer, already chosen
         assert dialog.focusWidget() is dialog.summary  # the caret waits in the summary
         qtbot.keyClicks(dialog.summary, "Coffee at the harbour")
-        qtbot.keyClick(dialog.summary, Qt.Key_Tab)  # to the notes
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Tab)  # to the notes
         qtbot.keyClicks(dialog.notes, "Wants a quote for shelves")
         dialog.follow_up_in(7)
-        qtbot.keyClick(dialog.summary, Qt.Key_Return)  # Enter saves
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Return)  # Enter saves
 
     drive_dialog(qtbot, fill)
-    press(qtbot, window, Qt.Key_L, Qt.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert timeline_titles(window)[0] == "Coffee at the harbour"
     row = Interaction.get(Interaction.summary == "Coffee at the harbour")
     assert row.kind == "meeting" and row.direction == "out" and row.notes == "Wants a quote for shelves"
@@ -136,20 +157,20 @@ def test_log_a_meeting_with_the_keyboard_alone_then_edit_delete_undo(qtbot, make
         assert dialog.windowTitle() == "Edit interaction"
         dialog.summary.selectAll()
         qtbot.keyClicks(dialog.summary, "Coffee and cake at the harbour")
-        qtbot.keyClick(dialog.summary, Qt.Key_Return)
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Return)
 
     drive_dialog(qtbot, edit)
-    qtbot.keyClick(timeline.list, Qt.Key_Return)
+    qtbot.keyClick(timeline.list, Qt.Key.Key_Return)
     assert timeline_titles(window)[0] == "Coffee and cake at the harbour"
 
     # Delete with the Delete key, then undo with Ctrl+Z.
     timeline.list.setCurrentIndex(timeline.model.index(1))
-    qtbot.keyClick(timeline.list, Qt.Key_Delete)
+    qtbot.keyClick(timeline.list, Qt.Key.Key_Delete)
     assert "Coffee and cake at the harbour" not in timeline_titles(window)
     assert "Ctrl+Z" in window.statusBar().currentMessage()
-    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert timeline_titles(window)[0] == "Coffee and cake at the harbour"
-    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)  # undo the edit too
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the edit too
     assert timeline_titles(window)[0] == "Coffee at the harbour"
 
 
@@ -203,13 +224,14 @@ def test_capture_shows_the_problem_beside_the_field_and_keeps_the_text(qtbot, ma
     assert Interaction.select().where(Interaction.summary == "Met at the fair").count() == 1
 
 
-def test_escape_with_notes_asks_first_and_draft_survives_a_crash(qtbot, make_window, no_modal_boxes, tmp_path):
+def test_escape_with_notes_asks_first_and_draft_survives_a_crash(qtbot, make_window, no_modal_boxes, tmp_path,
+                                                                   monkeypatch):
     window = make_window(populate=people)
 
     def fill(dialog):
         qtbot.keyClicks(dialog.notes, "Half a thought")
         dialog.save_draft()  # what the typing timer does
-        qtbot.keyClick(dialog, Qt.Key_Escape)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
 
     drive_dialog(qtbot, fill)
     window.quick_capture()
@@ -229,8 +251,8 @@ def test_escape_with_notes_asks_first_and_draft_survives_a_crash(qtbot, make_win
         dialog.accept()
 
     no_modal_boxes.clear()
-    import PySide6.QtWidgets as widgets
-    widgets.QMessageBox.question = lambda *a, **k: widgets.QMessageBox.Yes
+    from PySide6.QtWidgets import QMessageBox
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     drive_dialog(qtbot, check)
     window._offer_draft()
     assert restored == {"notes": "Typed before the crash", "customer": "Ada Lovelace — Analytical Engines"}
@@ -258,10 +280,10 @@ def test_new_customer_details_and_archive(qtbot, make_window):
     details.fields["interests"].setText("orbits, chess")
     details.fields["cadence_days"].setValue(0)
     details.fields["email"].setText("broken@")
-    qtbot.mouseClick(details.save_button, Qt.LeftButton)
+    qtbot.mouseClick(details.save_button, Qt.MouseButton.LeftButton)
     assert details.errors.messages() == ["Email: 'broken@' is not an email address"]
     details.fields["email"].setText("kj@nasa.example")
-    qtbot.mouseClick(details.save_button, Qt.LeftButton)
+    qtbot.mouseClick(details.save_button, Qt.MouseButton.LeftButton)
     saved = customers.find_by_name("Katherine Johnson")
     assert saved.interests == "orbits, chess" and saved.email == "kj@nasa.example"
 
@@ -326,10 +348,11 @@ def test_item_models_pass_the_model_tester(qtmodeltester, make_window):
     model = CustomerListModel()
     model.reload()
     qtmodeltester.check(model)
-    proxy = CustomerFilter()
-    proxy.setSourceModel(model)
-    proxy.set_text("a")
-    qtmodeltester.check(proxy)
+    model.set_filter("a")
+    qtmodeltester.check(model)
+    model.set_filter("")
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model)
     timeline = TimelineModel()
     ada = customers.find_by_name("Ada Lovelace")
     timeline.show_customer(ada.id)
@@ -369,11 +392,11 @@ def test_clicking_a_column_header_sorts_and_keeps_the_selection(qtbot, make_wind
 
     def click(column):
         x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
-        qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=QPoint(x, header.height() // 2))
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
 
     from ui.customer_list import COMPANY, NAME
     click(COMPANY)
-    assert [window.customer_list.proxy.index(r, COMPANY).data() for r in range(3)] == \
+    assert [window.customer_list.model.index(r, COMPANY).data() for r in range(3)] == \
         ["Analytical Engines", "Navy Labs", "Timber & Co"]
     click(COMPANY)
     assert visible_names(window) == ["Bob Builder", "Grace Hopper", "Ada Lovelace"]
@@ -450,9 +473,9 @@ def test_purchases_and_connections_can_be_deleted_from_the_timeline_and_undone(q
         timeline.list.setCurrentIndex(timeline.model.index(row))
 
     select("Ada Lovelace referred Bob Builder")
-    qtbot.keyClick(timeline.list, Qt.Key_Delete)
+    qtbot.keyClick(timeline.list, Qt.Key.Key_Delete)
     select("Bought Oak table")
-    qtbot.keyClick(timeline.list, Qt.Key_Delete)
+    qtbot.keyClick(timeline.list, Qt.Key.Key_Delete)
     assert "Bought Oak table" not in timeline_titles(window)
     assert "Ada Lovelace referred Bob Builder" not in timeline_titles(window)
     assert window.page.header.purchases.value.text() == "None yet"

@@ -132,4 +132,4 @@ def test_daily_backup_runs_once_a_day_after_start(qtbot, tmp_path, monkeypatch):
 def confirm_restores(monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)

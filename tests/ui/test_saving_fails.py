@@ -45,11 +45,11 @@ def test_read_only_journal_on_the_details_form(qtbot, make_window):
     details.fields["interests"].setText("timber, chess")
     database.execute_sql("PRAGMA query_only = 1")
     try:
-        qtbot.mouseClick(details.save_button, Qt.LeftButton)
+        qtbot.mouseClick(details.save_button, Qt.MouseButton.LeftButton)
         assert "read-only" in details.general_error.text()
         assert details.fields["interests"].text() == "timber, chess"
         assert customers.find_by_name("Bob Builder").interests == ""
     finally:
         database.execute_sql("PRAGMA query_only = 0")
-    qtbot.mouseClick(details.save_button, Qt.LeftButton)
+    qtbot.mouseClick(details.save_button, Qt.MouseButton.LeftButton)
     assert customers.find_by_name("Bob Builder").interests == "timber, chess"

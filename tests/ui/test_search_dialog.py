@@ -31,14 +31,14 @@ def test_search_finds_a_note_and_opens_the_customer_there(qtbot, make_window):
         hits = [dialog.model.index(r).data(HIT_ROLE) for r in range(dialog.model.rowCount())]
         seen["hits"] = [(h.customer_name, h.is_customer) for h in hits]
         seen["snippet"] = pieces(hits[0].snippet)
-        qtbot.keyClick(dialog.box, Qt.Key_Return)
+        qtbot.keyClick(dialog.box, Qt.Key.Key_Return)
 
     drive_dialog(qtbot, use)
-    press(qtbot, window, Qt.Key_K, Qt.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert seen["hits"] == [("Ada Lovelace", False)]
     assert ("walnut", True) in seen["snippet"] and ("library", True) in seen["snippet"]
     assert window.page.header.name.text() == "Ada Lovelace"
-    current = window.page.timeline.list.currentIndex().data(Qt.DisplayRole)
+    current = window.page.timeline.list.currentIndex().data(Qt.ItemDataRole.DisplayRole)
     assert current == "Lunch at the harbour"
 
 

@@ -74,3 +74,20 @@ def test_a_second_launch_waits_for_a_window_that_is_still_starting(tmp_path):
     finally:
         child.kill()
         child.wait()
+
+
+def test_the_details_form_is_built_when_its_tab_is_first_opened(qtbot, make_window):
+    from PySide6.QtCore import Qt
+
+    from .test_main_window import people
+
+    window = make_window(populate=people)
+    page = window.page
+    assert page.customer_id is not None and page._details is None  # nobody has looked at it yet
+    bar = page.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    form = page._details
+    assert form is not None and form.isVisible()
+    assert form.fields["name"].text() == customers.get_customer(page.customer_id).name
+    window.customer_list.select(customers.list_customers()[-1].id)  # another customer: the form follows
+    assert form.fields["name"].text() == customers.list_customers()[-1].name

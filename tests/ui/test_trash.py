@@ -17,7 +17,7 @@ def test_restore_and_empty_the_trash(qtbot, make_window, monkeypatch):
         customers.delete_customer(customers.find_by_name("Bob Builder").id)
 
     window = make_window(populate=populate)  # as after a restart: nothing on the undo stack
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     seen = {}
 
     def use(dialog):
