@@ -21,18 +21,26 @@ import time
 from _harness import ROOT, scale_journal, table
 
 BARE = """
-import sys
+import sys, time
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
+
+class Window(QMainWindow):  # the moment of the first paint, as Lately reports it
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not hasattr(self, "painted"):
+            self.painted = time.time()
+            QTimer.singleShot(0, lambda: (print(self.painted, flush=True), self.close()))
+
 app = QApplication(sys.argv)
-w = QMainWindow(); w.setCentralWidget(QLabel("hello")); w.resize(1440, 900); w.show()
-app.processEvents()
-import time; print(time.time())
+w = Window(); w.setCentralWidget(QLabel("hello")); w.resize(1440, 900); w.show()
+app.exec()
 """
 
 # The floor under any window on this stack: the bare window, plus importing
 # Peewee and first touching PySide6's Qt namespace (which builds its 93 Python
 # enums). Every Lately window pays both before it has done anything of its own.
-STACK_FLOOR = BARE.replace("import sys\n", "import sys\nimport peewee\n").replace(
+STACK_FLOOR = BARE.replace("import sys, time\n", "import sys, time\nimport peewee\n").replace(
     "app = QApplication", "from PySide6.QtCore import Qt\napp = QApplication")
 
 # The real start: main.py, its single-instance lock, migrations check and all;
