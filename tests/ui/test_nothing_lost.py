@@ -36,14 +36,19 @@ def test_a_second_launch_brings_the_first_window_forward(qtbot, tmp_path):
     second.release()
 
 
-def test_a_lock_left_by_a_killed_process_is_taken_over(tmp_path):
-    path = tmp_path / "journal.sqlite3"
-    child = subprocess.Popen([sys.executable, "-c", (
+def hold_lock_in_child(path, then: str) -> subprocess.Popen:
+    """Another process takes the journal's lock, prints whether it got it, then runs `then`."""
+    return subprocess.Popen([sys.executable, "-c", (
         "import sys, time; sys.path.insert(0, sys.argv[2])\n"
-        "from PySide6.QtCore import QCoreApplication\n"
+        "from PySide6.QtCore import QCoreApplication, QTimer\n"
         "from ui.single_instance import JournalLock\n"
         "app = QCoreApplication([]); lock = JournalLock(sys.argv[1]); print(lock.acquire(), flush=True)\n"
-        "time.sleep(60)"), str(path), str(Path(__file__).resolve().parents[2])], stdout=subprocess.PIPE, text=True)
+        + then), str(path), str(Path(__file__).resolve().parents[2])], stdout=subprocess.PIPE, text=True)
+
+
+def test_a_lock_left_by_a_killed_process_is_taken_over(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    child = hold_lock_in_child(path, "time.sleep(60)")
     assert child.stdout.readline().strip() == "True"
     assert not JournalLock(path).acquire()
     child.send_signal(signal.SIGKILL)
@@ -52,6 +57,23 @@ def test_a_lock_left_by_a_killed_process_is_taken_over(tmp_path):
     lock = JournalLock(path)
     assert lock.acquire()
     lock.release()
+
+
+def test_a_second_launch_waits_for_a_window_that_is_still_starting(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    child = hold_lock_in_child(path, (
+        "lock.raise_requested.connect(lambda: (print('raised', flush=True), app.quit()))\n"
+        "QTimer.singleShot(600, lock.listen)  # as a window listens once painted\n"
+        "QTimer.singleShot(20000, app.quit)\n"
+        "app.exec(); lock.release()"))
+    try:
+        assert child.stdout.readline().strip() == "True"
+        assert not JournalLock(path).acquire()
+        assert ask_running_instance_to_show(path)
+        assert child.stdout.readline().strip() == "raised"
+    finally:
+        child.kill()
+        child.wait()
 
 
 def test_damaged_journal_offers_the_newest_good_backup(monkeypatch, tmp_path):

@@ -55,27 +55,6 @@ def test_measure_startup_reports_the_painted_window_and_closes_it(tmp_path):
     lock.release()
 
 
-def test_a_second_launch_waits_for_a_window_that_is_still_starting(tmp_path):
-    path = tmp_path / "journal.sqlite3"
-    child = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; sys.path.insert(0, sys.argv[2])\n"
-        "from PySide6.QtCore import QCoreApplication, QTimer\n"
-        "from ui.single_instance import JournalLock\n"
-        "app = QCoreApplication([]); lock = JournalLock(sys.argv[1]); print(lock.acquire(), flush=True)\n"
-        "lock.raise_requested.connect(lambda: (print('raised', flush=True), app.quit()))\n"
-        "QTimer.singleShot(600, lock.listen)  # as a window listens once painted\n"
-        "QTimer.singleShot(20000, app.quit)\n"
-        "app.exec(); lock.release()"), str(path), str(ROOT)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "True"
-        assert not JournalLock(path).acquire()
-        assert ask_running_instance_to_show(path)
-        assert child.stdout.readline().strip() == "raised"
-    finally:
-        child.kill()
-        child.wait()
-
-
 def test_the_details_form_is_built_when_its_tab_is_first_opened(qtbot, make_window):
     from PySide6.QtCore import Qt
 
