@@ -59,10 +59,12 @@ class EmptyState(QWidget):
 
 class MainWindow(JournalFiles, QMainWindow):
     first_painted = Signal()
+    START_ANYWAY_MS = 3000  # shown but not painted by then (started minimised, say): start the rest anyway
 
     def __init__(self, journal_path: Path, *, demo: bool = False, check_integrity: bool = True, lock=None,
                  daily_backup: bool = True):
         super().__init__()
+        self._painted = self._started = False
         self.journal_path = Path(journal_path)
         self.is_demo = demo
         self.lock = lock
@@ -100,19 +102,26 @@ class MainWindow(JournalFiles, QMainWindow):
         self._restore_state()
         self._load()
         self._check_on_start = check_integrity
-        self._painted = False
         if daily_backup:
             QTimer.singleShot(1500, self._daily_backup)
 
     # -- after the first paint: the window comes first, then the work that can wait ----------------
+    def showEvent(self, event):
+        super().showEvent(event)
+        QTimer.singleShot(self.START_ANYWAY_MS, self, self._after_first_paint)  # (not once the window is gone)
+
     def paintEvent(self, event):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self._after_first_paint)
+            QTimer.singleShot(0, self, self._after_first_paint)
 
     def _after_first_paint(self):
-        self.first_painted.emit()
+        if self._started:
+            return
+        self._started = True
+        if self._painted:
+            self.first_painted.emit()
         if not self.isVisible():  # closed at once (lately --measure-startup)
             return
         self.lately.refresh()

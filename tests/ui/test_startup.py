@@ -35,6 +35,27 @@ def test_work_that_can_wait_starts_after_the_first_paint(qtbot, tmp_path):
         db.close()
 
 
+def test_a_window_that_is_never_painted_still_starts_the_rest(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMainWindow
+
+    path = tmp_path / "journal.sqlite3"
+    db.connect(path)
+    customers.create_customer(name="Ada Lovelace")
+    monkeypatch.setattr(MainWindow, "START_ANYWAY_MS", 200)
+    monkeypatch.setattr(MainWindow, "paintEvent", QMainWindow.paintEvent)  # as if it never reached a screen
+    window = MainWindow(path, daily_backup=False)
+    qtbot.addWidget(window)
+    try:
+        with qtbot.assertNotEmitted(window.first_painted):
+            window.show()
+            qtbot.wait(100)
+            assert window.lately.summary.text() == ""
+            qtbot.waitUntil(lambda: window.lately.summary.text() != "", timeout=3000)
+    finally:
+        window.close()
+        db.close()
+
+
 def test_measure_startup_reports_the_painted_window_and_closes_it(tmp_path):
     path = tmp_path / "journal.sqlite3"
     db.connect(path)
