@@ -179,15 +179,27 @@ def _last_products(ids) -> dict[int, str]:
     return {cid: product for cid, product in rows}
 
 
-def mark_sent(cards: list[Card], sent_on: date | None = None) -> int:
+@dataclass(frozen=True)
+class SentCards:
+    """What mark_sent() recorded, so that unmark_sent() can take it back."""
+
+    written: int  # cards newly put on a timeline
+    interaction_ids: tuple[int, ...]  # those timeline entries
+    # (Purchase or Connection, row id, interaction id): each purchase and referral
+    # this marking acknowledged, whatever entry (new or already there) thanks for it
+    acknowledged: tuple[tuple[type, int, int], ...]
+    customer_ids: tuple[int, ...]
+
+
+def mark_sent(cards: list[Card], sent_on: date | None = None) -> SentCards:
     """Record every card on its customer's timeline and acknowledge what it
     thanks for, all in one transaction. A card already recorded (same customer,
-    kind, day and text) is not recorded again. Returns how many were new."""
+    kind, day and text) is not recorded again."""
     from . import interactions, summary
 
     sent_on = sent_on or date.today()
     moment = datetime.combine(sent_on, time(12)) if sent_on != date.today() else now()
-    written = 0
+    made, acknowledged = [], []
     with database.atomic():
         for card in cards:
             day_start = datetime.combine(sent_on, time.min)
@@ -203,15 +215,43 @@ def mark_sent(cards: list[Card], sent_on: date | None = None) -> int:
                 title = "Welcome kit sent" if card.kind == "welcome_kit" else "Thank-you card sent"
                 row_id = interactions.log_interaction(card.customer_id, card.kind, "out", title, notes=card.message,
                                                       occurred_at=moment).id
-                written += 1
-            if card.purchase_ids:
-                (Purchase.update(thanked_by=row_id)
-                 .where(Purchase.id.in_(card.purchase_ids), Purchase.thanked_by.is_null()).execute())
-            if card.connection_ids:
-                (Connection.update(thanked_by=row_id)
-                 .where(Connection.id.in_(card.connection_ids), Connection.thanked_by.is_null()).execute())
-        summary.refresh(*(c.customer_id for c in cards))
-    return written
+                made.append(row_id)
+            for model, ids in ((Purchase, card.purchase_ids), (Connection, card.connection_ids)):
+                if not ids:
+                    continue
+                waiting = [r for (r,) in model.select(model.id).where(model.id.in_(ids), model.thanked_by.is_null())
+                           .tuples()]
+                if waiting:
+                    model.update(thanked_by=row_id).where(model.id.in_(waiting)).execute()
+                    acknowledged += [(model, r, row_id) for r in waiting]
+        customer_ids = tuple(dict.fromkeys(c.customer_id for c in cards))
+        summary.refresh(*customer_ids)
+    return SentCards(len(made), tuple(made), tuple(acknowledged), customer_ids)
+
+
+def unmark_sent(sent: SentCards) -> None:
+    """Undo mark_sent(): its timeline entries go to the trash (which releases
+    what they thanked for) and what it acknowledged is waiting for thanks again."""
+    from . import interactions, summary
+
+    with database.atomic():
+        for interaction_id in sent.interaction_ids:
+            interactions.delete_interaction(interaction_id)
+        for model, row, interaction_id in sent.acknowledged:
+            model.update(thanked_by=None).where(model.id == row, model.thanked_by == interaction_id).execute()
+        summary.refresh(*sent.customer_ids)
+
+
+def remark_sent(sent: SentCards) -> None:
+    """Redo mark_sent() after unmark_sent(): the same entries come back from the trash."""
+    from . import interactions, summary
+
+    with database.atomic():
+        for interaction_id in sent.interaction_ids:
+            interactions.restore_interaction(interaction_id)
+        for model, row, interaction_id in sent.acknowledged:
+            model.update(thanked_by=interaction_id).where(model.id == row, model.thanked_by.is_null()).execute()
+        summary.refresh(*sent.customer_ids)
 
 
 def export_csv(cards: list[Card], path: Path) -> None:

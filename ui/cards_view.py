@@ -55,11 +55,20 @@ class TemplateDialog(QDialog):
         super().accept()
 
 
+def _thanks_for(card: cards.Card) -> tuple:
+    """A card's identity across a send and its undo: who, why, and for what."""
+    return card.customer_id, card.occasion, tuple(card.purchase_ids), tuple(card.connection_ids)
+
+
 class CardsWindow(QDialog):
     sent = Signal(int)  # how many cards were recorded
 
-    def __init__(self, choices, parent=None):
+    def __init__(self, choices, parent=None, record_sent=None):
+        """`record_sent(cards)` records cards as sent and returns how many were new;
+        the main window makes it an undoable command."""
         super().__init__(parent)
+        self._record_sent = record_sent or (lambda chosen: cards.mark_sent(chosen).written)
+        self._sent_edits: dict[tuple, cards.Card] = {}  # hand-written cards recorded as sent, by what they thank for
         self.setWindowTitle("Thank-you cards")
         self.resize(1000, 680)
         self.cards: list[cards.Card] = []
@@ -161,6 +170,7 @@ class CardsWindow(QDialog):
         self.range_box.setVisible(occasion == cards.PURCHASES)
         self.hand_box.setVisible(occasion == cards.HAND)
         edited = {(c.customer_id, c.occasion): c for c in self.cards if c.edited}
+        sent_edits = self._sent_edits
         try:
             limited = self.in_range.isChecked()
             built = cards.build_cards(occasion, start=from_qdate(self.start.date()) if limited else None,
@@ -170,8 +180,9 @@ class CardsWindow(QDialog):
         except ValidationError as error:
             self.error.show_message(f"{error} — fix the template (Template…) to make the cards.")
             built = []
-        # A message edited by hand stays with its card while the list is rebuilt.
-        self.cards = [edited.get((c.customer_id, c.occasion), c) for c in built]
+        # A message edited by hand stays with its card while the list is rebuilt,
+        # and comes back with it when recording it as sent is undone.
+        self.cards = [edited.get((c.customer_id, c.occasion)) or sent_edits.get(_thanks_for(c)) or c for c in built]
         self._fill_list()
 
     def _fill_list(self):
@@ -291,7 +302,9 @@ class CardsWindow(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            written = cards.mark_sent(self.cards)
+            # Kept first: recording refreshes the list, and the list then no longer holds them.
+            self._sent_edits.update({_thanks_for(c): c for c in self.cards if c.edited})
+            written = self._record_sent(self.cards)
         except JournalError as error:
             self.error.show_message(str(error))
             return

@@ -205,3 +205,28 @@ class Snooze(JournalCommand):
         from journal import lately
 
         lately.unsnooze(self.customer_id, self.key)
+
+
+class CardsSent(JournalCommand):
+    """Thank-you cards recorded as sent: undo takes their timeline entries back to
+    the trash and makes what they thanked for wait for thanks again."""
+
+    def __init__(self, events, chosen):
+        super().__init__(events, f"Record {len(chosen)} cards as sent")
+        self.chosen = list(chosen)
+        self.sent = None
+
+    def do(self):
+        from journal import cards
+
+        self.sent = cards.mark_sent(self.chosen)
+
+    def redo_again(self):
+        from journal import cards
+
+        cards.remark_sent(self.sent)
+
+    def undo_change(self):
+        from journal import cards
+
+        cards.unmark_sent(self.sent)

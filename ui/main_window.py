@@ -269,6 +269,9 @@ class MainWindow(JournalFiles, QMainWindow):
         elif self.current_customer() is not None and self.customer_list.model.row_of(self.current_customer()) is None:
             self.page_stack.setCurrentWidget(self.no_selection)
         self._update_actions()
+        cards_window = getattr(self, "cards_window", None)
+        if cards_window is not None and cards_window.isVisible():  # who is waiting for a card may have changed
+            cards_window.rebuild()
 
     def _update_actions(self, *_):
         has = self.current_customer() is not None
@@ -338,9 +341,13 @@ class MainWindow(JournalFiles, QMainWindow):
         from .cards_view import CardsWindow
 
         if getattr(self, "cards_window", None) is None:
-            self.cards_window = CardsWindow(self._choices(), self)
-            self.cards_window.sent.connect(lambda n: (self.events.changed.emit(None),
-                                                      self.events.status.emit(f"Recorded {n} cards as sent")))
+            def record_sent(chosen):
+                return self._perform(commands.CardsSent(self.events, chosen)).sent.written
+
+            self.cards_window = CardsWindow(self._choices(), self, record_sent=record_sent)
+            self.cards_window.addActions([self.actions.undo, self.actions.redo])  # Ctrl+Z works there too
+            self.cards_window.sent.connect(
+                lambda n: self.events.status.emit(f"Recorded {n} cards as sent — Ctrl+Z to undo"))
             self.cards_window.finished.connect(lambda *_: setattr(self, "cards_window", None))
         self.cards_window.show()
         self.cards_window.raise_()

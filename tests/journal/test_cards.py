@@ -3,9 +3,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from journal import cards, lately, settings
+from journal import cards, lately, settings, summary, trash
 from journal.errors import ValidationError
-from journal.models import Interaction, Purchase
+from journal.models import Connection, Interaction, Purchase
 
 from .helpers import TODAY, buy, connect, customer, log
 
@@ -77,11 +77,12 @@ def test_marking_as_sent_writes_once_and_clears_the_lately_items(shop):
     before = {(i.customer_name, i.reason) for i in lately.attention_items(today)}
     assert ("Nina New", "unthanked_purchase") in before and ("Rita Referrer", "referral_unthanked") in before
     found = cards.build_cards(cards.PURCHASES, today=today) + cards.build_cards(cards.REFERRALS, today=today)
-    assert cards.mark_sent(found) == 3
+    assert cards.mark_sent(found).written == 3
     assert Purchase.select().where(Purchase.thanked_by.is_null()).count() == 0
     notes = Interaction.select().where(Interaction.kind == "thank_you_card", Interaction.summary == "Thank-you card sent")
     assert notes.count() == 3
-    assert cards.mark_sent(found) == 0  # marking twice doubles nothing
+    again = cards.mark_sent(found)  # marking twice doubles nothing
+    assert again.written == 0 and not again.interaction_ids and not again.acknowledged
     assert notes.count() == 3
     after = {(i.customer_name, i.reason) for i in lately.attention_items(today)}
     assert not after & {("Nina New", "unthanked_purchase"), ("Lou Loyal", "return_customer"),
@@ -96,3 +97,34 @@ def test_csv_for_mail_merge(shop, tmp_path):
     assert rows[1]["address_line_1"] == "1 Main St" and rows[1]["address_line_2"] == "Springfield"
     assert rows[0]["has_address"] == "NO ADDRESS"
     assert rows[1]["message"].startswith("Dear Nina,")
+
+
+def test_marking_as_sent_can_be_undone_and_redone(shop):
+    today = date.today()
+    found = cards.build_cards(cards.PURCHASES, today=today) + cards.build_cards(cards.REFERRALS, today=today)
+    waiting = {(c.customer_id, c.occasion) for c in found}
+    unthanked = {p.id for p in Purchase.select().where(Purchase.thanked_by.is_null())}
+    referrals = {c.id for c in Connection.select().where(Connection.thanked_by.is_null())}
+    sent = cards.mark_sent(found)
+    notes = Interaction.select().where(Interaction.summary == "Thank-you card sent", Interaction.deleted_at.is_null())
+    assert notes.count() == 3
+
+    cards.unmark_sent(sent)
+    in_trash = {t.id for t in trash.trash_items() if t.what == "interaction"}
+    assert notes.count() == 0 and in_trash >= set(sent.interaction_ids)
+    assert {p.id for p in Purchase.select().where(Purchase.thanked_by.is_null())} == unthanked
+    assert {c.id for c in Connection.select().where(Connection.thanked_by.is_null())} == referrals
+    again = cards.build_cards(cards.PURCHASES, today=today) + cards.build_cards(cards.REFERRALS, today=today)
+    assert {(c.customer_id, c.occasion) for c in again} == waiting  # the same cards are waiting again
+    assert_summary_is_exact()
+
+    cards.remark_sent(sent)
+    assert notes.count() == 3 and Purchase.select().where(Purchase.thanked_by.is_null()).count() == 0
+    assert not cards.build_cards(cards.PURCHASES, today=today)
+    assert_summary_is_exact()
+
+
+def assert_summary_is_exact():
+    kept = summary.snapshot()
+    summary.rebuild_all()
+    assert summary.snapshot() == kept

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pypdf import PdfReader
 
@@ -39,12 +40,27 @@ def test_edit_export_and_mark_cards_as_sent(qtbot, make_window, tmp_path, monkey
     assert "wonderful" in text and "Bob" in text
 
     view.do_sent()
-    sent = Interaction.select().where(Interaction.summary == "Thank-you card sent")
+    sent = Interaction.select().where(Interaction.summary == "Thank-you card sent", Interaction.deleted_at.is_null())
     assert sent.count() == 2
     assert "wonderful" in sent.where(Interaction.customer == customers.find_by_name("Ada Lovelace").id).get().notes
     assert Purchase.select().where(Purchase.thanked_by.is_null()).count() == 0
     assert view.recipients.count() == 0 and "No one to thank" in view.count.text()
     qtbot.waitUntil(lambda: not [i for i in window.lately.visible_items() if i.reason == "unthanked_purchase"])
+    assert "Ctrl+Z to undo" in window.statusBar().currentMessage()
+
+    # Marked by mistake: Ctrl+Z in the cards window takes it all back, the hand-written message too.
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow, timeout=2000)
+    view.recipients.setFocus()
+    qtbot.keyClick(view.recipients, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert sent.count() == 0 and Purchase.select().where(Purchase.thanked_by.is_null()).count() == 2
+    assert [view.recipients.item(i).text() for i in range(view.recipients.count())] == [
+        "Ada Lovelace", "⚠ Bob Builder — no postal address"]
+    view.recipients.setCurrentRow(0)
+    assert "wonderful" in view.message.toPlainText()
+    qtbot.waitUntil(lambda: any(i.reason == "unthanked_purchase" for i in window.lately.visible_items()))
+    window.actions.redo.trigger()
+    assert sent.count() == 2 and view.recipients.count() == 0
 
 
 def test_an_unknown_placeholder_is_refused_and_nothing_printed(qtbot, make_window):
