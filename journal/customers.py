@@ -130,16 +130,48 @@ def _row(customer_id: int, *, include_deleted=False) -> Customer:
 
 
 def create_customer(**values) -> CustomerData:
-    clean = _clean(values)
-    if "name" not in clean:
-        raise ValidationError("name", "must not be empty")
-    tags = clean.pop("tags", ())
-    company = clean.pop("company", "")
+    [customer_id] = create_customers([values])
+    return get_customer(customer_id)
+
+
+class _Names:
+    """Companies or tags by name, ignoring case in any script, read once for a
+    batch of new customers; names not seen before are created."""
+
+    def __init__(self, model):
+        self.model = model
+        self.ids = {name.casefold(): ident for ident, name in model.select(model.id, model.name).tuples()}
+
+    def id_of(self, name: str) -> int:
+        key = name.casefold()
+        if key not in self.ids:
+            self.ids[key] = self.model.create(name=name).id
+        return self.ids[key]
+
+
+def create_customers(many: list[dict]) -> list[int]:
+    """Create customers in one transaction, with create_customer()'s checks: all
+    of them or, at the first bad one, none. For imports: companies and tags are
+    looked up once and the summaries written together."""
+    cleaned = []
+    for values in many:
+        clean = _clean(values)
+        if "name" not in clean:
+            raise ValidationError("name", "must not be empty")
+        cleaned.append(clean)
+    created = []
     with database.atomic():
-        row = Customer.create(company=_company_id(company), **clean)
-        _set_tags(row.id, tags)
-        summary.refresh(row.id)
-    return get_customer(row.id)
+        companies, tags = _Names(Company), _Names(Tag)
+        for clean in cleaned:
+            tag_names = clean.pop("tags", ())
+            company = clean.pop("company", "")
+            row = Customer.create(company=companies.id_of(company) if company else None, **clean)
+            tag_ids = dict.fromkeys(tags.id_of(name) for name in tag_names)  # "VIP" and "vip" are one tag
+            if tag_ids:
+                CustomerTag.insert_many([{"customer": row.id, "tag": t} for t in tag_ids]).execute()
+            created.append(row.id)
+        summary.refresh(*created)
+    return created
 
 
 def update_customer(customer_id: int, **values) -> CustomerData:
@@ -183,6 +215,22 @@ def restore_customer(customer_id: int) -> CustomerData:
         row.deleted_at = None
         row.save()
     return get_customer(customer_id)
+
+
+def delete_customers(customer_ids) -> None:
+    """Move many customers to the trash in one transaction (taking back an import)."""
+    ids, moment = list(customer_ids), now()
+    with database.atomic():
+        for start in range(0, len(ids), 500):
+            (Customer.update(deleted_at=moment)
+             .where(Customer.id.in_(ids[start:start + 500]), Customer.deleted_at.is_null()).execute())
+
+
+def restore_customers(customer_ids) -> None:
+    ids = list(customer_ids)
+    with database.atomic():
+        for start in range(0, len(ids), 500):
+            Customer.update(deleted_at=None).where(Customer.id.in_(ids[start:start + 500])).execute()
 
 
 def _tags_of(customer_ids) -> dict[int, tuple[str, ...]]:

@@ -129,6 +129,28 @@ def restore_purchase(purchase_id: int) -> PurchaseData:
     return _to_data(row)
 
 
+def delete_purchases(purchase_ids) -> None:
+    """Move many purchases to the trash in one transaction (taking back an import)."""
+    _set_deleted(list(purchase_ids), deleted=True)
+
+
+def restore_purchases(purchase_ids) -> None:
+    _set_deleted(list(purchase_ids), deleted=False)
+
+
+def _set_deleted(ids: list[int], deleted: bool) -> None:
+    from .models import now
+
+    moment = now() if deleted else None
+    with database.atomic():
+        touched = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            touched.update(c for (c,) in Purchase.select(Purchase.customer_id).where(Purchase.id.in_(chunk)).tuples())
+            Purchase.update(deleted_at=moment).where(Purchase.id.in_(chunk)).execute()
+        summary.refresh(*touched)
+
+
 def purchases_of(customer_id: int) -> list[PurchaseData]:
     query = (Purchase.select()
              .where(Purchase.customer == customer_id, Purchase.deleted_at.is_null())

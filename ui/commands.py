@@ -230,3 +230,25 @@ class CardsSent(JournalCommand):
         from journal import cards
 
         cards.unmark_sent(self.sent)
+
+
+class Imported(JournalCommand):
+    """An import, already written by its background task: undo takes it back
+    (what it created goes to the trash, what it filled in is as it was)."""
+
+    def __init__(self, events, report, what: str):
+        super().__init__(events, f"Import {report.created} {what}")
+        self.report = report
+
+    def do(self):
+        pass  # the import itself ran off the GUI thread, in one transaction
+
+    def redo_again(self):
+        from journal.io import csv_import
+
+        csv_import.redo_import(self.report)
+
+    def undo_change(self):
+        from journal.io import csv_import
+
+        csv_import.undo_import(self.report)

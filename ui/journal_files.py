@@ -172,8 +172,13 @@ class JournalFiles:
             return
 
         def imported(report):
-            self.events.changed.emit(None)
-            self.events.status.emit(f"Imported {report.created} {what}")
+            from . import commands
+
+            if report.customer_ids or report.purchase_ids or report.merges:
+                commands.perform(self.undo_stack, commands.Imported(self.events, report, what))
+                self.events.status.emit(f"Imported {report.created} {what} — Ctrl+Z to undo")
+            else:
+                self.events.status.emit(f"Imported no {what}")
             QMessageBox.information(self, "Import finished", report_text(report, what))
 
         dialog.imported.connect(imported)

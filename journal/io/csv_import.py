@@ -201,6 +201,10 @@ class Report:
     merged: int = 0
     skipped: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # What the import wrote, so undo_import() can take it back:
+    customer_ids: list[int] = field(default_factory=list)  # customers it created
+    purchase_ids: list[int] = field(default_factory=list)  # purchases it created
+    merges: list[tuple[int, dict, dict]] = field(default_factory=list)  # (customer, fields before, after)
 
 
 class Cancelled(JournalError):
@@ -214,14 +218,17 @@ def import_customers(plan: Plan, *, duplicates: str = "skip", progress=None) -> 
     report = Report(problems=list(plan.problems))
     total = len(plan.new) + len(plan.duplicates)
     with database.atomic():
-        for done, (_, values) in enumerate(plan.new, start=1):
-            values = dict(values)
-            note = values.pop("_note", None)
-            created = customers.create_customer(**values)
-            if note:
-                interactions.log_interaction(created.id, "note", "out", "Notes from their contact card", notes=note)
-            report.created += 1
-            _tick(progress, done, total)
+        for start in range(0, len(plan.new), 100):  # in batches, so progress can be shown and cancel is heard
+            batch = [dict(values) for _, values in plan.new[start:start + 100]]
+            notes = [values.pop("_note", None) for values in batch]
+            created = customers.create_customers(batch)
+            for customer_id, note in zip(created, notes):
+                if note:
+                    interactions.log_interaction(customer_id, "note", "out", "Notes from their contact card",
+                                                 notes=note)
+            report.customer_ids += created
+            report.created += len(created)
+            _tick(progress, report.created, total)
         for done, (_, values, existing, _) in enumerate(plan.duplicates, start=len(plan.new) + 1):
             if duplicates == "merge":
                 current = customers.get_customer(existing)
@@ -231,7 +238,9 @@ def import_customers(plan: Plan, *, duplicates: str = "skip", progress=None) -> 
                 if values.get("tags"):
                     fill["tags"] = list(dict.fromkeys(list(current.tags) + list(values["tags"])))
                 if fill:
+                    before = {k: list(current.tags) if k == "tags" else getattr(current, k) for k in fill}
                     customers.update_customer(existing, **fill)
+                    report.merges.append((existing, before, fill))
                 report.merged += 1
             else:
                 report.skipped += 1
@@ -286,9 +295,27 @@ def import_purchases(plan: Plan, *, progress=None) -> Report:
         for done, (_, values) in enumerate(plan.new, start=1):
             values = dict(values)
             cid = values.pop("customer_id")
-            Purchase.create(customer=cid, **values)
+            report.purchase_ids.append(Purchase.create(customer=cid, **values).id)
             touched.add(cid)
             report.created += 1
             _tick(progress, done, len(plan.new))
         summary.refresh(*touched)
     return report
+
+
+def undo_import(report: Report) -> None:
+    """Take an import back in one transaction: what it created goes to the trash
+    (Edit › Trash still has it) and the customers it filled in get their old values."""
+    with database.atomic():
+        purchases.delete_purchases(report.purchase_ids)
+        customers.delete_customers(report.customer_ids)
+        for customer_id, before, _ in reversed(report.merges):
+            customers.update_customer(customer_id, **before)
+
+
+def redo_import(report: Report) -> None:
+    with database.atomic():
+        customers.restore_customers(report.customer_ids)
+        purchases.restore_purchases(report.purchase_ids)
+        for customer_id, _, after in report.merges:
+            customers.update_customer(customer_id, **after)

@@ -82,6 +82,39 @@ def test_duplicates_by_email_or_name_and_company_are_skipped_or_merged(journal):
     assert ada.phone == "123" and ada.tags == ("vip",) and ada.company == "Analytical"  # filled, not overwritten
 
 
+def test_an_import_can_be_taken_back_and_done_again(journal):
+    from journal import summary, trash
+
+    ada = customer("Ada Lovelace", company="Analytical", email="ada@example.org", tags=["trade"])
+    t = table("name,company,email,phone,tags\nAda L.,,ada@example.org,123,vip\nCy,,cy@x.org,,\nDee,Acme,,,\n")
+    report = ci.import_customers(ci.plan_customers(t, ci.guess_mapping(t.headers, ci.CUSTOMER_FIELDS)),
+                                 duplicates="merge")
+    assert (report.created, report.merged) == (2, 1)
+    p = table("Customer,Date,Product,Amount\nCy,2026-01-15,Lamp,89\nAda Lovelace,2026-01-16,Desk,900\n")
+    bought = ci.import_purchases(ci.plan_purchases(p, ci.guess_mapping(p.headers, ci.PURCHASE_FIELDS)))
+    assert bought.created == 2
+
+    ci.undo_import(bought)
+    ci.undo_import(report)
+    assert [c.name for c in customers.list_customers()] == ["Ada Lovelace"]
+    again = customers.get_customer(ada.id)
+    assert (again.phone, again.tags) == ("", ("trade",))  # filled-in fields are as they were
+    assert purchases.purchases_of(ada.id) == []
+    assert {(i.what, i.label) for i in trash.trash_items()} >= {("customer", "Cy"), ("customer", "Dee"),
+                                                                 ("purchase", "Desk"), ("purchase", "Lamp")}
+    kept = summary.snapshot()
+    summary.rebuild_all()
+    assert summary.snapshot() == kept
+
+    ci.redo_import(report)
+    ci.redo_import(bought)
+    assert sorted(c.name for c in customers.list_customers()) == ["Ada Lovelace", "Cy", "Dee"]
+    again = customers.get_customer(ada.id)
+    assert (again.phone, again.tags) == ("123", ("trade", "vip"))
+    assert [b.product for b in purchases.purchases_of(ada.id)] == ["Desk"]
+    assert summary.snapshot()[ada.id]["lifetime_cents"] == 90000
+
+
 def test_import_is_all_or_nothing_when_cancelled(journal):
     t = table("name\n" + "".join(f"Person {n}\n" for n in range(50)))
     plan = ci.plan_customers(t, {0: "name"})

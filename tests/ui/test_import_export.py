@@ -3,13 +3,14 @@
 import csv
 import json
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from journal import customers
 from journal.models import Customer
 from ui.import_dialog import ImportDialog
 
-from .test_main_window import drive_dialog, people
+from .test_main_window import drive_dialog, people, press, visible_names
 
 SPREADSHEET = ("\ufeffName;Firma;E-mail;Kunde seit;Notiz\r\n"
                "Jörg Müller;Bäckerei Müller;joerg@example.de;31.12.2019;\"Mag Roggen,\r\nkein Weizen\"\r\n"
@@ -57,6 +58,15 @@ def test_preview_mapping_and_report(qtbot, make_window, tmp_path, monkeypatch, n
     assert report.startswith("Imported 1 new customers.") and "line 5: Email: 'eve@' is not an email address" in report
     assert "Jörg Müller" in [window.customer_list.model.customer_at(r).name
                              for r in range(window.customer_list.model.rowCount())]
+
+    # The wrong file? Ctrl+Z takes the whole import back; Ctrl+Shift+Z does it again.
+    assert "Ctrl+Z to undo" in window.statusBar().currentMessage()
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "Jörg Müller" not in visible_names(window)
+    assert customers.find_by_name("Ada Lovelace").email == ""  # as it was before the import filled it in
+    window.actions.redo.trigger()
+    assert "Jörg Müller" in visible_names(window)
+    assert customers.find_by_name("Ada Lovelace").email == "ada@example.org"
 
 
 def test_nothing_to_import_disables_the_button(qtbot, make_window, tmp_path):
