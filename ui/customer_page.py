@@ -4,7 +4,6 @@ editable details."""
 from __future__ import annotations
 
 from datetime import date
-
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
