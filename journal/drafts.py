@@ -8,6 +8,7 @@ import json
 from .models import Draft, database, now
 
 QUICK_CAPTURE = "quick_capture"  # the quick-capture dialog's draft
+THANK_YOU_CARDS = "thank_you_cards"  # messages written by hand in the cards window, and its hand selection
 
 
 def save_draft(key: str, values: dict) -> None:

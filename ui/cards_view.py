@@ -3,9 +3,10 @@ recipient, print or export them, then mark them as sent."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout,
 )
 
-from journal import cards, settings
+from journal import cards, drafts, settings
 from journal.errors import JournalError, ValidationError
 
 from .card_printing import CARD_SIZES, CARDS, LIST, draw, page_layout, write_pdf
@@ -72,7 +73,15 @@ class CardsWindow(QDialog):
         self.setWindowTitle("Thank-you cards")
         self.resize(1000, 680)
         self.cards: list[cards.Card] = []
-        self.hand_picked: list[int] = []
+        # Messages written by hand, by (customer, occasion), and the hand selection are
+        # kept in the journal as they are typed, until the cards are recorded as sent:
+        # closing the window, or a crash, loses none of them.
+        saved = drafts.load_draft(drafts.THANK_YOU_CARDS) or {}
+        self._written: dict[tuple[int, str], str] = {
+            (int(cid), str(occasion)): str(text) for cid, occasion, text in saved.get("messages", [])}
+        self.hand_picked: list[int] = [int(cid) for cid in saved.get("hand_picked", [])]
+        self._draft_timer = QTimer(self, singleShot=True, interval=400)
+        self._draft_timer.timeout.connect(self._keep_draft)
 
         self.occasion = QComboBox()
         for key, label in cards.OCCASIONS.items():
@@ -152,6 +161,7 @@ class CardsWindow(QDialog):
         """Add someone to the hand selection (from the Lately panel, say)."""
         if customer_id not in self.hand_picked:
             self.hand_picked.append(customer_id)
+            self._draft_timer.start()
         if self.current_occasion() != cards.HAND:
             self.set_occasion(cards.HAND)
         else:
@@ -169,8 +179,6 @@ class CardsWindow(QDialog):
         occasion = self.current_occasion()
         self.range_box.setVisible(occasion == cards.PURCHASES)
         self.hand_box.setVisible(occasion == cards.HAND)
-        edited = {(c.customer_id, c.occasion): c for c in self.cards if c.edited}
-        sent_edits = self._sent_edits
         try:
             limited = self.in_range.isChecked()
             built = cards.build_cards(occasion, start=from_qdate(self.start.date()) if limited else None,
@@ -180,10 +188,36 @@ class CardsWindow(QDialog):
         except ValidationError as error:
             self.error.show_message(f"{error} — fix the template (Template…) to make the cards.")
             built = []
-        # A message edited by hand stays with its card while the list is rebuilt,
-        # and comes back with it when recording it as sent is undone.
-        self.cards = [edited.get((c.customer_id, c.occasion)) or sent_edits.get(_thanks_for(c)) or c for c in built]
+        self.cards = [self._with_written_message(card) for card in built]
         self._fill_list()
+
+    def _with_written_message(self, card: cards.Card) -> cards.Card:
+        """A message written by hand stays with its card while the list is rebuilt,
+        across restarts, and comes back when recording the card as sent is undone."""
+        key = (card.customer_id, card.occasion)
+        unsent = self._sent_edits.pop(_thanks_for(card), None)
+        if unsent is not None:
+            self._written[key] = unsent.message
+            self._draft_timer.start()
+        if key in self._written:
+            return replace(card, message=self._written[key], edited=True)
+        return card
+
+    def _keep_draft(self):
+        self._draft_timer.stop()
+        messages = [[cid, occasion, text] for (cid, occasion), text in self._written.items()]
+        try:
+            if messages or self.hand_picked:
+                drafts.save_draft(drafts.THANK_YOU_CARDS, {"messages": messages, "hand_picked": self.hand_picked})
+            else:
+                drafts.discard_draft(drafts.THANK_YOU_CARDS)
+        except Exception as exc:  # noqa: BLE001 - a draft that cannot be saved must not stop typing
+            self.error.show_message(f"Could not keep your hand-written messages: {exc}")
+
+    def done(self, result):
+        if self._draft_timer.isActive():
+            self._keep_draft()
+        super().done(result)
 
     def _fill_list(self):
         self.recipients.blockSignals(True)
@@ -225,6 +259,8 @@ class CardsWindow(QDialog):
             card = self.cards[row]
             card.message, card.edited = self.message.toPlainText(), True
             self.edited_note.setText("Edited by hand")
+            self._written[(card.customer_id, card.occasion)] = card.message
+            self._draft_timer.start()
 
     def edit_template(self):
         dialog = TemplateDialog(self)
@@ -303,14 +339,18 @@ class CardsWindow(QDialog):
             return
         try:
             # Kept first: recording refreshes the list, and the list then no longer holds them.
-            self._sent_edits.update({_thanks_for(c): c for c in self.cards if c.edited})
-            written = self._record_sent(self.cards)
+            sent = list(self.cards)
+            self._sent_edits.update({_thanks_for(c): c for c in sent if c.edited})
+            written = self._record_sent(sent)
         except JournalError as error:
             self.error.show_message(str(error))
             return
         self.sent.emit(written)
         self._told(f"Recorded {written} cards as sent")
+        for card in sent:
+            self._written.pop((card.customer_id, card.occasion), None)
         self.hand_picked = []
+        self._keep_draft()
         self.rebuild()
 
     def _told(self, text: str):

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pypdf import PdfReader
 
-from journal import customers, purchases, settings
+from journal import customers, drafts, purchases, settings
 from journal.models import Interaction, Purchase
 
 
@@ -47,6 +47,7 @@ def test_edit_export_and_mark_cards_as_sent(qtbot, make_window, tmp_path, monkey
     assert view.recipients.count() == 0 and "No one to thank" in view.count.text()
     qtbot.waitUntil(lambda: not [i for i in window.lately.visible_items() if i.reason == "unthanked_purchase"])
     assert "Ctrl+Z to undo" in window.statusBar().currentMessage()
+    assert drafts.load_draft(drafts.THANK_YOU_CARDS) is None  # sent: no hand-written message is pending
 
     # Marked by mistake: Ctrl+Z in the cards window takes it all back, the hand-written message too.
     view.activateWindow()
@@ -93,3 +94,24 @@ def test_hand_selection_from_the_customer_list(qtbot, make_window):
     window.open_customer(customers.find_by_name("Ada Lovelace").id)
     window.actions.add_to_cards.trigger()
     assert [c.name for c in view.cards] == ["Ada Lovelace", "Bob Builder"]
+
+
+def test_hand_written_messages_and_choices_survive_closing_the_window(qtbot, make_window):
+    window = make_window(populate=shop)
+    window.actions.cards.trigger()
+    view = window.cards_window
+    view.recipients.setCurrentRow(0)
+    view.message.setPlainText("Dear Ada, the table looks wonderful in your hall. Alex")
+    bob = customers.find_by_name("Bob Builder").id
+    view.add_customer(bob)  # a hand selection too
+    view.close()
+    assert window.cards_window is None
+
+    window.actions.cards.trigger()  # a new window, as after a restart
+    view = window.cards_window
+    assert view.hand_picked == [bob]
+    view.set_occasion("purchases")
+    assert view.cards[0].name == "Ada Lovelace" and view.cards[0].edited
+    view.recipients.setCurrentRow(0)
+    assert view.message.toPlainText() == "Dear Ada, the table looks wonderful in your hall. Alex"
+    assert view.edited_note.text() == "Edited by hand"
