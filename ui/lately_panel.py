@@ -184,6 +184,9 @@ class LatelyPanel(QDockWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.list)
         self.stack.addWidget(self.empty)
+        # Until the first results arrive (the rules run once the window is on screen).
+        self.empty.setText(f"<span style='color:{muted(self.palette()).name()}'>Working out who needs you…</span>")
+        self.stack.setCurrentWidget(self.empty)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 6, 8, 6)

@@ -25,6 +25,7 @@ def test_work_that_can_wait_starts_after_the_first_paint(qtbot, tmp_path):
     try:
         qtbot.wait(50)  # not shown: nothing has been painted, so nothing has started
         assert window.lately.summary.text() == ""  # the Lately rules have not run
+        assert "Working out who needs you" in window.lately.empty.text()
         assert not ask_running_instance_to_show(path, patience=0)
         with qtbot.waitSignal(window.first_painted, timeout=3000):
             window.show()
