@@ -5,8 +5,9 @@ need no image files."""
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from journal.kinds import KINDS
@@ -56,22 +57,13 @@ def kind_icon(kind: str, size: int = 32) -> QIcon:
     return QIcon(pixmap)
 
 
+ICON_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"  # drawn by resources/make_icons.py
+
+
 def app_icon() -> QIcon:
+    """The window icon from its files; QIcon reads each size only when it is needed."""
     icon = QIcon()
-    for size in (16, 32, 64, 128, 256):
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#2e7d62"))
-        painter.drawRoundedRect(QRectF(0, 0, size, size), size * 0.22, size * 0.22)
-        font = QFont()
-        font.setPixelSize(int(size * 0.62))
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(QColor("white"))
-        painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, "L")
-        painter.end()
-        icon.addPixmap(pixmap)
+    for path in sorted(ICON_DIR.glob("lately-*.png")):
+        size = int(path.stem.split("-")[1])
+        icon.addFile(str(path), QSize(size, size))
     return icon

@@ -92,3 +92,15 @@ def test_the_details_form_is_built_when_its_tab_is_first_opened(qtbot, make_wind
     assert form.fields["name"].text() == customers.get_customer(page.customer_id).name
     window.customer_list.select(customers.list_customers()[-1].id)  # another customer: the form follows
     assert form.fields["name"].text() == customers.list_customers()[-1].name
+
+
+def test_the_window_icon_comes_from_its_files_in_every_size(qtbot):
+    from PySide6.QtCore import QSize
+
+    from ui.icons import app_icon
+
+    icon = app_icon()
+    assert not icon.isNull()
+    assert {s.width() for s in icon.availableSizes()} == {16, 32, 64, 128, 256}
+    image = icon.pixmap(QSize(64, 64)).toImage()
+    assert image.pixelColor(32, 4).name() == "#2e7d62"  # the green tile, drawn by resources/make_icons.py
