@@ -93,30 +93,30 @@ def validate_fields(values: dict) -> dict:
     return _clean(values)
 
 
-def _named(model, name: str):
-    """The company or tag of this name, ignoring case in any script (SQLite's
-    lower() folds ASCII only, so the comparison is made in Python; there are few)."""
-    row = model.get_or_none(model.name == name)
-    if row is None:
+class _Names:
+    """Companies or tags by name, ignoring case in any script (SQLite's lower()
+    folds ASCII only, so the comparison is made in Python; there are few). Read
+    once per write, or once for a whole batch of new customers."""
+
+    def __init__(self, model):
+        self.model = model
+        self.ids = {name.casefold(): ident for ident, name in model.select(model.id, model.name).tuples()}
+
+    def find(self, name: str) -> int | None:
+        return self.ids.get(name.casefold())
+
+    def id_of(self, name: str) -> int:
+        """The id of this name, created when it is new."""
         key = name.casefold()
-        row = next((r for r in model.select() if r.name.casefold() == key), None)
-    return row
+        if key not in self.ids:
+            self.ids[key] = self.model.create(name=name).id
+        return self.ids[key]
 
 
-def _company_id(name: str) -> int | None:
-    if not name:
-        return None
-    return (_named(Company, name) or Company.create(name=name)).id
-
-
-def _set_tags(customer_id: int, names) -> None:
-    CustomerTag.delete().where(CustomerTag.customer == customer_id).execute()
-    chosen = {}
-    for name in names:
-        tag = _named(Tag, name) or Tag.create(name=name)
-        chosen[tag.id] = tag
-    for tag in chosen.values():  # "VIP" and "vip" are one tag
-        CustomerTag.create(customer=customer_id, tag=tag)
+def _link_tags(customer_id: int, names, tags: _Names) -> None:
+    chosen = dict.fromkeys(tags.id_of(name) for name in names)  # "VIP" and "vip" are one tag
+    if chosen:
+        CustomerTag.insert_many([{"customer": customer_id, "tag": tag_id} for tag_id in chosen]).execute()
 
 
 def _row(customer_id: int, *, include_deleted=False) -> Customer:
@@ -132,21 +132,6 @@ def _row(customer_id: int, *, include_deleted=False) -> Customer:
 def create_customer(**values) -> CustomerData:
     [customer_id] = create_customers([values])
     return get_customer(customer_id)
-
-
-class _Names:
-    """Companies or tags by name, ignoring case in any script, read once for a
-    batch of new customers; names not seen before are created."""
-
-    def __init__(self, model):
-        self.model = model
-        self.ids = {name.casefold(): ident for ident, name in model.select(model.id, model.name).tuples()}
-
-    def id_of(self, name: str) -> int:
-        key = name.casefold()
-        if key not in self.ids:
-            self.ids[key] = self.model.create(name=name).id
-        return self.ids[key]
 
 
 def create_customers(many: list[dict]) -> list[int]:
@@ -166,9 +151,7 @@ def create_customers(many: list[dict]) -> list[int]:
             tag_names = clean.pop("tags", ())
             company = clean.pop("company", "")
             row = Customer.create(company=companies.id_of(company) if company else None, **clean)
-            tag_ids = dict.fromkeys(tags.id_of(name) for name in tag_names)  # "VIP" and "vip" are one tag
-            if tag_ids:
-                CustomerTag.insert_many([{"customer": row.id, "tag": t} for t in tag_ids]).execute()
+            _link_tags(row.id, tag_names, tags)
             created.append(row.id)
         summary.refresh(*created)
     return created
@@ -179,9 +162,11 @@ def update_customer(customer_id: int, **values) -> CustomerData:
     with database.atomic():
         row = _row(customer_id)
         if "tags" in clean:
-            _set_tags(customer_id, clean.pop("tags"))
+            CustomerTag.delete().where(CustomerTag.customer == customer_id).execute()
+            _link_tags(customer_id, clean.pop("tags"), _Names(Tag))
         if "company" in clean:
-            row.company = _company_id(clean.pop("company"))
+            company = clean.pop("company")
+            row.company = _Names(Company).id_of(company) if company else None
         new_stage = clean.get("stage")
         if new_stage and new_stage != row.stage:
             StageChange.create(customer=row.id, old_stage=row.stage, new_stage=new_stage)
@@ -280,11 +265,10 @@ def all_tags() -> list[tuple[str, int | None]]:
 def set_tag_cadence(name: str, cadence_days) -> None:
     days = validate.whole_number("cadence days", cadence_days, minimum=1, maximum=3650, required=False)
     with database.atomic():
-        tag = _named(Tag, name.strip())
-        if tag is None:
+        tag_id = _Names(Tag).find(name.strip())
+        if tag_id is None:
             raise NotFound("tag", name)
-        tag.cadence_days = days
-        tag.save()
+        Tag.update(cadence_days=days).where(Tag.id == tag_id).execute()
 
 
 def tag_cadences(customer_id: int | None = None) -> dict[int, int]:
