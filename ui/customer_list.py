@@ -59,7 +59,8 @@ class CustomerListModel(QAbstractTableModel):
         if position is None or not fresh:
             return False
         self._all[position] = fresh[0]
-        self._haystacks = None
+        if self._haystacks is not None:
+            self._haystacks[customer_id] = self._haystack(fresh[0])
         row = self.row_of(customer_id)
         if row is not None:
             self._rows[row] = fresh[0]
@@ -84,9 +85,13 @@ class CustomerListModel(QAbstractTableModel):
         if not needle:
             return list(rows)
         if self._haystacks is None:  # made once per load, for the first filtering keystroke
-            self._haystacks = {row.id: f"{row.name} {row.company}".casefold() for row in self._all}
+            self._haystacks = {row.id: self._haystack(row) for row in self._all}
         hay = self._haystacks
         return [row for row in rows if all(word in hay[row.id] for word in needle)]
+
+    @staticmethod
+    def _haystack(row) -> str:
+        return f"{row.name} {row.company}".casefold()
 
     def set_filter(self, text: str) -> None:
         """Show only customers whose name or company contains every word of `text`, ignoring case."""

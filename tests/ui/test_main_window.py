@@ -121,6 +121,9 @@ def test_the_filter_keeps_the_chosen_customer_and_follows_renames(qtbot, make_wi
     assert visible_names(window) == ["Robert Builder"]  # no "bob" now, but the customer being edited stays
     assert window.page.header.name.text() == "Robert Builder"
     box.clear()
+    qtbot.keyClicks(box, "robert")  # the filter searches the new name
+    assert visible_names(window) == ["Robert Builder"]
+    box.clear()
     qtbot.keyClicks(box, "  HOP  ")  # case and spaces do not matter
     assert visible_names(window) == ["Grace Hopper"]
     assert window.page.header.name.text() == "Grace Hopper"  # the only match is chosen
