@@ -46,7 +46,8 @@ STACK_FLOOR = BARE.replace("import sys, time\n", "import sys, time\nimport peewe
 # The real start: main.py, its single-instance lock, migrations check and all;
 # the app prints the moment its window is first painted with the list loaded and
 # the last (or first) customer's page and timeline on screen.
-LATELY = ["main.py", "--db", None, "--measure-startup"]
+def lately(journal) -> list[str]:
+    return ["main.py", "--db", str(journal), "--measure-startup"]
 
 
 def run(args: list[str], env, listed: int | None = None) -> float:
@@ -71,11 +72,9 @@ def main():
     print(f"platform: {platform}")
     # As on a user's machine, Python may cache compiled modules (some sandboxes forbid it).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    lately_args = [path if arg is None else arg for arg in LATELY]
     empty = ROOT / "benchmarks" / ".cache" / "empty.sqlite3"
-    empty_args = [str(empty) if arg is None else arg for arg in LATELY]
     kinds = {"bare": (["-c", BARE], None), "floor": (["-c", STACK_FLOOR], None),
-             "empty": (empty_args, 0), "lately": (lately_args, 5000)}
+             "empty": (lately(empty), 0), "lately": (lately(path), 5000)}
     for args, listed in kinds.values():
         run(args, env, listed)  # warm the file and bytecode caches (and create the empty journal)
     samples = {kind: [] for kind in kinds}
