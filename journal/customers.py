@@ -284,6 +284,15 @@ def tag_cadences(customer_id: int | None = None) -> dict[int, int]:
     return dict(raw_rows(query))
 
 
+def cadence_tag(customer_id: int) -> tuple[str, int] | None:
+    """The tag whose cadence a customer follows (the shortest of their tags'), as
+    (name, days); None when none of their tags has a cadence."""
+    row = (Tag.select(Tag.name, Tag.cadence_days).join(CustomerTag)
+           .where(CustomerTag.customer == customer_id, Tag.cadence_days.is_null(False))
+           .order_by(Tag.cadence_days, Tag.name).limit(1).tuples().first())
+    return tuple(row) if row else None
+
+
 def effective_cadence(own: int | None, tag_cadence: int | None, default: int) -> int:
     """A customer's own cadence wins, then the shortest cadence of their tags, then the default."""
     return own or tag_cadence or default

@@ -228,7 +228,8 @@ def populate(n_customers=150, *, seed=7, today: date | None = None, intensity=1.
             Connection.thanked_by, Connection.created_at])
         if owner:
             settings.update_settings(owner_name="Alex Morgan", business_name="Harbour & Pine",
-                                     signature="Warmly,\nAlex Morgan\nHarbour & Pine")
+                                     signature="Warmly,\nAlex Morgan\nHarbour & Pine",
+                                     currency="USD")  # an American studio (Faker's en_US people)
         summary.rebuild_all()
     return {"customers": len(customers), "interactions": len(b.interactions), "purchases": len(b.purchases),
             "connections": len(connections)}

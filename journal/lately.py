@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from peewee import JOIN
 
-from . import settings
+from . import settings, words
 from .customers import OVERDUE, cadence_level, customer_since, effective_cadence, interest_topics, tag_cadences
 from .kinds import KINDS, REFERRED
 from .models import (
@@ -240,12 +240,9 @@ def _item(c: CustomerFacts, reason: str, evidence: str, suggestion: str, action_
                          since, level, ref_id, other_customer_id)
 
 
-_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def _on(day) -> str:
-    """'05 Mar 2026': strftime is slow in a loop of thousands and follows the locale."""
-    return f"{day.day:02d} {_MONTHS[day.month]} {day.year}"
+    """A day in the user's format ('5 Mar 2026', 'Mar 5, 2026'); see journal.words."""
+    return words.day(day)
 
 
 def _days(since, today) -> int:
@@ -255,12 +252,12 @@ def _days(since, today) -> int:
 
 def tenure_words(days: int) -> str:
     """'five years', 'a year', 'eight months': the way a person says it on a card."""
-    words = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    names = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
     years = days // 365
     if years >= 1:
-        return "a year" if years == 1 else f"{words[years] if years < len(words) else years} years"
+        return "a year" if years == 1 else f"{names[years] if years < len(names) else years} years"
     months = max(days // 30, 1)
-    return "a month" if months == 1 else f"{words[months]} months"
+    return "a month" if months == 1 else f"{names[months]} months"
 
 
 def _purchase_rules(inputs: Inputs, today: date) -> list[AttentionItem]:
@@ -281,7 +278,7 @@ def _purchase_rules(inputs: Inputs, today: date) -> list[AttentionItem]:
         tenure_days = _days(c.since, newest_on) if c.since else 0
         is_return = (c.first_purchase_on is not None and newest_on > c.first_purchase_on) or tenure_days >= 365
         bought = (f"Bought {newest_product} on {_on(newest_on)}" if len(purchases) == 1 else
-                  f"{len(purchases)} purchases not thanked, the first on {_on(oldest_on)}")
+                  f"{words.plural(len(purchases), 'purchase')} not thanked, the first on {_on(oldest_on)}")
         if is_return:
             tenure = tenure_words(max(tenure_days, 1))
             items.append(_item(c, "return_customer", f"{bought}; a customer for {tenure}",
@@ -301,7 +298,7 @@ def _follow_up_rule(inputs: Inputs, today: date) -> list[AttentionItem]:
         if c is None:
             continue
         late = _days(due, today)
-        when = "today" if late == 0 else f"{late} days ago" if late > 1 else "yesterday"
+        when = "today" if late == 0 else f"{words.plural(late, 'day')} ago" if late > 1 else "yesterday"
         items.append(_item(c, "follow_up_due", f"Follow-up on “{summary_text}” was due {when}",
                            "Follow up as you promised", kind if kind != "note" else "check_in",
                            late, since=due, ref_id=iid))
@@ -334,7 +331,7 @@ def _customer_rules(c: CustomerFacts, today: date) -> list[AttentionItem]:
     if c.unanswered_count >= UNANSWERED_RUN:
         items.append(_item(
             c, "unanswered",
-            f"{c.unanswered_count} times you reached out since {_on(c.first_unanswered_at)} with no reply",
+            f"{words.plural(c.unanswered_count, 'time')} you reached out since {_on(c.first_unanswered_at)} with no reply",
             f"Try another way than before (they prefer {c.channel}); ask if there is a better time or channel",
             {"phone": "call", "visit": "meeting", "letter": "gift"}.get(c.channel, c.channel),
             t - c.first_unanswered_at.toordinal(), since=c.first_unanswered_at.date()))
@@ -355,7 +352,7 @@ def _customer_rules(c: CustomerFacts, today: date) -> list[AttentionItem]:
              and (c.last_outbound_at is None or c.last_outbound_at.date() < first_buy))
     if never:
         items.append(_item(c, "never_contacted",
-                           f"First purchase {first_buy_age} days ago; you have not been in touch since",
+                           f"First purchase {words.plural(first_buy_age, 'day')} ago; you have not been in touch since",
                            "Check in on how it is going — not a sales call", "check_in", first_buy_age,
                            since=first_buy))
 
@@ -366,7 +363,7 @@ def _customer_rules(c: CustomerFacts, today: date) -> list[AttentionItem]:
     starved = reactive_age is not None and reactive_age <= window and (value_age is None or value_age > window)
     if starved:
         gift, kind = _gift(c)
-        items.append(_item(c, "only_reactive_sales", f"Only support or sales contact in the last {window} days",
+        items.append(_item(c, "only_reactive_sales", f"Only support or sales contact in the last {words.plural(window, 'day')}",
                            f"Give something with no sale attached: {gift.lower()}, an introduction, "
                            "or a check-in that is not a sales call", kind, reactive_age))
 
@@ -376,11 +373,11 @@ def _customer_rules(c: CustomerFacts, today: date) -> list[AttentionItem]:
         level = cadence_level(days, cadence)
         if level:
             if value_age is not None:
-                last = f"Last value given {days} days ago ({KINDS[c.last_value_kind].label.lower()})"
+                last = f"Last value given {words.plural(days, 'day')} ago ({KINDS[c.last_value_kind].label.lower()})"
             else:
-                last = f"No value given in {days} days as a customer"
+                last = f"No value given in {words.plural(days, 'day')} as a customer"
             items.append(_item(
-                c, "cadence", f"{last}; cadence {cadence} days", *_gift(c), days - cadence,
+                c, "cadence", f"{last}; cadence {words.plural(cadence, 'day')}", *_gift(c), days - cadence,
                 title="Overdue: stay in touch" if level == OVERDUE else "Due: stay in touch",
                 level=level, since=date.fromordinal(t - days + cadence)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 
 from . import validate
@@ -34,9 +35,17 @@ class Settings:
     default_cadence_days: int = DEFAULT_CADENCE_DAYS
     card_template: str = DEFAULT_CARD_TEMPLATE
     backups_kept: int = 14
+    currency: str = ""  # ISO 4217 code of the business's money; "" = the system locale's
 
 
 _INTS = {"default_cadence_days": (1, 3650), "backups_kept": (1, 1000)}
+
+
+def _currency(value) -> str:
+    code = validate.text("currency", value, max_len=3).upper()
+    if code and not re.fullmatch(r"[A-Z]{3}", code):
+        raise ValidationError("currency", f"{value!r} is not a currency code such as EUR or USD")
+    return code
 
 
 def get_settings() -> Settings:
@@ -57,6 +66,8 @@ def update_settings(**changes) -> Settings:
         if key in _INTS:
             low, high = _INTS[key]
             clean[key] = validate.whole_number(key, value, minimum=low, maximum=high)
+        elif key == "currency":
+            clean[key] = _currency(value)
         elif key == "card_template":
             clean[key] = validate.text(key, value, required=True, max_len=20_000)
         else:

@@ -9,8 +9,8 @@ from functools import lru_cache
 
 from peewee import JOIN, SQL, Case, Value
 
-from . import interactions, settings
-from .customers import customer_since, effective_cadence, tag_cadences
+from . import interactions, settings, words
+from .customers import cadence_tag, customer_since, effective_cadence
 from .errors import NotFound
 from .kinds import KINDS, STAGES, kinds_of
 from .models import (
@@ -141,19 +141,24 @@ class TimelineHeader:
     channel: str
     cadence_days: int
     cadence_is_own: bool
+    cadence_tag: str | None = None  # the tag the cadence comes from, when it is not their own
+
+    def cadence_text(self) -> str:
+        """'every 30 days, from tag vip', 'every 14 days, their own', 'every 90 days, the default'."""
+        source = ("their own" if self.cadence_is_own else
+                  f"from tag {self.cadence_tag}" if self.cadence_tag else "the default")
+        return f"every {words.plural(self.cadence_days, 'day')}, {source}"
 
     def last_value_text(self, today: date) -> str:
         if not self.last_value_at:
             return "No value given yet"
         days = (today - self.last_value_at.date()).days
-        when = "today" if days == 0 else "yesterday" if days == 1 else f"{days} days ago"
+        when = "today" if days == 0 else "yesterday" if days == 1 else f"{words.plural(days, 'day')} ago"
         return f"{when}: {KINDS[self.last_value_kind].label.lower()}"
 
     def reciprocity_text(self) -> str:
-        def times(n):
-            return "1 time" if n == 1 else f"{n} times"
-
-        return f"you reached out {times(self.reached_out)}, they {times(self.they_reached_out)}"
+        return (f"you reached out {words.plural(self.reached_out, 'time')}, "
+                f"they {words.plural(self.they_reached_out, 'time')}")
 
 
 def header(customer_id: int, today: date | None = None) -> TimelineHeader:
@@ -170,12 +175,13 @@ def header(customer_id: int, today: date | None = None) -> TimelineHeader:
     since, created, stage, channel, own, first_purchase, count, lifetime, last_value, last_kind = rows[0]
     year_ago = datetime.combine(today - timedelta(days=365), time.min)
     ours, theirs = interactions.reciprocity(customer_id, year_ago)
+    tag = None if own is not None else cadence_tag(customer_id)
     return TimelineHeader(
         customer_since=customer_since(to_date(since), to_date(first_purchase), to_datetime(created), stage),
         purchase_count=count or 0, lifetime_cents=lifetime or 0,
         last_value_at=to_datetime(last_value), last_value_kind=last_kind,
         reached_out=ours, they_reached_out=theirs, channel=channel,
-        cadence_days=effective_cadence(own, tag_cadences(customer_id).get(customer_id),
-                                       settings.get_settings().default_cadence_days),
+        cadence_days=effective_cadence(own, tag[1] if tag else None, settings.get_settings().default_cadence_days),
         cadence_is_own=own is not None,
+        cadence_tag=tag[0] if tag and own is None else None,
     )

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
 
 from journal import cards, drafts, settings
 from journal.errors import JournalError, ValidationError
+from journal import words
 
+from . import format as fmt
 from .card_printing import CARD_SIZES, CARDS, LIST, draw, page_layout, write_pdf
 from .capture import from_qdate
 from .forms import ErrorLabel, hbox, vbox
@@ -86,8 +88,8 @@ class CardsWindow(QDialog):
         self.occasion = QComboBox()
         for key, label in cards.OCCASIONS.items():
             self.occasion.addItem(label, key)
-        self.start = QDateEdit(QDate.currentDate().addDays(-30), calendarPopup=True, displayFormat="d MMM yyyy")
-        self.end = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="d MMM yyyy")
+        self.start = QDateEdit(QDate.currentDate().addDays(-30), calendarPopup=True, displayFormat=fmt.date_format())
+        self.end = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat=fmt.date_format())
         self.picker = CustomerPicker(choices)
         self.add_button = QPushButton("Add")
         self.add_button.clicked.connect(self._add_picked)
@@ -229,7 +231,7 @@ class CardsWindow(QDialog):
             self.recipients.addItem(item)
         self.recipients.blockSignals(False)
         missing = [c.name for c in self.cards if not c.has_address]
-        self.count.setText(f"{len(self.cards)} cards" if self.cards else "No one to thank for this occasion.")
+        self.count.setText(words.plural(len(self.cards), "card") if self.cards else "No one to thank for this occasion.")
         self.warning.setText(f"{len(missing)} without a postal address: {', '.join(missing[:6])}"
                              f"{'…' if len(missing) > 6 else ''}" if missing else "")
         for button in self.buttons.values():
@@ -278,7 +280,7 @@ class CardsWindow(QDialog):
             return True
         answer = QMessageBox.question(
             self, "Some cards have no address",
-            f"{len(missing)} of {len(self.cards)} cards have no postal address ({', '.join(missing[:5])}"
+            f"{words.number(len(missing))} of {words.plural(len(self.cards), 'card')} {words.noun(len(missing), 'has', 'have')} no postal address ({', '.join(missing[:5])}"
             f"{'…' if len(missing) > 5 else ''}). Continue anyway?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Yes
@@ -332,7 +334,7 @@ class CardsWindow(QDialog):
 
     def do_sent(self):
         answer = QMessageBox.question(
-            self, "Mark as sent?", f"Record {len(self.cards)} cards as sent today? Each goes on the customer's "
+            self, "Mark as sent?", f"Record {words.plural(len(self.cards), 'card')} as sent today? Each goes on the customer's "
             "timeline and the purchases and referrals it thanks for are marked thanked.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
@@ -346,7 +348,7 @@ class CardsWindow(QDialog):
             self.error.show_message(str(error))
             return
         self.sent.emit(written)
-        self._told(f"Recorded {written} cards as sent")
+        self._told(f"Recorded {words.plural(written, 'card')} as sent")
         for card in sent:
             self._written.pop((card.customer_id, card.occasion), None)
         self.hand_picked = []

@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoCommand
 
 from journal import connections, customers, interactions, purchases
 from journal.errors import JournalError
+from journal import words
 
 
 class JournalCommand(QUndoCommand):
@@ -212,7 +213,7 @@ class CardsSent(JournalCommand):
     the trash and makes what they thanked for wait for thanks again."""
 
     def __init__(self, events, chosen):
-        super().__init__(events, f"Record {len(chosen)} cards as sent")
+        super().__init__(events, f"Record {words.plural(len(chosen), 'card')} as sent")
         self.chosen = list(chosen)
         self.sent = None
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableV
 
 from journal import customers
 from journal.kinds import KINDS, STAGES
+from journal import words
 
 from . import format as fmt
 from .theme import LEVEL_COLORS
@@ -171,8 +172,9 @@ class CustomerListModel(QAbstractTableModel):
         if role == TOOLTIP and column == OVERDUE:
             level = row.cadence_level(self.today)
             if level:
-                return (f"{level.capitalize()}: no value given for {row.days_since_value(self.today)} days; "
-                        f"cadence {row.cadence_days} days")
+                return (f"{level.capitalize()}: no value given for "
+                        f"{words.plural(row.days_since_value(self.today), 'day')}; "
+                        f"cadence {words.plural(row.cadence_days, 'day')}")
         if role == TOOLTIP and column == LAST_VALUE and row.last_value_kind:
             return f"{KINDS[row.last_value_kind].label}, {fmt.day(row.last_value_at)}"
         if role == TOOLTIP and column == LAST_CONTACT and row.last_contact_at:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from journal import customers, timeline
 from journal.kinds import CHANNELS, STAGES
+from journal import words
 
 from . import format as fmt
 from .theme import STAGE_COLORS, muted, title_font
@@ -92,8 +93,7 @@ class Header(QWidget):
                                  f" padding: 2px 8px; font-weight: bold; }}")
         bits = [customer.company] if customer.company else []
         bits.append(f"prefers {CHANNELS.get(facts.channel, facts.channel).lower()}")
-        bits.append(f"stay in touch every {facts.cadence_days} days" +
-                    ("" if facts.cadence_is_own else " (default)"))
+        bits.append(f"stay in touch {facts.cadence_text()}")
         if customer.tags:
             bits.append("tags: " + ", ".join(customer.tags))
         self.subtitle.setText("  ·  ".join(bits))
@@ -105,7 +105,7 @@ class Header(QWidget):
         else:
             self.since.set("Not yet a customer")
         count = facts.purchase_count
-        self.purchases.set(f"{count} purchase{'' if count == 1 else 's'} · {fmt.money(facts.lifetime_cents)} in all"
+        self.purchases.set(f"{words.plural(count, 'purchase')} · {fmt.money(facts.lifetime_cents)} in all"
                            if count else "None yet", "Number of purchases and lifetime value")
         self.last_value.set(facts.last_value_text(today),
                             "The last time you gave them something: a card, an article, an introduction…")

@@ -16,6 +16,7 @@ from journal import purchases
 from journal.errors import ValidationError
 from journal.kinds import CONNECTION_KINDS, STAGES
 
+from . import format as fmt
 from .capture import from_qdate
 from .errors import describe_save_error
 from .forms import ErrorLabel, FormErrors, labelled
@@ -45,7 +46,9 @@ class FormDialog(QDialog):
     def add_row(self, label: str, widget, *fields: str):
         error = ErrorLabel()
         self.errors.register(error, widget, *fields)
-        self.form.addRow(label, labelled(widget, error))
+        box = labelled(widget, error)
+        self.form.addRow(label, box)
+        self.form.labelForField(box).setBuddy(widget)  # its Alt-letter lands on the field itself
         return widget
 
     def accept(self):
@@ -66,7 +69,7 @@ class FormDialog(QDialog):
 def date_edit(value: date | None = None) -> QDateEdit:
     edit = QDateEdit(QDate.currentDate() if value is None else QDate(value.year, value.month, value.day))
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy")
+    edit.setDisplayFormat(fmt.date_format())
     return edit
 
 

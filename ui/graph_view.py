@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from journal import graph
 from journal.kinds import CONNECTION_KINDS, STAGES
+from journal import words
 
 from . import format as fmt
 from .pickers import CustomerPicker
@@ -54,7 +55,7 @@ class NodeItem(QGraphicsEllipseItem):
         self.setPen(_OUTLINE_PEN)
         self.setZValue(1)
         self.setToolTip(f"{node.name}\n{STAGES.get(node.stage, node.stage)} · {fmt.money(node.lifetime_cents)}"
-                        f" · {node.referrals_made} referrals")
+                        f" · {words.plural(node.referrals_made, 'referral')}")
         self.label = QGraphicsSimpleTextItem(node.name, self)
         self.label.setFont(_LABEL_FONT)
         self.label.setBrush(QColor("#1d1d1f"))
@@ -355,7 +356,7 @@ class GraphWindow(QDialog):
             name = QTableWidgetItem(r.name)
             name.setData(Qt.ItemDataRole.UserRole, r.customer_id)
             self.referrers.setItem(n, 0, name)
-            for col, text in ((1, str(r.referrals_made)), (2, fmt.money(r.direct_revenue_cents)),
+            for col, text in ((1, words.number(r.referrals_made)), (2, fmt.money(r.direct_revenue_cents)),
                               (3, fmt.money(r.chain_revenue_cents))):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -381,7 +382,8 @@ class GraphWindow(QDialog):
         for edge in self.data.edges:
             if edge.source in self.view.nodes and edge.target in self.view.nodes:
                 scene.addItem(EdgeItem(edge, self.view.nodes[edge.source], self.view.nodes[edge.target]))
-        self.status.setText(f"{len(self.data.nodes)} customers, {len(self.data.edges)} connections")
+        self.status.setText(f"{words.plural(len(self.data.nodes), 'customer')}, "
+                            f"{words.plural(len(self.data.edges), 'connection')}")
         self.view.update_labels()
         if chosen in self.view.nodes:
             self.view.choose(chosen)

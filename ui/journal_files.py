@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from journal import db
 from journal.errors import JournalError
+from journal import words
 
 from .tasks import run_in_background, run_with_progress, wait_for_background
 
@@ -214,5 +215,5 @@ class JournalFiles:
             return
         run_with_progress(self, "Importing the journal…", lambda progress: exports.import_json(Path(path), progress),
                           lambda counts: (self.events.changed.emit(None),
-                                          self.events.status.emit(f"Imported {counts.get('customer', 0)} customers")),
+                                          self.events.status.emit(f"Imported {words.plural(counts.get('customer', 0), 'customer')}")),
                           lambda error: self._show_error(str(error)), writes=True)

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QListView, QMenu, QStackedWidget, QStyledItemDelegate, QVBoxLayout, QWidget,
 )
 
+from journal import words
+
 from .rows_model import RowsModel
 from .theme import LEFT_MIDDLE, LEVEL_COLORS, muted, paint_row_background
 
@@ -191,10 +193,12 @@ class LatelyPanel(QDockWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self.summary)
-        row = QHBoxLayout()
+        self.filter_row = QWidget()
+        row = QHBoxLayout(self.filter_row)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel("Show"))
         row.addWidget(self.reasons, 1)
-        layout.addLayout(row)
+        layout.addWidget(self.filter_row)
         layout.addWidget(self.stack, 1)
         self.setWidget(body)
         self.loading = False
@@ -243,18 +247,24 @@ class LatelyPanel(QDockWidget):
         self.reasons.setCurrentIndex(max(index, 0))
         self.reasons.blockSignals(False)
         self.proxy.set_reason(self.reasons.currentData())
+        # One message at a time: with no customers there is nothing to sum up or filter.
+        self.summary.setVisible(bool(health.customers))
+        self.filter_row.setVisible(bool(health.customers))
         if health.customers:
             self.summary.setText(
-                f"<b>{health.within_cadence_share:.0%}</b> of your {health.customers} customers had something "
-                f"of value from you within their cadence. "
-                f"<b>{health.silent_share:.0%}</b> have not heard from you since their first sale.")
-        else:
-            self.summary.setText("No customers yet.")
+                f"<b>{health.within_cadence_share:.0%}</b> of your {words.plural(health.customers, 'customer')} "
+                f"had something of value from you within their cadence. "
+                f"<b>{health.silent_share:.0%}</b> {words.noun(health.customers, 'has', 'have')} not heard from you "
+                f"since their first sale.")
         if items:
             self.stack.setCurrentWidget(self.list)
-        else:
+        elif health.customers:
             self.empty.setText("<p><b>All caught up.</b></p><p>Nobody needs you right now. "
                                "Log what you do and this list keeps itself.</p>")
+            self.stack.setCurrentWidget(self.empty)
+        else:
+            self.empty.setText(f"<span style='color:{muted(self.palette()).name()}'>Once you have customers, "
+                               "this panel tells you who needs you, and why.</span>")
             self.stack.setCurrentWidget(self.empty)
 
     def _reason_chosen(self, _index):

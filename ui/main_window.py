@@ -15,9 +15,12 @@ from PySide6.QtWidgets import (
 from peewee import DatabaseError
 
 from journal import __version__, customers, db, drafts, interactions
+from journal import settings as journal_settings
 from journal.errors import NotFound, ValidationError
+from journal import words
 
 from . import commands
+from . import format as fmt
 from .actions import build_actions
 from .customer_list import CustomerList
 from .customer_page import CustomerPage
@@ -234,8 +237,9 @@ class MainWindow(JournalFiles, QMainWindow):
         return "last_customer/" + ("demo" if self.is_demo else str(abs(hash(str(self.journal_path)))))
 
     def _load(self):
-        title = "Lately — demo journal" if self.is_demo else f"Lately — {self.journal_path.name}"
-        self.setWindowTitle(title)
+        # The platform adds the application's name ("journal.sqlite3 — Lately"): say it once.
+        self.setWindowTitle("Demo journal" if self.is_demo else self.journal_path.name)
+        fmt.install(journal_settings.get_settings().currency)
         self.customer_list.reload()
         self._update_empty_state()
         last = int(self._settings().value(self._last_customer_key(), 0) or 0)
@@ -347,7 +351,7 @@ class MainWindow(JournalFiles, QMainWindow):
             self.cards_window = CardsWindow(self._choices(), self, record_sent=record_sent)
             self.cards_window.addActions([self.actions.undo, self.actions.redo])  # Ctrl+Z works there too
             self.cards_window.sent.connect(
-                lambda n: self.events.status.emit(f"Recorded {n} cards as sent — Ctrl+Z to undo"))
+                lambda n: self.events.status.emit(f"Recorded {words.plural(n, 'card')} as sent — Ctrl+Z to undo"))
             self.cards_window.finished.connect(lambda *_: setattr(self, "cards_window", None))
         self.cards_window.show()
         self.cards_window.raise_()
@@ -556,7 +560,11 @@ class MainWindow(JournalFiles, QMainWindow):
     def edit_settings(self):
         from .settings_dialog import SettingsDialog
 
-        SettingsDialog(self, on_saved=lambda: self.events.changed.emit(None)).exec()
+        SettingsDialog(self, on_saved=self._settings_saved).exec()
+
+    def _settings_saved(self):
+        fmt.install(journal_settings.get_settings().currency)  # the currency may have changed
+        self.events.changed.emit(None)
 
     def focus_find(self):
         self.central.setCurrentWidget(self.splitter)

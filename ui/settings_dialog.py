@@ -4,11 +4,12 @@ cadence each tag carries."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTableWidget, QTableWidgetItem
 
 from journal import customers, settings
 from journal.models import database
 
+from . import format as fmt
 from .dialogs import FormDialog
 
 
@@ -19,6 +20,13 @@ class SettingsDialog(FormDialog):
         current = settings.get_settings()
         self.owner = self.add_row("Your &name", QLineEdit(current.owner_name), "owner_name")
         self.business = self.add_row("&Business", QLineEdit(current.business_name), "business_name")
+        self.currency = QComboBox()
+        own = fmt.system_currency()
+        self.currency.addItem(f"As the system's ({own})" if own else "As the system's (none set)", "")
+        for code, label in fmt.currencies():
+            self.currency.addItem(label, code)
+        self.currency.setCurrentIndex(max(self.currency.findData(current.currency), 0))
+        self.add_row("&Currency", self.currency, "currency")
         self.signature = QPlainTextEdit(current.signature)
         self.signature.setFixedHeight(70)
         self.signature.setTabChangesFocus(True)
@@ -48,6 +56,7 @@ class SettingsDialog(FormDialog):
     def _save(self):
         with database.atomic():  # all of it or none of it
             settings.update_settings(owner_name=self.owner.text(), business_name=self.business.text(),
+                                     currency=self.currency.currentData(),
                                      signature=self.signature.toPlainText(),
                                      default_cadence_days=self.cadence.value(), backups_kept=self.kept.value())
             for row in range(self.tags.rowCount()):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 from journal import timeline
 from journal.kinds import CLASS_LABELS, CONNECTION_KINDS, KINDS
 from journal.timeline import INTERACTION, TimelineEntry
+from journal import words
 
 from . import format as fmt
 from .icons import paint_disc
@@ -318,7 +319,7 @@ class TimelineView(QWidget):
 
     def _update_state(self):
         total = self.model.total
-        self.count_label.setText(f"{total} entries" if total != 1 else "1 entry")
+        self.count_label.setText(words.plural(total, "entry"))
         if total:
             self.stack.setCurrentWidget(self.list)
         else:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
 
 from journal import trash
 from journal.errors import JournalError
+from journal import words
 
 from . import format as fmt
 
@@ -71,7 +72,7 @@ class TrashDialog(QDialog):
     def empty(self):
         count = self.list.count()
         answer = QMessageBox.question(
-            self, "Empty the trash?", f"Remove the {count} things in the trash for good? This cannot be undone "
+            self, "Empty the trash?", f"Remove the {words.plural(count, 'item')} in the trash for good? This cannot be undone "
             "(backups still have them).", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:

@@ -1,9 +1,20 @@
 import pytest
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QMessageBox
 
-from journal import db
+from journal import db, words
 from ui import tasks
 from ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def plain_locale():
+    """Dates, numbers and money read the same on every machine: Qt's C locale,
+    whatever the system's (tests of other locales pass theirs explicitly)."""
+    QLocale.setDefault(QLocale.c())
+    yield
+    QLocale.setDefault(QLocale.c())
+    words.use()  # the core's plain forms again
 
 
 @pytest.fixture(autouse=True)
