@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .models import Draft, database, now
+from .models import Draft, database, now, upsert
 
 QUICK_CAPTURE = "quick_capture"  # the quick-capture dialog's draft
 THANK_YOU_CARDS = "thank_you_cards"  # messages written by hand in the cards window, and its hand selection
@@ -14,7 +14,7 @@ THANK_YOU_CARDS = "thank_you_cards"  # messages written by hand in the cards win
 def save_draft(key: str, values: dict) -> None:
     payload = json.dumps(values, default=str, ensure_ascii=False)
     with database.atomic():
-        Draft.replace(key=key, payload=payload, saved_at=now()).execute()
+        upsert(Draft, ("key",), key=key, payload=payload, saved_at=now())
 
 
 def load_draft(key: str) -> dict | None:

@@ -116,21 +116,19 @@ SPACING = 70.0  # scene units between neighbours
 
 
 def saved_positions() -> dict[int, tuple[float, float]]:
-    from .models import GraphPosition
+    from .models import GraphPosition, upsert_many
 
     return {cid: (x, y) for cid, x, y in raw_rows(GraphPosition.select(GraphPosition.customer_id, GraphPosition.x,
                                                                        GraphPosition.y))}
 
 
 def save_positions(positions: dict[int, tuple[float, float]]) -> None:
-    from .models import GraphPosition
+    from .models import GraphPosition, upsert_many
 
     rows = [(cid, float(x), float(y)) for cid, (x, y) in positions.items()]
     with database.atomic():
         for start in range(0, len(rows), 500):
-            (GraphPosition.insert_many(rows[start:start + 500],
-                                       fields=[GraphPosition.customer, GraphPosition.x, GraphPosition.y])
-             .on_conflict_replace().execute())
+            upsert_many(GraphPosition, ("customer",), ["customer", "x", "y"], rows[start:start + 500])
 
 
 def layout(data: GraphData, known: dict[int, tuple[float, float]] | None = None, *, rearrange: bool = False,

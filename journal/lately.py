@@ -27,7 +27,7 @@ from .customers import OVERDUE, cadence_level, customer_since, effective_cadence
 from .kinds import KINDS, REFERRED
 from .models import (
     Company, Connection, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Snooze, Tag, database,
-    parsers, raw_rows, to_date,
+    parsers, raw_rows, to_date, upsert,
 )
 
 THANK_GRACE_DAYS = 3  # a purchase is "not yet thanked" once it is more than this old
@@ -444,7 +444,7 @@ def snooze(customer_id: int, snooze_key: str, until) -> None:
     if until <= date.today():
         raise ValidationError("snooze_until", f"{until:%Y-%m-%d} is not in the future")
     with database.atomic():
-        Snooze.replace(customer=customer_id, reason=snooze_key, until=until).execute()
+        upsert(Snooze, ("customer", "reason"), customer=customer_id, reason=snooze_key, until=until)
 
 
 def unsnooze(customer_id: int, snooze_key: str) -> None:

@@ -245,6 +245,24 @@ class GraphPosition(BaseModel):
     y = peewee.FloatField()
 
 
+def upsert(model, key_fields: tuple[str, ...], **values) -> None:
+    """Insert a row, or update the row with the same key: INSERT … ON CONFLICT …
+    DO UPDATE, which SQLite and PostgreSQL both speak (SQLite's own replace is
+    SQLite-only, and deletes and re-inserts the row)."""
+    upsert_many(model, key_fields, list(values), [tuple(values.values())])
+
+
+def upsert_many(model, key_fields: tuple[str, ...], field_names: list[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    fields = [getattr(model, name) for name in field_names]
+    updates = {getattr(model, name): peewee.EXCLUDED[getattr(model, name).column_name]
+               for name in field_names if name not in key_fields}
+    (model.insert_many(rows, fields=fields)
+     .on_conflict(conflict_target=[getattr(model, name) for name in key_fields], update=updates)
+     .execute())
+
+
 ALL_MODELS = (
     SchemaVersion, Company, Customer, Interaction, Purchase, Connection, StageChange,
     Tag, CustomerTag, Setting, CustomerSummary, Snooze, Draft, GraphPosition,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, replace
 from . import validate
 from .errors import ValidationError
 from .kinds import DEFAULT_CADENCE_DAYS
-from .models import Setting, database
+from .models import Setting, database, upsert
 
 DEFAULT_CARD_TEMPLATE = """Dear {{ first_name }},
 
@@ -76,5 +76,5 @@ def update_settings(**changes) -> Settings:
     # say) still improves when Lately does.
     with database.atomic():
         for key, value in clean.items():
-            Setting.replace(key=key, value=str(value)).execute()
+            upsert(Setting, ("key",), key=key, value=str(value))
     return replace(current, **clean)

@@ -1,0 +1,48 @@
+"""The core's boundaries, checked on its source: journal/ never imports Qt, and
+SQLite-only SQL stays in the storage and search modules, so the rest of the
+core can run on PostgreSQL."""
+
+import ast
+import re
+from pathlib import Path
+
+JOURNAL = Path(__file__).resolve().parents[2] / "journal"
+# Where SQLite's own SQL may live: opening and pragmas, backups of the file,
+# full-text search, and the schema steps.
+SQLITE_MODULES = {"db.py", "backups.py", "search.py", "crypto.py"}
+SQLITE_ONLY = [
+    (re.compile(r"\b[A-Z]\w*\.replace\("), "Model.replace (INSERT OR REPLACE): use models.upsert"),
+    (re.compile(r"on_conflict_replace|on_conflict_ignore|insert_or_replace|OR REPLACE|OR IGNORE"),
+     "SQLite's conflict clause"),
+    (re.compile(r"\bPRAGMA\b|sqlite_master|sqlite_dbpage|\bimport sqlite3\b"), "SQLite's own tables and pragmas"),
+    (re.compile(r"\bMATCH\b|\bfts5\b|\bFTS5\b|\browid\b"), "SQLite full-text search"),
+]
+
+
+def modules():
+    return sorted(p for p in JOURNAL.rglob("*.py"))
+
+
+def test_the_core_never_imports_qt():
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert not name.split(".")[0] in {"PySide6", "shiboken6", "PyQt5", "PyQt6"}, \
+                    f"{path.relative_to(JOURNAL.parent)} imports {name}"
+
+
+def test_sqlite_only_sql_stays_in_storage_and_search():
+    found = []
+    for path in modules():
+        rel = path.relative_to(JOURNAL)
+        if rel.name in SQLITE_MODULES or rel.parts[0] == "migrations":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            code = line.split("#", 1)[0]
+            for pattern, what in SQLITE_ONLY:
+                if pattern.search(code) and not re.search(r"""["'][^"']*\.replace\(|str\.replace|\w\.replace\(["']""",
+                                                            code):
+                    found.append(f"journal/{rel}:{number}: {what}: {line.strip()}")
+    assert not found, "\n".join(found)
