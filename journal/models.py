@@ -245,7 +245,20 @@ class GraphPosition(BaseModel):
     y = peewee.FloatField()
 
 
+class NotDuplicate(BaseModel):
+    """Two customers the owner said are different people, so the duplicate
+    finder stops suggesting them (first_id < second_id)."""
+
+    first = ForeignKeyField(Customer, on_delete="CASCADE")
+    second = ForeignKeyField(Customer, on_delete="CASCADE")
+    decided_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("first", "second"), True),)
+
+
 ALL_MODELS = (
     SchemaVersion, Company, Customer, Interaction, Purchase, Connection, StageChange,
     Tag, CustomerTag, Setting, CustomerSummary, Snooze, Draft, GraphPosition,
+    NotDuplicate,
 )
