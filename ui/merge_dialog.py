@@ -5,7 +5,7 @@ people."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QDialog, QDialogButtonBox, QHeaderView, QLabel, QPushButton, QTableWidget,
@@ -77,9 +77,10 @@ class MergeDialog(QDialog):
         self._labels = {cid: customer_label(name, company) for cid, name, company in choices}
 
         self.intro = QLabel(wordWrap=True)
-        self.picker = CustomerPicker(choices)
+        self.picker = CustomerPicker([c for c in choices if c[0] != keep_id])
         self.picker.setPlaceholderText("Type part of the other customer's name or company, then Enter…")
         self.picker.returnPressed.connect(self.choose)
+        self.picker.installEventFilter(self)
         self.picker.completer().activated.connect(lambda *_: self.choose())
         picker_label = QLabel("The &other customer (the same person):")
         picker_label.setBuddy(self.picker)
@@ -89,6 +90,7 @@ class MergeDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)
+        self.table.setHorizontalHeaderLabels(["", "This customer (kept)", "The other customer", "After the merge"])
         self.moving = QLabel(wordWrap=True)
         self.swap_button = QPushButton("&Keep the other one instead")
         self.swap_button.clicked.connect(self.swap)
@@ -113,9 +115,18 @@ class MergeDialog(QDialog):
         else:
             self.picker.setFocus()
 
+    def eventFilter(self, watched, event):
+        # Enter in the picker chooses the customer and shows what would happen; the
+        # key goes no further, so it can never also press Merge, which now has focus.
+        # (From the completer's list, Enter reaches the picker as returnPressed.)
+        if (watched is self.picker and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self.choose()
+            return True
+        return super().eventFilter(watched, event)
+
     def keyPressEvent(self, event):
-        # Enter in the picker chooses the customer and shows what would happen;
-        # only Enter on the Merge button itself merges.
+        # Only Enter on the Merge button itself merges.
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(
                 QApplication.focusWidget(), QPushButton):
             event.accept()
@@ -123,26 +134,42 @@ class MergeDialog(QDialog):
         super().keyPressEvent(event)
 
     def choose(self) -> None:
-        self.error.clear_message()
         try:
             other = self.picker.customer_id()
-            plan = merge.plan_merge(self.keep_id, other)
-        except (ValidationError, JournalError) as error:
+        except ValidationError as error:
             self.other_id, self.plan = None, None
             self.error.show_message(str(error))
             self._show_plan()
             self.picker.setFocus()
             return
-        self.other_id, self.plan = other, plan
+        try:
+            self._plan(self.keep_id, other)
+        except (ValidationError, JournalError):
+            self.picker.setFocus()
+
+    def _plan(self, keep: int, other: int) -> None:
+        self.error.clear_message()
+        try:
+            plan = merge.plan_merge(keep, other)
+        except (ValidationError, JournalError) as error:
+            self.other_id, self.plan = None, None
+            self.error.show_message(str(error))
+            self._show_plan()
+            raise
+        self.keep_id, self.other_id, self.plan = keep, other, plan
         self._show_plan()
         self.merge_button.setFocus()
 
     def swap(self) -> None:
+        """Keep the other one instead: the picker then names the customer first on screen."""
         if self.other_id is None:
             return
-        self.keep_id, self.other_id = self.other_id, self.keep_id
-        self.picker.set_customer(self.other_id)
-        self.choose()
+        keep, other = self.other_id, self.keep_id
+        try:
+            self._plan(keep, other)
+        except (ValidationError, JournalError):
+            return
+        self.picker.setText(self._labels.get(other, ""))
 
     def _show_plan(self) -> None:
         plan = self.plan

@@ -46,9 +46,11 @@ def test_merge_with_chosen_by_keys_then_undo_and_redo(qtbot, make_window):
         picker = QApplication.focusWidget()
         assert picker is dialog.picker
         assert not dialog.merge_button.isEnabled()
-        qtbot.keyClicks(picker, "Smith")
+        qtbot.keyClicks(picker, "Lee")
+        qtbot.keyClick(picker.completer().popup(), Qt.Key.Key_Escape)
         qtbot.keyClick(picker, Qt.Key.Key_Return)  # two match: nothing is chosen, nothing merged
-        assert dialog.isVisible() and "2 customers match" in dialog.error.text()
+        assert dialog.isVisible() and "2 customers match “Lee”" in dialog.error.text()
+        assert not dialog.merge_button.isEnabled()
         assert QApplication.focusWidget() is picker
         picker.selectAll()
         qtbot.keyClicks(picker, "jon")
@@ -157,3 +159,25 @@ def test_possible_duplicates_merge_and_not_duplicates_by_keys(qtbot, make_window
     driver.check()
     assert visible_names(window) == ["Ada Lovelace", "Ann Lee", "Anne Lee", "John Smith"]
     assert window.page.header.name.text() == "John Smith"
+
+
+def test_enter_in_the_picker_only_shows_what_would_happen(qtbot, make_window):
+    window = make_window(populate=two_smiths)
+    window.customer_list.select(_id("John Smith"))
+
+    def fill(dialog):
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        picker = QApplication.focusWidget()
+        qtbot.keyClicks(picker, "jon smith")  # one customer matches
+        qtbot.keyClick(picker.completer().popup(), Qt.Key.Key_Escape)
+        qtbot.keyClick(picker, Qt.Key.Key_Return)
+        assert dialog.isVisible() and dialog.plan is not None
+        assert QApplication.focusWidget() is dialog.merge_button
+        assert Customer.get_by_id(_id("Jon Smith")).deleted_at is None  # not merged by that Enter
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+
+    driver = drive_dialog(qtbot, fill)
+    assert not window.merge_with()
+    driver.check()
+    assert "Jon Smith" in visible_names(window)
+    assert window.undo_stack.count() == 0
