@@ -93,13 +93,29 @@ def _skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", consonants)
 
 
-def _similar(a: str, b: str) -> bool:
+def _similar(a: str, b: str, matcher: SequenceMatcher | None = None) -> bool:
+    """Near-identical names. Pass a matcher whose second sequence is already `b`
+    to compare many names against one (difflib indexes the second once)."""
     if a == b or _initial_matches(a, b):
         return True
-    matcher = SequenceMatcher(None, a, b)
-    if matcher.real_quick_ratio() < NAME_SIMILARITY or matcher.quick_ratio() < NAME_SIMILARITY:
+    if 2 * min(len(a), len(b)) / (len(a) + len(b)) < NAME_SIMILARITY:
         return False
-    return matcher.ratio() >= NAME_SIMILARITY
+    if matcher is None:
+        matcher = SequenceMatcher(None, a, b)
+    else:
+        matcher.set_seq1(a)
+    return matcher.quick_ratio() >= NAME_SIMILARITY and matcher.ratio() >= NAME_SIMILARITY
+
+
+def _similar_pairs(ids, people, wanted=lambda a, b: True):
+    """Pairs among `ids` with different but near-identical names."""
+    keyed = sorted((cid, name_key(people[cid][1])) for cid in ids)
+    matcher = SequenceMatcher(None, autojunk=False)
+    for j, (b, kb) in enumerate(keyed):
+        matcher.set_seq2(kb)
+        for a, ka in keyed[:j]:
+            if ka != kb and wanted(a, b) and _similar(ka, kb, matcher):
+                yield a, b
 
 
 def _initial_matches(a: str, b: str) -> bool:
@@ -162,20 +178,13 @@ def pairs_of(rows, dismissed: set[tuple[int, int]]) -> list[DuplicatePair]:
                 by_initial[name_key(people[cid][1]).split()[-1][:1]].append(cid)
             blocks = list(by_initial.values())
         for block in blocks:
-            for a, b in combinations(sorted(block), 2):
-                ka, kb = name_key(people[a][1]), name_key(people[b][1])
-                if ka != kb and _similar(ka, kb):
-                    reasons[(a, b)].add(SIMILAR_NAME)
+            for pair in _similar_pairs(block, people):
+                reasons[pair].add(SIMILAR_NAME)
     for ids in by_surname.values():  # one of the two has no company (yet): compare within similar surnames
-        without = [cid for cid in ids if people[cid][2] is None]
-        if not without or len(ids) > 1000:
+        if len(ids) > 1000 or all(people[cid][2] is not None for cid in ids):
             continue
-        for a in without:
-            for b in ids:
-                if a != b:
-                    ka, kb = name_key(people[a][1]), name_key(people[b][1])
-                    if ka != kb and _similar(ka, kb):
-                        reasons[(min(a, b), max(a, b))].add(SIMILAR_NAME)
+        for pair in _similar_pairs(ids, people, lambda a, b: people[a][2] is None or people[b][2] is None):
+            reasons[pair].add(SIMILAR_NAME)
     found = []
     for (a, b), why in reasons.items():
         if (a, b) in dismissed:

@@ -225,14 +225,14 @@ def _counts(keep_id: int, other_id: int) -> dict[str, int]:
     }
 
 
-def display(value) -> str:
+def display(value, field: str = "") -> str:
     """A field's value as the confirmation and the note show it."""
     if value is None or value == "":
         return "—"
     if isinstance(value, date):
         return f"{value:%d %b %Y}"
-    if isinstance(value, str):
-        return {**CHANNELS, **STAGES}.get(value, value)
+    if field in ("channel", "stage"):
+        return {"channel": CHANNELS, "stage": STAGES}[field].get(value, value)
     return str(value)
 
 
@@ -475,10 +475,10 @@ def _note_text(plan: MergePlan, other: Customer, moment, leftover_messages: list
         lines += ["", "Their details that differed:"]
         for c in differed:
             if c.how == EARLIER:
-                lines.append(f"{c.label}: {display(c.kept)} here before the merge; their earlier "
-                             f"{display(c.other)} is kept")
+                lines.append(f"{c.label}: {display(c.kept, c.field)} here before the merge; their earlier "
+                             f"{display(c.other, c.field)} is kept")
             else:
-                lines.append(f"{c.label}: {display(c.other)}")
+                lines.append(f"{c.label}: {display(c.other, c.field)}")
     filled = [c.label.lower() for c in plan.fields if c.how in (FILLED, COMBINED)]
     if filled:
         lines += ["", "Filled in from them: " + ", ".join(filled) + "."]

@@ -192,9 +192,9 @@ class MergeDialog(QDialog):
         bold.setBold(True)
         for row, choice in enumerate(plan.fields):
             how = _HOW.get(choice.how, "").format(other=plan.other_name)
-            after = merge.display(choice.result) + (f"  ({how})" if how else "")
-            for column, text in enumerate((choice.label, merge.display(choice.kept), merge.display(choice.other),
-                                           after)):
+            after = merge.display(choice.result, choice.field) + (f"  ({how})" if how else "")
+            for column, text in enumerate((choice.label, merge.display(choice.kept, choice.field),
+                                           merge.display(choice.other, choice.field), after)):
                 item = QTableWidgetItem(text)
                 if column == 3 and choice.how in (merge.FILLED, merge.COMBINED, merge.EARLIER):
                     item.setFont(bold)
