@@ -240,3 +240,14 @@ def test_a_lock_left_by_a_killed_command_is_taken_over(files, lately_home):
         holder.wait(timeout=30)
         holder.stdout.close()
         holder.stdin.close()
+
+
+def test_an_older_journal_is_backed_up_before_an_import_upgrades_it(files, lately_home):
+    old = files / "old.sqlite3"
+    shutil.copy(FIXTURES / "journal_v1.sqlite3", old)
+    done = lately("import", "customers", files / "good.csv", "--db", old, home=lately_home)
+    assert done.returncode == cli.OK, done.stderr
+    [backup] = (files / "backups").iterdir()
+    assert backup.name.endswith("-before-upgrade-from-v1.sqlite3")
+    assert _customers(backup) == ["Alan Turing", "Grace Hopper"]
+    assert "Grace Hopper" in _customers(old) and "Ada Lovelace" in _customers(old)
