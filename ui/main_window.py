@@ -527,8 +527,12 @@ class MainWindow(JournalFiles, QMainWindow):
         if keep is None:
             return False
 
+        def close_cards():
+            if getattr(self, "cards_window", None) is not None:
+                self.cards_window.close()
+
         def merge(keep_id, other_id):
-            command = self._perform(MergeCustomers(self.events, keep_id, other_id))
+            command = self._perform(MergeCustomers(self.events, keep_id, other_id, before=close_cards))
             self.events.status.emit(f"Merged {command.result.other_name} into {command.result.keep_name} "
                                     "— Ctrl+Z to undo")
             self.open_customer(keep_id)

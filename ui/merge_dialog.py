@@ -29,20 +29,28 @@ _HOW = {merge.FILLED: "filled in from {other}", merge.COMBINED: "both combined",
 class MergeCustomers(JournalCommand):
     """Undo puts both customers back exactly as they were; redo merges them again."""
 
-    def __init__(self, events, keep_id: int, other_id: int):
+    def __init__(self, events, keep_id: int, other_id: int, before=None):
+        """`before()` runs ahead of the merge, its undo and its redo: the main
+        window closes the thank-you cards window there, which saves its draft
+        (the merge rewrites the customer ids in it) and reads it afresh when
+        opened again."""
         plan = merge.plan_merge(keep_id, other_id)
         super().__init__(events, f"Merge {plan.other_name} into {plan.keep_name}")
         self.customer_id = keep_id
         self.other_id = other_id
         self.result = None
+        self._before = before or (lambda: None)
 
     def do(self):
+        self._before()
         self.result = merge.merge_customers(self.customer_id, self.other_id)
 
     def redo_again(self):
+        self._before()
         merge.redo_merge(self.result)
 
     def undo_change(self):
+        self._before()
         merge.undo_merge(self.result)
 
     def _notify(self):

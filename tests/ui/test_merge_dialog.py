@@ -181,3 +181,30 @@ def test_enter_in_the_picker_only_shows_what_would_happen(qtbot, make_window):
     driver.check()
     assert "Jon Smith" in visible_names(window)
     assert window.undo_stack.count() == 0
+
+
+def test_cards_waiting_for_the_other_customer_follow_the_merge(qtbot, make_window):
+    from journal import drafts
+
+    window = make_window(populate=two_smiths)
+    john, jon = _id("John Smith"), _id("Jon Smith")
+    window.customer_list.select(jon)
+    window.card_for_current()  # Jon is put on the thank-you card list by hand
+    assert window.cards_window.hand_picked == [jon]
+    window.customer_list.select(john)
+
+    def fill(dialog):
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        qtbot.keyClicks(QApplication.focusWidget(), "jon")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # the completer's list is not needed
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+    driver = drive_dialog(qtbot, fill)
+    window.merge_with()
+    driver.check()
+    assert getattr(window, "cards_window", None) is None  # closed, its draft saved first
+    assert drafts.load_draft(drafts.THANK_YOU_CARDS)["hand_picked"] == [john]
+    assert window.open_cards().hand_picked == [john]
+    window.undo_stack.undo()
+    assert drafts.load_draft(drafts.THANK_YOU_CARDS)["hand_picked"] == [jon]
+    assert window.open_cards().hand_picked == [jon]
