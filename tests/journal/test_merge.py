@@ -1,6 +1,8 @@
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from peewee import CharField, ForeignKeyField
 
 from journal import customers, drafts, graph, lately, merge, search, summary
@@ -206,3 +208,64 @@ def test_plan_says_what_will_be_kept(journal):
     assert choice["name"].how == merge.NOTED and choice["name"].result == "John Smith"
     assert plan.counts == {"interactions": 2, "purchases": 1, "connections": 1, "tags": 1}
     assert plan.moving_text == "2 interactions, 1 purchase, 1 connection, 1 tag"
+
+
+_KINDS = ("referred", "introduced", "colleague")
+_people = st.integers(min_value=0, max_value=4)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(links=st.lists(st.tuples(_people, _people, st.sampled_from(_KINDS), st.booleans()), max_size=12),
+       tags=st.lists(st.tuples(_people, st.sampled_from(["vip", "VIP", "trade", "press"])), max_size=8),
+       notes=st.lists(st.tuples(_people, st.sampled_from(["call", "thank_you_card", "feedback"])), max_size=8),
+       buys=st.lists(_people, max_size=5), snoozes=st.lists(st.tuples(_people, st.sampled_from(
+           ["cadence", "feedback", "introduction:1", "introduction:2"])), max_size=5),
+       pair=st.tuples(_people, _people).filter(lambda p: p[0] != p[1]))
+def test_any_merge_is_sound_and_undoes_exactly(tmp_path_factory, links, tags, notes, buys, snoozes, pair):
+    from journal import connections, db
+
+    database = db.connect(tmp_path_factory.mktemp("merge") / "journal.sqlite3")
+    try:
+        people = [customer(f"Person {n}", email=f"p{n}@example.org") for n in range(5)]
+        ids = [p.id for p in people]
+        for a, b, kind, deleted in links:
+            try:
+                made = connections.add_connection(ids[a], ids[b], kind)
+            except ValidationError:
+                continue
+            if deleted:
+                connections.delete_connection(made.id)
+        for who, tag in tags:
+            customers.update_customer(ids[who], tags=[*customers.get_customer(ids[who]).tags, tag])
+        for who, kind in notes:
+            log(people[who], kind)
+        for who in buys:
+            buy(people[who])
+        for who, reason in snoozes:
+            lately.snooze(ids[who], reason, date.today() + timedelta(days=3))
+        keep, other = ids[pair[0]], ids[pair[1]]
+        before = dump()
+        result = merge.merge_customers(keep, other)
+        after = dump()
+
+        live = [c for c in Connection.select().where(Connection.deleted_at.is_null())]
+        assert all(c.source_id != c.target_id for c in live)
+        assert all(other not in (c.source_id, c.target_id) for c in live)
+        keys = [(min(c.source_id, c.target_id), max(c.source_id, c.target_id), c.kind) if c.kind != "referred"
+                else (c.source_id, c.target_id, c.kind) for c in live]
+        assert len(keys) == len(set(keys))
+        assert not Interaction.select().where(Interaction.customer == other).exists()
+        assert not Purchase.select().where(Purchase.customer == other).exists()
+        stored, indexed = summary.snapshot(), dump()
+        summary.rebuild_all()
+        search.rebuild()
+        assert summary.snapshot() == stored and dump() == indexed
+
+        merge.undo_merge(result)
+        undone = dump()
+        undone["interaction"] = [r for r in undone["interaction"] if r[0] != result.note_id]
+        assert undone == before
+        merge.redo_merge(result)
+        assert dump() == after
+    finally:
+        database.close()
