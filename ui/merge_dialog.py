@@ -12,10 +12,13 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 )
 
+from peewee import DatabaseError
+
 from journal import duplicates, merge
 from journal.errors import JournalError, ValidationError
 
 from .commands import JournalCommand
+from .errors import describe_save_error
 from .forms import ErrorLabel, hbox
 from .pickers import CustomerPicker, customer_label
 from .tasks import run_in_background
@@ -220,6 +223,9 @@ class MergeDialog(QDialog):
         except (ValidationError, JournalError) as error:
             self.error.show_message(str(error))
             return
+        except (OSError, DatabaseError) as error:  # disk full, read-only journal: say so, change nothing
+            self.error.show_message(describe_save_error(error))
+            return
         super().accept()
 
 
@@ -316,6 +322,9 @@ class DuplicatesDialog(QDialog):
             self.on_not_duplicates(pair)
         except JournalError as error:
             self.status.setText(str(error))
+            return
+        except (OSError, DatabaseError) as error:
+            self.status.setText(describe_save_error(error))
             return
         self.refresh()
         self.list.setFocus()

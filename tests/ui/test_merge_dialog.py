@@ -208,3 +208,31 @@ def test_cards_waiting_for_the_other_customer_follow_the_merge(qtbot, make_windo
     window.undo_stack.undo()
     assert drafts.load_draft(drafts.THANK_YOU_CARDS)["hand_picked"] == [jon]
     assert window.open_cards().hand_picked == [jon]
+
+
+def test_a_journal_that_cannot_be_written_changes_nothing_and_says_why(qtbot, make_window):
+    from journal.models import database
+
+    from ..journal.test_merge import dump
+
+    window = make_window(populate=two_smiths)
+    window.customer_list.select(_id("John Smith"))
+    seen = {}
+
+    def fill(dialog):
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        qtbot.keyClicks(QApplication.focusWidget(), "jon")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        before = dump()
+        database.execute_sql("PRAGMA query_only = 1")  # SQLite refuses every write, as for a read-only file
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        seen["message"], seen["open"], seen["same"] = dialog.error.text(), dialog.isVisible(), dump() == before
+        database.execute_sql("PRAGMA query_only = 0")  # writable again
+        qtbot.keyClick(dialog.merge_button, Qt.Key.Key_Return)
+
+    driver = drive_dialog(qtbot, fill)
+    assert window.merge_with()
+    driver.check()
+    assert seen == {"message": seen["message"], "open": True, "same": True}
+    assert seen["message"].startswith("The journal cannot be written")
+    assert window.undo_stack.count() == 1 and "Jon Smith" not in visible_names(window)
