@@ -1,6 +1,7 @@
 """Lately: what have I done for them lately?
 
-Start the app on the default journal, on another journal file, or on the demo."""
+Start the app on the default journal, on another journal file, or on the demo;
+or, with a command (import, export, backup, check), do that job without a window."""
 
 import argparse
 import sys
@@ -12,7 +13,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="lately",
         description="Lately — an offline relationship journal for small business owners.",
-        epilog="The journal lives in your user data folder; set LATELY_HOME to keep it elsewhere.",
+        epilog="The journal lives in your user data folder; set LATELY_HOME to keep it elsewhere. "
+               "Jobs without a window: lately import|export|backup|check (lately import --help).",
     )
     parser.add_argument("--version", action="version", version=f"Lately {__version__}")
     where = parser.add_mutually_exclusive_group()
@@ -25,6 +27,11 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> int:
+    from journal import cli
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if cli.is_command(argv):
+        return cli.main(argv)  # no Qt on this path
     args = parse_args(argv)
     from ui.app import run  # Qt loads only once the arguments are understood
 

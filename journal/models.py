@@ -245,6 +245,18 @@ class GraphPosition(BaseModel):
     y = peewee.FloatField()
 
 
+class NotDuplicate(BaseModel):
+    """Two customers the owner said are different people, so the duplicate
+    finder stops suggesting them (first_id < second_id)."""
+
+    first = ForeignKeyField(Customer, on_delete="CASCADE")
+    second = ForeignKeyField(Customer, on_delete="CASCADE")
+    decided_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("first", "second"), True),)
+
+
 def upsert(model, key_fields: tuple[str, ...], **values) -> None:
     """Insert a row, or update the row with the same key: INSERT … ON CONFLICT …
     DO UPDATE, which SQLite and PostgreSQL both speak (SQLite's own replace is
@@ -266,4 +278,5 @@ def upsert_many(model, key_fields: tuple[str, ...], field_names: list[str], rows
 ALL_MODELS = (
     SchemaVersion, Company, Customer, Interaction, Purchase, Connection, StageChange,
     Tag, CustomerTag, Setting, CustomerSummary, Snooze, Draft, GraphPosition,
+    NotDuplicate,
 )

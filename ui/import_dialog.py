@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from journal.errors import JournalError
 from journal.io import csv_import as ci
 from journal.io import vcard
+from journal.io.import_report import report_text  # noqa: F401 - one text for the window and the command line
 
 from .forms import hbox
 from .tasks import run_with_progress
@@ -188,17 +189,3 @@ def _item(text: str) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     return item
-
-
-def report_text(report: ci.Report, what: str) -> str:
-    lines = [f"Imported {report.created} new {what}."]
-    if report.merged:
-        lines.append(f"Filled in {report.merged} customers already in the journal.")
-    if report.skipped:
-        lines.append(f"Skipped {report.skipped} customers already in the journal.")
-    if report.problems:
-        lines.append(f"{len(report.problems)} rows were left out:")
-        lines += [f"  line {p.line}: {p.message}" for p in report.problems[:50]]
-        if len(report.problems) > 50:
-            lines.append(f"  … and {len(report.problems) - 50} more")
-    return "\n".join(lines)

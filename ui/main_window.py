@@ -152,7 +152,7 @@ class MainWindow(JournalFiles, QMainWindow):
             edit_menu.addSeparator() if item is None else edit_menu.addAction(item)
         customer_menu = bar.addMenu("&Customer")
         for item in (a.new_customer, a.quick_capture, a.log_purchase, a.connect, None, a.cards, a.add_to_cards,
-                     None, a.edit_details, a.archive, a.delete_customer):
+                     None, a.edit_details, a.archive, a.delete_customer, None, a.merge_with, a.possible_duplicates):
             customer_menu.addSeparator() if item is None else customer_menu.addAction(item)
         self.view_menu = bar.addMenu("&View")
         toggle = self.lately.toggleViewAction()
@@ -280,7 +280,8 @@ class MainWindow(JournalFiles, QMainWindow):
     def _update_actions(self, *_):
         has = self.current_customer() is not None
         for act in (self.actions.log_purchase, self.actions.connect, self.actions.edit_details,
-                    self.actions.archive, self.actions.delete_customer, self.actions.add_to_cards):
+                    self.actions.archive, self.actions.delete_customer, self.actions.add_to_cards,
+                    self.actions.merge_with):
             act.setEnabled(has)
 
     def _show_error(self, message: str):
@@ -520,6 +521,48 @@ class MainWindow(JournalFiles, QMainWindow):
             return
         command = commands.DeleteCustomer(self.events, cid)
         self._perform(command, f"{command.text()}: moved to the trash — Ctrl+Z to undo")
+
+    def merge_with(self, other_id: int | None = None, keep_id: int | None = None) -> bool:
+        """Customer › Merge with…: choose the other record of the same person,
+        confirm, merge (Ctrl+Z undoes it). True when merged."""
+        from .merge_dialog import MergeCustomers, MergeDialog
+
+        keep = keep_id if keep_id is not None else self.current_customer()
+        if keep is None:
+            return False
+
+        def close_cards():
+            if getattr(self, "cards_window", None) is not None:
+                self.cards_window.close()
+
+        def merge(keep_id, other_id):
+            command = self._perform(MergeCustomers(self.events, keep_id, other_id, before=close_cards))
+            self.events.status.emit(f"Merged {command.result.other_name} into {command.result.keep_name} "
+                                    "— Ctrl+Z to undo")
+            self.open_customer(keep_id)
+
+        dialog = MergeDialog(keep, self._choices(), self, other_id=other_id, on_merge=merge)
+        self.merge_dialog = dialog  # reachable by tests
+        merged = bool(dialog.exec())
+        self.merge_dialog = None
+        return merged
+
+    def find_duplicates(self):
+        """Customer › Possible duplicates…: merge each pair, or say they are different people."""
+        from .merge_dialog import DuplicatesDialog, NotDuplicates
+
+        dialog = DuplicatesDialog(
+            self, on_merge=lambda keep, other: self.merge_with(other, keep),
+            on_not_duplicates=lambda pair: self._perform(NotDuplicates(self.events, pair),
+                                                         "Marked as different people — Ctrl+Z to undo"))
+        dialog.addActions([self.actions.undo, self.actions.redo])  # Ctrl+Z works there too
+        self.events.changed.connect(dialog.refresh)
+        self.duplicates_dialog = dialog  # reachable by tests
+        try:
+            dialog.exec()
+        finally:
+            self.events.changed.disconnect(dialog.refresh)
+            self.duplicates_dialog = None
 
     def set_show_archived(self, checked: bool):
         self.customer_list.model.include_archived = checked

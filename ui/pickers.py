@@ -24,7 +24,7 @@ class CustomerPicker(QLineEdit):
         self.setPlaceholderText("Type part of a name or company…")
         self._by_label = {customer_label(name, company): cid for cid, name, company in choices}
         self._choices = choices
-        completer = QCompleter(QStringListModel(sorted(self._by_label, key=str.casefold)), self)
+        completer = QCompleter(QStringListModel(sorted(self._by_label, key=str.casefold), self), self)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setMaxVisibleItems(12)

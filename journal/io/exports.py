@@ -15,13 +15,13 @@ from .. import __version__, summary
 from ..errors import JournalError
 from ..kinds import KINDS
 from ..models import (
-    Company, Connection, Customer, CustomerTag, Draft, Interaction, Purchase, Setting, Snooze, StageChange, Tag,
-    database,
+    Company, Connection, Customer, CustomerTag, Draft, Interaction, NotDuplicate, Purchase, Setting, Snooze,
+    StageChange, Tag, database,
 )
 
 # In the order rows can be inserted: each table after those it refers to.
 JSON_TABLES = (Setting, Company, Tag, Customer, CustomerTag, Interaction, Purchase, Connection, StageChange, Snooze,
-               Draft)
+               Draft, NotDuplicate)
 FORMAT = "lately-journal"
 
 

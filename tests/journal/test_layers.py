@@ -7,12 +7,13 @@ import re
 from pathlib import Path
 
 JOURNAL = Path(__file__).resolve().parents[2] / "journal"
-# Where SQLite's own SQL may live: opening and pragmas, backups of the file,
-# full-text search, and the schema steps.
-SQLITE_MODULES = {"db.py", "backups.py", "search.py", "crypto.py"}
+# Where SQLite's own SQL may live: opening and pragmas, backups and checks of
+# the file, full-text search, and the schema steps. (Peewee's on_conflict_ignore
+# is portable: it writes ON CONFLICT DO NOTHING for PostgreSQL.)
+SQLITE_MODULES = {"db.py", "backups.py", "search.py", "crypto.py", "file_check.py"}
 SQLITE_ONLY = [
     (re.compile(r"\b[A-Z]\w*\.replace\("), "Model.replace (INSERT OR REPLACE): use models.upsert"),
-    (re.compile(r"on_conflict_replace|on_conflict_ignore|insert_or_replace|OR REPLACE|OR IGNORE"),
+    (re.compile(r"on_conflict_replace|insert_or_replace|OR REPLACE|OR IGNORE"),
      "SQLite's conflict clause"),
     (re.compile(r"\bPRAGMA\b|sqlite_master|sqlite_dbpage|\bimport sqlite3\b"), "SQLite's own tables and pragmas"),
     (re.compile(r"\bMATCH\b|\bfts5\b|\bFTS5\b|\browid\b"), "SQLite full-text search"),

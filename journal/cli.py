@@ -1,0 +1,277 @@
+"""The command line: the windows' jobs for scripts and scheduled tasks, through
+the same services and with the same report text, without Qt.
+
+    main.py import customers|purchases FILE [--dry-run] [--fill-in]
+    main.py export customers|interactions|followups|journal FILE
+    main.py backup
+    main.py check
+
+each with --db PATH (else the default journal). Results go to standard output,
+problems to standard error, never a traceback. The exit status says how it went."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+COMMANDS = ("import", "export", "backup", "check")
+
+OK = 0
+REFUSED = 1  # a row was left out, or the job could not be done
+USAGE = 2  # argparse's own status for a command line it cannot read
+DAMAGED = 3  # the journal is damaged or is not a journal
+IN_USE = 4  # Lately (or another command) has the journal open for writing
+
+EXPORTS = ("customers", "interactions", "followups", "journal")
+
+
+class Failed(Exception):
+    """A message for standard error and the exit status to end with."""
+
+    def __init__(self, message: str, status: int = REFUSED):
+        super().__init__(message)
+        self.status = status
+
+
+def is_command(argv: list[str]) -> bool:
+    """Whether these arguments ask for a command-line job rather than the window."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--db":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg in COMMANDS
+    return False
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="lately", description="Lately's jobs from the command line (without a subcommand, the app opens).",
+        epilog="Exit status: 0 done; 1 a row was left out or the job failed; 2 a mistake in the command; "
+               "3 the journal is damaged; 4 the journal is open in Lately.")
+    top.add_argument("--db", metavar="PATH", help="the journal file (default: your journal)")
+    jobs = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def job(name, help_text):
+        sub = jobs.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="the journal file")
+        return sub
+
+    imp = job("import", "bring customers (CSV or vCard) or purchases (CSV) in from a file")
+    imp.add_argument("what", choices=("customers", "purchases"))
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="say what would be imported; write nothing")
+    imp.add_argument("--fill-in", action="store_true",
+                     help="fill in what the journal is missing for customers already in it (default: skip them)")
+    exp = job("export", "write customers, interactions (CSV), follow-ups (iCalendar) or the whole journal (JSON)")
+    exp.add_argument("what", choices=EXPORTS)
+    exp.add_argument("file", type=Path)
+    job("backup", "copy the journal into its backups folder (the newest ones are kept, as in the app)")
+    job("check", "check the journal file for damage")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from . import db
+
+    journal = Path(args.db).expanduser() if args.db else db.default_path()
+    try:
+        return {"import": run_import, "export": run_export, "backup": run_backup, "check": run_check}[
+            args.command](journal, args)
+    except Failed as failure:
+        _say(str(failure))
+        return failure.status
+    except KeyboardInterrupt:
+        _say("Cancelled; nothing was changed.")
+        return 130
+    except Exception as error:  # noqa: BLE001 - the person at the terminal gets a sentence, not a traceback
+        from .errors import JournalDamaged, JournalError, JournalTooNew
+        from .lock import JournalInUse
+
+        if isinstance(error, JournalInUse):
+            _say(str(error))
+            return IN_USE
+        if isinstance(error, JournalDamaged):
+            _say(str(error))
+            return DAMAGED
+        if isinstance(error, (JournalError, JournalTooNew)):
+            _say(str(error))
+            return REFUSED
+        if isinstance(error, OSError):
+            _say(f"{error.filename}: {error.strerror}" if error.filename and error.strerror else str(error))
+            return REFUSED
+        _say(f"Something went wrong that Lately did not expect: {type(error).__name__}: {error}")
+        return REFUSED
+    finally:
+        db.close()
+
+
+def _say(message: str) -> None:
+    print(f"lately: {message}", file=sys.stderr)
+
+
+def _open(journal: Path, *, create: bool = False):
+    """Open the journal as the app does: an older one is backed up, then upgraded."""
+    from . import backups, db
+
+    if not create and not journal.exists():
+        raise Failed(f"There is no journal at {journal}.")
+
+    def back_up_first(version):
+        backups.make_backup(journal, f"before-upgrade-from-v{version}")
+
+    return db.connect(journal, before_migration=back_up_first)
+
+
+# --- import ---------------------------------------------------------------------------
+
+def run_import(journal: Path, args) -> int:
+    from .lock import CommandLineLock
+
+    if not args.file.is_file():
+        raise Failed(f"There is no file at {args.file}.")
+    with CommandLineLock(journal):
+        _open(journal, create=True)
+        plan, report, source = import_file(args.what, args.file, dry_run=args.dry_run, fill_in=args.fill_in)
+        from .io.import_report import preview_text, report_text
+
+        print(f"{args.file.name}: {source}.")
+        if report is None:
+            print("Dry run: nothing was written.")
+            print(preview_text(plan, args.what, fill_in=args.fill_in))
+            problems = plan.problems
+        else:
+            print(report_text(report, args.what))
+            problems = report.problems
+    if problems:
+        _say(f"{len(problems)} rows of {args.file.name} {'were' if report else 'would be'} left out (listed above).")
+        return REFUSED
+    return OK
+
+
+def import_file(what: str, path: Path, *, dry_run: bool, fill_in: bool):
+    """The one place the command line calls the import services: read, plan,
+    and (unless a dry run) write. Returns (plan, report or None, what was read)."""
+    from .io import csv_import as ci
+
+    data = path.read_bytes()
+    if what == "customers" and path.suffix.lower() in (".vcf", ".vcard"):
+        from .io import vcard
+
+        plan = vcard.plan_cards(data)
+        source = f"{len(plan.new) + len(plan.duplicates) + len(plan.problems)} contact cards"
+    else:
+        table = ci.read_table(data)
+        fields = ci.CUSTOMER_FIELDS if what == "customers" else ci.PURCHASE_FIELDS
+        mapping = ci.guess_mapping(table.headers, fields)
+        date_field = "customer_since" if what == "customers" else "purchased_on"
+        column = next((i for i, f in mapping.items() if f == date_field), None)
+        date_format = ci.guess_date_format([r[column] for r in table.rows if column is not None and column < len(r)])
+        if what == "customers":
+            plan = ci.plan_customers(table, mapping, date_format)
+        else:
+            plan = ci.plan_purchases(table, mapping, date_format)
+        separator = {",": "commas", ";": "semicolons", "\t": "tabs"}.get(table.delimiter, "bars")
+        columns = ", ".join(f"{table.headers[i] or f'column {i + 1}'} as {f}" for i, f in mapping.items() if f)
+        source = (f"{len(table.rows)} rows, {table.encoding}, separated by {separator}; "
+                  f"read {columns or 'no column Lately knows'}")
+    if dry_run:
+        return plan, None, source
+    if what == "customers":
+        report = ci.import_customers(plan, duplicates="merge" if fill_in else "skip")
+    else:
+        report = ci.import_purchases(plan)
+    return plan, report, source
+
+
+# --- export, backup, check ---------------------------------------------------------------
+
+def _reading(journal: Path):
+    """Open for a job that only reads: with the lock when it is free (so an older
+    journal can be upgraded first), else beside the open window (WAL lets a
+    reader see everything committed)."""
+    from .lock import CommandLineLock, JournalInUse
+
+    lock = CommandLineLock(journal)
+    try:
+        lock.acquire()
+    except JournalInUse:
+        lock = None
+    try:
+        _open(journal)
+    except BaseException:
+        if lock:
+            lock.release()
+        raise
+    return lock
+
+
+def run_export(journal: Path, args) -> int:
+    from .io import exports
+
+    lock = _reading(journal)
+    target = args.file.expanduser()
+    try:
+        if args.what == "customers":
+            count = f"{exports.export_customers_csv(target)} customers"
+        elif args.what == "interactions":
+            count = f"{exports.export_interactions_csv(target)} interactions"
+        elif args.what == "followups":
+            count = f"{exports.export_follow_ups_ics(target)} follow-ups"
+        else:
+            exports.export_json(target)
+            count = "the whole journal"
+    except OSError as error:
+        raise Failed(f"Could not save {target}: {error.strerror or error}.") from None
+    finally:
+        if lock:
+            lock.release()
+    print(f"Saved {target} ({count}).")
+    return OK
+
+
+def run_backup(journal: Path, args) -> int:
+    from . import backups
+
+    if not journal.exists():
+        raise Failed(f"There is no journal at {journal}.")
+    made = backups.make_backup(journal, "manual")
+    backups.prune(journal, _backups_kept(journal))
+    print(f"Backed up to {made.path}")
+    return OK
+
+
+def _backups_kept(journal: Path) -> int:
+    from .file_check import read_setting
+    from .settings import Settings
+
+    try:
+        return int(read_setting(journal, "backups_kept") or Settings.backups_kept)
+    except ValueError:
+        return Settings.backups_kept
+
+
+def run_check(journal: Path, args) -> int:
+    """SQLite's full integrity check and foreign-key check, read-only: the file is never changed."""
+    from . import words
+    from .errors import JournalDamaged
+    from .file_check import check_file
+    from .migrations import LATEST
+
+    if not journal.exists():
+        raise Failed(f"There is no journal at {journal}.")
+    try:
+        version, counts = check_file(journal)
+    except JournalDamaged as error:
+        raise Failed(str(error), DAMAGED) from None
+    if version > LATEST:
+        raise Failed(f"{journal.name} was written by a newer version of Lately (schema {version}); "
+                     "update Lately to check it.")
+    later = f"; it will be upgraded from schema {version} when Lately opens it" if version < LATEST else ""
+    print(f"{journal.name} is sound: {words.plural(counts['customer'], 'customer')}, "
+          f"{words.plural(counts['interaction'], 'interaction')}{later}.")
+    return OK

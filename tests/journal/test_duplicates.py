@@ -1,0 +1,111 @@
+import random
+
+import pytest
+
+from journal import customers, duplicates, merge
+from journal.duplicates import SAME_EMAIL, SAME_NAME, SAME_PHONE, SIMILAR_NAME
+from journal.errors import ValidationError
+
+from .helpers import customer
+
+
+def _found():
+    return {(p.first_name, p.second_name): p.reasons for p in duplicates.find_duplicates()}
+
+
+def test_same_email_whatever_the_case(journal):
+    customer("Ada Lovelace", email="ada@example.org")
+    customer("A. King", email=" ADA@Example.org ")
+    customer("Someone Else", email="else@example.org")
+    assert _found() == {("Ada Lovelace", "A. King"): (SAME_EMAIL,)}
+
+
+@pytest.mark.parametrize("one, two", [
+    ("+44 20 7946 0018", "020 7946 0018"),
+    ("0044 (20) 7946-0018", "+44 20 7946 0018"),
+    ("(555) 123-4567", "+1 555 123 4567"),
+    ("1-555-123-4567", "555.123.4567"),
+    ("+49 30 1234567", "030 1234567 ext. 12"),
+])
+def test_same_phone_however_it_is_written(journal, one, two):
+    customer("Ada Lovelace", phone=one)
+    customer("Countess of Lovelace", phone=two)
+    assert _found() == {("Ada Lovelace", "Countess of Lovelace"): (SAME_PHONE,)}
+
+
+def test_different_or_short_phones_are_not_duplicates(journal):
+    customer("Ada", phone="+44 20 7946 0018")
+    customer("Bob", phone="+44 20 7946 0019")
+    customer("Cy", phone="12")
+    customer("Di", phone="12")
+    assert _found() == {}
+
+
+def test_near_identical_names_in_the_same_company(journal):
+    customer("John Smith", company="Acme")
+    customer("Jon Smith", company="Acme")
+    customer("Smith, John", company="Acme")
+    customer("J. Smith", company="Acme")
+    customer("Jane Doe", company="Acme")
+    customer("Jon Smith", company="Globex")  # another company: another person
+    found = _found()
+    assert found[("John Smith", "Jon Smith")] == (SIMILAR_NAME,)
+    assert found[("John Smith", "Smith, John")] == (SAME_NAME,)
+    assert found[("John Smith", "J. Smith")] == (SIMILAR_NAME,)
+    assert ("John Smith", "Jane Doe") not in found
+    assert not any("Globex" in (p.first_company, p.second_company) and p.reasons == (SAME_NAME,)
+                   for p in duplicates.find_duplicates())
+
+
+def test_same_name_when_one_has_no_company(journal):
+    customer("Dr. Jörg Müller", company="Acme")
+    customer("Jorg Muller")
+    customer("Jörg Mueller")
+    found = _found()
+    assert found[("Dr. Jörg Müller", "Jorg Muller")] == (SAME_NAME,)
+    assert found[("Dr. Jörg Müller", "Jörg Mueller")] == (SIMILAR_NAME,)
+
+
+def test_strongest_reason_first_and_not_duplicates_remembered(journal):
+    a = customer("John Smith", company="Acme", email="js@acme.example", phone="555 123 4567")
+    b = customer("Jon Smith", company="Acme", email="JS@acme.example", phone="+1 555 123 4567")
+    c = customer("Ann Lee", company="Acme")
+    d = customer("Anne Lee", company="Acme")
+    pairs = duplicates.find_duplicates()
+    assert [(p.first_id, p.second_id) for p in pairs] == [(a.id, b.id), (c.id, d.id)]
+    assert pairs[0].reasons == (SAME_EMAIL, SAME_PHONE, SIMILAR_NAME)
+    assert pairs[0].reason_text == "same e-mail, same phone, similar name"
+    duplicates.mark_not_duplicates(d.id, c.id)
+    duplicates.mark_not_duplicates(c.id, d.id)  # saying it twice is fine
+    assert [(p.first_id, p.second_id) for p in duplicates.find_duplicates()] == [(a.id, b.id)]
+    assert len(duplicates.find_duplicates(include_dismissed=True)) == 2
+    duplicates.unmark_not_duplicates(c.id, d.id)
+    assert len(duplicates.find_duplicates()) == 2
+    with pytest.raises(ValidationError):
+        duplicates.mark_not_duplicates(a.id, a.id)
+
+
+def test_merged_and_deleted_customers_are_not_suggested(journal):
+    a = customer("John Smith", email="js@acme.example")
+    b = customer("Jon Smith", email="js@acme.example")
+    customer("Mary Jones", email="js@acme.example")
+    merge.merge_customers(a.id, b.id)
+    assert _found() == {("John Smith", "Mary Jones"): (SAME_EMAIL,)}
+    customers.delete_customer(a.id)
+    assert _found() == {}
+
+
+def test_five_thousand_customers_are_grouped_not_compared_pairwise(monkeypatch):
+    """The finder compares names only inside a company (or a surname without
+    one): count the comparisons rather than time them."""
+    rng = random.Random(5)
+    firsts = ["Ann", "Bob", "Cem", "Dana", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jon"]
+    lasts = [f"Surname{n}" for n in range(900)]
+    rows = [(n, f"{rng.choice(firsts)} {rng.choice(lasts)}", n % 700 if n % 3 else None, f"Co {n % 700}",
+             f"p{n}@example.org", f"+44 20 7946 {n:04d}") for n in range(5000)]
+    calls = []
+    real = duplicates._similar
+    monkeypatch.setattr(duplicates, "_similar", lambda *args: calls.append(1) or real(*args))
+    found = duplicates.pairs_of(rows, set())
+    assert len(calls) < 60_000  # all pairs would be 12.5 million
+    assert all(p.reasons for p in found)
