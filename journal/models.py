@@ -245,7 +245,24 @@ class GraphPosition(BaseModel):
     y = peewee.FloatField()
 
 
+class ContactPoint(BaseModel):
+    """A customer's e-mail addresses, phones and postal addresses beyond the
+    primary ones on Customer (which every other part of Lately uses), each with
+    its label as the contact card had it: home, work, mobile, other..."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="contact_points", on_delete="CASCADE")
+    kind = CharField()  # email, phone, address
+    label = CharField(default="")
+    value = TextField()
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("customer", "position"), False),)
+
+
 ALL_MODELS = (
     SchemaVersion, Company, Customer, Interaction, Purchase, Connection, StageChange,
     Tag, CustomerTag, Setting, CustomerSummary, Snooze, Draft, GraphPosition,
+    ContactPoint,
 )
