@@ -159,6 +159,8 @@ class ImportDialog(QDialog):
             self.problems.addItem(f"Line {problem.line}: {problem.message}")
         for line, values, _, why in plan.duplicates:
             self.problems.addItem(f"Line {line}: {values.get('name', '')} — {why}")
+        for warning in plan.warnings:  # imported, but worth a look (a vCard's guessed character set)
+            self.problems.addItem(f"Line {warning.line}: {warning.message}")
         self.import_button.setEnabled(bool(plan.new or (plan.duplicates and self.merge.isChecked())))
 
     # -- importing ---------------------------------------------------------------------------------
