@@ -15,6 +15,7 @@ from datetime import date, datetime
 from .. import contacts, customers, interactions, purchases, summary
 from ..errors import JournalError, ValidationError
 from ..models import Customer, Purchase, database
+from .exports import from_spreadsheet_cell
 
 CUSTOMER_FIELDS = {
     "name": ("name", "full name", "customer", "customer name", "contact", "contact name", "nom", "naam"),
@@ -137,7 +138,7 @@ def _values(row: list[str], mapping: dict[int, str | None]) -> dict[str, str]:
     values = {}
     for index, target in mapping.items():
         if target and index < len(row) and row[index].strip():
-            values[target] = row[index].strip()
+            values[target] = from_spreadsheet_cell(row[index].strip())  # Lately's own exports: "'+44 20…"
     return values
 
 
