@@ -105,15 +105,19 @@ def export_customers_csv(path: Path, progress=None) -> int:
     rows = list(Customer.select(Customer, Company.name.alias("company_name"))
                 .join(Company, JOIN.LEFT_OUTER, on=(Customer.company == Company.id))
                 .where(Customer.deleted_at.is_null()).order_by(Customer.name).objects())
+    from ..contacts import describe, of_many
+
     tags = _tags_of([c.id for c in rows])
-    columns = ("name", "company", "email", "phone", "address", "channel", "stage", "interests", "tags",
+    others = of_many([c.id for c in rows])
+    columns = ("name", "company", "email", "phone", "address", "other_contacts", "channel", "stage", "interests", "tags",
                "account_manager", "account_manager_phone", "cadence_days", "customer_since", "archived")
 
     def write(handle):
         out = SafeWriter(handle)
         out.writerow(columns)
         for n, c in enumerate(rows, start=1):
-            out.writerow([c.name, c.company_name or "", c.email, c.phone, c.address, c.channel, c.stage, c.interests,
+            out.writerow([c.name, c.company_name or "", c.email, c.phone, c.address,
+                          "\n".join(describe(p).replace("\n", ", ") for p in others.get(c.id, ())), c.channel, c.stage, c.interests,
                           ", ".join(tags.get(c.id, ())), c.account_manager, c.account_manager_phone,
                           c.cadence_days or "", c.customer_since or "", "yes" if c.archived else ""])
             if n % 500 == 0:

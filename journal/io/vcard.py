@@ -92,8 +92,10 @@ def split_cards(data: bytes) -> list[tuple[int, list[bytes], bool]]:
                 current, start, depth = [], number, 1
                 previous = line
                 continue
-            if re.match(rb"^\s*(\w+\.)?AGENT[;:]", previous, re.IGNORECASE) and previous.rstrip().endswith(b":"):
-                depth += 1  # a 2.1 AGENT card inside this one
+            if re.match(rb"^\s*(\w+\.)?AGENT[;:]", previous, re.IGNORECASE) and previous.rstrip().endswith(b":") \
+                    or depth > 1:
+                depth += 1  # a 2.1 AGENT card inside this one: not this customer's, left out
+                continue
             else:  # the previous card never ended
                 cards.append((start, current, False))
                 current, start, depth = [], number, 1
@@ -104,8 +106,8 @@ def split_cards(data: bytes) -> list[tuple[int, list[bytes], bool]]:
             if depth == 0:
                 cards.append((start, current, True))
                 current = None
-                continue
-        if current is not None:
+            continue
+        if current is not None and depth == 1:
             current.append(line)
         previous = line
     if current is not None:

@@ -139,6 +139,14 @@ def test_interactions_csv_is_neutralised_too(journal, tmp_path):
     assert row["summary"] == "'=HYPERLINK(\"x\")" and row["notes"] == "'@SUM(A1)"
 
 
+def test_customers_csv_has_the_other_contacts(journal, tmp_path):
+    _every_table()
+    exports.export_customers_csv(tmp_path / "c.csv")
+    rows = {r["name"]: r for r in csv.DictReader((tmp_path / "c.csv").open(encoding="utf-8-sig", newline=""))}
+    assert rows["Ada Lovelace"]["other_contacts"] == "Home e-mail: ada@home.example\nWork address: Engine Works, London"
+    assert rows["Bob Builder"]["other_contacts"] == ""
+
+
 def mode(path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 

@@ -184,3 +184,14 @@ def test_contacts_go_to_the_trash_and_back_with_their_customer(journal):
     trash.empty_trash()
     assert ContactPoint.select().count() == 0
     assert not search.search("Grace")
+
+
+def test_iso_8859_1_names_and_an_agent_card_inside(journal):
+    data = ("BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=ISO-8859-1:Müller;Jörg\r\n"
+            "FN;CHARSET=ISO-8859-1:Jörg Müller\r\nTEL;WORK:+49 30 1\r\n"
+            "AGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nFN:Assistant\r\nEMAIL:pa@example.org\r\nEND:VCARD\r\n"
+            "END:VCARD\r\n").encode("latin-1")
+    read = vcard.read_card_file(data)
+    assert [c.name for c in read.cards] == ["Jörg Müller"] and not read.problems
+    assert read.cards[0].warnings == []  # the character set was given, nothing was guessed
+    assert read.cards[0].email == "" and read.cards[0].contacts == []  # the assistant's card is not Jörg's

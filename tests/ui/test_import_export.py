@@ -99,3 +99,30 @@ def test_exports_from_the_menu(qtbot, make_window, tmp_path, monkeypatch):
     assert sorted(r["name"] for r in rows) == ["Ada Lovelace", "Bob Builder", "Grace Hopper"]
     assert json.loads((tmp_path / "j.json").read_text())["format"] == "lately-journal"
     assert Customer.select().count() == 3
+
+
+def test_android_vcards_with_a_cut_off_photo_from_the_menu(qtbot, make_window, tmp_path, monkeypatch,
+                                                           no_modal_boxes):
+    from pathlib import Path
+
+    window = make_window(populate=people)
+    path = tmp_path / "contacts.vcf"
+    path.write_bytes((Path(__file__).parent.parent / "fixtures" / "vcards" / "android21.vcf").read_bytes())
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    seen = {}
+
+    def use(dialog):
+        seen["summary"] = dialog.summary.text()
+        seen["problems"] = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+        dialog.import_button.click()
+
+    drive_dialog(qtbot, use)
+    window.actions.import_customers.trigger()
+    assert "<b>6</b> new customers" in seen["summary"]
+    assert seen["problems"] == [
+        "Line 43: Card 4 (Jörg Müller): imported, but its photo is cut off or damaged; imported without it "
+        "(Lately keeps no photos)",
+        "Line 63: Card 6 (Emil Fischer): imported, but it has no END:VCARD (the file may be cut off); "
+        "imported what it holds"]
+    assert {"Jörg Müller", "Emil Fischer", "Chloé Dubois"} <= set(visible_names(window))
+    assert customers.find_by_name("Chloé Dubois").contacts == (("phone", "home", "+33 1 23 45 67 89"),)
