@@ -33,7 +33,7 @@ from .csv_import import Plan, Problem
 
 # Properties Lately does not keep and that can be long or binary: skipped
 # before parsing (a cut-off PHOTO is reported, not fatal).
-_BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
+_BINARY = {"PHOTO", "LOGO", "SOUND", "KEY", "X-MS-CARDPICTURE"}
 _LATIN = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "windows-1252", "cp1252", "us-ascii", "ascii",
           "iso-8859-15", "8859-1"}
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
@@ -480,6 +480,9 @@ def plan_cards(data: bytes) -> Plan:
     by_row = {row: card for row, card in enumerate(cards, start=2)}  # plan_customers numbers rows from 2
 
     def relabel(row: int, message: str) -> Problem:
+        # plan_customers speaks of table rows; here they are cards ("repeats line 3" -> "repeats card 2 (…)")
+        message = re.sub(r"\bline (\d+)", lambda m: by_row[int(m.group(1))].who.replace("Card", "card")
+                         if int(m.group(1)) in by_row else m.group(0), message)
         card = by_row[row]
         return Problem(card.line, f"{card.who}: {message}")
 

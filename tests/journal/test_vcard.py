@@ -195,3 +195,29 @@ def test_iso_8859_1_names_and_an_agent_card_inside(journal):
     assert [c.name for c in read.cards] == ["Jörg Müller"] and not read.problems
     assert read.cards[0].warnings == []  # the character set was given, nothing was guessed
     assert read.cards[0].email == "" and read.cards[0].contacts == []  # the assistant's card is not Jörg's
+
+
+def test_the_same_person_twice_in_one_file_names_the_first_card(journal):
+    data = (b"BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nEMAIL:ada@example.org\nEND:VCARD\n"
+            b"BEGIN:VCARD\nVERSION:3.0\nFN:Ada L.\nEMAIL:ada@example.org\nEND:VCARD\n")
+    plan = vcard.plan_cards(data)
+    assert [(p.line, p.message) for p in plan.problems] == [(6, "Card 2 (Ada L.): repeats card 1 (Ada)")]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_damage_gives_messages_never_a_traceback(journal, seed):
+    """Every fixture cut, with bytes flipped, at many places: a plan or a JournalError, nothing else."""
+    import random
+
+    rng = random.Random(seed)
+    for path in sorted(FIXTURES.glob("*.vcf")):
+        data = bytearray(path.read_bytes())
+        for _ in range(15):
+            damaged = bytearray(data[:rng.randrange(1, len(data) + 1)])
+            for _ in range(rng.randrange(0, 6)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            try:
+                plan = vcard.plan_cards(bytes(damaged))
+            except JournalError:
+                continue
+            assert all(p.message for p in plan.problems)
