@@ -171,3 +171,20 @@ def test_cards_never_greet_with_a_bare_title(journal):
     assert found["Mr. Elijah Perkins Jr."].message.startswith("Dear Mr. Perkins,")
     assert found["Mr."].message.startswith("Dear Sir or Madam,")
     assert not any(c.message.startswith("Dear Mr.,") for c in found.values())
+
+
+def test_an_outlook_card_to_a_mail_merge_greeting_and_envelope(journal, tmp_path):
+    """From a contact file as Outlook writes it to the mail-merge row a word processor reads."""
+    from pathlib import Path
+
+    from journal.io import csv_import, vcard
+
+    data = (Path(__file__).parent.parent / "fixtures" / "vcards" / "outlook2016.vcf").read_bytes()
+    csv_import.import_customers(vcard.plan_cards(data))
+    settings.update_settings(owner_name="Alex")
+    path = tmp_path / "merge.csv"
+    cards.export_csv(cards.build_cards(cards.QUARTERLY, today=TODAY), path)
+    [row] = csv.DictReader(path.open(encoding="utf-8-sig", newline=""))
+    assert row["salutation"] == "Mr. Perkins" and row["message"].startswith("Dear Mr. Perkins,")
+    assert [row[f"address_line_{n}"] for n in range(1, 6)] == [
+        "Building 2", "c/o Studio", "12 High St", "Springfield, IL 62701", "United States of America"]
