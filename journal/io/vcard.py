@@ -391,8 +391,35 @@ def _read_card(position: int, start: int, lines: list[bytes], complete: bool) ->
     _choose(card, "email", emails)
     _choose(card, "phone", phones)
     _choose(card, "address", addresses)
+    main = [f"{entry[1]} {kind}" for kind, found in (("e-mail", emails), ("phone", phones), ("address", addresses))
+            for entry in [next((e for e in found if e[0]), found[0] if found else None)] if entry and entry[1]]
     card.notes += [n for n in notes if n]
+    if main:  # the customer's own e-mail, phone and address have no label of their own
+        card.notes.append("Labels on the card of the main ones: " + ", ".join(main))
+    _fit_fields(card)
     return card
+
+
+def _fit_fields(card: Card) -> None:
+    """What the customer's fields cannot hold goes whole into the note, so the
+    card is imported rather than refused for one long value."""
+    for attribute, limit in (("name", 200), ("company", 200), ("phone", 200)):
+        value = getattr(card, attribute)
+        if len(value) > limit:
+            card.notes.append(f"{attribute.capitalize()} in full: {value}")
+            card.warnings.append(f"its {attribute} is longer than {limit} characters; cut, and kept whole in the note")
+            setattr(card, attribute, value[:limit].rstrip())
+    long_tags = [t for t in card.tags if len(t) > 60]
+    if long_tags:
+        card.tags = [t for t in card.tags if len(t) <= 60]
+        card.notes.append("Categories: " + ", ".join(long_tags))
+        card.warnings.append("a category longer than 60 characters is kept in the note, not as a tag")
+    for point in list(card.contacts):
+        if point[0] == "phone" and len(point[2]) > 200:
+            card.contacts.remove(point)
+            card.notes.append(f"Phone ({point[1] or 'other'}): {point[2]}")
+            card.warnings.append("a phone longer than 200 characters is kept in the note")
+    card.contacts = [(kind, label[:60], value) for kind, label, value in card.contacts]
 
 
 def _choose(card: Card, kind: str, found: list[tuple[bool, str, str]]) -> None:

@@ -185,13 +185,14 @@ def test_vcards_21_30_40_in_one_file(journal):
     assert [c.name for c in cards] == ["Jörg Müller", "Grace Hopper", "Ada Lovelace"]
     assert cards[0].address == "Hauptstr. 5\n50667 Köln\nGermany"
     assert cards[1].company == "Navy Labs" and cards[1].phone == "+1 555 0100"
-    assert cards[1].contacts == [("phone", "mobile", "+1 555 0101")] and cards[1].notes == ["Department: Compilers"]
+    assert cards[1].contacts == [("phone", "mobile", "+1 555 0101")] and cards[1].notes[0] == "Department: Compilers"
     report = ci.import_customers(vcard.plan_cards(VCARDS))
     assert report.created == 3
     jorg = customers.find_by_name("Jörg Müller")
     assert jorg.email == "joerg@example.de" and jorg.company == "Bäckerei Müller"
     note = Interaction.get(Interaction.customer == jorg.id)
-    assert note.kind == "note" and note.notes == "Likes rye\nbread"
+    assert note.kind == "note" and note.notes == ("Likes rye\nbread\n"
+                                                  "Labels on the card of the main ones: mobile phone, home address")
     assert search.search("rye")[0].customer_name == "Jörg Müller"
 
 

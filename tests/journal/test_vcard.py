@@ -43,7 +43,8 @@ def test_android_file_with_a_cut_off_photo_and_no_final_end_imports_all_six(jour
     assert chloe.phone == "+33 6 12 34 56 78" and chloe.contacts == (("phone", "home", "+33 1 23 45 67 89"),)
     # Quoted-printable with soft line breaks, the CRLF inside decoded to a new line.
     assert note_of(chloe) == ("Rencontrée au salon « Maison & Objet » à Paris.\n"
-                              "Préfère être appelée le matin, jamais après 18 h.")
+                              "Préfère être appelée le matin, jamais après 18 h.\n"
+                              "Labels on the card of the main ones: work e-mail, mobile phone, home address")
     jorg = customers.find_by_name("Jörg Müller")
     assert jorg.email == "joerg@example.de" and "photo is cut off" in note_of(jorg)
     assert customers.find_by_name("Emil Fischer").email == "emil@example.de"
@@ -62,7 +63,8 @@ def test_outlook_2003_windows_1252_org_with_comma_and_department(journal):
         ("address", "home", "Gartenweg 3\n14467 Potsdam\nDeutschland"),
     )
     assert note_of(jorg) == ("Department: Sales\nJob title: Buyer\n"
-                             "Met at the fair in Köln € budget 5k.\nPrefers calls before noon.")
+                             "Met at the fair in Köln € budget 5k.\nPrefers calls before noon.\n"
+                             "Labels on the card of the main ones: work phone, work address")
     # No CHARSET and bytes that are not UTF-8: read as Windows-1252, and said so.
     jose = customers.find_by_name("José Gonçalves")
     assert jose.company == "Café Lisboa"
@@ -221,3 +223,16 @@ def test_random_damage_gives_messages_never_a_traceback(journal, seed):
             except JournalError:
                 continue
             assert all(p.message for p in plan.problems)
+
+
+def test_values_too_long_for_a_field_go_whole_into_the_note(journal):
+    long_name, long_tag = "N" * 250, "T" * 70
+    data = (f"BEGIN:VCARD\nVERSION:3.0\nFN:{long_name}\nCATEGORIES:{long_tag},friends\n"
+            f"TEL;TYPE=WORK:{'9' * 210}\nEND:VCARD\n").encode()
+    plan, report = imported_bytes(data)
+    assert report.created == 1 and not plan.problems
+    [row] = customers.list_customers()
+    person = customers.get_customer(row.id)
+    assert person.name == "N" * 200 and person.tags == ("friends",) and person.phone == "9" * 200
+    note = note_of(person)
+    assert f"Name in full: {long_name}" in note and f"Categories: {long_tag}" in note and "9" * 210 in note
