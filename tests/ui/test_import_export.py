@@ -126,3 +126,18 @@ def test_android_vcards_with_a_cut_off_photo_from_the_menu(qtbot, make_window, t
         "imported what it holds"]
     assert {"Jörg Müller", "Emil Fischer", "Chloé Dubois"} <= set(visible_names(window))
     assert customers.find_by_name("Chloé Dubois").contacts == (("phone", "home", "+33 1 23 45 67 89"),)
+
+
+def test_whole_journal_json_into_a_journal_with_customers_is_refused(qtbot, make_window, tmp_path, monkeypatch,
+                                                                     no_modal_boxes):
+    from journal.io import exports
+
+    window = make_window(populate=people)
+    path = tmp_path / "journal.json"
+    exports.export_json(path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.actions.import_journal.trigger()
+    qtbot.waitUntil(lambda: bool(no_modal_boxes))
+    [(kind, _, text)] = no_modal_boxes
+    assert kind in ("warning", "critical") and "goes into an empty journal only" in text
+    assert "Nothing was imported" in text and Customer.select().count() == 3
