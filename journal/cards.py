@@ -5,7 +5,6 @@ acknowledges the purchases and referrals it thanks for, in one transaction."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path

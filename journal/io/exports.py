@@ -17,7 +17,7 @@ from .. import __version__, summary
 from ..errors import JournalError
 from ..kinds import KINDS
 from ..models import (
-    ALL_MODELS, Company, Connection, ContactPoint, Customer, CustomerSummary, CustomerTag, Draft, GraphPosition,
+    Company, Connection, ContactPoint, Customer, CustomerSummary, CustomerTag, Draft, GraphPosition,
     Interaction, Purchase, SchemaVersion, Setting, Snooze, StageChange, Tag, database,
 )
 
@@ -109,15 +109,16 @@ def export_customers_csv(path: Path, progress=None) -> int:
 
     tags = _tags_of([c.id for c in rows])
     others = of_many([c.id for c in rows])
-    columns = ("name", "company", "email", "phone", "address", "other_contacts", "channel", "stage", "interests", "tags",
-               "account_manager", "account_manager_phone", "cadence_days", "customer_since", "archived")
+    columns = ("name", "company", "email", "phone", "address", "other_contacts", "channel", "stage", "interests",
+               "tags", "account_manager", "account_manager_phone", "cadence_days", "customer_since", "archived")
 
     def write(handle):
         out = SafeWriter(handle)
         out.writerow(columns)
         for n, c in enumerate(rows, start=1):
-            out.writerow([c.name, c.company_name or "", c.email, c.phone, c.address,
-                          "\n".join(describe(p).replace("\n", ", ") for p in others.get(c.id, ())), c.channel, c.stage, c.interests,
+            other = "\n".join(describe(p).replace("\n", ", ") for p in others.get(c.id, ()))
+            out.writerow([c.name, c.company_name or "", c.email, c.phone, c.address, other, c.channel, c.stage,
+                          c.interests,
                           ", ".join(tags.get(c.id, ())), c.account_manager, c.account_manager_phone,
                           c.cadence_days or "", c.customer_since or "", "yes" if c.archived else ""])
             if n % 500 == 0:

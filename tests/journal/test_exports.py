@@ -113,7 +113,7 @@ def test_csv_cells_are_neutralised_and_read_back_exactly(journal, tmp_path):
     for n, text in enumerate(DANGEROUS):
         kept = text.strip()  # the service trims what is saved
         assert cells[f"Person {n}"]["interests"] == "'" + kept
-        assert not cells[f"Person {n}"]["interests"][:1] in "=+-@\t\r"
+        assert cells[f"Person {n}"]["interests"][:1] not in "=+-@\t\r"
     assert cells["Person 0"]["phone"] == "'+44 20 7946 0958"  # text in a spreadsheet, still readable
     assert cells["Person 1"]["phone"] == "-5"  # a plain negative number runs nothing
     # Lately's own import reads the file back to the same values.
