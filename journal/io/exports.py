@@ -159,7 +159,7 @@ def journal_to_dict() -> dict:
         tables = {}
         for model in JSON_TABLES:
             columns = [f.column_name for f in model._meta.sorted_fields]
-            rows = model.select().order_by(*[f for f in model._meta.sorted_fields][:1]).tuples()
+            rows = model.select().order_by(*model._meta.sorted_fields).tuples()  # the same order every time
             tables[model._meta.table_name] = {"columns": columns,
                                               "rows": [[_jsonable(v) for v in row] for row in rows]}
     from ..migrations import LATEST
