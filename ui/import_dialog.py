@@ -153,6 +153,8 @@ class ImportDialog(QDialog):
             parts.append(f"<b>{len(plan.duplicates)}</b> already in the journal")
         parts.append(f"<b>{len(plan.problems)}</b> rows that cannot be imported" if plan.problems
                      else "no problems")
+        if plan.warnings:
+            parts.append(f"<b>{len(plan.warnings)}</b> imported with a warning")
         self.summary.setText(" · ".join(parts))
         self.problems.clear()
         for problem in plan.problems:
