@@ -116,7 +116,7 @@ def _read_card(position: int, start: int, lines: list[bytes], complete: bool) ->
     card = Card(position, start)
     text_lines, card.warnings = properties(lines)
     if not complete:
-        card.warnings.append("it has no END:VCARD (the file may be cut off); imported what it holds")
+        card.warnings.append("it has no END:VCARD (the file may be cut off)")
     labels = {}
     for line in text_lines:
         if line.name == "X-ABLABEL" and line.group:

@@ -167,8 +167,8 @@ def properties(lines: list[bytes]) -> tuple[list[Line], list[str]]:
                 try:
                     base64.b64decode(re.sub(rb"\s+", b"", value), validate=True)
                 except (binascii.Error, ValueError):
-                    warnings.append(f"its {name_text.lower()} is cut off or damaged; "
-                                         "imported without it (Lately keeps no photos)")
+                    warnings.append(f"its {name_text.lower()} is cut off or damaged "
+                                         "(Lately keeps no photos)")
             continue
         if encoding == "QUOTED-PRINTABLE":
             value = quopri.decodestring(value)
