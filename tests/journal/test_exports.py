@@ -164,3 +164,20 @@ def test_export_files_are_the_owners_only(journal, tmp_path):
     cards.export_csv(cards.build_cards(cards.QUARTERLY, today=TODAY), tmp_path / "m.csv")
     assert {p.name: mode(p) for p in tmp_path.glob("*.*") if p.suffix != ".sqlite3" and "sqlite" not in p.name} \
         == {"c.csv": 0o600, "i.csv": 0o600, "j.json": 0o600, "f.ics": 0o600, "m.csv": 0o600}
+
+
+def test_any_cell_is_safe_and_comes_back_exactly():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    starts = st.sampled_from(["", "=", "+", "-", "@", "\t", "\r", "'", "''", "'=", "-1", "+44 "])
+
+    @given(starts, st.text(max_size=30))
+    def check(start, rest):
+        text = start + rest
+        cell = exports.spreadsheet_cell(text)
+        assert exports.from_spreadsheet_cell(cell) == text
+        assert not cell.startswith(("=", "+", "@", "\t", "\r")) and (
+            not cell.startswith("-") or exports._NEGATIVE_NUMBER.fullmatch(cell))
+
+    check()
