@@ -5,13 +5,13 @@ acknowledges the purchases and referrals it thanks for, in one transaction."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import jinja2
 from jinja2 import meta
+from nameparser import HumanName
 
 from . import settings as settings_service
 from .customers import customer_since
@@ -29,7 +29,10 @@ OCCASIONS = {
     HAND: "Chosen by hand",
 }
 PLACEHOLDERS = {
-    "first_name": "their first name", "name": "their full name", "company": "their company",
+    "salutation": "how to greet them: \u201cMr. Perkins\u201d for \u201cMr. Elijah Perkins Jr.\u201d, else "
+                  "their first name",
+    "first_name": "their first name", "last_name": "their last name", "title": "their title (Mr., Dr.…)",
+    "name": "their full name", "company": "their company",
     "tenure": "how long they have been a customer, in words (\u201cfive years\u201d)",
     "is_return_customer": "true for a customer who has bought before or for a year or more",
     "last_product": "what they bought last", "account_manager": "their account manager",
@@ -58,6 +61,35 @@ class Card:
     @property
     def has_address(self) -> bool:
         return bool(self.address.strip())
+
+
+# Business names greet as a whole ("Dear Bäckerei Müller GmbH,", not "Dear Bäckerei,").
+_COMPANY_WORDS = {"gmbh", "ltd", "limited", "inc", "llc", "llp", "plc", "ag", "sa", "sarl", "bv", "nv", "co", "corp",
+                  "kg", "ohg", "ug", "srl", "spa", "pty", "oy", "ab", "as", "aps", "e.v", "ev"}
+# Titles used with the first name ("Sir Patrick"), not the last.
+_FIRST_NAME_TITLES = {"sir", "dame"}
+
+
+def name_parts(name: str) -> dict[str, str]:
+    """first_name, last_name, title and salutation from a full name, by
+    nameparser: "Mr. Elijah Perkins Jr." greets as "Mr. Perkins", "Ada
+    Lovelace" as "Ada", "Perkins, Elijah" as "Elijah"; never a bare title."""
+    name = " ".join((name or "").split())
+    words = [w.strip(".,").casefold() for w in name.split()]
+    if len(words) > 1 and words[-1] in _COMPANY_WORDS:
+        return {"first_name": name, "last_name": "", "title": "", "salutation": name}
+    parsed = HumanName(name)
+    title, first, last = parsed.title.strip(), parsed.first.strip(), parsed.last.strip()
+    if title and title.casefold().rstrip(".") in _FIRST_NAME_TITLES and first:
+        salutation = f"{title} {first}"
+    elif title and last:
+        salutation = f"{title} {last}"
+    elif first and not (len(first) <= 2 and first.endswith(".")):  # "J. R. R. Tolkien" is not "Dear J.,"
+        salutation = first
+    else:
+        without_title = " ".join(p for p in (first, parsed.middle, last, parsed.suffix) if p).strip()
+        salutation = without_title or "Sir or Madam"
+    return {"first_name": first or salutation, "last_name": last, "title": title, "salutation": salutation}
 
 
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
@@ -111,7 +143,7 @@ def build_cards(occasion: str, *, start: date | None = None, end: date | None = 
         tenure_days = (today - since).days if since else 0
         is_return = bool(fact and (fact.purchase_count >= 2 or (fact.purchase_count and tenure_days >= 365)))
         context = {
-            "first_name": person.name.split()[0] if person.name.split() else person.name, "name": person.name,
+            **name_parts(person.name), "name": person.name,
             "company": person.company.name if person.company_id else "",
             "tenure": tenure_words(max(tenure_days, 1)) if since else "",
             "is_return_customer": is_return, "last_product": last_products.get(cid, ""),
@@ -254,17 +286,29 @@ def remark_sent(sent: SentCards) -> None:
         summary.refresh(*sent.customer_ids)
 
 
+def address_lines(address: str) -> list[str]:
+    return [line.strip() for line in (address or "").splitlines() if line.strip()]
+
+
 def export_csv(cards: list[Card], path: Path) -> None:
-    """For a word processor's mail merge: one row a card, the address in lines."""
+    """For a word processor's mail merge: one row a card, with the greeting, the
+    whole address in one multi-line field and in lines 1…N, N the longest
+    address in this batch (so none loses its country). Cells are safe for
+    spreadsheets and the file is the owner's only."""
+    from .io.exports import SafeWriter, open_private
+
     partial = Path(path).with_name(Path(path).name + ".partial")
+    longest = max([len(address_lines(card.address)) for card in cards] + [1])
     try:
-        with open(partial, "w", encoding="utf-8-sig", newline="") as handle:
-            out = csv.writer(handle)
-            out.writerow(["name", "address_line_1", "address_line_2", "address_line_3", "address_line_4",
+        with open_private(partial, encoding="utf-8-sig") as handle:
+            out = SafeWriter(handle)
+            out.writerow(["name", "salutation", "address", *[f"address_line_{n}" for n in range(1, longest + 1)],
                           "message", "has_address"])
             for card in cards:
-                lines = (card.address.splitlines() + ["", "", "", ""])[:4]
-                out.writerow([card.name, *lines, card.message, "yes" if card.has_address else "NO ADDRESS"])
+                lines = address_lines(card.address)
+                greeting = card.context.get("salutation") or name_parts(card.name)["salutation"]
+                out.writerow([card.name, greeting, "\n".join(lines), *(lines + [""] * longest)[:longest],
+                              card.message, "yes" if card.has_address else "NO ADDRESS"])
         partial.replace(path)
     except OSError as error:
         partial.unlink(missing_ok=True)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import NamedTuple
 
 from peewee import JOIN, fn
 
-from . import settings, summary, validate
+from . import contacts, settings, summary, validate
 from .errors import NotFound, ValidationError
 from .kinds import CHANNELS, STAGES
 from .models import (
@@ -35,6 +35,7 @@ class CustomerData:
     customer_since: date | None = None
     archived: bool = False
     tags: tuple[str, ...] = ()
+    contacts: tuple[tuple[str, str, str], ...] = ()  # other e-mails, phones, addresses: journal.contacts
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -80,6 +81,7 @@ _RULES = {
     "cadence_days": lambda v: validate.whole_number("cadence days", v, minimum=1, maximum=3650, required=False),
     "customer_since": lambda v: validate.as_date("customer since", v, required=False),
     "tags": _tags,
+    "contacts": lambda v: contacts.clean(v),
 }
 assert set(_RULES) == set(EDITABLE)
 
@@ -150,8 +152,10 @@ def create_customers(many: list[dict]) -> list[int]:
         for clean in cleaned:
             tag_names = clean.pop("tags", ())
             company = clean.pop("company", "")
+            points = clean.pop("contacts", ())
             row = Customer.create(company=companies.id_of(company) if company else None, **clean)
             _link_tags(row.id, tag_names, tags)
+            contacts.add(row.id, points)
             created.append(row.id)
         summary.refresh(*created)
     return created
@@ -164,6 +168,8 @@ def update_customer(customer_id: int, **values) -> CustomerData:
         if "tags" in clean:
             CustomerTag.delete().where(CustomerTag.customer == customer_id).execute()
             _link_tags(customer_id, clean.pop("tags"), _Names(Tag))
+        if "contacts" in clean:
+            contacts.replace(customer_id, clean.pop("contacts"))
         if "company" in clean:
             company = clean.pop("company")
             row.company = _Names(Company).id_of(company) if company else None
@@ -245,7 +251,8 @@ def _to_data(row: Customer, company: str, tags) -> CustomerData:
 def get_customer(customer_id: int) -> CustomerData:
     row = _row(customer_id)
     company = row.company.name if row.company_id else ""
-    return _to_data(row, company, _tags_of([customer_id]).get(customer_id, ()))
+    data = _to_data(row, company, _tags_of([customer_id]).get(customer_id, ()))
+    return replace(data, contacts=contacts.of(customer_id))
 
 
 def find_by_name(name: str) -> CustomerData | None:

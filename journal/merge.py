@@ -35,6 +35,7 @@ STRATEGIES: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("interaction", "customer_id"): (MOVE, ()),
     ("purchase", "customer_id"): (MOVE, ()),
     ("stage_change", "customer_id"): (MOVE, ()),
+    ("contact_point", "customer_id"): (MOVE, ()),  # their other e-mails, phones and addresses
     ("connection", "source_id"): (CONNECTION, ()),
     ("connection", "target_id"): (CONNECTION, ()),
     ("customer_tag", "customer_id"): (MOVE_UNLESS_CLASH, ("tag_id",)),

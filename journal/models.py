@@ -245,6 +245,22 @@ class GraphPosition(BaseModel):
     y = peewee.FloatField()
 
 
+class ContactPoint(BaseModel):
+    """A customer's e-mail addresses, phones and postal addresses beyond the
+    primary ones on Customer (which every other part of Lately uses), each with
+    its label as the contact card had it: home, work, mobile, other..."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="contact_points", on_delete="CASCADE")
+    kind = CharField()  # email, phone, address
+    label = CharField(default="")
+    value = TextField()
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("customer", "position"), False),)
+
+
 class NotDuplicate(BaseModel):
     """Two customers the owner said are different people, so the duplicate
     finder stops suggesting them (first_id < second_id)."""
@@ -278,5 +294,7 @@ def upsert_many(model, key_fields: tuple[str, ...], field_names: list[str], rows
 ALL_MODELS = (
     SchemaVersion, Company, Customer, Interaction, Purchase, Connection, StageChange,
     Tag, CustomerTag, Setting, CustomerSummary, Snooze, Draft, GraphPosition,
+    ContactPoint,
+
     NotDuplicate,
 )

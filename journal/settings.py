@@ -10,7 +10,7 @@ from .errors import ValidationError
 from .kinds import DEFAULT_CADENCE_DAYS
 from .models import Setting, database, upsert
 
-DEFAULT_CARD_TEMPLATE = """Dear {{ first_name }},
+DEFAULT_CARD_TEMPLATE = """Dear {{ salutation }},
 
 {% if occasion == "welcome" -%}
 welcome aboard! {% if account_manager %}{{ account_manager }} will look after you{% if account_manager_phone %} — call {{ account_manager_phone }} any time{% endif %}.{% endif %}

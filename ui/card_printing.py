@@ -131,6 +131,7 @@ def write_pdf(path: Path, cards: list[Card], kind: str = CARDS, size: str = "A6 
     try:
         draw(writer, cards, kind, progress)
         del writer  # flushes and closes the file
+        partial.chmod(0o600)  # customer names and addresses: the owner's only
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)

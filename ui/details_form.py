@@ -15,6 +15,7 @@ from journal.errors import ValidationError
 from journal.kinds import CHANNELS, STAGES
 
 from .capture import from_qdate
+from .contacts_editor import ContactsEditor
 from .dialogs import date_edit
 from .forms import ErrorLabel, FormErrors, labelled
 
@@ -48,6 +49,9 @@ class DetailsForm(QWidget):
         address.setFixedHeight(70)
         address.setTabChangesFocus(True)
         row("Postal &address", "address", address)
+        # Further e-mails, phones and addresses with their labels (a contact card's second address...)
+        self.contacts_editor = ContactsEditor(tab_after=address)
+        row("Mo&re contacts", "contacts", self.contacts_editor)
         channel = QComboBox()
         for key, label in CHANNELS.items():
             channel.addItem(label, key)
@@ -100,6 +104,7 @@ class DetailsForm(QWidget):
         for key in ("name", "company", "email", "phone", "interests", "account_manager", "account_manager_phone"):
             f[key].setText(getattr(customer, key))
         f["address"].setPlainText(customer.address)
+        self.contacts_editor.set_contacts(customer.contacts)
         f["channel"].setCurrentIndex(max(f["channel"].findData(customer.channel), 0))
         f["stage"].setCurrentIndex(max(f["stage"].findData(customer.stage), 0))
         f["tags"].setText(", ".join(customer.tags))
@@ -118,6 +123,7 @@ class DetailsForm(QWidget):
             account_manager=f["account_manager"].text(), account_manager_phone=f["account_manager_phone"].text(),
             cadence_days=f["cadence_days"].value() or None,
             customer_since=None if since.date() == NO_DATE else from_qdate(since.date()),
+            contacts=self.contacts_editor.contacts(),
         )
 
     def changes(self) -> dict:
@@ -126,7 +132,7 @@ class DetailsForm(QWidget):
         result = {}
         for key, value in self.values().items():
             old = getattr(current, key)
-            if key == "tags":
+            if key in ("tags", "contacts"):
                 if tuple(value) != tuple(old):
                     result[key] = value
             elif (value or None) != (old or None):

@@ -452,6 +452,7 @@ class GraphWindow(QDialog):
         self.view.update_labels()
         try:
             self._render(kind, path, target, source)
+            Path(path).chmod(0o600)  # customer names: the owner's only
         finally:
             self.view.exporting = False
             self.view.update_labels()

@@ -154,12 +154,16 @@ class ImportDialog(QDialog):
             parts.append(f"<b>{len(plan.duplicates)}</b> already in the journal")
         parts.append(f"<b>{len(plan.problems)}</b> rows that cannot be imported" if plan.problems
                      else "no problems")
+        if plan.warnings:
+            parts.append(f"<b>{len(plan.warnings)}</b> imported with a warning")
         self.summary.setText(" · ".join(parts))
         self.problems.clear()
         for problem in plan.problems:
             self.problems.addItem(f"Line {problem.line}: {problem.message}")
         for line, values, _, why in plan.duplicates:
             self.problems.addItem(f"Line {line}: {values.get('name', '')} — {why}")
+        for warning in plan.warnings:  # imported, but worth a look (a vCard's guessed character set)
+            self.problems.addItem(f"Line {warning.line}: {warning.message}")
         self.import_button.setEnabled(bool(plan.new or (plan.duplicates and self.merge.isChecked())))
 
     # -- importing ---------------------------------------------------------------------------------

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .. import customers, interactions, purchases, summary
+from .. import contacts, customers, interactions, purchases, summary
 from ..errors import JournalError, ValidationError
 from ..models import Customer, Purchase, database
+from .exports import from_spreadsheet_cell
 
 CUSTOMER_FIELDS = {
     "name": ("name", "full name", "customer", "customer name", "contact", "contact name", "nom", "naam"),
@@ -130,13 +131,14 @@ class Plan:
     new: list[tuple[int, dict]] = field(default_factory=list)
     duplicates: list[tuple[int, dict, int, str]] = field(default_factory=list)  # line, values, existing id, why
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # imported, but the user should look (vCard charset)
 
 
 def _values(row: list[str], mapping: dict[int, str | None]) -> dict[str, str]:
     values = {}
     for index, target in mapping.items():
         if target and index < len(row) and row[index].strip():
-            values[target] = row[index].strip()
+            values[target] = from_spreadsheet_cell(row[index].strip())  # Lately's own exports: "'+44 20…"
     return values
 
 
@@ -221,7 +223,9 @@ def import_customers(plan: Plan, *, duplicates: str = "skip", progress=None) -> 
         for start in range(0, len(plan.new), 100):  # in batches, so progress can be shown and cancel is heard
             batch = [dict(values) for _, values in plan.new[start:start + 100]]
             notes = [values.pop("_note", None) for values in batch]
+            other_contacts = [values.pop("_contacts", None) for values in batch]
             created = customers.create_customers(batch)
+            contacts.store_imported(created, other_contacts)  # a vCard's second address, work phone...
             for customer_id, note in zip(created, notes):
                 if note:
                     interactions.log_interaction(customer_id, "note", "out", "Notes from their contact card",
@@ -234,7 +238,10 @@ def import_customers(plan: Plan, *, duplicates: str = "skip", progress=None) -> 
                 current = customers.get_customer(existing)
                 values = dict(values)
                 values.pop("_note", None)
+                more_contacts = contacts.added_to(current.contacts, values.pop("_contacts", ()))
                 fill = {k: v for k, v in values.items() if k != "tags" and not getattr(current, k)}
+                if more_contacts:
+                    fill["contacts"] = more_contacts
                 if values.get("tags"):
                     fill["tags"] = list(dict.fromkeys(list(current.tags) + list(values["tags"])))
                 if fill:

@@ -14,6 +14,8 @@ from ..models import ALL_MODELS, SchemaVersion
 STEPS = {
     2: "m0002_cadence_snooze_drafts",
     3: "m0003_graph_positions",
+    4: "m0004_contact_points",
+
     5: "m0005_not_duplicates",
 }
 LATEST = max(STEPS, default=1)

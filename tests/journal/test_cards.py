@@ -128,3 +128,63 @@ def assert_summary_is_exact():
     kept = summary.snapshot()
     summary.rebuild_all()
     assert summary.snapshot() == kept
+
+
+def test_mail_merge_keeps_every_address_line(journal, tmp_path):
+    customer("Far Away", address="c/o Studio\nBuilding 2\n12 High St\nSpringfield\nUSA")
+    customer("Near By", address="1 Main St")
+    path = tmp_path / "merge.csv"
+    cards.export_csv(cards.build_cards(cards.QUARTERLY, today=TODAY), path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig", newline="")))
+    far, near = rows
+    assert far["address"] == "c/o Studio\nBuilding 2\n12 High St\nSpringfield\nUSA"
+    assert [far[f"address_line_{n}"] for n in range(1, 6)] == ["c/o Studio", "Building 2", "12 High St",
+                                                                "Springfield", "USA"]
+    assert "address_line_6" not in far
+    assert near["address_line_1"] == "1 Main St" and near["address_line_5"] == ""
+
+
+@pytest.mark.parametrize("name,salutation,first", [
+    ("Mr. Elijah Perkins Jr.", "Mr. Perkins", "Elijah"),
+    ("Ada Lovelace", "Ada", "Ada"),
+    ("Perkins, Elijah", "Elijah", "Elijah"),
+    ("Dr. Martin Luther King Jr.", "Dr. King", "Martin"),
+    ("Ms. Mary van der Berg", "Ms. van der Berg", "Mary"),
+    ("Sir Patrick Stewart", "Sir Patrick", "Patrick"),
+    ("Prof. Dr. Hans Müller", "Prof. Dr. Müller", "Hans"),
+    ("Mrs Smith", "Mrs Smith", "Mrs Smith"),
+    ("J. R. R. Tolkien", "J. R. R. Tolkien", "J."),
+    ("Mr.", "Sir or Madam", "Sir or Madam"),
+    ("Bäckerei Müller GmbH", "Bäckerei Müller GmbH", "Bäckerei Müller GmbH"),
+    ("Zoë", "Zoë", "Zoë"),
+])
+def test_salutation_from_a_parsed_name(name, salutation, first):
+    parts = cards.name_parts(name)
+    assert parts["salutation"] == salutation and parts["first_name"] == first
+
+
+def test_cards_never_greet_with_a_bare_title(journal):
+    settings.update_settings(owner_name="Alex")
+    customer("Mr. Elijah Perkins Jr.")
+    customer("Mr.")
+    found = by_name(cards.build_cards(cards.QUARTERLY, today=TODAY))
+    assert found["Mr. Elijah Perkins Jr."].message.startswith("Dear Mr. Perkins,")
+    assert found["Mr."].message.startswith("Dear Sir or Madam,")
+    assert not any(c.message.startswith("Dear Mr.,") for c in found.values())
+
+
+def test_an_outlook_card_to_a_mail_merge_greeting_and_envelope(journal, tmp_path):
+    """From a contact file as Outlook writes it to the mail-merge row a word processor reads."""
+    from pathlib import Path
+
+    from journal.io import csv_import, vcard
+
+    data = (Path(__file__).parent.parent / "fixtures" / "vcards" / "outlook2016.vcf").read_bytes()
+    csv_import.import_customers(vcard.plan_cards(data))
+    settings.update_settings(owner_name="Alex")
+    path = tmp_path / "merge.csv"
+    cards.export_csv(cards.build_cards(cards.QUARTERLY, today=TODAY), path)
+    [row] = csv.DictReader(path.open(encoding="utf-8-sig", newline=""))
+    assert row["salutation"] == "Mr. Perkins" and row["message"].startswith("Dear Mr. Perkins,")
+    assert [row[f"address_line_{n}"] for n in range(1, 6)] == [
+        "Building 2", "c/o Studio", "12 High St", "Springfield, IL 62701", "United States of America"]

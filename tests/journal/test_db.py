@@ -115,3 +115,30 @@ def test_backup_hook_runs_before_migrating(tmp_path):
     database_ = db.connect(path, before_migration=seen.append)
     database_.close()
     assert seen == [1]
+
+
+def test_version_3_journal_upgrades_to_contact_points(tmp_path):
+    """tests/fixtures/journal_v3.sqlite3 was written by Lately at schema 3 (before
+    contact points): Grace Hopper with her primary e-mail, Alan Turing, a
+    referral and Grace's place in the graph."""
+    from journal.models import ContactPoint, GraphPosition
+
+    path = tmp_path / "v3.sqlite3"
+    shutil.copy(FIXTURES / "journal_v3.sqlite3", path)
+    seen = []
+    database_ = db.connect(path, before_migration=seen.append)
+    try:
+        assert seen == [3] and migrations.current_version(database_) == migrations.LATEST
+        grace = customers.find_by_name("Grace Hopper")
+        assert grace.email == "grace@navy.example" and grace.contacts == ()
+        assert GraphPosition.get(GraphPosition.customer == grace.id).x == 1.5
+        customers.update_customer(grace.id, contacts=[("email", "home", "grace@home.example"),
+                                                      ("address", "work", "1 Navy Way\nArlington")])
+        assert customers.get_customer(grace.id).contacts == (("email", "home", "grace@home.example"),
+                                                             ("address", "work", "1 Navy Way\nArlington"))
+        assert ContactPoint.select().count() == 2
+    finally:
+        database_.close()
+    fresh = tmp_path / "fresh.sqlite3"
+    db.connect(fresh).close()
+    assert _schema(sqlite3.connect(path)) == _schema(sqlite3.connect(fresh))

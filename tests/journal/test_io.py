@@ -182,15 +182,17 @@ END:VCARD
 
 def test_vcards_21_30_40_in_one_file(journal):
     cards = vcard.read_cards(VCARDS)
-    assert [c["name"] for c in cards] == ["Jörg Müller", "Grace Hopper", "Ada Lovelace"]
-    assert cards[0]["address"] == "Hauptstr. 5\n50667 Köln\nGermany"
-    assert cards[1]["company"] == "Navy Labs" and cards[1]["phone"] == "+1 555 0100, +1 555 0101"
+    assert [c.name for c in cards] == ["Jörg Müller", "Grace Hopper", "Ada Lovelace"]
+    assert cards[0].address == "Hauptstr. 5\n50667 Köln\nGermany"
+    assert cards[1].company == "Navy Labs" and cards[1].phone == "+1 555 0100"
+    assert cards[1].contacts == [("phone", "mobile", "+1 555 0101")] and cards[1].notes[0] == "Department: Compilers"
     report = ci.import_customers(vcard.plan_cards(VCARDS))
     assert report.created == 3
     jorg = customers.find_by_name("Jörg Müller")
     assert jorg.email == "joerg@example.de" and jorg.company == "Bäckerei Müller"
     note = Interaction.get(Interaction.customer == jorg.id)
-    assert note.kind == "note" and note.notes == "Likes rye\nbread"
+    assert note.kind == "note" and note.notes == ("Likes rye\nbread\n"
+                                                  "Labels on the card of the main ones: mobile phone, home address")
     assert search.search("rye")[0].customer_name == "Jörg Müller"
 
 
@@ -301,5 +303,4 @@ def test_vcard_keeps_every_email(journal):
     ci.import_customers(vcard.plan_cards(data))
     person = customers.find_by_name("Many Mails")
     assert person.email == "one@example.org"
-    note = Interaction.get(Interaction.customer == person.id)
-    assert note.notes == "Other email addresses: two@example.org, three@example.org"
+    assert person.contacts == (("email", "", "two@example.org"), ("email", "", "three@example.org"))

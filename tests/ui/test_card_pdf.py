@@ -29,6 +29,7 @@ def test_one_card_a_page_with_each_name_and_message(qtbot, tmp_path):
     path = write_pdf(tmp_path / "cards.pdf", hand_made(), CARDS, "US 4 × 6 in")
     pages = text_of(path)
     assert len(pages) == 3
+    assert path.stat().st_mode & 0o777 == 0o600  # names and addresses: the owner's only
     assert "Ada," in pages[0] and "five\nyears" in pages[0]
     assert "Jörg," in pages[1] and "Treue!" in pages[1]
     assert pages[2].count("again.") == 120  # a long message shrinks, never cut

@@ -106,6 +106,7 @@ def test_export_png_and_svg(qtbot, make_window, tmp_path):
     png = g.export("png", str(tmp_path / "graph.png"))
     svg = g.export("svg", str(tmp_path / "graph.svg"))
     assert png.stat().st_size > 1000
+    assert png.stat().st_mode & 0o777 == 0o600 and svg.stat().st_mode & 0o777 == 0o600
     assert "<svg" in svg.read_text() and "Ada" in svg.read_text()
     assert all(isinstance(i, NodeItem) for i in g.view.nodes.values())
 

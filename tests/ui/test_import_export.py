@@ -99,3 +99,43 @@ def test_exports_from_the_menu(qtbot, make_window, tmp_path, monkeypatch):
     assert sorted(r["name"] for r in rows) == ["Ada Lovelace", "Bob Builder", "Grace Hopper"]
     assert json.loads((tmp_path / "j.json").read_text())["format"] == "lately-journal"
     assert Customer.select().count() == 3
+
+
+def test_android_vcards_with_a_cut_off_photo_from_the_menu(qtbot, make_window, tmp_path, monkeypatch,
+                                                           no_modal_boxes):
+    from pathlib import Path
+
+    window = make_window(populate=people)
+    path = tmp_path / "contacts.vcf"
+    path.write_bytes((Path(__file__).parent.parent / "fixtures" / "vcards" / "android21.vcf").read_bytes())
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    seen = {}
+
+    def use(dialog):
+        seen["summary"] = dialog.summary.text()
+        seen["problems"] = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+        dialog.import_button.click()
+
+    drive_dialog(qtbot, use)
+    window.actions.import_customers.trigger()
+    assert "<b>6</b> new customers" in seen["summary"] and "<b>2</b> imported with a warning" in seen["summary"]
+    assert seen["problems"] == [
+        "Line 43: Card 4 (Jörg Müller): imported, but its photo is cut off or damaged (Lately keeps no photos)",
+        "Line 63: Card 6 (Emil Fischer): imported, but it has no END:VCARD (the file may be cut off)"]
+    assert {"Jörg Müller", "Emil Fischer", "Chloé Dubois"} <= set(visible_names(window))
+    assert customers.find_by_name("Chloé Dubois").contacts == (("phone", "home", "+33 1 23 45 67 89"),)
+
+
+def test_whole_journal_json_into_a_journal_with_customers_is_refused(qtbot, make_window, tmp_path, monkeypatch,
+                                                                     no_modal_boxes):
+    from journal.io import exports
+
+    window = make_window(populate=people)
+    path = tmp_path / "journal.json"
+    exports.export_json(path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.actions.import_journal.trigger()
+    qtbot.waitUntil(lambda: bool(no_modal_boxes))
+    [(kind, _, text)] = no_modal_boxes
+    assert kind in ("warning", "critical") and "goes into an empty journal only" in text
+    assert "Nothing was imported" in text and Customer.select().count() == 3
