@@ -9,7 +9,7 @@ from datetime import date
 from peewee import DatabaseError
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QRadioButton, QVBoxLayout,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QRadioButton, QVBoxLayout,
 )
 
 from journal import purchases
@@ -18,7 +18,9 @@ from journal.kinds import CONNECTION_KINDS, STAGES
 
 from .capture import from_qdate
 from .errors import describe_save_error
-from .forms import ErrorLabel, FormErrors, labelled
+from .forms import (
+    DateEdit, ErrorLabel, FormErrors, buddy_label, buttons_left_to_right, chain_tabs, form_tab_stops, labelled,
+)
 from .pickers import CustomerPicker
 
 
@@ -41,12 +43,24 @@ class FormDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
         self.save = None
+        self._tabs_ordered = False
 
     def add_row(self, label: str, widget, *fields: str):
         error = ErrorLabel()
         self.errors.register(error, widget, *fields)
-        self.form.addRow(label, labelled(widget, error))
+        self.form.addRow(buddy_label(label, widget), labelled(widget, error))
         return widget
+
+    def showEvent(self, event):
+        # Rows are added after the button box is built: Tab goes through them
+        # first, top to bottom, and the form opens in its first field.
+        if not self._tabs_ordered:
+            self._tabs_ordered = True
+            inputs = form_tab_stops(self.form)
+            chain_tabs(*inputs, *buttons_left_to_right(self.buttons))
+            if inputs:
+                inputs[0].setFocus()
+        super().showEvent(event)
 
     def accept(self):
         self.errors.clear()
@@ -63,8 +77,8 @@ class FormDialog(QDialog):
         super().accept()
 
 
-def date_edit(value: date | None = None) -> QDateEdit:
-    edit = QDateEdit(QDate.currentDate() if value is None else QDate(value.year, value.month, value.day))
+def date_edit(value: date | None = None) -> DateEdit:
+    edit = DateEdit(QDate.currentDate() if value is None else QDate(value.year, value.month, value.day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("d MMM yyyy")
     return edit
@@ -92,9 +106,9 @@ class NewCustomerDialog(FormDialog):
 class PurchaseDialog(FormDialog):
     def __init__(self, customer_name: str, parent=None, on_save=None):
         super().__init__(f"Purchase by {customer_name}", parent)
-        self.when = self.add_row("&Date", date_edit(), "purchase_date")
         self.product = self.add_row("&Product", QLineEdit(), "product")
         self.amount = self.add_row("&Amount", QLineEdit(placeholderText="e.g. 1,250.00"), "amount")
+        self.when = self.add_row("&Date", date_edit(), "purchase_date")
         self.save = lambda: on_save(self.values())
 
     def values(self) -> dict:
@@ -106,11 +120,10 @@ class ConnectionDialog(FormDialog):
     """Connect the current customer with another: who referred whom, an
     introduction I made, or colleagues."""
 
-    def __init__(self, customer_id: int, customer_name: str, choices, parent=None, on_save=None):
+    def __init__(self, customer_id: int, customer_name: str, parent=None, on_save=None):
         super().__init__(f"Connect {customer_name}", parent)
         self.customer_id = customer_id
-        others = [c for c in choices if c[0] != customer_id]
-        self.other = self.add_row("&With", CustomerPicker(others), "customer", "connection")
+        self.other = self.add_row("&With", CustomerPicker(exclude=customer_id), "customer", "connection")
         self.kind = QComboBox()
         for key, label in CONNECTION_KINDS.items():
             self.kind.addItem(label, key)

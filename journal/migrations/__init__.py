@@ -14,6 +14,7 @@ from ..models import ALL_MODELS, SchemaVersion
 STEPS = {
     2: "m0002_cadence_snooze_drafts",
     3: "m0003_graph_positions",
+    8: "m0008_customer_names",
 }
 LATEST = max(STEPS, default=1)
 
@@ -48,7 +49,7 @@ def bring_up_to_date(db, before_step=None) -> list[int]:
 
         raise JournalDamaged("This SQLite file is not a Lately journal (it has no schema version).")
     applied = []
-    for step in range(version + 1, LATEST + 1):
+    for step in sorted(s for s in STEPS if s > version):  # numbers are given out to branches ahead of merging
         if before_step and not applied:
             before_step(version)
         module = importlib.import_module(f"{__name__}.{STEPS[step]}")
