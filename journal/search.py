@@ -166,6 +166,11 @@ def search(text: str, limit: int = 50) -> list[SearchHit]:
         (query, limit),
     ).fetchall()
     hits.extend(SearchHit(cid, name, None, None, snip) for cid, name, snip in rows)
+    # Then customers whose name or company holds the words inside a word ("ullin" for Mullins).
+    found = {hit.customer_id for hit in hits}
+    for choice in complete_customers(text, max(limit - len(hits), 0)):
+        if choice.id not in found:
+            hits.append(SearchHit(choice.id, choice.name, None, None, _marked(choice.label, _words(text))))
     remaining = limit - len(hits)
     if remaining > 0:
         rows = db.execute_sql(
@@ -199,7 +204,8 @@ class CustomerChoice:
 
 def _words(text: str) -> list[str]:
     # "Jane — Acme" (a picked label, edited) is the words Jane and Acme.
-    return [w for w in (text or "").split() if re.search(r"\w", w)]
+    # A NUL would end the FTS5 query string early ("unterminated string").
+    return [w for w in (text or "").replace("\x00", " ").split() if re.search(r"\w", w)]
 
 
 def _escaped(word: str) -> str:
@@ -240,3 +246,20 @@ def complete_customers(text: str, limit: int = 20, exclude: int | None = None) -
         (*params, f"{_escaped(words[0])}%", limit),
     ).fetchall()
     return [CustomerChoice(cid, name, company, bool(archived)) for cid, name, company, archived in rows]
+
+
+def _marked(label: str, words: list[str]) -> str:
+    """The label with each typed word marked where it occurs, any case."""
+    spans = []
+    folded = label.casefold()
+    for word in words:
+        at = folded.find(word.casefold())
+        if at >= 0 and len(folded) == len(label):  # a case fold that changes lengths would misplace marks
+            spans.append((at, at + len(word)))
+    result, cursor = [], 0
+    for start, end in sorted(spans):
+        if start < cursor:
+            continue
+        result += [label[cursor:start], MARK_START, label[start:end], MARK_END]
+        cursor = end
+    return "".join(result) + label[cursor:]

@@ -19,6 +19,7 @@ def customer_label(name: str, company: str) -> str:
 
 
 CHOICE_ROLE = Qt.ItemDataRole.UserRole + 1
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 2  # the text a chosen row puts in the field (without "(archived)")
 
 
 class CustomerPicker(QLineEdit):
@@ -40,8 +41,11 @@ class CustomerPicker(QLineEdit):
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setMaxVisibleItems(12)
+        completer.setCompletionRole(LABEL_ROLE)
         completer.activated[QModelIndex].connect(self._activated)
         self.setCompleter(completer)
+        completer.activated[str].connect(self._chosen)
+        self._choosing: search.CustomerChoice | None = None
         self.textEdited.connect(self._typed)
 
     # -- completing --------------------------------------------------------------------------------
@@ -51,6 +55,7 @@ class CustomerPicker(QLineEdit):
         for choice in found:
             item = QStandardItem(choice.label + ("  (archived)" if choice.archived else ""))
             item.setData(choice, CHOICE_ROLE)
+            item.setData(choice.label, LABEL_ROLE)
             item.setEditable(False)
             self.matches.appendRow(item)
         return found
@@ -83,11 +88,15 @@ class CustomerPicker(QLineEdit):
         super().keyPressEvent(event)
 
     def _activated(self, index: QModelIndex) -> None:
-        choice = index.data(CHOICE_ROLE)
+        self._choosing = index.data(CHOICE_ROLE)
+
+    def _chosen(self, _text: str) -> None:
+        choice, self._choosing = self._choosing, None
         if choice is not None:
             self._picked = choice
-            self.setText(choice.label)
-            self.picked.emit(choice.id)
+            # After the completer has finished with the field (it sets the row's text
+            # again once its signals return), so a listener may clear it for the next name.
+            QTimer.singleShot(0, self, lambda: self.picked.emit(choice.id))
 
     # -- the chosen customer --------------------------------------------------------------------------
     def set_customer(self, customer_id: int) -> None:

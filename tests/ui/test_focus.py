@@ -1,0 +1,167 @@
+"""Every window and dialog opens in its first input, Tab walks its inputs in
+the order they are on screen, and every underlined letter focuses its input:
+driven by real key presses on whatever has focus, as a person would."""
+
+from __future__ import annotations
+
+import gc
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from journal import customers, purchases
+from ui.import_dialog import ImportDialog
+
+from .focus_helpers import check_focus_chain, check_mnemonics, describe, focused
+
+
+def people():
+    ada = customers.create_customer(name="Ada Lovelace", company="Analytical Engines", interests="poetry",
+                                    tags=["vip"])
+    customers.create_customer(name="Bob Builder", company="Timber & Co")
+    customers.create_customer(name="Grace Hopper", company="Navy Labs", stage="prospect")
+    purchases.add_purchase(ada.id, date.today() - timedelta(days=40), "Oak table", 180_000)
+
+
+def in_modal(qtbot, open_it, inspect):
+    """Run inspect(dialog) once the modal dialog open_it() opens is up, then close it."""
+    outcome = {}
+
+    def run():
+        dialog = QApplication.activeModalWidget()
+        try:
+            assert isinstance(dialog, QDialog), "a dialog should be open"
+            dialog.activateWindow()
+            qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+            inspect(dialog)
+        except BaseException as exc:  # noqa: BLE001 - raised again below, after the dialog is closed
+            outcome["error"] = exc
+        finally:
+            outcome["ran"] = True
+            if isinstance(dialog, QDialog) and dialog.isVisible():
+                QDialog.reject(dialog)
+
+    QTimer.singleShot(0, run)
+    open_it()
+    assert outcome.get("ran"), "no dialog opened"
+    if "error" in outcome:
+        raise outcome["error"]
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
+
+
+def chain_and_letters(qtbot, first_of):
+    def inspect(dialog):
+        check_focus_chain(qtbot, dialog, first_of(dialog))
+        check_mnemonics(qtbot, dialog)
+    return inspect
+
+
+def test_typing_a_name_and_enter_in_a_new_customer_saves_it_whole(qtbot, make_window):
+    window = make_window(populate=people)
+
+    def type_jane(dialog):
+        gc.collect()
+        assert focused() is dialog.name
+        qtbot.keyClicks(QApplication.focusWidget(), "Jane Tester")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+    in_modal(qtbot, lambda: press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier), type_jane)
+    jane = customers.find_by_name("Jane Tester")
+    assert jane is not None
+    assert customers.find_by_name("Tester") is None
+    assert window.current_customer() == jane.id
+
+
+def test_new_customer_dialog(qtbot, make_window):
+    window = make_window(populate=people)
+    in_modal(qtbot, window.new_customer, chain_and_letters(qtbot, lambda d: d.name))
+
+
+def test_quick_capture_without_and_with_a_customer(qtbot, make_window):
+    window = make_window(populate=people)
+    in_modal(qtbot, lambda: window.quick_capture(), chain_and_letters(qtbot, lambda d: d.customer))
+    bob = customers.find_by_name("Bob Builder").id
+    in_modal(qtbot, lambda: window.quick_capture(bob), chain_and_letters(qtbot, lambda d: d.summary))
+
+
+def test_log_purchase_and_connect_dialogs(qtbot, make_window):
+    window = make_window(populate=people)
+    window.open_customer(customers.find_by_name("Bob Builder").id)
+    in_modal(qtbot, window.log_purchase, chain_and_letters(qtbot, lambda d: d.product))
+    in_modal(qtbot, window.add_connection, chain_and_letters(qtbot, lambda d: d.other))
+
+
+def test_settings_trash_and_search_dialogs(qtbot, make_window):
+    window = make_window(populate=people)
+    in_modal(qtbot, window.edit_settings, chain_and_letters(qtbot, lambda d: d.owner))
+    in_modal(qtbot, window.open_trash, chain_and_letters(qtbot, lambda d: d.list))
+    in_modal(qtbot, window.search_everything, chain_and_letters(qtbot, lambda d: d.box))
+
+
+def test_snooze_date_dialog(qtbot, make_window):
+    window = make_window(populate=people)
+    qtbot.waitUntil(lambda: bool(window.lately.visible_items()))
+    item = window.lately.visible_items()[0]
+    in_modal(qtbot, lambda: window.lately._snooze_until(item), chain_and_letters(qtbot, lambda d: d.calendar))
+
+
+def test_cards_window_and_its_template_dialog(qtbot, make_window):
+    window = make_window(populate=people)
+    press(qtbot, window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    cards = window.cards_window
+    cards.activateWindow()
+    qtbot.waitUntil(cards.isActiveWindow, timeout=3000)
+    check_focus_chain(qtbot, cards, cards.occasion)
+    check_mnemonics(qtbot, cards)
+    cards.set_occasion("hand")  # the hand selection shows its picker instead of the dates
+    cards.occasion.setFocus()
+    check_focus_chain(qtbot, cards, cards.occasion)
+    in_modal(qtbot, cards.edit_template, chain_and_letters(qtbot, lambda d: d.editor))
+
+
+def test_graph_window(qtbot, make_window):
+    window = make_window(populate=people)
+    press(qtbot, window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    graph = window.graph_window
+    graph.activateWindow()
+    qtbot.waitUntil(graph.isActiveWindow, timeout=3000)
+    qtbot.waitUntil(lambda: focused() is graph.search)
+    graph.view.setFocus()  # the canvas comes first on screen; the window opens ready to find someone
+    check_focus_chain(qtbot, graph, graph.view)
+    check_mnemonics(qtbot, graph)
+
+
+def test_import_dialog(qtbot, journal, tmp_path):
+    source = tmp_path / "people.csv"
+    source.write_text("Name,Company,Email,Customer since\nJane Tester,Acme,jane@example.com,2024-03-01\n")
+    dialog = ImportDialog(source)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+    check_focus_chain(qtbot, dialog, dialog.columns.cellWidget(0, 2))
+    check_mnemonics(qtbot, dialog)
+
+
+def test_details_form_in_the_main_window(qtbot, make_window):
+    window = make_window(populate=people)
+    window.open_customer(customers.find_by_name("Ada Lovelace").id)
+    press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    details = window.page.details
+    assert focused() is details.fields["name"], describe(focused())
+    seen = [focused()]
+    for _ in range(40):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        if not details.isAncestorOf(focused()) or focused() is seen[-1]:
+            break
+        seen.append(focused())
+    order = list(details.fields.values()) + [details.revert_button, details.save_button]
+    assert seen == order, f"Tab went {[describe(w) for w in seen]}"
+    details.fields["name"].setFocus()
+    check_mnemonics(qtbot, window)
