@@ -224,6 +224,7 @@ class CustomerList(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.model = CustomerListModel(self)
+        self._quiet = False  # selecting without telling (the window already shows that customer)
         self.filter_box = QLineEdit(placeholderText="Find a customer by name or company…")
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self._filter)
@@ -258,10 +259,13 @@ class CustomerList(QWidget):
         layout.addWidget(self.table)
 
     def reload(self, keep: int | None = None) -> None:
-        keep = keep if keep is not None else self.current_id()
+        """Reload every row, selecting `keep`, or if it is gone (an undone add)
+        the customer selected before, so one row stays highlighted."""
+        current = self.current_id()
         self.model.reload()
-        if keep is not None:
-            self.select(keep, emit=False)
+        for customer_id in dict.fromkeys((keep, current)):
+            if customer_id is not None and self.select(customer_id, emit=False):
+                break
 
     def refresh(self, customer_id: int | None) -> None:
         """After a change: one row when one customer changed, else everything."""
@@ -280,11 +284,14 @@ class CustomerList(QWidget):
             self.filter_box.clear()  # hidden by the filter: clear it so the customer shows
             row = self.model.row_of(customer_id)
         index = self.model.index(row, 0)
-        blocker = None if emit else self.table.selectionModel().blockSignals(True)
-        self.table.setCurrentIndex(index)
+        # Not by blocking the selection model's signals: the table repaints rows on
+        # them, and the row selected before would stay highlighted beside the new one.
+        self._quiet = not emit
+        try:
+            self.table.setCurrentIndex(index)
+        finally:
+            self._quiet = False
         self.table.scrollTo(index)
-        if not emit:
-            self.table.selectionModel().blockSignals(blocker)
         return True
 
     def _filter(self, text):
@@ -299,5 +306,5 @@ class CustomerList(QWidget):
             self.table.setFocus()
 
     def _current_changed(self, current, _previous):
-        if current.isValid():
+        if current.isValid() and not self._quiet:
             self.customer_selected.emit(current.data(ID_ROLE))

@@ -231,7 +231,11 @@ class MainWindow(JournalFiles, QMainWindow):
         super().closeEvent(event)
 
     def _last_customer_key(self) -> str:
-        return "last_customer/" + ("demo" if self.is_demo else str(abs(hash(str(self.journal_path)))))
+        # A digest of the path, the same in every process (hash() of a str is salted per process).
+        import hashlib
+
+        digest = hashlib.sha256(str(self.journal_path.resolve()).encode()).hexdigest()[:16]
+        return "last_customer/" + ("demo" if self.is_demo else digest)
 
     def _load(self):
         title = "Lately — demo journal" if self.is_demo else f"Lately — {self.journal_path.name}"
