@@ -165,3 +165,19 @@ def test_details_form_in_the_main_window(qtbot, make_window):
     assert seen == order, f"Tab went {[describe(w) for w in seen]}"
     details.fields["name"].setFocus()
     check_mnemonics(qtbot, window)
+
+
+def test_main_window_opens_in_the_find_box_and_tabs_pane_by_pane(qtbot, make_window):
+    from .focus_helpers import visual_order, walk_tabs
+
+    window = make_window(populate=people)
+    qtbot.waitUntil(lambda: focused() is not None)
+    assert focused() is window.customer_list.filter_box
+    chain = walk_tabs(qtbot)
+    panes = [window.customer_list, window.page, window.lately]
+    pane_of = [next(n for n, pane in enumerate(panes) if pane.isAncestorOf(w)) for w in chain]
+    assert pane_of == sorted(pane_of) and set(pane_of) == {0, 1, 2}, "Tab goes left to right through the panes"
+    for n, pane in enumerate(panes):
+        inside = [w for w, p in zip(chain, pane_of) if p == n]
+        assert inside == visual_order(pane, inside), [describe(w) for w in inside]
+    assert chain[:2] == [window.customer_list.filter_box, window.customer_list.table]
