@@ -46,6 +46,7 @@ def make_window(qtbot, tmp_path):
         # The Lately panel and the rest start after the first paint: wait for it, not for luck.
         with qtbot.waitSignal(window.first_painted, timeout=5000):
             window.show()
+        qtbot.waitUntil(lambda: not window.lately.loading, timeout=5000)  # its first refresh has reported
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow, timeout=2000)
         windows.append(window)

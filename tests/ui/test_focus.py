@@ -181,3 +181,27 @@ def test_main_window_opens_in_the_find_box_and_tabs_pane_by_pane(qtbot, make_win
         inside = [w for w, p in zip(chain, pane_of) if p == n]
         assert inside == visual_order(pane, inside), [describe(w) for w in inside]
     assert chain[:2] == [window.customer_list.filter_box, window.customer_list.table]
+
+
+def test_date_fields_take_tab_as_next_field_and_sections_by_arrows_and_typing(qtbot, make_window):
+    from PySide6.QtWidgets import QDateTimeEdit
+
+    window = make_window(populate=people)
+
+    def drive(dialog):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+        when = dialog.when
+        assert focused() is when
+        assert when.currentSection() == QDateTimeEdit.Section.DaySection
+        qtbot.keyClicks(QApplication.focusWidget(), "3")  # typing sets the day
+        assert when.date().day() == 3
+        for _ in range(4):  # the arrow keys walk the sections: "d MMM yyyy, HH:mm"
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+        assert when.currentSection() != QDateTimeEdit.Section.DaySection
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert focused() is dialog.summary
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+        assert focused() is when
+
+    bob = customers.find_by_name("Bob Builder").id
+    in_modal(qtbot, lambda: window.quick_capture(bob), drive)
