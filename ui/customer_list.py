@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from journal import customers
@@ -229,6 +229,7 @@ class CustomerList(QWidget):
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self._filter)
         self.filter_box.returnPressed.connect(self._open_first)
+        self.filter_box.installEventFilter(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -305,6 +306,19 @@ class CustomerList(QWidget):
             index = self.table.currentIndex() if self.table.currentIndex().isValid() else self.model.index(0, 0)
             self.table.setCurrentIndex(index)
             self.table.setFocus()
+
+    # On X11 a line edit claims Ctrl+E (end of line) and Ctrl+K (delete to the end)
+    # before the window's shortcuts; the find box, focused when the window opens,
+    # would swallow Edit details and Search everything.
+    EMACS_KEYS = (QKeySequence.StandardKey.MoveToEndOfLine, QKeySequence.StandardKey.DeleteEndOfLine)
+
+    def eventFilter(self, watched, event):
+        if (watched is self.filter_box and event.type() == QEvent.Type.ShortcutOverride
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                and any(event.matches(key) for key in self.EMACS_KEYS)):
+            event.ignore()  # not overridden: the window's shortcut runs
+            return True
+        return super().eventFilter(watched, event)
 
     def _current_changed(self, current, _previous):
         if current.isValid() and not self._quiet:

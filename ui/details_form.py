@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QFrame, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox,
-    QVBoxLayout, QWidget,
+    QApplication, QComboBox, QFormLayout, QFrame, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
+    QSpinBox, QVBoxLayout, QWidget,
 )
 
 from journal import customers
@@ -89,10 +89,17 @@ class DetailsForm(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll = scroll
+        # An Alt-letter jumps to a field that may be scrolled out of sight: bring it in.
+        QApplication.instance().focusChanged.connect(self._focus_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
         self.customer: customers.CustomerData | None = None
+
+    def _focus_changed(self, _old, new):
+        if new is not None and self.isAncestorOf(new):
+            self.scroll.ensureWidgetVisible(new)
 
     def show_customer(self, customer: customers.CustomerData) -> None:
         self.customer = customer

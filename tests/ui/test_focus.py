@@ -205,3 +205,17 @@ def test_date_fields_take_tab_as_next_field_and_sections_by_arrows_and_typing(qt
 
     bob = customers.find_by_name("Bob Builder").id
     in_modal(qtbot, lambda: window.quick_capture(bob), drive)
+
+
+def test_an_alt_letter_brings_a_field_below_into_view(qtbot, make_window):
+    window = make_window(populate=people)
+    window.resize(900, 600)  # the details form scrolls
+    window.open_customer(customers.find_by_name("Ada Lovelace").id)
+    press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    details = window.page.details
+    since = details.fields["customer_since"]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    assert focused() is since
+    viewport = details.scroll.viewport()
+    top = since.mapTo(viewport, since.rect().topLeft()).y()
+    assert 0 <= top and top + since.height() <= viewport.height()
