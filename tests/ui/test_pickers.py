@@ -2,6 +2,7 @@
 type, from the journal, and Down, Up and Enter choose from the list."""
 
 import gc
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -221,3 +222,19 @@ def test_search_finds_customers_by_any_part_and_enter_opens_one(qtbot, make_wind
 
     in_modal(qtbot, lambda: keys(qtbot, window, Qt.Key.Key_K), drive)
     assert window.current_customer() == customers.find_by_name("Martha Mullins").id
+
+
+def test_an_upgraded_journal_completes_its_existing_customers(tmp_path):
+    import shutil
+
+    from journal import db, migrations
+
+    path = tmp_path / "journal.sqlite3"
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "journal_v1.sqlite3", path)
+    database = db.connect(path)
+    try:
+        assert migrations.current_version(database) == migrations.LATEST
+        assert [c.label for c in search.complete_customers("avy la")] == ["Grace Hopper — Navy Labs"]
+        assert [c.name for c in search.complete_customers("urin")] == ["Alan Turing"]
+    finally:
+        db.close()
