@@ -219,3 +219,9 @@ def test_an_alt_letter_brings_a_field_below_into_view(qtbot, make_window):
     viewport = details.scroll.viewport()
     top = since.mapTo(viewport, since.rect().topLeft()).y()
     assert 0 <= top and top + since.height() <= viewport.height()
+
+
+def test_restore_a_backup_dialog(qtbot, make_window):
+    window = make_window(populate=people)
+    window.backup_now()
+    in_modal(qtbot, window.choose_backup, chain_and_letters(qtbot, lambda d: d.list))
