@@ -105,8 +105,11 @@ class CaptureDialog(QDialog):
         ):
             error = ErrorLabel()
             self.errors.register(error, widget, *fields)
-            buddy = self.out_button if widget is direction_box else widget
-            form.addRow(buddy_label(text, buddy) if text else QLabel(), labelled(widget, error))
+            label = buddy_label(text, widget) if text else QLabel()
+            if widget is direction_box:  # Alt+D goes to the chosen direction, where arrows change it
+                label.setBuddy(self.direction.checkedButton())
+                self.direction.buttonToggled.connect(lambda button, on, label=label: on and label.setBuddy(button))
+            form.addRow(label, labelled(widget, error))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)

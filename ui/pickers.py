@@ -14,10 +14,6 @@ from journal.kinds import CLASS_LABELS, CLASSES, KINDS
 from .icons import kind_icon
 
 
-def customer_label(name: str, company: str) -> str:
-    return f"{name} — {company}" if company else name
-
-
 CHOICE_ROLE = Qt.ItemDataRole.UserRole + 1
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 2  # the text a chosen row puts in the field (without "(archived)")
 
@@ -126,8 +122,8 @@ class CustomerPicker(QLineEdit):
         if not found:
             raise ValidationError("customer", f"no customer matches “{text}”")
         QTimer.singleShot(0, self, self.show_matches)  # once the message is shown and focus is back here
-        more = "more than " if len(found) == self.LIMIT else ""
-        raise ValidationError("customer", f"{more}{len(found)} customers match “{text}”: choose one from the list")
+        count = f"{len(found)} or more" if len(found) == self.LIMIT else str(len(found))
+        raise ValidationError("customer", f"{count} customers match “{text}”: choose one from the list")
 
 
 class KindPicker(QComboBox):

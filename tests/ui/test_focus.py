@@ -225,3 +225,18 @@ def test_restore_a_backup_dialog(qtbot, make_window):
     window = make_window(populate=people)
     window.backup_now()
     in_modal(qtbot, window.choose_backup, chain_and_letters(qtbot, lambda d: d.list))
+
+
+def test_alt_d_goes_to_the_chosen_direction(qtbot, make_window):
+    window = make_window(populate=people)
+
+    def drive(dialog):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+        assert focused() is dialog.out_button
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)  # arrows choose inside the group
+        assert dialog.in_button.isChecked()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+        assert focused() is dialog.in_button
+
+    in_modal(qtbot, lambda: window.quick_capture(customers.find_by_name("Bob Builder").id), drive)
