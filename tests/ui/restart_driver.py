@@ -33,6 +33,13 @@ def main(step: str, journal: str, name: str = "") -> int:
     def focus_widget():
         return QApplication.focusWidget() or window
 
+    def resize_then_quit(tries):
+        window.resize(760, 520)
+        if window.width() == 760 or not tries:
+            QTest.keyClick(focus_widget(), Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+        else:
+            QTimer.singleShot(10, lambda: resize_then_quit(tries - 1))
+
     def act():
         window.activateWindow()
         if step == "choose":
@@ -41,14 +48,17 @@ def main(step: str, journal: str, name: str = "") -> int:
             QTest.keyClick(focus_widget(), Qt.Key.Key_Return)  # to the list, on the customer found
             QTest.keyClick(focus_widget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # hide Lately
             window.splitter.setSizes([300, 700])  # as if the divider were dragged
-        else:
-            print(json.dumps({
-                "customer": window.page.header.name.text() if window.current_customer() else None,
-                "selected_rows": len(window.customer_list.table.selectionModel().selectedRows()),
-                "lately_visible": window.lately.isVisible(),
-                "splitter": window.splitter.sizes(),
-                "hash_seed": os.environ.get("PYTHONHASHSEED"),
-            }), flush=True)
+            # As if the corner were dragged, once the layout has let go of the hidden dock's width.
+            resize_then_quit(tries=200)
+            return
+        print(json.dumps({
+            "customer": window.page.header.name.text() if window.current_customer() else None,
+            "selected_rows": len(window.customer_list.table.selectionModel().selectedRows()),
+            "lately_visible": window.lately.isVisible(),
+            "splitter": window.splitter.sizes(),
+            "size": [window.width(), window.height()],
+            "hash_seed": os.environ.get("PYTHONHASHSEED"),
+        }), flush=True)
         QTest.keyClick(focus_widget(), Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
 
     window.first_painted.connect(lambda: QTimer.singleShot(0, act))

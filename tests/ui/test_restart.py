@@ -35,5 +35,6 @@ def test_last_customer_and_layout_come_back_in_a_new_process(tmp_path, lately_ho
     assert first["selected_rows"] == 1
     assert first["lately_visible"] is False
     assert first["splitter"][0] < first["splitter"][1]
+    assert first["size"] == [760, 520]
     second = json.loads(run_driver(lately_home, "report", str(path)).strip().splitlines()[-1])
     assert second == first  # and again, from a third process
