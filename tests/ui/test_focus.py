@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 from datetime import date, timedelta
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -137,15 +138,21 @@ def test_graph_window(qtbot, make_window):
     check_mnemonics(qtbot, graph)
 
 
-def test_import_dialog(qtbot, journal, tmp_path):
-    source = tmp_path / "people.csv"
-    source.write_text("Name,Company,Email,Customer since\nJane Tester,Acme,jane@example.com,2024-03-01\n")
-    dialog = ImportDialog(source)
+@pytest.mark.parametrize("name, what, text", [
+    ("people.csv", "customers", "Name,Company,Email,Customer since\nJane Tester,Acme,jane@example.com,2024-03-01\n"),
+    ("sales.csv", "purchases", "Customer,Date,Product,Amount\nJane Tester,2024-03-01,Oak table,\"1,250.00\"\n"),
+    ("contacts.vcf", "customers", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane Tester\r\nORG:Acme\r\nEND:VCARD\r\n"),
+])
+def test_import_dialog(qtbot, journal, tmp_path, name, what, text):
+    source = tmp_path / name
+    source.write_text(text)
+    dialog = ImportDialog(source, what)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
-    check_focus_chain(qtbot, dialog, dialog.columns.cellWidget(0, 2))
+    first = dialog.skip if name.endswith(".vcf") else dialog.columns.cellWidget(0, 2)
+    check_focus_chain(qtbot, dialog, first)
     check_mnemonics(qtbot, dialog)
 
 
@@ -240,3 +247,12 @@ def test_alt_d_goes_to_the_chosen_direction(qtbot, make_window):
         assert focused() is dialog.in_button
 
     in_modal(qtbot, lambda: window.quick_capture(customers.find_by_name("Bob Builder").id), drive)
+
+
+def test_edit_interaction_dialog(qtbot, make_window):
+    from journal import interactions
+
+    window = make_window(populate=people)
+    ada = customers.find_by_name("Ada Lovelace").id
+    note = interactions.log_interaction(ada, "call", "out", "Called about the table")
+    in_modal(qtbot, lambda: window.edit_interaction(note.id), chain_and_letters(qtbot, lambda d: d.summary))
