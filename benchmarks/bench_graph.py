@@ -41,7 +41,7 @@ def main():
     from journal.models import GraphPosition
     GraphPosition.delete().execute()  # the window lays out from scratch too
     started = time.perf_counter()
-    window = GraphWindow([])
+    window = GraphWindow()
     window.resize(1400, 900)
     window.show()
     app.processEvents()

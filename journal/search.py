@@ -58,9 +58,44 @@ END;
 """
 
 
+# Customer pickers complete on any part of a name or company ("ullin" finds
+# Mullins): a trigram index answers that without reading every customer.
+_NAME_ROW = """
+    SELECT c.id, c.name, coalesce(co.name, '')
+    FROM customer c LEFT JOIN company co ON co.id = c.company_id"""
+
+NAMES_SCHEMA = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS customer_names USING fts5(name, company, tokenize='trigram');
+
+CREATE TRIGGER IF NOT EXISTS customer_names_ai AFTER INSERT ON customer BEGIN
+    INSERT INTO customer_names(rowid, name, company) {_NAME_ROW} WHERE c.id = new.id;
+END;
+CREATE TRIGGER IF NOT EXISTS customer_names_au AFTER UPDATE OF name, company_id ON customer BEGIN
+    DELETE FROM customer_names WHERE rowid = old.id;
+    INSERT INTO customer_names(rowid, name, company) {_NAME_ROW} WHERE c.id = new.id;
+END;
+CREATE TRIGGER IF NOT EXISTS customer_names_ad AFTER DELETE ON customer BEGIN
+    DELETE FROM customer_names WHERE rowid = old.id;
+END;
+CREATE TRIGGER IF NOT EXISTS company_names_au AFTER UPDATE OF name ON company BEGIN
+    DELETE FROM customer_names WHERE rowid IN (SELECT id FROM customer WHERE company_id = new.id);
+    INSERT INTO customer_names(rowid, name, company) {_NAME_ROW} WHERE c.company_id = new.id;
+END;
+"""
+
+
 def install(db) -> None:
     for statement in _statements(_SCHEMA):
         db.execute_sql(statement)
+    install_names(db)
+
+
+def install_names(db) -> None:
+    """The trigram index of customer names and companies, filled from the tables."""
+    for statement in _statements(NAMES_SCHEMA):
+        db.execute_sql(statement)
+    db.execute_sql("DELETE FROM customer_names")
+    db.execute_sql(f"INSERT INTO customer_names(rowid, name, company) {_NAME_ROW}")
 
 
 def _statements(script: str):
@@ -85,6 +120,8 @@ def rebuild(db=None) -> None:
             "INSERT INTO interaction_fts(rowid, summary, notes) "
             "SELECT id, summary, notes FROM interaction WHERE deleted_at IS NULL"
         )
+        db.execute_sql("DELETE FROM customer_names")
+        db.execute_sql(f"INSERT INTO customer_names(rowid, name, company) {_NAME_ROW}")
 
 
 def fts_query(text: str) -> str | None:
@@ -129,6 +166,11 @@ def search(text: str, limit: int = 50) -> list[SearchHit]:
         (query, limit),
     ).fetchall()
     hits.extend(SearchHit(cid, name, None, None, snip) for cid, name, snip in rows)
+    # Then customers whose name or company holds the words inside a word ("ullin" for Mullins).
+    found = {hit.customer_id for hit in hits}
+    for choice in complete_customers(text, max(limit - len(hits), 0)):
+        if choice.id not in found:
+            hits.append(SearchHit(choice.id, choice.name, None, None, _marked(choice.label, _words(text))))
     remaining = limit - len(hits)
     if remaining > 0:
         rows = db.execute_sql(
@@ -146,3 +188,78 @@ def search(text: str, limit: int = 50) -> list[SearchHit]:
                 when = datetime.fromisoformat(when)
             hits.append(SearchHit(cid, name, iid, when, snip))
     return hits
+
+
+@dataclass(frozen=True)
+class CustomerChoice:
+    id: int
+    name: str
+    company: str
+    archived: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} — {self.company}" if self.company else self.name
+
+
+def _words(text: str) -> list[str]:
+    # "Jane — Acme" (a picked label, edited) is the words Jane and Acme.
+    # A NUL would end the FTS5 query string early ("unterminated string").
+    return [w for w in (text or "").replace("\x00", " ").split() if re.search(r"\w", w)]
+
+
+def _escaped(word: str) -> str:
+    """The word as literal text in a LIKE pattern with ESCAPE '\\'."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def complete_customers(text: str, limit: int = 20, exclude: int | None = None) -> list[CustomerChoice]:
+    """Customers (archived ones too, not deleted ones) whose name or company
+    contains every word of `text`, any case: those whose name starts with the
+    first word first, then by name. Words of three letters or more are found
+    through the trigram index; shorter ones are checked on the rows it gives
+    (alone, on every customer: still about 2 ms at 5,000)."""
+    words = _words(text)
+    if not words:
+        return []
+    long_words = [w for w in words if len(w) >= 3]
+    short_words = [w for w in words if len(w) < 3]
+    where, params = ["c.deleted_at IS NULL"], []
+    if long_words:
+        source = "customer_names JOIN customer c ON c.id = customer_names.rowid"
+        where.append("customer_names MATCH ?")
+        params.append(" ".join('"' + w.replace('"', '""') + '"' for w in long_words))
+    else:
+        source = "customer c"
+    for word in short_words:
+        where.append("(c.name || ' ' || coalesce(co.name, '')) LIKE ? ESCAPE '\\'")
+        params.append(f"%{_escaped(word)}%")
+    if exclude is not None:
+        where.append("c.id != ?")
+        params.append(exclude)
+    rows = database.execute_sql(
+        f"""SELECT c.id, c.name, coalesce(co.name, ''), c.archived
+            FROM {source} LEFT JOIN company co ON co.id = c.company_id
+            WHERE {" AND ".join(where)}
+            ORDER BY c.name LIKE ? ESCAPE '\\' DESC, c.name COLLATE NOCASE, c.id
+            LIMIT ?""",
+        (*params, f"{_escaped(words[0])}%", limit),
+    ).fetchall()
+    return [CustomerChoice(cid, name, company, bool(archived)) for cid, name, company, archived in rows]
+
+
+def _marked(label: str, words: list[str]) -> str:
+    """The label with each typed word marked where it occurs, any case."""
+    spans = []
+    folded = label.casefold()
+    for word in words:
+        at = folded.find(word.casefold())
+        if at >= 0 and len(folded) == len(label):  # a case fold that changes lengths would misplace marks
+            spans.append((at, at + len(word)))
+    result, cursor = [], 0
+    for start, end in sorted(spans):
+        if start < cursor:
+            continue
+        result += [label[cursor:start], MARK_START, label[start:end], MARK_END]
+        cursor = end
+    return "".join(result) + label[cursor:]

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup, QCheckBox, QDateEdit, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
+    QButtonGroup, QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
     QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QVBoxLayout,
 )
 
@@ -20,8 +20,12 @@ from journal.errors import ValidationError
 from journal.interactions import InteractionData
 from journal.kinds import IN, OUT
 
+from . import format as fmt
 from .errors import describe_save_error
-from .forms import ErrorLabel, FormErrors, hbox, labelled
+from .forms import (
+    DateEdit, DateTimeEdit, ErrorLabel, FormErrors, buddy_label, buttons_left_to_right, chain_tabs, form_tab_stops,
+    hbox, labelled,
+)
 from .pickers import CustomerPicker, KindPicker
 
 DRAFT_KEY = drafts.QUICK_CAPTURE
@@ -41,7 +45,7 @@ class CaptureDialog(QDialog):
     """values() gives the service arguments once accepted. `editing` fills the
     dialog from an interaction and turns off drafts (the original is safe)."""
 
-    def __init__(self, choices, parent=None, *, customer_id=None, kind="meeting", summary="",
+    def __init__(self, parent=None, *, customer_id=None, kind="meeting", summary="",
                  editing: InteractionData | None = None, on_save=None):
         super().__init__(parent)
         self.editing = editing
@@ -50,7 +54,7 @@ class CaptureDialog(QDialog):
         self.setWindowTitle("Edit interaction" if editing else "Log what happened")
         self.setMinimumWidth(520)
 
-        self.customer = CustomerPicker(choices)
+        self.customer = CustomerPicker()
         self.kind = KindPicker()
         self.kind.set_kind(kind)
         self.out_button = QRadioButton("I reached out")
@@ -61,9 +65,9 @@ class CaptureDialog(QDialog):
         (self.in_button if kind in INBOUND_KINDS else self.out_button).setChecked(True)
         direction_box = hbox(self.out_button, self.in_button)
 
-        self.when = QDateTimeEdit(QDateTime.currentDateTime())
+        self.when = DateTimeEdit(QDateTime.currentDateTime())
         self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("d MMM yyyy, HH:mm")
+        self.when.setDisplayFormat(fmt.date_time_format())
         self.summary = QLineEdit(summary)
         self.summary.setPlaceholderText("What happened, in a line")
         self.notes = QPlainTextEdit()
@@ -71,10 +75,10 @@ class CaptureDialog(QDialog):
         self.notes.setTabChangesFocus(True)
         self.notes.setMinimumHeight(110)
 
-        self.follow_up = QCheckBox("Follow up on")
-        self.follow_up_date = QDateEdit(QDate.currentDate().addDays(7))
+        self.follow_up = QCheckBox("&Follow up on")
+        self.follow_up_date = DateEdit(QDate.currentDate().addDays(7))
         self.follow_up_date.setCalendarPopup(True)
-        self.follow_up_date.setDisplayFormat("d MMM yyyy")
+        self.follow_up_date.setDisplayFormat(fmt.date_format())
         self.follow_up_date.setEnabled(False)
         self.follow_up_date.setMinimumWidth(self.follow_up_date.fontMetrics().horizontalAdvance("28 Sep 2026") + 40)
         self.follow_up.toggled.connect(self.follow_up_date.setEnabled)
@@ -94,7 +98,7 @@ class CaptureDialog(QDialog):
         for text, widget, fields in (
             ("&Customer", self.customer, ("customer",)),
             ("&Kind", self.kind, ("kind",)),
-            ("Direction", direction_box, ("direction",)),
+            ("&Direction", direction_box, ("direction",)),
             ("&When", self.when, ("when",)),
             ("&Summary", self.summary, ("summary",)),
             ("&Notes", self.notes, ("notes",)),
@@ -102,7 +106,11 @@ class CaptureDialog(QDialog):
         ):
             error = ErrorLabel()
             self.errors.register(error, widget, *fields)
-            form.addRow(text, labelled(widget, error))
+            label = buddy_label(text, widget) if text else QLabel()
+            if widget is direction_box:  # Alt+D goes to the chosen direction, where arrows change it
+                label.setBuddy(self.direction.checkedButton())
+                self.direction.buttonToggled.connect(lambda button, on, label=label: on and label.setBuddy(button))
+            form.addRow(label, labelled(widget, error))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
@@ -113,6 +121,8 @@ class CaptureDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
+        # The rows, top to bottom, then the buttons (the radio group counts once: arrows move inside it).
+        chain_tabs(*form_tab_stops(form), *buttons_left_to_right(buttons))
         # Enter saves from any line; in the notes Enter is a new line and Ctrl+Enter saves.
         for keys in ("Ctrl+Return", "Ctrl+Enter", QKeySequence.StandardKey.Save):
             QShortcut(QKeySequence(keys), self, activated=self.accept)

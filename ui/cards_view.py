@@ -10,7 +10,7 @@ from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListWidget,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListWidget,
     QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout,
 )
 
@@ -21,7 +21,7 @@ from journal import words
 from . import format as fmt
 from .card_printing import CARD_SIZES, CARDS, LIST, draw, page_layout, write_pdf
 from .capture import from_qdate
-from .forms import ErrorLabel, hbox, vbox
+from .forms import DateEdit, ErrorLabel, buddy_label, chain_tabs, hbox, vbox
 from .pickers import CustomerPicker
 from .tasks import run_with_progress
 
@@ -34,6 +34,7 @@ class TemplateDialog(QDialog):
         self.setWindowTitle("Card template")
         self.resize(620, 520)
         self.editor = QPlainTextEdit(settings.get_settings().card_template)
+        self.editor.setTabChangesFocus(True)
         help_text = "<br>".join(f"<code>{{{{ {k} }}}}</code> — {v}" for k, v in cards.PLACEHOLDERS.items())
         hint = QLabel(f"Placeholders you can use:<br>{help_text}")
         hint.setWordWrap(True)
@@ -66,7 +67,7 @@ def _thanks_for(card: cards.Card) -> tuple:
 class CardsWindow(QDialog):
     sent = Signal(int)  # how many cards were recorded
 
-    def __init__(self, choices, parent=None, record_sent=None):
+    def __init__(self, parent=None, record_sent=None):
         """`record_sent(cards)` records cards as sent and returns how many were new;
         the main window makes it an undoable command."""
         super().__init__(parent)
@@ -88,16 +89,17 @@ class CardsWindow(QDialog):
         self.occasion = QComboBox()
         for key, label in cards.OCCASIONS.items():
             self.occasion.addItem(label, key)
-        self.start = QDateEdit(QDate.currentDate().addDays(-30), calendarPopup=True, displayFormat=fmt.date_format())
-        self.end = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat=fmt.date_format())
-        self.picker = CustomerPicker(choices)
+        self.start = DateEdit(QDate.currentDate().addDays(-30), calendarPopup=True, displayFormat=fmt.date_format())
+        self.end = DateEdit(QDate.currentDate(), calendarPopup=True, displayFormat=fmt.date_format())
+        self.picker = CustomerPicker()
         self.add_button = QPushButton("Add")
         self.add_button.clicked.connect(self._add_picked)
         self.picker.returnPressed.connect(self._add_picked)
+        self.picker.picked.connect(self._add_picked)
         template = QPushButton("Template…")
         template.clicked.connect(self.edit_template)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Occasion"))
+        top.addWidget(buddy_label("&Occasion", self.occasion))
         top.addWidget(self.occasion)
         self.in_range = QCheckBox("only those bought between")
         self.in_range.toggled.connect(self.start.setEnabled)
@@ -118,6 +120,7 @@ class CardsWindow(QDialog):
         self.warning = QLabel(wordWrap=True)
         self.warning.setStyleSheet("color: #d0463b;")
         self.message = QPlainTextEdit()
+        self.message.setTabChangesFocus(True)  # a card has no use for tab characters; Tab leaves, as everywhere
         self.message.textChanged.connect(self._message_edited)
         self.card_title = QLabel()
         self.edited_note = QLabel()
@@ -130,7 +133,7 @@ class CardsWindow(QDialog):
         self.size.addItems(list(CARD_SIZES))
         self.error = ErrorLabel()
         bottom = QHBoxLayout()
-        bottom.addWidget(QLabel("Card size"))
+        bottom.addWidget(buddy_label("Card si&ze", self.size))
         bottom.addWidget(self.size)
         bottom.addStretch(1)
         self.buttons = {}
@@ -146,6 +149,9 @@ class CardsWindow(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.error)
         layout.addLayout(bottom)
+        chain_tabs(self.occasion, self.in_range, self.start, self.end, self.picker, self.add_button, template,
+                   self.recipients, self.message, self.size, *self.buttons.values())
+        self.occasion.setFocus()
 
         self.occasion.currentIndexChanged.connect(self.rebuild)
         self.start.dateChanged.connect(self.rebuild)

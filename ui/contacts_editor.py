@@ -89,6 +89,9 @@ class ContactsEditor(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.setFocusProxy(self.add_button)
+        # Focusable, so its label's Alt-letter (which focuses only a widget that takes
+        # focus) reaches the proxy, without pressing the button as a button buddy would.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def set_contacts(self, contacts) -> None:
         for row in list(self.rows):

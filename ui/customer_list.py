@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from journal import customers
@@ -226,14 +226,17 @@ class CustomerList(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.model = CustomerListModel(self)
+        self._quiet = False  # selecting without telling (the window already shows that customer)
         self.filter_box = QLineEdit(placeholderText="Find a customer by name or company…")
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self._filter)
         self.filter_box.returnPressed.connect(self._open_first)
+        self.filter_box.installEventFilter(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)  # rows are chosen, not cells: Tab moves on to the customer's page
         header = self.table.horizontalHeader()
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
@@ -260,10 +263,13 @@ class CustomerList(QWidget):
         layout.addWidget(self.table)
 
     def reload(self, keep: int | None = None) -> None:
-        keep = keep if keep is not None else self.current_id()
+        """Reload every row, selecting `keep`, or if it is gone (an undone add)
+        the customer selected before, so one row stays highlighted."""
+        current = self.current_id()
         self.model.reload()
-        if keep is not None:
-            self.select(keep, emit=False)
+        for customer_id in dict.fromkeys((keep, current)):
+            if customer_id is not None and self.select(customer_id, emit=False):
+                break
 
     def refresh(self, customer_id: int | None) -> None:
         """After a change: one row when one customer changed, else everything."""
@@ -282,11 +288,14 @@ class CustomerList(QWidget):
             self.filter_box.clear()  # hidden by the filter: clear it so the customer shows
             row = self.model.row_of(customer_id)
         index = self.model.index(row, 0)
-        blocker = None if emit else self.table.selectionModel().blockSignals(True)
-        self.table.setCurrentIndex(index)
+        # Not by blocking the selection model's signals: the table repaints rows on
+        # them, and the row selected before would stay highlighted beside the new one.
+        self._quiet = not emit
+        try:
+            self.table.setCurrentIndex(index)
+        finally:
+            self._quiet = False
         self.table.scrollTo(index)
-        if not emit:
-            self.table.selectionModel().blockSignals(blocker)
         return True
 
     def _filter(self, text):
@@ -300,6 +309,19 @@ class CustomerList(QWidget):
             self.table.setCurrentIndex(index)
             self.table.setFocus()
 
+    # On X11 a line edit claims Ctrl+E (end of line) and Ctrl+K (delete to the end)
+    # before the window's shortcuts; the find box, focused when the window opens,
+    # would swallow Edit details and Search everything.
+    EMACS_KEYS = (QKeySequence.StandardKey.MoveToEndOfLine, QKeySequence.StandardKey.DeleteEndOfLine)
+
+    def eventFilter(self, watched, event):
+        if (watched is self.filter_box and event.type() == QEvent.Type.ShortcutOverride
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                and any(event.matches(key) for key in self.EMACS_KEYS)):
+            event.ignore()  # not overridden: the window's shortcut runs
+            return True
+        return super().eventFilter(watched, event)
+
     def _current_changed(self, current, _previous):
-        if current.isValid():
+        if current.isValid() and not self._quiet:
             self.customer_selected.emit(current.data(ID_ROLE))

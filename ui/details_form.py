@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QFrame, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox,
-    QVBoxLayout, QWidget,
+    QApplication, QComboBox, QFormLayout, QFrame, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
+    QSpinBox, QVBoxLayout, QWidget,
 )
 
 from journal import customers
@@ -17,7 +17,7 @@ from journal.kinds import CHANNELS, STAGES
 from .capture import from_qdate
 from .contacts_editor import ContactsEditor
 from .dialogs import date_edit
-from .forms import ErrorLabel, FormErrors, labelled
+from .forms import ErrorLabel, FormErrors, buddy_label, chain_tabs, form_tab_stops, labelled
 
 NO_DATE = QDate(1900, 1, 1)
 
@@ -39,11 +39,11 @@ class DetailsForm(QWidget):
             self.fields[key] = widget
             error = ErrorLabel()
             self.errors.register(error, widget, key, *aliases)
-            form.addRow(label, labelled(widget, error))
+            form.addRow(buddy_label(label, widget), labelled(widget, error))
 
         row("&Name", "name", QLineEdit())
         row("C&ompany", "company", QLineEdit())
-        row("&Email", "email", QLineEdit())
+        row("E&mail", "email", QLineEdit())
         row("&Phone", "phone", QLineEdit())
         address = QPlainTextEdit()
         address.setFixedHeight(70)
@@ -51,28 +51,28 @@ class DetailsForm(QWidget):
         row("Postal &address", "address", address)
         # Further e-mails, phones and addresses with their labels (a contact card's second address...)
         self.contacts_editor = ContactsEditor(tab_after=address)
-        row("Mo&re contacts", "contacts", self.contacts_editor)
+        row("Other contact &details", "contacts", self.contacts_editor)
         channel = QComboBox()
         for key, label in CHANNELS.items():
             channel.addItem(label, key)
-        row("Preferred c&hannel", "channel", channel, "preferred channel")
+        row("Preferred channe&l", "channel", channel, "preferred channel")
         stage = QComboBox()
         for key, label in STAGES.items():
             stage.addItem(label, key)
         row("&Stage", "stage", stage)
         row("&Interests", "interests", QLineEdit(placeholderText="Topics worth forwarding, separated by commas"))
         row("&Tags", "tags", QLineEdit(placeholderText="e.g. vip, trade"), "tag")
-        row("Account &manager", "account_manager", QLineEdit())
-        row("Manager's p&hone", "account_manager_phone", QLineEdit())
+        row("Account mana&ger", "account_manager", QLineEdit())
+        row("Manage&r's phone", "account_manager_phone", QLineEdit())
         cadence = QSpinBox()
         cadence.setRange(0, 3650)
         cadence.setSpecialValueText("Default")
         cadence.setSuffix(" days")
-        row("Stay in touch e&very", "cadence_days", cadence, "cadence days")
+        row("Stay in touch ever&y", "cadence_days", cadence, "cadence days")
         since = date_edit()
         since.setMinimumDate(NO_DATE)  # shown as the special text: "not recorded"
         since.setSpecialValueText("From the first purchase")
-        row("Customer si&nce", "customer_since", since, "customer since")
+        row("C&ustomer since", "customer_since", since, "customer since")
         self.save_button = QPushButton("Save changes")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self._save)
@@ -82,6 +82,7 @@ class DetailsForm(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
+        chain_tabs(*form_tab_stops(form), self.revert_button, self.save_button)
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         inner_layout.addLayout(form)
@@ -92,10 +93,17 @@ class DetailsForm(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll = scroll
+        # An Alt-letter jumps to a field that may be scrolled out of sight: bring it in.
+        QApplication.instance().focusChanged.connect(self._focus_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
         self.customer: customers.CustomerData | None = None
+
+    def _focus_changed(self, _old, new):
+        if new is not None and self.isAncestorOf(new):
+            self.scroll.ensureWidgetVisible(new)
 
     def show_customer(self, customer: customers.CustomerData) -> None:
         self.customer = customer

@@ -9,7 +9,7 @@ from datetime import date
 from peewee import DatabaseError
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QRadioButton, QVBoxLayout,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QRadioButton, QVBoxLayout,
 )
 
 from journal import purchases
@@ -19,7 +19,9 @@ from journal.kinds import CONNECTION_KINDS, STAGES
 from . import format as fmt
 from .capture import from_qdate
 from .errors import describe_save_error
-from .forms import ErrorLabel, FormErrors, labelled
+from .forms import (
+    DateEdit, ErrorLabel, FormErrors, buddy_label, buttons_left_to_right, chain_tabs, form_tab_stops, labelled,
+)
 from .pickers import CustomerPicker
 
 
@@ -42,14 +44,24 @@ class FormDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
         self.save = None
+        self._tabs_ordered = False
 
     def add_row(self, label: str, widget, *fields: str):
         error = ErrorLabel()
         self.errors.register(error, widget, *fields)
-        box = labelled(widget, error)
-        self.form.addRow(label, box)
-        self.form.labelForField(box).setBuddy(widget)  # its Alt-letter lands on the field itself
+        self.form.addRow(buddy_label(label, widget), labelled(widget, error))
         return widget
+
+    def showEvent(self, event):
+        # Rows are added after the button box is built: Tab goes through them
+        # first, top to bottom, and the form opens in its first field.
+        if not self._tabs_ordered:
+            self._tabs_ordered = True
+            inputs = form_tab_stops(self.form)
+            chain_tabs(*inputs, *buttons_left_to_right(self.buttons))
+            if inputs:
+                inputs[0].setFocus()
+        super().showEvent(event)
 
     def accept(self):
         self.errors.clear()
@@ -66,8 +78,8 @@ class FormDialog(QDialog):
         super().accept()
 
 
-def date_edit(value: date | None = None) -> QDateEdit:
-    edit = QDateEdit(QDate.currentDate() if value is None else QDate(value.year, value.month, value.day))
+def date_edit(value: date | None = None) -> DateEdit:
+    edit = DateEdit(QDate.currentDate() if value is None else QDate(value.year, value.month, value.day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(fmt.date_format())
     return edit
@@ -95,9 +107,9 @@ class NewCustomerDialog(FormDialog):
 class PurchaseDialog(FormDialog):
     def __init__(self, customer_name: str, parent=None, on_save=None):
         super().__init__(f"Purchase by {customer_name}", parent)
-        self.when = self.add_row("&Date", date_edit(), "purchase_date")
         self.product = self.add_row("&Product", QLineEdit(), "product")
         self.amount = self.add_row("&Amount", QLineEdit(placeholderText="e.g. 1,250.00"), "amount")
+        self.when = self.add_row("&Date", date_edit(), "purchase_date")
         self.save = lambda: on_save(self.values())
 
     def values(self) -> dict:
@@ -109,11 +121,10 @@ class ConnectionDialog(FormDialog):
     """Connect the current customer with another: who referred whom, an
     introduction I made, or colleagues."""
 
-    def __init__(self, customer_id: int, customer_name: str, choices, parent=None, on_save=None):
+    def __init__(self, customer_id: int, customer_name: str, parent=None, on_save=None):
         super().__init__(f"Connect {customer_name}", parent)
         self.customer_id = customer_id
-        others = [c for c in choices if c[0] != customer_id]
-        self.other = self.add_row("&With", CustomerPicker(others), "customer", "connection")
+        self.other = self.add_row("&With", CustomerPicker(exclude=customer_id), "customer", "connection")
         self.kind = QComboBox()
         for key, label in CONNECTION_KINDS.items():
             self.kind.addItem(label, key)

@@ -3,7 +3,8 @@ ValidationError names, cleared as soon as the user edits again."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QFormLayout, QLabel, QWidget
 
 from journal.errors import ValidationError
 
@@ -94,3 +95,67 @@ def vbox(*items) -> QWidget:
     from PySide6.QtWidgets import QVBoxLayout
 
     return _box(QVBoxLayout, items, False)
+
+
+class DateEdit(QDateEdit):
+    """A date field where Tab goes to the next field, as in any desktop form;
+    the day, month and year are reached with the arrow keys or by typing."""
+
+    def focusNextPrevChild(self, next):
+        return QWidget.focusNextPrevChild(self, next)
+
+
+class DateTimeEdit(QDateTimeEdit):
+    """A date and time field where Tab goes to the next field (see DateEdit)."""
+
+    def focusNextPrevChild(self, next):
+        return QWidget.focusNextPrevChild(self, next)
+
+
+def buddy_label(text: str, widget: QWidget) -> QLabel:
+    """A form label whose underlined letter focuses the input itself (a label
+    given to QFormLayout.addRow would point at the row's wrapper widget)."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
+
+
+def tab_stops(widget: QWidget) -> list[QWidget]:
+    """The widgets Tab can reach in `widget`, itself included, in the order they were built."""
+    found = [widget] if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None else []
+    for child in widget.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if not child.isWindow():
+            found += tab_stops(child)
+    return found
+
+
+def form_tab_stops(form: QFormLayout) -> list[QWidget]:
+    """The inputs of a form layout row by row, left to right."""
+    found = []
+    for row in range(form.rowCount()):
+        for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole,
+                     QFormLayout.ItemRole.SpanningRole):
+            item = form.itemAt(row, role)
+            if item is not None and item.widget() is not None:
+                found += tab_stops(item.widget())
+            elif item is not None and item.layout() is not None:
+                layout = item.layout()
+                for n in range(layout.count()):
+                    if layout.itemAt(n).widget() is not None:
+                        found += tab_stops(layout.itemAt(n).widget())
+    return found
+
+
+def chain_tabs(*widgets: QWidget) -> None:
+    """Tab visits `widgets` in this order (the visual one): Qt's default is the
+    order they were built in, which puts a button box made first before the rows."""
+    ordered = list(dict.fromkeys(widgets))
+    for first, second in zip(ordered, ordered[1:]):
+        QWidget.setTabOrder(first, second)
+
+
+def buttons_left_to_right(box) -> list[QWidget]:
+    """A QDialogButtonBox's buttons in the order the platform lays them out."""
+    layout = box.layout()  # rebuilt in the platform's order whenever a button is added
+    found = [layout.itemAt(n).widget() for n in range(layout.count())]
+    return [button for button in found if button in box.buttons()]

@@ -23,6 +23,7 @@ from journal.kinds import CONNECTION_KINDS, STAGES
 from journal import words
 
 from . import format as fmt
+from .forms import buddy_label, chain_tabs
 from .pickers import CustomerPicker
 from .tasks import run_in_background
 from .theme import STAGE_COLORS
@@ -239,7 +240,7 @@ class GraphWindow(QDialog):
     customer_chosen = Signal(int)
     connect_requested = Signal(int, int)
 
-    def __init__(self, choices, parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Who referred whom")
         self.resize(1280, 820)
@@ -252,9 +253,10 @@ class GraphWindow(QDialog):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
 
-        self.search = CustomerPicker(choices)
+        self.search = CustomerPicker()
         self.search.setPlaceholderText("Find a customer in the graph…")
         self.search.returnPressed.connect(self._find)
+        self.search.picked.connect(self._find)
         self.size_by = QComboBox()
         self.size_by.addItem("Lifetime value", "value")
         self.size_by.addItem("Referrals made", "referrals")
@@ -285,6 +287,7 @@ class GraphWindow(QDialog):
         self.referrers = QTableWidget(0, 4)
         self.referrers.setHorizontalHeaderLabels(["Top referrers", "Referred", "Their revenue", "Down the chain"])
         self.referrers.verticalHeader().hide()
+        self.referrers.setTabKeyNavigation(False)
         self.referrers.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.referrers.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.referrers.horizontalHeader().setStretchLastSection(True)
@@ -296,11 +299,11 @@ class GraphWindow(QDialog):
         side = QWidget()
         form = QFormLayout(side)
         form.addRow(self.search)
-        form.addRow("Size by", self.size_by)
+        form.addRow(buddy_label("Si&ze by", self.size_by), self.size_by)
         form.addRow(self.connected_only)
         for box in self.kind_boxes.values():
             form.addRow(box)
-        form.addRow("Around the selected", self.ego_depth)
+        form.addRow(buddy_label("&Around the selected", self.ego_depth), self.ego_depth)
         row = QHBoxLayout()
         for key in ("fit", "arrange", "png", "svg"):
             row.addWidget(buttons[key])
@@ -318,6 +321,9 @@ class GraphWindow(QDialog):
         help_text = QLabel("Click a customer to open them · drag to move · Shift-drag from one customer to another "
                            "to connect them · wheel or + − to zoom, 0 to fit")
         layout.addWidget(help_text)
+        chain_tabs(self.view, self.search, self.size_by, self.connected_only, *self.kind_boxes.values(),
+                   self.ego_depth, *(buttons[key] for key in ("fit", "arrange", "png", "svg")), self.referrers)
+        self.search.setFocus()  # opens ready to find someone
         self.reload()
 
     @staticmethod

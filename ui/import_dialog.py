@@ -17,7 +17,7 @@ from journal.io import csv_import as ci
 from journal.io import vcard
 from journal.io.import_report import report_text  # noqa: F401 - one text for the window and the command line
 
-from .forms import hbox
+from .forms import buttons_left_to_right, chain_tabs, hbox
 from .tasks import run_with_progress
 
 CUSTOMERS, PURCHASES = "customers", "purchases"
@@ -59,6 +59,7 @@ class ImportDialog(QDialog):
         self.columns.setHorizontalHeaderLabels(["Column in the file", "For example", "Import as"])
         self.columns.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.columns.verticalHeader().hide()
+        self.columns.setTabKeyNavigation(False)  # Tab goes on to each row's "Import as" choice
         self.date_format = QComboBox()
         self.skip = QRadioButton("Skip them")
         self.merge = QRadioButton("Fill in what the journal is missing")
@@ -92,7 +93,23 @@ class ImportDialog(QDialog):
         self.date_format.currentIndexChanged.connect(self.preview)
         self.merge.toggled.connect(self.preview)
         self.amount_format.currentIndexChanged.connect(self.preview)
+        self._order_tabs()
         self.preview()
+
+    def _order_tabs(self):
+        """Top to bottom: the columns and how each is imported, the options, the report, the buttons."""
+        stops = []
+        if self.table is not None:
+            combos = [self.columns.cellWidget(row, 2) for row in range(self.columns.rowCount())]
+            stops += [self.columns, *combos, self.date_format]
+            if self.what == PURCHASES:
+                stops.append(self.amount_format)
+        if self.what == CUSTOMERS:
+            stops += [self.skip, self.merge]
+        stops += [self.problems, *buttons_left_to_right(self.buttons)]
+        chain_tabs(*stops)
+        first = next((w for w in stops if w not in (self.columns, self.problems)), stops[0])
+        first.setFocus()
 
     # -- reading the file --------------------------------------------------------------------
     def _fill_columns(self):

@@ -234,7 +234,11 @@ class MainWindow(JournalFiles, QMainWindow):
         super().closeEvent(event)
 
     def _last_customer_key(self) -> str:
-        return "last_customer/" + ("demo" if self.is_demo else str(abs(hash(str(self.journal_path)))))
+        # A digest of the path, the same in every process (hash() of a str is salted per process).
+        import hashlib
+
+        digest = hashlib.sha256(str(self.journal_path.resolve()).encode()).hexdigest()[:16]
+        return "last_customer/" + ("demo" if self.is_demo else digest)
 
     def _load(self):
         # The platform adds the application's name ("journal.sqlite3 — Lately"): say it once.
@@ -295,10 +299,6 @@ class MainWindow(JournalFiles, QMainWindow):
             self.events.status.emit(done_message)
         return command
 
-    def _choices(self):
-        """Everyone a note can be about, archived customers included."""
-        return [(r.id, r.name, r.company) for r in customers.list_customers(include_archived=True)]
-
     # -- actions ------------------------------------------------------------------------------------
     def quick_capture(self, customer_id=None, kind="meeting", summary="", draft=None, also=None):
         """`also(customer_id)` returns further commands that complete the note (a
@@ -322,7 +322,7 @@ class MainWindow(JournalFiles, QMainWindow):
             self.customer_list.select(cid, emit=False)
             self.show_customer(cid)
 
-        dialog = CaptureDialog(self._choices(), self, customer_id=customer_id, kind=kind, summary=summary,
+        dialog = CaptureDialog(self, customer_id=customer_id, kind=kind, summary=summary,
                                on_save=save)
         if draft:
             dialog.restore_draft(draft)
@@ -349,7 +349,7 @@ class MainWindow(JournalFiles, QMainWindow):
             def record_sent(chosen):
                 return self._perform(commands.CardsSent(self.events, chosen)).sent.written
 
-            self.cards_window = CardsWindow(self._choices(), self, record_sent=record_sent)
+            self.cards_window = CardsWindow(self, record_sent=record_sent)
             self.cards_window.addActions([self.actions.undo, self.actions.redo])  # Ctrl+Z works there too
             self.cards_window.sent.connect(
                 lambda n: self.events.status.emit(f"Recorded {words.plural(n, 'card')} as sent — Ctrl+Z to undo"))
@@ -362,7 +362,7 @@ class MainWindow(JournalFiles, QMainWindow):
         from .graph_view import GraphWindow
 
         if getattr(self, "graph_window", None) is None:
-            self.graph_window = GraphWindow(self._choices(), self)
+            self.graph_window = GraphWindow(self)
             self.graph_window.customer_chosen.connect(self.open_customer)
             self.graph_window.connect_requested.connect(self.connect_in_graph)
             self.graph_window.finished.connect(lambda *_: setattr(self, "graph_window", None))
@@ -381,7 +381,7 @@ class MainWindow(JournalFiles, QMainWindow):
                 self._show_error(str(error))
             return
         name = customers.get_customer(source).name
-        dialog = ConnectionDialog(source, name, self._choices(), self.graph_window, on_save=lambda s, t, k, v:
+        dialog = ConnectionDialog(source, name, self.graph_window, on_save=lambda s, t, k, v:
                                   self._perform(commands.AddConnection(self.events, s, t, k, **v), "Connection added"))
         if target:
             dialog.other.set_customer(target)
@@ -436,7 +436,7 @@ class MainWindow(JournalFiles, QMainWindow):
                 self._perform(commands.EditInteraction(self.events, interaction_id, changes),
                               "Saved your changes — Ctrl+Z to undo")
 
-        dialog = CaptureDialog(self._choices(), self, editing=row, on_save=save)
+        dialog = CaptureDialog(self, editing=row, on_save=save)
         self.capture_dialog = dialog
         dialog.exec()
         self.capture_dialog = None
@@ -499,7 +499,7 @@ class MainWindow(JournalFiles, QMainWindow):
         if cid is None:
             return
         name = customers.get_customer(cid).name
-        dialog = ConnectionDialog(cid, name, self._choices(), self, on_save=lambda s, t, k, v: self._perform(
+        dialog = ConnectionDialog(cid, name, self, on_save=lambda s, t, k, v: self._perform(
             commands.AddConnection(self.events, s, t, k, **v), "Connection added"))
         dialog.exec()
 
@@ -541,7 +541,7 @@ class MainWindow(JournalFiles, QMainWindow):
                                     "— Ctrl+Z to undo")
             self.open_customer(keep_id)
 
-        dialog = MergeDialog(keep, self._choices(), self, other_id=other_id, on_merge=merge)
+        dialog = MergeDialog(keep, self, other_id=other_id, on_merge=merge)
         self.merge_dialog = dialog  # reachable by tests
         merged = bool(dialog.exec())
         self.merge_dialog = None

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 
 from peewee import DatabaseError
 
-from journal import duplicates, merge
-from journal.errors import JournalError, ValidationError
+from journal import customers, duplicates, merge
+from journal.errors import JournalError, NotFound, ValidationError
 
 from .commands import JournalCommand
 from .errors import describe_save_error
@@ -74,21 +74,29 @@ class NotDuplicates(JournalCommand):
         duplicates.unmark_not_duplicates(self.pair.first_id, self.pair.second_id)
 
 
+def _label(customer_id: int) -> str:
+    """'Name — Company', as the picker shows a customer."""
+    try:
+        found = customers.get_customer(customer_id)
+    except NotFound:
+        return ""
+    return customer_label(found.name, found.company)
+
+
 class MergeDialog(QDialog):
     """Customer › Merge with…: `on_merge(keep_id, other_id)` performs the merge
     (and may raise ValidationError or JournalError, shown here)."""
 
-    def __init__(self, keep_id: int, choices, parent=None, *, other_id: int | None = None, on_merge=None):
+    def __init__(self, keep_id: int, parent=None, *, other_id: int | None = None, on_merge=None):
         super().__init__(parent)
         self.setWindowTitle("Merge customers")
         self.resize(760, 520)
         self.keep_id, self.other_id = keep_id, None
         self.plan: merge.MergePlan | None = None
         self.on_merge = on_merge or merge.merge_customers
-        self._labels = {cid: customer_label(name, company) for cid, name, company in choices}
 
         self.intro = QLabel(wordWrap=True)
-        self.picker = CustomerPicker([c for c in choices if c[0] != keep_id])
+        self.picker = CustomerPicker(exclude=keep_id)
         self.picker.setPlaceholderText("Type part of the other customer's name or company, then Enter…")
         self.picker.returnPressed.connect(self.choose)
         self.picker.installEventFilter(self)
@@ -180,11 +188,11 @@ class MergeDialog(QDialog):
             self._plan(keep, other)
         except (ValidationError, JournalError):
             return
-        self.picker.setText(self._labels.get(other, ""))
+        self.picker.setText(_label(other))
 
     def _show_plan(self) -> None:
         plan = self.plan
-        keep_label = self._labels.get(self.keep_id, "this customer")
+        keep_label = _label(self.keep_id) or "this customer"
         self.merge_button.setEnabled(plan is not None)
         self.swap_button.setEnabled(plan is not None)
         if plan is None:

@@ -75,6 +75,11 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.list if self.list.count() else empty)
         layout.addWidget(explain)
         layout.addWidget(buttons)
+        from .forms import buttons_left_to_right, chain_tabs
+
+        if self.list.count():  # (with no backups the list is not shown)
+            chain_tabs(self.list, *buttons_left_to_right(buttons))  # "Restore" was added after "Cancel"
+            self.list.setFocus()
 
     def chosen(self) -> backups.Backup | None:
         item = self.list.currentItem()

@@ -115,6 +115,7 @@ class SearchDialog(QDialog):
         self.box.returnPressed.connect(self._open_current)
         self.box.installEventFilter(self)
         self._show_message("Type to search every customer and every note.")
+        self.box.setFocus()
 
     def run_search(self):
         text = self.box.text()

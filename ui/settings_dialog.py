@@ -42,6 +42,7 @@ class SettingsDialog(FormDialog):
         self.tags.setHorizontalHeaderLabels(["Tag", "Cadence (days, empty = none)"])
         self.tags.horizontalHeader().setStretchLastSection(True)
         self.tags.verticalHeader().hide()
+        self.tags.setTabKeyNavigation(False)  # Tab leaves the table for the buttons; arrows move inside it
         for name, days in customers.all_tags():
             row = self.tags.rowCount()
             self.tags.insertRow(row)

@@ -12,6 +12,7 @@ from journal.errors import JournalError
 from journal import words
 
 from . import format as fmt
+from .forms import buttons_left_to_right, chain_tabs
 
 WHAT = {"customer": "Customer", "interaction": "Note", "purchase": "Purchase", "connection": "Connection"}
 
@@ -43,6 +44,8 @@ class TrashDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        chain_tabs(self.list, *buttons_left_to_right(buttons))
+        self.list.setFocus()
         self.fill()
 
     def fill(self):

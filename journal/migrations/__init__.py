@@ -15,8 +15,8 @@ STEPS = {
     2: "m0002_cadence_snooze_drafts",
     3: "m0003_graph_positions",
     4: "m0004_contact_points",
-
     5: "m0005_not_duplicates",
+    8: "m0008_customer_names",
 }
 LATEST = max(STEPS, default=1)
 

@@ -69,3 +69,14 @@ def test_company_rename_reaches_the_index(people):
 def test_fts_query_quotes_every_word():
     assert search.fts_query('ada "lov') == '"ada" "lov"*'
     assert search.fts_query("  ") is None
+
+
+def test_customers_are_found_by_any_part_of_their_name_or_company(journal):
+    from journal import customers
+
+    customers.create_customer(name="Martha Mullins", company="Acme Bakery")
+    customers.create_customer(name="Jane Tester", company="Mullin & Co")
+    hits = search.search("ullin")
+    assert [(h.customer_name, h.is_customer) for h in hits] == [("Jane Tester", True), ("Martha Mullins", True)]
+    assert hits[1].snippet == f"Martha M{search.MARK_START}ullin{search.MARK_END}s — Acme Bakery"
+    assert [h.customer_name for h in search.search("mullins")] == ["Martha Mullins"]  # the word itself, once

@@ -54,7 +54,10 @@ def make_window(qtbot, tmp_path):
             populate()
         window = MainWindow(path, daily_backup=False)
         qtbot.addWidget(window)
-        window.show()
+        # The Lately panel and the rest start after the first paint: wait for it, not for luck.
+        with qtbot.waitSignal(window.first_painted, timeout=5000):
+            window.show()
+        qtbot.waitUntil(lambda: not window.lately.loading, timeout=5000)  # its first refresh has reported
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow, timeout=2000)
         windows.append(window)

@@ -78,6 +78,7 @@ def test_an_unknown_placeholder_is_refused_and_nothing_printed(qtbot, make_windo
 
 def test_card_link_in_the_lately_panel_adds_the_customer(qtbot, make_window):
     window = make_window(populate=shop)
+    qtbot.waitUntil(lambda: any(i.customer_name == "Ada Lovelace" for i in window.lately.visible_items()))
     item = next(i for i in window.lately.visible_items() if i.customer_name == "Ada Lovelace")
     window.lately.card_requested.emit(item)
     view = window.cards_window
