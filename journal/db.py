@@ -10,7 +10,7 @@ from pathlib import Path
 
 from peewee import DatabaseError, SqliteDatabase
 
-from .errors import JournalDamaged
+from .errors import DiskFull, JournalDamaged
 from .models import database
 
 JOURNAL_FILENAME = "journal.sqlite3"
@@ -21,6 +21,41 @@ PRAGMAS = {
     "synchronous": "normal",  # safe in WAL mode: a crash loses no committed transaction's integrity
     "busy_timeout": 5_000,
 }
+
+
+class JournalDatabase(SqliteDatabase):
+    """SQLite as the journal uses it. After a full disk (or an I/O error) SQLite
+    has already rolled the transaction back itself; Peewee's atomic() then sends
+    a second ROLLBACK, whose "cannot rollback - no transaction is active" used to
+    hide the real error. Here that second ROLLBACK is skipped, and a full disk
+    becomes DiskFull with a message a person can act on."""
+
+    def rollback(self):
+        if self.is_closed() or self.connection().in_transaction:
+            super().rollback()
+
+    def execute_sql(self, sql, params=None):
+        try:
+            return super().execute_sql(sql, params)
+        except DatabaseError as exc:
+            raise _disk_full(exc, self.database) or exc
+
+    def commit(self):
+        try:
+            super().commit()
+        except DatabaseError as exc:
+            raise _disk_full(exc, self.database) or exc
+
+
+def _disk_full(exc: DatabaseError, where) -> DiskFull | None:
+    original = exc.args[0] if exc.args and isinstance(exc.args[0], sqlite3.Error) else exc.__context__
+    if (getattr(original, "sqlite_errorcode", 0) & 0xFF) != sqlite3.SQLITE_FULL:
+        return None
+    folder = Path(where).parent if where else "the journal's folder"
+    error = DiskFull(f"The disk is full: there is no room left in {folder} ({original}); nothing was saved; "
+                     "what you typed is kept. Free some space, then save again.")
+    error.__cause__ = exc
+    return error
 
 
 def data_dir() -> Path:
@@ -63,7 +98,7 @@ def connect(path: str | os.PathLike, before_migration=None, *, check_integrity=T
         _create_private_file(path)
     elif path.is_dir():
         raise JournalDamaged(f"{path} is a folder, not a journal file")
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+    db = JournalDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
     try:
         db.connect()
         _check_header(db, path, check_integrity)

@@ -1,5 +1,7 @@
 """The errors the core raises on purpose; anything else is a bug."""
 
+from peewee import OperationalError
+
 
 class JournalError(Exception):
     """Base for every error the journal raises for the user to read."""
@@ -27,3 +29,8 @@ class JournalDamaged(JournalError):
 
 class JournalTooNew(JournalError):
     """The file was written by a newer Lately; we never migrate backwards."""
+
+
+class DiskFull(JournalError, OperationalError):
+    """SQLite could not write: the disk (or the journal's filesystem) is full.
+    Also an OperationalError, so code that catches database errors still does."""
