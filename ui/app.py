@@ -48,13 +48,29 @@ def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = 
     theme.apply(app)
 
     path = db.demo_path() if demo else Path(db_path).expanduser() if db_path else db.default_path()
-    opened = open_with_recovery(path, demo)
-    if opened is None:
-        return 1
-    path, lock = opened
-    if lock is None:
-        return 0  # the running window was brought to the front
-    window = MainWindow(path, demo=demo, lock=lock)
+    window = None
+    while window is None:
+        opened = open_with_recovery(path, demo)
+        if opened is None:
+            return 1
+        path, lock = opened
+        if lock is None:
+            return 0  # the running window was brought to the front
+        try:
+            window = MainWindow(path, demo=demo, lock=lock)
+        except Exception as error:  # a damaged page read while the window loads its first view
+            from .recovery import is_database_error
+
+            if not is_database_error(error):
+                raise
+            lock.release()
+            db.close()
+            path = _recover_at_start(path, f"Lately could not read {path.name}: SQLite reports \u201c{error}\u201d.")
+            if path is None:
+                return 1
+    from .recovery import watch_database_errors
+
+    watch_database_errors(window)  # damage read later, by any view, reaches the same recovery
     if measure_startup:
         def report():
             painted = time.time()
@@ -74,9 +90,6 @@ def open_with_recovery(path: Path, demo: bool = False):
     and came to the front, or None when the user gave up."""
     from PySide6.QtWidgets import QMessageBox
 
-    from journal import backups
-
-    from .recovery import OTHER, RESTORE, choose_recovery
     from .single_instance import JournalLock, ask_running_instance_to_show
 
     while True:
@@ -95,10 +108,21 @@ def open_with_recovery(path: Path, demo: bool = False):
             return None
         except JournalDamaged as error:
             lock.release()
-            choice, value = choose_recovery(None, path, str(error))
-            if choice == RESTORE:
-                backups.restore(value, path)
-            elif choice == OTHER:
-                path = value
-            else:
+            path = _recover_at_start(path, str(error))
+            if path is None:
                 return None
+
+
+def _recover_at_start(path: Path, problem: str) -> Path | None:
+    """Offer a backup or another file; the path to open next, or None to give up."""
+    from journal import backups
+
+    from .recovery import OTHER, RESTORE, choose_recovery
+
+    choice, value = choose_recovery(None, path, problem)
+    if choice == RESTORE:
+        backups.restore(value, path)
+        return path
+    if choice == OTHER:
+        return value
+    return None

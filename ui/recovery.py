@@ -4,14 +4,18 @@ dialog that restores a chosen backup."""
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from peewee import DatabaseError
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget, QListWidgetItem, QMessageBox, QVBoxLayout,
 )
 
 from journal import backups
+from journal.errors import DiskFull
 
 RESTORE, OTHER, QUIT = "restore", "other", "quit"
 
@@ -79,3 +83,89 @@ class RestoreDialog(QDialog):
     def chosen(self) -> backups.Backup | None:
         item = self.list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+
+# -- database errors met after start ------------------------------------------------------------
+# The start checks only the header, so a damaged page can first be read by any view at any time.
+# Whatever reads it, the error ends here: one place, installed once on the window, reached from
+# Qt slots and overrides (through sys.excepthook, where PySide6 reports them) and from the
+# background-task relay (ui/tasks.py). No view catches these errors itself.
+
+# SQLite result codes (the low byte) that say "not the file's fault": busy, locked, read-only, full.
+_NOT_DAMAGE = {5, 6, 8, 13}
+_watch: "DatabaseErrorWatch | None" = None
+
+
+def is_database_error(error: BaseException) -> bool:
+    return isinstance(error, (DatabaseError, sqlite3.DatabaseError))
+
+
+def is_damage(error: BaseException) -> bool:
+    """A database error that says the file itself cannot be read as it should."""
+    if not is_database_error(error) or isinstance(error, DiskFull):
+        return False
+    original = error.args[0] if error.args and isinstance(error.args[0], sqlite3.Error) else error
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is None:
+        return "busy" not in str(error).lower() and "locked" not in str(error).lower()
+    return (code & 0xFF) not in _NOT_DAMAGE
+
+
+class DatabaseErrorWatch(QObject):
+    """Takes every database error nobody handled and offers the window's recovery
+    (the same dialog as for damage found at open); other database errors get a
+    named message. The process never ends on them."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self._offering = False
+        self._previous = sys.excepthook
+        sys.excepthook = self._hook
+        window.destroyed.connect(self.uninstall)
+
+    def uninstall(self, *_):
+        global _watch
+        if sys.excepthook == self._hook:
+            sys.excepthook = self._previous
+        if _watch is self:
+            _watch = None
+
+    def _hook(self, kind, value, traceback):
+        if not self.met(value):
+            self._previous(kind, value, traceback)
+
+    def met(self, error: BaseException) -> bool:
+        """True when `error` was a database error and is now being dealt with."""
+        if not is_database_error(error):
+            return False
+        if not self._offering:  # errors met while the dialog is up are the same damage
+            self._offering = True
+            QTimer.singleShot(0, self, lambda: self._offer(error))
+        return True
+
+    def _offer(self, error: BaseException):
+        try:
+            name = self.window.journal_path.name
+            if is_damage(error):
+                self.window.recover(f"Lately could not read {name}: SQLite reports \u201c{error}\u201d. "
+                                    "Part of the file is damaged.")
+            else:
+                QMessageBox.warning(self.window, "Lately", f"Lately could not read {name} ({error}). "
+                                    "Nothing was changed; try again in a moment.")
+        finally:
+            self._offering = False
+
+
+def watch_database_errors(window) -> DatabaseErrorWatch:
+    """Route every unhandled database error to `window`'s recovery."""
+    global _watch
+    if _watch is not None:
+        _watch.uninstall()
+    _watch = DatabaseErrorWatch(window)
+    return _watch
+
+
+def database_error_met(error: BaseException) -> bool:
+    """For the background-task relay: True when the watch took `error`."""
+    return _watch is not None and _watch.met(error)

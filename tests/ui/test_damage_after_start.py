@@ -1,0 +1,115 @@
+"""Damage met after start: the start checks only the header (the full check runs
+in the background), so a damaged page can first be read by a view. Whatever
+reads it, the error reaches the same recovery dialog as damage found at open,
+and the process goes on."""
+
+import os
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import Qt
+
+from journal import backups, customers, db, interactions
+from journal.models import Customer, database
+from ui import recovery
+from ui.main_window import MainWindow
+
+NEWEST = "ZED-NEWEST-NOTE"
+
+
+def build(path):
+    db.connect(path)
+    early = customers.create_customer(name="Aaron Early")
+    interactions.log_interaction(early.id, "meeting", "out", "Coffee")
+    later = customers.create_customer(name="Zed Later")
+    start = datetime(2026, 1, 1, 9)
+    for n in range(400):
+        note = NEWEST if n == 399 else f"note {n}"
+        interactions.log_interaction(later.id, "call", "out", f"Call {n}", notes=f"{note} " + "words " * 200,
+                                     occurred_at=start + timedelta(hours=n))
+    good = backups.make_backup(path)
+    db.close()  # checkpoints: every page is in the main file
+    return good
+
+
+def damage_the_page_holding(path, marker: bytes) -> int:
+    """Overwrite, in the file itself, the table b-tree leaf page that holds `marker`."""
+    data = path.read_bytes()
+    size = int.from_bytes(data[16:18], "big")  # the page size, from the file header
+    for number in range(1, len(data) // size):
+        page = data[number * size:(number + 1) * size]
+        if page[0] == 0x0D and marker in page:  # 0x0D: a table b-tree leaf
+            with open(path, "r+b") as handle:
+                handle.seek(number * size)
+                handle.write(os.urandom(size))
+            return number + 1
+    raise AssertionError("no leaf page holds the marker")
+
+
+def test_a_damaged_page_read_after_start_offers_recovery(qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "journal.sqlite3"
+    good = build(path)
+    damage_the_page_holding(path, NEWEST.encode())
+    offered = []
+
+    def choose(parent, journal_path, problem):
+        offered.append((parent, problem))
+        return recovery.RESTORE, backups.newest_sound_backup(journal_path)
+
+    monkeypatch.setattr(recovery, "choose_recovery", choose)
+    from ui.app import open_journal
+
+    open_journal(path)  # as the app starts: the header only, the full check comes later
+    window = MainWindow(path, check_integrity=False, daily_backup=False)
+    qtbot.addWidget(window)
+    watch = recovery.watch_database_errors(window)
+    try:
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+        assert window.page.customer_id == Customer.get(Customer.name == "Aaron Early").id
+        window.customer_list.table.setFocus()
+        qtbot.keyClick(window.customer_list.table, Qt.Key.Key_Down)  # to Zed, whose newest calls are damaged
+        qtbot.waitUntil(lambda: len(offered) == 1, timeout=5000)
+        parent, problem = offered[0]
+        assert parent is window
+        assert "journal.sqlite3" in problem and "malformed" in problem
+        assert window.isVisible()  # the process did not die
+        qtbot.waitUntil(lambda: "Restored the backup" in window.statusBar().currentMessage(), timeout=5000)
+        assert [c.name for c in Customer.select().order_by(Customer.name)] == ["Aaron Early", "Zed Later"]
+        assert db.integrity_problem() is None
+        aside = [p for p in path.parent.iterdir() if "damaged" in p.name and p.suffix == ".sqlite3"]
+        assert len(aside) == 1  # the damaged file is kept, not overwritten
+        assert good.path.exists()
+    finally:
+        watch.uninstall()
+        window.close()
+        db.close()
+
+
+def test_a_damaged_page_read_by_a_background_task_offers_recovery(qtbot, tmp_path, monkeypatch):
+    from journal.models import Interaction
+    from ui import tasks
+
+    path = tmp_path / "journal.sqlite3"
+    build(path)
+    damage_the_page_holding(path, NEWEST.encode())
+    offered, failed = [], []
+    monkeypatch.setattr(recovery, "choose_recovery", lambda parent, p, problem: (offered.append(problem)
+                                                                                 or (recovery.QUIT, None)))
+    from ui.app import open_journal
+
+    open_journal(path)
+    window = MainWindow(path, check_integrity=False, daily_backup=False)
+    qtbot.addWidget(window)
+    watch = recovery.watch_database_errors(window)
+    try:
+        window.show()
+        tasks.run_in_background(lambda: [i.notes for i in Interaction.select()], on_error=failed.append)
+        qtbot.waitUntil(lambda: len(offered) == 1, timeout=5000)
+        assert "malformed" in offered[0] and len(failed) == 1  # the task's own clean-up still ran
+        assert window.isVisible()
+        assert path.exists()  # "Close" changes nothing
+    finally:
+        watch.uninstall()
+        window.close()
+        db.close()
