@@ -54,8 +54,20 @@ class JournalLock(QObject):
         self._lock.unlock()
 
     def owner(self) -> str:
-        ok, pid, host, app = self._lock.getLockInfo()
-        return f"process {pid}" if ok else "another window"
+        """Who holds the lock, in words: "Lately, process 4242 on this computer"."""
+        info = self._lock.getLockInfo()
+        # PySide6 6.11 returns (pid, host, app), pid 0 when unknown; older ones led with an ok flag.
+        if len(info) == 4:
+            ok, pid, host, _app = info
+        else:
+            pid, host, _app = info
+            ok = bool(pid)
+        if not ok:
+            return "another window"
+        import socket
+
+        where = "this computer" if not host or host == socket.gethostname() else host
+        return f"process {pid} on {where}"
 
     def _knock(self):
         while self._server and self._server.hasPendingConnections():
