@@ -102,23 +102,35 @@ class JournalFiles:
         path, keep = self.journal_path, self._keep()
         run_in_background(lambda: backups.backup_if_due(path, keep),
                           lambda made: made and self.events.status.emit(f"Daily backup saved: {made.path.name}"),
-                          lambda error: self.events.status.emit(f"The daily backup failed: {error}"))
+                          self._backup_failed("The daily backup failed"))
+
+    def _backup_failed(self, what: str):
+        from journal.errors import JournalDamaged
+
+        def failed(error):
+            if isinstance(error, JournalDamaged):  # the copy found damage: the same recovery as at open
+                self.recover(str(error))
+            elif "cancelled" in str(error):
+                self.events.status.emit("The backup was cancelled; nothing was changed.")
+            else:
+                self._show_error(f"{what}: {error}")
+        return failed
 
     def backup_now(self):
+        """A backup with progress and Cancel; the copy is checked before it counts."""
         from journal import backups
 
         path, keep = self.journal_path, self._keep()
-        self.statusBar().showMessage("Backing up…")
 
         def work(progress):
             made = backups.make_backup(path, "manual", progress=progress)
             backups.prune(path, keep)
             return made
 
-        run_in_background(
-            work, lambda made: self.events.status.emit(f"Backed up to {made.path}"),
-            lambda error: self._show_error(f"The backup failed: {error}"),
-            lambda done, total: self.statusBar().showMessage(f"Backing up… {done * 100 // max(total, 1)}%"))
+        self.backup_task = run_with_progress(  # reachable by tests
+            self, "Backing up the journal…", work,
+            lambda made: self.events.status.emit(f"Backed up to {made.path}"),
+            self._backup_failed("The backup failed"))
 
     def choose_backup(self):
         from .recovery import RestoreDialog

@@ -3,7 +3,6 @@ in the background), so a damaged page can first be read by a view. Whatever
 reads it, the error reaches the same recovery dialog as damage found at open,
 and the process goes on."""
 
-import os
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
@@ -12,6 +11,8 @@ from journal import backups, customers, db, interactions
 from journal.models import Customer, database
 from ui import recovery
 from ui.main_window import MainWindow
+
+from ..damage import damage_the_page_holding
 
 NEWEST = "ZED-NEWEST-NOTE"
 
@@ -29,20 +30,6 @@ def build(path):
     good = backups.make_backup(path)
     db.close()  # checkpoints: every page is in the main file
     return good
-
-
-def damage_the_page_holding(path, marker: bytes) -> int:
-    """Overwrite, in the file itself, the table b-tree leaf page that holds `marker`."""
-    data = path.read_bytes()
-    size = int.from_bytes(data[16:18], "big")  # the page size, from the file header
-    for number in range(1, len(data) // size):
-        page = data[number * size:(number + 1) * size]
-        if page[0] == 0x0D and marker in page:  # 0x0D: a table b-tree leaf
-            with open(path, "r+b") as handle:
-                handle.seek(number * size)
-                handle.write(os.urandom(size))
-            return number + 1
-    raise AssertionError("no leaf page holds the marker")
 
 
 def test_a_damaged_page_read_after_start_offers_recovery(qtbot, tmp_path, monkeypatch):
