@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import JournalDamaged, JournalError
+from .private import make_folder
 
 SUFFIX = ".sqlite3"
 
@@ -136,7 +137,7 @@ def _copy_from_one_snapshot(journal_path: Path, partial: Path, progress) -> None
 
 
 def _private_folder(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_folder(folder)
     os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask, and an older folder may be 0755
 
 

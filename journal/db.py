@@ -78,7 +78,9 @@ def demo_path() -> Path:
 
 
 def _create_private_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from .private import make_folder
+
+    make_folder(path.parent)
     # SQLite gives the -wal and -shm files the permissions of the main file.
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     os.close(fd)

@@ -27,14 +27,20 @@ class JournalLock(QObject):
     def __init__(self, journal_path: Path, parent=None):
         super().__init__(parent)
         self.journal_path = Path(journal_path).resolve()
-        self._lock = QLockFile(str(self.journal_path) + ".lock")
+        self._lock_path = str(self.journal_path) + ".lock"
+        self._lock = QLockFile(self._lock_path)
         self._server = None
 
     def acquire(self) -> bool:
         """Take the lock (a stale one is taken over); listen() then lets a second
         launch reach this one."""
-        self.journal_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return self._lock.tryLock(100)
+        from journal.private import make_folder, restrict
+
+        make_folder(self.journal_path.parent)
+        if not self._lock.tryLock(100):
+            return False
+        restrict(Path(self._lock_path))  # it says which process has which journal: owner-only
+        return True
 
     def listen(self) -> None:
         from PySide6.QtNetwork import QLocalServer

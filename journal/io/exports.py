@@ -11,7 +11,7 @@ from pathlib import Path
 
 from peewee import JOIN
 
-from .. import __version__, summary
+from .. import __version__, private, summary
 from ..errors import JournalError
 from ..kinds import KINDS
 from ..models import (
@@ -33,9 +33,10 @@ def _write_atomically(path: Path, write, binary: bool = False) -> None:
     partial = path.with_name(path.name + ".partial")
     try:
         if binary:
-            handle = open(partial, "wb")
+            handle = open(partial, "wb", opener=private.opener)
         else:
-            handle = open(partial, "w", encoding="utf-8-sig" if path.suffix == ".csv" else "utf-8", newline="")
+            handle = open(partial, "w", encoding="utf-8-sig" if path.suffix == ".csv" else "utf-8", newline="",
+                          opener=private.opener)
         with handle:
             write(handle)
         partial.replace(path)
