@@ -34,3 +34,11 @@ class JournalTooNew(JournalError):
 class DiskFull(JournalError, OperationalError):
     """SQLite could not write: the disk (or the journal's filesystem) is full.
     Also an OperationalError, so code that catches database errors still does."""
+
+
+class JournalReadOnly(JournalError):
+    """The journal's file, folder or disk cannot be written, so it cannot be opened there."""
+
+
+class JournalEmpty(JournalError):
+    """The file is empty (0 bytes): no journal, but not to be made one without asking."""

@@ -39,3 +39,16 @@ def fill(folder: Path) -> Path:
         except OSError:
             pass
     return filler
+
+
+@contextlib.contextmanager
+def read_only_disk(folder: Path, populate=None):
+    """A real read-only filesystem (a tmpfs remounted read-only, after `populate(folder)`
+    wrote what it should hold); root can no more write there than anyone."""
+    with small_disk(folder, "8m"):
+        if populate:
+            populate(folder)
+        done = subprocess.run(["mount", "-o", "remount,ro", str(folder)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot remount read-only here ({done.stderr.strip()})")
+        yield folder

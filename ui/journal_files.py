@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from journal import db
-from journal.errors import JournalError
+from journal.errors import JournalEmpty, JournalError
 
 from .tasks import run_in_background, run_with_progress, wait_for_background
 
@@ -36,7 +36,7 @@ class JournalFiles:
     def open_demo(self):
         self.switch_journal(db.demo_path(), demo=True)
 
-    def switch_journal(self, path: Path, demo: bool = False):
+    def switch_journal(self, path: Path, demo: bool = False, new_in_empty: bool = False):
         from .app import open_journal
         from .single_instance import JournalLock
 
@@ -44,19 +44,23 @@ class JournalFiles:
             return
         lock = JournalLock(path)
         if not lock.acquire():
-            QMessageBox.warning(self, "Lately", f"{path} is already open in Lately ({lock.owner()}).")
+            QMessageBox.warning(self, "Lately", lock.cannot_write() or
+                                f"{path} is already open in Lately ({lock.owner()}).")
             return
         previous, previous_demo = self.journal_path, self.is_demo
         wait_for_background()
         db.close()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            open_journal(path, demo=demo)
+            open_journal(path, demo=demo, new_in_empty=new_in_empty)
         except JournalError as error:
             QApplication.restoreOverrideCursor()
             lock.release()
-            QMessageBox.critical(self, "Could not open the journal", str(error))
             open_journal(previous, demo=previous_demo)
+            if isinstance(error, JournalEmpty):
+                self._empty_journal_chosen(Path(path), demo)
+            else:
+                QMessageBox.critical(self, "Could not open the journal", str(error))
             return
         QApplication.restoreOverrideCursor()
         if self.lock is not None:
@@ -70,6 +74,20 @@ class JournalFiles:
         self.page.customer_id = None
         self._load()
         self.journal_switched()
+
+    def _empty_journal_chosen(self, path: Path, demo: bool):
+        from journal import backups
+
+        from .recovery import NEW, OTHER, RESTORE, choose_for_empty
+
+        choice, value = choose_for_empty(self, path)
+        if choice == NEW:
+            self.switch_journal(path, demo, new_in_empty=True)
+        elif choice == RESTORE:
+            backups.restore(value, path)  # the empty file is kept aside, as a damaged one would be
+            self.switch_journal(path, demo)
+        elif choice == OTHER:
+            self.switch_journal(value)
 
     def journal_switched(self):
         self.lately.refresh()

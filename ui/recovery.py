@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from journal import backups
 from journal.errors import DiskFull
 
-RESTORE, OTHER, QUIT = "restore", "other", "quit"
+RESTORE, OTHER, QUIT, NEW = "restore", "other", "quit", "new"
 
 
 def choose_recovery(parent, journal_path: Path, problem: str) -> tuple[str, object]:
@@ -44,6 +44,43 @@ def choose_recovery(parent, journal_path: Path, problem: str) -> tuple[str, obje
     clicked = box.clickedButton()
     if restore is not None and clicked is restore:
         return RESTORE, good
+    if clicked is other:
+        path, _ = QFileDialog.getOpenFileName(parent, "Open journal", str(Path(journal_path).parent),
+                                              "Lately journals (*.sqlite3 *.db);;All files (*)")
+        return (OTHER, Path(path)) if path else (QUIT, None)
+    return QUIT, None
+
+
+def choose_for_empty(parent, journal_path: Path) -> tuple[str, object]:
+    """An empty (0-byte) journal file: (NEW, None) to start a new journal in it,
+    (RESTORE, Backup), (OTHER, Path) or (QUIT, None).
+
+    Never silently: a file chosen by name that turns out empty is as often a
+    journal lost by a failed copy or sync as a file made on purpose, and a new
+    journal put in its place would hide that. So say it, offer the newest sound
+    backup first when there is one, and starting afresh in the file is a choice."""
+    good = backups.newest_sound_backup(journal_path)
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("The journal file is empty")
+    box.setText(f"{Path(journal_path).name} is empty (0 bytes): it holds no journal.")
+    box.setInformativeText(
+        ("If it was your journal, it was lost before Lately opened it: the backup from "
+         f"{good.label} holds it as it was then." if good else
+         "If it was your journal, it was lost before Lately opened it, and there is no backup of it.")
+        + f"\n\nThe file is in {Path(journal_path).parent}.")
+    restore = (box.addButton(f"Restore the backup from {good.label}", QMessageBox.ButtonRole.AcceptRole)
+               if good else None)
+    new = box.addButton("Start a new journal in it", QMessageBox.ButtonRole.ActionRole)
+    other = box.addButton("Open another journal…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("Quit" if parent is None else "Cancel", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore or other)  # never the one that makes the loss final by a stray Enter
+    box.exec()
+    clicked = box.clickedButton()
+    if restore is not None and clicked is restore:
+        return RESTORE, good
+    if clicked is new:
+        return NEW, None
     if clicked is other:
         path, _ = QFileDialog.getOpenFileName(parent, "Open journal", str(Path(journal_path).parent),
                                               "Lately journals (*.sqlite3 *.db);;All files (*)")

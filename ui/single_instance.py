@@ -38,9 +38,33 @@ class JournalLock(QObject):
 
         make_folder(self.journal_path.parent)
         if not self._lock.tryLock(100):
-            return False
+            return False  # see cannot_write() for why
         restrict(Path(self._lock_path))  # it says which process has which journal: owner-only
         return True
+
+    def cannot_write(self) -> str | None:
+        """After a refused acquire(): why, when it was not another process but the
+        folder (read-only, or a full disk); None when another Lately holds the lock."""
+        error = self._lock.error()
+        if error in (QLockFile.LockError.NoError, QLockFile.LockError.LockFailedError):
+            return None
+        folder = self.journal_path.parent
+        if error != QLockFile.LockError.PermissionError:
+            import shutil
+
+            try:
+                full = shutil.disk_usage(folder).free == 0
+            except OSError:
+                full = False
+            if full:
+                return (f"The disk is full: Lately cannot open {self.journal_path.name}, because it cannot write "
+                        f"even its small lock file in {folder}. Nothing was changed. Free some space, then start "
+                        "Lately again.")
+            return (f"Lately cannot write its lock file beside {self.journal_path.name} in {folder}. Nothing was "
+                    "changed. Check that the folder can be written to, then start Lately again.")
+        return (f"Lately cannot open {self.journal_path.name} here: its folder {folder} is read-only, and "
+                "Lately keeps its lock and write-ahead log beside the journal. Nothing was changed. Copy the "
+                "journal to a folder you can write to and open the copy, or choose another journal.")
 
     def listen(self) -> None:
         from PySide6.QtNetwork import QLocalServer
