@@ -56,6 +56,9 @@ def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = 
         path, lock = opened
         if lock is None:
             return 0  # the running window was brought to the front
+        from .recovery import watch_database_errors
+
+        watch_database_errors()  # from here on, damage read by any view reaches the recovery dialog
         try:
             window = MainWindow(path, demo=demo, lock=lock)
         except Exception as error:  # a damaged page read while the window loads its first view
@@ -68,9 +71,7 @@ def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = 
             path = _recover_at_start(path, f"Lately could not read {path.name}: SQLite reports \u201c{error}\u201d.")
             if path is None:
                 return 1
-    from .recovery import watch_database_errors
-
-    watch_database_errors(window)  # damage read later, by any view, reaches the same recovery
+    watch_database_errors(window)
     if measure_startup:
         def report():
             painted = time.time()

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from peewee import DatabaseError
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget, QListWidgetItem, QMessageBox, QVBoxLayout,
@@ -153,12 +154,18 @@ class DatabaseErrorWatch(QObject):
     (the same dialog as for damage found at open); other database errors get a
     named message. The process never ends on them."""
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, window=None):
+        super().__init__()
+        self.window = None
         self._offering = False
         self._previous = sys.excepthook
         sys.excepthook = self._hook
+        if window is not None:
+            self.attach(window)
+
+    def attach(self, window):
+        """Errors met before the window existed (while it loads) are offered once it does."""
+        self.window = window
         window.destroyed.connect(self.uninstall)
 
     def uninstall(self, *_):
@@ -176,12 +183,18 @@ class DatabaseErrorWatch(QObject):
         """True when `error` was a database error and is now being dealt with."""
         if not is_database_error(error):
             return False
+        if self.window is not None and not shiboken6.isValid(self.window):  # its window is gone
+            self.uninstall()
+            return False
         if not self._offering:  # errors met while the dialog is up are the same damage
             self._offering = True
             QTimer.singleShot(0, self, lambda: self._offer(error))
         return True
 
     def _offer(self, error: BaseException):
+        if self.window is None:  # not yet built: offered when the event loop runs, after it is
+            QTimer.singleShot(0, self, lambda: self._offer(error))
+            return
         try:
             name = self.window.journal_path.name
             if is_damage(error):
@@ -194,13 +207,22 @@ class DatabaseErrorWatch(QObject):
             self._offering = False
 
 
-def watch_database_errors(window) -> DatabaseErrorWatch:
-    """Route every unhandled database error to `window`'s recovery."""
+def watch_database_errors(window=None) -> DatabaseErrorWatch:
+    """Route every unhandled database error to `window`'s recovery. Called before
+    the window is built (then again with it), errors met while it loads are kept."""
     global _watch
+    if _watch is not None and window is not None and _watch.window is None:
+        _watch.attach(window)
+        return _watch
     if _watch is not None:
         _watch.uninstall()
     _watch = DatabaseErrorWatch(window)
     return _watch
+
+
+def stop_watching() -> None:
+    if _watch is not None:
+        _watch.uninstall()
 
 
 def database_error_met(error: BaseException) -> bool:

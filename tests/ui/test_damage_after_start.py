@@ -100,3 +100,32 @@ def test_a_damaged_page_read_by_a_background_task_offers_recovery(qtbot, tmp_pat
         watch.uninstall()
         window.close()
         db.close()
+
+
+def test_a_damaged_page_read_while_the_window_first_loads_offers_recovery(qtbot, tmp_path, monkeypatch, capsys):
+    from ui import app as app_module
+
+    path = tmp_path / "journal.sqlite3"
+    db.connect(path)
+    first = customers.create_customer(name="Aaron Early")
+    for n in range(60):  # the customer shown first: its timeline is read before the window appears
+        interactions.log_interaction(first.id, "call", "out", f"Call {n}",
+                                     notes=("FIRST-SHOWN " if n == 59 else "") + "words " * 200)
+    backups.make_backup(path)
+    db.close()
+    damage_the_page_holding(path, b"FIRST-SHOWN")
+    offered = []
+
+    def choose(parent, journal_path, problem):
+        offered.append(problem)
+        return recovery.RESTORE, backups.newest_sound_backup(journal_path)
+
+    monkeypatch.setattr(recovery, "choose_recovery", choose)
+    try:
+        assert app_module.run(str(path), measure_startup=True) == 0  # no traceback ended it
+        assert len(offered) == 1 and "malformed" in offered[0]
+        assert "listed 1 customers" in capsys.readouterr().out
+        assert db.integrity_problem() is None  # the backup is in place
+    finally:
+        recovery.stop_watching()
+        db.close()
