@@ -129,3 +129,36 @@ def test_a_damaged_page_read_while_the_window_first_loads_offers_recovery(qtbot,
     finally:
         recovery.stop_watching()
         db.close()
+
+
+def test_the_daily_backup_of_a_damaged_journal_offers_recovery_and_keeps_every_sound_backup(
+        qtbot, tmp_path, monkeypatch):
+    from datetime import date
+
+    path = tmp_path / "journal.sqlite3"
+    build(path).path.unlink()  # only the 14 daily ones below
+    start = datetime.combine(date.today(), datetime.min.time()).replace(hour=9) - timedelta(days=14)
+    for n in range(14):
+        backups.backup_if_due(path, keep=14, now=start + timedelta(days=n))
+    sound = [b for b in backups.list_backups(path) if not b.damaged]
+    assert len(sound) == 14
+    damage_the_page_holding(path, NEWEST.encode())
+    offered = []
+    monkeypatch.setattr(recovery, "choose_recovery", lambda parent, p, problem: (offered.append(problem)
+                                                                                 or (recovery.QUIT, None)))
+    from ui.app import open_journal
+
+    open_journal(path)
+    window = MainWindow(path, check_integrity=False, daily_backup=False)  # as if the background check were slow
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        window._daily_backup()  # what the window runs 1.5 s after start
+        qtbot.waitUntil(lambda: len(offered) == 1, timeout=5000)
+        assert "is damaged" in offered[0] and "-daily-damaged.sqlite3" in offered[0]
+        found = backups.list_backups(path)
+        assert [b for b in found if not b.damaged] == sound  # 14 sound backups, none pushed out
+        assert len([b for b in found if b.damaged]) == 1
+    finally:
+        window.close()
+        db.close()
