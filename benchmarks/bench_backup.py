@@ -14,6 +14,7 @@ apart, how many drafts were saved meanwhile, and whether progress ever went back
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import statistics
@@ -27,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from journal import backups, db  # noqa: E402
+from journal import backups, db
 
 DRAFTER = """
 import sys, time
@@ -93,7 +94,7 @@ def one_run(path: Path) -> dict:
     last = max([first] + [int(x) for x in out.split()])
     return {"total": ended - started, "copy": (copied[0] or ended) - started,
             "check": ended - (copied[0] or ended), "drafts": last - first,
-            "restarts": sum(1 for a, b in zip(steps, steps[1:]) if b < a), "size": made.size}
+            "restarts": sum(1 for a, b in itertools.pairwise(steps) if b < a), "size": made.size}
 
 
 def main() -> None:

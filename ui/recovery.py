@@ -8,8 +8,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from peewee import DatabaseError
 import shiboken6
+from peewee import DatabaseError
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget, QListWidgetItem, QMessageBox, QVBoxLayout,
@@ -131,7 +131,7 @@ class RestoreDialog(QDialog):
 
 # SQLite result codes (the low byte) that say "not the file's fault": busy, locked, read-only, full.
 _NOT_DAMAGE = {5, 6, 8, 13}
-_watch: "DatabaseErrorWatch | None" = None
+_watch: DatabaseErrorWatch | None = None
 
 
 def is_database_error(error: BaseException) -> bool:

@@ -37,9 +37,8 @@ def test_a_real_full_disk_says_the_disk_is_full(tmp_path):
 def test_a_second_rollback_after_sqlite_rolled_back_is_not_sent(journal):
     # SQLite ends the transaction itself after SQLITE_FULL; the error that did it must reach the caller.
     database = db.database.obj
-    with pytest.raises(ValueError, match="the first error"):
-        with database.atomic():
-            customers.create_customer(name="Ada")
-            database.execute_sql("ROLLBACK")  # as SQLite does after a full disk
-            raise ValueError("the first error")
+    with pytest.raises(ValueError, match="the first error"), database.atomic():
+        customers.create_customer(name="Ada")
+        database.execute_sql("ROLLBACK")  # as SQLite does after a full disk
+        raise ValueError("the first error")
     assert customers.find_by_name("Ada") is None

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import Qt
 
 from journal import backups, customers, db, interactions
-from journal.models import Customer, database
+from journal.models import Customer
 from ui import recovery
 from ui.main_window import MainWindow
 

@@ -105,7 +105,7 @@ def test_starting_on_an_empty_file_asks_and_can_start_a_new_journal_in_it(qtbot,
     path.write_bytes(b"")
     seen = []
     answer_with("Start a new journal in it", seen)
-    opened_path, lock = app_module.open_with_recovery(path)
+    _, lock = app_module.open_with_recovery(path)
     try:
         [(text, more, buttons, default)] = seen
         assert text == "journal.sqlite3 is empty (0 bytes): it holds no journal."
@@ -125,7 +125,7 @@ def test_an_empty_default_journal_with_backups_offers_the_newest_one(qtbot, tmp_
     path.write_bytes(b"")  # lost by a failed sync
     seen = []
     when_the_box_is_up(lambda box: seen.append([b.text() for b in box.buttons()]) or box.defaultButton().click())
-    opened_path, lock = app_module.open_with_recovery(path)
+    _, lock = app_module.open_with_recovery(path)
     try:
         assert seen[0][0].startswith("Restore the backup from ")
         assert [c.name for c in Customer.select()] == ["Ada"]  # the default answer restores
