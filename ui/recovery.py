@@ -23,7 +23,7 @@ RESTORE, OTHER, QUIT, NEW = "restore", "other", "quit", "new"
 
 def choose_recovery(parent, journal_path: Path, problem: str) -> tuple[str, object]:
     """Ask what to do about a damaged journal: (RESTORE, Backup), (OTHER, Path) or (QUIT, None)."""
-    found = backups.list_backups(journal_path)
+    found = [b for b in backups.list_backups(journal_path) if not b.damaged]  # damaged copies are no help here
     good = backups.newest_sound_backup(journal_path)
     lines = [f"<p>{problem}</p>", "<p>The file has not been changed.</p>"]
     if found:
@@ -98,6 +98,8 @@ class RestoreDialog(QDialog):
         self.setMinimumWidth(460)
         self.list = QListWidget()
         for backup in backups.list_backups(journal_path):
+            if backup.damaged:  # a copy of a journal that was already damaged is kept, never offered
+                continue
             item = QListWidgetItem(f"{backup.label}   ·   {backup.size / 1_048_576:.1f} MB")
             item.setData(Qt.ItemDataRole.UserRole, backup)
             self.list.addItem(item)
