@@ -162,3 +162,24 @@ def test_the_daily_backup_of_a_damaged_journal_offers_recovery_and_keeps_every_s
     finally:
         window.close()
         db.close()
+
+
+def test_what_counts_as_damage(tmp_path):
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "bytes.sqlite3", isolation_level=None)
+    con.execute("CREATE TABLE t (name TEXT)")
+    con.execute("INSERT INTO t VALUES (CAST(x'ff00fe' AS TEXT))")  # text that is not UTF-8, as a bad page can hold
+    try:
+        con.execute("SELECT name FROM t").fetchall()
+    except sqlite3.Error as error:
+        undecodable = error
+    other = sqlite3.connect(tmp_path / "bytes.sqlite3", timeout=0, isolation_level=None)
+    con.execute("BEGIN EXCLUSIVE")
+    try:
+        other.execute("SELECT * FROM t").fetchall()
+    except sqlite3.Error as error:
+        locked = error
+    con.execute("ROLLBACK")
+    assert "Could not decode to UTF-8" in str(undecodable) and recovery.is_damage(undecodable)
+    assert "locked" in str(locked) and recovery.is_database_error(locked) and not recovery.is_damage(locked)
