@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .errors import JournalError
+from .errors import JournalDamaged, JournalError
+from .private import make_folder
 
 SUFFIX = ".sqlite3"
 
@@ -25,6 +26,11 @@ class Backup:
     taken_at: datetime
     reason: str
     size: int
+
+    @property
+    def damaged(self) -> bool:
+        """A copy of a journal that was already damaged: kept, never offered as a backup."""
+        return self.reason == DAMAGED or self.reason.endswith("-" + DAMAGED)
 
     @property
     def label(self) -> str:
@@ -64,39 +70,100 @@ def list_backups(journal_path: Path) -> list[Backup]:
     return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
 
 
+STEP_PAGES = 4096  # 16 MB a step at 4 KiB pages: progress and Cancel a few times a second
+DAMAGED = "damaged"
+
+
 def make_backup(journal_path: Path, reason: str = "", now: datetime | None = None, progress=None) -> Backup:
     """Copy the journal into the backups folder, consistently, without stopping
-    writers. `progress(done_pages, total_pages)` may return False to cancel."""
+    writers, and check the copy before it counts. `progress(done_pages,
+    total_pages)` may return False to cancel.
+
+    The copy is taken from one read snapshot held for the whole backup (WAL lets
+    writers go on meanwhile), so a write in between never restarts it: with
+    SQLite's backup API stepping through an unpinned source, every write by
+    another connection sends it back to page 1, and under steady typing it never
+    finished. A copy that fails SQLite's quick check is kept, named "-damaged",
+    and JournalDamaged is raised: it never counts as a backup, so it never pushes
+    a sound one out."""
     journal_path = Path(journal_path)
     now = (now or datetime.now()).replace(microsecond=0)
     folder = backups_dir(journal_path)
     target = folder / _name(journal_path, now, reason)
     partial = target.with_name(target.name + ".partial")
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private_folder(folder)
         fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
         os.close(fd)
-        source = sqlite3.connect(f"file:{journal_path}?mode=ro", uri=True)
-        destination = sqlite3.connect(partial)
-        try:
-            def report(status, remaining, total):
-                if progress and progress(total - remaining, total) is False:
-                    raise JournalError("The backup was cancelled.")
-
-            source.backup(destination, pages=256, progress=report)
-            destination.execute("PRAGMA journal_mode=delete")  # one self-contained file
-        finally:
-            destination.close()
-            source.close()
+        _copy_from_one_snapshot(journal_path, partial, progress)
+        problem = _problem(partial)
+        if problem:
+            target = folder / _name(journal_path, now, f"{reason}-{DAMAGED}" if reason else DAMAGED)
         _fsync(partial)
         os.replace(partial, target)
+        _fsync_folder(folder)
     except (OSError, sqlite3.Error) as exc:
         _discard(partial)
         raise JournalError(f"Could not back up the journal to {folder}: {exc}") from exc
     except BaseException:
         _discard(partial)
         raise
+    if problem:
+        raise JournalDamaged(f"{journal_path.name} is damaged ({problem}), so this copy is not a backup: it is kept "
+                             f"as {target.name}, and your earlier backups are untouched.")
     return _parse(journal_path, target)
+
+
+def _copy_from_one_snapshot(journal_path: Path, partial: Path, progress) -> None:
+    source = sqlite3.connect(f"file:{journal_path}?mode=ro", uri=True, isolation_level=None)
+    destination = sqlite3.connect(partial, isolation_level=None)
+    try:
+        source.execute("PRAGMA busy_timeout = 5000")
+        source.execute("BEGIN")  # the snapshot: pinned by the first read, held until the copy is done
+        source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        destination.execute("PRAGMA synchronous = OFF")  # fsynced once, at the end
+        destination.execute("PRAGMA journal_mode = OFF")  # a new file: nothing to roll back to
+
+        def report(status, remaining, total):
+            if progress and progress(total - remaining, total) is False:
+                raise JournalError("The backup was cancelled.")
+
+        source.backup(destination, pages=STEP_PAGES, progress=report)
+        source.execute("COMMIT")
+        destination.execute("PRAGMA journal_mode = delete")  # one self-contained file
+    finally:
+        destination.close()
+        source.close()
+
+
+def _private_folder(folder: Path) -> None:
+    make_folder(folder)
+    os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask, and an older folder may be 0755
+
+
+def _problem(path: Path) -> str | None:
+    """SQLite's quick check of the copy; None when it is sound."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        result = con.execute("PRAGMA quick_check(1)").fetchone()[0]
+        return None if result == "ok" else " ".join(result.split())
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        con.close()
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _discard(path: Path) -> None:
@@ -112,16 +179,21 @@ def _fsync(path: Path) -> None:
 
 
 def prune(journal_path: Path, keep: int) -> list[Path]:
-    """Keep the newest `keep` backups; returns what was removed."""
+    """Keep the newest `keep` sound backups, and apart from them the newest `keep`
+    copies of a damaged journal: a damaged copy never pushes a sound backup out.
+    Returns what was removed."""
     removed = []
-    for backup in list_backups(journal_path)[max(keep, 1):]:
-        backup.path.unlink(missing_ok=True)
-        removed.append(backup.path)
+    found = list_backups(journal_path)
+    for kind in ([b for b in found if not b.damaged], [b for b in found if b.damaged]):
+        for backup in kind[max(keep, 1):]:
+            backup.path.unlink(missing_ok=True)
+            removed.append(backup.path)
     return removed
 
 
 def backup_if_due(journal_path: Path, keep: int, now: datetime | None = None) -> Backup | None:
-    """The daily backup: taken when there is none from today yet."""
+    """The daily backup: taken when there is none from today yet. A damaged
+    journal's copy is kept (and JournalDamaged raised) without pruning anything."""
     now = now or datetime.now()
     existing = list_backups(journal_path)
     if existing and existing[0].taken_at.date() == now.date():
@@ -144,7 +216,7 @@ def is_sound(path: Path) -> bool:
 
 
 def newest_sound_backup(journal_path: Path) -> Backup | None:
-    return next((b for b in list_backups(journal_path) if is_sound(b.path)), None)
+    return next((b for b in list_backups(journal_path) if not b.damaged and is_sound(b.path)), None)
 
 
 def restore(backup: Backup, journal_path: Path, now: datetime | None = None) -> Path | None:

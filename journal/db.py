@@ -10,7 +10,7 @@ from pathlib import Path
 
 from peewee import DatabaseError, SqliteDatabase
 
-from .errors import JournalDamaged
+from .errors import DiskFull, JournalDamaged, JournalEmpty, JournalReadOnly
 from .models import database
 
 JOURNAL_FILENAME = "journal.sqlite3"
@@ -21,6 +21,41 @@ PRAGMAS = {
     "synchronous": "normal",  # safe in WAL mode: a crash loses no committed transaction's integrity
     "busy_timeout": 5_000,
 }
+
+
+class JournalDatabase(SqliteDatabase):
+    """SQLite as the journal uses it. After a full disk (or an I/O error) SQLite
+    has already rolled the transaction back itself; Peewee's atomic() then sends
+    a second ROLLBACK, whose "cannot rollback - no transaction is active" used to
+    hide the real error. Here that second ROLLBACK is skipped, and a full disk
+    becomes DiskFull with a message a person can act on."""
+
+    def rollback(self):
+        if self.is_closed() or self.connection().in_transaction:
+            super().rollback()
+
+    def execute_sql(self, sql, params=None):
+        try:
+            return super().execute_sql(sql, params)
+        except DatabaseError as exc:
+            raise _disk_full(exc, self.database) or exc
+
+    def commit(self):
+        try:
+            super().commit()
+        except DatabaseError as exc:
+            raise _disk_full(exc, self.database) or exc
+
+
+def _disk_full(exc: DatabaseError, where) -> DiskFull | None:
+    original = exc.args[0] if exc.args and isinstance(exc.args[0], sqlite3.Error) else exc.__context__
+    if (getattr(original, "sqlite_errorcode", 0) & 0xFF) != sqlite3.SQLITE_FULL:
+        return None
+    folder = Path(where).parent if where else "the journal's folder"
+    error = DiskFull(f"The disk is full: there is no room left in {folder} ({original}); nothing was saved; "
+                     "what you typed is kept. Free some space, then save again.")
+    error.__cause__ = exc
+    return error
 
 
 def data_dir() -> Path:
@@ -43,32 +78,50 @@ def demo_path() -> Path:
 
 
 def _create_private_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from .private import make_folder
+
+    make_folder(path.parent)
     # SQLite gives the -wal and -shm files the permissions of the main file.
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     os.close(fd)
 
 
-def connect(path: str | os.PathLike, before_migration=None, *, check_integrity=True) -> SqliteDatabase:
+def connect(path: str | os.PathLike, before_migration=None, *, check_integrity=True,
+            new_in_empty=False) -> SqliteDatabase:
     """Open (creating if needed) the journal at `path` and make it the database
     every model uses. Migrates an older journal, calling
     `before_migration(old_version)` first (to back it up); refuses a newer one.
     With check_integrity=False only the header is checked: the app runs
-    integrity_problem() in the background so a large journal opens at once."""
+    integrity_problem() in the background so a large journal opens at once.
+    An empty (0-byte) file raises JournalEmpty unless new_in_empty: it may be a
+    journal lost by a failed copy, so it only becomes a new one when asked."""
     from . import migrations
 
     path = Path(path)
     created = not path.exists()
     if created:
-        _create_private_file(path)
+        try:
+            _create_private_file(path)
+        except OSError as exc:
+            raise JournalReadOnly(f"Lately cannot create a journal in {path.parent}: {exc.strerror or exc}. "
+                                  "Choose a folder you can write to.") from exc
     elif path.is_dir():
         raise JournalDamaged(f"{path} is a folder, not a journal file")
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+    elif _is_empty(path) and not new_in_empty:
+        raise JournalEmpty(f"{path.name} is empty (0 bytes): it holds no journal. If it was your journal, "
+                           "it was lost before Lately opened it; a backup may hold it.")
+    read_only = _read_only(path)
+    if read_only:
+        raise JournalReadOnly(read_only)
+    db = JournalDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
     try:
         db.connect()
         _check_header(db, path, check_integrity)
     except (DatabaseError, sqlite3.DatabaseError) as exc:
         db.close()
+        read_only = _read_only(path)
+        if read_only:
+            raise JournalReadOnly(read_only) from exc
         raise JournalDamaged(f"{path.name} is not a Lately journal or is damaged ({exc})") from exc
     database.initialize(db)
     try:
@@ -77,6 +130,31 @@ def connect(path: str | os.PathLike, before_migration=None, *, check_integrity=T
         db.close()
         raise
     return db
+
+
+def _is_empty(path: Path) -> bool:
+    # A new journal's pages can all still be in its WAL: then the main file is 0 bytes but not empty.
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0)
+
+
+def _read_only(path: Path) -> str | None:
+    """Why the journal at `path` cannot be written, in words; None when it can."""
+    folder = path.parent
+    try:
+        on_read_only_disk = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):
+        on_read_only_disk = False
+    if on_read_only_disk:
+        why = f"it is on a read-only disk ({folder})"
+    elif not os.access(path, os.W_OK):
+        why = "its file permissions do not allow changes"
+    elif not os.access(folder, os.W_OK):
+        why = f"its folder {folder} cannot be written to (Lately keeps its lock and write-ahead log beside it)"
+    else:
+        return None
+    return (f"{path.name} is read-only: {why}. Nothing was changed. Make it writable, or copy it to a folder "
+            "you can write to and open the copy.")
 
 
 def _check_header(db: SqliteDatabase, path: Path, check_integrity: bool) -> None:

@@ -1,5 +1,7 @@
 """The errors the core raises on purpose; anything else is a bug."""
 
+from peewee import OperationalError
+
 
 class JournalError(Exception):
     """Base for every error the journal raises for the user to read."""
@@ -27,3 +29,16 @@ class JournalDamaged(JournalError):
 
 class JournalTooNew(JournalError):
     """The file was written by a newer Lately; we never migrate backwards."""
+
+
+class DiskFull(JournalError, OperationalError):
+    """SQLite could not write: the disk (or the journal's filesystem) is full.
+    Also an OperationalError, so code that catches database errors still does."""
+
+
+class JournalReadOnly(JournalError):
+    """The journal's file, folder or disk cannot be written, so it cannot be opened there."""
+
+
+class JournalEmpty(JournalError):
+    """The file is empty (0 bytes): no journal, but not to be made one without asking."""

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 from journal import db
-from journal.errors import JournalDamaged, JournalTooNew
+from journal.errors import JournalDamaged, JournalEmpty, JournalReadOnly, JournalTooNew
 
 
-def open_journal(path: Path, *, demo: bool = False):
+def open_journal(path: Path, *, demo: bool = False, new_in_empty: bool = False):
     """Open a journal for the window (the integrity check runs in the background);
     an older journal is backed up before it is upgraded; a new demo journal is
     filled with the demo business first."""
@@ -19,7 +19,7 @@ def open_journal(path: Path, *, demo: bool = False):
     def back_up_first(version):
         backups.make_backup(path, f"before-upgrade-from-v{version}")
 
-    database = db.connect(path, before_migration=back_up_first, check_integrity=False)
+    database = db.connect(path, before_migration=back_up_first, check_integrity=False, new_in_empty=new_in_empty)
     if demo:
         from journal import demo as demo_data
         from journal.models import Customer
@@ -48,13 +48,30 @@ def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = 
     theme.apply(app)
 
     path = db.demo_path() if demo else Path(db_path).expanduser() if db_path else db.default_path()
-    opened = open_with_recovery(path, demo)
-    if opened is None:
-        return 1
-    path, lock = opened
-    if lock is None:
-        return 0  # the running window was brought to the front
-    window = MainWindow(path, demo=demo, lock=lock)
+    window = None
+    while window is None:
+        opened = open_with_recovery(path, demo)
+        if opened is None:
+            return 1
+        path, lock = opened
+        if lock is None:
+            return 0  # the running window was brought to the front
+        from .recovery import watch_database_errors
+
+        watch_database_errors()  # from here on, damage read by any view reaches the recovery dialog
+        try:
+            window = MainWindow(path, demo=demo, lock=lock)
+        except Exception as error:  # a damaged page read while the window loads its first view
+            from .recovery import is_database_error
+
+            if not is_database_error(error):
+                raise
+            lock.release()
+            db.close()
+            path = _recover_at_start(path, f"Lately could not read {path.name}: SQLite reports \u201c{error}\u201d.")
+            if path is None:
+                return 1
+    watch_database_errors(window)
     if measure_startup:
         def report():
             painted = time.time()
@@ -74,31 +91,64 @@ def open_with_recovery(path: Path, demo: bool = False):
     and came to the front, or None when the user gave up."""
     from PySide6.QtWidgets import QMessageBox
 
-    from journal import backups
-
-    from .recovery import OTHER, RESTORE, choose_recovery
     from .single_instance import JournalLock, ask_running_instance_to_show
 
+    new_in_empty = False
     while True:
         lock = JournalLock(path)
-        if not lock.acquire():
+        try:
+            acquired = lock.acquire()
+        except OSError as error:  # the folder cannot even be made
+            QMessageBox.critical(None, "Lately", f"Lately cannot open a journal in {Path(path).parent}: "
+                                 f"{error.strerror or error}. Choose a folder you can write to.")
+            return None
+        if not acquired:
+            if lock.cannot_write():
+                QMessageBox.critical(None, "Lately", lock.cannot_write())
+                return None
             if ask_running_instance_to_show(path):
                 return path, None
             QMessageBox.warning(None, "Lately", f"{path} is already open in Lately ({lock.owner()}).")
             return None
         try:
-            open_journal(path, demo=demo)
+            open_journal(path, demo=demo, new_in_empty=new_in_empty)
             return path, lock
-        except JournalTooNew as error:
+        except (JournalTooNew, JournalReadOnly) as error:
             lock.release()
             QMessageBox.critical(None, "Lately", str(error))
             return None
-        except JournalDamaged as error:
+        except JournalEmpty:
             lock.release()
-            choice, value = choose_recovery(None, path, str(error))
-            if choice == RESTORE:
+            from journal import backups
+
+            from .recovery import NEW, OTHER, RESTORE, choose_for_empty
+
+            choice, value = choose_for_empty(None, path)
+            if choice == NEW:
+                new_in_empty = True
+            elif choice == RESTORE:
                 backups.restore(value, path)
             elif choice == OTHER:
                 path = value
             else:
                 return None
+        except JournalDamaged as error:
+            lock.release()
+            path = _recover_at_start(path, str(error))
+            if path is None:
+                return None
+
+
+def _recover_at_start(path: Path, problem: str) -> Path | None:
+    """Offer a backup or another file; the path to open next, or None to give up."""
+    from journal import backups
+
+    from .recovery import OTHER, RESTORE, choose_recovery
+
+    choice, value = choose_recovery(None, path, problem)
+    if choice == RESTORE:
+        backups.restore(value, path)
+        return path
+    if choice == OTHER:
+        return value
+    return None

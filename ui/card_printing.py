@@ -4,6 +4,7 @@ off the GUI thread, so hundreds of cards become a PDF behind a progress bar."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
@@ -131,7 +132,7 @@ def write_pdf(path: Path, cards: list[Card], kind: str = CARDS, size: str = "A6 
     try:
         draw(writer, cards, kind, progress)
         del writer  # flushes and closes the file
-        partial.chmod(0o600)  # customer names and addresses: the owner's only
+        os.chmod(partial, 0o600)  # owner-only, like every file with the journal's data
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)

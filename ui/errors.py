@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from journal.errors import DiskFull
+
 
 def describe_save_error(error: BaseException) -> str:
+    if isinstance(error, DiskFull):
+        return str(error)  # names the folder, says nothing was saved and that the typing is kept
     text = str(error)
     lowered = text.lower()
     if "disk is full" in lowered or "no space" in lowered:

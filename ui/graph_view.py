@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal import graph
+from journal.private import restrict
 from journal.kinds import CONNECTION_KINDS, STAGES
 from journal import words
 
@@ -473,6 +474,7 @@ class GraphWindow(QDialog):
             self.view.scene().render(painter, QRectF(image.rect()), source)
             painter.end()
             image.save(path)
+            restrict(Path(path))  # owner-only, like every file with the journal's data
         else:
             generator = QSvgGenerator()
             generator.setFileName(path)
@@ -482,3 +484,4 @@ class GraphWindow(QDialog):
             painter = QPainter(generator)
             self.view.scene().render(painter, QRectF(0, 0, target.width(), target.height()), source)
             painter.end()
+            restrict(Path(path))

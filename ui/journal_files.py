@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from journal import db
-from journal.errors import JournalError
+from journal.errors import JournalEmpty, JournalError
 from journal import words
 
 from .tasks import run_in_background, run_with_progress, wait_for_background
@@ -37,7 +37,7 @@ class JournalFiles:
     def open_demo(self):
         self.switch_journal(db.demo_path(), demo=True)
 
-    def switch_journal(self, path: Path, demo: bool = False):
+    def switch_journal(self, path: Path, demo: bool = False, new_in_empty: bool = False):
         from .app import open_journal
         from .single_instance import JournalLock
 
@@ -45,19 +45,23 @@ class JournalFiles:
             return
         lock = JournalLock(path)
         if not lock.acquire():
-            QMessageBox.warning(self, "Lately", f"{path} is already open in Lately ({lock.owner()}).")
+            QMessageBox.warning(self, "Lately", lock.cannot_write() or
+                                f"{path} is already open in Lately ({lock.owner()}).")
             return
         previous, previous_demo = self.journal_path, self.is_demo
         wait_for_background()
         db.close()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            open_journal(path, demo=demo)
+            open_journal(path, demo=demo, new_in_empty=new_in_empty)
         except JournalError as error:
             QApplication.restoreOverrideCursor()
             lock.release()
-            QMessageBox.critical(self, "Could not open the journal", str(error))
             open_journal(previous, demo=previous_demo)
+            if isinstance(error, JournalEmpty):
+                self._empty_journal_chosen(Path(path), demo)
+            else:
+                QMessageBox.critical(self, "Could not open the journal", str(error))
             return
         QApplication.restoreOverrideCursor()
         if self.lock is not None:
@@ -71,6 +75,20 @@ class JournalFiles:
         self.page.customer_id = None
         self._load()
         self.journal_switched()
+
+    def _empty_journal_chosen(self, path: Path, demo: bool):
+        from journal import backups
+
+        from .recovery import NEW, OTHER, RESTORE, choose_for_empty
+
+        choice, value = choose_for_empty(self, path)
+        if choice == NEW:
+            self.switch_journal(path, demo, new_in_empty=True)
+        elif choice == RESTORE:
+            backups.restore(value, path)  # the empty file is kept aside, as a damaged one would be
+            self.switch_journal(path, demo)
+        elif choice == OTHER:
+            self.switch_journal(value)
 
     def journal_switched(self):
         self.lately.refresh()
@@ -103,23 +121,35 @@ class JournalFiles:
         path, keep = self.journal_path, self._keep()
         run_in_background(lambda: backups.backup_if_due(path, keep),
                           lambda made: made and self.events.status.emit(f"Daily backup saved: {made.path.name}"),
-                          lambda error: self.events.status.emit(f"The daily backup failed: {error}"))
+                          self._backup_failed("The daily backup failed"))
+
+    def _backup_failed(self, what: str):
+        from journal.errors import JournalDamaged
+
+        def failed(error):
+            if isinstance(error, JournalDamaged):  # the copy found damage: the same recovery as at open
+                self.recover(str(error))
+            elif "cancelled" in str(error):
+                self.events.status.emit("The backup was cancelled; nothing was changed.")
+            else:
+                self._show_error(f"{what}: {error}")
+        return failed
 
     def backup_now(self):
+        """A backup with progress and Cancel; the copy is checked before it counts."""
         from journal import backups
 
         path, keep = self.journal_path, self._keep()
-        self.statusBar().showMessage("Backing up…")
 
         def work(progress):
             made = backups.make_backup(path, "manual", progress=progress)
             backups.prune(path, keep)
             return made
 
-        run_in_background(
-            work, lambda made: self.events.status.emit(f"Backed up to {made.path}"),
-            lambda error: self._show_error(f"The backup failed: {error}"),
-            lambda done, total: self.statusBar().showMessage(f"Backing up… {done * 100 // max(total, 1)}%"))
+        self.backup_task = run_with_progress(  # reachable by tests
+            self, "Backing up the journal…", work,
+            lambda made: self.events.status.emit(f"Backed up to {made.path}"),
+            self._backup_failed("The backup failed"))
 
     def choose_backup(self):
         from .recovery import RestoreDialog

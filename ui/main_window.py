@@ -202,7 +202,9 @@ class MainWindow(JournalFiles, QMainWindow):
         self.resize(max(width, 900), max(height, 600))
 
     def _settings(self) -> QSettings:
-        return QSettings(str(db.data_dir() / "window.ini"), QSettings.Format.IniFormat)
+        from journal.private import touch
+
+        return QSettings(str(touch(db.data_dir() / "window.ini")), QSettings.Format.IniFormat)  # owner-only
 
     def _restore_state(self):
         settings = self._settings()

@@ -27,14 +27,44 @@ class JournalLock(QObject):
     def __init__(self, journal_path: Path, parent=None):
         super().__init__(parent)
         self.journal_path = Path(journal_path).resolve()
-        self._lock = QLockFile(str(self.journal_path) + ".lock")
+        self._lock_path = str(self.journal_path) + ".lock"
+        self._lock = QLockFile(self._lock_path)
         self._server = None
 
     def acquire(self) -> bool:
         """Take the lock (a stale one is taken over); listen() then lets a second
         launch reach this one."""
-        self.journal_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return self._lock.tryLock(100)
+        from journal.private import make_folder, restrict
+
+        make_folder(self.journal_path.parent)
+        if not self._lock.tryLock(100):
+            return False  # see cannot_write() for why
+        restrict(Path(self._lock_path))  # it says which process has which journal: owner-only
+        return True
+
+    def cannot_write(self) -> str | None:
+        """After a refused acquire(): why, when it was not another process but the
+        folder (read-only, or a full disk); None when another Lately holds the lock."""
+        error = self._lock.error()
+        if error in (QLockFile.LockError.NoError, QLockFile.LockError.LockFailedError):
+            return None
+        folder = self.journal_path.parent
+        if error != QLockFile.LockError.PermissionError:
+            import shutil
+
+            try:
+                full = shutil.disk_usage(folder).free == 0
+            except OSError:
+                full = False
+            if full:
+                return (f"The disk is full: Lately cannot open {self.journal_path.name}, because it cannot write "
+                        f"even its small lock file in {folder}. Nothing was changed. Free some space, then start "
+                        "Lately again.")
+            return (f"Lately cannot write its lock file beside {self.journal_path.name} in {folder}. Nothing was "
+                    "changed. Check that the folder can be written to, then start Lately again.")
+        return (f"Lately cannot open {self.journal_path.name} here: its folder {folder} is read-only, and "
+                "Lately keeps its lock and write-ahead log beside the journal. Nothing was changed. Copy the "
+                "journal to a folder you can write to and open the copy, or choose another journal.")
 
     def listen(self) -> None:
         from PySide6.QtNetwork import QLocalServer
@@ -54,8 +84,20 @@ class JournalLock(QObject):
         self._lock.unlock()
 
     def owner(self) -> str:
-        ok, pid, host, app = self._lock.getLockInfo()
-        return f"process {pid}" if ok else "another window"
+        """Who holds the lock, in words: "Lately, process 4242 on this computer"."""
+        info = self._lock.getLockInfo()
+        # PySide6 6.11 returns (pid, host, app), pid 0 when unknown; older ones led with an ok flag.
+        if len(info) == 4:
+            ok, pid, host, _app = info
+        else:
+            pid, host, _app = info
+            ok = bool(pid)
+        if not ok:
+            return "another window"
+        import socket
+
+        where = "this computer" if not host or host == socket.gethostname() else host
+        return f"process {pid} on {where}"
 
     def _knock(self):
         while self._server and self._server.hasPendingConnections():

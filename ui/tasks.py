@@ -85,6 +85,7 @@ def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writ
     """Run fn() off the GUI thread (fn(progress) if on_progress is given; progress
     returns False once the user cancelled). Callbacks run on the GUI thread."""
     relay = _Relay()
+    relay.failed.connect(_route_database_errors)  # damage read by any task reaches the recovery dialog
     if on_done:
         relay.done.connect(on_done)
     if on_error:
@@ -102,6 +103,12 @@ def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writ
     relay.failed.connect(lambda *_: _pending.discard((relay, task)))
     (_writer() if writes else QThreadPool.globalInstance()).start(task)
     return Handle(task, relay)
+
+
+def _route_database_errors(error):
+    from .recovery import database_error_met
+
+    database_error_met(error)
 
 
 def _writer() -> QThreadPool:

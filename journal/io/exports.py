@@ -13,7 +13,7 @@ from pathlib import Path
 
 from peewee import JOIN, PeeweeException
 
-from .. import __version__, summary
+from .. import __version__, private, summary
 from ..errors import JournalError
 from ..kinds import KINDS
 from ..models import (
@@ -70,11 +70,9 @@ class SafeWriter:
 
 def open_private(path: Path, binary: bool = False, encoding: str = "utf-8"):
     """A new file only its owner can read (0600): exports hold customer data."""
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.chmod(path, 0o600)  # an older partial file may have had other rights
     if binary:
-        return os.fdopen(fd, "wb")
-    return os.fdopen(fd, "w", encoding=encoding, newline="")
+        return open(path, "wb", opener=private.opener)
+    return open(path, "w", encoding=encoding, newline="", opener=private.opener)
 
 
 def _write_atomically(path: Path, write, binary: bool = False) -> None:
