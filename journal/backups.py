@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import crypto
 from .errors import JournalError
 
 SUFFIX = ".sqlite3"
@@ -76,8 +77,8 @@ def make_backup(journal_path: Path, reason: str = "", now: datetime | None = Non
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
         os.close(fd)
-        source = sqlite3.connect(f"file:{journal_path}?mode=ro", uri=True)
-        destination = sqlite3.connect(partial)
+        source = crypto.connect(journal_path, readonly=True)
+        destination = crypto.connect(partial, like=journal_path)  # an encrypted journal's copy is encrypted
         try:
             def report(status, remaining, total):
                 if progress and progress(total - remaining, total) is False:
@@ -90,7 +91,7 @@ def make_backup(journal_path: Path, reason: str = "", now: datetime | None = Non
             source.close()
         _fsync(partial)
         os.replace(partial, target)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, *crypto.errors()) as exc:
         _discard(partial)
         raise JournalError(f"Could not back up the journal to {folder}: {exc}") from exc
     except BaseException:
@@ -133,13 +134,13 @@ def backup_if_due(journal_path: Path, keep: int, now: datetime | None = None) ->
 
 def is_sound(path: Path) -> bool:
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = crypto.connect(path, readonly=True)
         try:
             ok = con.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
             return ok and bool(con.execute("SELECT 1 FROM sqlite_master WHERE name='schema_version'").fetchone())
         finally:
             con.close()
-    except sqlite3.Error:
+    except crypto.errors():
         return False
 
 

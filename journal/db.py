@@ -10,6 +10,7 @@ from pathlib import Path
 
 from peewee import DatabaseError, SqliteDatabase
 
+from . import crypto
 from .errors import JournalDamaged
 from .models import database
 
@@ -63,7 +64,9 @@ def connect(path: str | os.PathLike, before_migration=None, *, check_integrity=T
         _create_private_file(path)
     elif path.is_dir():
         raise JournalDamaged(f"{path} is a folder, not a journal file")
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+    key = None if created else crypto.key_for(path)  # None: plain SQLite; raises PassphraseNeeded
+    database_class = SqliteDatabase if key is None else crypto.database_class(SqliteDatabase)
+    db = database_class(str(path), pragmas=PRAGMAS, check_same_thread=False, **({"passphrase": key} if key else {}))
     try:
         db.connect()
         _check_header(db, path, check_integrity)

@@ -86,6 +86,11 @@ def open_with_recovery(path: Path, demo: bool = False):
                 return path, None
             QMessageBox.warning(None, "Lately", f"{path} is already open in Lately ({lock.owner()}).")
             return None
+        from .passphrase_dialog import unlock_if_needed
+
+        if not unlock_if_needed(None, path):  # protected, and the user cancelled: the file is untouched
+            lock.release()
+            return None
         try:
             open_journal(path, demo=demo)
             return path, lock
