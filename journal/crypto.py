@@ -20,7 +20,6 @@ import sqlite3
 import sys
 import time
 import urllib.parse
-import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -71,6 +70,8 @@ def is_encrypted(path: Path) -> bool:
         return False  # SQLite itself will say what is wrong with it
     if len(head) < 1024 or head.startswith(SQLITE_HEADER):
         return False
+    import zlib  # only for a file that is not plain SQLite
+
     return len(zlib.compress(head)) > 0.9 * len(head)
 
 

@@ -74,7 +74,7 @@ def open_with_recovery(path: Path, demo: bool = False):
     and came to the front, or None when the user gave up."""
     from PySide6.QtWidgets import QMessageBox
 
-    from journal import backups
+    from journal import backups, crypto
 
     from .recovery import OTHER, RESTORE, choose_recovery
     from .single_instance import JournalLock, ask_running_instance_to_show
@@ -86,11 +86,12 @@ def open_with_recovery(path: Path, demo: bool = False):
                 return path, None
             QMessageBox.warning(None, "Lately", f"{path} is already open in Lately ({lock.owner()}).")
             return None
-        from .passphrase_dialog import unlock_if_needed
+        if crypto.needs_passphrase(path):  # (the dialog's module loads only for a protected journal)
+            from .passphrase_dialog import ask_to_unlock
 
-        if not unlock_if_needed(None, path):  # protected, and the user cancelled: the file is untouched
-            lock.release()
-            return None
+            if not ask_to_unlock(None, path):  # the user cancelled: the file is untouched
+                lock.release()
+                return None
         try:
             open_journal(path, demo=demo)
             return path, lock

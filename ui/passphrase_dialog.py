@@ -78,6 +78,7 @@ class PassphraseDialog(QDialog):
 
     def _refuse(self, field: QLineEdit, message: str) -> None:
         self.error.show_message(message)
+        self.adjustSize()  # room for the message without squeezing the text above
         field.setFocus()
         field.selectAll()
 
