@@ -59,10 +59,47 @@ class WrongPassphrase(JournalError):
 
 
 # -- recognising an encrypted file ------------------------------------------------------------------
+# What db.connect found in the journal it opened: (path, device, inode, salt or
+# None for plain). Once SQLite has a file open, this process must not open and
+# close it by other means: closing any descriptor of a file drops every POSIX
+# lock the process holds on it, SQLite's included (another process could then
+# take the journal's WAL away). So the open journal's header is read once, before
+# SQLite opens it, and remembered for as long as the same file is at that path.
+_journal: tuple[Path, int, int, bytes | None] | None = None
+
+
+def journal_key(path: Path) -> str | None:
+    """key_for(path), for db.connect, which is about to open the journal at `path`."""
+    global _journal
+    path = Path(path)
+    _journal = None
+    key = key_for(path)
+    found = os.stat(path)
+    _journal = (path.resolve(), found.st_dev, found.st_ino, _salt(path) if key else None)
+    return key
+
+
+def _known(path: Path) -> tuple[bool, bytes | None] | None:
+    """(encrypted, salt) of the journal db.connect opened, if `path` is that file."""
+    if _journal is None:
+        return None
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    where, device, inode, salt = _journal
+    if (found.st_dev, found.st_ino) == (device, inode) and Path(path).resolve() == where:
+        return salt is not None, salt
+    return None
+
+
 def is_encrypted(path: Path) -> bool:
     """Whether `path` looks like a SQLCipher file: no SQLite header, and a first
     page that does not compress (a plain journal damaged at its start still has
     its schema's text in page 1; encrypted pages are indistinguishable from noise)."""
+    known = _known(path)
+    if known is not None:
+        return known[0]
     try:
         with open(path, "rb") as handle:
             head = handle.read(4096)
@@ -76,6 +113,9 @@ def is_encrypted(path: Path) -> bool:
 
 
 def _salt(path: Path) -> bytes:
+    known = _known(path)
+    if known is not None and known[1] is not None:
+        return known[1]
     with open(path, "rb") as handle:
         return handle.read(SALT_BYTES)
 
@@ -157,7 +197,7 @@ def _opens(path: Path, passphrase: str) -> bool:
 
 
 def _passphrase_for(path: Path) -> str:
-    for passphrase in _passphrases:
+    for passphrase in list(_passphrases):  # (another thread may be adding one)
         if _opens(path, passphrase):
             return passphrase
     raise PassphraseNeeded(path)
@@ -266,9 +306,11 @@ def change_protection(journal_path: Path, old: str | None, new: str | None, prog
         raise JournalError(f"{journal_path.name} is already protected with a passphrase.")
     files = [journal_path] + [b.path for b in backups.list_backups(journal_path)]
     meter = _Meter(progress, sum(_size(p) for p in files))
+    global _journal
     _rewriting.add(journal_path.resolve())
     try:
         _rewrite(journal_path, old, new, meter)
+        _journal = None  # that file is gone; db.connect reads the new one
         if new is not None:
             remember(new)
         return _rewrite_backups(files[1:], old, new, meter)
@@ -301,7 +343,7 @@ def _rewrite_backups(files: list[Path], old: str | None, new: str | None, meter)
         else:
             try:
                 _rewrite(backup, current, new, meter)
-            except (JournalError, *errors()):
+            except (OSError, JournalError, *errors()):
                 report.left_as_they_were.append(backup)
             else:
                 report.backups.append(backup)
@@ -353,8 +395,12 @@ def _rewrite(path: Path, old: str | None, new: str | None, meter: _Meter) -> Non
     first and removed with it: nothing of the old form is left beside the new."""
     sqlcipher = driver()
     incoming = path.with_name(path.name + ".rekeying")
-    incoming.unlink(missing_ok=True)  # left by a crash: never the only copy of anything
-    os.close(os.open(incoming, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+    try:
+        incoming.unlink(missing_ok=True)  # left by a crash: never the only copy of anything
+        os.close(os.open(incoming, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+    except OSError as exc:
+        raise JournalError(f"Could not write beside {path.name} in {path.parent} ({exc.strerror}); "
+                           "nothing was changed.") from None
     size = _size(path)
     try:
         source = sqlcipher.connect(str(path), isolation_level=None, check_same_thread=False)
@@ -401,10 +447,10 @@ def _rewrite(path: Path, old: str | None, new: str | None, meter: _Meter) -> Non
         incoming.unlink(missing_ok=True)
         if "interrupt" in str(exc):
             raise _Cancelled() from None
-        raise JournalError(f"Could not rewrite {path.name}: {exc}") from None
-    except sqlcipher.Error as exc:
+        raise JournalError(f"Could not rewrite {path.name} ({exc}); nothing was changed.") from None
+    except (OSError, sqlcipher.Error) as exc:
         incoming.unlink(missing_ok=True)
-        raise JournalError(f"Could not rewrite {path.name}: {exc}") from None
+        raise JournalError(f"Could not rewrite {path.name} ({exc}); nothing was changed.") from None
     except BaseException:
         incoming.unlink(missing_ok=True)
         raise

@@ -64,7 +64,7 @@ def connect(path: str | os.PathLike, before_migration=None, *, check_integrity=T
         _create_private_file(path)
     elif path.is_dir():
         raise JournalDamaged(f"{path} is a folder, not a journal file")
-    key = None if created else crypto.key_for(path)  # None: plain SQLite; raises PassphraseNeeded
+    key = crypto.journal_key(path)  # None: plain SQLite; raises PassphraseNeeded
     database_class = SqliteDatabase if key is None else crypto.database_class(SqliteDatabase)
     db = database_class(str(path), pragmas=PRAGMAS, check_same_thread=False, **({"passphrase": key} if key else {}))
     try:

@@ -212,7 +212,10 @@ class JournalFiles:
         from .app import open_journal
 
         path, demo = self.journal_path, self.is_demo
-        wait_for_background()
+        if not wait_for_background():  # a backup, say: its connection must be gone before the file is replaced
+            self._show_error("Lately is still busy with the journal (a backup or an import). "
+                             "Nothing was changed; try again in a moment.")
+            return
         db.close()
         database.initialize(SqliteDatabase(":memory:"))
 

@@ -100,11 +100,15 @@ class PassphraseDialog(QDialog):
                 return self._refuse(self.repeat, MISMATCH)
         super().accept()
 
-    def current_passphrase(self) -> str:
-        return self.current.text()
-
-    def new_passphrase(self) -> str:
-        return self.new.text()
+    def answer(self, *wanted) -> tuple | None:
+        """Run the dialog; the texts of `wanted` fields if accepted. Either way the
+        fields are emptied and the dialog goes, so no typed passphrase outlives it."""
+        accepted = self.exec() == QDialog.DialogCode.Accepted
+        texts = tuple(field.text() for field in wanted)
+        for field in self.fields():
+            field.clear()
+        self.deleteLater()
+        return texts if accepted else None
 
 
 def _where(path: Path) -> str:
@@ -118,7 +122,7 @@ def ask_to_unlock(parent, path: Path) -> bool:
         parent, "Open a protected journal",
         f"<p>{_where(path)}</p><p>This journal is protected with a passphrase. Type it to open the journal.</p>",
         "Open", current=True, check=lambda typed: crypto.unlock(path, typed))
-    return dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.answer() is not None
 
 
 def unlock_if_needed(parent, path: Path) -> bool:
@@ -136,7 +140,8 @@ def ask_to_protect(parent, path: Path, backups: int) -> str | None:
         "them, finds a backup or takes the computer without the passphrase. You will type it each time "
         f"you open the journal.</p><p><b>{LOST_FOR_GOOD}</b></p>",
         "Protect", new=True)
-    return dialog.new_passphrase() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    answer = dialog.answer(dialog.new)
+    return answer[0] if answer else None
 
 
 def _must_open(path: Path):
@@ -152,9 +157,7 @@ def ask_to_change(parent, path: Path) -> tuple[str, str] | None:
         f"<p>{_where(path)}</p><p>The journal and its backups will open with the new passphrase only.</p>"
         f"<p><b>{LOST_FOR_GOOD}</b></p>",
         "Change", current=True, new=True, check=_must_open(path))
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.current_passphrase(), dialog.new_passphrase()
+    return dialog.answer(dialog.current, dialog.new)
 
 
 def ask_to_remove(parent, path: Path) -> str | None:
@@ -163,4 +166,5 @@ def ask_to_remove(parent, path: Path) -> str | None:
         f"<p>{_where(path)}</p><p>The journal and its backups will be stored unencrypted again: anyone "
         "who can read the files can read your customers' notes. Type the passphrase to confirm.</p>",
         "Remove protection", current=True, check=_must_open(path))
-    return dialog.current_passphrase() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    answer = dialog.answer(dialog.current)
+    return answer[0] if answer else None

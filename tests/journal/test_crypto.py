@@ -260,3 +260,55 @@ def test_a_plain_journal_never_loads_sqlcipher(tmp_path):
             "assert 'sqlcipher3' not in sys.modules and 'playhouse.sqlcipher_ext' not in sys.modules, 'loaded'\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_journal_another_process_is_reading_is_left_alone(journal):
+    """A real second process in a read transaction (a backup, say, or a viewer):
+    the old WAL cannot be emptied, so nothing is replaced. (A second SQLite
+    library in this same process would not see its locks: POSIX locks do not
+    conflict within a process, which is why the window closes its connections
+    and backups wait while the protection changes.)"""
+    fill()
+    db.close()
+    code = ("import sqlite3, sys\n"
+            f"con = sqlite3.connect({str(journal)!r})\n"
+            "con.execute(\"UPDATE customer SET interests = 'rowing'\"); con.commit()\n"
+            "con.execute('BEGIN'); con.execute('SELECT count(*) FROM customer').fetchone()\n"
+            "print('reading', flush=True); sys.stdin.read()\n")
+    reader = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "reading"
+        with pytest.raises(JournalError, match="in use"):
+            crypto.change_protection(journal, None, PASSPHRASE)
+        assert not crypto.is_encrypted(journal) and not journal.with_name(journal.name + ".rekeying").exists()
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    con = sqlite3.connect(journal)
+    assert sorted(i for (i,) in con.execute("SELECT interests FROM customer")) == ["rowing", "rowing"]
+    con.close()
+
+
+@pytest.mark.parametrize("protected", [False, True])
+def test_the_open_journal_is_never_opened_and_closed_behind_sqlites_back(journal, monkeypatch, protected):
+    """Closing any descriptor of a file drops the POSIX locks SQLite holds on it
+    in this process; so once the journal is open, crypto never reads its header
+    itself (for backups, for the menu's state, for checking a passphrase)."""
+    fill()
+    if protected:
+        protect(journal)
+        db.connect(journal)
+    read = []
+    real_open = open
+
+    def watched(path, *args, **kwargs):
+        read.append(Path(path).resolve())
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(crypto, "open", watched, raising=False)
+    made = backups.make_backup(journal, "manual")
+    assert crypto.is_encrypted(journal) is protected and backups.is_sound(journal)
+    if protected:
+        assert crypto.opens(journal, PASSPHRASE) and not crypto.opens(journal, "another passphrase")
+    assert journal.resolve() not in read
+    assert backups.is_sound(made.path) and crypto.is_encrypted(made.path) is protected

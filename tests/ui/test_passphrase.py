@@ -6,7 +6,7 @@ import gc
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 
 from journal import backups, crypto, customers, db
@@ -210,6 +210,8 @@ def test_change_then_remove_the_protection_from_the_file_menu(qtbot, make_window
     assert all(b.path.read_bytes().startswith(crypto.SQLITE_HEADER) for b in backups.list_backups(path))
     assert window.actions.protect.isVisible() and window.customer_list.model.rowCount() == 3
     assert "no longer protected" in window.statusBar().currentMessage()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert window.findChildren(PassphraseDialog) == []  # no typed passphrase lingers in a hidden dialog
     window.close()
     assert_never_written(tmp_path, lately_home, secrets=(PASSPHRASE, "Copper kettle 7"))
 
