@@ -225,3 +225,47 @@ def test_cancel_in_the_protect_dialog_changes_nothing(qtbot, make_window):
     driver.check()
     assert window.journal_path.read_bytes() == before and window.actions.protect.isVisible()
     assert window.customer_list.model.rowCount() == 3
+
+
+def test_restore_a_backup_of_a_protected_journal(qtbot, make_window, monkeypatch):
+    from ui import recovery
+
+    window = make_window(populate=people)
+    protect_from_the_menu(qtbot, window)
+    window.actions.backup_now.trigger()
+    customers.create_customer(name="Added after the backup")
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(recovery.RestoreDialog, "exec", lambda self: True)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.choose_backup()
+    names = sorted(c.name for c in customers.list_customers())
+    assert names == NAMES and window.customer_list.model.rowCount() == 3
+    assert crypto.is_encrypted(window.journal_path) and window.actions.change_passphrase.isVisible()
+    assert all(crypto.is_encrypted(b.path) for b in backups.list_backups(window.journal_path))
+    assert {b.reason for b in backups.list_backups(window.journal_path)} == {"manual", "before-restore"}
+
+
+def test_protecting_a_journal_another_process_is_reading_says_so_and_goes_on(qtbot, make_window, no_modal_boxes):
+    import subprocess
+    import sys
+
+    window = make_window(populate=people)
+    code = ("import sqlite3, sys\n"
+            f"con = sqlite3.connect({str(window.journal_path)!r})\n"
+            "con.execute('BEGIN'); con.execute('SELECT count(*) FROM customer').fetchone()\n"
+            "print('reading', flush=True); sys.stdin.read()\n")
+    reader = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "reading"
+        customers.create_customer(name="Written while it reads")  # frames in the WAL the reader holds on to
+        protect_from_the_menu(qtbot, window)
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    [(kind, _title, text)] = no_modal_boxes
+    assert kind == "warning" and "in use" in text and "nothing was changed" in text
+    assert not crypto.is_encrypted(window.journal_path) and window.actions.protect.isVisible()
+    assert window.customer_list.model.rowCount() == 4  # the window goes on with the journal as it was
+    customers.create_customer(name="And after")
+    assert len(customers.list_customers()) == 5
