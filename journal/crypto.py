@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import JournalError
+from .errors import JournalDamaged, JournalError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SALT_BYTES = 16  # SQLCipher keeps the key's salt in the first 16 bytes of the file
@@ -142,7 +142,7 @@ def _quiet(module) -> None:
 def errors() -> tuple:
     """The exceptions a connection from connect() may raise, for except clauses;
     SQLCipher's are only there once it has been loaded."""
-    found = (sqlite3.Error, PassphraseNeeded, Busy)
+    found = (sqlite3.Error, PassphraseNeeded, Busy, JournalDamaged)
     loaded = sys.modules.get("sqlcipher3.dbapi2")
     return found + (loaded.Error,) if loaded is not None else found
 
@@ -197,10 +197,30 @@ def _opens(path: Path, passphrase: str) -> bool:
 
 
 def _passphrase_for(path: Path) -> str:
-    for passphrase in list(_passphrases):  # (another thread may be adding one)
+    known = list(_passphrases)  # (another thread may be adding one)
+    for passphrase in known:
         if _opens(path, passphrase):
             return passphrase
+    for passphrase in known:
+        _refuse_if_damaged(path, passphrase)
     raise PassphraseNeeded(path)
+
+
+def _refuse_if_damaged(path: Path, passphrase: str) -> None:
+    """SQLCipher cannot tell a wrong key from a damaged first page. But when the
+    passphrase opens the journal's own newest backups, it is the right one, and
+    the journal is damaged: say so, so that recovery can offer those backups."""
+    from . import backups
+
+    newest = [b.path for b in backups.list_backups(path) if is_encrypted(b.path)][:2]
+    for backup in newest:
+        try:
+            right = _opens(backup, passphrase)
+        except (OSError, driver().Error):
+            continue
+        if right:
+            raise JournalDamaged(f"{path.name} does not open with the passphrase that opens its backups, "
+                                 "so the file is damaged.")
 
 
 # -- what the rest of the journal asks ------------------------------------------------------------
@@ -213,8 +233,6 @@ def key_for(path: Path) -> str | None:
     try:
         return _raw_key(_passphrase_for(path), _salt(path))
     except (OSError, driver().Error) as exc:
-        from .errors import JournalDamaged
-
         raise JournalDamaged(f"{path.name} is not a Lately journal or is damaged ({exc})") from exc
 
 
@@ -231,9 +249,15 @@ def needs_passphrase(path: Path) -> bool:
 
 def unlock(path: Path, passphrase: str) -> None:
     """Remember `passphrase` for this session if it opens the journal at `path`;
-    WrongPassphrase if it does not."""
+    WrongPassphrase if it does not; JournalDamaged (remembering it) if it opens
+    the journal's backups but not the journal."""
     path = Path(path)
     if is_encrypted(path) and not _opens(path, passphrase):
+        try:
+            _refuse_if_damaged(path, passphrase)
+        except JournalError:
+            remember(passphrase)  # right, for the backups that recovery will offer
+            raise
         raise WrongPassphrase()
     remember(passphrase)
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal import crypto
-from journal.errors import JournalError
+from journal.errors import JournalDamaged, JournalError
 
 from .forms import ErrorLabel
 
@@ -118,10 +118,16 @@ def _where(path: Path) -> str:
 def ask_to_unlock(parent, path: Path) -> bool:
     """Ask for the passphrase of the encrypted journal at `path` until it opens it
     (the passphrase is then known for this session) or the user cancels."""
+    def check(typed: str):
+        try:
+            crypto.unlock(path, typed)
+        except JournalDamaged:
+            pass  # the passphrase is right; opening the journal then offers its backups
+
     dialog = PassphraseDialog(
         parent, "Open a protected journal",
         f"<p>{_where(path)}</p><p>This journal is protected with a passphrase. Type it to open the journal.</p>",
-        "Open", current=True, check=lambda typed: crypto.unlock(path, typed))
+        "Open", current=True, check=check)
     return dialog.answer() is not None
 
 

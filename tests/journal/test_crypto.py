@@ -312,3 +312,25 @@ def test_the_open_journal_is_never_opened_and_closed_behind_sqlites_back(journal
         assert crypto.opens(journal, PASSPHRASE) and not crypto.opens(journal, "another passphrase")
     assert journal.resolve() not in read
     assert backups.is_sound(made.path) and crypto.is_encrypted(made.path) is protected
+
+
+def test_a_protected_journal_damaged_at_its_start_is_damage_when_the_passphrase_opens_its_backups(journal):
+    fill()
+    backups.make_backup(journal, "manual")
+    protect(journal)
+    data = bytearray(journal.read_bytes())
+    data[:4096] = os.urandom(4096)  # the first page: SQLCipher cannot tell this from a wrong key
+    journal.write_bytes(data)
+    crypto.forget()
+    with pytest.raises(crypto.WrongPassphrase):
+        crypto.unlock(journal, "not the passphrase")
+    with pytest.raises(JournalDamaged, match="opens its backups, so the file is damaged"):
+        crypto.unlock(journal, PASSPHRASE)
+    assert not crypto.needs_passphrase(journal)  # the passphrase is known now: recovery can use the backups
+    with pytest.raises(JournalDamaged):
+        db.connect(journal)
+    good = backups.newest_sound_backup(journal)
+    assert good is not None and journal.read_bytes() == data
+    backups.restore(good, journal)
+    db.connect(journal)
+    assert sorted(c.name for c in customers.list_customers()) == NAMES[:2]

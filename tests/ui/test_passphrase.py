@@ -269,3 +269,40 @@ def test_protecting_a_journal_another_process_is_reading_says_so_and_goes_on(qtb
     assert window.customer_list.model.rowCount() == 4  # the window goes on with the journal as it was
     customers.create_customer(name="And after")
     assert len(customers.list_customers()) == 5
+
+
+def test_a_damaged_protected_journal_at_start_offers_its_backups(qtbot, tmp_path, monkeypatch):
+    import os
+
+    from ui import recovery
+
+    path = tmp_path / "journal.sqlite3"
+    db.connect(path)
+    people()
+    db.close()
+    crypto.change_protection(path, None, PASSPHRASE)
+    db.connect(path)
+    backups.make_backup(path, "manual")
+    db.close()
+    data = bytearray(path.read_bytes())
+    data[:4096] = os.urandom(4096)
+    path.write_bytes(data)
+    crypto.forget()
+    asked = []
+
+    def choose(parent, journal_path, problem):
+        asked.append(problem)
+        return recovery.RESTORE, backups.newest_sound_backup(journal_path)
+
+    monkeypatch.setattr(recovery, "choose_recovery", choose)
+    driver = Driver(qtbot, lambda dialog: type_into_focus(qtbot, PASSPHRASE, then=Qt.Key.Key_Return))
+    opened = app_module.open_with_recovery(path)
+    driver.check()
+    try:
+        assert opened is not None and "so the file is damaged" in asked[0]
+        assert sorted(c.name for c in customers.list_customers()) == NAMES
+        [aside] = [p for p in tmp_path.iterdir() if "damaged" in p.name]
+        assert aside.read_bytes() == data  # kept as it was, to be rescued
+    finally:
+        opened[1].release()
+        db.close()
