@@ -221,7 +221,11 @@ class JournalFiles:
 
         def reopen():
             database.close()
-            open_journal(path, demo=demo)
+            try:
+                open_journal(path, demo=demo)
+            except JournalError as error:  # checked before it replaced the journal, but the disk has the last word
+                self.recover(str(error))
+                return
             self._load()
             self.journal_switched()
 
