@@ -9,11 +9,11 @@ backed up with pg_dump instead)."""
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import crypto
 from .errors import JournalDamaged, JournalError
 from .private import make_folder
 
@@ -102,7 +102,7 @@ def make_backup(journal_path: Path, reason: str = "", now: datetime | None = Non
         _fsync(partial)
         os.replace(partial, target)
         _fsync_folder(folder)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, *crypto.errors()) as exc:
         _discard(partial)
         raise JournalError(f"Could not back up the journal to {folder}: {exc}") from exc
     except BaseException:
@@ -115,8 +115,9 @@ def make_backup(journal_path: Path, reason: str = "", now: datetime | None = Non
 
 
 def _copy_from_one_snapshot(journal_path: Path, partial: Path, progress) -> None:
-    source = sqlite3.connect(f"file:{journal_path}?mode=ro", uri=True, isolation_level=None)
-    destination = sqlite3.connect(partial, isolation_level=None)
+    source = crypto.connect(journal_path, readonly=True)
+    destination = crypto.connect(partial, like=journal_path)  # an encrypted journal's copy is encrypted
+    source.isolation_level = destination.isolation_level = None  # transactions as written below
     try:
         source.execute("PRAGMA busy_timeout = 5000")
         source.execute("BEGIN")  # the snapshot: pinned by the first read, held until the copy is done
@@ -143,11 +144,14 @@ def _private_folder(folder: Path) -> None:
 
 def _problem(path: Path) -> str | None:
     """SQLite's quick check of the copy; None when it is sound."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        con = crypto.connect(path, readonly=True)
+    except crypto.errors() as exc:
+        return str(exc)
     try:
         result = con.execute("PRAGMA quick_check(1)").fetchone()[0]
         return None if result == "ok" else " ".join(result.split())
-    except sqlite3.DatabaseError as exc:
+    except crypto.errors() as exc:
         return str(exc)
     finally:
         con.close()
@@ -205,13 +209,13 @@ def backup_if_due(journal_path: Path, keep: int, now: datetime | None = None) ->
 
 def is_sound(path: Path) -> bool:
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = crypto.connect(path, readonly=True)
         try:
             ok = con.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
             return ok and bool(con.execute("SELECT 1 FROM sqlite_master WHERE name='schema_version'").fetchone())
         finally:
             con.close()
-    except sqlite3.Error:
+    except crypto.errors():
         return False
 
 

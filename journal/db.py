@@ -10,6 +10,7 @@ from pathlib import Path
 
 from peewee import DatabaseError, SqliteDatabase
 
+from . import crypto
 from .errors import DiskFull, JournalDamaged, JournalEmpty, JournalReadOnly
 from .models import database
 
@@ -113,7 +114,9 @@ def connect(path: str | os.PathLike, before_migration=None, *, check_integrity=T
     read_only = _read_only(path)
     if read_only:
         raise JournalReadOnly(read_only)
-    db = JournalDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+    key = crypto.journal_key(path)  # None: plain SQLite; raises PassphraseNeeded
+    database_class = JournalDatabase if key is None else crypto.database_class(JournalDatabase)
+    db = database_class(str(path), pragmas=PRAGMAS, check_same_thread=False, **({"passphrase": key} if key else {}))
     try:
         db.connect()
         _check_header(db, path, check_integrity)

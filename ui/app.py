@@ -91,6 +91,8 @@ def open_with_recovery(path: Path, demo: bool = False):
     and came to the front, or None when the user gave up."""
     from PySide6.QtWidgets import QMessageBox
 
+    from journal import crypto
+
     from .single_instance import JournalLock, ask_running_instance_to_show
 
     new_in_empty = False
@@ -110,6 +112,12 @@ def open_with_recovery(path: Path, demo: bool = False):
                 return path, None
             QMessageBox.warning(None, "Lately", f"{path} is already open in Lately ({lock.owner()}).")
             return None
+        if crypto.needs_passphrase(path):  # (the dialog's module loads only for a protected journal)
+            from .passphrase_dialog import ask_to_unlock
+
+            if not ask_to_unlock(None, path):  # the user cancelled: the file is untouched
+                lock.release()
+                return None
         try:
             open_journal(path, demo=demo, new_in_empty=new_in_empty)
             return path, lock

@@ -48,6 +48,9 @@ class JournalFiles:
             QMessageBox.warning(self, "Lately", lock.cannot_write() or
                                 f"{path} is already open in Lately ({lock.owner()}).")
             return
+        if not self._unlock(path):  # a protected journal: its passphrase first; Cancel changes nothing
+            lock.release()
+            return
         previous, previous_demo = self.journal_path, self.is_demo
         wait_for_background()
         db.close()
@@ -92,6 +95,7 @@ class JournalFiles:
 
     def journal_switched(self):
         self.lately.refresh()
+        self._update_protection_actions()
 
     def _check_integrity(self):
         def done(problem):
@@ -186,6 +190,92 @@ class JournalFiles:
         where = f" The journal as it was is kept as {kept.name}." if kept else ""
         self.events.status.emit(f"Restored the backup from {backup.label}.{where}")
 
+
+    # -- passphrase protection -----------------------------------------------------------------------
+    def _unlock(self, path: Path) -> bool:
+        from .passphrase_dialog import unlock_if_needed
+
+        return unlock_if_needed(self, path)
+
+    def _update_protection_actions(self):
+        from journal import crypto
+
+        protected = crypto.is_encrypted(self.journal_path)
+        for action, shown in ((self.actions.protect, not protected), (self.actions.change_passphrase, protected),
+                              (self.actions.remove_protection, protected)):
+            action.setVisible(shown)
+            action.setEnabled(shown)
+
+    def protect_journal(self):
+        from journal import backups
+
+        from .passphrase_dialog import ask_to_protect
+
+        passphrase = ask_to_protect(self, self.journal_path, len(backups.list_backups(self.journal_path)))
+        if passphrase is not None:
+            self._change_protection(None, passphrase, "Encrypting the journal…",
+                                    "The journal is protected with a passphrase")
+
+    def change_passphrase(self):
+        from .passphrase_dialog import ask_to_change
+
+        answer = ask_to_change(self, self.journal_path)
+        if answer is not None:
+            self._change_protection(*answer, "Changing the passphrase…", "The passphrase is changed")
+
+    def remove_protection(self):
+        from .passphrase_dialog import ask_to_remove
+
+        passphrase = ask_to_remove(self, self.journal_path)
+        if passphrase is not None:
+            self._change_protection(passphrase, None, "Removing the protection…",
+                                    "The journal is no longer protected with a passphrase")
+
+    def _change_protection(self, old, new, title: str, done_text: str):
+        """Write the journal anew off the GUI thread. Meanwhile the window is
+        connected to no file at all, so nothing can read or write the journal
+        while it is replaced; then it is opened again, in its new form."""
+        from peewee import SqliteDatabase
+
+        from journal import crypto
+        from journal.models import database
+
+        from .app import open_journal
+
+        path, demo = self.journal_path, self.is_demo
+        if not wait_for_background():  # a backup, say: its connection must be gone before the file is replaced
+            self._show_error("Lately is still busy with the journal (a backup or an import). "
+                             "Nothing was changed; try again in a moment.")
+            return
+        db.close()
+        database.initialize(SqliteDatabase(":memory:"))
+
+        def reopen():
+            database.close()
+            try:
+                open_journal(path, demo=demo)
+            except JournalError as error:  # checked before it replaced the journal, but the disk has the last word
+                self.recover(str(error))
+                return
+            self._load()
+            self.journal_switched()
+
+        def finished(report):
+            reopen()
+            if report.left_as_they_were:
+                names = ", ".join(p.name for p in report.left_as_they_were)
+                QMessageBox.warning(self, "Some backups were left as they were",
+                                    f"{done_text}, but these backups could not be read with the old passphrase "
+                                    f"or could not be rewritten, and are left as they were: {names}")
+            moved = len(report.backups)
+            self.events.status.emit(f"{done_text}" + (f", and so are its {moved} backups." if moved else "."))
+
+        def failed(error):
+            reopen()
+            self._show_error(str(error) if isinstance(error, JournalError) else f"{title[:-1]} failed: {error}")
+
+        run_with_progress(self, title, lambda progress: crypto.change_protection(path, old, new, progress),
+                          finished, failed)
 
     # -- imports and exports -------------------------------------------------------------------------
     def import_file(self, what: str = "customers"):

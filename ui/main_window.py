@@ -99,6 +99,7 @@ class MainWindow(JournalFiles, QMainWindow):
         self.lately.setMinimumWidth(300)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.lately)
         self._menus()
+        self._update_protection_actions()
         self._connect()
         self.statusBar()
         self._first_size()
@@ -145,7 +146,8 @@ class MainWindow(JournalFiles, QMainWindow):
         export_menu = file_menu.addMenu("&Export")
         for item in (a.export_customers, a.export_interactions, a.export_journal, a.export_follow_ups):
             export_menu.addAction(item)
-        for item in (None, a.backup_now, a.restore_backup, None, a.quit):
+        for item in (None, a.backup_now, a.restore_backup, None, a.protect, a.change_passphrase, a.remove_protection,
+                     None, a.quit):
             file_menu.addSeparator() if item is None else file_menu.addAction(item)
         edit_menu = bar.addMenu("&Edit")
         for item in (a.undo, a.redo, None, a.find, a.search, None, a.trash, a.settings):
