@@ -27,3 +27,10 @@ class JournalDamaged(JournalError):
 
 class JournalTooNew(JournalError):
     """The file was written by a newer Lately; we never migrate backwards."""
+
+
+class Cancelled(JournalError):
+    """The person pressed Cancel: the work stopped and its transaction rolled back."""
+
+    def __init__(self, message: str = "Cancelled; nothing was changed."):
+        super().__init__(message)

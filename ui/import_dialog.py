@@ -173,7 +173,12 @@ class ImportDialog(QDialog):
                 return ci.import_customers(plan, duplicates=choice, progress=progress)
             return ci.import_purchases(plan, progress=progress)
 
-        run_with_progress(self, f"Importing {what}…", work, self._done, self._failed, writes=True)
+        self.task = run_with_progress(self, f"Importing {what}…", work, self._done, self._failed, writes=True,
+                                      on_cancelled=self._cancelled)
+
+    def _cancelled(self):
+        self.summary.setText(f"Import cancelled: no {self.what} were imported. "
+                             "Change what you like and import again, or close this window.")
 
     def _done(self, report: ci.Report):
         self.report = report

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .. import customers, interactions, purchases, summary
+from .. import errors
 from ..errors import JournalError, ValidationError
 from ..models import Customer, Purchase, database
 
@@ -207,7 +208,7 @@ class Report:
     merges: list[tuple[int, dict, dict]] = field(default_factory=list)  # (customer, fields before, after)
 
 
-class Cancelled(JournalError):
+class Cancelled(errors.Cancelled):
     def __init__(self):
         super().__init__("The import was cancelled; nothing was imported.")
 
