@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QListWidget,
+    QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QListWidget,
     QMessageBox, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
@@ -25,7 +25,12 @@ FIELD_LABELS = {
     "phone": "Phone", "address": "Postal address", "interests": "Interests", "stage": "Stage",
     "account_manager": "Account manager", "customer_since": "Customer since", "tags": "Tags",
     "customer": "Customer name", "purchased_on": "Date", "product": "Product", "amount": "Amount",
+    "name_prefix": "Name prefix (Mr., Dr.)", "middle_name": "Middle name", "name_suffix": "Name suffix (Jr.)",
+    "street": "Address: street", "house_number": "Address: house number", "postcode": "Address: postcode",
+    "city": "Address: city", "region": "Address: region or state", "country": "Address: country",
+    "notes": "Note on the timeline",
 }
+SHOWN_PROBLEMS = 500  # a list of 300,000 lines helps nobody; the report has the count
 DATE_LABELS = {"%Y-%m-%d": "2026-12-31", "%d/%m/%Y": "31/12/2026", "%m/%d/%Y": "12/31/2026",
                "%d.%m.%Y": "31.12.2026", "%d-%m-%Y": "31-12-2026", "%Y/%m/%d": "2026/12/31", "%d/%m/%y": "31/12/26",
                "%m/%d/%y": "12/31/26", "%d %b %Y": "31 Dec 2026", "%b %d, %Y": "Dec 31, 2026",
@@ -42,13 +47,12 @@ class ImportDialog(QDialog):
         self.is_vcard = self.path.suffix.lower() in (".vcf", ".vcard")
         self.setWindowTitle(f"Import {what} from {self.path.name}")
         self.resize(760, 620)
-        data = self.path.read_bytes()
         self.fields = ci.CUSTOMER_FIELDS if what == CUSTOMERS else ci.PURCHASE_FIELDS
         if self.is_vcard:
-            self.vcard_data = data
+            self.vcard_data = self.path.read_bytes()
             self.table = None
         else:
-            self.table = ci.read_table(data)
+            self.table = ci.read_table(self.path)  # streamed: a large file is never all in memory
         self.plan: ci.Plan | None = None
 
         layout = QVBoxLayout(self)
@@ -60,11 +64,21 @@ class ImportDialog(QDialog):
         self.columns.verticalHeader().hide()
         self.date_format = QComboBox()
         self.skip = QRadioButton("Skip them")
-        self.merge = QRadioButton("Fill in what the journal is missing")
+        self.merge = QRadioButton("Merge into the existing customer")
+        self.merge.setToolTip("Fill in the fields the journal has empty; the values that differ are kept "
+                              "in a note on that customer's timeline.")
         self.skip.setChecked(True)
         self.duplicate_choice = QButtonGroup(self)
         self.duplicate_choice.addButton(self.skip)
         self.duplicate_choice.addButton(self.merge)
+        self.without_value = QRadioButton("Import them without that value")
+        self.skip_rows = QRadioButton("Skip those rows")
+        self.without_value.setChecked(True)
+        self.bad_value_choice = QButtonGroup(self)
+        self.bad_value_choice.addButton(self.without_value)
+        self.bad_value_choice.addButton(self.skip_rows)
+        self.keep_unmapped = QCheckBox("Keep the columns not imported in a note on the customer's timeline")
+        self.keep_unmapped.setChecked(True)
         options = QFormLayout()
         self.amount_format = QComboBox()
         for label, decimal in (("Work it out from each amount", None), ("1,234.56", "."), ("1.234,56", ",")):
@@ -77,6 +91,9 @@ class ImportDialog(QDialog):
                 options.addRow("Amounts look like", self.amount_format)
         if what == CUSTOMERS:
             options.addRow("Customers already in the journal", hbox(self.skip, self.merge))
+            if self.table is not None:
+                options.addRow("Rows with a value Lately cannot read", hbox(self.without_value, self.skip_rows))
+                options.addRow("", self.keep_unmapped)
         layout.addLayout(options)
         self.summary = QLabel(wordWrap=True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -90,6 +107,8 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.date_format.currentIndexChanged.connect(self.preview)
         self.merge.toggled.connect(self.preview)
+        self.skip_rows.toggled.connect(self.preview)
+        self.keep_unmapped.toggled.connect(self.preview)
         self.amount_format.currentIndexChanged.connect(self.preview)
         self.preview()
 
@@ -100,7 +119,7 @@ class ImportDialog(QDialog):
         self.columns.setRowCount(len(table.headers))
         for index, heading in enumerate(table.headers):
             self.columns.setItem(index, 0, _item(heading or f"(column {index + 1})"))
-            samples = [r[index] for r in table.rows[:3] if index < len(r) and r[index].strip()]
+            samples = [r[index] for r in table.sample if index < len(r) and r[index].strip()][:3]
             self.columns.setItem(index, 1, _item(" · ".join(s.replace("\n", " ⏎ ") for s in samples)))
             combo = QComboBox()
             combo.addItem("Don't import", None)
@@ -113,7 +132,7 @@ class ImportDialog(QDialog):
         self.columns.horizontalHeader().resizeSection(2, 190)  # cell widgets do not size their column
         date_field = "customer_since" if self.what == CUSTOMERS else "purchased_on"
         column = next((i for i, f in mapping.items() if f == date_field), None)
-        guessed = ci.guess_date_format([r[column] for r in table.rows if column is not None and column < len(r)])
+        guessed = ci.guess_date_format([r[column] for r in table.sample if column is not None and column < len(r)])
         self.date_format.addItem("Any format Lately knows", None)
         for fmt, label in DATE_LABELS.items():
             self.date_format.addItem(label, fmt)
@@ -134,11 +153,13 @@ class ImportDialog(QDialog):
                 source = f"{len(self.plan.new) + len(self.plan.duplicates) + len(self.plan.problems)} contact cards"
             else:
                 if self.what == CUSTOMERS:
-                    self.plan = ci.plan_customers(self.table, self.mapping(), self.date_format.currentData())
+                    self.plan = ci.plan_customers(self.table, self.mapping(), self.date_format.currentData(),
+                                                  keep_unmapped=self.keep_unmapped.isChecked(),
+                                                  skip_bad_rows=self.skip_rows.isChecked())
                 else:
                     self.plan = ci.plan_purchases(self.table, self.mapping(), self.date_format.currentData(),
                                                   self.amount_format.currentData())
-                source = (f"{len(self.table.rows)} rows, {self.table.encoding}, separated by "
+                source = (f"{self.table.row_count:,} rows, {self.table.encoding}, separated by "
                           f"{ {',': 'commas', ';': 'semicolons', chr(9): 'tabs'}.get(self.table.delimiter, 'bars')}")
         except JournalError as error:
             self.plan = None
@@ -148,17 +169,22 @@ class ImportDialog(QDialog):
         self.about.setText(f"<b>{self.path.name}</b>: {source}. Check how each column is read; "
                            "nothing is written until you press Import.")
         plan = self.plan
-        parts = [f"<b>{len(plan.new)}</b> new {self.what}"]
+        refused, partial = plan.refused, plan.partial
+        parts = [f"<b>{len(plan.new):,}</b> new {self.what}"]
         if self.what == CUSTOMERS:
-            parts.append(f"<b>{len(plan.duplicates)}</b> already in the journal")
-        parts.append(f"<b>{len(plan.problems)}</b> rows that cannot be imported" if plan.problems
-                     else "no problems")
-        self.summary.setText(" · ".join(parts))
+            parts.append(f"<b>{len(plan.duplicates):,}</b> already in the journal")
+        if partial:
+            parts.append(f"<b>{len(partial):,}</b> values that cannot be read (their rows are imported without them)")
+        parts.append(f"<b>{len(refused):,}</b> rows that cannot be imported" if refused else "no rows left out")
+        warnings = "".join(f"<br><span style='color:#b26a00'>{w}</span>" for w in (self.table.warnings
+                                                                                    if self.table else ()))
+        self.summary.setText(" · ".join(parts) + warnings)
         self.problems.clear()
-        for problem in plan.problems:
-            self.problems.addItem(f"Line {problem.line}: {problem.message}")
-        for line, values, _, why in plan.duplicates:
-            self.problems.addItem(f"Line {line}: {values.get('name', '')} — {why}")
+        lines = [f"Line {p.line}: {p.message}" for p in plan.problems]
+        lines += [f"Line {line}: {values.get('name', '')} — {why}" for line, values, _, why in plan.duplicates]
+        self.problems.addItems(lines[:SHOWN_PROBLEMS])
+        if len(lines) > SHOWN_PROBLEMS:
+            self.problems.addItem(f"… and {len(lines) - SHOWN_PROBLEMS:,} more")
         self.import_button.setEnabled(bool(plan.new or (plan.duplicates and self.merge.isChecked())))
 
     # -- importing ---------------------------------------------------------------------------------
@@ -196,14 +222,17 @@ def _item(text: str) -> QTableWidgetItem:
 
 
 def report_text(report: ci.Report, what: str) -> str:
-    lines = [f"Imported {report.created} new {what}."]
+    lines = [f"Imported {report.created:,} new {what}."]
     if report.merged:
-        lines.append(f"Filled in {report.merged} customers already in the journal.")
+        lines.append(f"Merged {report.merged:,} rows into customers already in the journal.")
     if report.skipped:
-        lines.append(f"Skipped {report.skipped} customers already in the journal.")
-    if report.problems:
-        lines.append(f"{len(report.problems)} rows were left out:")
-        lines += [f"  line {p.line}: {p.message}" for p in report.problems[:50]]
-        if len(report.problems) > 50:
-            lines.append(f"  … and {len(report.problems) - 50} more")
+        lines.append(f"Skipped {report.skipped:,} customers already in the journal.")
+    for heading, problems in (("values were left out of rows that were imported", [p for p in report.problems
+                                                                                   if p.imported]),
+                              ("rows were left out", [p for p in report.problems if not p.imported])):
+        if problems:
+            lines.append(f"{len(problems):,} {heading}:")
+            lines += [f"  Line {p.line}: {p.message}" for p in problems[:50]]
+            if len(problems) > 50:
+                lines.append(f"  … and {len(problems) - 50:,} more")
     return "\n".join(lines)

@@ -1,36 +1,63 @@
-"""CSV import of customers and purchases, as real spreadsheets export them:
-a UTF-8 byte-order mark or Latin-1, commas or semicolons or tabs, quoted new
-lines, thousands separators, day-first or month-first dates. Columns are mapped
-by their headings (and can be remapped), every row is checked first, and the
-import is one transaction: all the good rows or none of them."""
+"""CSV import of customers and purchases, as real spreadsheets and contact
+exports write them (reading the bytes is csv_read's job). Columns are mapped by
+their headings (and can be remapped), every row is checked first, and the
+import is one transaction.
+
+Nothing in the file is silently lost: a value that cannot be read (an e-mail
+without a domain, a date that is no date) is left out of its row, the row is
+imported and the report names the line; a Notes column becomes a note on the
+customer's timeline, and the columns nobody mapped can be kept in that note.
+Large files stream: rows are read from the file in passes, planned row by row
+and written in bulk, many rows to a statement."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .. import customers, interactions, purchases, summary
-from .. import errors
+from .. import customers, errors, purchases, summary
 from ..errors import JournalError, ValidationError
-from ..models import Customer, Purchase, database
+from ..models import Company, Customer, CustomerTag, Interaction, Purchase, Tag, database, now
+from .csv_read import SAMPLE_ROWS, Table, read_table  # noqa: F401  (read_table and Table are this module's API)
 
+ADDRESS_PARTS = ("street", "house_number", "postcode", "city", "region", "country")
 CUSTOMER_FIELDS = {
-    "name": ("name", "full name", "customer", "customer name", "contact", "contact name", "nom", "naam"),
-    "first_name": ("first name", "firstname", "given name", "vorname", "prénom", "prenom"),
-    "last_name": ("last name", "lastname", "surname", "family name", "nachname"),
-    "company": ("company", "organisation", "organization", "business", "firm", "firma", "employer"),
-    "email": ("email", "e-mail", "email address", "mail"),
-    "phone": ("phone", "telephone", "tel", "mobile", "phone number", "cell", "telefon"),
-    "address": ("address", "postal address", "street", "street address", "adresse"),
+    "name": ("name", "full name", "customer", "customer name", "contact", "contact name", "display name", "nom",
+             "naam"),
+    "name_prefix": ("name prefix", "prefix", "salutation", "honorific", "anrede"),
+    "first_name": ("first name", "firstname", "given name", "vorname", "prénom", "prenom", "first"),
+    "middle_name": ("middle name", "additional name", "second name", "weitere vornamen"),
+    "last_name": ("last name", "lastname", "surname", "family name", "nachname", "nom de famille"),
+    "name_suffix": ("name suffix", "suffix"),
+    "company": ("company", "organisation", "organization", "business", "firm", "firma", "employer", "company name",
+                "organization name", "organization 1 name", "unternehmen"),
+    "email": ("email", "e-mail", "email address", "e-mail address", "mail", "e-mail 1 - value", "email 1 - value",
+              "primary email", "e-mail-adresse", "email address 1"),
+    "phone": ("phone", "telephone", "tel", "mobile", "phone number", "cell", "telefon", "business phone",
+              "mobile phone", "primary phone", "home phone", "phone 1 - value", "mobiltelefon", "handy",
+              "telefon geschäftlich"),
+    "address": ("address", "postal address", "street address", "adresse", "mailing address", "full address",
+                "address 1 - formatted", "anschrift"),
+    "street": ("street", "business street", "home street", "address 1 - street", "straße", "strasse",
+               "address line 1", "rue"),
+    "house_number": ("house number", "house no", "street number", "hausnummer", "hausnr", "numéro"),
+    "postcode": ("postcode", "postal code", "post code", "zip", "zip code", "zipcode", "plz", "postleitzahl",
+                 "business postal code", "home postal code", "address 1 - postal code", "code postal"),
+    "city": ("city", "town", "ort", "stadt", "business city", "home city", "address 1 - city", "ville", "locality",
+             "wohnort"),
+    "region": ("region", "state", "province", "county", "bundesland", "business state", "home state",
+               "address 1 - region", "state/province"),
+    "country": ("country", "country/region", "land", "business country/region", "home country/region",
+                "business country", "address 1 - country", "pays"),
+    "notes": ("notes", "note", "comments", "comment", "remarks", "remark", "memo", "notiz", "notizen", "bemerkung",
+              "bemerkungen", "anmerkung", "anmerkungen", "kommentar", "kommentare"),
     "interests": ("interests", "topics", "hobbies", "interest"),
     "stage": ("stage", "status", "type"),
     "account_manager": ("account manager", "manager", "owner", "rep", "sales rep"),
     "customer_since": ("customer since", "since", "first purchase", "joined", "created", "start date", "kunde seit",
                        "client depuis"),
-    "tags": ("tags", "labels", "groups", "categories"),
+    "tags": ("tags", "labels", "groups", "categories", "group membership", "kategorien"),
 }
 PURCHASE_FIELDS = {
     "customer": CUSTOMER_FIELDS["name"] + ("client",),
@@ -39,55 +66,45 @@ PURCHASE_FIELDS = {
     "product": ("product", "item", "description", "article", "produkt"),
     "amount": ("amount", "total", "price", "value", "sum", "betrag"),
 }
+# How a field is called in a message about its value (the user's words).
+FIELD_WORDS = {
+    "name": "name", "company": "company", "email": "e-mail", "phone": "phone", "address": "postal address",
+    "interests": "interests", "stage": "stage", "account_manager": "account manager",
+    "customer_since": "customer since", "tags": "tag", "notes": "note",
+}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/%m/%y", "%m/%d/%y",
                 "%d %b %Y", "%b %d, %Y", "%d %B %Y", "%B %d, %Y")
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[list[str]]  # without the heading row
-    encoding: str
-    delimiter: str
-
-
-def read_table(data: bytes) -> Table:
-    """Decode and split a CSV file, whatever spreadsheet wrote it."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        text, encoding = data[3:].decode("utf-8", errors="strict"), "UTF-8 with BOM"
-    else:
-        try:
-            text, encoding = data.decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError:
-            text, encoding = data.decode("cp1252", errors="replace"), "Latin-1 (Windows)"
-    if not text.strip():
-        raise JournalError("The file is empty.")
-    sample = text[:20_000]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = max(",;\t", key=lambda d: sample.split("\n", 1)[0].count(d))
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if not rows:
-        raise JournalError("The file has no rows.")
-    return Table([h.strip() for h in rows[0]], rows[1:], encoding, delimiter)
+# Values contact programs write into columns nobody filled in (Outlook: "0/0/00"
+# birthdays, "Normal" priority…): not worth a line in a note.
+EMPTY_WORDS = frozenset({"0/0/00", "0.0.00", "00.00.0000", "normal", "unspecified", "false", "keine angabe"})
+NAME_PARTS = ("name_prefix", "first_name", "middle_name", "last_name", "name_suffix")
+_SINGLE = ("name", "company", "email", "phone", "stage", "account_manager", "customer_since") + NAME_PARTS
+_TEXT_LIMITS = {"name": 200, "company": 200, "phone": 200, "account_manager": 200, "address": 10_000,
+                "interests": 10_000}
+NOTE_LIMIT = 100_000
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+BATCH = 500
 
 
 def _normal(heading: str) -> str:
-    return re.sub(r"[^a-z0-9éèäöüß ]+", " ", heading.casefold()).strip()
+    return " ".join(re.sub(r"[^a-z0-9éèäöüß ]+", " ", heading.casefold()).split())
 
 
 def guess_mapping(headers: list[str], fields: dict) -> dict[int, str | None]:
     """Column index -> field, by heading; each field at most once."""
+    names = {f: {_normal(n) for n in synonyms} | {_normal(f.replace("_", " "))} for f, synonyms in fields.items()}
     mapping, used = {}, set()
     for index, heading in enumerate(headers):
         key = _normal(heading)
-        match = next((f for f, names in fields.items()
-                      if f not in used and (key == f.replace("_", " ") or key in {_normal(n) for n in names})), None)
+        match = next((f for f in fields if f not in used and key in names[f]), None)
         mapping[index] = match
         if match:
             used.add(match)
+    # A contact export with both a formatted address and its parts: the parts say more.
+    if used & {"street", "city", "postcode"}:
+        for index, target in mapping.items():
+            if target == "address" and "formatted" in headers[index].casefold():
+                mapping[index] = None
     return mapping
 
 
@@ -122,62 +139,226 @@ def parse_date(value: str, fmt: str | None, field_name: str) -> date | None:
 class Problem:
     line: int  # as a spreadsheet numbers it: the heading is line 1
     message: str
+    imported: bool = False  # True: the row was imported without the value named
 
 
 @dataclass
 class Plan:
-    """What an import would do, shown before anything is written."""
+    """What an import would do, shown before anything is written. A row's values
+    may carry extras under `_`-prefixed keys: `_note` becomes a note on the
+    customer's timeline; any other goes to store_customer_extras()."""
 
     new: list[tuple[int, dict]] = field(default_factory=list)
     duplicates: list[tuple[int, dict, int, str]] = field(default_factory=list)  # line, values, existing id, why
     problems: list[Problem] = field(default_factory=list)
+    note_title: str = "Notes from the imported file"
+
+    @property
+    def refused(self) -> list[Problem]:
+        return [p for p in self.problems if not p.imported]
+
+    @property
+    def partial(self) -> list[Problem]:
+        return [p for p in self.problems if p.imported]
 
 
-def _values(row: list[str], mapping: dict[int, str | None]) -> dict[str, str]:
-    values = {}
-    for index, target in mapping.items():
-        if target and index < len(row) and row[index].strip():
-            values[target] = row[index].strip()
-    return values
+# -- from cells to a customer's values ------------------------------------------------------------------
+
+class _Columns:
+    """The mapping, prepared once for a pass over many rows."""
+
+    def __init__(self, headers: list[str], mapping: dict[int, str | None], keep_unmapped: bool):
+        self.headers = headers
+        self.by_field: dict[str, list[int]] = {}
+        for index in sorted(mapping):
+            if mapping[index]:
+                self.by_field.setdefault(mapping[index], []).append(index)
+        self.single = [(f, ix[0]) for f, ix in self.by_field.items() if len(ix) == 1 and f not in ADDRESS_PARTS]
+        self.several = [(f, ix) for f, ix in self.by_field.items() if len(ix) > 1 and f not in ADDRESS_PARTS]
+        self.parts = [(f, self.by_field[f]) for f in ADDRESS_PARTS if f in self.by_field]
+        self.unmapped = ([i for i in range(len(headers)) if not mapping.get(i)] if keep_unmapped else [])
+
+    def heading(self, index: int) -> str:
+        heading = self.headers[index] if index < len(self.headers) else ""
+        return heading or f"Column {index + 1}"
 
 
-def plan_customers(table: Table, mapping: dict[int, str | None], date_format: str | None = None) -> Plan:
+def _cell(row, index) -> str:
+    return row[index].strip() if index < len(row) else ""
+
+
+def _raw_values(row: list[str], columns: _Columns) -> tuple[dict, list[str]]:
+    """The mapped values of a row, several columns of one field joined, and the
+    lines for its note (columns left over)."""
+    values, leftovers = {}, []
+    for target, index in columns.single:
+        if index < len(row):
+            value = row[index].strip()
+            if value:
+                values[target] = value
+    for target, indexes in columns.several:
+        found = [(i, _cell(row, i)) for i in indexes if _cell(row, i)]
+        if not found:
+            continue
+        if target in ("address", "notes", "interests"):
+            values[target] = "\n".join(v for _, v in found)
+        elif target == "tags":
+            values[target] = ",".join(v for _, v in found)
+        else:  # one value fits the field; the others are kept in the note
+            values[target] = found[0][1]
+            leftovers += [f"{columns.heading(i)}: {v}" for i, v in found[1:]]
+    if columns.parts:
+        parts = {f: " ".join(_cell(row, i) for i in ix if _cell(row, i)) for f, ix in columns.parts}
+        joined = format_address(parts)
+        if joined:
+            values["address"] = "\n".join(filter(None, (values.get("address"), joined)))
+    for index in columns.unmapped:
+        value = _cell(row, index)
+        if value and value.casefold() not in EMPTY_WORDS:
+            leftovers.append(f"{columns.heading(index)}: {value}")
+    return values, leftovers
+
+
+_NUMBER_FIRST = {"us", "usa", "united states", "united states of america", "uk", "gb", "united kingdom",
+                 "england", "scotland", "wales", "ireland", "canada", "ca", "australia", "au", "new zealand", "nz",
+                 "france", "fr", "india", "in", "philippines"}
+_CITY_REGION_POSTCODE = {"us", "usa", "united states", "united states of america", "canada", "ca", "australia",
+                         "au"}
+_POSTCODE_LINE = {"uk", "gb", "united kingdom", "england", "scotland", "wales"}
+
+
+def format_address(parts: dict[str, str]) -> str:
+    """Street, house number, postcode, city, region and country as the lines of
+    a postal address, in the order that country writes them."""
+    street, number = parts.get("street", ""), parts.get("house_number", "")
+    postcode, city = parts.get("postcode", ""), parts.get("city", "")
+    region, country = parts.get("region", ""), parts.get("country", "")
+    where = country.casefold().strip(" .")
+    first = " ".join(filter(None, (number, street) if where in _NUMBER_FIRST else (street, number)))
+    if where in _CITY_REGION_POSTCODE:
+        town = ", ".join(filter(None, (city, " ".join(filter(None, (region, postcode))))))
+        lines = [first, town]
+    elif where in _POSTCODE_LINE:
+        lines = [first, city, region, postcode]
+    else:
+        lines = [first, " ".join(filter(None, (postcode, city))), region]
+    return "\n".join(line for line in lines + [country] if line)
+
+
+def _name(values: dict) -> None:
+    parts = [values.pop(p, "") for p in NAME_PARTS]
+    if not values.get("name") and any(parts[1:4]):
+        values["name"] = " ".join(p for p in parts if p)
+
+
+def _clean_row(values: dict, date_format: str | None) -> list[tuple[str, str, str]]:
+    """Check each value on its own; a bad one leaves the row. Returns (field,
+    value as written, why) for each value left out."""
+    dropped = []
+    for key in list(values):
+        value = values[key]
+        try:
+            if key in _TEXT_LIMITS:
+                if len(value) > _TEXT_LIMITS[key] or "\x00" in value or "\r" in value:
+                    values[key] = customers.validate_fields({key: value})[key]
+            elif key == "email":
+                if not _EMAIL.match(value) or len(value) > 320:
+                    raise ValidationError("email", "is not an e-mail address")
+            elif key == "customer_since":
+                values[key] = customers.validate_fields(
+                    {key: parse_date(value, date_format, "customer since")})[key]
+            elif key == "stage":
+                values[key] = _stage(value)
+            elif key == "tags":
+                values[key] = _tags(value, dropped)
+        except ValidationError as error:
+            del values[key]
+            dropped.append((key, value, _why(key, value, error)))
+    return dropped
+
+
+def _why(key: str, value: str, error: ValidationError) -> str:
+    word = FIELD_WORDS.get(key, key.replace("_", " "))
+    shown = value if len(value) <= 60 else value[:57] + "…"
+    if key == "email":
+        return f"e-mail {shown!r} is not an e-mail address"
+    if key == "customer_since":
+        return f"customer since {shown!r} is not a date this file uses"
+    if key == "stage":
+        return f"stage {shown!r} is not one Lately knows (prospect, customer or former)"
+    if "too long" in error.reason:
+        return f"{word} {error.reason}"
+    return f"{word} {shown!r}: {error.reason}"
+
+
+def _tags(text: str, dropped: list) -> list[str]:
+    """Tags as spreadsheets and contact exports list them: commas, semicolons,
+    Google's ' ::: ' with its own '* myContacts' group left out."""
+    names = []
+    for tag in re.split(r"[,;]|:::", text):
+        tag = tag.strip().lstrip("*").strip()
+        if not tag or tag.casefold() in ("mycontacts", "starred"):
+            continue
+        if len(tag) > 60:
+            dropped.append(("tags", tag, f"tag {tag[:40]!r}… is too long (at most 60 characters)"))
+            continue
+        names.append(tag)
+    return list(dict.fromkeys(names))
+
+
+def _note(notes: str, leftovers: list[str], dropped: list[tuple[str, str, str]], keep: bool) -> str:
+    lines = [notes] if notes else []
+    if keep:
+        lines += leftovers
+        lines += [f"Not imported ({why}): {value}" for _, value, why in dropped if len(value) <= 10_000]
+    return "\n".join(lines)
+
+
+def plan_customers(table: Table, mapping: dict[int, str | None], date_format: str | None = None, *,
+                   keep_unmapped: bool = False, skip_bad_rows: bool = False) -> Plan:
+    """Check every row without writing. A value that cannot be read is left out
+    of its row (or, with skip_bad_rows, the row is left out); keep_unmapped keeps
+    the columns nobody mapped in the customer's note."""
     plan = Plan()
     by_email = {e.casefold(): cid for cid, e in Customer.select(Customer.id, Customer.email)
                 .where(Customer.deleted_at.is_null(), Customer.email != "").tuples()}
     by_name = {(r.name.casefold(), r.company.casefold()): r.id for r in customers.list_customers(include_archived=True)}
-    seen_in_file = {}
-    for number, row in enumerate(table.rows, start=2):
-        values = _values(row, mapping)
-        first, last = values.pop("first_name", ""), values.pop("last_name", "")
-        if not values.get("name") and (first or last):
-            values["name"] = f"{first} {last}".strip()
-        try:
-            if "customer_since" in values:
-                values["customer_since"] = parse_date(values["customer_since"], date_format, "customer since")
-            if "stage" in values:
-                values["stage"] = _stage(values["stage"])
-            if "tags" in values:
-                values["tags"] = [t for t in re.split(r"[,;]", values["tags"]) if t.strip()]
-            customers.validate_fields(values)
-            if not values.get("name"):
-                raise ValidationError("name", "must not be empty")
-        except ValidationError as error:
-            plan.problems.append(Problem(number, str(error)))
+    seen_in_file: dict = {}
+    columns = _Columns(table.headers, mapping, keep_unmapped)
+    for number, row in table.iter_rows():
+        values, leftovers = _raw_values(row, columns)
+        _name(values)
+        dropped = _clean_row(values, date_format)
+        if not values.get("name"):
+            why = next((why for key, _, why in dropped if key == "name"), "no name, and a customer needs one")
+            plan.problems.append(Problem(number, f"{why} — left out"))
             continue
+        if dropped and skip_bad_rows:
+            plan.problems.append(Problem(number, "; ".join(why for _, _, why in dropped) + " — row skipped"))
+            continue
+        plan.problems += [Problem(number, f"{why} — imported without it", imported=True) for _, _, why in dropped]
+        note = _note(values.pop("notes", ""), leftovers, dropped, keep_unmapped)
+        if note:
+            if len(note) > NOTE_LIMIT:
+                plan.problems.append(Problem(number, f"the note is too long ({len(note):,} characters, at most "
+                                                     f"{NOTE_LIMIT:,}) — imported without it", imported=True))
+            else:
+                values["_note"] = note
         email = values.get("email", "").casefold()
         key = (values["name"].casefold(), values.get("company", "").casefold())
         if email and email in by_email:
-            plan.duplicates.append((number, values, by_email[email], "same email as an existing customer"))
+            plan.duplicates.append((number, values, by_email[email], "same e-mail as an existing customer"))
         elif key in by_name:
             plan.duplicates.append((number, values, by_name[key], "same name and company as an existing customer"))
         elif (email and email in seen_in_file) or key in seen_in_file:
-            plan.problems.append(Problem(number, f"repeats line {seen_in_file.get(email) or seen_in_file[key]}"))
+            plan.problems.append(Problem(number, f"repeats line {seen_in_file.get(email) or seen_in_file[key]}"
+                                                 " — left out"))
         else:
             plan.new.append((number, values))
             seen_in_file[key] = number
             if email:
                 seen_in_file[email] = number
+    plan.problems.sort(key=lambda p: p.line)
     return plan
 
 
@@ -196,6 +377,8 @@ def _stage(text: str) -> str:
     raise ValidationError("stage", f"unknown stage {text!r} (use prospect, customer or former)")
 
 
+# -- writing ------------------------------------------------------------------------------------------------
+
 @dataclass
 class Report:
     created: int = 0
@@ -206,6 +389,7 @@ class Report:
     customer_ids: list[int] = field(default_factory=list)  # customers it created
     purchase_ids: list[int] = field(default_factory=list)  # purchases it created
     merges: list[tuple[int, dict, dict]] = field(default_factory=list)  # (customer, fields before, after)
+    note_ids: list[int] = field(default_factory=list)  # notes it put on customers already in the journal
 
 
 class Cancelled(errors.Cancelled):
@@ -213,40 +397,129 @@ class Cancelled(errors.Cancelled):
         super().__init__("The import was cancelled; nothing was imported.")
 
 
+_CUSTOMER_COLUMNS = (Customer.name, Customer.company, Customer.email, Customer.phone, Customer.address,
+                     Customer.channel, Customer.stage, Customer.interests, Customer.account_manager,
+                     Customer.account_manager_phone, Customer.cadence_days, Customer.customer_since,
+                     Customer.created_at, Customer.updated_at)
+_NOTE_COLUMNS = (Interaction.customer, Interaction.occurred_at, Interaction.kind, Interaction.direction,
+                 Interaction.summary, Interaction.notes, Interaction.created_at, Interaction.updated_at)
+
+
+def store_customer_extras(customer_id: int, extras: dict) -> str:
+    """The one place where a new customer's extras are stored: the `_`-prefixed
+    keys of its values other than `_note` (a contact card's further addresses,
+    e-mails and phones…), inside the import's transaction. Returns the text of
+    what it did not store, which goes into the customer's note, so nothing is
+    lost. Here every extra is kept as text."""
+    lines = []
+    for key, value in extras.items():
+        label = key.lstrip("_").replace("_", " ").capitalize()
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value if str(v).strip())
+        if str(value).strip():
+            lines.append(f"{label}: {value}")
+    return "\n".join(lines)
+
+
+def _insert_customers(rows: list[dict], companies, tags, stamp, title: str) -> list[int]:
+    """New customers in bulk: one statement per table for the batch, summaries
+    for the batch at once (the search index follows by its triggers)."""
+    records = []
+    for values in rows:
+        company = values.get("company")
+        records.append((
+            values["name"], companies.id_of(company) if company else None, values.get("email", ""),
+            values.get("phone", ""), values.get("address", ""), values.get("channel", "email"),
+            values.get("stage", "customer"), values.get("interests", ""), values.get("account_manager", ""),
+            values.get("account_manager_phone", ""), values.get("cadence_days"), values.get("customer_since"),
+            stamp, stamp))
+    # Ids come back in insertion order once sorted: each new row gets the next id.
+    ids = sorted(r[0] for r in Customer.insert_many(records, fields=_CUSTOMER_COLUMNS)
+                 .returning(Customer.id).tuples().execute())
+    links, notes = [], []
+    for customer_id, values in zip(ids, rows):
+        for tag_id in dict.fromkeys(tags.id_of(name) for name in values.get("tags", ())):
+            links.append((customer_id, tag_id))
+        note = values.get("_note", "")
+        extras = {k: v for k, v in values.items() if k.startswith("_") and k != "_note"}
+        if extras:
+            note = "\n\n".join(filter(None, (note, store_customer_extras(customer_id, extras))))
+        if note:
+            notes.append((customer_id, stamp, "note", "out", title, _clean_note(note), stamp, stamp))
+    if links:
+        CustomerTag.insert_many(links, fields=(CustomerTag.customer, CustomerTag.tag)).execute()
+    if notes:
+        Interaction.insert_many(notes, fields=_NOTE_COLUMNS).execute()
+    summary.refresh(*ids)
+    return ids
+
+
 def import_customers(plan: Plan, *, duplicates: str = "skip", progress=None) -> Report:
-    """Write the plan in one transaction. duplicates="merge" fills the existing
-    customer's empty fields from the file; "skip" leaves them alone."""
+    """Write the plan in one transaction. duplicates="merge" merges each row into
+    the customer already in the journal: empty fields filled from the file, the
+    values that differ kept in a note on that customer; "skip" leaves them alone."""
     report = Report(problems=list(plan.problems))
     total = len(plan.new) + len(plan.duplicates)
+    stamp = now()
     with database.atomic():
-        for start in range(0, len(plan.new), 100):  # in batches, so progress can be shown and cancel is heard
-            batch = [dict(values) for _, values in plan.new[start:start + 100]]
-            notes = [values.pop("_note", None) for values in batch]
-            created = customers.create_customers(batch)
-            for customer_id, note in zip(created, notes):
-                if note:
-                    interactions.log_interaction(customer_id, "note", "out", "Notes from their contact card",
-                                                 notes=note)
+        companies, tags = customers._Names(Company), customers._Names(Tag)
+        for start in range(0, len(plan.new), BATCH):  # in batches, so progress is shown and Cancel is heard
+            batch = [values for _, values in plan.new[start:start + BATCH]]
+            created = _insert_customers(batch, companies, tags, stamp, plan.note_title)
             report.customer_ids += created
             report.created += len(created)
             _tick(progress, report.created, total)
-        for done, (_, values, existing, _) in enumerate(plan.duplicates, start=len(plan.new) + 1):
+        for done, (line, values, existing, _) in enumerate(plan.duplicates, start=len(plan.new) + 1):
             if duplicates == "merge":
-                current = customers.get_customer(existing)
-                values = dict(values)
-                values.pop("_note", None)
-                fill = {k: v for k, v in values.items() if k != "tags" and not getattr(current, k)}
-                if values.get("tags"):
-                    fill["tags"] = list(dict.fromkeys(list(current.tags) + list(values["tags"])))
-                if fill:
-                    before = {k: list(current.tags) if k == "tags" else getattr(current, k) for k in fill}
-                    customers.update_customer(existing, **fill)
-                    report.merges.append((existing, before, fill))
+                _merge(existing, values, line, stamp, report)
                 report.merged += 1
             else:
                 report.skipped += 1
-            _tick(progress, done, total)
+            if done % 100 == 0 or done == total:
+                _tick(progress, done, total)
+        if report.note_ids:
+            summary.refresh(*{existing for _, _, existing, _ in plan.duplicates})
     return report
+
+
+def _merge(existing: int, values: dict, line: int, stamp, report: Report) -> None:
+    current = customers.get_customer(existing)
+    fields = {k: v for k, v in values.items() if not k.startswith("_")}
+    fill = {k: v for k, v in fields.items() if k != "tags" and not getattr(current, k)}
+    if fields.get("tags"):
+        together = list(dict.fromkeys(list(current.tags) + list(fields["tags"])))
+        if len(together) > len(current.tags):
+            fill["tags"] = together
+    differing = [f"{FIELD_WORDS.get(k, k).capitalize()}: {_shown(v)} (the journal keeps {_shown(getattr(current, k))})"
+                 for k, v in fields.items()
+                 if k != "tags" and k not in fill and _differs(getattr(current, k), v)]
+    extras = {k: v for k, v in values.items() if k.startswith("_") and k != "_note"}
+    text = "\n\n".join(filter(None, (
+        f"Line {line} of the imported file holds other values:\n" + "\n".join(differing) if differing else "",
+        values.get("_note", ""), store_customer_extras(existing, extras) if extras else "")))
+    if fill:
+        before = {k: list(current.tags) if k == "tags" else getattr(current, k) for k in fill}
+        customers.update_customer(existing, **fill)
+        report.merges.append((existing, before, fill))
+    if text:
+        report.note_ids.append(Interaction.insert(
+            customer=existing, occurred_at=stamp, kind="note", direction="out",
+            summary="Merged from an imported file", notes=_clean_note(text), created_at=stamp,
+            updated_at=stamp).execute())
+
+
+def _clean_note(text: str) -> str:
+    return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()[:NOTE_LIMIT]
+
+
+def _shown(value) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _differs(current, new) -> bool:
+    if isinstance(current, str) and isinstance(new, str):
+        return " ".join(current.casefold().split()) != " ".join(new.casefold().split())
+    return current != new
 
 
 def _tick(progress, done, total):
@@ -262,8 +535,9 @@ def plan_purchases(table: Table, mapping: dict[int, str | None], date_format: st
     by_name = {}
     for row in customers.list_customers(include_archived=True):
         by_name.setdefault(row.name.casefold(), []).append(row.id)
-    for number, row in enumerate(table.rows, start=2):
-        values = _values(row, mapping)
+    columns = _Columns(table.headers, mapping, keep_unmapped=False)
+    for number, row in table.iter_rows():
+        values, _ = _raw_values(row, columns)
         try:
             cid = None
             if values.get("email"):
@@ -292,14 +566,17 @@ def plan_purchases(table: Table, mapping: dict[int, str | None], date_format: st
 def import_purchases(plan: Plan, *, progress=None) -> Report:
     report = Report(problems=list(plan.problems))
     touched = set()
+    stamp = now()
+    columns = (Purchase.customer, Purchase.purchased_on, Purchase.product, Purchase.amount_cents, Purchase.created_at)
     with database.atomic():
-        for done, (_, values) in enumerate(plan.new, start=1):
-            values = dict(values)
-            cid = values.pop("customer_id")
-            report.purchase_ids.append(Purchase.create(customer=cid, **values).id)
-            touched.add(cid)
-            report.created += 1
-            _tick(progress, done, len(plan.new))
+        for start in range(0, len(plan.new), BATCH):
+            batch = [values for _, values in plan.new[start:start + BATCH]]
+            rows = [(v["customer_id"], v["purchased_on"], v["product"], v["amount_cents"], stamp) for v in batch]
+            report.purchase_ids += sorted(r[0] for r in Purchase.insert_many(rows, fields=columns)
+                                          .returning(Purchase.id).tuples().execute())
+            touched.update(v["customer_id"] for v in batch)
+            report.created += len(batch)
+            _tick(progress, report.created, len(plan.new))
         summary.refresh(*touched)
     return report
 
@@ -312,6 +589,7 @@ def undo_import(report: Report) -> None:
         customers.delete_customers(report.customer_ids)
         for customer_id, before, _ in reversed(report.merges):
             customers.update_customer(customer_id, **before)
+        _set_notes_deleted(report.note_ids, now())
 
 
 def redo_import(report: Report) -> None:
@@ -320,3 +598,13 @@ def redo_import(report: Report) -> None:
         purchases.restore_purchases(report.purchase_ids)
         for customer_id, _, after in report.merges:
             customers.update_customer(customer_id, **after)
+        _set_notes_deleted(report.note_ids, None)
+
+
+def _set_notes_deleted(note_ids: list[int], moment) -> None:
+    for start in range(0, len(note_ids), BATCH):
+        ids = note_ids[start:start + BATCH]
+        Interaction.update(deleted_at=moment).where(Interaction.id.in_(ids)).execute()
+        summary.refresh(*[c for (c,) in Interaction.select(Interaction.customer_id)
+                          .where(Interaction.id.in_(ids)).tuples()])
+

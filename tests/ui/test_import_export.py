@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from journal import customers
-from journal.models import Customer
+from journal.models import Customer, Interaction
 from ui.import_dialog import ImportDialog
 
 from .test_main_window import drive_dialog, people, press, visible_names
@@ -38,24 +38,27 @@ def test_preview_mapping_and_report(qtbot, make_window, tmp_path, monkeypatch, n
         seen["date"] = dialog.date_format.currentText()
         seen["before"] = dialog.summary.text()
         seen["problems"] = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
-        dialog.set_mapping(4, "interests")  # "Notiz" (a note) holds what they like: the person says so
         dialog.merge.setChecked(True)
         dialog.import_button.click()
 
     drive_dialog(qtbot, use)
     window.actions.import_customers.trigger()
     assert "kunden.csv" in seen["about"] and "UTF-8 with BOM" in seen["about"] and "semicolons" in seen["about"]
-    assert seen["mapping"] == {0: "name", 1: "company", 2: "email", 3: "customer_since", 4: None}
+    assert seen["mapping"] == {0: "name", 1: "company", 2: "email", 3: "customer_since", 4: "notes"}
     assert seen["date"] == "31.12.2026"
-    assert "<b>1</b> new customers" in seen["before"] and "<b>1</b> already in the journal" in seen["before"]
-    assert seen["problems"] == ["Line 4: Name: must not be empty", "Line 5: Email: 'eve@' is not an email address",
+    assert "<b>2</b> new customers" in seen["before"] and "<b>1</b> already in the journal" in seen["before"]
+    assert seen["problems"] == ["Line 4: no name, and a customer needs one — left out",
+                                "Line 5: e-mail 'eve@' is not an e-mail address — imported without it",
                                 "Line 3: Ada Lovelace — same name and company as an existing customer"]
     jorg = customers.find_by_name("Jörg Müller")
-    assert jorg.company == "Bäckerei Müller" and jorg.interests == "Mag Roggen,\nkein Weizen"
-    assert str(jorg.customer_since) == "2019-12-31"
+    assert jorg.company == "Bäckerei Müller" and str(jorg.customer_since) == "2019-12-31"
+    [note] = Interaction.select().where(Interaction.customer == jorg.id)
+    assert note.kind == "note" and note.notes == "Mag Roggen,\nkein Weizen"  # the Notiz column, on the timeline
+    assert customers.find_by_name("Eve").email == ""  # imported without the e-mail that is none
     assert customers.find_by_name("Ada Lovelace").email == "ada@example.org"  # filled in, as asked
     report = [text for kind, title, text in no_modal_boxes if kind == "information"][0]
-    assert report.startswith("Imported 1 new customers.") and "line 5: Email: 'eve@' is not an email address" in report
+    assert report.startswith("Imported 2 new customers.")
+    assert "Line 5: e-mail 'eve@' is not an e-mail address — imported without it" in report
     assert "Jörg Müller" in [window.customer_list.model.customer_at(r).name
                              for r in range(window.customer_list.model.rowCount())]
 
