@@ -13,12 +13,16 @@ and written in bulk, many rows to a statement."""
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
+from itertools import islice
 
 from .. import customers, errors, purchases, summary
 from ..errors import JournalError, ValidationError
-from ..models import Company, Customer, CustomerTag, Interaction, Purchase, Tag, database, now
+from ..models import Company, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Tag, database, now
 from .csv_read import SAMPLE_ROWS, Table, read_table  # noqa: F401  (read_table and Table are this module's API)
 
 ADDRESS_PARTS = ("street", "house_number", "postcode", "city", "region", "country")
@@ -177,27 +181,28 @@ class _Columns:
         self.several = [(f, ix) for f, ix in self.by_field.items() if len(ix) > 1 and f not in ADDRESS_PARTS]
         self.parts = [(f, self.by_field[f]) for f in ADDRESS_PARTS if f in self.by_field]
         self.unmapped = ([i for i in range(len(headers)) if not mapping.get(i)] if keep_unmapped else [])
+        self.width = max([len(headers)] + [i + 1 for i in mapping])
+        present = set(self.by_field) | {"name"} | ({"address"} if self.parts else set())
+        self.checks = tuple(k for k in _CHECKED if k in present)
 
     def heading(self, index: int) -> str:
         heading = self.headers[index] if index < len(self.headers) else ""
         return heading or f"Column {index + 1}"
 
 
-def _cell(row, index) -> str:
-    return row[index].strip() if index < len(row) else ""
-
-
 def _raw_values(row: list[str], columns: _Columns) -> tuple[dict, list[str]]:
     """The mapped values of a row, several columns of one field joined, and the
     lines for its note (columns left over)."""
+    cells = [cell.strip() for cell in row]
+    if len(cells) < columns.width:
+        cells += [""] * (columns.width - len(cells))
     values, leftovers = {}, []
     for target, index in columns.single:
-        if index < len(row):
-            value = row[index].strip()
-            if value:
-                values[target] = value
+        value = cells[index]
+        if value:
+            values[target] = value
     for target, indexes in columns.several:
-        found = [(i, _cell(row, i)) for i in indexes if _cell(row, i)]
+        found = [(i, cells[i]) for i in indexes if cells[i]]
         if not found:
             continue
         if target in ("address", "notes", "interests"):
@@ -208,12 +213,16 @@ def _raw_values(row: list[str], columns: _Columns) -> tuple[dict, list[str]]:
             values[target] = found[0][1]
             leftovers += [f"{columns.heading(i)}: {v}" for i, v in found[1:]]
     if columns.parts:
-        parts = {f: " ".join(_cell(row, i) for i in ix if _cell(row, i)) for f, ix in columns.parts}
-        joined = format_address(parts)
-        if joined:
-            values["address"] = "\n".join(filter(None, (values.get("address"), joined)))
+        parts = {}
+        for target, indexes in columns.parts:
+            value = cells[indexes[0]] if len(indexes) == 1 else " ".join(cells[i] for i in indexes if cells[i])
+            if value:
+                parts[target] = value
+        if parts:
+            joined = format_address(parts)
+            values["address"] = f"{values['address']}\n{joined}" if "address" in values else joined
     for index in columns.unmapped:
-        value = _cell(row, index)
+        value = cells[index]
         if value and value.casefold() not in EMPTY_WORDS:
             leftovers.append(f"{columns.heading(index)}: {value}")
     return values, leftovers
@@ -246,27 +255,35 @@ def format_address(parts: dict[str, str]) -> str:
 
 
 def _name(values: dict) -> None:
+    if not any(p in values for p in NAME_PARTS):
+        return
     parts = [values.pop(p, "") for p in NAME_PARTS]
     if not values.get("name") and any(parts[1:4]):
         values["name"] = " ".join(p for p in parts if p)
 
 
-def _clean_row(values: dict, date_format: str | None) -> list[tuple[str, str, str]]:
+_CHECKED = ("name", "company", "email", "phone", "address", "interests", "stage", "account_manager",
+            "customer_since", "tags")
+
+
+def _clean_row(values: dict, date_format: str | None, checks=_CHECKED) -> list[tuple[str, str, str]]:
     """Check each value on its own; a bad one leaves the row. Returns (field,
-    value as written, why) for each value left out."""
+    value as written, why) for each value left out. Plain short text, by far
+    the most, is taken as it is without a call per value."""
     dropped = []
-    for key in list(values):
-        value = values[key]
+    for key in checks:
+        value = values.get(key)
+        if not value:
+            continue
         try:
             if key in _TEXT_LIMITS:
-                if len(value) > _TEXT_LIMITS[key] or "\x00" in value or "\r" in value:
+                if len(value) > _TEXT_LIMITS[key] or "\r" in value or "\x00" in value:
                     values[key] = customers.validate_fields({key: value})[key]
             elif key == "email":
-                if not _EMAIL.match(value) or len(value) > 320:
+                if len(value) > 320 or not _EMAIL.match(value):
                     raise ValidationError("email", "is not an e-mail address")
             elif key == "customer_since":
-                values[key] = customers.validate_fields(
-                    {key: parse_date(value, date_format, "customer since")})[key]
+                values[key] = _date(value, date_format)
             elif key == "stage":
                 values[key] = _stage(value)
             elif key == "tags":
@@ -275,6 +292,12 @@ def _clean_row(values: dict, date_format: str | None) -> list[tuple[str, str, st
             del values[key]
             dropped.append((key, value, _why(key, value, error)))
     return dropped
+
+
+@lru_cache(maxsize=4096)  # a file repeats its dates; strptime is slow
+def _date(value: str, date_format: str | None) -> date | None:
+    return customers.validate_fields({"customer_since": parse_date(value, date_format, "customer since")})[
+        "customer_since"]
 
 
 def _why(key: str, value: str, error: ValidationError) -> str:
@@ -291,9 +314,14 @@ def _why(key: str, value: str, error: ValidationError) -> str:
     return f"{word} {shown!r}: {error.reason}"
 
 
+_TAG_SEPARATORS = re.compile(r"[,;:*]")
+
+
 def _tags(text: str, dropped: list) -> list[str]:
     """Tags as spreadsheets and contact exports list them: commas, semicolons,
     Google's ' ::: ' with its own '* myContacts' group left out."""
+    if len(text) <= 60 and not _TAG_SEPARATORS.search(text):
+        return [text]
     names = []
     for tag in re.split(r"[,;]|:::", text):
         tag = tag.strip().lstrip("*").strip()
@@ -314,52 +342,108 @@ def _note(notes: str, leftovers: list[str], dropped: list[tuple[str, str, str]],
     return "\n".join(lines)
 
 
+class StreamedRows(Sequence):
+    """The new rows of a plan over a file: their line numbers only, the values
+    read again from the file, row by row, when the import writes them. So a
+    300,000-row file is never held in memory as 300,000 dicts."""
+
+    def __init__(self, table: Table, derive):
+        self.table, self._derive = table, derive
+        self.lines = array("q")
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __iter__(self):
+        lines, k = self.lines, 0
+        if not lines:
+            return
+        for number, row in self.table.iter_rows():
+            if number == lines[k]:
+                values, _ = self._derive(number, row)
+                yield number, values
+                k += 1
+                if k == len(lines):
+                    return
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(islice(self, *index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return next(islice(self, index, None))
+
+
 def plan_customers(table: Table, mapping: dict[int, str | None], date_format: str | None = None, *,
                    keep_unmapped: bool = False, skip_bad_rows: bool = False) -> Plan:
     """Check every row without writing. A value that cannot be read is left out
     of its row (or, with skip_bad_rows, the row is left out); keep_unmapped keeps
-    the columns nobody mapped in the customer's note."""
+    the columns nobody mapped in the customer's note. Over a file read by
+    read_table, plan.new keeps line numbers and the import reads the rows again."""
     plan = Plan()
     by_email = {e.casefold(): cid for cid, e in Customer.select(Customer.id, Customer.email)
                 .where(Customer.deleted_at.is_null(), Customer.email != "").tuples()}
     by_name = {(r.name.casefold(), r.company.casefold()): r.id for r in customers.list_customers(include_archived=True)}
-    seen_in_file: dict = {}
+    # Seen in this file, by the hash of the e-mail or of (name, company): a 300,000-row
+    # file keeps ints, not strings (two different keys sharing a 64-bit hash is not a worry).
+    seen_in_file: dict[int, int] = {}
     columns = _Columns(table.headers, mapping, keep_unmapped)
+
+    def derive(number, row):
+        return _customer_values(number, row, columns, date_format, keep_unmapped, skip_bad_rows)
+
+    streamed = StreamedRows(table, derive) if table.streamed else None
+    if streamed is not None:
+        plan.new = streamed
     for number, row in table.iter_rows():
-        values, leftovers = _raw_values(row, columns)
-        _name(values)
-        dropped = _clean_row(values, date_format)
-        if not values.get("name"):
-            why = next((why for key, _, why in dropped if key == "name"), "no name, and a customer needs one")
-            plan.problems.append(Problem(number, f"{why} — left out"))
+        values, problems = derive(number, row)
+        plan.problems += problems
+        if values is None:
             continue
-        if dropped and skip_bad_rows:
-            plan.problems.append(Problem(number, "; ".join(why for _, _, why in dropped) + " — row skipped"))
-            continue
-        plan.problems += [Problem(number, f"{why} — imported without it", imported=True) for _, _, why in dropped]
-        note = _note(values.pop("notes", ""), leftovers, dropped, keep_unmapped)
-        if note:
-            if len(note) > NOTE_LIMIT:
-                plan.problems.append(Problem(number, f"the note is too long ({len(note):,} characters, at most "
-                                                     f"{NOTE_LIMIT:,}) — imported without it", imported=True))
-            else:
-                values["_note"] = note
         email = values.get("email", "").casefold()
-        key = (values["name"].casefold(), values.get("company", "").casefold())
+        name_key = (values["name"].casefold(), values.get("company", "").casefold())
+        key, mail = hash(name_key), (hash(email) if email else None)
         if email and email in by_email:
             plan.duplicates.append((number, values, by_email[email], "same e-mail as an existing customer"))
-        elif key in by_name:
-            plan.duplicates.append((number, values, by_name[key], "same name and company as an existing customer"))
-        elif (email and email in seen_in_file) or key in seen_in_file:
-            plan.problems.append(Problem(number, f"repeats line {seen_in_file.get(email) or seen_in_file[key]}"
-                                                 " — left out"))
+        elif name_key in by_name:
+            plan.duplicates.append((number, values, by_name[name_key], "same name and company as an existing customer"))
+        elif (mail is not None and mail in seen_in_file) or key in seen_in_file:
+            earlier = seen_in_file.get(mail) if mail is not None and mail in seen_in_file else seen_in_file[key]
+            plan.problems.append(Problem(number, f"repeats line {earlier} — left out"))
         else:
-            plan.new.append((number, values))
+            if streamed is not None:
+                streamed.lines.append(number)
+            else:
+                plan.new.append((number, values))
             seen_in_file[key] = number
-            if email:
-                seen_in_file[email] = number
+            if mail is not None:
+                seen_in_file[mail] = number
     plan.problems.sort(key=lambda p: p.line)
     return plan
+
+
+def _customer_values(number: int, row: list[str], columns: _Columns, date_format, keep_unmapped: bool,
+                     skip_bad_rows: bool) -> tuple[dict | None, list[Problem]]:
+    """One row: its clean values (None when it is left out) and what was wrong with it."""
+    values, leftovers = _raw_values(row, columns)
+    _name(values)
+    dropped = _clean_row(values, date_format, columns.checks)
+    if not values.get("name"):
+        why = next((why for key, _, why in dropped if key == "name"), "no name, and a customer needs one")
+        return None, [Problem(number, f"{why} — left out")]
+    if dropped and skip_bad_rows:
+        return None, [Problem(number, "; ".join(why for _, _, why in dropped) + " — row skipped")]
+    problems = [Problem(number, f"{why} — imported without it", imported=True) for _, _, why in dropped]
+    note = _note(values.pop("notes", ""), leftovers, dropped, keep_unmapped)
+    if note:
+        if len(note) > NOTE_LIMIT:
+            problems.append(Problem(number, f"the note is too long ({len(note):,} characters, at most "
+                                            f"{NOTE_LIMIT:,}) — imported without it", imported=True))
+        else:
+            values["_note"] = note
+    return values, problems
 
 
 STAGE_WORDS = {
@@ -400,9 +484,10 @@ class Cancelled(errors.Cancelled):
 _CUSTOMER_COLUMNS = (Customer.name, Customer.company, Customer.email, Customer.phone, Customer.address,
                      Customer.channel, Customer.stage, Customer.interests, Customer.account_manager,
                      Customer.account_manager_phone, Customer.cadence_days, Customer.customer_since,
-                     Customer.created_at, Customer.updated_at)
+                     Customer.created_at, Customer.updated_at, Customer.archived)
 _NOTE_COLUMNS = (Interaction.customer, Interaction.occurred_at, Interaction.kind, Interaction.direction,
-                 Interaction.summary, Interaction.notes, Interaction.created_at, Interaction.updated_at)
+                 Interaction.summary, Interaction.notes, Interaction.created_at, Interaction.updated_at,
+                 Interaction.follow_up_done)
 
 
 def store_customer_extras(customer_id: int, extras: dict) -> str:
@@ -421,37 +506,80 @@ def store_customer_extras(customer_id: int, extras: dict) -> str:
     return "\n".join(lines)
 
 
+def _insert(model, fields, records: list[tuple], returning: bool = False) -> list[int]:
+    """Many rows in one INSERT statement, built once per shape: Peewee's own
+    insert_many spends more time building the SQL than SQLite spends running it.
+    With returning, the new ids in insertion order (each new row gets the next id)."""
+    if not records:
+        return []
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    row = "(" + ", ".join([database.param] * len(fields)) + ")"
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES {", ".join([row] * len(records))}'
+    params = [value for record in records for value in record]
+    if returning:
+        return sorted(r[0] for r in database.execute_sql(sql + f' RETURNING "{model._meta.primary_key.column_name}"',
+                                                         params).fetchall())
+    database.execute_sql(sql, params)
+    return []
+
+
+def _ids_for(names, known, model, stamp) -> None:
+    """Companies or tags by name (ignoring case), the new ones created together."""
+    new = list(dict.fromkeys(n for n in names if n and n.casefold() not in known.ids))
+    new = list({n.casefold(): n for n in reversed(new)}.values())[::-1]  # "VIP" and "vip" are one
+    for start in range(0, len(new), BATCH):
+        chunk = new[start:start + BATCH]
+        if model is Company:
+            moment = Company.created_at.db_value(stamp)
+            ids = _insert(model, (Company.name, Company.created_at), [(n, moment) for n in chunk], returning=True)
+        else:
+            ids = _insert(model, (model.name,), [(n,) for n in chunk], returning=True)
+        known.ids.update(zip((n.casefold() for n in chunk), ids))
+
+
 def _insert_customers(rows: list[dict], companies, tags, stamp, title: str) -> list[int]:
     """New customers in bulk: one statement per table for the batch, summaries
     for the batch at once (the search index follows by its triggers)."""
+    _ids_for((v.get("company") for v in rows), companies, Company, stamp)
+    _ids_for((t for v in rows for t in v.get("tags", ())), tags, Tag, stamp)
+    moment = Customer.created_at.db_value(stamp)
+    since = Customer.customer_since.db_value
     records = []
     for values in rows:
         company = values.get("company")
         records.append((
-            values["name"], companies.id_of(company) if company else None, values.get("email", ""),
+            values["name"], companies.ids[company.casefold()] if company else None, values.get("email", ""),
             values.get("phone", ""), values.get("address", ""), values.get("channel", "email"),
             values.get("stage", "customer"), values.get("interests", ""), values.get("account_manager", ""),
-            values.get("account_manager_phone", ""), values.get("cadence_days"), values.get("customer_since"),
-            stamp, stamp))
-    # Ids come back in insertion order once sorted: each new row gets the next id.
-    ids = sorted(r[0] for r in Customer.insert_many(records, fields=_CUSTOMER_COLUMNS)
-                 .returning(Customer.id).tuples().execute())
+            values.get("account_manager_phone", ""), values.get("cadence_days"),
+            since(values["customer_since"]) if values.get("customer_since") else None, moment, moment, False))
+    ids = _insert(Customer, _CUSTOMER_COLUMNS, records, returning=True)
     links, notes = [], []
     for customer_id, values in zip(ids, rows):
-        for tag_id in dict.fromkeys(tags.id_of(name) for name in values.get("tags", ())):
+        for tag_id in dict.fromkeys(tags.ids[name.casefold()] for name in values.get("tags", ())):
             links.append((customer_id, tag_id))
         note = values.get("_note", "")
         extras = {k: v for k, v in values.items() if k.startswith("_") and k != "_note"}
         if extras:
             note = "\n\n".join(filter(None, (note, store_customer_extras(customer_id, extras))))
         if note:
-            notes.append((customer_id, stamp, "note", "out", title, _clean_note(note), stamp, stamp))
-    if links:
-        CustomerTag.insert_many(links, fields=(CustomerTag.customer, CustomerTag.tag)).execute()
-    if notes:
-        Interaction.insert_many(notes, fields=_NOTE_COLUMNS).execute()
-    summary.refresh(*ids)
+            notes.append((customer_id, moment, "note", "out", title, _clean_note(note), moment, moment, False))
+    _insert(CustomerTag, (CustomerTag.customer, CustomerTag.tag), links)
+    _insert(Interaction, _NOTE_COLUMNS, notes)
+    _insert_summaries(ids, {note[0] for note in notes}, stamp)
     return ids
+
+
+def _insert_summaries(ids: list[int], with_note: set[int], stamp) -> None:
+    """The summary rows of new customers, from summary.compute over what they
+    have: at most the one note this import gave them, and no purchases."""
+    fields = [f for f in CustomerSummary._meta.sorted_fields if f.name != "customer"]
+    facts = {}
+    for noted in (False, True):
+        computed = summary.compute([(stamp, "note", "out")] if noted else [], [])
+        facts[noted] = tuple(f.db_value(computed[f.name]) for f in fields)
+    _insert(CustomerSummary, [CustomerSummary.customer] + fields,
+            [(cid,) + facts[cid in with_note] for cid in ids])
 
 
 def import_customers(plan: Plan, *, duplicates: str = "skip", progress=None) -> Report:
@@ -463,8 +591,8 @@ def import_customers(plan: Plan, *, duplicates: str = "skip", progress=None) -> 
     stamp = now()
     with database.atomic():
         companies, tags = customers._Names(Company), customers._Names(Tag)
-        for start in range(0, len(plan.new), BATCH):  # in batches, so progress is shown and Cancel is heard
-            batch = [values for _, values in plan.new[start:start + BATCH]]
+        rows = iter(plan.new)  # a file's rows are read again here, batch by batch
+        while batch := [values for _, values in islice(rows, BATCH)]:  # progress shown, Cancel heard
             created = _insert_customers(batch, companies, tags, stamp, plan.note_title)
             report.customer_ids += created
             report.created += len(created)

@@ -44,7 +44,7 @@ class Table:
     read_table() from a file, whose rows are then read again at each pass."""
 
     def __init__(self, headers: list[str], rows: list[list[str]] | None = None, encoding: str = "UTF-8",
-                 delimiter: str = ",", row_count: int = 0, sample: list[list[str]] | None = None,
+                 delimiter: str = ",", row_count: int | None = 0, sample: list[list[str]] | None = None,
                  warnings: list[str] | None = None, open_text=None):
         self.headers = headers
         self.encoding = encoding
@@ -56,6 +56,11 @@ class Table:
             self.sample = [r for r in rows[:SAMPLE_ROWS] if _has_text(r)]
         else:
             self.row_count, self.sample = row_count, list(sample or [])
+
+    @property
+    def streamed(self) -> bool:
+        """Whether the rows are read from the file at each pass (not held in memory)."""
+        return self._rows is None
 
     @property
     def rows(self) -> list[list[str]]:
@@ -73,12 +78,14 @@ class Table:
                     yield line, row
             return
         with self._open() as handle:
-            heading_seen = False
+            heading_seen, count = False, 0
             for line, row in enumerate(_guarded(csv.reader(handle, delimiter=self.delimiter)), start=1):
                 if _has_text(row):
                     if heading_seen:
+                        count += 1
                         yield line, row
                     heading_seen = True
+            self.row_count = count  # known once a pass has read every row
 
 
 def _has_text(row) -> bool:
@@ -243,15 +250,17 @@ def read_table(source) -> Table:
             return _text_stream(open_binary, codec)
 
         with open_text() as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
-            rows = _guarded(reader)
+            rows = _guarded(csv.reader(handle, delimiter=delimiter))
             headers = next((r for r in rows if _has_text(r)), None)
             if headers is None:
                 raise JournalError("The file has no rows.")
             sample = [r for r in islice(rows, SAMPLE_ROWS) if _has_text(r)]
-            count = len(sample) + sum(1 for r in rows if _has_text(r))
+            # Counted here only when the sample is the whole file; otherwise the
+            # first full pass (the preview's plan) counts, so a large file is read once less.
+            complete = next(rows, None) is None
     except (UnicodeError, OSError) as exc:
         raise JournalError(f"The file cannot be read: {exc}") from exc
-    if count == 0:
+    if not sample:
         raise JournalError("The file has only its heading row and no rows under it: nothing to import.")
+    count = len(sample) if complete else None
     return Table([h.strip() for h in headers], None, encoding, delimiter, count, sample, warnings, open_text)
