@@ -54,6 +54,9 @@ def make_window(qtbot, tmp_path):
         window.show()
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+        # The work after the first paint (the Lately panel's first refresh) runs
+        # from a zero timer; activation can come first when the machine is busy.
+        qtbot.waitUntil(lambda: window._started, timeout=5000)
         windows.append(window)
         return window
 
