@@ -180,7 +180,9 @@ class _Columns:
         self.single = [(f, ix[0]) for f, ix in self.by_field.items() if len(ix) == 1 and f not in ADDRESS_PARTS]
         self.several = [(f, ix) for f, ix in self.by_field.items() if len(ix) > 1 and f not in ADDRESS_PARTS]
         self.parts = [(f, self.by_field[f]) for f in ADDRESS_PARTS if f in self.by_field]
-        self.unmapped = ([i for i in range(len(headers)) if not mapping.get(i)] if keep_unmapped else [])
+        self.unmapped = ([i for i in range(len(headers)) if not mapping.get(i)
+                          and not (self.parts and "formatted" in headers[i].casefold())]  # the parts say it
+                         if keep_unmapped else [])
         self.width = max([len(headers)] + [i + 1 for i in mapping])
         present = set(self.by_field) | {"name"} | ({"address"} if self.parts else set())
         self.checks = tuple(k for k in _CHECKED if k in present)
@@ -325,7 +327,7 @@ def _tags(text: str, dropped: list) -> list[str]:
     names = []
     for tag in re.split(r"[,;]|:::", text):
         tag = tag.strip().lstrip("*").strip()
-        if not tag or tag.casefold() in ("mycontacts", "starred"):
+        if not tag or tag.casefold().replace(" ", "") in ("mycontacts", "starred"):
             continue
         if len(tag) > 60:
             dropped.append(("tags", tag, f"tag {tag[:40]!r}… is too long (at most 60 characters)"))
