@@ -12,12 +12,12 @@ from PySide6.QtWidgets import (
     QMessageBox, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
-from journal.errors import JournalError
+from journal.errors import Cancelled, JournalError
 from journal.io import csv_import as ci
 from journal.io import vcard
 
 from .forms import hbox
-from .tasks import run_with_progress
+from .tasks import run_in_background, run_with_progress
 
 CUSTOMERS, PURCHASES = "customers", "purchases"
 FIELD_LABELS = {
@@ -54,6 +54,7 @@ class ImportDialog(QDialog):
         else:
             self.table = ci.read_table(self.path)  # streamed: a large file is never all in memory
         self.plan: ci.Plan | None = None
+        self._generation, self._preview_task = 0, None
 
         layout = QVBoxLayout(self)
         self.about = QLabel(wordWrap=True)
@@ -147,28 +148,52 @@ class ImportDialog(QDialog):
 
     # -- preview ---------------------------------------------------------------------------------
     def preview(self):
-        try:
-            if self.is_vcard:
-                self.plan = vcard.plan_cards(self.vcard_data)
-                source = f"{len(self.plan.new) + len(self.plan.duplicates) + len(self.plan.problems)} contact cards"
+        """Plan the import again with the choices as they are now, off the GUI
+        thread (300,000 rows take seconds); a newer preview cancels an older one."""
+        self._generation += 1
+        generation = self._generation
+        if self._preview_task is not None:
+            self._preview_task.cancel()
+        self.plan = None
+        self.import_button.setEnabled(False)
+        self.summary.setText("Reading the file…")
+        table, what, is_vcard, vcard_data = self.table, self.what, self.is_vcard, getattr(self, "vcard_data", None)
+        mapping, date_format = (self.mapping(), self.date_format.currentData()) if table is not None else ({}, None)
+        keep, skip, decimal = self.keep_unmapped.isChecked(), self.skip_rows.isChecked(), self.amount_format.currentData()
+
+        def work(progress):
+            if is_vcard:
+                plan = vcard.plan_cards(vcard_data)
+                return plan, f"{len(plan.new) + len(plan.duplicates) + len(plan.problems)} contact cards"
+            if what == CUSTOMERS:
+                plan = ci.plan_customers(table, mapping, date_format, keep_unmapped=keep, skip_bad_rows=skip,
+                                         progress=progress)
             else:
-                if self.what == CUSTOMERS:
-                    self.plan = ci.plan_customers(self.table, self.mapping(), self.date_format.currentData(),
-                                                  keep_unmapped=self.keep_unmapped.isChecked(),
-                                                  skip_bad_rows=self.skip_rows.isChecked())
-                else:
-                    self.plan = ci.plan_purchases(self.table, self.mapping(), self.date_format.currentData(),
-                                                  self.amount_format.currentData())
-                source = (f"{self.table.row_count:,} rows, {self.table.encoding}, separated by "
-                          f"{ {',': 'commas', ';': 'semicolons', chr(9): 'tabs'}.get(self.table.delimiter, 'bars')}")
-        except JournalError as error:
-            self.plan = None
-            self.summary.setText(f"<span style='color:#d0463b'>{error}</span>")
-            self.import_button.setEnabled(False)
+                plan = ci.plan_purchases(table, mapping, date_format, decimal, progress=progress)
+            separators = {",": "commas", ";": "semicolons", "\t": "tabs"}
+            return plan, (f"{table.row_count:,} rows, {table.encoding}, separated by "
+                          f"{separators.get(table.delimiter, 'bars')}")
+
+        def reading(done, total):
+            if generation == self._generation:
+                self.summary.setText(f"Reading the file… {done:,} rows" + (f" of {total:,}" if total else ""))
+
+        self._preview_task = run_in_background(work, lambda result: self._previewed(generation, *result),
+                                               lambda error: self._preview_failed(generation, error), reading)
+
+    def _preview_failed(self, generation, error):
+        if generation != self._generation or isinstance(error, Cancelled):
             return
+        self.plan = None
+        self.summary.setText(f"<span style='color:#d0463b'>{error}</span>")
+        self.import_button.setEnabled(False)
+
+    def _previewed(self, generation, plan, source):
+        if generation != self._generation:
+            return
+        self.plan = plan
         self.about.setText(f"<b>{self.path.name}</b>: {source}. Check how each column is read; "
                            "nothing is written until you press Import.")
-        plan = self.plan
         refused, partial = plan.refused, plan.partial
         parts = [f"<b>{len(plan.new):,}</b> new {self.what}"]
         if self.what == CUSTOMERS:

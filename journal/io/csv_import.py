@@ -88,6 +88,7 @@ _TEXT_LIMITS = {"name": 200, "company": 200, "phone": 200, "account_manager": 20
 NOTE_LIMIT = 100_000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 BATCH = 500
+PROGRESS_EVERY = 5000  # rows planned between progress reports (and chances to cancel)
 
 
 def _normal(heading: str) -> str:
@@ -379,7 +380,7 @@ class StreamedRows(Sequence):
 
 
 def plan_customers(table: Table, mapping: dict[int, str | None], date_format: str | None = None, *,
-                   keep_unmapped: bool = False, skip_bad_rows: bool = False) -> Plan:
+                   keep_unmapped: bool = False, skip_bad_rows: bool = False, progress=None) -> Plan:
     """Check every row without writing. A value that cannot be read is left out
     of its row (or, with skip_bad_rows, the row is left out); keep_unmapped keeps
     the columns nobody mapped in the customer's note. Over a file read by
@@ -399,7 +400,9 @@ def plan_customers(table: Table, mapping: dict[int, str | None], date_format: st
     streamed = StreamedRows(table, derive) if table.streamed else None
     if streamed is not None:
         plan.new = streamed
-    for number, row in table.iter_rows():
+    for read, (number, row) in enumerate(table.iter_rows(), start=1):
+        if read % PROGRESS_EVERY == 0:
+            _tick(progress, read, table.row_count or 0)
         values, problems = derive(number, row)
         plan.problems += problems
         if values is None:
@@ -658,7 +661,7 @@ def _tick(progress, done, total):
 
 
 def plan_purchases(table: Table, mapping: dict[int, str | None], date_format: str | None = None,
-                   decimal: str | None = None) -> Plan:
+                   decimal: str | None = None, *, progress=None) -> Plan:
     plan = Plan()
     by_email = {e.casefold(): cid for cid, e in Customer.select(Customer.id, Customer.email)
                 .where(Customer.deleted_at.is_null(), Customer.email != "").tuples()}
@@ -666,7 +669,9 @@ def plan_purchases(table: Table, mapping: dict[int, str | None], date_format: st
     for row in customers.list_customers(include_archived=True):
         by_name.setdefault(row.name.casefold(), []).append(row.id)
     columns = _Columns(table.headers, mapping, keep_unmapped=False)
-    for number, row in table.iter_rows():
+    for read, (number, row) in enumerate(table.iter_rows(), start=1):
+        if read % PROGRESS_EVERY == 0:
+            _tick(progress, read, table.row_count or 0)
         values, _ = _raw_values(row, columns)
         try:
             cid = None

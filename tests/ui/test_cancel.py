@@ -84,7 +84,7 @@ def test_cancel_an_import_midway_leaves_the_journal_as_it_was(qtbot, make_window
     dialog = ImportDialog(big_csv(tmp_path), "customers", window)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(dialog.isVisible)
+    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=20_000)  # the preview runs off the GUI thread
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     midway.press_cancel(qtbot, dialog)
     assert journal_state() == before
@@ -179,3 +179,28 @@ def test_work_that_finishes_before_it_hears_cancel_reports_done(qtbot, make_wind
     go.set()
     qtbot.waitUntil(lambda: bool(results), timeout=10_000)
     assert results == ["finished"]  # it never reported progress again, so it could not stop
+
+
+def test_the_preview_reads_off_the_gui_thread_and_a_new_choice_cancels_the_old_one(qtbot, make_window, tmp_path,
+                                                                                    monkeypatch):
+    window = make_window(populate=people)
+    midway = Midway(at=1)
+    planned = []
+    plan_customers = ci.plan_customers
+
+    def plan(*args, **kwargs):
+        planned.append(kwargs["skip_bad_rows"])
+        return midway.wrap(plan_customers)(*args, **kwargs)
+
+    monkeypatch.setattr(ci, "plan_customers", plan)
+    dialog = ImportDialog(big_csv(tmp_path, rows=12_000), "customers", window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(midway.midway.is_set, timeout=20_000)
+    assert dialog.summary.text() == "Reading the file…"
+    assert not dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.skip_rows, Qt.MouseButton.LeftButton)  # changes the choice meanwhile
+    midway.resume.set()
+    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=30_000)
+    assert planned == [False, True]
+    assert "<b>12,000</b> new customers" in dialog.summary.text() and "12,000 rows" in dialog.about.text()

@@ -102,3 +102,64 @@ def test_exports_from_the_menu(qtbot, make_window, tmp_path, monkeypatch):
     assert sorted(r["name"] for r in rows) == ["Ada Lovelace", "Bob Builder", "Grace Hopper"]
     assert json.loads((tmp_path / "j.json").read_text())["format"] == "lately-journal"
     assert Customer.select().count() == 3
+
+
+def test_a_picture_renamed_csv_gets_a_message(qtbot, make_window, tmp_path, monkeypatch, no_modal_boxes):
+    from tests.journal.test_csv_files import PNG
+
+    window = make_window(populate=people)
+    path = tmp_path / "customers.csv"
+    path.write_bytes(PNG)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.actions.import_customers.trigger()
+    [(kind, title, text)] = no_modal_boxes
+    assert (kind, title) == ("warning", "Cannot import this file") and "not a text file" in text
+    assert Customer.select().count() == 3
+
+
+def test_rows_with_a_bad_value_imported_without_it_or_skipped(qtbot, make_window, tmp_path, monkeypatch,
+                                                              no_modal_boxes):
+    window = make_window(populate=people)
+    path = write(tmp_path, "contacts.csv", "Name,E-mail,Street,Postcode,City,Birthday\r\n"
+                                          "Asa Berg,asa@example,Drottninggatan 12,111 51,Stockholm,1980-04-01\r\n"
+                                          "Bo Ek,bo@example.org,,,Uppsala,\r\n", encoding="utf-8-sig")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    seen = {}
+
+    def use(dialog):
+        assert [dialog.columns.cellWidget(i, 2).currentText() for i in range(6)] == [
+            "Name", "Email", "Address: street", "Address: postcode", "Address: city", "Don't import"]
+        combo = dialog.columns.cellWidget(4, 2)
+        assert [combo.itemText(i) for i in range(combo.count())].count("Address: country") == 1
+        seen["first"] = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+        seen["summary"] = dialog.summary.text()
+        # The person would rather skip such rows: a click on "Skip those rows"…
+        qtbot.mouseClick(dialog.skip_rows, Qt.MouseButton.LeftButton)
+        seen["skipping"] = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+        # …and back; then the birthday column is not wanted in the note either.
+        qtbot.mouseClick(dialog.without_value, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.keep_unmapped, Qt.MouseButton.LeftButton)
+        assert not dialog.keep_unmapped.isChecked()
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+
+    drive_dialog(qtbot, use)
+    window.actions.import_customers.trigger()
+    assert seen["first"] == ["Line 2: e-mail 'asa@example' is not an e-mail address — imported without it"]
+    assert "<b>2</b> new customers" in seen["summary"] and "<b>1</b> values that cannot be read" in seen["summary"]
+    assert seen["skipping"] == ["Line 2: e-mail 'asa@example' is not an e-mail address — row skipped"]
+    asa = customers.find_by_name("Asa Berg")
+    assert (asa.email, asa.address) == ("", "Drottninggatan 12\n111 51 Stockholm")
+    assert Interaction.select().where(Interaction.customer == asa.id).count() == 0  # no note asked for
+    report = [text for kind, title, text in no_modal_boxes if kind == "information"][0]
+    assert "1 values were left out of rows that were imported:" in report
+    assert "Line 2: e-mail 'asa@example' is not an e-mail address — imported without it" in report
+
+
+def test_a_file_that_mixes_encodings_is_previewed_with_a_warning(qtbot, make_window, tmp_path):
+    make_window(populate=people)
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"\xef\xbb\xbfName,City\r\nZo\xc3\xab,K\xc3\xb8benhavn\r\nJ\xf6rg M\xfcller,K\xf6ln\r\n")
+    dialog = ImportDialog(path)
+    qtbot.addWidget(dialog)
+    assert "mixes encodings" in dialog.summary.text() and "<b>2</b> new customers" in dialog.summary.text()
+
