@@ -14,7 +14,6 @@ in one transaction (no checks, no tags, notes, summaries or search index)."""
 from __future__ import annotations
 
 import csv
-import io
 import json
 import resource
 import sqlite3

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QMessageBox, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
-from journal.errors import Cancelled, JournalError
+from journal.errors import Cancelled
 from journal.io import csv_import as ci
 from journal.io import vcard
 
@@ -159,7 +159,8 @@ class ImportDialog(QDialog):
         self.summary.setText("Reading the file…")
         table, what, is_vcard, vcard_data = self.table, self.what, self.is_vcard, getattr(self, "vcard_data", None)
         mapping, date_format = (self.mapping(), self.date_format.currentData()) if table is not None else ({}, None)
-        keep, skip, decimal = self.keep_unmapped.isChecked(), self.skip_rows.isChecked(), self.amount_format.currentData()
+        keep, skip = self.keep_unmapped.isChecked(), self.skip_rows.isChecked()
+        decimal = self.amount_format.currentData()
 
         def work(progress):
             if is_vcard:
@@ -199,8 +200,11 @@ class ImportDialog(QDialog):
         if self.what == CUSTOMERS:
             parts.append(f"<b>{len(plan.duplicates):,}</b> already in the journal")
         if partial:
-            parts.append(f"<b>{len(partial):,}</b> values that cannot be read (their rows are imported without them)")
-        parts.append(f"<b>{len(refused):,}</b> rows that cannot be imported" if refused else "no rows left out")
+            parts.append(f"<b>{len(partial):,}</b> {'value' if len(partial) == 1 else 'values'} that cannot be read "
+                         f"({'its row is' if len(partial) == 1 else 'their rows are'} imported without "
+                         f"{'it' if len(partial) == 1 else 'them'})")
+        parts.append(f"<b>{len(refused):,}</b> {'row' if len(refused) == 1 else 'rows'} that cannot be imported"
+                     if refused else "no rows left out")
         warnings = "".join(f"<br><span style='color:#b26a00'>{w}</span>" for w in (self.table.warnings
                                                                                     if self.table else ()))
         self.summary.setText(" · ".join(parts) + warnings)
@@ -252,11 +256,13 @@ def report_text(report: ci.Report, what: str) -> str:
         lines.append(f"Merged {report.merged:,} rows into customers already in the journal.")
     if report.skipped:
         lines.append(f"Skipped {report.skipped:,} customers already in the journal.")
-    for heading, problems in (("values were left out of rows that were imported", [p for p in report.problems
-                                                                                   if p.imported]),
-                              ("rows were left out", [p for p in report.problems if not p.imported])):
+    for (one, many), problems in ((("value was left out of a row that was imported",
+                                    "values were left out of rows that were imported"),
+                                   [p for p in report.problems if p.imported]),
+                                  (("row was left out", "rows were left out"),
+                                   [p for p in report.problems if not p.imported])):
         if problems:
-            lines.append(f"{len(problems):,} {heading}:")
+            lines.append(f"{len(problems):,} {one if len(problems) == 1 else many}:")
             lines += [f"  Line {p.line}: {p.message}" for p in problems[:50]]
             if len(problems) > 50:
                 lines.append(f"  … and {len(problems) - 50:,} more")

@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import islice
 
 from .. import customers, errors, purchases, summary
-from ..errors import JournalError, ValidationError
+from ..errors import ValidationError
 from ..models import Company, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Tag, database, now
 from .csv_read import SAMPLE_ROWS, Table, read_table  # noqa: F401  (read_table and Table are this module's API)
 

@@ -33,7 +33,7 @@ def note_of(name):
 
 
 def test_excel_german_windows_1252_with_semicolons(journal):
-    table, plan, report = import_file("excel-german-windows-1252-semicolons.csv")
+    table, _, report = import_file("excel-german-windows-1252-semicolons.csv")
     assert (table.encoding, table.delimiter) == ("Latin-1 (Windows)", ";")
     assert report.created == 3
     jorg = customers.find_by_name("Jörg Müller")
@@ -78,7 +78,7 @@ def test_libreoffice_utf8_without_bom(journal, name, delimiter):
 
 
 def test_google_contacts_csv(journal):
-    table, plan, report = import_file("google-contacts.csv")
+    table, _, report = import_file("google-contacts.csv")
     mapping = ci.guess_mapping(table.headers, ci.CUSTOMER_FIELDS)
     assert mapping[table.headers.index("E-mail 1 - Value")] == "email"
     assert mapping[table.headers.index("Address 1 - Formatted")] is None  # the parts are mapped instead
@@ -96,7 +96,7 @@ def test_google_contacts_csv(journal):
 
 
 def test_older_gmail_export(journal):
-    _, _, report = import_file("gmail-contacts-older.csv")
+    import_file("gmail-contacts-older.csv")
     grace = customers.find_by_name("Grace Hopper")
     assert (grace.company, grace.email, grace.phone, grace.tags) == ("Navy Labs", "grace@navy.example", "555-0100",
                                                                      ("Navy",))

@@ -145,13 +145,13 @@ def test_rows_with_a_bad_value_imported_without_it_or_skipped(qtbot, make_window
     drive_dialog(qtbot, use)
     window.actions.import_customers.trigger()
     assert seen["first"] == ["Line 2: e-mail 'asa@example' is not an e-mail address — imported without it"]
-    assert "<b>2</b> new customers" in seen["summary"] and "<b>1</b> values that cannot be read" in seen["summary"]
+    assert "<b>2</b> new customers" in seen["summary"] and "<b>1</b> value that cannot be read" in seen["summary"]
     assert seen["skipping"] == ["Line 2: e-mail 'asa@example' is not an e-mail address — row skipped"]
     asa = customers.find_by_name("Asa Berg")
     assert (asa.email, asa.address) == ("", "Drottninggatan 12\n111 51 Stockholm")
     assert Interaction.select().where(Interaction.customer == asa.id).count() == 0  # no note asked for
     report = [text for kind, title, text in no_modal_boxes if kind == "information"][0]
-    assert "1 values were left out of rows that were imported:" in report
+    assert "1 value was left out of a row that was imported:" in report
     assert "Line 2: e-mail 'asa@example' is not an e-mail address — imported without it" in report
 
 
