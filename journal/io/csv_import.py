@@ -548,6 +548,8 @@ def _insert_customers(rows: list[dict], companies, tags, stamp, title: str) -> l
     _ids_for((v.get("company") for v in rows), companies, Company, stamp)
     _ids_for((t for v in rows for t in v.get("tags", ())), tags, Tag, stamp)
     moment = Customer.created_at.db_value(stamp)
+    if isinstance(moment, datetime):  # as the sqlite3 adapter writes it, once, not once a cell
+        moment = moment.isoformat(" ")
     since = Customer.customer_since.db_value
     records = []
     for values in rows:
@@ -570,7 +572,7 @@ def _insert_customers(rows: list[dict], companies, tags, stamp, title: str) -> l
         if note:
             notes.append((customer_id, moment, "note", "out", title, _clean_note(note), moment, moment, False))
     _insert(CustomerTag, (CustomerTag.customer, CustomerTag.tag), links)
-    _insert(Interaction, _NOTE_COLUMNS, notes)
+    _insert(Interaction, _NOTE_COLUMNS, notes)  # the search index follows by its triggers
     _insert_summaries(ids, {note[0] for note in notes}, stamp)
     return ids
 
@@ -635,10 +637,11 @@ def _merge(existing: int, values: dict, line: int, stamp, report: Report) -> Non
         customers.update_customer(existing, **fill)
         report.merges.append((existing, before, fill))
     if text:
-        report.note_ids.append(Interaction.insert(
+        note_id = Interaction.insert(
             customer=existing, occurred_at=stamp, kind="note", direction="out",
             summary="Merged from an imported file", notes=_clean_note(text), created_at=stamp,
-            updated_at=stamp).execute())
+            updated_at=stamp).execute()
+        report.note_ids.append(note_id)
 
 
 def _clean_note(text: str) -> str:

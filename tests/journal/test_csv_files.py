@@ -118,6 +118,28 @@ def test_outlook_export(journal):
     assert elijah.address == "c/o Studio\nBuilding 2\n12 High St\nSpringfield, IL 62701\nUSA"
 
 
+def test_imported_customers_and_notes_are_found_and_the_index_keeps_working(journal):
+    from journal import search
+
+    import_file("excel-german-windows-1252-semicolons.csv")
+    assert [h.customer_name for h in search.search("Lefèvre")] == ["François Lefèvre"]
+    assert [(h.customer_name, h.is_customer) for h in search.search("Roggen")] == [("Jörg Müller", False)]
+    table = ci.read_table(b"name,notes\n" + b"".join(b"Person %d,walnut\n" % n for n in range(1200)))
+    with pytest.raises(ci.Cancelled):
+        ci.import_customers(ci.plan_customers(table, {0: "name", 1: "notes"}), progress=lambda d, t: d < 1000)
+    assert search.search("walnut") == []
+    customers.create_customer(name="Walnut Wanda")  # one at a time again, indexed by the triggers
+    assert [h.customer_name for h in search.search("walnut")] == ["Walnut Wanda"]
+    ada = customers.create_customer(name="Ada Lovelace", email="ada@example.org")
+    merged = ci.plan_customers(ci.read_table(b"name,email,notes\nAda,ada@example.org,oak shelves\n"),
+                               {0: "name", 1: "email", 2: "notes"})
+    ci.import_customers(merged, duplicates="merge")
+    assert [(h.customer_id, h.is_customer) for h in search.search("shelves")] == [(ada.id, False)]
+    assert summary.snapshot() == (summary.rebuild_all() or summary.snapshot())
+    search.rebuild()
+    assert [h.customer_name for h in search.search("Roggen")] == ["Jörg Müller"]
+
+
 def test_unmapped_columns_stay_out_of_the_note_when_asked(journal):
     import_file("excel-german-windows-1252-semicolons.csv", keep_unmapped=False)
     assert note_of("Jörg Müller") == 'Mag Roggen,\nkein Weizen.\nSagt "Servus".'
