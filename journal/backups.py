@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import crypto
-from .errors import JournalDamaged, JournalError
+from .errors import Cancelled, JournalDamaged, JournalError
 from .private import make_folder
 
 SUFFIX = ".sqlite3"
@@ -127,7 +127,7 @@ def _copy_from_one_snapshot(journal_path: Path, partial: Path, progress) -> None
 
         def report(status, remaining, total):
             if progress and progress(total - remaining, total) is False:
-                raise JournalError("The backup was cancelled.")
+                raise Cancelled("The backup was cancelled; nothing was written.")
 
         source.backup(destination, pages=STEP_PAGES, progress=report)
         source.execute("COMMIT")

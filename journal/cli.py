@@ -147,8 +147,13 @@ def run_import(journal: Path, args) -> int:
         else:
             print(report_text(report, args.what))
             problems = report.problems
-    if problems:
-        _say(f"{len(problems)} rows of {args.file.name} {'were' if report else 'would be'} left out (listed above).")
+    # A value left out of a row that was imported is in the report; a row left out fails the job.
+    refused = [p for p in problems if not getattr(p, "imported", False)]
+    if refused:
+        from . import words
+
+        verb = ("was" if len(refused) == 1 else "were") if report else "would be"
+        _say(f"{words.plural(len(refused), 'row')} of {args.file.name} {verb} left out (listed above).")
         return REFUSED
     return OK
 
@@ -156,29 +161,31 @@ def run_import(journal: Path, args) -> int:
 def import_file(what: str, path: Path, *, dry_run: bool, fill_in: bool):
     """The one place the command line calls the import services: read, plan,
     and (unless a dry run) write. Returns (plan, report or None, what was read)."""
+    from . import words
     from .io import csv_import as ci
 
-    data = path.read_bytes()
     if what == "customers" and path.suffix.lower() in (".vcf", ".vcard"):
         from .io import vcard
 
-        plan = vcard.plan_cards(data)
+        plan = vcard.plan_cards(path.read_bytes())
         source = f"{len(plan.new) + len(plan.duplicates) + len(plan.problems)} contact cards"
     else:
-        table = ci.read_table(data)
+        table = ci.read_table(path)  # streamed: a large file is never all in memory
         fields = ci.CUSTOMER_FIELDS if what == "customers" else ci.PURCHASE_FIELDS
         mapping = ci.guess_mapping(table.headers, fields)
         date_field = "customer_since" if what == "customers" else "purchased_on"
         column = next((i for i, f in mapping.items() if f == date_field), None)
-        date_format = ci.guess_date_format([r[column] for r in table.rows if column is not None and column < len(r)])
+        date_format = ci.guess_date_format([r[column] for r in table.sample if column is not None and column < len(r)])
         if what == "customers":
             plan = ci.plan_customers(table, mapping, date_format)
         else:
             plan = ci.plan_purchases(table, mapping, date_format)
         separator = {",": "commas", ";": "semicolons", "\t": "tabs"}.get(table.delimiter, "bars")
         columns = ", ".join(f"{table.headers[i] or f'column {i + 1}'} as {f}" for i, f in mapping.items() if f)
-        source = (f"{len(table.rows)} rows, {table.encoding}, separated by {separator}; "
+        source = (f"{words.plural(table.row_count, 'row')}, {table.encoding}, separated by {separator}; "
                   f"read {columns or 'no column Lately knows'}")
+        if table.warnings:  # read, but worth a look (a file that mixes encodings)
+            source += ". " + " ".join(table.warnings)
     if dry_run:
         return plan, None, source
     if what == "customers":

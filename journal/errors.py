@@ -42,3 +42,9 @@ class JournalReadOnly(JournalError):
 
 class JournalEmpty(JournalError):
     """The file is empty (0 bytes): no journal, but not to be made one without asking."""
+
+class Cancelled(JournalError):
+    """The person pressed Cancel: the work stopped and its transaction rolled back."""
+
+    def __init__(self, message: str = "Cancelled; nothing was changed."):
+        super().__init__(message)

@@ -317,10 +317,11 @@ class CardsWindow(QDialog):
         if not path:
             return
         snapshot, size = list(self.cards), self.size.currentText()
-        run_with_progress(self, "Writing the PDF…", lambda progress: write_pdf(Path(path), snapshot, kind, size,
-                                                                              progress),
-                          lambda written: self.error.clear_message() or self._told(f"Saved {written}"),
-                          lambda error: self.error.show_message(str(error)))
+        self.pdf_task = run_with_progress(
+            self, "Writing the PDF…", lambda progress: write_pdf(Path(path), snapshot, kind, size, progress),
+            lambda written: self.error.clear_message() or self._told(f"Saved {written}"),
+            lambda error: self.error.show_message(str(error)),
+            on_cancelled=lambda: self._told("Cancelled; no PDF was written."))
 
     def do_pdf(self):
         self._pdf(CARDS, "thank-you-cards.pdf")

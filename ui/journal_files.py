@@ -153,7 +153,8 @@ class JournalFiles:
         self.backup_task = run_with_progress(  # reachable by tests
             self, "Backing up the journal…", work,
             lambda made: self.events.status.emit(f"Backed up to {made.path}"),
-            self._backup_failed("The backup failed"))
+            self._backup_failed("The backup failed"),
+            on_cancelled=lambda: self.events.status.emit("The backup was cancelled; nothing was written"))
 
     def choose_backup(self):
         from .recovery import RestoreDialog
@@ -323,9 +324,11 @@ class JournalFiles:
         path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), filters)
         if not path:
             return
-        run_with_progress(self, f"{title}…", lambda progress: export(Path(path), progress),
-                          lambda _: self.events.status.emit(f"Saved {path}"),
-                          lambda error: self._show_error(f"{title} failed: {error}"))
+        self.export_task = run_with_progress(
+            self, f"{title}…", lambda progress: export_cancellably(export, Path(path), progress),
+            lambda _: self.events.status.emit(f"Saved {path}"),
+            lambda error: self._show_error(f"{title} failed: {error}"),
+            on_cancelled=lambda: self.events.status.emit(f"{title} cancelled; no file was written"))
 
     def import_journal_json(self):
         from journal.io import exports
@@ -333,7 +336,23 @@ class JournalFiles:
         path, _ = QFileDialog.getOpenFileName(self, "Import a whole journal", str(Path.home()), "JSON (*.json)")
         if not path:
             return
-        run_with_progress(self, "Importing the journal…", lambda progress: exports.import_json(Path(path), progress),
-                          lambda counts: (self.events.changed.emit(None),
-                                          self.events.status.emit(f"Imported {words.plural(counts.get('customer', 0), 'customer')}")),
-                          lambda error: self._show_error(str(error)), writes=True)
+        self.import_task = run_with_progress(
+            self, "Importing the journal…", lambda progress: exports.import_json(Path(path), progress),
+            lambda counts: (self.events.changed.emit(None),
+                            self.events.status.emit(f"Imported {words.plural(counts.get('customer', 0), 'customer')}")),
+            lambda error: self._show_error(str(error)), writes=True,
+            on_cancelled=lambda: self.events.status.emit("Import cancelled; the journal is as it was"))
+
+
+def export_cancellably(export, path: Path, progress):
+    """Run export(file, progress) into a hidden file beside the target and put it
+    in place only if Cancel was not pressed meanwhile, so a cancelled export
+    leaves no file behind, even an export that never reports progress itself."""
+    progress(0, 1)
+    partial = path.with_name(f".{path.stem}.partial{path.suffix}")  # same suffix: the exporter goes by it
+    try:
+        export(partial, progress)
+        progress(1, 1)  # raises Cancelled if the person cancelled while it was written
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -4,13 +4,23 @@ run_in_background(fn, on_done, on_error) runs fn in a thread pool and delivers
 its result (or exception) to the callbacks on the GUI thread. Peewee keeps one
 connection per thread, so each task opens and closes its own. Writes that take
 long go through the one-thread pool so they never overlap. Tests swap in
-synchronous execution (set_synchronous) to stay deterministic."""
+synchronous execution (set_synchronous) to stay deterministic.
+
+Cancel is enforced here, not left to each caller: once a task is cancelled,
+the next call of its progress function raises journal.errors.Cancelled, so the
+work stops wherever it reports progress and its transaction rolls back (or its
+half-written file is removed) whether or not the caller checks what progress
+returned. run_with_progress keeps its task alive itself (a caller may drop the
+handle) and keeps the progress dialog up, saying "Cancelling…", until the work
+has really stopped."""
 
 from __future__ import annotations
 
 import traceback
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from journal.errors import Cancelled
 
 _synchronous = False
 _write_pool: QThreadPool | None = None
@@ -24,7 +34,7 @@ def set_synchronous(value: bool) -> None:
 class _Relay(QObject):
     done = Signal(object)
     failed = Signal(object)
-    progress = Signal(int, int)
+    progress = Signal(object)  # (done, total): Python ints, so rows past 2**31 are fine too
 
 
 class _Task(QRunnable):
@@ -63,8 +73,10 @@ class _Task(QRunnable):
             self.deliver()
 
     def _progress(self, done, total):
-        self.relay.progress.emit(done, total)
-        return not self.cancelled
+        if self.cancelled:
+            raise Cancelled()
+        self._emit(self.relay.progress, (done, total))
+        return True
 
 
 class Handle:
@@ -77,13 +89,18 @@ class Handle:
     def cancel(self):
         self._task.cancelled = True
 
+    @property
+    def cancelled(self) -> bool:
+        return self._task.cancelled
+
 
 _pending: set = set()
 
 
 def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writes=False) -> Handle:
-    """Run fn() off the GUI thread (fn(progress) if on_progress is given; progress
-    returns False once the user cancelled). Callbacks run on the GUI thread."""
+    """Run fn() off the GUI thread (fn(progress) if on_progress is given). Once
+    the handle is cancelled, progress(done, total) raises Cancelled, which reaches
+    on_error like any other error. Callbacks run on the GUI thread."""
     relay = _Relay()
     relay.failed.connect(_route_database_errors)  # damage read by any task reaches the recovery dialog
     if on_done:
@@ -91,7 +108,7 @@ def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writ
     if on_error:
         relay.failed.connect(on_error)
     if on_progress:
-        relay.progress.connect(on_progress)
+        relay.progress.connect(lambda pair: on_progress(*pair))
     task = _Task(fn, relay, on_progress is not None)
     if _synchronous:
         task.deliver()  # on the GUI thread's own connection
@@ -127,29 +144,75 @@ def wait_for_background(msecs: int = 3000) -> bool:
     return done
 
 
-def run_with_progress(parent, title: str, fn, on_done, on_error, *, writes=False):
-    """fn(progress) off the GUI thread behind a progress dialog whose Cancel asks
-    it to stop (fn then raises and its transaction rolls back)."""
+def run_with_progress(parent, title: str, fn, on_done, on_error, *, writes=False, on_cancelled=None) -> Handle:
+    """fn(progress) off the GUI thread behind a progress dialog. Cancel (the
+    button, Escape or closing the dialog) stops the work at its next progress
+    report: progress raises Cancelled, so a transaction rolls back and a
+    half-written file is removed. The dialog stays up, saying so, until the work
+    has stopped; then on_cancelled() runs (not on_error). Work that finished
+    before it heard the Cancel reports to on_done as usual."""
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QProgressDialog
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
 
     dialog = QProgressDialog(title, "Cancel", 0, 100, parent)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
     dialog.setValue(0)
+    state = {"cancelling": False, "finished": False, "handle": None}
 
     def progressed(done, total):
-        dialog.setMaximum(max(total, 1))
-        dialog.setValue(min(done, total))
+        if not state["cancelling"] and not state["finished"]:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(min(done, total))
 
-    def finish(callback):
-        def inner(value):
-            dialog.reset()
-            dialog.close()
-            callback(value)
-        return inner
+    def close_dialog():
+        state["finished"] = True
+        _running.discard(state["handle"])
+        dialog.reset()
+        dialog.close()
+        dialog.deleteLater()
 
-    handle = run_in_background(fn, finish(on_done), finish(on_error), progressed, writes=writes)
-    dialog.canceled.connect(handle.cancel)
+    def done(value):
+        close_dialog()
+        on_done(value)
+
+    def failed(error):
+        close_dialog()
+        if isinstance(error, Cancelled) and state["cancelling"]:
+            if on_cancelled:
+                on_cancelled()
+        else:
+            on_error(error)
+
+    def cancel():
+        if state["cancelling"] or state["finished"]:
+            return
+        state["cancelling"] = True
+        state["handle"].cancel()
+        # QProgressDialog hides itself on Cancel; keep it up (and the window
+        # blocked) until the work has rolled back, so what shows is true.
+        dialog.setLabelText(f"{title}\nCancelling… nothing of it is kept.")
+        button = dialog.findChild(QPushButton)
+        if button is not None:
+            button.setEnabled(False)
+        dialog.show()
+
+    # A closure, not a bound method: PySide drops a connection to a method of an
+    # object nobody keeps, and callers used to drop the handle (Cancel then did nothing).
+    dialog.canceled.connect(cancel)
+    handle = run_in_background(fn, done, failed, progressed, writes=writes)
+    handle.dialog = dialog
+    state["handle"] = handle
+    if not state["finished"]:
+        _running.add(handle)  # alive as long as the work, whatever the caller keeps
     return handle
+
+
+_running: set = set()
+
+
+def running_with_progress() -> list[Handle]:
+    """The tasks behind a progress dialog that have not reported back yet."""
+    return list(_running)

@@ -1,36 +1,68 @@
-"""CSV import of customers and purchases, as real spreadsheets export them:
-a UTF-8 byte-order mark or Latin-1, commas or semicolons or tabs, quoted new
-lines, thousands separators, day-first or month-first dates. Columns are mapped
-by their headings (and can be remapped), every row is checked first, and the
-import is one transaction: all the good rows or none of them."""
+"""CSV import of customers and purchases, as real spreadsheets and contact
+exports write them (reading the bytes is csv_read's job). Columns are mapped by
+their headings (and can be remapped), every row is checked first, and the
+import is one transaction.
+
+Nothing in the file is silently lost: a value that cannot be read (an e-mail
+without a domain, a date that is no date) is left out of its row, the row is
+imported and the report names the line; a Notes column becomes a note on the
+customer's timeline, and the columns nobody mapped can be kept in that note.
+Large files stream: rows are read from the file in passes, planned row by row
+and written in bulk, many rows to a statement."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
+from itertools import islice
 
-from .. import contacts, customers, interactions, purchases, summary
-from ..errors import JournalError, ValidationError
-from ..models import Customer, Purchase, database
+from .. import contacts, customers, errors, purchases, summary
+from ..errors import ValidationError
+from ..models import Company, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Tag, database, now
+from .csv_read import SAMPLE_ROWS, Table, read_table  # noqa: F401  (read_table and Table are this module's API)
 from .exports import from_spreadsheet_cell
 
+ADDRESS_PARTS = ("street", "house_number", "postcode", "city", "region", "country")
 CUSTOMER_FIELDS = {
-    "name": ("name", "full name", "customer", "customer name", "contact", "contact name", "nom", "naam"),
-    "first_name": ("first name", "firstname", "given name", "vorname", "prénom", "prenom"),
-    "last_name": ("last name", "lastname", "surname", "family name", "nachname"),
-    "company": ("company", "organisation", "organization", "business", "firm", "firma", "employer"),
-    "email": ("email", "e-mail", "email address", "mail"),
-    "phone": ("phone", "telephone", "tel", "mobile", "phone number", "cell", "telefon"),
-    "address": ("address", "postal address", "street", "street address", "adresse"),
+    "name": ("name", "full name", "customer", "customer name", "contact", "contact name", "display name", "nom",
+             "naam"),
+    "name_prefix": ("name prefix", "prefix", "salutation", "honorific", "anrede"),
+    "first_name": ("first name", "firstname", "given name", "vorname", "prénom", "prenom", "first"),
+    "middle_name": ("middle name", "additional name", "second name", "weitere vornamen"),
+    "last_name": ("last name", "lastname", "surname", "family name", "nachname", "nom de famille"),
+    "name_suffix": ("name suffix", "suffix"),
+    "company": ("company", "organisation", "organization", "business", "firm", "firma", "employer", "company name",
+                "organization name", "organization 1 name", "unternehmen"),
+    "email": ("email", "e-mail", "email address", "e-mail address", "mail", "e-mail 1 - value", "email 1 - value",
+              "primary email", "e-mail-adresse", "email address 1"),
+    "phone": ("phone", "telephone", "tel", "mobile", "phone number", "cell", "telefon", "business phone",
+              "mobile phone", "primary phone", "home phone", "phone 1 - value", "mobiltelefon", "handy",
+              "telefon geschäftlich"),
+    "address": ("address", "postal address", "street address", "adresse", "mailing address", "full address",
+                "address 1 - formatted", "anschrift"),
+    "street": ("street", "business street", "home street", "address 1 - street", "straße", "strasse",
+               "address line 1", "rue"),
+    "house_number": ("house number", "house no", "street number", "hausnummer", "hausnr", "numéro"),
+    "postcode": ("postcode", "postal code", "post code", "zip", "zip code", "zipcode", "plz", "postleitzahl",
+                 "business postal code", "home postal code", "address 1 - postal code", "code postal"),
+    "city": ("city", "town", "ort", "stadt", "business city", "home city", "address 1 - city", "ville", "locality",
+             "wohnort"),
+    "region": ("region", "state", "province", "county", "bundesland", "business state", "home state",
+               "address 1 - region", "state/province"),
+    "country": ("country", "country/region", "land", "business country/region", "home country/region",
+                "business country", "address 1 - country", "pays"),
+    "notes": ("notes", "note", "comments", "comment", "remarks", "remark", "memo", "notiz", "notizen", "bemerkung",
+              "bemerkungen", "anmerkung", "anmerkungen", "kommentar", "kommentare"),
     "interests": ("interests", "topics", "hobbies", "interest"),
     "stage": ("stage", "status", "type"),
     "account_manager": ("account manager", "manager", "owner", "rep", "sales rep"),
     "customer_since": ("customer since", "since", "first purchase", "joined", "created", "start date", "kunde seit",
                        "client depuis"),
-    "tags": ("tags", "labels", "groups", "categories"),
+    "tags": ("tags", "labels", "groups", "categories", "group membership", "kategorien"),
 }
 PURCHASE_FIELDS = {
     "customer": CUSTOMER_FIELDS["name"] + ("client",),
@@ -39,55 +71,46 @@ PURCHASE_FIELDS = {
     "product": ("product", "item", "description", "article", "produkt"),
     "amount": ("amount", "total", "price", "value", "sum", "betrag"),
 }
+# How a field is called in a message about its value (the user's words).
+FIELD_WORDS = {
+    "name": "name", "company": "company", "email": "e-mail", "phone": "phone", "address": "postal address",
+    "interests": "interests", "stage": "stage", "account_manager": "account manager",
+    "customer_since": "customer since", "tags": "tag", "notes": "note",
+}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/%m/%y", "%m/%d/%y",
                 "%d %b %Y", "%b %d, %Y", "%d %B %Y", "%B %d, %Y")
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[list[str]]  # without the heading row
-    encoding: str
-    delimiter: str
-
-
-def read_table(data: bytes) -> Table:
-    """Decode and split a CSV file, whatever spreadsheet wrote it."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        text, encoding = data[3:].decode("utf-8", errors="strict"), "UTF-8 with BOM"
-    else:
-        try:
-            text, encoding = data.decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError:
-            text, encoding = data.decode("cp1252", errors="replace"), "Latin-1 (Windows)"
-    if not text.strip():
-        raise JournalError("The file is empty.")
-    sample = text[:20_000]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = max(",;\t", key=lambda d: sample.split("\n", 1)[0].count(d))
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if not rows:
-        raise JournalError("The file has no rows.")
-    return Table([h.strip() for h in rows[0]], rows[1:], encoding, delimiter)
+# Values contact programs write into columns nobody filled in (Outlook: "0/0/00"
+# birthdays, "Normal" priority…): not worth a line in a note.
+EMPTY_WORDS = frozenset({"0/0/00", "0.0.00", "00.00.0000", "normal", "unspecified", "false", "keine angabe"})
+NAME_PARTS = ("name_prefix", "first_name", "middle_name", "last_name", "name_suffix")
+_SINGLE = ("name", "company", "email", "phone", "stage", "account_manager", "customer_since") + NAME_PARTS
+_TEXT_LIMITS = {"name": 200, "company": 200, "phone": 200, "account_manager": 200, "address": 10_000,
+                "interests": 10_000}
+NOTE_LIMIT = 100_000
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+BATCH = 500
+PROGRESS_EVERY = 5000  # rows planned between progress reports (and chances to cancel)
 
 
 def _normal(heading: str) -> str:
-    return re.sub(r"[^a-z0-9éèäöüß ]+", " ", heading.casefold()).strip()
+    return " ".join(re.sub(r"[^a-z0-9éèäöüß ]+", " ", heading.casefold()).split())
 
 
 def guess_mapping(headers: list[str], fields: dict) -> dict[int, str | None]:
     """Column index -> field, by heading; each field at most once."""
+    names = {f: {_normal(n) for n in synonyms} | {_normal(f.replace("_", " "))} for f, synonyms in fields.items()}
     mapping, used = {}, set()
     for index, heading in enumerate(headers):
         key = _normal(heading)
-        match = next((f for f, names in fields.items()
-                      if f not in used and (key == f.replace("_", " ") or key in {_normal(n) for n in names})), None)
+        match = next((f for f in fields if f not in used and key in names[f]), None)
         mapping[index] = match
         if match:
             used.add(match)
+    # A contact export with both a formatted address and its parts: the parts say more.
+    if used & {"street", "city", "postcode"}:
+        for index, target in mapping.items():
+            if target == "address" and "formatted" in headers[index].casefold():
+                mapping[index] = None
     return mapping
 
 
@@ -122,64 +145,313 @@ def parse_date(value: str, fmt: str | None, field_name: str) -> date | None:
 class Problem:
     line: int  # as a spreadsheet numbers it: the heading is line 1
     message: str
+    imported: bool = False  # True: the row was imported without the value named
 
 
 @dataclass
 class Plan:
-    """What an import would do, shown before anything is written."""
+    """What an import would do, shown before anything is written. A row's values
+    may carry extras under `_`-prefixed keys: `_note` becomes a note on the
+    customer's timeline; any other goes to store_customer_extras()."""
 
     new: list[tuple[int, dict]] = field(default_factory=list)
     duplicates: list[tuple[int, dict, int, str]] = field(default_factory=list)  # line, values, existing id, why
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)  # imported, but the user should look (vCard charset)
+    warnings: list[Problem] = field(default_factory=list)  # imported, but worth a look (a vCard's charset)
+    note_title: str = "Notes from the imported file"
+
+    @property
+    def refused(self) -> list[Problem]:
+        return [p for p in self.problems if not p.imported]
+
+    @property
+    def partial(self) -> list[Problem]:
+        return [p for p in self.problems if p.imported]
 
 
-def _values(row: list[str], mapping: dict[int, str | None]) -> dict[str, str]:
-    values = {}
-    for index, target in mapping.items():
-        if target and index < len(row) and row[index].strip():
-            values[target] = from_spreadsheet_cell(row[index].strip())  # Lately's own exports: "'+44 20…"
-    return values
+# -- from cells to a customer's values ------------------------------------------------------------------
+
+class _Columns:
+    """The mapping, prepared once for a pass over many rows."""
+
+    def __init__(self, headers: list[str], mapping: dict[int, str | None], keep_unmapped: bool):
+        self.headers = headers
+        self.by_field: dict[str, list[int]] = {}
+        for index in sorted(mapping):
+            if mapping[index]:
+                self.by_field.setdefault(mapping[index], []).append(index)
+        self.single = [(f, ix[0]) for f, ix in self.by_field.items() if len(ix) == 1 and f not in ADDRESS_PARTS]
+        self.several = [(f, ix) for f, ix in self.by_field.items() if len(ix) > 1 and f not in ADDRESS_PARTS]
+        self.parts = [(f, self.by_field[f]) for f in ADDRESS_PARTS if f in self.by_field]
+        self.unmapped = ([i for i in range(len(headers)) if not mapping.get(i)
+                          and not (self.parts and "formatted" in headers[i].casefold())]  # the parts say it
+                         if keep_unmapped else [])
+        self.width = max([len(headers)] + [i + 1 for i in mapping])
+        present = set(self.by_field) | {"name"} | ({"address"} if self.parts else set())
+        self.checks = tuple(k for k in _CHECKED if k in present)
+
+    def heading(self, index: int) -> str:
+        heading = self.headers[index] if index < len(self.headers) else ""
+        return heading or f"Column {index + 1}"
 
 
-def plan_customers(table: Table, mapping: dict[int, str | None], date_format: str | None = None) -> Plan:
+def _raw_values(row: list[str], columns: _Columns) -> tuple[dict, list[str]]:
+    """The mapped values of a row, several columns of one field joined, and the
+    lines for its note (columns left over)."""
+    # Lately's own exports write "'+44 20…" so no spreadsheet takes it for a formula: read it back as it was.
+    cells = [from_spreadsheet_cell(cell) if cell[:1] == "'" else cell for cell in (c.strip() for c in row)]
+    if len(cells) < columns.width:
+        cells += [""] * (columns.width - len(cells))
+    values, leftovers = {}, []
+    for target, index in columns.single:
+        value = cells[index]
+        if value:
+            values[target] = value
+    for target, indexes in columns.several:
+        found = [(i, cells[i]) for i in indexes if cells[i]]
+        if not found:
+            continue
+        if target in ("address", "notes", "interests"):
+            values[target] = "\n".join(v for _, v in found)
+        elif target == "tags":
+            values[target] = ",".join(v for _, v in found)
+        else:  # one value fits the field; the others are kept in the note
+            values[target] = found[0][1]
+            leftovers += [f"{columns.heading(i)}: {v}" for i, v in found[1:]]
+    if columns.parts:
+        parts = {}
+        for target, indexes in columns.parts:
+            value = cells[indexes[0]] if len(indexes) == 1 else " ".join(cells[i] for i in indexes if cells[i])
+            if value:
+                parts[target] = value
+        if parts:
+            joined = format_address(parts)
+            values["address"] = f"{values['address']}\n{joined}" if "address" in values else joined
+    for index in columns.unmapped:
+        value = cells[index]
+        if value and value.casefold() not in EMPTY_WORDS:
+            leftovers.append(f"{columns.heading(index)}: {value}")
+    return values, leftovers
+
+
+_NUMBER_FIRST = {"us", "usa", "united states", "united states of america", "uk", "gb", "united kingdom",
+                 "england", "scotland", "wales", "ireland", "canada", "ca", "australia", "au", "new zealand", "nz",
+                 "france", "fr", "india", "in", "philippines"}
+_CITY_REGION_POSTCODE = {"us", "usa", "united states", "united states of america", "canada", "ca", "australia",
+                         "au"}
+_POSTCODE_LINE = {"uk", "gb", "united kingdom", "england", "scotland", "wales"}
+
+
+def format_address(parts: dict[str, str]) -> str:
+    """Street, house number, postcode, city, region and country as the lines of
+    a postal address, in the order that country writes them."""
+    street, number = parts.get("street", ""), parts.get("house_number", "")
+    postcode, city = parts.get("postcode", ""), parts.get("city", "")
+    region, country = parts.get("region", ""), parts.get("country", "")
+    where = country.casefold().strip(" .")
+    first = " ".join(filter(None, (number, street) if where in _NUMBER_FIRST else (street, number)))
+    if where in _CITY_REGION_POSTCODE:
+        town = ", ".join(filter(None, (city, " ".join(filter(None, (region, postcode))))))
+        lines = [first, town]
+    elif where in _POSTCODE_LINE:
+        lines = [first, city, region, postcode]
+    else:
+        lines = [first, " ".join(filter(None, (postcode, city))), region]
+    return "\n".join(line for line in lines + [country] if line)
+
+
+def _name(values: dict) -> None:
+    if not any(p in values for p in NAME_PARTS):
+        return
+    parts = [values.pop(p, "") for p in NAME_PARTS]
+    if not values.get("name") and any(parts[1:4]):
+        values["name"] = " ".join(p for p in parts if p)
+
+
+_CHECKED = ("name", "company", "email", "phone", "address", "interests", "stage", "account_manager",
+            "customer_since", "tags")
+
+
+def _clean_row(values: dict, date_format: str | None, checks=_CHECKED) -> list[tuple[str, str, str]]:
+    """Check each value on its own; a bad one leaves the row. Returns (field,
+    value as written, why) for each value left out. Plain short text, by far
+    the most, is taken as it is without a call per value."""
+    dropped = []
+    for key in checks:
+        value = values.get(key)
+        if not value:
+            continue
+        try:
+            if key in _TEXT_LIMITS:
+                if len(value) > _TEXT_LIMITS[key] or "\r" in value or "\x00" in value:
+                    values[key] = customers.validate_fields({key: value})[key]
+            elif key == "email":
+                if len(value) > 320 or not _EMAIL.match(value):
+                    raise ValidationError("email", "is not an e-mail address")
+            elif key == "customer_since":
+                values[key] = _date(value, date_format)
+            elif key == "stage":
+                values[key] = _stage(value)
+            elif key == "tags":
+                values[key] = _tags(value, dropped)
+        except ValidationError as error:
+            del values[key]
+            dropped.append((key, value, _why(key, value, error)))
+    return dropped
+
+
+@lru_cache(maxsize=4096)  # a file repeats its dates; strptime is slow
+def _date(value: str, date_format: str | None) -> date | None:
+    return customers.validate_fields({"customer_since": parse_date(value, date_format, "customer since")})[
+        "customer_since"]
+
+
+def _why(key: str, value: str, error: ValidationError) -> str:
+    word = FIELD_WORDS.get(key, key.replace("_", " "))
+    shown = value if len(value) <= 60 else value[:57] + "…"
+    if key == "email":
+        return f"e-mail {shown!r} is not an e-mail address"
+    if key == "customer_since":
+        return f"customer since {shown!r} is not a date this file uses"
+    if key == "stage":
+        return f"stage {shown!r} is not one Lately knows (prospect, customer or former)"
+    if "too long" in error.reason:
+        return f"{word} {error.reason}"
+    return f"{word} {shown!r}: {error.reason}"
+
+
+_TAG_SEPARATORS = re.compile(r"[,;:*]")
+
+
+def _tags(text: str, dropped: list) -> list[str]:
+    """Tags as spreadsheets and contact exports list them: commas, semicolons,
+    Google's ' ::: ' with its own '* myContacts' group left out."""
+    if len(text) <= 60 and not _TAG_SEPARATORS.search(text):
+        return [text]
+    names = []
+    for tag in re.split(r"[,;]|:::", text):
+        tag = tag.strip().lstrip("*").strip()
+        if not tag or tag.casefold().replace(" ", "") in ("mycontacts", "starred"):
+            continue
+        if len(tag) > 60:
+            dropped.append(("tags", tag, f"tag {tag[:40]!r}… is too long (at most 60 characters)"))
+            continue
+        names.append(tag)
+    return list(dict.fromkeys(names))
+
+
+def _note(notes: str, leftovers: list[str], dropped: list[tuple[str, str, str]], keep: bool) -> str:
+    lines = [notes] if notes else []
+    if keep:
+        lines += leftovers
+        lines += [f"Not imported ({why}): {value}" for _, value, why in dropped if len(value) <= 10_000]
+    return "\n".join(lines)
+
+
+class StreamedRows(Sequence):
+    """The new rows of a plan over a file: their line numbers only, the values
+    read again from the file, row by row, when the import writes them. So a
+    300,000-row file is never held in memory as 300,000 dicts."""
+
+    def __init__(self, table: Table, derive):
+        self.table, self._derive = table, derive
+        self.lines = array("q")
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __iter__(self):
+        lines, k = self.lines, 0
+        if not lines:
+            return
+        for number, row in self.table.iter_rows():
+            if number == lines[k]:
+                values, _ = self._derive(number, row)
+                yield number, values
+                k += 1
+                if k == len(lines):
+                    return
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(islice(self, *index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return next(islice(self, index, None))
+
+
+def plan_customers(table: Table, mapping: dict[int, str | None], date_format: str | None = None, *,
+                   keep_unmapped: bool = False, skip_bad_rows: bool = False, progress=None) -> Plan:
+    """Check every row without writing. A value that cannot be read is left out
+    of its row (or, with skip_bad_rows, the row is left out); keep_unmapped keeps
+    the columns nobody mapped in the customer's note. Over a file read by
+    read_table, plan.new keeps line numbers and the import reads the rows again."""
     plan = Plan()
     by_email = {e.casefold(): cid for cid, e in Customer.select(Customer.id, Customer.email)
                 .where(Customer.deleted_at.is_null(), Customer.email != "").tuples()}
     by_name = {(r.name.casefold(), r.company.casefold()): r.id for r in customers.list_customers(include_archived=True)}
-    seen_in_file = {}
-    for number, row in enumerate(table.rows, start=2):
-        values = _values(row, mapping)
-        first, last = values.pop("first_name", ""), values.pop("last_name", "")
-        if not values.get("name") and (first or last):
-            values["name"] = f"{first} {last}".strip()
-        try:
-            if "customer_since" in values:
-                values["customer_since"] = parse_date(values["customer_since"], date_format, "customer since")
-            if "stage" in values:
-                values["stage"] = _stage(values["stage"])
-            if "tags" in values:
-                values["tags"] = [t for t in re.split(r"[,;]", values["tags"]) if t.strip()]
-            customers.validate_fields(values)
-            if not values.get("name"):
-                raise ValidationError("name", "must not be empty")
-        except ValidationError as error:
-            plan.problems.append(Problem(number, str(error)))
+    # Seen in this file, by the hash of the e-mail or of (name, company): a 300,000-row
+    # file keeps ints, not strings (two different keys sharing a 64-bit hash is not a worry).
+    seen_in_file: dict[int, int] = {}
+    columns = _Columns(table.headers, mapping, keep_unmapped)
+
+    def derive(number, row):
+        return _customer_values(number, row, columns, date_format, keep_unmapped, skip_bad_rows)
+
+    streamed = StreamedRows(table, derive) if table.streamed else None
+    if streamed is not None:
+        plan.new = streamed
+    for read, (number, row) in enumerate(table.iter_rows(), start=1):
+        if read % PROGRESS_EVERY == 0:
+            _tick(progress, read, table.row_count or 0)
+        values, problems = derive(number, row)
+        plan.problems += problems
+        if values is None:
             continue
         email = values.get("email", "").casefold()
-        key = (values["name"].casefold(), values.get("company", "").casefold())
+        name_key = (values["name"].casefold(), values.get("company", "").casefold())
+        key, mail = hash(name_key), (hash(email) if email else None)
         if email and email in by_email:
-            plan.duplicates.append((number, values, by_email[email], "same email as an existing customer"))
-        elif key in by_name:
-            plan.duplicates.append((number, values, by_name[key], "same name and company as an existing customer"))
-        elif (email and email in seen_in_file) or key in seen_in_file:
-            plan.problems.append(Problem(number, f"repeats line {seen_in_file.get(email) or seen_in_file[key]}"))
+            plan.duplicates.append((number, values, by_email[email], "same e-mail as an existing customer"))
+        elif name_key in by_name:
+            plan.duplicates.append((number, values, by_name[name_key], "same name and company as an existing customer"))
+        elif (mail is not None and mail in seen_in_file) or key in seen_in_file:
+            earlier = seen_in_file.get(mail) if mail is not None and mail in seen_in_file else seen_in_file[key]
+            plan.problems.append(Problem(number, f"repeats line {earlier} — left out"))
         else:
-            plan.new.append((number, values))
+            if streamed is not None:
+                streamed.lines.append(number)
+            else:
+                plan.new.append((number, values))
             seen_in_file[key] = number
-            if email:
-                seen_in_file[email] = number
+            if mail is not None:
+                seen_in_file[mail] = number
+    plan.problems.sort(key=lambda p: p.line)
     return plan
+
+
+def _customer_values(number: int, row: list[str], columns: _Columns, date_format, keep_unmapped: bool,
+                     skip_bad_rows: bool) -> tuple[dict | None, list[Problem]]:
+    """One row: its clean values (None when it is left out) and what was wrong with it."""
+    values, leftovers = _raw_values(row, columns)
+    _name(values)
+    dropped = _clean_row(values, date_format, columns.checks)
+    if not values.get("name"):
+        why = next((why for key, _, why in dropped if key == "name"), "no name, and a customer needs one")
+        return None, [Problem(number, f"{why} — left out")]
+    if dropped and skip_bad_rows:
+        return None, [Problem(number, "; ".join(why for _, _, why in dropped) + " — row skipped")]
+    problems = [Problem(number, f"{why} — imported without it", imported=True) for _, _, why in dropped]
+    note = _note(values.pop("notes", ""), leftovers, dropped, keep_unmapped)
+    if note:
+        if len(note) > NOTE_LIMIT:
+            problems.append(Problem(number, f"the note is too long ({len(note):,} characters, at most "
+                                            f"{NOTE_LIMIT:,}) — imported without it", imported=True))
+        else:
+            values["_note"] = note
+    return values, problems
 
 
 STAGE_WORDS = {
@@ -197,6 +469,8 @@ def _stage(text: str) -> str:
     raise ValidationError("stage", f"unknown stage {text!r} (use prospect, customer or former)")
 
 
+# -- writing ------------------------------------------------------------------------------------------------
+
 @dataclass
 class Report:
     created: int = 0
@@ -207,52 +481,191 @@ class Report:
     customer_ids: list[int] = field(default_factory=list)  # customers it created
     purchase_ids: list[int] = field(default_factory=list)  # purchases it created
     merges: list[tuple[int, dict, dict]] = field(default_factory=list)  # (customer, fields before, after)
+    note_ids: list[int] = field(default_factory=list)  # notes it put on customers already in the journal
 
 
-class Cancelled(JournalError):
+class Cancelled(errors.Cancelled):
     def __init__(self):
         super().__init__("The import was cancelled; nothing was imported.")
 
 
+_CUSTOMER_COLUMNS = (Customer.name, Customer.company, Customer.email, Customer.phone, Customer.address,
+                     Customer.channel, Customer.stage, Customer.interests, Customer.account_manager,
+                     Customer.account_manager_phone, Customer.cadence_days, Customer.customer_since,
+                     Customer.created_at, Customer.updated_at, Customer.archived)
+_NOTE_COLUMNS = (Interaction.customer, Interaction.occurred_at, Interaction.kind, Interaction.direction,
+                 Interaction.summary, Interaction.notes, Interaction.created_at, Interaction.updated_at,
+                 Interaction.follow_up_done)
+
+
+def store_customer_extras(customer_id: int, extras: dict) -> str:
+    """The one place where a new customer's extras are stored: the `_`-prefixed
+    keys of its values other than `_note` (a contact card's further addresses,
+    e-mails and phones…), inside the import's transaction. Returns the text of
+    what it did not store, which goes into the customer's note, so nothing is
+    lost. A contact card's other contacts (`_contacts`) are stored as the
+    customer's contact points; any other extra is kept as text."""
+    lines = []
+    for key, value in extras.items():
+        if key == "_contacts":  # a contact card's other e-mails, phones and addresses, with their labels
+            contacts.store_imported([customer_id], [value])
+            continue
+        label = key.lstrip("_").replace("_", " ").capitalize()
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value if str(v).strip())
+        if str(value).strip():
+            lines.append(f"{label}: {value}")
+    return "\n".join(lines)
+
+
+def _insert(model, fields, records: list[tuple], returning: bool = False) -> list[int]:
+    """Many rows in one INSERT statement, built once per shape: Peewee's own
+    insert_many spends more time building the SQL than SQLite spends running it.
+    With returning, the new ids in insertion order (each new row gets the next id)."""
+    if not records:
+        return []
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    row = "(" + ", ".join([database.param] * len(fields)) + ")"
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES {", ".join([row] * len(records))}'
+    params = [value for record in records for value in record]
+    if returning:
+        return sorted(r[0] for r in database.execute_sql(sql + f' RETURNING "{model._meta.primary_key.column_name}"',
+                                                         params).fetchall())
+    database.execute_sql(sql, params)
+    return []
+
+
+def _ids_for(names, known, model, stamp) -> None:
+    """Companies or tags by name (ignoring case), the new ones created together."""
+    new = list(dict.fromkeys(n for n in names if n and n.casefold() not in known.ids))
+    new = list({n.casefold(): n for n in reversed(new)}.values())[::-1]  # "VIP" and "vip" are one
+    for start in range(0, len(new), BATCH):
+        chunk = new[start:start + BATCH]
+        if model is Company:
+            moment = Company.created_at.db_value(stamp)
+            ids = _insert(model, (Company.name, Company.created_at), [(n, moment) for n in chunk], returning=True)
+        else:
+            ids = _insert(model, (model.name,), [(n,) for n in chunk], returning=True)
+        known.ids.update(zip((n.casefold() for n in chunk), ids))
+
+
+def _insert_customers(rows: list[dict], companies, tags, stamp, title: str) -> list[int]:
+    """New customers in bulk: one statement per table for the batch, summaries
+    for the batch at once (the search index follows by its triggers)."""
+    _ids_for((v.get("company") for v in rows), companies, Company, stamp)
+    _ids_for((t for v in rows for t in v.get("tags", ())), tags, Tag, stamp)
+    moment = Customer.created_at.db_value(stamp)
+    if isinstance(moment, datetime):  # as the sqlite3 adapter writes it, once, not once a cell
+        moment = moment.isoformat(" ")
+    since = Customer.customer_since.db_value
+    records = []
+    for values in rows:
+        company = values.get("company")
+        records.append((
+            values["name"], companies.ids[company.casefold()] if company else None, values.get("email", ""),
+            values.get("phone", ""), values.get("address", ""), values.get("channel", "email"),
+            values.get("stage", "customer"), values.get("interests", ""), values.get("account_manager", ""),
+            values.get("account_manager_phone", ""), values.get("cadence_days"),
+            since(values["customer_since"]) if values.get("customer_since") else None, moment, moment, False))
+    ids = _insert(Customer, _CUSTOMER_COLUMNS, records, returning=True)
+    links, notes = [], []
+    for customer_id, values in zip(ids, rows):
+        for tag_id in dict.fromkeys(tags.ids[name.casefold()] for name in values.get("tags", ())):
+            links.append((customer_id, tag_id))
+        note = values.get("_note", "")
+        extras = {k: v for k, v in values.items() if k.startswith("_") and k != "_note"}
+        if extras:
+            note = "\n\n".join(filter(None, (note, store_customer_extras(customer_id, extras))))
+        if note:
+            notes.append((customer_id, moment, "note", "out", title, _clean_note(note), moment, moment, False))
+    _insert(CustomerTag, (CustomerTag.customer, CustomerTag.tag), links)
+    _insert(Interaction, _NOTE_COLUMNS, notes)  # the search index follows by its triggers
+    _insert_summaries(ids, {note[0] for note in notes}, stamp)
+    return ids
+
+
+def _insert_summaries(ids: list[int], with_note: set[int], stamp) -> None:
+    """The summary rows of new customers, from summary.compute over what they
+    have: at most the one note this import gave them, and no purchases."""
+    fields = [f for f in CustomerSummary._meta.sorted_fields if f.name != "customer"]
+    facts = {}
+    for noted in (False, True):
+        computed = summary.compute([(stamp, "note", "out")] if noted else [], [])
+        facts[noted] = tuple(f.db_value(computed[f.name]) for f in fields)
+    _insert(CustomerSummary, [CustomerSummary.customer] + fields,
+            [(cid,) + facts[cid in with_note] for cid in ids])
+
+
 def import_customers(plan: Plan, *, duplicates: str = "skip", progress=None) -> Report:
-    """Write the plan in one transaction. duplicates="merge" fills the existing
-    customer's empty fields from the file; "skip" leaves them alone."""
+    """Write the plan in one transaction. duplicates="merge" merges each row into
+    the customer already in the journal: empty fields filled from the file, the
+    values that differ kept in a note on that customer; "skip" leaves them alone."""
     report = Report(problems=list(plan.problems))
     total = len(plan.new) + len(plan.duplicates)
+    stamp = now()
     with database.atomic():
-        for start in range(0, len(plan.new), 100):  # in batches, so progress can be shown and cancel is heard
-            batch = [dict(values) for _, values in plan.new[start:start + 100]]
-            notes = [values.pop("_note", None) for values in batch]
-            other_contacts = [values.pop("_contacts", None) for values in batch]
-            created = customers.create_customers(batch)
-            contacts.store_imported(created, other_contacts)  # a vCard's second address, work phone...
-            for customer_id, note in zip(created, notes):
-                if note:
-                    interactions.log_interaction(customer_id, "note", "out", "Notes from their contact card",
-                                                 notes=note)
+        companies, tags = customers._Names(Company), customers._Names(Tag)
+        rows = iter(plan.new)  # a file's rows are read again here, batch by batch
+        while batch := [values for _, values in islice(rows, BATCH)]:  # progress shown, Cancel heard
+            created = _insert_customers(batch, companies, tags, stamp, plan.note_title)
             report.customer_ids += created
             report.created += len(created)
             _tick(progress, report.created, total)
-        for done, (_, values, existing, _) in enumerate(plan.duplicates, start=len(plan.new) + 1):
+        for done, (line, values, existing, _) in enumerate(plan.duplicates, start=len(plan.new) + 1):
             if duplicates == "merge":
-                current = customers.get_customer(existing)
-                values = dict(values)
-                values.pop("_note", None)
-                more_contacts = contacts.added_to(current.contacts, values.pop("_contacts", ()))
-                fill = {k: v for k, v in values.items() if k != "tags" and not getattr(current, k)}
-                if more_contacts:
-                    fill["contacts"] = more_contacts
-                if values.get("tags"):
-                    fill["tags"] = list(dict.fromkeys(list(current.tags) + list(values["tags"])))
-                if fill:
-                    before = {k: list(current.tags) if k == "tags" else getattr(current, k) for k in fill}
-                    customers.update_customer(existing, **fill)
-                    report.merges.append((existing, before, fill))
+                _merge(existing, values, line, stamp, report)
                 report.merged += 1
             else:
                 report.skipped += 1
-            _tick(progress, done, total)
+            if done % 100 == 0 or done == total:
+                _tick(progress, done, total)
+        if report.note_ids:
+            summary.refresh(*{existing for _, _, existing, _ in plan.duplicates})
     return report
+
+
+def _merge(existing: int, values: dict, line: int, stamp, report: Report) -> None:
+    current = customers.get_customer(existing)
+    fields = {k: v for k, v in values.items() if not k.startswith("_")}
+    fill = {k: v for k, v in fields.items() if k != "tags" and not getattr(current, k)}
+    if fields.get("tags"):
+        together = list(dict.fromkeys(list(current.tags) + list(fields["tags"])))
+        if len(together) > len(current.tags):
+            fill["tags"] = together
+    differing = [f"{FIELD_WORDS.get(k, k).capitalize()}: {_shown(v)} (the journal keeps {_shown(getattr(current, k))})"
+                 for k, v in fields.items()
+                 if k != "tags" and k not in fill and _differs(getattr(current, k), v)]
+    extras = {k: v for k, v in values.items() if k.startswith("_") and k != "_note"}
+    more_contacts = contacts.added_to(current.contacts, extras.pop("_contacts", ()))
+    if more_contacts:  # through update_customer, so the import's undo takes them back too
+        fill["contacts"] = more_contacts
+    text = "\n\n".join(filter(None, (
+        f"Line {line} of the imported file holds other values:\n" + "\n".join(differing) if differing else "",
+        values.get("_note", ""), store_customer_extras(existing, extras) if extras else "")))
+    if fill:
+        before = {k: list(current.tags) if k == "tags" else getattr(current, k) for k in fill}
+        customers.update_customer(existing, **fill)
+        report.merges.append((existing, before, fill))
+    if text:
+        note_id = Interaction.insert(
+            customer=existing, occurred_at=stamp, kind="note", direction="out",
+            summary="Merged from an imported file", notes=_clean_note(text), created_at=stamp,
+            updated_at=stamp).execute()
+        report.note_ids.append(note_id)
+
+
+def _clean_note(text: str) -> str:
+    return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()[:NOTE_LIMIT]
+
+
+def _shown(value) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _differs(current, new) -> bool:
+    if isinstance(current, str) and isinstance(new, str):
+        return " ".join(current.casefold().split()) != " ".join(new.casefold().split())
+    return current != new
 
 
 def _tick(progress, done, total):
@@ -261,15 +674,18 @@ def _tick(progress, done, total):
 
 
 def plan_purchases(table: Table, mapping: dict[int, str | None], date_format: str | None = None,
-                   decimal: str | None = None) -> Plan:
+                   decimal: str | None = None, *, progress=None) -> Plan:
     plan = Plan()
     by_email = {e.casefold(): cid for cid, e in Customer.select(Customer.id, Customer.email)
                 .where(Customer.deleted_at.is_null(), Customer.email != "").tuples()}
     by_name = {}
     for row in customers.list_customers(include_archived=True):
         by_name.setdefault(row.name.casefold(), []).append(row.id)
-    for number, row in enumerate(table.rows, start=2):
-        values = _values(row, mapping)
+    columns = _Columns(table.headers, mapping, keep_unmapped=False)
+    for read, (number, row) in enumerate(table.iter_rows(), start=1):
+        if read % PROGRESS_EVERY == 0:
+            _tick(progress, read, table.row_count or 0)
+        values, _ = _raw_values(row, columns)
         try:
             cid = None
             if values.get("email"):
@@ -298,14 +714,17 @@ def plan_purchases(table: Table, mapping: dict[int, str | None], date_format: st
 def import_purchases(plan: Plan, *, progress=None) -> Report:
     report = Report(problems=list(plan.problems))
     touched = set()
+    stamp = now()
+    columns = (Purchase.customer, Purchase.purchased_on, Purchase.product, Purchase.amount_cents, Purchase.created_at)
     with database.atomic():
-        for done, (_, values) in enumerate(plan.new, start=1):
-            values = dict(values)
-            cid = values.pop("customer_id")
-            report.purchase_ids.append(Purchase.create(customer=cid, **values).id)
-            touched.add(cid)
-            report.created += 1
-            _tick(progress, done, len(plan.new))
+        for start in range(0, len(plan.new), BATCH):
+            batch = [values for _, values in plan.new[start:start + BATCH]]
+            rows = [(v["customer_id"], v["purchased_on"], v["product"], v["amount_cents"], stamp) for v in batch]
+            report.purchase_ids += sorted(r[0] for r in Purchase.insert_many(rows, fields=columns)
+                                          .returning(Purchase.id).tuples().execute())
+            touched.update(v["customer_id"] for v in batch)
+            report.created += len(batch)
+            _tick(progress, report.created, len(plan.new))
         summary.refresh(*touched)
     return report
 
@@ -318,6 +737,7 @@ def undo_import(report: Report) -> None:
         customers.delete_customers(report.customer_ids)
         for customer_id, before, _ in reversed(report.merges):
             customers.update_customer(customer_id, **before)
+        _set_notes_deleted(report.note_ids, now())
 
 
 def redo_import(report: Report) -> None:
@@ -326,3 +746,13 @@ def redo_import(report: Report) -> None:
         purchases.restore_purchases(report.purchase_ids)
         for customer_id, _, after in report.merges:
             customers.update_customer(customer_id, **after)
+        _set_notes_deleted(report.note_ids, None)
+
+
+def _set_notes_deleted(note_ids: list[int], moment) -> None:
+    for start in range(0, len(note_ids), BATCH):
+        ids = note_ids[start:start + BATCH]
+        Interaction.update(deleted_at=moment).where(Interaction.id.in_(ids)).execute()
+        summary.refresh(*[c for (c,) in Interaction.select(Interaction.customer_id)
+                          .where(Interaction.id.in_(ids)).tuples()])
+

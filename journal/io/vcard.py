@@ -15,7 +15,7 @@ job title, birthday, web sites and notes."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import validate
 from ..errors import JournalError, ValidationError
@@ -290,16 +290,17 @@ def plan_cards(data: bytes) -> Plan:
     table = Table(columns, [[getattr(c, k) if k != "tags" else ", ".join(c.tags) for k in columns] for c in cards],
                   "UTF-8", ",")
     plan = plan_customers(table, {i: c for i, c in enumerate(columns)})
+    plan.note_title = "Notes from their contact card"
     by_row = {row: card for row, card in enumerate(cards, start=2)}  # plan_customers numbers rows from 2
 
-    def relabel(row: int, message: str) -> Problem:
+    def relabel(row: int, message: str, problem: Problem) -> Problem:
         # plan_customers speaks of table rows; here they are cards ("repeats line 3" -> "repeats card 2 (…)")
         message = re.sub(r"\bline (\d+)", lambda m: by_row[int(m.group(1))].who.replace("Card", "card")
                          if int(m.group(1)) in by_row else m.group(0), message)
         card = by_row[row]
-        return Problem(card.line, f"{card.who}: {message}")
+        return replace(problem, line=card.line, message=f"{card.who}: {message}")
 
-    plan.problems = sorted(read.problems + [relabel(p.line, p.message) for p in plan.problems],
+    plan.problems = sorted(read.problems + [relabel(p.line, p.message, p) for p in plan.problems],
                            key=lambda p: p.line)
     new = []
     for row, values in plan.new:

@@ -22,6 +22,7 @@ CUSTOMERS_CSV = (
     "Name;E-Mail;Telefon;Adresse;Kunde seit\r\n"
     "Ada Lovelace;ada@example.org;+44 20 7946 0018;\"12 High St\nLondon\";01.02.2020\r\n"
     "Asa Bad;asa@example;;;\r\n"
+    ";nobody@example.org;;;\r\n"
     "Grace Hopper;grace@example.org;;;31.12.2021\r\n"
 ).encode("utf-8")
 PURCHASES_CSV = b"Date,Customer,Product,Amount\n2026-01-05,Ada Lovelace,Oak table,\"1,250.00\"\n"
@@ -39,10 +40,19 @@ def lately(*args, home, stdin=None):
 @pytest.fixture
 def files(tmp_path):
     (tmp_path / "customers.csv").write_bytes(CUSTOMERS_CSV)
-    (tmp_path / "good.csv").write_bytes(CUSTOMERS_CSV.replace(b"asa@example", b"asa@example.org"))
+    (tmp_path / "good.csv").write_bytes(CUSTOMERS_CSV.replace(b"asa@example", b"asa@example.org")
+                                        .replace(b";nobody@example.org;;;\r\n", b""))
     (tmp_path / "purchases.csv").write_bytes(PURCHASES_CSV)
     (tmp_path / "cards.vcf").write_bytes(VCARDS)
     return tmp_path
+
+
+def customers_email(path, name):
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT email FROM customer WHERE name = ?", (name,)).fetchone()[0]
+    finally:
+        con.close()
 
 
 def _customers(path):
@@ -57,10 +67,12 @@ def test_dry_run_reports_the_refused_row_writes_nothing_and_fails(files, lately_
     journal = files / "j.sqlite3"
     done = lately("import", "customers", files / "customers.csv", "--dry-run", "--db", journal, home=lately_home)
     assert done.returncode == cli.REFUSED
-    assert "Would import 2 new customers." in done.stdout
-    assert "line 3: Email: 'asa@example' is not an email address" in done.stdout
+    assert "Would import 3 new customers." in done.stdout
+    # A bad value is left out of its row, which is imported; a row with no name is refused.
+    assert "Line 3: e-mail 'asa@example' is not an e-mail address — imported without it" in done.stdout
+    assert "1 row would be left out:\n  Line 4: no name, and a customer needs one — left out" in done.stdout
     assert "Dry run: nothing was written." in done.stdout
-    assert "1 rows of customers.csv would be left out" in done.stderr
+    assert "1 row of customers.csv would be left out" in done.stderr
     assert "Traceback" not in done.stderr
     assert _customers(journal) == []
 
@@ -72,14 +84,16 @@ def test_import_reports_like_the_window_and_exit_status_says_a_row_was_refused(f
     journal = files / "j.sqlite3"
     done = lately("--db", journal, "import", "customers", files / "customers.csv", home=lately_home)
     assert done.returncode == cli.REFUSED, done.stderr
-    expected = report_text(Report(created=2, problems=[Problem(3, "Email: 'asa@example' is not an email address")]),
-                           "customers")
+    expected = report_text(Report(created=3, problems=[
+        Problem(3, "e-mail 'asa@example' is not an e-mail address — imported without it", imported=True),
+        Problem(4, "no name, and a customer needs one — left out")]), "customers")
     assert expected in done.stdout
-    assert _customers(journal) == ["Ada Lovelace", "Grace Hopper"]
+    assert "1 row of customers.csv was left out" in done.stderr
+    assert _customers(journal) == ["Ada Lovelace", "Asa Bad", "Grace Hopper"]
 
     done = lately("import", "purchases", files / "purchases.csv", "--db", journal, home=lately_home)
     assert done.returncode == cli.OK, done.stderr
-    assert "Imported 1 new purchases." in done.stdout
+    assert "Imported 1 new purchase." in done.stdout
     con = sqlite3.connect(journal)
     assert con.execute("SELECT product, amount_cents FROM purchase").fetchall() == [("Oak table", 125000)]
     assert con.execute("SELECT purchase_count FROM customer_summary s JOIN customer c ON c.id = s.customer_id "
@@ -88,7 +102,9 @@ def test_import_reports_like_the_window_and_exit_status_says_a_row_was_refused(f
 
     done = lately("import", "customers", files / "good.csv", "--db", journal, "--fill-in", home=lately_home)
     assert done.returncode == cli.OK, done.stderr
-    assert "Imported 1 new customers." in done.stdout and "Filled in 2 customers" in done.stdout
+    assert "Imported 0 new customers." in done.stdout
+    assert "Merged 3 rows into customers already in the journal." in done.stdout
+    assert customers_email(journal, "Asa Bad") == "asa@example.org"  # filled in from the good file
 
     done = lately("import", "customers", files / "cards.vcf", "--db", journal, home=lately_home)
     assert done.returncode == cli.OK, done.stderr

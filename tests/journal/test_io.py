@@ -49,18 +49,30 @@ def test_latin1_file_with_first_and_last_names_and_thousands(journal):
                                                                         ("Anne Ørsted", "customer")}
 
 
-def test_broken_rows_are_reported_and_the_rest_imported_in_one_go(journal):
-    t = table("name,email,customer since\nGood One,good@example.org,2020-01-05\n,nobody@example.org,2020-01-05\n"
-              "Bad Mail,not-an-email,2020-01-05\nBad Date,bad@example.org,31 Feb 2020\nGood Two,,\n")
+def test_a_bad_value_leaves_its_row_and_the_row_is_imported(journal):
+    t = table("name,email,customer since,phone\nGood One,good@example.org,2020-01-05,1\n,nobody@example.org,2020-01-05,2\n"
+              "Asa Bad Mail,asa@example,2020-01-05,+46 8 123\nBad Date,bad@example.org,31 Feb 2020,4\nGood Two,,,\n")
     plan = ci.plan_customers(t, ci.guess_mapping(t.headers, ci.CUSTOMER_FIELDS), "%Y-%m-%d")
-    assert [(p.line, p.message) for p in plan.problems] == [
-        (3, "Name: must not be empty"),
-        (4, "Email: 'not-an-email' is not an email address"),
-        (5, "Customer since: '31 Feb 2020' is not a date this file uses"),
+    assert [(p.line, p.message, p.imported) for p in plan.problems] == [
+        (3, "no name, and a customer needs one — left out", False),
+        (4, "e-mail 'asa@example' is not an e-mail address — imported without it", True),
+        (5, "customer since '31 Feb 2020' is not a date this file uses — imported without it", True),
     ]
     report = ci.import_customers(plan)
-    assert report.created == 2 and len(report.problems) == 3
-    assert sorted(c.name for c in customers.list_customers()) == ["Good One", "Good Two"]
+    assert report.created == 4 and len(report.problems) == 3
+    assert sorted(c.name for c in customers.list_customers()) == ["Asa Bad Mail", "Bad Date", "Good One", "Good Two"]
+    asa = customers.find_by_name("Asa Bad Mail")
+    assert (asa.email, asa.phone) == ("", "+46 8 123")  # her name and phone are not lost with the e-mail
+    assert str(customers.find_by_name("Bad Date").customer_since) == "None"
+
+    # Or the person prefers to skip such rows (the preview offers it), and keep what is not imported in a note:
+    t = table("name,email\nAsa,asa@example\nBo,bo@example.org\n")
+    skipping = ci.plan_customers(t, {0: "name", 1: "email"}, skip_bad_rows=True)
+    assert [(p.line, p.message) for p in skipping.problems] == [
+        (2, "e-mail 'asa@example' is not an e-mail address — row skipped")]
+    assert [v["name"] for _, v in skipping.new] == ["Bo"]
+    keeping = ci.plan_customers(table("name,email\nAsa2,asa@example\n"), {0: "name", 1: "email"}, keep_unmapped=True)
+    assert keeping.new[0][1]["_note"] == "Not imported (e-mail 'asa@example' is not an e-mail address): asa@example"
 
 
 def test_duplicates_by_email_or_name_and_company_are_skipped_or_merged(journal):
@@ -70,8 +82,8 @@ def test_duplicates_by_email_or_name_and_company_are_skipped_or_merged(journal):
               "Cy,,cy@x.org,,\n")
     plan = ci.plan_customers(t, ci.guess_mapping(t.headers, ci.CUSTOMER_FIELDS))
     assert [(line, why) for line, _, _, why in plan.duplicates] == [
-        (2, "same email as an existing customer"), (3, "same name and company as an existing customer")]
-    assert [p.message for p in plan.problems] == ["repeats line 4"]
+        (2, "same e-mail as an existing customer"), (3, "same name and company as an existing customer")]
+    assert [p.message for p in plan.problems] == ["repeats line 4 — left out"]
     skipped = ci.import_customers(plan, duplicates="skip")
     assert (skipped.created, skipped.skipped) == (1, 2)
     assert customers.find_by_name("Ada Lovelace").phone == ""
@@ -147,8 +159,8 @@ def test_purchases_with_us_dates_and_thousands_separators(journal):
 def test_empty_and_garbage_files(journal):
     with pytest.raises(JournalError, match="empty"):
         ci.read_table(b"   \n")
-    t = ci.read_table(b"\x00\x01\x02garbage")
-    assert t.rows == []
+    with pytest.raises(JournalError, match="not a text file"):
+        ci.read_table(b"\x00\x01\x02garbage")
 
 
 VCARDS = b"""BEGIN:VCARD

@@ -202,7 +202,7 @@ def test_the_same_person_twice_in_one_file_names_the_first_card(journal):
     data = (b"BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nEMAIL:ada@example.org\nEND:VCARD\n"
             b"BEGIN:VCARD\nVERSION:3.0\nFN:Ada L.\nEMAIL:ada@example.org\nEND:VCARD\n")
     plan = vcard.plan_cards(data)
-    assert [(p.line, p.message) for p in plan.problems] == [(6, "Card 2 (Ada L.): repeats card 1 (Ada)")]
+    assert [(p.line, p.message) for p in plan.problems] == [(6, "Card 2 (Ada L.): repeats card 1 (Ada) — left out")]
 
 
 @pytest.mark.parametrize("seed", range(3))

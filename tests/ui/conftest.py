@@ -7,6 +7,10 @@ from ui import tasks
 from ui.main_window import MainWindow
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "real_threads: background work runs on real worker threads (Cancel tests)")
+
+
 @pytest.fixture(autouse=True)
 def plain_locale():
     """Dates, numbers and money read the same on every machine: Qt's C locale,
@@ -18,10 +22,14 @@ def plain_locale():
 
 
 @pytest.fixture(autouse=True)
-def synchronous_tasks():
-    """Background work runs inline in tests, so every test is deterministic."""
-    tasks.set_synchronous(True)
+def synchronous_tasks(request):
+    """Background work runs inline in tests, so every test is deterministic;
+    tests marked real_threads run it on real worker threads instead."""
+    real = request.node.get_closest_marker("real_threads") is not None
+    tasks.set_synchronous(not real)
     yield
+    if real:
+        tasks.wait_for_background(10_000)
     tasks.set_synchronous(False)
 
 
