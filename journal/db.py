@@ -42,6 +42,15 @@ def demo_path() -> Path:
     return data_dir() / "demo" / JOURNAL_FILENAME
 
 
+WRITE_LOCK = "IMMEDIATE"
+
+
+def snapshot():
+    """A transaction that only reads: one consistent view of the journal that
+    does not take the write lock, so it never waits for (or blocks) a writer."""
+    return database.atomic("DEFERRED")
+
+
 def _create_private_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # SQLite gives the -wal and -shm files the permissions of the main file.
@@ -63,7 +72,10 @@ def connect(path: str | os.PathLike, before_migration=None, *, check_integrity=T
         _create_private_file(path)
     elif path.is_dir():
         raise JournalDamaged(f"{path} is a folder, not a journal file")
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+    # Every transaction takes the write lock at BEGIN (reads use snapshot()): a
+    # deferred one that read first and then writes cannot wait for another writer,
+    # so busy_timeout would not help and it would fail with "database is locked".
+    db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False, lock_type=WRITE_LOCK)
     try:
         db.connect()
         _check_header(db, path, check_integrity)

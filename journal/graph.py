@@ -48,7 +48,9 @@ def graph_data(*, connected_only: bool = False, kinds: tuple[str, ...] | None = 
         .join(CustomerSummary, JOIN.LEFT_OUTER, on=(CustomerSummary.customer == Customer.id))
         .where(Customer.deleted_at.is_null(), Customer.archived == False)  # noqa: E712
     )
-    with database.atomic():
+    from .db import snapshot
+
+    with snapshot():
         node_rows = raw_rows(node_query)
         edge_rows = raw_rows(edge_query)
     return build(node_rows, edge_rows, connected_only=connected_only)

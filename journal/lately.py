@@ -212,7 +212,9 @@ def build_facts(rows, tag_days: dict[int, int], default_cadence: int) -> dict[in
 
 def attention_items(today: date | None = None) -> list[AttentionItem]:
     today = today or date.today()
-    with database.atomic():  # one consistent snapshot
+    from .db import snapshot
+
+    with snapshot():  # one consistent view
         inputs = gather(today)
     return evaluate(inputs, today)
 
