@@ -127,8 +127,24 @@ def saved_positions() -> dict[int, tuple[float, float]]:
 def save_positions(positions: dict[int, tuple[float, float]]) -> None:
     from .models import GraphPosition
 
-    rows = [(cid, float(x), float(y)) for cid, (x, y) in positions.items()]
+    from . import validate
+    from .errors import ValidationError
+
+    if not isinstance(positions, dict):
+        raise ValidationError("positions", f"must map customers to places, not {type(positions).__name__}")
+    rows = []
+    for cid, place in positions.items():
+        if not isinstance(place, (tuple, list)) or len(place) != 2:
+            raise ValidationError("positions", f"{validate.shown(place)} is not a place (x, y)")
+        rows.append((validate.ident("customer", cid), validate.finite_number("x", place[0]),
+                     validate.finite_number("y", place[1])))
     with database.atomic():
+        # A customer removed for good since the layout was made has no place to keep.
+        known = set()
+        for start in range(0, len(rows), 500):
+            chunk = [cid for cid, _, _ in rows[start:start + 500]]
+            known.update(c for (c,) in Customer.select(Customer.id).where(Customer.id.in_(chunk)).tuples())
+        rows = [row for row in rows if row[0] in known]
         for start in range(0, len(rows), 500):
             (GraphPosition.insert_many(rows[start:start + 500],
                                        fields=[GraphPosition.customer, GraphPosition.x, GraphPosition.y])

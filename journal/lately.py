@@ -445,14 +445,22 @@ def snooze(customer_id: int, snooze_key: str, until) -> None:
     from . import validate
     from .errors import ValidationError
 
+    customer_id = validate.ident("customer", customer_id)
+    snooze_key = validate.text("reason", snooze_key, required=True, max_len=500)
     until = validate.as_date("snooze until", until)
     if until <= date.today():
         raise ValidationError("snooze_until", f"{until:%Y-%m-%d} is not in the future")
     with database.atomic():
+        if not Customer.select().where(Customer.id == customer_id, Customer.deleted_at.is_null()).exists():
+            raise ValidationError("customer", f"there is no customer with id {customer_id}")
         Snooze.replace(customer=customer_id, reason=snooze_key, until=until).execute()
 
 
 def unsnooze(customer_id: int, snooze_key: str) -> None:
+    from . import validate
+
+    customer_id = validate.ident("customer", customer_id)
+    snooze_key = validate.text("reason", snooze_key, required=True, max_len=500)
     Snooze.delete().where(Snooze.customer == customer_id, Snooze.reason == snooze_key).execute()
 
 

@@ -46,6 +46,8 @@ class FormDialog(QDialog):
         error = ErrorLabel()
         self.errors.register(error, widget, *fields)
         self.form.addRow(label, labelled(widget, error))
+        if self.form.rowCount() == 1:  # the buttons were made first: without this a person's typing goes to Save
+            widget.setFocus()
         return widget
 
     def accept(self):
