@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from journal import connections, customers, db, interactions, purchases, search
 from journal.errors import JournalError
 
-from .service_calls import READS, SERVICE_MODULES, WRITES, name
+from .service_calls import OTHER_MODULES, READS, SERVICE_MODULES, WRITES, name
 from .soundness import dump, problems
 
 FUZZ = settings(max_examples=int(os.environ.get("LATELY_FUZZ_EXAMPLES", "40")), deadline=None, database=None,
@@ -55,6 +55,17 @@ def attempt(service, args, kwargs):
         service(*args, **kwargs)
     except JournalError:  # refused with a message: fine, if nothing changed
         assert dump() == before, f"{name(service)} refused the input but changed the journal"
+
+
+def test_every_module_of_the_journal_is_known():
+    import pkgutil
+
+    import journal
+
+    modules = {m.name for m in pkgutil.walk_packages(journal.__path__, "journal.")
+               if not m.name.startswith("journal.migrations.")}
+    known = {m.__name__ for m in SERVICE_MODULES} | set(OTHER_MODULES)
+    assert modules - known == set(), "a new module: add it to SERVICE_MODULES (and WRITES) or OTHER_MODULES"
 
 
 def test_every_public_function_is_a_known_write_or_read():
