@@ -46,6 +46,9 @@ def make_window(qtbot, tmp_path):
         window.show()
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+        # The Lately rules and the draft offer start after the first paint: on a
+        # loaded machine that came after the test had already looked at the panel.
+        qtbot.waitUntil(lambda: window._started, timeout=5000)
         windows.append(window)
         return window
 
