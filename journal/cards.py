@@ -243,12 +243,22 @@ def _check_sent(sent) -> None:
 
     if not isinstance(sent, SentCards):
         raise ValidationError("cards", f"{type(sent).__name__} is not a record of cards sent")
-    validate.idents("interaction", sent.interaction_ids)
-    validate.idents("customer", sent.customer_ids)
+    _exist(Interaction, "interaction", validate.idents("interaction", sent.interaction_ids))
+    _exist(Customer, "customer", validate.idents("customer", sent.customer_ids))
     for entry in sent.acknowledged:
         if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] in (Purchase, Connection)):
             raise ValidationError("cards", f"{validate.shown(entry)} is not something a card thanks for")
-        validate.idents("acknowledged", entry[1:])
+        row, interaction_id = validate.idents("acknowledged", entry[1:])
+        _exist(entry[0], entry[0].__name__.lower(), [row])
+        _exist(Interaction, "interaction", [interaction_id])
+
+
+def _exist(model, what: str, ids) -> None:
+    """A record of cards sent names rows that are still there (emptying the trash removes them)."""
+    wanted = set(ids)
+    found = {r for (r,) in model.select(model.id).where(model.id.in_(list(wanted))).tuples()} if wanted else set()
+    if wanted - found:
+        raise ValidationError(what, f"there is no {what} with id {min(wanted - found)}")
 
 
 def unmark_sent(sent: SentCards) -> None:
@@ -256,8 +266,8 @@ def unmark_sent(sent: SentCards) -> None:
     what they thanked for) and what it acknowledged is waiting for thanks again."""
     from . import interactions, summary
 
-    _check_sent(sent)
-    with database.atomic():
+    with database.atomic():  # checked inside: the trash could be emptied in between
+        _check_sent(sent)
         for interaction_id in sent.interaction_ids:
             interactions.delete_interaction(interaction_id)
         for model, row, interaction_id in sent.acknowledged:
@@ -269,8 +279,8 @@ def remark_sent(sent: SentCards) -> None:
     """Redo mark_sent() after unmark_sent(): the same entries come back from the trash."""
     from . import interactions, summary
 
-    _check_sent(sent)
-    with database.atomic():
+    with database.atomic():  # checked inside: the trash could be emptied in between
+        _check_sent(sent)
         for interaction_id in sent.interaction_ids:
             interactions.restore_interaction(interaction_id)
         for model, row, interaction_id in sent.acknowledged:

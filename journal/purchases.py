@@ -48,8 +48,9 @@ def parse_amount(text: str, decimal: str | None = None) -> int:
     cleaned = re.sub(r"[^\d,.\-]", "", raw.replace("\u2212", "-"))
     if not re.search(r"\d", cleaned) or cleaned.count("-") > 1 or "-" in cleaned[1:]:
         raise ValidationError("amount", f"{validate.shown(raw)} is not an amount of money")
-    if len(re.sub(r"\D", "", cleaned)) > validate.MAX_DIGITS:
-        raise ValidationError("amount", f"{validate.shown(raw)} is implausibly large")
+    digit_count = len(re.sub(r"\D", "", cleaned))
+    if digit_count > validate.MAX_DIGITS:  # not quoted: it would not fit beside the field
+        raise ValidationError("amount", f"{digit_count:,} digits is implausibly large")
     negative = cleaned.startswith("-")
     digits = cleaned.lstrip("-")
     if decimal in (".", ","):
