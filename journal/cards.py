@@ -229,7 +229,16 @@ def mark_sent(cards: list[Card], sent_on: date | None = None) -> SentCards:
     kind, day and text) is not recorded again."""
     from . import interactions, summary
 
-    sent_on = sent_on or date.today()
+    from . import validate
+
+    if not isinstance(cards, (list, tuple)) or not all(isinstance(card, Card) for card in cards):
+        raise ValidationError("cards", "must be a list of cards")
+    for card in cards:
+        validate.ident("customer", card.customer_id)
+        validate.idents("purchase", card.purchase_ids)
+        validate.idents("connection", card.connection_ids)
+        validate.text("message", card.message, max_len=100_000)
+    sent_on = validate.as_date("sent on", sent_on, required=False) or date.today()
     moment = datetime.combine(sent_on, time(12)) if sent_on != date.today() else now()
     made, acknowledged = [], []
     with database.atomic():
@@ -261,12 +270,36 @@ def mark_sent(cards: list[Card], sent_on: date | None = None) -> SentCards:
     return SentCards(len(made), tuple(made), tuple(acknowledged), customer_ids)
 
 
+def _check_sent(sent) -> None:
+    from . import validate
+
+    if not isinstance(sent, SentCards):
+        raise ValidationError("cards", f"{type(sent).__name__} is not a record of cards sent")
+    _exist(Interaction, "interaction", validate.idents("interaction", sent.interaction_ids))
+    _exist(Customer, "customer", validate.idents("customer", sent.customer_ids))
+    for entry in sent.acknowledged:
+        if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] in (Purchase, Connection)):
+            raise ValidationError("cards", f"{validate.shown(entry)} is not something a card thanks for")
+        row, interaction_id = validate.idents("acknowledged", entry[1:])
+        _exist(entry[0], entry[0].__name__.lower(), [row])
+        _exist(Interaction, "interaction", [interaction_id])
+
+
+def _exist(model, what: str, ids) -> None:
+    """A record of cards sent names rows that are still there (emptying the trash removes them)."""
+    wanted = set(ids)
+    found = {r for (r,) in model.select(model.id).where(model.id.in_(list(wanted))).tuples()} if wanted else set()
+    if wanted - found:
+        raise ValidationError(what, f"there is no {what} with id {min(wanted - found)}")
+
+
 def unmark_sent(sent: SentCards) -> None:
     """Undo mark_sent(): its timeline entries go to the trash (which releases
     what they thanked for) and what it acknowledged is waiting for thanks again."""
     from . import interactions, summary
 
-    with database.atomic():
+    with database.atomic():  # checked inside: the trash could be emptied in between
+        _check_sent(sent)
         for interaction_id in sent.interaction_ids:
             interactions.delete_interaction(interaction_id)
         for model, row, interaction_id in sent.acknowledged:
@@ -278,7 +311,8 @@ def remark_sent(sent: SentCards) -> None:
     """Redo mark_sent() after unmark_sent(): the same entries come back from the trash."""
     from . import interactions, summary
 
-    with database.atomic():
+    with database.atomic():  # checked inside: the trash could be emptied in between
+        _check_sent(sent)
         for interaction_id in sent.interaction_ids:
             interactions.restore_interaction(interaction_id)
         for model, row, interaction_id in sent.acknowledged:

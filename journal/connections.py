@@ -40,6 +40,7 @@ def add_connection(source_id: int, target_id: int, kind: str, *, connected_on=No
     kind = validate.choice("connection kind", kind, CONNECTION_KINDS)
     on = validate.as_date("connection date", connected_on, required=False) or date.today()
     note = validate.text("note", note, max_len=2_000)
+    source_id, target_id = validate.ident("customer", source_id), validate.ident("customer", target_id)
     if source_id == target_id:
         raise ValidationError("connection", "a customer cannot be connected to themselves")
     with database.atomic():
@@ -51,6 +52,7 @@ def add_connection(source_id: int, target_id: int, kind: str, *, connected_on=No
 
 
 def delete_connection(connection_id: int) -> None:
+    connection_id = validate.ident("connection", connection_id)
     with database.atomic():
         row = Connection.get_or_none((Connection.id == connection_id) & Connection.deleted_at.is_null())
         if row is None:
@@ -60,6 +62,7 @@ def delete_connection(connection_id: int) -> None:
 
 
 def restore_connection(connection_id: int) -> ConnectionData:
+    connection_id = validate.ident("connection", connection_id)
     with database.atomic():
         row = Connection.get_or_none((Connection.id == connection_id) & Connection.deleted_at.is_null(False))
         if row is None:

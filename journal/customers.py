@@ -60,11 +60,7 @@ def interest_topics(text: str) -> tuple[str, ...]:
 
 
 def _tags(value) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, (list, tuple)):
-        raise ValidationError("tags", "must be a list of names")
-    return tuple(dict.fromkeys(validate.text("tag", t, max_len=60) for t in value if str(t).strip()))
+    return validate.names("tags", value, max_len=60)
 
 
 _RULES = {
@@ -122,6 +118,7 @@ def _link_tags(customer_id: int, names, tags: _Names) -> None:
 
 
 def _row(customer_id: int, *, include_deleted=False) -> Customer:
+    customer_id = validate.ident("customer", customer_id)
     query = Customer.select().where(Customer.id == customer_id)
     if not include_deleted:
         query = query.where(Customer.deleted_at.is_null())
@@ -140,6 +137,8 @@ def create_customers(many: list[dict]) -> list[int]:
     """Create customers in one transaction, with create_customer()'s checks: all
     of them or, at the first bad one, none. For imports: companies and tags are
     looked up once and the summaries written together."""
+    if not isinstance(many, (list, tuple)):
+        raise ValidationError("customers", f"must be a list, not {type(many).__name__}")
     cleaned = []
     for values in many:
         clean = _clean(values)
@@ -186,7 +185,7 @@ def update_customer(customer_id: int, **values) -> CustomerData:
 def set_archived(customer_id: int, archived: bool = True) -> CustomerData:
     with database.atomic():
         row = _row(customer_id)
-        row.archived = bool(archived)
+        row.archived = validate.flag("archived", archived)
         row.updated_at = now()
         row.save()
     return get_customer(customer_id)
@@ -210,7 +209,7 @@ def restore_customer(customer_id: int) -> CustomerData:
 
 def delete_customers(customer_ids) -> None:
     """Move many customers to the trash in one transaction (taking back an import)."""
-    ids, moment = list(customer_ids), now()
+    ids, moment = validate.idents("customer", customer_ids), now()
     with database.atomic():
         for start in range(0, len(ids), 500):
             (Customer.update(deleted_at=moment)
@@ -218,7 +217,7 @@ def delete_customers(customer_ids) -> None:
 
 
 def restore_customers(customer_ids) -> None:
-    ids = list(customer_ids)
+    ids = validate.idents("customer", customer_ids)
     with database.atomic():
         for start in range(0, len(ids), 500):
             Customer.update(deleted_at=None).where(Customer.id.in_(ids[start:start + 500])).execute()
@@ -270,9 +269,10 @@ def all_tags() -> list[tuple[str, int | None]]:
 
 
 def set_tag_cadence(name: str, cadence_days) -> None:
+    name = validate.text("tag", name, required=True, max_len=60)
     days = validate.whole_number("cadence days", cadence_days, minimum=1, maximum=3650, required=False)
     with database.atomic():
-        tag_id = _Names(Tag).find(name.strip())
+        tag_id = _Names(Tag).find(name)
         if tag_id is None:
             raise NotFound("tag", name)
         Tag.update(cadence_days=days).where(Tag.id == tag_id).execute()

@@ -78,6 +78,15 @@ def demo_path() -> Path:
     return data_dir() / "demo" / JOURNAL_FILENAME
 
 
+WRITE_LOCK = "IMMEDIATE"
+
+
+def snapshot():
+    """A transaction that only reads: one consistent view of the journal that
+    does not take the write lock, so it never waits for (or blocks) a writer."""
+    return database.atomic("DEFERRED")
+
+
 def _create_private_file(path: Path) -> None:
     from .private import make_folder
 
@@ -116,7 +125,11 @@ def connect(path: str | os.PathLike, before_migration=None, *, check_integrity=T
         raise JournalReadOnly(read_only)
     key = crypto.journal_key(path)  # None: plain SQLite; raises PassphraseNeeded
     database_class = JournalDatabase if key is None else crypto.database_class(JournalDatabase)
-    db = database_class(str(path), pragmas=PRAGMAS, check_same_thread=False, **({"passphrase": key} if key else {}))
+    # Every transaction takes the write lock at BEGIN (reads use snapshot()): a
+    # deferred one that read first and then writes cannot wait for another writer,
+    # so busy_timeout would not help and it would fail with "database is locked".
+    db = database_class(str(path), pragmas=PRAGMAS, check_same_thread=False, lock_type=WRITE_LOCK,
+                        **({"passphrase": key} if key else {}))
     try:
         db.connect()
         _check_header(db, path, check_integrity)

@@ -5,19 +5,33 @@ from __future__ import annotations
 
 import json
 
+from . import validate
+from .errors import ValidationError
 from .models import Draft, database, now, upsert
 
 QUICK_CAPTURE = "quick_capture"  # the quick-capture dialog's draft
 THANK_YOU_CARDS = "thank_you_cards"  # messages written by hand in the cards window, and its hand selection
 
 
+def _key(key) -> str:
+    return validate.text("draft", key, required=True, max_len=200)
+
+
 def save_draft(key: str, values: dict) -> None:
-    payload = json.dumps(values, default=str, ensure_ascii=False)
+    key = _key(key)
+    if not isinstance(values, dict):
+        raise ValidationError("draft", f"must be named fields, not {type(values).__name__}")
+    try:
+        payload = json.dumps(values, default=str, ensure_ascii=False)
+    except (TypeError, ValueError) as exc:  # a cycle, or a number of 4,301+ digits
+        raise ValidationError("draft", f"cannot be saved ({exc})") from None
+    validate.text("draft", payload, max_len=10_000_000)  # refuses lone surrogates, which SQLite cannot store
     with database.atomic():
         upsert(Draft, ("key",), key=key, payload=payload, saved_at=now())
 
 
 def load_draft(key: str) -> dict | None:
+    key = _key(key)
     row = Draft.get_or_none(Draft.key == key)
     if row is None:
         return None
@@ -28,4 +42,5 @@ def load_draft(key: str) -> dict | None:
 
 
 def discard_draft(key: str) -> None:
+    key = _key(key)
     Draft.delete().where(Draft.key == key).execute()

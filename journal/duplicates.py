@@ -17,6 +17,7 @@ from itertools import combinations
 
 from peewee import JOIN
 
+from . import validate
 from .errors import ValidationError
 from .models import Company, Customer, NotDuplicate, database
 
@@ -205,6 +206,7 @@ def dismissed_pairs() -> set[tuple[int, int]]:
 
 def mark_not_duplicates(a: int, b: int) -> None:
     """Remember that these two are different people."""
+    a, b = validate.ident("customer", a), validate.ident("customer", b)
     if a == b:
         raise ValidationError("customer", "a customer is always the same person as themselves")
     first, second = sorted((a, b))
@@ -216,5 +218,5 @@ def mark_not_duplicates(a: int, b: int) -> None:
 
 
 def unmark_not_duplicates(a: int, b: int) -> None:
-    first, second = sorted((a, b))
+    first, second = sorted((validate.ident("customer", a), validate.ident("customer", b)))
     NotDuplicate.delete().where(NotDuplicate.first == first, NotDuplicate.second == second).execute()

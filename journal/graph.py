@@ -48,7 +48,9 @@ def graph_data(*, connected_only: bool = False, kinds: tuple[str, ...] | None = 
         .join(CustomerSummary, JOIN.LEFT_OUTER, on=(CustomerSummary.customer == Customer.id))
         .where(Customer.deleted_at.is_null(), Customer.archived == False)  # noqa: E712
     )
-    with database.atomic():
+    from .db import snapshot
+
+    with snapshot():
         node_rows = raw_rows(node_query)
         edge_rows = raw_rows(edge_query)
     return build(node_rows, edge_rows, connected_only=connected_only)
@@ -125,8 +127,24 @@ def saved_positions() -> dict[int, tuple[float, float]]:
 def save_positions(positions: dict[int, tuple[float, float]]) -> None:
     from .models import GraphPosition, upsert_many
 
-    rows = [(cid, float(x), float(y)) for cid, (x, y) in positions.items()]
+    from . import validate
+    from .errors import ValidationError
+
+    if not isinstance(positions, dict):
+        raise ValidationError("positions", f"must map customers to places, not {type(positions).__name__}")
+    rows = []
+    for cid, place in positions.items():
+        if not isinstance(place, (tuple, list)) or len(place) != 2:
+            raise ValidationError("positions", f"{validate.shown(place)} is not a place (x, y)")
+        rows.append((validate.ident("customer", cid), validate.finite_number("x", place[0]),
+                     validate.finite_number("y", place[1])))
     with database.atomic():
+        # A customer removed for good since the layout was made has no place to keep.
+        known = set()
+        for start in range(0, len(rows), 500):
+            chunk = [cid for cid, _, _ in rows[start:start + 500]]
+            known.update(c for (c,) in Customer.select(Customer.id).where(Customer.id.in_(chunk)).tuples())
+        rows = [row for row in rows if row[0] in known]
         for start in range(0, len(rows), 500):
             upsert_many(GraphPosition, ("customer",), ["customer", "x", "y"], rows[start:start + 500])
 

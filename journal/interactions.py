@@ -39,7 +39,7 @@ _RULES = {
     "summary": lambda v: validate.text("summary", v, required=True, max_len=500),
     "notes": lambda v: validate.text("notes", v, max_len=100_000),
     "follow_up_on": lambda v: validate.as_date("follow-up date", v, required=False),
-    "follow_up_done": bool,
+    "follow_up_done": lambda v: validate.flag("follow-up done", v),
 }
 
 
@@ -55,6 +55,7 @@ def _clean(values: dict, current: Interaction | None = None) -> dict:
 
 
 def _live_customer(customer_id) -> Customer:
+    customer_id = validate.ident("customer", customer_id)
     row = Customer.get_or_none((Customer.id == customer_id) & Customer.deleted_at.is_null())
     if row is None:
         raise ValidationError("customer", f"there is no customer with id {customer_id}")
@@ -62,6 +63,7 @@ def _live_customer(customer_id) -> Customer:
 
 
 def _row(interaction_id, *, deleted=False) -> Interaction:
+    interaction_id = validate.ident("interaction", interaction_id)
     condition = Interaction.deleted_at.is_null(not deleted)
     row = Interaction.get_or_none((Interaction.id == interaction_id) & condition)
     if row is None:
@@ -95,6 +97,7 @@ def log_interaction(customer_id: int, kind: str, direction: str, summary_text: s
     values = dict(kind=kind, direction=direction, summary=summary_text, notes=notes,
                   occurred_at=occurred_at if occurred_at is not None else now(), follow_up_on=follow_up_on)
     clean = _clean(values)
+    customer_id = validate.ident("customer", customer_id)
     with database.atomic():
         _live_customer(customer_id)
         row = Interaction.create(customer=customer_id, **clean)

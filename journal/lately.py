@@ -212,7 +212,9 @@ def build_facts(rows, tag_days: dict[int, int], default_cadence: int) -> dict[in
 
 def attention_items(today: date | None = None) -> list[AttentionItem]:
     today = today or date.today()
-    with database.atomic():  # one consistent snapshot
+    from .db import snapshot
+
+    with snapshot():  # one consistent view
         inputs = gather(today)
     return evaluate(inputs, today)
 
@@ -440,14 +442,22 @@ def snooze(customer_id: int, snooze_key: str, until) -> None:
     from . import validate
     from .errors import ValidationError
 
+    customer_id = validate.ident("customer", customer_id)
+    snooze_key = validate.text("reason", snooze_key, required=True, max_len=500)
     until = validate.as_date("snooze until", until)
     if until <= date.today():
         raise ValidationError("snooze_until", f"{until:%Y-%m-%d} is not in the future")
     with database.atomic():
+        if not Customer.select().where(Customer.id == customer_id, Customer.deleted_at.is_null()).exists():
+            raise ValidationError("customer", f"there is no customer with id {customer_id}")
         upsert(Snooze, ("customer", "reason"), customer=customer_id, reason=snooze_key, until=until)
 
 
 def unsnooze(customer_id: int, snooze_key: str) -> None:
+    from . import validate
+
+    customer_id = validate.ident("customer", customer_id)
+    snooze_key = validate.text("reason", snooze_key, required=True, max_len=500)
     Snooze.delete().where(Snooze.customer == customer_id, Snooze.reason == snooze_key).execute()
 
 

@@ -17,7 +17,7 @@ from datetime import date
 
 from peewee import ForeignKeyField
 
-from . import drafts, interactions, summary
+from . import drafts, interactions, summary, validate
 from .customers import interest_topics
 from .errors import JournalError, NotFound, ValidationError
 from .kinds import CHANNELS, SYMMETRIC_CONNECTIONS, STAGES
@@ -199,6 +199,7 @@ def _choose(name: str, kept, other) -> tuple[object, str]:
 
 
 def plan_merge(keep_id: int, other_id: int) -> MergePlan:
+    keep_id, other_id = validate.ident("customer", keep_id), validate.ident("customer", other_id)
     if keep_id == other_id:
         raise ValidationError("customer", "a customer cannot be merged with themselves")
     keep, other = _live(keep_id), _live(other_id)
@@ -241,6 +242,7 @@ def display(value, field: str = "") -> str:
 
 def merge_customers(keep_id: int, other_id: int) -> MergeResult:
     """Merge `other_id` into `keep_id` in one transaction (see the module's doc)."""
+    keep_id, other_id = validate.ident("customer", keep_id), validate.ident("customer", other_id)
     with database.atomic():
         plan = plan_merge(keep_id, other_id)
         keep, other = _live(keep_id), _live(other_id)
@@ -272,6 +274,7 @@ def merge_customers(keep_id: int, other_id: int) -> MergeResult:
 
 def undo_merge(result: MergeResult) -> None:
     """Put back exactly what the merge changed; the merge note goes to the trash."""
+    _check_result(result)
     with database.atomic():
         interactions.delete_interaction(result.note_id)
         for change in reversed(result.changes):
@@ -280,11 +283,17 @@ def undo_merge(result: MergeResult) -> None:
 
 
 def redo_merge(result: MergeResult) -> None:
+    _check_result(result)
     with database.atomic():
         for change in result.changes:
             _apply(change, forward=True)
         interactions.restore_interaction(result.note_id)
         summary.refresh(result.keep_id, result.other_id)
+
+
+def _check_result(result) -> None:
+    if not isinstance(result, MergeResult):
+        raise ValidationError("merge", f"{type(result).__name__} is not a merge to undo or redo")
 
 
 def _model(table: str):

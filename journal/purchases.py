@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -23,26 +24,43 @@ class PurchaseData:
     thanked_by: int | None
 
 
+_LETTER = r"[^\W\d_]"
+# A currency written as letters before or after the number ("USD 12", "12 kr", "R 100").
+_CURRENCY_WORD = re.compile(rf"^\s*{_LETTER}{{1,3}}\.?|{_LETTER}{{1,3}}\.?\s*$")
+
+
 def parse_amount(text: str, decimal: str | None = None) -> int:
     """'1,234.50', '1.234,50', '1 234', '€12' -> cents. With decimal=None the last
     separator followed by one or two digits is the decimal point and the others
-    group thousands; decimal="." or "," says which it is (for '1,234' or '1.5')."""
+    group thousands; decimal="." or "," says which it is (for '1,234' or '1.5').
+    Letters inside the number are refused ('1e3' is not 1,300.00)."""
     if isinstance(text, int) and not isinstance(text, bool):
         return text * 100
-    raw = str(text).strip()
+    if isinstance(text, float):
+        if not (math.isfinite(text) and abs(text) < 1e15):
+            raise ValidationError("amount", f"{validate.shown(text)} is not an amount of money")
+        text = f"{text:.2f}"
+    if not isinstance(text, str):
+        raise ValidationError("amount", f"{validate.shown(text)} is not an amount of money")
+    raw = text.strip()
+    if re.search(_LETTER, _CURRENCY_WORD.sub("", raw, count=2)):
+        raise ValidationError("amount", f"{validate.shown(raw)} is not an amount of money")
     cleaned = re.sub(r"[^\d,.\-]", "", raw.replace("\u2212", "-"))
     if not re.search(r"\d", cleaned) or cleaned.count("-") > 1 or "-" in cleaned[1:]:
-        raise ValidationError("amount", f"{raw!r} is not an amount of money")
+        raise ValidationError("amount", f"{validate.shown(raw)} is not an amount of money")
+    digit_count = len(re.sub(r"\D", "", cleaned))
+    if digit_count > validate.MAX_DIGITS:  # not quoted: it would not fit beside the field
+        raise ValidationError("amount", f"{digit_count:,} digits is implausibly large")
     negative = cleaned.startswith("-")
     digits = cleaned.lstrip("-")
     if decimal in (".", ","):
         grouping = "," if decimal == "." else "."
         digits = digits.replace(grouping, "")
         if digits.count(decimal) > 1:
-            raise ValidationError("amount", f"{raw!r} has more than one decimal separator {decimal!r}")
+            raise ValidationError("amount", f"{validate.shown(raw)} has more than one decimal separator {decimal!r}")
         whole, _, fraction = digits.partition(decimal)
         if len(fraction) > 2:
-            raise ValidationError("amount", f"{raw!r} has more than two decimals")
+            raise ValidationError("amount", f"{validate.shown(raw)} has more than two decimals")
         return _to_cents(raw, whole, fraction, negative)
     match = re.match(r"^(.*?)[.,](\d{1,2})$", digits)
     whole, fraction = (match.group(1), match.group(2)) if match else (digits, "")
@@ -51,8 +69,8 @@ def parse_amount(text: str, decimal: str | None = None) -> int:
 
 def _to_cents(raw: str, whole: str, fraction: str, negative: bool) -> int:
     whole = whole or "0"
-    if not whole.isdigit() or (fraction and not fraction.isdigit()):
-        raise ValidationError("amount", f"{raw!r} is not an amount of money")
+    if not whole.isdecimal() or (fraction and not fraction.isdecimal()):
+        raise ValidationError("amount", f"{validate.shown(raw)} is not an amount of money")
     cents = int(whole) * 100 + int(fraction.ljust(2, "0") or 0)
     return -cents if negative else cents
 
@@ -84,6 +102,7 @@ def validate_purchase(values: dict) -> dict:
 
 def add_purchase(customer_id: int, purchased_on, product: str, amount_cents: int) -> PurchaseData:
     clean = _clean(dict(purchased_on=purchased_on, product=product, amount_cents=amount_cents))
+    customer_id = validate.ident("customer", customer_id)
     with database.atomic():
         if not Customer.get_or_none((Customer.id == customer_id) & Customer.deleted_at.is_null()):
             raise ValidationError("customer", f"there is no customer with id {customer_id}")
@@ -93,6 +112,7 @@ def add_purchase(customer_id: int, purchased_on, product: str, amount_cents: int
 
 
 def _row(purchase_id, *, deleted=False) -> Purchase:
+    purchase_id = validate.ident("purchase", purchase_id)
     row = Purchase.get_or_none((Purchase.id == purchase_id) & Purchase.deleted_at.is_null(not deleted))
     if row is None:
         raise NotFound("purchase", purchase_id)
@@ -131,11 +151,11 @@ def restore_purchase(purchase_id: int) -> PurchaseData:
 
 def delete_purchases(purchase_ids) -> None:
     """Move many purchases to the trash in one transaction (taking back an import)."""
-    _set_deleted(list(purchase_ids), deleted=True)
+    _set_deleted(validate.idents("purchase", purchase_ids), deleted=True)
 
 
 def restore_purchases(purchase_ids) -> None:
-    _set_deleted(list(purchase_ids), deleted=False)
+    _set_deleted(validate.idents("purchase", purchase_ids), deleted=False)
 
 
 def _set_deleted(ids: list[int], deleted: bool) -> None:

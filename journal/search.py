@@ -204,8 +204,10 @@ class CustomerChoice:
 
 def _words(text: str) -> list[str]:
     # "Jane — Acme" (a picked label, edited) is the words Jane and Acme.
-    # A NUL would end the FTS5 query string early ("unterminated string").
-    return [w for w in (text or "").replace("\x00", " ").split() if re.search(r"\w", w)]
+    # A NUL would end the FTS5 query string early ("unterminated string"), and a
+    # lone surrogate (half a character) cannot be sent to SQLite at all.
+    text = re.sub(r"[\x00\ud800-\udfff]", " ", text or "")
+    return [w for w in text.split() if re.search(r"\w", w)]
 
 
 def _escaped(word: str) -> str:

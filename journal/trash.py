@@ -41,7 +41,10 @@ def empty_trash() -> int:
 def restore(item: TrashItem) -> None:
     """Bring one thing back from the trash."""
     from . import connections, customers, interactions, purchases
+    from .errors import ValidationError
 
+    if not isinstance(item, TrashItem) or item.what not in ("customer", "interaction", "purchase", "connection"):
+        raise ValidationError("trash", f"{type(item).__name__} is not something in the trash")
     restore_fn = {"customer": customers.restore_customer, "interaction": interactions.restore_interaction,
                   "purchase": purchases.restore_purchase, "connection": connections.restore_connection}[item.what]
     restore_fn(item.id)

@@ -71,6 +71,7 @@ class FormDialog(QDialog):
             widget = self.errors.show(error)
             if widget:
                 widget.setFocus()
+            self.adjustSize()  # room for a message that wraps onto a second line
             return
         except (OSError, DatabaseError) as error:
             self.general_error.show_message(describe_save_error(error))

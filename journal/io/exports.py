@@ -153,7 +153,9 @@ def _jsonable(value):
 
 
 def journal_to_dict() -> dict:
-    with database.atomic():  # one consistent snapshot
+    from ..db import snapshot
+
+    with snapshot():  # one consistent view
         tables = {}
         for model in JSON_TABLES:
             columns = [f.column_name for f in model._meta.sorted_fields]

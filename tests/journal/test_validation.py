@@ -1,8 +1,10 @@
 """Every bad input names the field and the reason, and leaves the journal exactly as it was."""
 
+from datetime import date, timedelta
+
 import pytest
 
-from journal import connections, customers, interactions, purchases, settings
+from journal import cards, connections, customers, drafts, graph, interactions, lately, purchases, settings
 from journal.errors import NotFound, ValidationError
 from journal.models import ALL_MODELS
 
@@ -91,3 +93,88 @@ def test_error_message_reads_well(ada):
     with pytest.raises(ValidationError) as error:
         buy(ada, cents=-1)
     assert str(error.value) == "Amount: must not be negative"
+
+
+
+# --- inputs met by the fault run of issue 13: each refused with the journal's own
+# error, and the journal byte-for-byte as it was (its SQL dump). ----------------
+
+def _deleted(c):
+    customers.delete_customer(c.id)
+    return c.id
+
+
+def _call(c):
+    return interactions.log_interaction(c.id, "call", "out", "Hi").id
+
+
+SOON = date.today() + timedelta(days=3)
+SEEN = [  # name, set-up (run before the dump), the bad call, field, reason
+    ("lone surrogate in a name", None, lambda c, _: customers.update_customer(c.id, name="Ada\ud800"), "name",
+     "not valid text"),
+    ("lone surrogate in notes", None, lambda c, _: interactions.log_interaction(c.id, "call", "out", "Hi",
+                                                                                 notes="\udfff"), "notes", "not valid text"),
+    ("lone surrogate in a setting", None, lambda c, _: settings.update_settings(signature="\ud83d"), "signature",
+     "not valid text"),
+    ("4,301 digits typed as an amount", None, lambda c, _: purchases.parse_amount("9" * 4301), "amount",
+     "implausibly large"),
+    ("4,301 digits as cents", None, lambda c, _: purchases.add_purchase(c.id, "2026-01-01", "Table", "9" * 4301),
+     "amount", "too many digits"),
+    ("an int of 5,000 digits", None, lambda c, _: purchases.add_purchase(c.id, "2026-01-01", "Table", 10**5000),
+     "amount", "implausibly large"),
+    ("1e3 is not 13.00", None, lambda c, _: purchases.parse_amount("1e3"), "amount", "not an amount of money"),
+    ("the last moment at -14:00", None, lambda c, _: interactions.log_interaction(
+        c.id, "call", "out", "Hi", occurred_at="9999-12-31T23:59:59-14:00"), "when", "outside the years"),
+    ("the first moment at +14:00", _call, lambda c, iid: interactions.update_interaction(
+        iid, occurred_at="0001-01-01T00:00:00+14:00"), "when", "outside the years"),
+    ("id over SQLite's range", None, lambda c, _: customers.update_customer(2**64, name="X"), "customer",
+     "no customer with id"),
+    ("negative id", None, lambda c, _: interactions.delete_interaction(-1), "interaction", "no interaction with id"),
+    ("id as text", None, lambda c, _: customers.delete_customer(str(c.id)), "customer", "is not an id"),
+    ("id as float", None, lambda c, _: purchases.add_purchase(float(c.id), "2026-01-01", "Table", 100), "customer",
+     "is not an id"),
+    ("id as bool", None, lambda c, _: connections.add_connection(True, c.id, "referred"), "customer", "is not an id"),
+    ("ids not a list", None, lambda c, _: customers.delete_customers(c.id), "customer", "must be a list of ids"),
+    ("huge id in a list", None, lambda c, _: purchases.delete_purchases([1, 2**70]), "purchase",
+     "no purchase with id"),
+    ("tag cadence of no tag", None, lambda c, _: customers.set_tag_cadence(None, 14), "tag", "must not be empty"),
+    ("snoozing an unknown customer", None, lambda c, _: lately.snooze(999, "cadence", SOON), "customer",
+     "no customer with id 999"),
+    ("restoring [id]", _deleted, lambda c, cid: customers.restore_customer([cid]), "customer", "is not an id"),
+    ("a tag that is None", None, lambda c, _: customers.update_customer(c.id, tags=[None]), "tags",
+     "None is not a name"),
+    ("follow-up done as text", _call, lambda c, iid: interactions.set_follow_up_done(iid, "no"), "follow-up done",
+     "not yes or no"),
+    ("a draft of lone surrogates", None, lambda c, _: drafts.save_draft("quick_capture", {"notes": "\ud800"}),
+     "draft", "not valid text"),
+    ("a card for no customer", None, lambda c, _: cards.mark_sent([cards.Card(2**63, "X", "", "hand", "Thanks")]),
+     "customer", "no customer with id"),
+    ("a graph place at infinity", None, lambda c, _: graph.save_positions({c.id: (float("inf"), 0.0)}), "x",
+     "out of range"),
+]
+
+
+@pytest.mark.parametrize("name,setup,action,field,reason", SEEN, ids=[c[0] for c in SEEN])
+def test_inputs_met_in_the_fault_run_are_refused_and_change_nothing(ada, name, setup, action, field, reason):
+    from .soundness import dump as sql_dump
+
+    customer("Bob Builder")
+    prepared = setup(ada) if setup else None
+    before = sql_dump()
+    with pytest.raises(ValidationError) as error:
+        action(ada, prepared)
+    assert error.value.field == field, str(error.value)
+    assert reason in str(error.value)
+    assert len(str(error.value)) < 200  # a 5,000-digit number is not quoted whole
+    assert sql_dump() == before
+
+
+def test_a_tag_of_nul_alone_or_blank_stores_no_empty_tag(ada):
+    assert customers.update_customer(ada.id, tags=["\x00", " ", "vip", "VIP"]).tags == ("vip",)
+    assert [name for name, _ in customers.all_tags()] == ["vip"]
+    assert customers.update_customer(ada.id, tags=["\x00"]).tags == ()
+
+
+def test_amounts_with_a_currency_still_read():
+    assert [purchases.parse_amount(t) for t in ("USD 12.50", "12 kr", "€ 1.234,50", "1 250")] == [
+        1250, 1200, 123450, 125000]

@@ -68,6 +68,9 @@ def make_window(qtbot, tmp_path):
         qtbot.waitUntil(lambda: not window.lately.loading, timeout=5000)  # its first refresh has reported
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+        # The Lately rules and the draft offer start after the first paint: on a
+        # loaded machine that came after the test had already looked at the panel.
+        qtbot.waitUntil(lambda: window._started, timeout=5000)
         windows.append(window)
         return window
 
