@@ -7,7 +7,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QTimer, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListWidget,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 from journal import cards, drafts, settings
 from journal.errors import JournalError, ValidationError
 
+from . import theme
 from .card_printing import CARD_SIZES, CARDS, LIST, draw, page_layout, write_pdf
 from .capture import from_qdate
 from .forms import ErrorLabel, hbox, vbox
@@ -114,7 +114,7 @@ class CardsWindow(QDialog):
         self.recipients.currentRowChanged.connect(self._show_card)
         self.count = QLabel()
         self.warning = QLabel(wordWrap=True)
-        self.warning.setStyleSheet("color: #d0463b;")
+        self.warning.setStyleSheet(f"color: {theme.color('overdue').name()};")
         self.message = QPlainTextEdit()
         self.message.textChanged.connect(self._message_edited)
         self.card_title = QLabel()
@@ -225,7 +225,7 @@ class CardsWindow(QDialog):
         for card in self.cards:
             item = QListWidgetItem(card.name if card.has_address else f"⚠ {card.name} — no postal address")
             if not card.has_address:
-                item.setForeground(QColor("#d0463b"))
+                item.setForeground(theme.color("overdue"))
             self.recipients.addItem(item)
         self.recipients.blockSignals(False)
         missing = [c.name for c in self.cards if not c.has_address]
@@ -354,5 +354,5 @@ class CardsWindow(QDialog):
         self.rebuild()
 
     def _told(self, text: str):
-        self.error.setStyleSheet("color: #2e7d62;")
+        self.error.setStyleSheet(f"color: {theme.color('success').name()};")
         self.error.show_message(text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget,
 )
@@ -15,7 +15,7 @@ from journal import customers, timeline
 from journal.kinds import CHANNELS, STAGES
 
 from . import format as fmt
-from .theme import STAGE_COLORS, muted, title_font
+from .theme import STAGE_CHIP_COLORS, STAGE_CHIP_TEXT, muted, title_font
 from .timeline_view import TimelineView
 
 if TYPE_CHECKING:
@@ -77,7 +77,21 @@ class Header(QWidget):
         layout.addLayout(facts)
         self._style()
 
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and not self._styling:  # View › Appearance changed
+            self._style()
+
+    _styling = False
+
     def _style(self):
+        self._styling = True  # setting a style sheet sends a palette change of its own
+        try:
+            self._apply_style()
+        finally:
+            self._styling = False
+
+    def _apply_style(self):
         mid = self.palette().color(self.backgroundRole()).darker(108).name()
         self.setStyleSheet(f"#fact {{ background: {self.palette().base().color().name()}; border: 1px solid {mid};"
                            f" border-radius: 8px; }}")
@@ -85,10 +99,10 @@ class Header(QWidget):
 
     def show_customer(self, customer: customers.CustomerData, facts: timeline.TimelineHeader, today: date):
         self.name.setText(customer.name)
-        color = STAGE_COLORS.get(customer.stage, "#7b8494")
+        color = STAGE_CHIP_COLORS.get(customer.stage, STAGE_CHIP_COLORS["former"])
         stage = STAGES.get(customer.stage, customer.stage) + (" · archived" if customer.archived else "")
         self.stage.setText(f" {stage} ")
-        self.stage.setStyleSheet(f"#stageChip {{ color: white; background: {color}; border-radius: 9px;"
+        self.stage.setStyleSheet(f"#stageChip {{ color: {STAGE_CHIP_TEXT}; background: {color}; border-radius: 9px;"
                                  f" padding: 2px 8px; font-weight: bold; }}")
         bits = [customer.company] if customer.company else []
         bits.append(f"prefers {CHANNELS.get(facts.channel, facts.channel).lower()}")

@@ -16,6 +16,7 @@ from journal.errors import JournalError
 from journal.io import csv_import as ci
 from journal.io import vcard
 
+from . import theme
 from .forms import hbox
 from .tasks import run_with_progress
 
@@ -142,7 +143,7 @@ class ImportDialog(QDialog):
                           f"{ {',': 'commas', ';': 'semicolons', chr(9): 'tabs'}.get(self.table.delimiter, 'bars')}")
         except JournalError as error:
             self.plan = None
-            self.summary.setText(f"<span style='color:#d0463b'>{error}</span>")
+            self.summary.setText("<span style='color:{}'>{}</span>".format(theme.color("overdue").name(), error))
             self.import_button.setEnabled(False)
             return
         self.about.setText(f"<b>{self.path.name}</b>: {source}. Check how each column is read; "

@@ -4,7 +4,7 @@ at a time as the list scrolls, painted by a delegate from plain entries."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QHBoxLayout, QLabel, QListView, QMenu, QStackedWidget,
     QStyledItemDelegate, QToolButton, QVBoxLayout, QWidget,
@@ -204,7 +204,7 @@ class TimelineDelegate(QStyledItemDelegate):
         badge = QRectF(icon_rect.right() - 11, icon_rect.bottom() - 11, 13, 13)
         painter.setRenderHint(painter.RenderHint.Antialiasing)
         painter.setBrush(palette.color(QPalette.ColorRole.Base))
-        painter.setPen(QColor("#7b8494"))
+        painter.setPen(muted(palette))
         painter.drawEllipse(badge)
         font = QFont(painter.font())
         font.setPixelSize(10)
