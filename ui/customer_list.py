@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
 from journal import customers
@@ -253,14 +253,14 @@ class CustomerList(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(28)
         header.setHighlightSections(False)
         header.setSectionsMovable(True)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(True)  # rows run the pane's full width
         for column, width in ((STAGE, 80), (SINCE, 100), (LAST_CONTACT, 70), (LAST_VALUE, 130)):
             header.resizeSection(column, width)
         # Name, company and how late: side by side and first, so a narrow pane
         # still shows them whole; the rest follow, and can be hidden or shown
         # from the heading's context menu.
         header.moveSection(header.visualIndex(OVERDUE), 2)
-        for column in HIDDEN_AT_FIRST:
+        for column in self._hidden_at_first():
             header.setSectionHidden(column, True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
@@ -284,6 +284,14 @@ class CustomerList(QWidget):
             self.reload(keep=customer_id)
 
     # -- columns ----------------------------------------------------------------------------------
+    @staticmethod
+    def _hidden_at_first() -> tuple[int, ...]:
+        """Until the user chooses (the choice is saved with the window): on a
+        laptop screen only the three key columns, else the last value given too."""
+        screen = QGuiApplication.primaryScreen()
+        narrow = screen is not None and screen.availableGeometry().width() < 1500
+        return HIDDEN_AT_FIRST + ((LAST_VALUE,) if narrow else ())
+
     def fit_key_columns(self) -> None:
         """Name, company and days overdue as wide as their longest text, so none is cut."""
         header = self.table.horizontalHeader()

@@ -6,16 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+    QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from journal import customers, timeline
 from journal.kinds import CHANNELS, STAGES
 
 from . import format as fmt
-from .theme import STAGE_CHIP_COLORS, STAGE_CHIP_TEXT, muted, title_font
+from .theme import STAGE_CHIP_COLORS, STAGE_CHIP_TEXT, notifier, muted, title_font
 from .timeline_view import TimelineView
 
 if TYPE_CHECKING:
@@ -76,26 +76,14 @@ class Header(QWidget):
         layout.addSpacing(6)
         layout.addLayout(facts)
         self._style()
+        notifier().changed.connect(self._style)  # View › Appearance
 
-    def changeEvent(self, event):
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and not self._styling:  # View › Appearance changed
-            self._style()
-
-    _styling = False
-
-    def _style(self):
-        self._styling = True  # setting a style sheet sends a palette change of its own
-        try:
-            self._apply_style()
-        finally:
-            self._styling = False
-
-    def _apply_style(self):
-        mid = self.palette().color(self.backgroundRole()).darker(108).name()
-        self.setStyleSheet(f"#fact {{ background: {self.palette().base().color().name()}; border: 1px solid {mid};"
+    def _style(self, *_):
+        palette = QApplication.palette()  # (this widget's own may not have caught up with a change yet)
+        mid = palette.color(self.backgroundRole()).darker(108).name()
+        self.setStyleSheet(f"#fact {{ background: {palette.base().color().name()}; border: 1px solid {mid};"
                            f" border-radius: 8px; }}")
-        self.subtitle.setStyleSheet(f"color: {muted(self.palette()).name()};")
+        self.subtitle.setStyleSheet(f"color: {muted(palette).name()};")
 
     def show_customer(self, customer: customers.CustomerData, facts: timeline.TimelineHeader, today: date):
         self.name.setText(customer.name)

@@ -221,6 +221,8 @@ class MainWindow(JournalFiles, QMainWindow):
         area = screen.availableGeometry() if screen else None
         width = min(1600, int(area.width() * 0.92)) if area else 1440
         height = min(980, int(area.height() * 0.92)) if area else 900
+        if area and area.width() < 1500:  # a laptop screen (1366 × 768): all of it, less the window's frame
+            width, height = area.width() - 16, area.height() - 48
         self.resize(max(width, 900), max(height, 600))
 
     def _settings(self) -> QSettings:

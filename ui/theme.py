@@ -4,7 +4,7 @@ scheme, so a test can check each against the backgrounds it is drawn on."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory
 
@@ -109,6 +109,21 @@ _SETTINGS_KEY = "appearance"
 _style = None
 
 
+class _Notifier(QObject):
+    changed = Signal(str)  # the scheme now in use
+
+
+_notifier = None
+
+
+def notifier() -> _Notifier:
+    """Tells widgets that build style sheets from colours to build them again."""
+    global _notifier
+    if _notifier is None:
+        _notifier = _Notifier()
+    return _notifier
+
+
 # -- which scheme ---------------------------------------------------------------------------------
 def system_scheme() -> str:
     hints = QGuiApplication.styleHints()
@@ -207,6 +222,7 @@ def apply(app, appearance: str | None = None) -> None:
     scheme = system_scheme() if appearance == SYSTEM else appearance
     app.setProperty("lately_appearance", appearance)
     app.setPalette(palette_for(scheme))
+    notifier().changed.emit(scheme)
     font = app.font()
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)

@@ -114,6 +114,12 @@ def test_view_appearance_switches_and_is_remembered(qtbot, make_window, restore_
     # The painted lists follow: the panel's links are the dark scheme's.
     qtbot.waitUntil(lambda: theme.scheme_of(window.lately.list.palette()) == theme.DARK, timeout=2000)
     assert theme.color("link", window.lately.list.palette()) == QColor(theme.TEXT_COLORS["link"][theme.DARK])
+    # So does the customer's header, whose cards are drawn from a style sheet.
+    name = window.page.header.name
+    window_colour = app.palette().color(Role.Window)
+    qtbot.waitUntil(lambda: theme.contrast(name.palette().color(name.foregroundRole()), window_colour) >= AA,
+                    timeout=2000)
+    assert theme.PALETTES[theme.DARK][Role.Base][0] in window.page.header.styleSheet()
 
     window.appearance_actions[theme.LIGHT].trigger()
     assert theme.scheme_of(app.palette()) == theme.LIGHT

@@ -15,7 +15,7 @@ from ui.main_window import MainWindow
 CELL_MARGINS = 2 * (QApplication.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) \
     if QApplication.instance() else 6
 # The window a first start gives on these screens (92% of the work area, under a title bar).
-WINDOWS = {"1366x768": (1256, 680), "1920x1080": (1600, 940)}
+WINDOWS = {"1366x768": (1350, 720), "1920x1080": (1600, 966)}
 
 
 @pytest.fixture(params=sorted(WINDOWS))
@@ -72,10 +72,14 @@ def test_other_columns_can_be_hidden_and_the_layout_comes_back(qtbot, demo_windo
     qtbot.waitUntil(menu.isVisible)
     entries = {a.text(): a for a in menu.actions() if a.text()}
     assert not entries["Name"].isEnabled() and not entries["Overdue"].isEnabled()  # always shown
+    shown_before = {title: not header.isSectionHidden(COLUMNS.index(title)) for title in ("Stage", "Since")}
+    assert shown_before == {"Stage": False, "Since": False}  # hidden until asked for
     entries["Stage"].trigger()
-    assert not header.isSectionHidden(COLUMNS.index("Stage"))
-    entries["Last value given"].trigger()
-    assert header.isSectionHidden(COLUMNS.index("Last value given"))
+    entries["Since"].trigger()
+    assert not header.isSectionHidden(COLUMNS.index("Stage")) and not header.isSectionHidden(COLUMNS.index("Since"))
+    entries["Since"].trigger()
+    assert header.isSectionHidden(COLUMNS.index("Since"))
+    header.moveSection(header.visualIndex(COLUMNS.index("Stage")), 1)  # dragged next to the name
     menu.close()
     path = window.journal_path
     window.close()
@@ -83,7 +87,8 @@ def test_other_columns_can_be_hidden_and_the_layout_comes_back(qtbot, demo_windo
     qtbot.addWidget(again)
     again_header = again.customer_list.table.horizontalHeader()
     assert not again_header.isSectionHidden(COLUMNS.index("Stage"))
-    assert again_header.isSectionHidden(COLUMNS.index("Last value given"))
+    assert again_header.isSectionHidden(COLUMNS.index("Since"))
+    assert again_header.visualIndex(COLUMNS.index("Stage")) == 1
     assert [again_header.visualIndex(c) for c in range(len(COLUMNS))] == \
         [header.visualIndex(c) for c in range(len(COLUMNS))]
     again.close()
