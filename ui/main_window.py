@@ -165,7 +165,7 @@ class MainWindow(JournalFiles, QMainWindow):
         self.view_menu.addAction(toggle)
         self.view_menu.addAction(a.show_archived)
         self.view_menu.addAction(a.graph)
-        self._appearance_menu(self.view_menu.addMenu("&Appearance"))
+        self._appearance_menu(self.view_menu.addMenu("A&ppearance"))  # (&a is for archived)
         bar.addMenu("&Help").addAction(a.about)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")

@@ -101,7 +101,7 @@ def test_view_appearance_switches_and_is_remembered(qtbot, make_window, restore_
     app = restore_look
     window = make_window()
     menu = window.view_menu
-    appearance = next(a.menu() for a in menu.actions() if a.menu() and "Appearance" in a.text())
+    appearance = next(a.menu() for a in menu.actions() if a.menu() and "Appearance" in a.text().replace("&", ""))
     assert [a.text().replace("&", "") for a in appearance.actions()] == ["System", "Light", "Dark"]
     assert window.appearance_actions[theme.SYSTEM].isChecked()
 

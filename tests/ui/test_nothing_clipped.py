@@ -197,3 +197,27 @@ def test_cards_list_heading_is_whole(qtbot, tmp_path):
 
     path = card_printing.write_pdf(tmp_path / "list.pdf", chosen, card_printing.LIST)
     assert heading.split() == PdfReader(str(path)).pages[0].extract_text().split()[:len(heading.split())]
+
+
+def test_timeline_titles_and_details_wrap_inside_their_rows(demo_window):
+    from ui.timeline_view import ENTRY_ROLE, IS_MONTH_ROLE
+
+    timeline = demo_window.page.timeline
+    view = timeline.list
+    delegate = view.itemDelegate()
+    model = view.model()
+    assert model.rowCount() > 3
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        if index.data(IS_MONTH_ROLE):
+            continue
+        rect = view.visualRect(index)
+        entry = index.data(ENTRY_ROLE)
+        used = delegate.PAD
+        for font, text, height in delegate.blocks(entry, view.font(), rect.width()):
+            width = delegate._text_width(rect.width())
+            needs = QFontMetrics(font).boundingRect(QRect(0, 0, width, 100_000), delegate.WRAP, text)
+            assert needs.width() <= width and needs.height() <= height, text
+            used += height + 2
+        assert used <= rect.height(), f"{entry.title} does not fit its row"
+        assert rect.right() <= view.viewport().width()
