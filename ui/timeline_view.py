@@ -237,6 +237,11 @@ class TimelineDelegate(QStyledItemDelegate):
 class TimelineList(QListView):
     delete_pressed = Signal()
 
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width() and self.model() is not None:
+            self.scheduleDelayedItemsLayout()  # rows wrap again to the new width
+
     def keyPressEvent(self, event):
         if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
             self.delete_pressed.emit()
@@ -263,7 +268,6 @@ class TimelineView(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setResizeMode(QListView.ResizeMode.Adjust)  # rows wrap again when the page's width changes
         self.list.setMouseTracking(True)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)

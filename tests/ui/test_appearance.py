@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QRadioButton
+from PySide6.QtWidgets import QApplication, QRadioButton, QStyleFactory
 
 from journal import db
 from ui import theme
@@ -25,10 +25,13 @@ PAIRS = [(Role.Text, Role.Base), (Role.Text, Role.AlternateBase), (Role.WindowTe
 def restore_look():
     """The application's palette is global: put it back for the tests after this one."""
     app = QApplication.instance()
-    palette, appearance = app.palette(), app.property("lately_appearance")
+    palette, appearance, style = app.palette(), app.property("lately_appearance"), app.style().name()
     yield app
     app.setPalette(palette)
     app.setProperty("lately_appearance", appearance)
+    if theme._style is not None:  # the other tests paint with the plain style, as before
+        app.setStyle(QStyleFactory.create(style))
+        theme._style = None
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
