@@ -29,7 +29,7 @@ def main():
     from ui.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
-    theme.apply(app)
+    theme.apply(app, theme.LIGHT)  # whatever the desktop's scheme; the dark shot is asked for below
     tasks.set_synchronous(True)
     path = db.demo_path()
     db.connect(path)
@@ -38,6 +38,10 @@ def main():
 
     window = MainWindow(path, demo=True, check_integrity=False)
     window.resize(1680, 980)
+    # As a first start on a large screen lays out the list (the offscreen screen is small).
+    from ui.customer_list import LAST_VALUE
+
+    window.customer_list.table.horizontalHeader().setSectionHidden(LAST_VALUE, False)
     window.splitter.setSizes([760, 600])
     window.show()
     settle(app, lambda: window.lately.model.rowCount() > 0)  # the panel fills after the first paint
@@ -50,6 +54,11 @@ def main():
     app.processEvents()
     save(window.grab(), "main-window.png")
     save(window.lately.grab(), "lately-panel.png")
+    theme.apply(app, theme.DARK)  # View › Appearance › Dark
+    app.processEvents()
+    save(window.grab(), "main-window-dark.png")
+    theme.apply(app, theme.LIGHT)
+    app.processEvents()
 
     from ui.capture import CaptureDialog
 

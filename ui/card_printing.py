@@ -13,6 +13,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, 
 from journal.cards import Card
 from journal.errors import JournalError
 
+from .theme import PRINT_COLORS
+
 CARD_SIZES = {
     "A6 (105 × 148 mm)": QPageSize(QPageSize.PageSizeId.A6),
     "US 4 × 6 in": QPageSize(QSizeF(4, 6), QPageSize.Unit.Inch, "4 x 6 in"),
@@ -62,52 +64,70 @@ def _cards(device, painter, cards, progress):
                 break
             size -= 0.5
         painter.setFont(font)
-        painter.setPen(QColor("#1d1d1f"))
+        painter.setPen(QColor(PRINT_COLORS["text"]))
         painter.drawText(area, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                          card.message)
         _tick(progress, n + 1, len(cards))
 
 
-def _list(device, painter, cards, progress):
-    area = _area(device, painter)
+def list_fonts() -> tuple[QFont, QFont, QFont]:
+    """The list's fonts: names and the heading, addresses, messages."""
     name_font, text_font, small = QFont("DejaVu Sans"), QFont("DejaVu Sans"), QFont("DejaVu Sans")
     name_font.setPointSizeF(11)
     name_font.setBold(True)
     text_font.setPointSizeF(9.5)
     small.setPointSizeF(8.5)
-    y = area.top()
-    painter.setFont(name_font)
+    return name_font, text_font, small
+
+
+def list_heading(cards: list[Card]) -> str:
     heading = f"Thank-you cards: {len(cards)}"
     missing = sum(1 for c in cards if not c.has_address)
     if missing:
         heading += f" — {missing} without a postal address"
-    painter.drawText(QRectF(area.left(), y, area.width(), 40), Qt.AlignmentFlag.AlignLeft, heading)
-    y += QFontMetricsF(name_font, device).height() * 2
+    return heading
+
+
+def _list(device, painter, cards, progress):
+    area = _area(device, painter)
+    name_font, text_font, small = list_fonts()
+    surface = painter.device()  # measured where it is drawn: the PDF's or the printer's resolution
+    y = area.top()
+    painter.setFont(name_font)
+    heading = list_heading(cards)
+    heading_metrics = QFontMetricsF(name_font, surface)
+    # As tall as the font needs at the device's resolution: a fixed height cut the descenders at 300 dpi.
+    heading_rect = heading_metrics.boundingRect(QRectF(area.left(), y, area.width(), area.height()),
+                                                Qt.TextFlag.TextWordWrap, heading)
+    painter.setPen(QColor(PRINT_COLORS["text"]))
+    painter.drawText(QRectF(area.left(), y, area.width(), heading_rect.height() + heading_metrics.descent()),
+                     Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft, heading)
+    y += heading_rect.height() + heading_metrics.height()
     column = area.width() * 0.36
     for n, card in enumerate(cards):
         address = card.address if card.has_address else "NO POSTAL ADDRESS"
-        left = QFontMetricsF(text_font, device).boundingRect(QRectF(0, 0, column - 20, 10_000),
+        left = QFontMetricsF(text_font, surface).boundingRect(QRectF(0, 0, column - 20, 10_000),
                                                              Qt.TextFlag.TextWordWrap, address)
-        right = QFontMetricsF(small, device).boundingRect(QRectF(0, 0, area.width() - column, 10_000),
+        right = QFontMetricsF(small, surface).boundingRect(QRectF(0, 0, area.width() - column, 10_000),
                                                           Qt.TextFlag.TextWordWrap, card.message)
-        name_height = QFontMetricsF(name_font, device).height()
+        name_height = QFontMetricsF(name_font, surface).height()
         height = max(name_height + left.height(), right.height()) + name_height * 0.8
         if y + height > area.bottom() and y > area.top() + name_height * 3:
             device.newPage()
             y = area.top()
         painter.setFont(name_font)
-        painter.setPen(QColor("#1d1d1f"))
+        painter.setPen(QColor(PRINT_COLORS["text"]))
         painter.drawText(QRectF(area.left(), y, column - 20, name_height), Qt.AlignmentFlag.AlignLeft, card.name)
         painter.setFont(text_font)
-        painter.setPen(QColor("#1d1d1f") if card.has_address else QColor("#d0463b"))
+        painter.setPen(QColor(PRINT_COLORS["text"] if card.has_address else PRINT_COLORS["warning"]))
         painter.drawText(QRectF(area.left(), y + name_height, column - 20, left.height() + 2), Qt.TextFlag.TextWordWrap,
                          address)
         painter.setFont(small)
-        painter.setPen(QColor("#3a3a3c"))
+        painter.setPen(QColor(PRINT_COLORS["message"]))
         painter.drawText(QRectF(area.left() + column, y, area.width() - column, right.height() + 2),
                          Qt.TextFlag.TextWordWrap, card.message)
         y += height
-        painter.setPen(QColor("#c7c7cc"))
+        painter.setPen(QColor(PRINT_COLORS["rule"]))
         painter.drawLine(area.left(), y - name_height * 0.4, area.right(), y - name_height * 0.4)
         _tick(progress, n + 1, len(cards))
 

@@ -7,7 +7,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QTimer, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListWidget,
@@ -19,6 +18,8 @@ from journal.errors import JournalError, ValidationError
 from journal import words
 
 from . import format as fmt
+
+from . import theme
 from .card_printing import CARD_SIZES, CARDS, LIST, draw, page_layout, write_pdf
 from .capture import from_qdate
 from .forms import DateEdit, ErrorLabel, buddy_label, chain_tabs, hbox, vbox
@@ -118,7 +119,7 @@ class CardsWindow(QDialog):
         self.recipients.currentRowChanged.connect(self._show_card)
         self.count = QLabel()
         self.warning = QLabel(wordWrap=True)
-        self.warning.setStyleSheet("color: #d0463b;")
+        self.warning.setStyleSheet(f"color: {theme.color('overdue').name()};")
         self.message = QPlainTextEdit()
         self.message.setTabChangesFocus(True)  # a card has no use for tab characters; Tab leaves, as everywhere
         self.message.textChanged.connect(self._message_edited)
@@ -233,7 +234,7 @@ class CardsWindow(QDialog):
         for card in self.cards:
             item = QListWidgetItem(card.name if card.has_address else f"⚠ {card.name} — no postal address")
             if not card.has_address:
-                item.setForeground(QColor("#d0463b"))
+                item.setForeground(theme.color("overdue"))
             self.recipients.addItem(item)
         self.recipients.blockSignals(False)
         missing = [c.name for c in self.cards if not c.has_address]
@@ -363,5 +364,5 @@ class CardsWindow(QDialog):
         self.rebuild()
 
     def _told(self, text: str):
-        self.error.setStyleSheet("color: #2e7d62;")
+        self.error.setStyleSheet(f"color: {theme.color('success').name()};")
         self.error.show_message(text)

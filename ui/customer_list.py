@@ -8,15 +8,15 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
 from journal import customers
 from journal.kinds import KINDS, STAGES
 from journal import words
 
 from . import format as fmt
-from .theme import LEVEL_COLORS
+from . import theme
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -29,6 +29,9 @@ ANSWERED = frozenset({DISPLAY, FOREGROUND, FONT, TOOLTIP, ID_ROLE, LEVEL_ROLE})
 
 COLUMNS = ("Name", "Company", "Stage", "Since", "Contact", "Last value given", "Overdue")
 NAME, COMPANY, STAGE, SINCE, LAST_CONTACT, LAST_VALUE, OVERDUE = range(len(COLUMNS))
+# Always shown, in full: who they are and how late we are. The rest can be hidden.
+KEY_COLUMNS = (NAME, COMPANY, OVERDUE)
+HIDDEN_AT_FIRST = (STAGE, SINCE, LAST_CONTACT)
 
 
 class CustomerListModel(QAbstractTableModel):
@@ -133,6 +136,12 @@ class CustomerListModel(QAbstractTableModel):
                 return n
         return None
 
+    def longest_texts(self, column: int, how_many: int = 40) -> list[str]:
+        """The texts of `column` most likely to be widest: the longest by
+        characters, for measuring (measuring all 5,000 would cost a start-up)."""
+        texts = {self._display(row, column) or "" for row in self._all}
+        return sorted(texts, key=len, reverse=True)[:how_many]
+
     def customer_at(self, row: int) -> customers.CustomerRow:
         return self._rows[row]
 
@@ -162,9 +171,9 @@ class CustomerListModel(QAbstractTableModel):
         if role == FOREGROUND:
             if column == OVERDUE:
                 level = row.cadence_level(self.today)
-                return QColor(LEVEL_COLORS[level]) if level else None
+                return theme.color(level) if level else None
             if row.archived:
-                return QColor("#8d939c")
+                return theme.color("muted")
         if role == FONT and column == OVERDUE and row.cadence_level(self.today) == "overdue":
             font = QFont()
             font.setBold(True)
@@ -248,13 +257,18 @@ class CustomerList(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(28)
         header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        for column, width in ((NAME, 150), (COMPANY, 120), (STAGE, 72), (SINCE, 98), (LAST_CONTACT, 62),
-                              (LAST_VALUE, 124), (OVERDUE, 58)):
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)  # rows run the pane's full width
+        for column, width in ((STAGE, 80), (SINCE, 100), (LAST_CONTACT, 70), (LAST_VALUE, 130)):
             header.resizeSection(column, width)
-        # Names keep a readable width; the company takes the slack and gives way
-        # first, and a pane narrower still scrolls sideways rather than hide names.
-        header.setSectionResizeMode(COMPANY, QHeaderView.ResizeMode.Stretch)
+        # Name, company and how late: side by side and first, so a narrow pane
+        # still shows them whole; the rest follow, and can be hidden or shown
+        # from the heading's context menu.
+        header.moveSection(header.visualIndex(OVERDUE), 2)
+        for column in self._hidden_at_first():
+            header.setSectionHidden(column, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -267,6 +281,7 @@ class CustomerList(QWidget):
         the customer selected before, so one row stays highlighted."""
         current = self.current_id()
         self.model.reload()
+        self.fit_key_columns()
         for customer_id in dict.fromkeys((keep, current)):
             if customer_id is not None and self.select(customer_id, emit=False):
                 break
@@ -275,6 +290,68 @@ class CustomerList(QWidget):
         """After a change: one row when one customer changed, else everything."""
         if customer_id is None or not self.model.refresh_customer(customer_id):
             self.reload(keep=customer_id)
+
+    # -- columns ----------------------------------------------------------------------------------
+    @staticmethod
+    def _hidden_at_first() -> tuple[int, ...]:
+        """Until the user chooses (the choice is saved with the window): on a
+        laptop screen only the three key columns, else the last value given too."""
+        screen = QGuiApplication.primaryScreen()
+        narrow = screen is not None and screen.availableGeometry().width() < 1500
+        return HIDDEN_AT_FIRST + ((LAST_VALUE,) if narrow else ())
+
+    def fit_key_columns(self) -> None:
+        """Name, company and days overdue as wide as their longest text, so none is cut."""
+        header = self.table.horizontalHeader()
+        cells = QFontMetrics(self.table.font())
+        bold = QFont(self.table.font())
+        bold.setBold(True)  # overdue counts are bold
+        headings = QFontMetrics(header.font())
+        for column in KEY_COLUMNS:
+            metrics = QFontMetrics(bold) if column == OVERDUE else cells
+            widest = max((metrics.horizontalAdvance(t) for t in self.model.longest_texts(column)), default=0)
+            # Cell margins, and room for the sort arrow beside the heading.
+            width = max(widest + self.CELL_PADDING, headings.horizontalAdvance(COLUMNS[column]) + 32)
+            header.resizeSection(column, min(width, self.WIDEST_COLUMN))
+
+    def needed_width(self) -> int:
+        """How wide the pane must be to show the key columns whole."""
+        header = self.table.horizontalHeader()
+        return (sum(header.sectionSize(c) for c in KEY_COLUMNS) + self.table.verticalScrollBar().sizeHint().width()
+                + 2 * self.table.frameWidth() + 2)
+
+    CELL_PADDING = 18
+    WIDEST_COLUMN = 360
+
+    def _header_menu(self, pos) -> None:
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column, title in enumerate(COLUMNS):
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(column not in KEY_COLUMNS)
+            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
+        menu.addSeparator()
+        menu.addAction("Fit columns to their contents", self._fit_all)
+        self.header_menu = menu  # reachable by tests
+        menu.popup(header.mapToGlobal(pos))
+
+    def _fit_all(self) -> None:
+        self.table.resizeColumnsToContents()
+        self.fit_key_columns()
+
+    def header_state(self) -> bytes:
+        return self.table.horizontalHeader().saveState()
+
+    def restore_header_state(self, state) -> None:
+        header = self.table.horizontalHeader()
+        if header.restoreState(state):
+            for column in KEY_COLUMNS:  # whatever was saved, these stay on screen
+                header.setSectionHidden(column, False)
+            header.setSortIndicatorShown(True)
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+            self.fit_key_columns()
 
     def current_id(self) -> int | None:
         index = self.table.currentIndex()

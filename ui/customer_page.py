@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+    QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from journal import customers, timeline
@@ -16,7 +16,7 @@ from journal.kinds import CHANNELS, STAGES
 from journal import words
 
 from . import format as fmt
-from .theme import STAGE_COLORS, muted, title_font
+from .theme import STAGE_CHIP_COLORS, STAGE_CHIP_TEXT, notifier, muted, title_font
 from .timeline_view import TimelineView
 
 if TYPE_CHECKING:
@@ -77,19 +77,21 @@ class Header(QWidget):
         layout.addSpacing(6)
         layout.addLayout(facts)
         self._style()
+        notifier().changed.connect(self._style)  # View › Appearance
 
-    def _style(self):
-        mid = self.palette().color(self.backgroundRole()).darker(108).name()
-        self.setStyleSheet(f"#fact {{ background: {self.palette().base().color().name()}; border: 1px solid {mid};"
+    def _style(self, *_):
+        palette = QApplication.palette()  # (this widget's own may not have caught up with a change yet)
+        mid = palette.color(self.backgroundRole()).darker(108).name()
+        self.setStyleSheet(f"#fact {{ background: {palette.base().color().name()}; border: 1px solid {mid};"
                            f" border-radius: 8px; }}")
-        self.subtitle.setStyleSheet(f"color: {muted(self.palette()).name()};")
+        self.subtitle.setStyleSheet(f"color: {muted(palette).name()};")
 
     def show_customer(self, customer: customers.CustomerData, facts: timeline.TimelineHeader, today: date):
         self.name.setText(customer.name)
-        color = STAGE_COLORS.get(customer.stage, "#7b8494")
+        color = STAGE_CHIP_COLORS.get(customer.stage, STAGE_CHIP_COLORS["former"])
         stage = STAGES.get(customer.stage, customer.stage) + (" · archived" if customer.archived else "")
         self.stage.setText(f" {stage} ")
-        self.stage.setStyleSheet(f"#stageChip {{ color: white; background: {color}; border-radius: 9px;"
+        self.stage.setStyleSheet(f"#stageChip {{ color: {STAGE_CHIP_TEXT}; background: {color}; border-radius: 9px;"
                                  f" padding: 2px 8px; font-weight: bold; }}")
         bits = [customer.company] if customer.company else []
         bits.append(f"prefers {CHANNELS.get(facts.channel, facts.channel).lower()}")

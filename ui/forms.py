@@ -8,11 +8,13 @@ from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QFormLayout, QLabel, QWi
 
 from journal.errors import ValidationError
 
+from . import theme
+
 
 class ErrorLabel(QLabel):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setStyleSheet("color: #d0463b;")
+        self.setStyleSheet(f"color: {theme.color('overdue').name()};")
         self.setWordWrap(True)
         self.hide()
 

@@ -14,8 +14,8 @@ from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath,
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem,
-    QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QHBoxLayout, QLabel, QMenu, QPushButton, QSpinBox,
-    QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton,
+    QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from journal import graph
@@ -24,21 +24,29 @@ from journal.kinds import CONNECTION_KINDS, STAGES
 from journal import words
 
 from . import format as fmt
+from . import theme
+
 from .forms import buddy_label, chain_tabs
 from .pickers import CustomerPicker
 from .tasks import run_in_background
-from .theme import STAGE_COLORS
+from .theme import EDGE_COLORS, STAGE_COLORS
 
 EDGE_STYLES = {  # colour, pen style, arrow
-    "referred": ("#2e7d62", Qt.PenStyle.SolidLine, True),
-    "introduced": ("#d98b1c", Qt.PenStyle.DashLine, False),
-    "colleague": ("#7b8494", Qt.PenStyle.DotLine, False),
+    "referred": (EDGE_COLORS["referred"], Qt.PenStyle.SolidLine, True),
+    "introduced": (EDGE_COLORS["introduced"], Qt.PenStyle.DashLine, False),
+    "colleague": (EDGE_COLORS["colleague"], Qt.PenStyle.DotLine, False),
 }
 
 
 _STAGE_BRUSHES = {stage: QBrush(QColor(colour)) for stage, colour in STAGE_COLORS.items()}
-_OUTLINE_PEN = QPen(QColor("white"), 1.5)
-_SELECTED_PEN = QPen(QColor("#1d1d1f"), 3)
+
+
+def _outline_pen() -> QPen:
+    return QPen(theme.graph_color("outline"), 1.5)
+
+
+def _selected_pen() -> QPen:
+    return QPen(theme.graph_color("selected"), 3)
 _LABEL_FONT = QFont()
 _LABEL_FONT.setPointSizeF(7.5)
 
@@ -53,21 +61,21 @@ class NodeItem(QGraphicsEllipseItem):
         self.edges: list[EdgeItem] = []
         flag = QGraphicsItem.GraphicsItemFlag
         self.setFlags(flag.ItemIsMovable | flag.ItemSendsGeometryChanges)
-        self.setBrush(_STAGE_BRUSHES.get(node.stage) or QBrush(QColor("#7b8494")))
-        self.setPen(_OUTLINE_PEN)
+        self.setBrush(_STAGE_BRUSHES.get(node.stage) or QBrush(QColor(STAGE_COLORS["former"])))
+        self.setPen(_outline_pen())
         self.setZValue(1)
         self.setToolTip(f"{node.name}\n{STAGES.get(node.stage, node.stage)} · {fmt.money(node.lifetime_cents)}"
                         f" · {words.plural(node.referrals_made, 'referral')}")
         self.label = QGraphicsSimpleTextItem(node.name, self)
         self.label.setFont(_LABEL_FONT)
-        self.label.setBrush(QColor("#1d1d1f"))
+        self.label.setBrush(theme.graph_color("label"))
         box = self.label.boundingRect()
         self.label.setPos(-box.width() / 2, radius + 1)
         # The zoom at which the name becomes readable (see GraphView.update_labels).
         self.label_scale = 9 / max(radius, 8)
 
     def set_chosen(self, chosen: bool) -> None:
-        self.setPen(_SELECTED_PEN if chosen else _OUTLINE_PEN)
+        self.setPen(_selected_pen() if chosen else _outline_pen())
         self.setZValue(2 if chosen else 1)
         if chosen:
             self.label.setVisible(True)
@@ -149,7 +157,7 @@ class GraphView(QGraphicsView):
         self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
                                   | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
-        self.setBackgroundBrush(QColor("#fbfbfd"))
+        self.setBackgroundBrush(theme.graph_color("canvas"))
         self.nodes: dict[int, NodeItem] = {}
         self.chosen: int | None = None
         self.exporting = False
@@ -213,7 +221,7 @@ class GraphView(QGraphicsView):
     # -- drawing a new connection ---------------------------------------------------------------
     def start_link(self, item: NodeItem):
         self._link_from = item
-        pen = QPen(QColor("#2e7d62"), 2, Qt.PenStyle.DashLine)
+        pen = QPen(QColor(EDGE_STYLES["referred"][0]), 2, Qt.PenStyle.DashLine)
         self._link = self.scene().addLine(QLineF(item.pos(), item.pos()), pen)
         self.setDragMode(QGraphicsView.DragMode.NoDrag)
 
@@ -244,7 +252,10 @@ class GraphWindow(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Who referred whom")
-        self.resize(1280, 820)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        # Never taller or wider than the screen (1366 × 768 laptops included).
+        self.resize(min(1280, int(screen.width() * 0.94)) if screen else 1280,
+                    min(820, int(screen.height() * 0.9)) if screen else 820)
         self.data: graph.GraphData | None = None
         self.positions: dict[int, tuple[float, float]] = {}
         self.view = GraphView()
@@ -291,7 +302,7 @@ class GraphWindow(QDialog):
         self.referrers.setTabKeyNavigation(False)
         self.referrers.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.referrers.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.referrers.horizontalHeader().setStretchLastSection(True)
+        self.referrers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.referrers.setHorizontalHeaderLabels(["Top referrers", "Sent", "Their revenue", "With theirs"])
         self.referrers.horizontalHeaderItem(3).setToolTip("Revenue from everyone they referred, down the chain")
         self.referrers.cellClicked.connect(lambda row, _: self.view.centre_on(
@@ -311,7 +322,7 @@ class GraphWindow(QDialog):
         form.addRow(row)
         form.addRow(self.legend)
         form.addRow(self.referrers)
-        self.referrers.setMinimumHeight(260)
+        self.referrers.setMinimumHeight(200)
         form.addRow(self.status)
         splitter = QSplitter()
         splitter.addWidget(self.view)
@@ -368,7 +379,21 @@ class GraphWindow(QDialog):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.referrers.setItem(n, col, item)
-        self.referrers.resizeColumnsToContents()
+        self.fit_referrer_columns()
+
+    def fit_referrer_columns(self):
+        """Every heading and figure whole: the table asks for the width they need;
+        the names take what is left."""
+        table = self.referrers
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.resizeColumnsToContents()
+        needed = sum(header.sectionSize(c) for c in range(table.columnCount()))
+        needed += table.verticalScrollBar().sizeHint().width() + 2 * table.frameWidth() + 4
+        table.setMinimumWidth(needed)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, table.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     def redraw(self):
         if self.data is None:
@@ -468,7 +493,7 @@ class GraphWindow(QDialog):
     def _render(self, kind, path, target, source):
         if kind == "png":
             image = QImage(target.size() * 2, QImage.Format.Format_ARGB32)
-            image.fill(QColor("#fbfbfd"))
+            image.fill(theme.graph_color("canvas"))
             painter = QPainter(image)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             self.view.scene().render(painter, QRectF(image.rect()), source)

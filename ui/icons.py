@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from journal.kinds import KINDS
 
-from .theme import CLASS_COLORS
+from .theme import CLASS_COLORS, GLYPH_COLOR
 
 GLYPHS = {
     "thank_you_card": "✉", "welcome_kit": "⌂", "gift": "♥", "article": "¶", "introduction": "⇄",
@@ -42,7 +42,7 @@ def paint_disc(painter: QPainter, rect: QRectF, kind: str) -> None:
     font.setPixelSize(max(int(rect.height() * 0.55), 8))
     font.setBold(True)
     painter.setFont(font)
-    painter.setPen(QColor("white"))
+    painter.setPen(QColor(GLYPH_COLOR))
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, GLYPHS.get(kind, "•"))
     painter.restore()
 

@@ -18,6 +18,7 @@ from journal import words
 from journal.io import vcard
 from journal.io.import_report import report_text  # noqa: F401 - one text for the window and the command line
 
+from . import theme
 from .forms import buttons_left_to_right, chain_tabs, hbox
 from .tasks import run_in_background, run_with_progress
 
@@ -207,7 +208,7 @@ class ImportDialog(QDialog):
         if generation != self._generation or isinstance(error, Cancelled):
             return
         self.plan = None
-        self.summary.setText(f"<span style='color:#d0463b'>{error}</span>")
+        self.summary.setText(f"<span style='color:{theme.color('overdue').name()}'>{error}</span>")
         self.import_button.setEnabled(False)
 
     def _previewed(self, generation, plan, source):
@@ -230,7 +231,8 @@ class ImportDialog(QDialog):
         parts.append(f"{count(len(refused), 'row')} that cannot be imported" if refused else "no rows left out")
         if plan.warnings:
             parts.append(f"{count(len(plan.warnings), 'card')} imported with a warning")
-        warnings = "".join(f"<br><span style='color:#b26a00'>{w}</span>" for w in (self.table.warnings
+        due = theme.color("due").name()
+        warnings = "".join(f"<br><span style='color:{due}'>{w}</span>" for w in (self.table.warnings
                                                                                     if self.table else ()))
         self.summary.setText(" · ".join(parts) + warnings)
         self.problems.clear()

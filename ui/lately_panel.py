@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from journal import words
 
 from .rows_model import RowsModel
-from .theme import LEFT_MIDDLE, LEVEL_COLORS, muted, paint_row_background
+from . import theme
+from .theme import LEFT_MIDDLE, muted, paint_row_background
 
 if TYPE_CHECKING:
     from journal import lately  # the rules load after the window's first paint, with the first refresh
@@ -28,14 +29,15 @@ REASON_ROLE = Qt.ItemDataRole.UserRole + 2
 ACTIONS = (("log", "Log it"), ("card", "Card"), ("snooze", "Snooze"), ("open", "Open"))
 
 
-def priority_color(item: lately.AttentionItem) -> str:
+def priority_color(item: lately.AttentionItem, palette=None) -> QColor:
+    """Red for what is late, amber for what is due, blue for what can wait."""
     if item.level:
-        return LEVEL_COLORS[item.level]
+        return theme.color(item.level, palette)
     if item.priority >= 80:
-        return "#d0463b"
+        return theme.color("overdue", palette)
     if item.priority >= 60:
-        return "#c98a00"
-    return "#3f7dd1"
+        return theme.color("due", palette)
+    return theme.color("info", palette)
 
 
 class AttentionModel(RowsModel):
@@ -61,23 +63,55 @@ class ReasonFilter(QSortFilterProxyModel):
 
 
 class AttentionDelegate(QStyledItemDelegate):
-    """Name and reason, the evidence, the suggestion; action links at the bottom
-    that respond to one click."""
+    """Name and reason, the evidence, the suggestion, each wrapped to the list's
+    width (never cut); action links at the bottom that respond to one click."""
 
     action_clicked = Signal(str, object)  # action key, item
     PAD = 10
+    INDENT = 8  # room for the priority bar
+    GAP = 2
+    WRAP = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignTop)
+
+    def __init__(self, view=None):
+        super().__init__(view)
+        self.view = view  # the list: items wrap to its width
 
     def _lines(self, option):
         return QFontMetrics(option.font).height()
 
+    def _text_width(self, row_width: int) -> int:
+        return max(row_width - self.PAD * 2 - self.INDENT, 40)
+
+    def blocks(self, item, font: QFont, row_width: int) -> list[tuple[str, QFont, str, int]]:
+        """What is written, top to bottom: (part, font, text, wrapped height)."""
+        bold = QFont(font)
+        bold.setBold(True)
+        width = self._text_width(row_width)
+        result = []
+        for part, part_font, text in (("name", bold, item.customer_name), ("title", bold, item.title),
+                                      ("evidence", font, item.evidence), ("suggestion", font, "→ " + item.suggestion)):
+            if not text.strip():
+                continue
+            height = QFontMetrics(part_font).boundingRect(QRect(0, 0, width, 100_000), self.WRAP, text).height()
+            result.append((part, part_font, text, height))
+        return result
+
+    def _row_width(self, option) -> int:
+        return self.view.viewport().width() if self.view is not None else option.rect.width()
+
     def sizeHint(self, option, index):
-        return QSize(option.rect.width(), self.PAD * 2 + self._lines(option) * 5 + 10)
+        item = index.data(ITEM_ROLE)
+        width = self._row_width(option)
+        if item is None:
+            return QSize(width, self.PAD * 2 + self._lines(option) * 5)
+        text = sum(height + self.GAP for *_, height in self.blocks(item, option.font, width))
+        return QSize(width, self.PAD * 2 + text + 6 + self._lines(option))
 
     def action_rects(self, option) -> list[tuple[str, QRect]]:
         metrics = QFontMetrics(option.font)
         line = self._lines(option)
         y = option.rect.bottom() - self.PAD - line
-        x = option.rect.left() + self.PAD + 8
+        x = option.rect.left() + self.PAD + self.INDENT
         rects = []
         for key, text in ACTIONS:
             width = metrics.horizontalAdvance(text) + 4
@@ -85,35 +119,34 @@ class AttentionDelegate(QStyledItemDelegate):
             x += width + 16
         return rects
 
+    def text_rects(self, option, item) -> list[tuple[str, QFont, str, QRect]]:
+        """Where each block is drawn in `option.rect` (the tests compare these with what the text needs)."""
+        rect = option.rect
+        x = rect.left() + self.PAD + self.INDENT
+        width = self._text_width(rect.width())
+        y = rect.top() + self.PAD
+        placed = []
+        for part, font, text, height in self.blocks(item, option.font, rect.width()):
+            placed.append((part, font, text, QRect(x, y, width, height)))
+            y += height + self.GAP
+        return placed
+
     def paint(self, painter, option, index):
         item: lately.AttentionItem = index.data(ITEM_ROLE)
         painter.save()
         palette = option.palette
         rect = option.rect
         paint_row_background(painter, option)
-        painter.fillRect(QRect(rect.left(), rect.top() + 6, 4, rect.height() - 12), QColor(priority_color(item)))
-        line = self._lines(option)
-        x = rect.left() + self.PAD + 8
-        width = rect.width() - self.PAD * 2 - 8
-        y = rect.top() + self.PAD
-        bold = QFont(option.font)
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
-        metrics = QFontMetrics(option.font)
-        name = QFontMetrics(bold).elidedText(item.customer_name, Qt.TextElideMode.ElideRight, width)
-        painter.drawText(QRect(x, y, width, line), LEFT_MIDDLE, name)
-        painter.setPen(QColor(priority_color(item)))
-        painter.drawText(QRect(x, y + line + 2, width, line), LEFT_MIDDLE,
-                         QFontMetrics(bold).elidedText(item.title, Qt.TextElideMode.ElideRight, width))
+        accent = priority_color(item, palette)
+        painter.fillRect(QRect(rect.left(), rect.top() + 6, 4, rect.height() - 12), accent)
+        pens = {"name": palette.color(QPalette.ColorRole.Text), "title": accent, "evidence": muted(palette),
+                "suggestion": palette.color(QPalette.ColorRole.Text)}
+        for part, font, text, where in self.text_rects(option, item):
+            painter.setFont(font)
+            painter.setPen(pens[part])
+            painter.drawText(where, self.WRAP, text)
         painter.setFont(option.font)
-        painter.setPen(muted(palette))
-        painter.drawText(QRect(x, y + 2 * line + 4, width, line), LEFT_MIDDLE,
-                         metrics.elidedText(item.evidence, Qt.TextElideMode.ElideRight, width))
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
-        painter.drawText(QRect(x, y + 3 * line + 6, width, line), LEFT_MIDDLE,
-                         metrics.elidedText("→ " + item.suggestion, Qt.TextElideMode.ElideRight, width))
-        painter.setPen(palette.color(QPalette.ColorRole.Link))
+        painter.setPen(theme.color("link", palette))
         for (key, text), (_, link) in zip(ACTIONS, self.action_rects(option)):
             painter.drawText(link, LEFT_MIDDLE, text)
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
@@ -176,7 +209,8 @@ class LatelyPanel(QDockWidget):
         self.list.setItemDelegate(self.delegate)
         self.list.setMouseTracking(True)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list.setUniformItemSizes(True)
+        # Items are as tall as their wrapped text, laid out again when the panel's width changes.
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
@@ -225,7 +259,7 @@ class LatelyPanel(QDockWidget):
 
     def _failed(self, error):
         self.loading = False
-        self.summary.setText(f"<span style='color:#d0463b'>Could not work out who needs you: {error}</span>")
+        self.summary.setText(f"<span style='color:{theme.color('overdue').name()}'>Could not work out who needs you: {error}</span>")
 
     def _show(self, result):
         from journal import lately

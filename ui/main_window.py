@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QPalette, QUndoStack
 from PySide6.QtWidgets import (
     QApplication, QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget, QToolBar, QVBoxLayout,
     QWidget,
@@ -29,7 +29,7 @@ from .events import JournalEvents
 from .journal_files import JournalFiles
 from .lately_panel import LatelyPanel
 from .tasks import wait_for_background
-from .theme import muted, title_font
+from .theme import title_font
 
 
 class EmptyState(QWidget):
@@ -44,7 +44,7 @@ class EmptyState(QWidget):
             "and tells you whom you have not done anything for lately.\n\n"
             "Start by adding a customer you met recently, then log what happened (Ctrl+L).")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setStyleSheet(f"color: {muted(self.palette()).name()};")
+        text.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, in either scheme
         add = QPushButton("Add your first customer")
         add.setDefault(True)
         add.clicked.connect(window.new_customer)
@@ -62,6 +62,7 @@ class EmptyState(QWidget):
 
 class MainWindow(JournalFiles, QMainWindow):
     first_painted = Signal()
+    _list_room_chosen = False  # True once restored or dragged: then the divider stays where the user put it
     START_ANYWAY_MS = 3000  # shown but not painted by then (started minimised, say): start the rest anyway
 
     def __init__(self, journal_path: Path, *, demo: bool = False, check_integrity: bool = True, lock=None,
@@ -114,6 +115,11 @@ class MainWindow(JournalFiles, QMainWindow):
         super().showEvent(event)
         QTimer.singleShot(self.START_ANYWAY_MS, self, self._after_first_paint)  # (not once the window is gone)
 
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if not self._list_room_chosen:  # until the user drags the divider, the list keeps its columns whole
+            QTimer.singleShot(0, self, self._give_the_list_room)
+
     def paintEvent(self, event):
         super().paintEvent(event)
         if not self._painted:
@@ -128,6 +134,7 @@ class MainWindow(JournalFiles, QMainWindow):
             self.first_painted.emit()
         if not self.isVisible():  # closed at once (lately --measure-startup)
             return
+        self._give_the_list_room()
         self.lately.refresh()
         if self._check_on_start:
             self._check_integrity()
@@ -163,6 +170,7 @@ class MainWindow(JournalFiles, QMainWindow):
         self.view_menu.addAction(toggle)
         self.view_menu.addAction(a.show_archived)
         self.view_menu.addAction(a.graph)
+        self._appearance_menu(self.view_menu.addMenu("A&ppearance"))  # (&a is for archived)
         bar.addMenu("&Help").addAction(a.about)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
@@ -172,6 +180,23 @@ class MainWindow(JournalFiles, QMainWindow):
             toolbar.addSeparator() if item is None else toolbar.addAction(item)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
+
+    def _appearance_menu(self, menu):
+        """System follows the desktop's scheme; Light and Dark hold regardless."""
+        from PySide6.QtGui import QActionGroup
+
+        from . import theme
+
+        group = QActionGroup(menu)
+        chosen = theme.chosen_appearance()
+        self.appearance_actions = {}
+        for key, text in theme.APPEARANCES.items():
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(key == chosen)
+            action.triggered.connect(lambda _checked, k=key: theme.set_appearance(k))
+            group.addAction(action)
+            self.appearance_actions[key] = action
 
     def _connect(self):
         self.customer_list.customer_selected.connect(self.show_customer)
@@ -201,6 +226,8 @@ class MainWindow(JournalFiles, QMainWindow):
         area = screen.availableGeometry() if screen else None
         width = min(1600, int(area.width() * 0.92)) if area else 1440
         height = min(980, int(area.height() * 0.92)) if area else 900
+        if area and area.width() < 1500:  # a laptop screen (1366 × 768): all of it, less the window's frame
+            width, height = area.width() - 16, area.height() - 48
         self.resize(max(width, 900), max(height, 600))
 
     def _settings(self) -> QSettings:
@@ -218,18 +245,35 @@ class MainWindow(JournalFiles, QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         splitter = settings.value("splitter")
+        self._list_room_chosen = isinstance(splitter, QByteArray)
+        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_list_room_chosen", True))
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
         else:
             self.splitter.setSizes([560, 440])  # proportions: the list gets a little more
         if not isinstance(state, QByteArray):
             self.resizeDocks([self.lately], [340], Qt.Orientation.Horizontal)
+        columns = settings.value("customer_columns")
+        if isinstance(columns, QByteArray):
+            self.customer_list.restore_header_state(columns)
+
+    def _give_the_list_room(self):
+        """On a first start, the list pane as wide as its name, company and overdue
+        columns need, when the customer's page can spare it."""
+        if self._list_room_chosen:
+            return
+        needed = self.customer_list.needed_width()
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        if sizes[0] < needed and total - needed >= self.page_stack.minimumSizeHint().width():
+            self.splitter.setSizes([needed, total - needed])
 
     def closeEvent(self, event):
         settings = self._settings()
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("state", self.saveState())
         settings.setValue("splitter", self.splitter.saveState())
+        settings.setValue("customer_columns", self.customer_list.header_state())
         settings.setValue(self._last_customer_key(), self.current_customer() or 0)
         settings.sync()
         wait_for_background()

@@ -5,7 +5,7 @@ highlighted. Enter opens the customer at that entry."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QLabel, QLineEdit, QListView, QStackedWidget, QStyledItemDelegate,
     QVBoxLayout,
@@ -15,7 +15,7 @@ from journal import search
 
 from . import format as fmt
 from .rows_model import RowsModel
-from .theme import LEFT_MIDDLE, muted, paint_row_background
+from .theme import LEFT_MIDDLE, match_background, muted, paint_row_background
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -73,7 +73,7 @@ class HitDelegate(QStyledItemDelegate):
             text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, right - cursor)
             advance = metrics.horizontalAdvance(text)
             if matched:
-                painter.fillRect(QRect(cursor - 1, y2, advance + 2, line), QColor(255, 214, 10, 110))
+                painter.fillRect(QRect(cursor - 1, y2, advance + 2, line), match_background(palette))
             painter.setFont(font)
             painter.setPen(palette.color(QPalette.ColorRole.Text))
             painter.drawText(QRect(cursor, y2, advance + 1, line), LEFT_MIDDLE, text)

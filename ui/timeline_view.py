@@ -4,7 +4,7 @@ at a time as the list scrolls, painted by a delegate from plain entries."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QHBoxLayout, QLabel, QListView, QMenu, QStackedWidget,
     QStyledItemDelegate, QToolButton, QVBoxLayout, QWidget,
@@ -146,13 +146,37 @@ class TimelineDelegate(QStyledItemDelegate):
     PAD = 10
     ICON = 30
 
+    WRAP = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignTop)
+
+    def __init__(self, view=None):
+        super().__init__(view)
+        self.view = view  # the list: the title and the line below it wrap to its width
+
+    def _text_width(self, row_width: int) -> int:
+        return max(row_width - 2 * self.PAD - self.ICON - 12, 40)
+
+    def blocks(self, entry, font: QFont, row_width: int):
+        """The title (bold) and what, who and when below it, each wrapped: (font, text, height)."""
+        title_font = QFont(font)
+        title_font.setBold(True)
+        width = self._text_width(row_width)
+        result = []
+        # The line below breaks between its parts, never inside a date ("16 Sep 2026, 09:00").
+        meta = "  ·  ".join(part.replace(" ", "\u00a0") for part in meta_text(entry).split("  ·  "))
+        for block_font, text in ((title_font, entry.title), (font, meta)):
+            height = QFontMetrics(block_font).boundingRect(QRect(0, 0, width, 100_000), self.WRAP, text).height()
+            result.append((block_font, text, max(height, QFontMetrics(block_font).height())))
+        return result
+
     def sizeHint(self, option, index):
+        width = self.view.viewport().width() if self.view is not None else option.rect.width()
         if index.data(IS_MONTH_ROLE):
-            return QSize(option.rect.width(), self.MONTH_HEIGHT)
+            return QSize(width, self.MONTH_HEIGHT)
         entry = index.data(ENTRY_ROLE)
         line = QFontMetrics(option.font).height()
-        lines = 2 + (1 if entry.detail and entry.source != "purchase" else 0)
-        return QSize(option.rect.width(), self.PAD * 2 + line * lines + 4)
+        text = sum(height + 2 for *_, height in self.blocks(entry, option.font, width))
+        notes = line + 2 if entry.detail and entry.source != "purchase" else 0  # one line: a preview
+        return QSize(width, self.PAD * 2 + max(text + notes, self.ICON) + 2)
 
     def paint(self, painter, option, index):
         painter.save()
@@ -180,23 +204,20 @@ class TimelineDelegate(QStyledItemDelegate):
             self._direction_badge(painter, icon_rect, entry.direction, palette)
         x = int(icon_rect.right()) + 12
         line = QFontMetrics(option.font).height()
-        text_width = rect.right() - x - self.PAD
-        title_font = QFont(option.font)
-        title_font.setBold(True)
-        painter.setFont(title_font)
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        text_width = self._text_width(rect.width())
         y = rect.top() + self.PAD
-        title = QFontMetrics(title_font).elidedText(entry.title, Qt.TextElideMode.ElideRight, text_width)
-        painter.drawText(QRect(x, y, text_width, line), LEFT_MIDDLE, title)
-        painter.setFont(option.font)
-        painter.setPen(muted(palette))
-        meta = QFontMetrics(option.font).elidedText(meta_text(entry), Qt.TextElideMode.ElideRight, text_width)
-        painter.drawText(QRect(x, y + line + 2, text_width, line), LEFT_MIDDLE, meta)
+        pens = (palette.color(QPalette.ColorRole.Text), muted(palette))
+        for pen, (font, text, height) in zip(pens, self.blocks(entry, option.font, rect.width())):
+            painter.setFont(font)
+            painter.setPen(pen)
+            painter.drawText(QRect(x, y, text_width, height), self.WRAP, text)
+            y += height + 2
         if entry.detail and entry.source != "purchase":
+            painter.setFont(option.font)
             painter.setPen(palette.color(QPalette.ColorRole.Text))
             notes = " ".join(entry.detail.split())
             notes = QFontMetrics(option.font).elidedText(notes, Qt.TextElideMode.ElideRight, text_width)
-            painter.drawText(QRect(x, y + 2 * line + 4, text_width, line), LEFT_MIDDLE, notes)
+            painter.drawText(QRect(x, y, text_width, line), LEFT_MIDDLE, notes)
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
         painter.drawLine(x, rect.bottom(), rect.right() - self.PAD, rect.bottom())
         painter.restore()
@@ -205,7 +226,7 @@ class TimelineDelegate(QStyledItemDelegate):
         badge = QRectF(icon_rect.right() - 11, icon_rect.bottom() - 11, 13, 13)
         painter.setRenderHint(painter.RenderHint.Antialiasing)
         painter.setBrush(palette.color(QPalette.ColorRole.Base))
-        painter.setPen(QColor("#7b8494"))
+        painter.setPen(muted(palette))
         painter.drawEllipse(badge)
         font = QFont(painter.font())
         font.setPixelSize(10)
@@ -216,6 +237,11 @@ class TimelineDelegate(QStyledItemDelegate):
 
 class TimelineList(QListView):
     delete_pressed = Signal()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width() and self.model() is not None:
+            self.scheduleDelayedItemsLayout()  # rows wrap again to the new width
 
     def keyPressEvent(self, event):
         if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:

@@ -1,0 +1,157 @@
+"""View › Appearance, and every colour the app shows text in, held to WCAG AA
+(4.5:1) in the light and the dark scheme."""
+
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QRadioButton, QStyleFactory
+
+from journal import db
+from ui import theme
+
+AA = 4.5
+SCHEMES = (theme.LIGHT, theme.DARK)
+Role, Group = QPalette.ColorRole, QPalette.ColorGroup
+# Text role on background role, as Qt's widgets draw them.
+PAIRS = [(Role.Text, Role.Base), (Role.Text, Role.AlternateBase), (Role.WindowText, Role.Window),
+         (Role.ButtonText, Role.Button), (Role.HighlightedText, Role.Highlight), (Role.Link, Role.Base),
+         (Role.Link, Role.Window), (Role.PlaceholderText, Role.Base), (Role.ToolTipText, Role.ToolTipBase)]
+
+
+@pytest.fixture
+def restore_look():
+    """The application's palette is global: put it back for the tests after this one."""
+    app = QApplication.instance()
+    palette, appearance, style = app.palette(), app.property("lately_appearance"), app.style().name()
+    yield app
+    app.setPalette(palette)
+    app.setProperty("lately_appearance", appearance)
+    if theme._style is not None:  # the other tests paint with the plain style, as before
+        app.setStyle(QStyleFactory.create(style))
+        theme._style = None
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_palette_roles_meet_aa(scheme):
+    palette = theme.palette_for(scheme)
+    for group in (Group.Active, Group.Inactive):
+        for text, background in PAIRS:
+            ratio = theme.contrast(palette.color(group, text), palette.color(group, background))
+            assert ratio >= AA, f"{scheme}: {text.name} on {background.name} is {ratio:.2f}:1"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_disabled_text_looks_disabled_but_is_still_visible(scheme):
+    palette = theme.palette_for(scheme)
+    for text, background in ((Role.Text, Role.Base), (Role.WindowText, Role.Window), (Role.ButtonText, Role.Button)):
+        enabled = palette.color(Group.Active, text)
+        disabled = palette.color(Group.Disabled, text)
+        # Clearly dimmer than enabled text (the undo button, a disabled date) …
+        assert theme.contrast(enabled, disabled) >= 2.0, f"{scheme}: disabled {text.name} looks enabled"
+        assert (theme.contrast(disabled, palette.color(Group.Disabled, background))
+                < theme.contrast(enabled, palette.color(Group.Active, background)) / 2)
+        # … but not gone.
+        assert theme.contrast(disabled, palette.color(Group.Disabled, background)) >= 1.8
+    # A disabled field loses its white (or black) well, so it reads as not editable.
+    assert palette.color(Group.Disabled, Role.Base) != palette.color(Group.Active, Role.Base)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_text_colour_is_readable_on_every_row(scheme):
+    for name, by_scheme in theme.TEXT_COLORS.items():
+        for where, backgrounds in theme.ROW_BACKGROUNDS.items():
+            ratio = theme.contrast(by_scheme[scheme], backgrounds[scheme])
+            assert ratio >= AA, f"{scheme}: {name} on the {where} row is {ratio:.2f}:1"
+    palette = theme.palette_for(scheme)
+    text = palette.color(Role.Text)
+    for where, backgrounds in theme.ROW_BACKGROUNDS.items():  # plain text on the painted rows
+        assert theme.contrast(text, backgrounds[scheme]) >= AA, where
+    # Search: the matched word on its highlight, and grey dates on a selected (mint) row.
+    assert theme.contrast(text, theme.MATCH_BACKGROUND[scheme]) >= AA
+    assert theme.contrast(theme.TEXT_COLORS["muted"][scheme], theme.ROW_BACKGROUNDS["selected"][scheme]) >= AA
+    # What the palette gives the painted lists is what this table says.
+    assert palette.color(Role.Base) == QColor(theme.ROW_BACKGROUNDS["base"][scheme])
+    assert palette.color(Role.AlternateBase) == QColor(theme.ROW_BACKGROUNDS["alternate"][scheme])
+    assert palette.color(Role.Link) == QColor(theme.TEXT_COLORS["link"][scheme])
+    graph = theme.GRAPH_COLORS
+    assert theme.contrast(graph["label"][scheme], graph["canvas"][scheme]) >= AA
+
+
+def test_fixed_colours_meet_aa():
+    for stage, chip in theme.STAGE_CHIP_COLORS.items():  # white bold text on the stage chip
+        assert theme.contrast("#ffffff", chip) >= AA, stage
+    for name in ("text", "message", "warning"):  # on paper
+        assert theme.contrast(theme.PRINT_COLORS[name], theme.PAPER) >= AA, name
+
+
+def test_colours_live_in_the_theme_only():
+    """So the tests above see every one: no colour literal anywhere else in ui/."""
+    literal = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|QColor\(\s*[\"'\d]|color:\s*[a-z]+\b")
+    found = []
+    for path in sorted(Path(theme.__file__).parent.glob("*.py")):
+        if path.name == "theme.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if literal.search(line):
+                found.append(f"{path.name}:{number}: {line.strip()}")
+    assert found == []
+
+
+def test_view_appearance_switches_and_is_remembered(qtbot, make_window, restore_look):
+    app = restore_look
+    window = make_window()
+    menu = window.view_menu
+    appearance = next(a.menu() for a in menu.actions() if a.menu() and "Appearance" in a.text().replace("&", ""))
+    assert [a.text().replace("&", "") for a in appearance.actions()] == ["System", "Light", "Dark"]
+    assert window.appearance_actions[theme.SYSTEM].isChecked()
+
+    window.appearance_actions[theme.DARK].trigger()
+    assert theme.scheme_of(app.palette()) == theme.DARK
+    assert app.palette().color(Role.Base) == QColor(theme.PALETTES[theme.DARK][Role.Base][0])
+    assert window.appearance_actions[theme.DARK].isChecked()
+    settings = QSettings(str(db.data_dir() / "window.ini"), QSettings.Format.IniFormat)
+    assert settings.value("appearance") == "dark"
+    # The painted lists follow: the panel's links are the dark scheme's.
+    qtbot.waitUntil(lambda: theme.scheme_of(window.lately.list.palette()) == theme.DARK, timeout=2000)
+    assert theme.color("link", window.lately.list.palette()) == QColor(theme.TEXT_COLORS["link"][theme.DARK])
+    # So does the customer's header, whose cards are drawn from a style sheet.
+    name = window.page.header.name
+    window_colour = app.palette().color(Role.Window)
+    qtbot.waitUntil(lambda: theme.contrast(name.palette().color(name.foregroundRole()), window_colour) >= AA,
+                    timeout=2000)
+    assert theme.PALETTES[theme.DARK][Role.Base][0] in window.page.header.styleSheet()
+
+    window.appearance_actions[theme.LIGHT].trigger()
+    assert theme.scheme_of(app.palette()) == theme.LIGHT
+    window.close()
+    second = make_window()
+    assert second.appearance_actions[theme.LIGHT].isChecked()  # remembered for the next start
+
+
+def test_system_follows_the_desktop_scheme(restore_look):
+    app = restore_look
+    theme.apply(app, theme.SYSTEM)
+    assert theme.scheme_of(app.palette()) == theme.system_scheme()
+
+
+def ring_contrast(scheme: str, enabled: bool) -> float:
+    """The strongest contrast between a radio button's drawn indicator and the window."""
+    palette = theme.palette_for(scheme)
+    button = QRadioButton("Phone")
+    button.setPalette(palette)
+    button.setEnabled(enabled)
+    button.resize(button.sizeHint())
+    image = button.grab().toImage()
+    window = palette.color(Role.Window)
+    indicator = min(button.height(), 24)  # the ring sits at the left, before the label
+    return max(theme.contrast(image.pixelColor(x, y), window) for x in range(indicator) for y in range(image.height()))
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_radio_buttons_are_visible(scheme, restore_look):
+    theme.apply(restore_look, scheme)
+    assert ring_contrast(scheme, enabled=True) >= 3.0  # WCAG's 3:1 for the parts of a control
+    assert ring_contrast(scheme, enabled=False) >= 1.5
