@@ -16,7 +16,7 @@ STEPS = {
     3: "m0003_graph_positions",
     4: "m0004_contact_points",
     5: "m0005_not_duplicates",
-    8: "m0008_customer_names",
+    6: "m0006_customer_names",
 }
 LATEST = max(STEPS, default=1)
 
@@ -51,7 +51,7 @@ def bring_up_to_date(db, before_step=None) -> list[int]:
 
         raise JournalDamaged("This SQLite file is not a Lately journal (it has no schema version).")
     applied = []
-    for step in sorted(s for s in STEPS if s > version):  # numbers may have gaps until branches are merged
+    for step in sorted(s for s in STEPS if s > version):
         if before_step and not applied:
             before_step(version)
         module = importlib.import_module(f"{__name__}.{STEPS[step]}")

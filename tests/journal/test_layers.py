@@ -47,3 +47,12 @@ def test_sqlite_only_sql_stays_in_storage_and_search():
                                                             code):
                     found.append(f"journal/{rel}:{number}: {what}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+def test_schema_steps_are_numbered_once_and_without_gaps():
+    """Branches get their step numbers ahead of merging; merged, the steps run 2, 3, 4… with no gap."""
+    from journal.migrations import LATEST, STEPS
+
+    assert sorted(STEPS) == list(range(2, LATEST + 1))
+    for number, module in STEPS.items():
+        assert module.startswith(f"m{number:04d}_") and (JOURNAL / "migrations" / f"{module}.py").exists()
