@@ -62,7 +62,7 @@ def main():
 
     from ui.capture import CaptureDialog
 
-    dialog = CaptureDialog(window._choices(), window, customer_id=busiest.id, kind="check_in")
+    dialog = CaptureDialog(window, customer_id=busiest.id, kind="check_in")
     dialog.summary.setText("Coffee at the showroom: the new walnut range")
     dialog.notes.setPlainText("Loves the finish on the dining table. Their office moves in March;\n"
                               "they will want a quote for six desks. Prefers calls in the morning.")
