@@ -7,7 +7,7 @@ A child process writes through the services as fast as it can — customers
 created, edited, archived, deleted and restored, interactions logged, edited,
 deleted and restored, purchases, connections, a CSV import and its undo, cards
 marked sent and taken back, the trash emptied, drafts, settings, snoozes, tag
-cadences, graph positions — and is killed at a random moment. Before each
+cadences, graph positions, two customers merged — and is killed at a random moment. Before each
 write it prints what the write will make true ("B"), after the commit the
 same again ("C"). After every kill the parent checks:
 - PRAGMA integrity_check and foreign_key_check;
@@ -15,7 +15,6 @@ same again ("C"). After every kill the parent checks:
   unless a later reported write changed it;
 - the write cut off by the kill (B without C) landed whole or not at all;
 - the customer summaries and the search index equal a rebuild.
-(Merging customers is not covered: no merge service exists on this branch.)
 tests/journal/test_soak_kill.py runs a few kills in the default test run."""
 
 from __future__ import annotations
@@ -41,7 +40,9 @@ SET, ABSENT = "__set__", "__absent__"
 # --- the writer -------------------------------------------------------------------------
 
 def child(path: str, seed: int, log_path: str) -> None:
-    from journal import cards, connections, customers, db, drafts, graph, interactions, lately, purchases, settings, trash
+    from journal import (
+        cards, connections, customers, db, drafts, graph, interactions, lately, merge, purchases, settings, trash,
+    )
     from journal.errors import JournalError
     from journal.io import csv_import as ci
 
@@ -200,6 +201,12 @@ def child(path: str, seed: int, log_path: str) -> None:
                 days = rng.randint(7, 365)
                 write("tag cadence", [fact("tag", "name", "vip", "cadence_days", days)],
                       lambda: customers.set_tag_cadence("vip", days))
+            elif roll < 0.985:
+                other = pick(live + " AND id != ?", cid)
+                if other:  # the other customer goes to the trash; the kept one gets the merge note
+                    write("merge customers", lambda r: [fact("customer", "id", other, "deleted_at", SET),
+                                                        fact("interaction", "id", r.note_id, "deleted_at", None)],
+                          lambda: merge.merge_customers(cid, other))
             else:
                 placed = {c: (rng.uniform(-500, 500), rng.uniform(-500, 500)) for c in ids(live + " LIMIT 30")}
                 write("graph positions", [fact("graph_position", "customer_id", c, "x", x) for c, (x, _) in placed.items()],
