@@ -63,19 +63,34 @@ def child(path: str, seed: int, log_path: str) -> None:
     def deleted_facts(table, rows, value):
         return [fact(table, "id", r, "deleted_at", value) for r in rows]
 
-    def say(mark, op, facts, group=None):
-        report_line(f"{mark} {json.dumps({'op': op, 'facts': facts, 'group': group})}")
+    def say(mark, op, facts, group=None, refresh=None):
+        report_line(f"{mark} {json.dumps({'op': op, 'facts': facts, 'group': group, 'refresh': refresh})}")
 
     live = "SELECT id FROM customer WHERE deleted_at IS NULL"
     token = f"{seed}-{{}}"
     n = 0
 
-    def write(op, facts, run, group=None):
-        """Announce, write, report. `facts` may be a function of the write's result."""
+    def write(op, facts, run, group=None, refresh=None):
+        """Announce, write, report. `facts` may be a function of the write's result.
+        `refresh`: facts the write may change in ways only the journal knows (a
+        merge combines interests, moves snoozes): re-read if the write is cut off."""
         known = facts if not callable(facts) else []
-        say("B", op, known, group)
+        say("B", op, known, group, refresh)
         result = run()
         say("C", op, facts(result) if callable(facts) else facts, group)
+
+    def merge_effects(keep, other):
+        """What merging `other` into `keep` may change among the facts followed."""
+        keys = [["customer", "id", keep, "interests"]]
+        for cid in (keep, other):
+            keys += [["graph_position", "customer_id", cid, "x"], ["snooze", "customer_id", cid, "until"]]
+        for kid in ids("SELECT id FROM connection WHERE ? IN (source_id, target_id) OR ? IN (source_id, target_id)",
+                       keep, other):
+            keys += [["connection", "id", kid, "note"], ["connection", "id", kid, "deleted_at"]]
+        return keys
+
+    def as_now(keys):
+        return [key + [actual(con, *key)] for key in keys]
 
     # The report goes to a file, not a pipe: a full pipe would stall the writer
     # while the parent sleeps. Each line is one write() and survives the kill.
@@ -204,9 +219,11 @@ def child(path: str, seed: int, log_path: str) -> None:
             elif roll < 0.985:
                 other = pick(live + " AND id != ?", cid)
                 if other:  # the other customer goes to the trash; the kept one gets the merge note
+                    effects = merge_effects(cid, other)
                     write("merge customers", lambda r: [fact("customer", "id", other, "deleted_at", SET),
-                                                        fact("interaction", "id", r.note_id, "deleted_at", None)],
-                          lambda: merge.merge_customers(cid, other))
+                                                        fact("interaction", "id", r.note_id, "deleted_at", None),
+                                                        *as_now(effects)],
+                          lambda: merge.merge_customers(cid, other), refresh=effects)
             else:
                 placed = {c: (rng.uniform(-500, 500), rng.uniform(-500, 500)) for c in ids(live + " LIMIT 30")}
                 write("graph positions", [fact("graph_position", "customer_id", c, "x", x) for c, (x, _) in placed.items()],
@@ -318,6 +335,9 @@ def settle_cut_off(con, expected: Expected, begun: dict) -> list[str]:
         expected.gone.clear()
     for value, f in zip(now, facts):
         expected.apply([f[:3] + [None, ABSENT]] if value == ABSENT else [f[:4] + [value]])
+    for key in begun.get("refresh") or []:  # landed or not, these are as the journal now has them
+        value = actual(con, *key)
+        expected.apply([key[:3] + [None, ABSENT]] if value == ABSENT else [key + [value]])
     return wrong
 
 

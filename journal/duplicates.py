@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import combinations
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from . import validate
 from .errors import ValidationError
@@ -220,3 +220,27 @@ def mark_not_duplicates(a: int, b: int) -> None:
 def unmark_not_duplicates(a: int, b: int) -> None:
     first, second = sorted((validate.ident("customer", a), validate.ident("customer", b)))
     NotDuplicate.delete().where(NotDuplicate.first == first, NotDuplicate.second == second).execute()
+
+
+# --- before a new customer is added -------------------------------------------------------
+
+def already_there(name: str, email: str = "") -> list[tuple[int, str, str]]:
+    """Customers in the journal (not in the trash) who look like the one about to
+    be added: (id, name, why) for the same e-mail, any case, or the same name
+    written another way ("Tester, Jane" for "Jane Tester"). Asks the names
+    index, so it stays quick at any size."""
+    from . import search
+
+    found: dict[int, tuple[str, str]] = {}
+    email = (email or "").strip()
+    if email:
+        for cid, other in (Customer.select(Customer.id, Customer.name)
+                           .where(Customer.deleted_at.is_null(), Customer.email != "",
+                                  fn.lower(Customer.email) == email.lower()).tuples()):
+            found[cid] = (other, "the same e-mail")
+    key = name_key(name or "")
+    if key:
+        for choice in search.complete_customers(" ".join(key.split()[-1:]), 200):
+            if choice.id not in found and name_key(choice.name) == key:
+                found[choice.id] = (choice.name, "the same name")
+    return [(cid, other, why) for cid, (other, why) in found.items()]

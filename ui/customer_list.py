@@ -392,11 +392,17 @@ class CustomerList(QWidget):
     EMACS_KEYS = (QKeySequence.StandardKey.MoveToEndOfLine, QKeySequence.StandardKey.DeleteEndOfLine)
 
     def eventFilter(self, watched, event):
-        if (watched is self.filter_box and event.type() == QEvent.Type.ShortcutOverride
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier
-                and any(event.matches(key) for key in self.EMACS_KEYS)):
-            event.ignore()  # not overridden: the window's shortcut runs
-            return True
+        if watched is self.filter_box and event.type() == QEvent.Type.ShortcutOverride:
+            box = self.filter_box
+            emacs = (event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                     and any(event.matches(key) for key in self.EMACS_KEYS))
+            # Ctrl+Z undoes what was typed in the box while there is some; otherwise
+            # (focus came back here after a save) it is the journal's Undo.
+            journal_undo = ((event.matches(QKeySequence.StandardKey.Undo) and not box.isUndoAvailable())
+                            or (event.matches(QKeySequence.StandardKey.Redo) and not box.isRedoAvailable()))
+            if emacs or journal_undo:
+                event.ignore()  # not overridden: the window's shortcut runs
+                return True
         return super().eventFilter(watched, event)
 
     def _current_changed(self, current, _previous):

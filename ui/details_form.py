@@ -4,7 +4,8 @@ so a start or a customer switch never pays for a form nobody looks at."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QFormLayout, QFrame, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
     QSpinBox, QVBoxLayout, QWidget,
@@ -83,6 +84,12 @@ class DetailsForm(QWidget):
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         chain_tabs(*form_tab_stops(form), self.revert_button, self.save_button)
+        # Enter in a one-line field saves, as in a dialog; Ctrl+Enter saves from anywhere in the form.
+        for field in self.fields.values():
+            if isinstance(field, QLineEdit):
+                field.returnPressed.connect(self._save)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self._save, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         inner_layout.addLayout(form)

@@ -509,6 +509,19 @@ class MainWindow(JournalFiles, QMainWindow):
         created = {}
 
         def save(values):
+            from journal import duplicates
+
+            like = duplicates.already_there(values.get("name", ""), values.get("email", ""))
+            if like and like != created.get("confirmed"):
+                names = "; ".join(f"{name} ({why})" for _, name, why in like[:3])
+                answer = QMessageBox.question(
+                    dialog, "Already in the journal?",
+                    f"The journal already has {names}. Add {values.get('name', '').strip()} as another customer?",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+                if answer != QMessageBox.StandardButton.Yes:
+                    raise ValidationError("name", f"already in the journal: {names}. Change the name or e-mail, "
+                                                  "or Cancel and open them")
+                created["confirmed"] = like
             created["command"] = self._perform(commands.AddCustomer(self.events, values), f"Added {values['name']}")
 
         dialog = NewCustomerDialog(self, on_save=save)

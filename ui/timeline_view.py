@@ -127,7 +127,8 @@ def meta_text(entry: TimelineEntry) -> str:
     parts = []
     if entry.source == INTERACTION:
         parts.append(KINDS[entry.kind].label)
-        parts.append("you reached out" if entry.direction == "out" else "they reached out")
+        if entry.kind != "note":  # an internal note is nobody reaching out
+            parts.append("you reached out" if entry.direction == "out" else "they reached out")
         parts.append(fmt.moment(entry.when))
         if entry.follow_up_on:
             state = "done" if entry.follow_up_done else "due"

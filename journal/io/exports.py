@@ -98,10 +98,13 @@ def _tick(progress, done, total):
 
 
 def export_customers_csv(path: Path, progress=None) -> int:
-    from ..customers import _tags_of
+    from ..customers import _tags_of, customer_since
 
-    rows = list(Customer.select(Customer, Company.name.alias("company_name"))
+    rows = list(Customer.select(Customer, Company.name.alias("company_name"),
+                                CustomerSummary.first_purchase_on.alias("first_purchase_on"))
                 .join(Company, JOIN.LEFT_OUTER, on=(Customer.company == Company.id))
+                .switch(Customer)
+                .join(CustomerSummary, JOIN.LEFT_OUTER, on=(CustomerSummary.customer == Customer.id))
                 .where(Customer.deleted_at.is_null()).order_by(Customer.name).objects())
     from ..contacts import describe, of_many
 
@@ -118,7 +121,10 @@ def export_customers_csv(path: Path, progress=None) -> int:
             out.writerow([c.name, c.company_name or "", c.email, c.phone, c.address, other, c.channel, c.stage,
                           c.interests,
                           ", ".join(tags.get(c.id, ())), c.account_manager, c.account_manager_phone,
-                          c.cadence_days or "", c.customer_since or "", "yes" if c.archived else ""])
+                          c.cadence_days or "",
+                          # as the app shows it: recorded, else from the first purchase or when they were added
+                          customer_since(c.customer_since, c.first_purchase_on, c.created_at, c.stage) or "",
+                          "yes" if c.archived else ""])
             if n % 500 == 0:
                 _tick(progress, n, len(rows))
 

@@ -205,7 +205,7 @@ READS = {
     customers: {"interest_topics", "validate_fields", "get_customer", "find_by_name", "all_tags", "tag_cadences",
                 "effective_cadence", "cadence_level", "list_customers", "customer_rows", "customer_since", "cadence_tag"},
     merge: {"customer_references", "strategy_of", "plan_merge", "display"},
-    duplicates: {"name_key", "phone_keys", "find_duplicates", "pairs_of", "dismissed_pairs"},
+    duplicates: {"name_key", "phone_keys", "find_duplicates", "pairs_of", "dismissed_pairs", "already_there"},
     interactions: {"get_interaction", "reciprocity"},
     purchases: {"validate_purchase", "purchases_of", "format_cents"},
     connections: {"connections_of"},

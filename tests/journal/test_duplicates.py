@@ -109,3 +109,16 @@ def test_five_thousand_customers_are_grouped_not_compared_pairwise(monkeypatch):
     found = duplicates.pairs_of(rows, set())
     assert len(calls) < 60_000  # all pairs would be 12.5 million
     assert all(p.reasons for p in found)
+
+
+def test_already_there_finds_the_same_email_and_the_same_name_written_otherwise(journal):
+    from journal import customers, duplicates
+
+    jane = customers.create_customer(name="Jane Tester", email="jane@example.com")
+    customers.create_customer(name="Janet Test", email="janet@example.com")
+    assert duplicates.already_there("Someone Else", "JANE@example.com") == [(jane.id, "Jane Tester", "the same e-mail")]
+    assert duplicates.already_there("Tester, Jane") == [(jane.id, "Jane Tester", "the same name")]
+    assert duplicates.already_there("Jane Tester", "jane@example.com") == [(jane.id, "Jane Tester", "the same e-mail")]
+    assert duplicates.already_there("Nobody Here", "nobody@example.com") == []
+    customers.delete_customer(jane.id)
+    assert duplicates.already_there("Jane Tester", "jane@example.com") == []  # the trash is not the journal

@@ -183,3 +183,17 @@ def test_any_cell_is_safe_and_comes_back_exactly():
             not cell.startswith("-") or exports._NEGATIVE_NUMBER.fullmatch(cell))
 
     check()
+
+
+def test_customers_csv_says_customer_since_as_the_app_shows_it(journal, tmp_path):
+    """A customer with no date of their own has been one since their first purchase."""
+    import csv as csv_module
+
+    bought = customers.create_customer(name="Bought Once")
+    purchases.add_purchase(bought.id, "2025-03-04", "Chair", 10000)
+    customers.create_customer(name="Recorded", customer_since="2020-01-02")
+    path = tmp_path / "customers.csv"
+    exports.export_customers_csv(path)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        since = {row["name"]: row["customer_since"] for row in csv_module.DictReader(handle)}
+    assert since == {"Bought Once": "2025-03-04", "Recorded": "2020-01-02"}
