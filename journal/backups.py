@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import crypto
 from .errors import Cancelled, JournalDamaged, JournalError
-from .private import make_folder
+from .private import fsync_folder, make_folder
 
 SUFFIX = ".sqlite3"
 
@@ -101,7 +101,7 @@ def make_backup(journal_path: Path, reason: str = "", now: datetime | None = Non
             target = folder / _name(journal_path, now, f"{reason}-{DAMAGED}" if reason else DAMAGED)
         _fsync(partial)
         os.replace(partial, target)
-        _fsync_folder(folder)
+        fsync_folder(folder)
     except (OSError, *crypto.errors()) as exc:
         _discard(partial)
         raise JournalError(f"Could not back up the journal to {folder}: {exc}") from exc
@@ -155,19 +155,6 @@ def _problem(path: Path) -> str | None:
         return str(exc)
     finally:
         con.close()
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _discard(path: Path) -> None:

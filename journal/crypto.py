@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import JournalDamaged, JournalError
+from .private import fsync_folder
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SALT_BYTES = 16  # SQLCipher keeps the key's salt in the first 16 bytes of the file
@@ -466,7 +467,7 @@ def _rewrite(path: Path, old: str | None, new: str | None, meter: _Meter) -> Non
         with open(incoming, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(incoming, path)
-        _fsync_folder(path.parent)
+        fsync_folder(path.parent)
     except sqlcipher.OperationalError as exc:
         incoming.unlink(missing_ok=True)
         if "interrupt" in str(exc):
@@ -504,16 +505,3 @@ def _check_copy(source, incoming: Path, new: str | None) -> None:
         raise JournalError(f"The new copy cannot be read back ({exc}); nothing was changed.") from None
     finally:
         copy.close()
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # not on every platform
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

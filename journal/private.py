@@ -52,3 +52,17 @@ def touch(path: Path) -> Path:
     make_folder(path.parent)
     os.close(opener(path, os.O_CREAT | os.O_WRONLY))
     return path
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename inside `folder` durable (where the platform allows opening a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not on every platform
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

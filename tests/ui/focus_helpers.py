@@ -6,9 +6,9 @@ from __future__ import annotations
 import functools
 import re
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractButton, QApplication, QLabel, QMenuBar, QPushButton, QRadioButton, QWidget,
+    QAbstractButton, QApplication, QDialog, QLabel, QMenuBar, QPushButton, QRadioButton, QWidget,
 )
 
 
@@ -135,3 +135,34 @@ def check_mnemonics(qtbot, window: QWidget) -> int:
             f"Alt+{letter} ({describe(widget)}) moved focus to {describe(focused())}, not {describe(buddy)}"
         tried += 1
     return tried
+
+
+def in_modal(qtbot, open_it, inspect):
+    """Run inspect(dialog) once the modal dialog open_it() opens is up, then close it."""
+    outcome = {}
+
+    def run():
+        dialog = QApplication.activeModalWidget()
+        try:
+            assert isinstance(dialog, QDialog), "a dialog should be open"
+            dialog.activateWindow()
+            qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+            inspect(dialog)
+        except BaseException as exc:  # noqa: BLE001 - raised again below, after the dialog is closed
+            outcome["error"] = exc
+        finally:
+            outcome["ran"] = True
+            if isinstance(dialog, QDialog) and dialog.isVisible():
+                QDialog.reject(dialog)
+
+    QTimer.singleShot(0, run)
+    open_it()
+    assert outcome.get("ran"), "no dialog opened"
+    if "error" in outcome:
+        raise outcome["error"]
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)

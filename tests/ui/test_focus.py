@@ -8,13 +8,13 @@ import gc
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from journal import customers, purchases
 from ui.import_dialog import ImportDialog
 
-from .focus_helpers import check_focus_chain, check_mnemonics, describe, focused
+from .focus_helpers import check_focus_chain, check_mnemonics, describe, focused, in_modal, press
 
 
 def people():
@@ -23,37 +23,6 @@ def people():
     customers.create_customer(name="Bob Builder", company="Timber & Co")
     customers.create_customer(name="Grace Hopper", company="Navy Labs", stage="prospect")
     purchases.add_purchase(ada.id, date.today() - timedelta(days=40), "Oak table", 180_000)
-
-
-def in_modal(qtbot, open_it, inspect):
-    """Run inspect(dialog) once the modal dialog open_it() opens is up, then close it."""
-    outcome = {}
-
-    def run():
-        dialog = QApplication.activeModalWidget()
-        try:
-            assert isinstance(dialog, QDialog), "a dialog should be open"
-            dialog.activateWindow()
-            qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
-            inspect(dialog)
-        except BaseException as exc:  # noqa: BLE001 - raised again below, after the dialog is closed
-            outcome["error"] = exc
-        finally:
-            outcome["ran"] = True
-            if isinstance(dialog, QDialog) and dialog.isVisible():
-                QDialog.reject(dialog)
-
-    QTimer.singleShot(0, run)
-    open_it()
-    assert outcome.get("ran"), "no dialog opened"
-    if "error" in outcome:
-        raise outcome["error"]
-
-
-def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
-    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
 
 
 def chain_and_letters(qtbot, first_of):

@@ -77,42 +77,14 @@ def test_a_picker_shows_matches_as_you_type_and_down_enter_picks(qtbot, journal)
 
 # -- in the windows that have one ------------------------------------------------------------------
 
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QDialog  # noqa: E402
 
 from journal.models import Interaction  # noqa: E402
 
-from .focus_helpers import focused  # noqa: E402
-
-
-def in_modal(qtbot, open_it, drive):
-    outcome = {}
-
-    def run():
-        dialog = QApplication.activeModalWidget()
-        try:
-            assert isinstance(dialog, QDialog), "a dialog should be open"
-            dialog.activateWindow()
-            qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
-            drive(dialog)
-        except BaseException as exc:  # noqa: BLE001 - raised again below, once the dialog is closed
-            outcome["error"] = exc
-        finally:
-            outcome["ran"] = True
-            if isinstance(dialog, QDialog) and dialog.isVisible():
-                QDialog.reject(dialog)
-
-    QTimer.singleShot(0, run)
-    open_it()
-    assert outcome.get("ran"), "no dialog opened"
-    if "error" in outcome:
-        raise outcome["error"]
+from .focus_helpers import focused, in_modal, press  # noqa: E402
 
 
 def keys(qtbot, window, key, modifier=Qt.KeyboardModifier.ControlModifier):
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
-    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
+    press(qtbot, window, key, modifier)
 
 
 def choose_second(qtbot, picker, text, expected):
