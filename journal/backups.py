@@ -116,7 +116,11 @@ def make_backup(journal_path: Path, reason: str = "", now: datetime | None = Non
 
 def _copy_from_one_snapshot(journal_path: Path, partial: Path, progress) -> None:
     source = crypto.connect(journal_path, readonly=True)
-    destination = crypto.connect(partial, like=journal_path)  # an encrypted journal's copy is encrypted
+    try:
+        destination = crypto.connect(partial, like=journal_path)  # an encrypted journal's copy is encrypted
+    except BaseException:
+        source.close()
+        raise
     source.isolation_level = destination.isolation_level = None  # transactions as written below
     try:
         source.execute("PRAGMA busy_timeout = 5000")

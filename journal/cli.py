@@ -168,7 +168,7 @@ def import_file(what: str, path: Path, *, dry_run: bool, fill_in: bool):
         from .io import vcard
 
         plan = vcard.plan_cards(path.read_bytes())
-        source = f"{len(plan.new) + len(plan.duplicates) + len(plan.problems)} contact cards"
+        source = words.plural(len(plan.new) + len(plan.duplicates) + len(plan.refused), "contact card")
     else:
         table = ci.read_table(path)  # streamed: a large file is never all in memory
         fields = ci.CUSTOMER_FIELDS if what == "customers" else ci.PURCHASE_FIELDS

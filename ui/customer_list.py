@@ -357,12 +357,18 @@ class CustomerList(QWidget):
         index = self.table.currentIndex()
         return index.data(ID_ROLE) if index.isValid() else None
 
+    def forget_typing(self) -> None:
+        """After a change to the journal, the find box's own undo history goes, so
+        that Ctrl+Z there is the journal's Undo (see eventFilter)."""
+        if self.filter_box.isUndoAvailable() or self.filter_box.isRedoAvailable():
+            self.filter_box.setText(self.filter_box.text())
+
     def select(self, customer_id: int, emit=True) -> bool:
         row = self.model.row_of(customer_id)
         if row is None:
             if self.model.row_of_any(customer_id) is None:
                 return False
-            self.filter_box.clear()  # hidden by the filter: clear it so the customer shows
+            self.filter_box.setText("")  # hidden by the filter: empty it (and its undo) so the customer shows
             row = self.model.row_of(customer_id)
         index = self.model.index(row, 0)
         # Not by blocking the selection model's signals: the table repaints rows on

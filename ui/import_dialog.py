@@ -187,7 +187,7 @@ class ImportDialog(QDialog):
         def work(progress):
             if is_vcard:
                 plan = vcard.plan_cards(vcard_data)
-                return plan, f"{len(plan.new) + len(plan.duplicates) + len(plan.problems)} contact cards"
+                return plan, words.plural(len(plan.new) + len(plan.duplicates) + len(plan.refused), "contact card")
             if what == CUSTOMERS:
                 plan = ci.plan_customers(table, mapping, date_format, keep_unmapped=keep, skip_bad_rows=skip,
                                          progress=progress)

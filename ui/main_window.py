@@ -343,6 +343,7 @@ class MainWindow(JournalFiles, QMainWindow):
     def _perform(self, command, done_message: str | None = None):
         """Run an undoable command; ValidationError goes back to the dialog that asked."""
         commands.perform(self.undo_stack, command)
+        self.customer_list.forget_typing()  # Ctrl+Z in the find box now takes back this change
         if done_message:
             self.events.status.emit(done_message)
         return command

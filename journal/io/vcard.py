@@ -302,9 +302,10 @@ def plan_cards(data: bytes) -> Plan:
 
     plan.problems = sorted(read.problems + [relabel(p.line, p.message, p) for p in plan.problems],
                            key=lambda p: p.line)
-    new = []
-    for row, values in plan.new:
-        card = by_row[row]
+    def with_extras(card, values: dict) -> dict:
+        """The card's note (job title, departments, NOTE…) and other contacts go with
+        its values, for a new customer and for one it is merged into alike."""
+        values = dict(values)
         note = "\n".join(card.notes)
         if card.warnings:
             note += ("\n\n" if note else "") + "When imported: " + "; ".join(card.warnings)
@@ -313,10 +314,10 @@ def plan_cards(data: bytes) -> Plan:
             values["_note"] = note
         if card.contacts:
             values["_contacts"] = list(card.contacts)
-        new.append((card.line, values))
-    plan.new = new
-    plan.duplicates = [(by_row[row].line, dict(values, **({"_contacts": list(by_row[row].contacts)}
-                                                         if by_row[row].contacts else {})), existing, why)
+        return values
+
+    plan.new = [(by_row[row].line, with_extras(by_row[row], values)) for row, values in plan.new]
+    plan.duplicates = [(by_row[row].line, with_extras(by_row[row], values), existing, why)
                        for row, values, existing, why in plan.duplicates]
     plan.problems.sort(key=lambda p: p.line)
     return plan

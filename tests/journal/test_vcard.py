@@ -235,3 +235,19 @@ def test_values_too_long_for_a_field_go_whole_into_the_note(journal):
     assert person.name == "N" * 200 and person.tags == ("friends",) and person.phone == "9" * 200
     note = note_of(person)
     assert f"Name in full: {long_name}" in note and f"Categories: {long_tag}" in note and "9" * 210 in note
+
+
+def test_a_card_merged_into_the_customer_already_there_keeps_its_note_and_contacts(journal):
+    first = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEMAIL:ada@example.org\r\nEND:VCARD\r\n"
+    again = (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEMAIL:ada@example.org\r\nTITLE:Countess\r\n"
+             b"TEL;TYPE=WORK:+44 20 7946 0018\r\nTEL;TYPE=HOME:+44 20 7946 0019\r\nEND:VCARD\r\n")
+    ci.import_customers(vcard.plan_cards(first))
+    ada = customers.find_by_name("Ada Lovelace")
+    plan = vcard.plan_cards(again)
+    assert len(plan.duplicates) == 1 and plan.duplicates[0][1].get("_note")
+    report = ci.import_customers(plan, duplicates="merge")
+    notes = [i.notes for i in Interaction.select().where(Interaction.customer == ada.id)]
+    assert any("Countess" in n for n in notes), notes  # the job title is not lost in a merge
+    assert customers.get_customer(ada.id).phone  # filled in from the card
+    ci.undo_import(report)
+    assert not customers.get_customer(ada.id).phone

@@ -100,3 +100,24 @@ def test_adding_someone_already_in_the_journal_asks_first(qtbot, make_window, no
     drive_dialog(qtbot, add_anyway)
     press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert visible_names(window).count("Ada Lovelace") == 2  # two people of one name, as the owner said
+
+
+def test_ctrl_z_after_adding_someone_the_search_hid_undoes_the_add_not_the_search(qtbot, make_window):
+    window = make_window(populate=people)
+    box = window.customer_list.filter_box
+    box.setFocus()
+    qtbot.keyClicks(box, "timber")  # the list shows Bob Builder only
+
+    def add_jane(dialog):
+        qtbot.waitUntil(dialog.isActiveWindow)
+        qtbot.keyClicks(focused(), "Jane Tester")
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)
+
+    drive_dialog(qtbot, add_jane)
+    press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert "Jane Tester" in visible_names(window)  # the search was emptied to show her
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(focused(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert customers.find_by_name("Jane Tester") is None and box.text() == ""
