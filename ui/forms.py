@@ -161,3 +161,15 @@ def buttons_left_to_right(box) -> list[QWidget]:
     layout = box.layout()  # rebuilt in the platform's order whenever a button is added
     found = [layout.itemAt(n).widget() for n in range(layout.count())]
     return [button for button in found if button in box.buttons()]
+
+
+def enter_outside_buttons(event) -> bool:
+    """Whether a key press is Enter on anything but a button: dialogs where Enter
+    must not press the default button (a merge, say) accept and drop it."""
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(
+            QApplication.focusWidget(), QPushButton):
+        event.accept()
+        return True
+    return False

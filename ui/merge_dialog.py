@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QDialog, QDialogButtonBox, QHeaderView, QLabel, QPushButton, QTableWidget,
+    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QPushButton, QTableWidget,
     QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 )
 
@@ -19,7 +19,7 @@ from journal.errors import JournalError, NotFound, ValidationError
 
 from .commands import JournalCommand
 from .errors import describe_save_error
-from .forms import ErrorLabel, hbox
+from .forms import ErrorLabel, enter_outside_buttons, hbox
 from .pickers import CustomerPicker, customer_label
 from .tasks import run_in_background
 
@@ -145,12 +145,8 @@ class MergeDialog(QDialog):
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event):
-        # Only Enter on the Merge button itself merges.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(
-                QApplication.focusWidget(), QPushButton):
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not enter_outside_buttons(event):  # only Enter on the Merge button itself merges
+            super().keyPressEvent(event)
 
     def choose(self) -> None:
         try:
@@ -278,11 +274,8 @@ class DuplicatesDialog(QDialog):
 
     def keyPressEvent(self, event):
         # Enter on a pair opens the merge confirmation (itemActivated); it never closes the list.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(
-                QApplication.focusWidget(), QPushButton):
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not enter_outside_buttons(event):
+            super().keyPressEvent(event)
 
     def refresh(self) -> None:
         """Look again (after a merge, an undo, a decision), off the GUI thread."""

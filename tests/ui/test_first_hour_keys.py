@@ -13,17 +13,21 @@ def focused():
     return QApplication.focusWidget()
 
 
+def type_and_enter(qtbot, text):
+    """A dialog driver: type into the dialog's first field, then Enter."""
+    def fill(dialog):
+        qtbot.waitUntil(dialog.isActiveWindow)
+        qtbot.keyClicks(focused(), text)
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    return fill
+
+
 def test_ctrl_z_right_after_adding_a_customer_undoes_the_add(qtbot, make_window):
     window = make_window(populate=people)
     box = window.customer_list.filter_box
     box.setFocus()  # where the window opens, and where focus comes back after a dialog
 
-    def add_jane(dialog):
-        qtbot.waitUntil(dialog.isActiveWindow)
-        qtbot.keyClicks(focused(), "Jane Tester")
-        qtbot.keyClick(focused(), Qt.Key.Key_Return)
-
-    drive_dialog(qtbot, add_jane)
+    drive_dialog(qtbot, type_and_enter(qtbot, "Jane Tester"))
     press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert customers.find_by_name("Jane Tester") is not None
     # In a real window focus came back to the find box (it had it before the dialog); a click puts it there here.
@@ -90,14 +94,9 @@ def test_adding_someone_already_in_the_journal_asks_first(qtbot, make_window, no
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
 
-    def add_anyway(dialog):
-        qtbot.waitUntil(dialog.isActiveWindow)
-        qtbot.keyClicks(focused(), "Ada Lovelace")
-        qtbot.keyClick(focused(), Qt.Key.Key_Return)
-
     window.activateWindow()  # before the driver's timer, which must fire once the dialog is open
     qtbot.waitUntil(window.isActiveWindow)
-    drive_dialog(qtbot, add_anyway)
+    drive_dialog(qtbot, type_and_enter(qtbot, "Ada Lovelace"))
     press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert visible_names(window).count("Ada Lovelace") == 2  # two people of one name, as the owner said
 
@@ -108,12 +107,7 @@ def test_ctrl_z_after_adding_someone_the_search_hid_undoes_the_add_not_the_searc
     box.setFocus()
     qtbot.keyClicks(box, "timber")  # the list shows Bob Builder only
 
-    def add_jane(dialog):
-        qtbot.waitUntil(dialog.isActiveWindow)
-        qtbot.keyClicks(focused(), "Jane Tester")
-        qtbot.keyClick(focused(), Qt.Key.Key_Return)
-
-    drive_dialog(qtbot, add_jane)
+    drive_dialog(qtbot, type_and_enter(qtbot, "Jane Tester"))
     press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert "Jane Tester" in visible_names(window)  # the search was emptied to show her
     window.activateWindow()
