@@ -20,10 +20,11 @@ class JournalFiles:
     undo_stack and _load it uses."""
 
     def choose_journal(self):
-        path, _ = QFileDialog.getOpenFileName(self, "Open journal", str(self.journal_path.parent),
-                                              "Lately journals (*.sqlite3 *.db);;All files (*)")
+        from .recovery import ask_for_journal
+
+        path = ask_for_journal(self, self.journal_path.parent)
         if path:
-            self.switch_journal(Path(path))
+            self.switch_journal(path)
 
     def create_journal(self):
         path, _ = QFileDialog.getSaveFileName(self, "New journal", str(self.journal_path.parent / "journal.sqlite3"),

@@ -46,10 +46,16 @@ def choose_recovery(parent, journal_path: Path, problem: str) -> tuple[str, obje
     if restore is not None and clicked is restore:
         return RESTORE, good
     if clicked is other:
-        path, _ = QFileDialog.getOpenFileName(parent, "Open journal", str(Path(journal_path).parent),
-                                              "Lately journals (*.sqlite3 *.db);;All files (*)")
-        return (OTHER, Path(path)) if path else (QUIT, None)
+        path = ask_for_journal(parent, Path(journal_path).parent)
+        return (OTHER, path) if path else (QUIT, None)
     return QUIT, None
+
+
+def ask_for_journal(parent, folder: Path) -> Path | None:
+    """File › Open's question, also asked when a journal cannot be opened: which journal file."""
+    path, _ = QFileDialog.getOpenFileName(parent, "Open journal", str(folder),
+                                          "Lately journals (*.sqlite3 *.db);;All files (*)")
+    return Path(path) if path else None
 
 
 def choose_for_empty(parent, journal_path: Path) -> tuple[str, object]:
@@ -83,9 +89,8 @@ def choose_for_empty(parent, journal_path: Path) -> tuple[str, object]:
     if clicked is new:
         return NEW, None
     if clicked is other:
-        path, _ = QFileDialog.getOpenFileName(parent, "Open journal", str(Path(journal_path).parent),
-                                              "Lately journals (*.sqlite3 *.db);;All files (*)")
-        return (OTHER, Path(path)) if path else (QUIT, None)
+        path = ask_for_journal(parent, Path(journal_path).parent)
+        return (OTHER, path) if path else (QUIT, None)
     return QUIT, None
 
 
