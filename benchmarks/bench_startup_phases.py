@@ -36,8 +36,8 @@ app = QApplication(sys.argv)
 app.setWindowIcon(app_icon())
 theme.apply(app); lap("QApplication, style, palette, icon")
 from pathlib import Path
-path, lock = app_module.open_with_recovery(Path({path!r})); lap("lock and open the journal")
-window = MainWindow(path, lock=lock); lap("build the window, load list and page")
+session = app_module.open_with_recovery(Path({path!r})); lap("lock and open the journal")
+window = MainWindow(session); lap("build the window, load list and page")
 window.show(); lap("show")
 app.processEvents(); lap("first paint")
 previous = T0

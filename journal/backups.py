@@ -9,69 +9,16 @@ backed up with pg_dump instead)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from . import crypto
 from .errors import Cancelled, JournalDamaged, JournalError
 from .private import fsync_folder, make_folder
-
-SUFFIX = ".sqlite3"
-
-
-@dataclass(frozen=True)
-class Backup:
-    path: Path
-    taken_at: datetime
-    reason: str
-    size: int
-
-    @property
-    def damaged(self) -> bool:
-        """A copy of a journal that was already damaged: kept, never offered as a backup."""
-        return self.reason == DAMAGED or self.reason.endswith("-" + DAMAGED)
-
-    @property
-    def label(self) -> str:
-        why = f" ({self.reason.replace('-', ' ')})" if self.reason else ""
-        return f"{self.taken_at:%d %b %Y, %H:%M}{why}"
-
-
-def backups_dir(journal_path: Path) -> Path:
-    return Path(journal_path).parent / "backups"
-
-
-def _name(journal_path: Path, when: datetime, reason: str) -> str:
-    stem = Path(journal_path).stem
-    tail = f"-{reason}" if reason else ""
-    return f"{stem}-{when:%Y%m%d-%H%M%S}{tail}{SUFFIX}"
-
-
-def _parse(journal_path: Path, path: Path) -> Backup | None:
-    stem = Path(journal_path).stem + "-"
-    name = path.name
-    if not (name.startswith(stem) and name.endswith(SUFFIX)):
-        return None
-    middle = name[len(stem):-len(SUFFIX)]
-    try:
-        taken = datetime.strptime(middle[:15], "%Y%m%d-%H%M%S")
-    except ValueError:
-        return None
-    return Backup(path, taken, middle[16:], path.stat().st_size)
-
-
-def list_backups(journal_path: Path) -> list[Backup]:
-    """Newest first."""
-    folder = backups_dir(journal_path)
-    if not folder.is_dir():
-        return []
-    found = [b for p in folder.iterdir() if p.is_file() for b in [_parse(journal_path, p)] if b]
-    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
-
+# (Listed in backup_files.py, which crypto.py needs too; imported here for every caller of backups.)
+from .backup_files import DAMAGED, SUFFIX, Backup, _name, _parse, backups_dir, list_backups  # noqa: F401
 
 STEP_PAGES = 4096  # 16 MB a step at 4 KiB pages: progress and Cancel a few times a second
-DAMAGED = "damaged"
 
 
 def make_backup(journal_path: Path, reason: str = "", now: datetime | None = None, progress=None) -> Backup:

@@ -211,9 +211,9 @@ def _refuse_if_damaged(path: Path, passphrase: str) -> None:
     """SQLCipher cannot tell a wrong key from a damaged first page. But when the
     passphrase opens the journal's own newest backups, it is the right one, and
     the journal is damaged: say so, so that recovery can offer those backups."""
-    from . import backups
+    from .backup_files import list_backups
 
-    newest = [b.path for b in backups.list_backups(path) if is_encrypted(b.path)][:2]
+    newest = [b.path for b in list_backups(path) if is_encrypted(b.path)][:2]
     for backup in newest:
         try:
             right = _opens(backup, passphrase)
@@ -319,7 +319,7 @@ def change_protection(journal_path: Path, old: str | None, new: str | None, prog
     a plain one. `progress(done, total)` may return False to cancel until the
     journal is replaced, which leaves every file as it was; from then on its
     backups are finished too."""
-    from . import backups
+    from .backup_files import list_backups
 
     journal_path = Path(journal_path)
     _refuse_if_open(journal_path)
@@ -329,7 +329,7 @@ def change_protection(journal_path: Path, old: str | None, new: str | None, prog
         raise WrongPassphrase()
     if old is None and is_encrypted(journal_path):
         raise JournalError(f"{journal_path.name} is already protected with a passphrase.")
-    files = [journal_path] + [b.path for b in backups.list_backups(journal_path)]
+    files = [journal_path] + [b.path for b in list_backups(journal_path)]
     meter = _Meter(progress, sum(_size(p) for p in files))
     global _journal
     _rewriting.add(journal_path.resolve())

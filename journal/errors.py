@@ -43,6 +43,15 @@ class JournalReadOnly(JournalError):
 class JournalEmpty(JournalError):
     """The file is empty (0 bytes): no journal, but not to be made one without asking."""
 
+
+class JournalLocked(JournalError):
+    """Another Lately has the journal open (`by_another`), or its lock cannot even be written."""
+
+    def __init__(self, message: str, *, by_another: bool):
+        super().__init__(message)
+        self.by_another = by_another
+
+
 class Cancelled(JournalError):
     """The person pressed Cancel: the work stopped and its transaction rolled back."""
 

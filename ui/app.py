@@ -7,26 +7,10 @@ import time
 from pathlib import Path
 
 from journal import db
-from journal.errors import JournalDamaged, JournalEmpty, JournalReadOnly, JournalTooNew
+from journal.errors import JournalDamaged, JournalEmpty, JournalLocked, JournalReadOnly, JournalTooNew
+from journal.session import Journal
 
-
-def open_journal(path: Path, *, demo: bool = False, new_in_empty: bool = False):
-    """Open a journal for the window (the integrity check runs in the background);
-    an older journal is backed up before it is upgraded; a new demo journal is
-    filled with the demo business first."""
-    from journal import backups
-
-    def back_up_first(version):
-        backups.make_backup(path, f"before-upgrade-from-v{version}")
-
-    database = db.connect(path, before_migration=back_up_first, check_integrity=False, new_in_empty=new_in_empty)
-    if demo:
-        from journal import demo as demo_data
-        from journal.models import Customer
-
-        if not Customer.select().exists():
-            demo_data.populate()
-    return database
+SHOWN_ELSEWHERE = "shown elsewhere"  # another window has the journal, and came to the front
 
 
 def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = False) -> int:
@@ -50,24 +34,23 @@ def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = 
     path = db.demo_path() if demo else Path(db_path).expanduser() if db_path else db.default_path()
     window = None
     while window is None:
-        opened = open_with_recovery(path, demo)
-        if opened is None:
+        session = open_with_recovery(path, demo)
+        if session is None:
             return 1
-        path, lock = opened
-        if lock is None:
+        if session is SHOWN_ELSEWHERE:
             return 0  # the running window was brought to the front
+        path = session.path  # (recovery may have chosen another file)
         from .recovery import watch_database_errors
 
         watch_database_errors()  # from here on, damage read by any view reaches the recovery dialog
         try:
-            window = MainWindow(path, demo=demo, lock=lock)
+            window = MainWindow(session)
         except Exception as error:  # a damaged page read while the window loads its first view
             from .recovery import is_database_error
 
             if not is_database_error(error):
                 raise
-            lock.release()
-            db.close()
+            session.end()
             path = _recover_at_start(path, f"Lately could not read {path.name}: SQLite reports \u201c{error}\u201d.")
             if path is None:
                 return 1
@@ -87,46 +70,44 @@ def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = 
 
 def open_with_recovery(path: Path, demo: bool = False):
     """Lock and open the journal at `path`, offering a backup or another file when
-    it is damaged. Returns (path, lock), (path, None) when another window has it
-    and came to the front, or None when the user gave up."""
+    it is damaged. Returns the open session (a Journal), SHOWN_ELSEWHERE when
+    another window has it and came to the front, or None when the user gave up."""
     from PySide6.QtWidgets import QMessageBox
-
-    from journal import crypto
 
     from .single_instance import JournalLock, ask_running_instance_to_show
 
     new_in_empty = False
     while True:
-        lock = JournalLock(path)
+        session = Journal(path, demo=demo, lock=JournalLock(path))
         try:
-            acquired = lock.acquire()
+            session.acquire()
         except OSError as error:  # the folder cannot even be made
             QMessageBox.critical(None, "Lately", f"Lately cannot open a journal in {Path(path).parent}: "
                                  f"{error.strerror or error}. Choose a folder you can write to.")
             return None
-        if not acquired:
-            if lock.cannot_write():
-                QMessageBox.critical(None, "Lately", lock.cannot_write())
+        except JournalLocked as error:
+            if not error.by_another:
+                QMessageBox.critical(None, "Lately", str(error))
                 return None
             if ask_running_instance_to_show(path):
-                return path, None
-            QMessageBox.warning(None, "Lately", f"{path} is already open in Lately ({lock.owner()}).")
+                return SHOWN_ELSEWHERE
+            QMessageBox.warning(None, "Lately", str(error))
             return None
-        if crypto.needs_passphrase(path):  # (the dialog's module loads only for a protected journal)
+        if session.needs_passphrase():  # (the dialog's module loads only for a protected journal)
             from .passphrase_dialog import ask_to_unlock
 
             if not ask_to_unlock(None, path):  # the user cancelled: the file is untouched
-                lock.release()
+                session.release()
                 return None
         try:
-            open_journal(path, demo=demo, new_in_empty=new_in_empty)
-            return path, lock
+            session.open(new_in_empty=new_in_empty)
+            return session
         except (JournalTooNew, JournalReadOnly) as error:
-            lock.release()
+            session.release()
             QMessageBox.critical(None, "Lately", str(error))
             return None
         except JournalEmpty:
-            lock.release()
+            session.release()
             from journal import backups
 
             from .recovery import NEW, OTHER, RESTORE, choose_for_empty
@@ -141,7 +122,7 @@ def open_with_recovery(path: Path, demo: bool = False):
             else:
                 return None
         except JournalDamaged as error:
-            lock.release()
+            session.release()
             path = _recover_at_start(path, str(error))
             if path is None:
                 return None

@@ -122,7 +122,6 @@ class CustomerPage(QWidget):
     purchase_requested = Signal()
     connection_requested = Signal()
     archive_requested = Signal()
-    delete_requested = Signal()
     details_save_requested = Signal(dict)
 
     def __init__(self, parent=None):
@@ -177,6 +176,12 @@ class CustomerPage(QWidget):
             self.timeline.show_customer(customer_id)
         else:
             self.timeline.reload()
+
+    def forget(self) -> None:
+        """Another journal is open: the next customer shown loads in full, even
+        one with the same id as the customer shown before."""
+        self.customer_id = None
+        self._customer = None
 
     @property
     def details(self) -> DetailsForm:

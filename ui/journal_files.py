@@ -1,37 +1,73 @@
-"""The main window's journal-wide actions: opening another journal or the
-demo, the background integrity check and recovery, backups and restore."""
+"""The window's journal-wide work: opening another journal or the demo, the
+background integrity check and recovery, backups and restore, passphrase
+protection, imports and exports. A QObject the main window owns: it holds the
+journal session (journal/session.py) and tells the window by signal when
+another journal, or the same one again, is open; it never touches the
+window's widgets (the window is only the parent of its dialogs)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from journal import db
-from journal.errors import JournalEmpty, JournalError
+from journal.errors import JournalEmpty, JournalError, JournalLocked
+from journal.session import Journal
 from journal import words
 
 from .tasks import run_in_background, run_with_progress, wait_for_background
 
 
-class JournalFiles:
-    """Mixed into MainWindow, whose journal_path, is_demo, lock, events,
-    undo_stack and _load it uses."""
+class JournalFiles(QObject):
+    """`session` is the open journal; `events` and `undo_stack` are the window's
+    (status messages, errors and changes go out through events; an import is
+    one undo step)."""
+
+    opened = Signal()  # another journal is open, or this one was restored: what the window showed is gone
+    reopened = Signal()  # the same journal, open again as it was (after its protection changed)
+    raise_requested = Signal()  # a second launch of Lately asked for this journal's window
+
+    def __init__(self, session: Journal, window, events, undo_stack):
+        super().__init__(window)
+        self.window = window  # the parent of every dialog asked from here
+        self.events = events
+        self.undo_stack = undo_stack
+        self.session = session
+        self._hear_second_launches(session)
+
+    def _hear_second_launches(self, session: Journal):
+        if session.lock is not None:
+            session.lock.raise_requested.connect(self.raise_requested)
+
+    def listen(self):
+        """From now on a second launch on this journal brings the window to the front."""
+        if self.session.lock is not None:
+            self.session.lock.listen()
+
+    def release(self):
+        """The window closes: give the journal's lock back."""
+        self.session.release()
+
+    def is_protected(self) -> bool:
+        return self.session.is_protected()
 
     def choose_journal(self):
         from .recovery import ask_for_journal
 
-        path = ask_for_journal(self, self.journal_path.parent)
+        path = ask_for_journal(self.window, self.session.path.parent)
         if path:
             self.switch_journal(path)
 
     def create_journal(self):
-        path, _ = QFileDialog.getSaveFileName(self, "New journal", str(self.journal_path.parent / "journal.sqlite3"),
+        path, _ = QFileDialog.getSaveFileName(self.window, "New journal",
+                                              str(self.session.path.parent / "journal.sqlite3"),
                                               "Lately journals (*.sqlite3)")
         if path:
             if Path(path).exists():
-                QMessageBox.warning(self, "Lately", f"{path} already exists. Choose a new name for a new journal.")
+                QMessageBox.warning(self.window, "Lately",
+                                    f"{path} already exists. Choose a new name for a new journal.")
                 return
             self.switch_journal(Path(path))
 
@@ -39,53 +75,47 @@ class JournalFiles:
         self.switch_journal(db.demo_path(), demo=True)
 
     def switch_journal(self, path: Path, demo: bool = False, new_in_empty: bool = False):
-        from .app import open_journal
         from .single_instance import JournalLock
 
-        if Path(path).resolve() == self.journal_path.resolve():
+        if self.session.is_at(path):
             return
-        lock = JournalLock(path)
-        if not lock.acquire():
-            QMessageBox.warning(self, "Lately", lock.cannot_write() or
-                                f"{path} is already open in Lately ({lock.owner()}).")
+        new = Journal(path, demo=demo, lock=JournalLock(path))
+        try:
+            new.acquire()
+        except JournalLocked as error:
+            QMessageBox.warning(self.window, "Lately", str(error))
             return
         if not self._unlock(path):  # a protected journal: its passphrase first; Cancel changes nothing
-            lock.release()
+            new.release()
             return
-        previous, previous_demo = self.journal_path, self.is_demo
+        previous = self.session
         wait_for_background()
-        db.close()
+        previous.close()  # its lock is kept until the new one is open: a failure goes back to it
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            open_journal(path, demo=demo, new_in_empty=new_in_empty)
+            new.open(new_in_empty=new_in_empty)
         except JournalError as error:
             QApplication.restoreOverrideCursor()
-            lock.release()
-            open_journal(previous, demo=previous_demo)
+            new.release()
+            previous.open()
             if isinstance(error, JournalEmpty):
                 self._empty_journal_chosen(Path(path), demo)
             else:
-                QMessageBox.critical(self, "Could not open the journal", str(error))
+                QMessageBox.critical(self.window, "Could not open the journal", str(error))
             return
         QApplication.restoreOverrideCursor()
-        if self.lock is not None:
-            self.lock.release()
-        self.lock = lock
-        lock.listen()
-        lock.raise_requested.connect(self.bring_to_front)
-        self.journal_path, self.is_demo = Path(path), demo
-        self.undo_stack.clear()
-        self.page_stack.setCurrentWidget(self.no_selection)
-        self.page.customer_id = None
-        self._load()
-        self.journal_switched()
+        previous.release()
+        self.session = new
+        self._hear_second_launches(new)
+        self.listen()
+        self.opened.emit()
 
     def _empty_journal_chosen(self, path: Path, demo: bool):
         from journal import backups
 
         from .recovery import NEW, OTHER, RESTORE, choose_for_empty
 
-        choice, value = choose_for_empty(self, path)
+        choice, value = choose_for_empty(self.window, path)
         if choice == NEW:
             self.switch_journal(path, demo, new_in_empty=True)
         elif choice == RESTORE:
@@ -94,36 +124,27 @@ class JournalFiles:
         elif choice == OTHER:
             self.switch_journal(value)
 
-    def journal_switched(self):
-        self.lately.refresh()
-        self._update_protection_actions()
-
-    def _check_integrity(self):
+    def check_integrity(self):
         def done(problem):
             if problem:
-                self.recover(f"SQLite reports damage in {self.journal_path.name}: {problem}")
+                self.recover(f"SQLite reports damage in {self.session.name}: {problem}")
 
-        run_in_background(db.integrity_problem, done, lambda exc: done(str(exc)))
+        run_in_background(self.session.check, done, lambda exc: done(str(exc)))
 
     def recover(self, problem: str):
         from .recovery import OTHER, RESTORE, choose_recovery
 
-        choice, value = choose_recovery(self, self.journal_path, problem)
+        choice, value = choose_recovery(self.window, self.session.path, problem)
         if choice == RESTORE:
             self.restore_from(value)
         elif choice == OTHER:
             self.switch_journal(value)
 
     # -- backups -------------------------------------------------------------------------------------
-    def _keep(self) -> int:
-        from journal import settings
-
-        return settings.get_settings().backups_kept
-
-    def _daily_backup(self):
+    def daily_backup(self):
         from journal import backups
 
-        path, keep = self.journal_path, self._keep()
+        path, keep = self.session.path, self.session.backups_kept()
         run_in_background(lambda: backups.backup_if_due(path, keep),
                           lambda made: made and self.events.status.emit(f"Daily backup saved: {made.path.name}"),
                           self._backup_failed("The daily backup failed"))
@@ -137,14 +158,14 @@ class JournalFiles:
             elif "cancelled" in str(error):
                 self.events.status.emit("The backup was cancelled; nothing was changed.")
             else:
-                self._show_error(f"{what}: {error}")
+                self.events.error.emit(f"{what}: {error}")
         return failed
 
     def backup_now(self):
         """A backup with progress and Cancel; the copy is checked before it counts."""
         from journal import backups
 
-        path, keep = self.journal_path, self._keep()
+        path, keep = self.session.path, self.session.backups_kept()
 
         def work(progress):
             made = backups.make_backup(path, "manual", progress=progress)
@@ -152,7 +173,7 @@ class JournalFiles:
             return made
 
         self.backup_task = run_with_progress(  # reachable by tests
-            self, "Backing up the journal…", work,
+            self.window, "Backing up the journal…", work,
             lambda made: self.events.status.emit(f"Backed up to {made.path}"),
             self._backup_failed("The backup failed"),
             on_cancelled=lambda: self.events.status.emit("The backup was cancelled; nothing was written"))
@@ -160,11 +181,11 @@ class JournalFiles:
     def choose_backup(self):
         from .recovery import RestoreDialog
 
-        dialog = RestoreDialog(self.journal_path, self)
+        dialog = RestoreDialog(self.session.path, self.window)
         if dialog.exec() and dialog.chosen():
             backup = dialog.chosen()
             answer = QMessageBox.question(
-                self, "Restore this backup?",
+                self.window, "Restore this backup?",
                 f"Put the backup from {backup.label} in place of your journal? "
                 "Your journal as it is now is backed up first.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
@@ -172,48 +193,29 @@ class JournalFiles:
                 self.restore_from(backup)
 
     def restore_from(self, backup):
-        from journal import backups
-
-        from .app import open_journal
-
         wait_for_background()
-        db.close()
         try:
-            kept = backups.restore(backup, self.journal_path)
+            kept = self.session.restore(backup)  # opened again either way: restored, or as it was
         except JournalError as error:
-            open_journal(self.journal_path, demo=self.is_demo)
-            self._show_error(str(error))
+            self.events.error.emit(str(error))
             return
-        open_journal(self.journal_path, demo=self.is_demo)
-        self.undo_stack.clear()
-        self.page.customer_id = None
-        self._load()
-        self.journal_switched()
+        self.opened.emit()
         where = f" The journal as it was is kept as {kept.name}." if kept else ""
         self.events.status.emit(f"Restored the backup from {backup.label}.{where}")
-
 
     # -- passphrase protection -----------------------------------------------------------------------
     def _unlock(self, path: Path) -> bool:
         from .passphrase_dialog import unlock_if_needed
 
-        return unlock_if_needed(self, path)
-
-    def _update_protection_actions(self):
-        from journal import crypto
-
-        protected = crypto.is_encrypted(self.journal_path)
-        for action, shown in ((self.actions.protect, not protected), (self.actions.change_passphrase, protected),
-                              (self.actions.remove_protection, protected)):
-            action.setVisible(shown)
-            action.setEnabled(shown)
+        return unlock_if_needed(self.window, path)
 
     def protect_journal(self):
         from journal import backups
 
         from .passphrase_dialog import ask_to_protect
 
-        passphrase = ask_to_protect(self, self.journal_path, len(backups.list_backups(self.journal_path)))
+        path = self.session.path
+        passphrase = ask_to_protect(self.window, path, len(backups.list_backups(path)))
         if passphrase is not None:
             self._change_protection(None, passphrase, "Encrypting the journal…",
                                     "The journal is protected with a passphrase")
@@ -221,14 +223,14 @@ class JournalFiles:
     def change_passphrase(self):
         from .passphrase_dialog import ask_to_change
 
-        answer = ask_to_change(self, self.journal_path)
+        answer = ask_to_change(self.window, self.session.path)
         if answer is not None:
             self._change_protection(*answer, "Changing the passphrase…", "The passphrase is changed")
 
     def remove_protection(self):
         from .passphrase_dialog import ask_to_remove
 
-        passphrase = ask_to_remove(self, self.journal_path)
+        passphrase = ask_to_remove(self.window, self.session.path)
         if passphrase is not None:
             self._change_protection(passphrase, None, "Removing the protection…",
                                     "The journal is no longer protected with a passphrase")
@@ -237,36 +239,26 @@ class JournalFiles:
         """Write the journal anew off the GUI thread. Meanwhile the window is
         connected to no file at all, so nothing can read or write the journal
         while it is replaced; then it is opened again, in its new form."""
-        from peewee import SqliteDatabase
-
-        from journal import crypto
-        from journal.models import database
-
-        from .app import open_journal
-
-        path, demo = self.journal_path, self.is_demo
+        session = self.session
         if not wait_for_background():  # a backup, say: its connection must be gone before the file is replaced
-            self._show_error("Lately is still busy with the journal (a backup or an import). "
-                             "Nothing was changed; try again in a moment.")
+            self.events.error.emit("Lately is still busy with the journal (a backup or an import). "
+                                   "Nothing was changed; try again in a moment.")
             return
-        db.close()
-        database.initialize(SqliteDatabase(":memory:"))
+        session.set_aside()
 
         def reopen():
-            database.close()
             try:
-                open_journal(path, demo=demo)
+                session.open()
             except JournalError as error:  # checked before it replaced the journal, but the disk has the last word
                 self.recover(str(error))
                 return
-            self._load()
-            self.journal_switched()
+            self.reopened.emit()
 
         def finished(report):
             reopen()
             if report.left_as_they_were:
                 names = ", ".join(p.name for p in report.left_as_they_were)
-                QMessageBox.warning(self, "Some backups were left as they were",
+                QMessageBox.warning(self.window, "Some backups were left as they were",
                                     f"{done_text}, but these backups could not be read with the old passphrase "
                                     f"or could not be rewritten, and are left as they were: {names}")
             moved = len(report.backups)
@@ -274,9 +266,9 @@ class JournalFiles:
 
         def failed(error):
             reopen()
-            self._show_error(str(error) if isinstance(error, JournalError) else f"{title[:-1]} failed: {error}")
+            self.events.error.emit(str(error) if isinstance(error, JournalError) else f"{title[:-1]} failed: {error}")
 
-        run_with_progress(self, title, lambda progress: crypto.change_protection(path, old, new, progress),
+        run_with_progress(self.window, title, lambda progress: session.change_protection(old, new, progress),
                           finished, failed)
 
     # -- imports and exports -------------------------------------------------------------------------
@@ -285,13 +277,13 @@ class JournalFiles:
 
         filters = ("Contacts (*.csv *.vcf *.vcard);;Spreadsheet CSV (*.csv);;vCard (*.vcf *.vcard)"
                    if what == CUSTOMERS else "Spreadsheet CSV (*.csv)")
-        path, _ = QFileDialog.getOpenFileName(self, f"Import {what}", str(Path.home()), filters)
+        path, _ = QFileDialog.getOpenFileName(self.window, f"Import {what}", str(Path.home()), filters)
         if not path:
             return
         try:
-            dialog = ImportDialog(Path(path), what, self)
+            dialog = ImportDialog(Path(path), what, self.window)
         except (JournalError, OSError) as error:
-            QMessageBox.warning(self, "Cannot import this file", str(error))
+            QMessageBox.warning(self.window, "Cannot import this file", str(error))
             return
 
         def imported(report):
@@ -302,7 +294,7 @@ class JournalFiles:
                 self.events.status.emit(f"Imported {report.created} {what} — Ctrl+Z to undo")
             else:
                 self.events.status.emit(f"Imported no {what}")
-            QMessageBox.information(self, "Import finished", report_text(report, what))
+            QMessageBox.information(self.window, "Import finished", report_text(report, what))
 
         dialog.imported.connect(imported)
         self.import_dialog = dialog  # reachable by tests
@@ -322,26 +314,26 @@ class JournalFiles:
                            lambda path, progress: exports.export_follow_ups_ics(path)),
         }
         title, name, filters, export = choices[kind]
-        path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), filters)
+        path, _ = QFileDialog.getSaveFileName(self.window, title, str(Path.home() / name), filters)
         if not path:
             return
         self.export_task = run_with_progress(
-            self, f"{title}…", lambda progress: export_cancellably(export, Path(path), progress),
+            self.window, f"{title}…", lambda progress: export_cancellably(export, Path(path), progress),
             lambda _: self.events.status.emit(f"Saved {path}"),
-            lambda error: self._show_error(f"{title} failed: {error}"),
+            lambda error: self.events.error.emit(f"{title} failed: {error}"),
             on_cancelled=lambda: self.events.status.emit(f"{title} cancelled; no file was written"))
 
     def import_journal_json(self):
         from journal.io import exports
 
-        path, _ = QFileDialog.getOpenFileName(self, "Import a whole journal", str(Path.home()), "JSON (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import a whole journal", str(Path.home()), "JSON (*.json)")
         if not path:
             return
         self.import_task = run_with_progress(
-            self, "Importing the journal…", lambda progress: exports.import_json(Path(path), progress),
+            self.window, "Importing the journal…", lambda progress: exports.import_json(Path(path), progress),
             lambda counts: (self.events.changed.emit(None),
                             self.events.status.emit(f"Imported {words.plural(counts.get('customer', 0), 'customer')}")),
-            lambda error: self._show_error(str(error)), writes=True,
+            lambda error: self.events.error.emit(str(error)), writes=True,
             on_cancelled=lambda: self.events.status.emit("Import cancelled; the journal is as it was"))
 
 

@@ -345,3 +345,29 @@ class LatelyPanel(QDockWidget):
         menu.addAction("Add to the thank-you cards", lambda: self.card_requested.emit(item))
         self._add_snooze_choices(menu.addMenu("Snooze"), item)
         menu.exec(self.list.viewport().mapToGlobal(pos))
+
+    # -- following the current customer ---------------------------------------------------------------
+    def follow(self, current) -> None:
+        """Keep the current customer's item selected, as the customer list and
+        page show them: the one already chosen if it is theirs, else their first;
+        nothing when they need nothing. Never takes the keyboard focus."""
+        self._current = current
+        current.changed.connect(self._select_current)
+        self.proxy.modelReset.connect(self._select_current)  # new results
+        self.proxy.layoutChanged.connect(self._select_current)  # another reason chosen
+
+    def _select_current(self, *_):
+        from PySide6.QtCore import QItemSelectionModel
+
+        customer_id = self._current.id
+        chosen = self.list.currentIndex()
+        if chosen.isValid() and chosen.data(ITEM_ROLE).customer_id == customer_id:
+            return
+        selection = self.list.selectionModel()
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(ITEM_ROLE).customer_id == customer_id:
+                selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                self.list.scrollTo(index)
+                return
+        selection.clear()

@@ -17,6 +17,7 @@ from peewee import DatabaseError
 from journal import __version__, customers, db, drafts, interactions
 from journal import settings as journal_settings
 from journal.errors import NotFound, ValidationError
+from journal.session import Journal
 from journal import words
 
 from . import commands
@@ -28,6 +29,7 @@ from .errors import describe_save_error
 from .events import JournalEvents
 from .journal_files import JournalFiles
 from .lately_panel import LatelyPanel
+from .selection import CurrentCustomer
 from .tasks import wait_for_background
 from .theme import title_font
 
@@ -49,7 +51,7 @@ class EmptyState(QWidget):
         add.setDefault(True)
         add.clicked.connect(window.new_customer)
         demo = QPushButton("Explore the demo journal")
-        demo.clicked.connect(window.open_demo)
+        demo.clicked.connect(window.files.open_demo)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         for widget in (title, text):
@@ -60,22 +62,23 @@ class EmptyState(QWidget):
         layout.addStretch(3)
 
 
-class MainWindow(JournalFiles, QMainWindow):
+class MainWindow(QMainWindow):
     first_painted = Signal()
     _list_room_chosen = False  # True once restored or dragged: then the divider stays where the user put it
     START_ANYWAY_MS = 3000  # shown but not painted by then (started minimised, say): start the rest anyway
 
-    def __init__(self, journal_path: Path, *, demo: bool = False, check_integrity: bool = True, lock=None,
-                 daily_backup: bool = True):
+    def __init__(self, journal: Journal | str | Path, *, demo: bool = False, check_integrity: bool = True,
+                 lock=None, daily_backup: bool = True):
+        """`journal`: the open session, or the path of a journal already opened
+        (and locked with `lock`, when given) by the caller."""
         super().__init__()
         self._painted = self._started = False
-        self.journal_path = Path(journal_path)
-        self.is_demo = demo
-        self.lock = lock
-        if lock is not None:
-            lock.raise_requested.connect(self.bring_to_front)
+        session = journal if isinstance(journal, Journal) else Journal(journal, demo=demo, lock=lock, locked=True)
         self.events = JournalEvents(self)
         self.undo_stack = QUndoStack(self)
+        self.files = JournalFiles(session, self, self.events, self.undo_stack)
+        self.files.raise_requested.connect(self.bring_to_front)
+        self.current = CurrentCustomer(self)
         self.actions = build_actions(self)
 
         self.customer_list = CustomerList()
@@ -108,7 +111,43 @@ class MainWindow(JournalFiles, QMainWindow):
         self._load()
         self._check_on_start = check_integrity
         if daily_backup:
-            QTimer.singleShot(1500, self._daily_backup)
+            QTimer.singleShot(1500, self.files, self.files.daily_backup)
+
+    # -- the journal session ----------------------------------------------------------------------
+    @property
+    def session(self) -> Journal:
+        return self.files.session
+
+    @property
+    def journal_path(self) -> Path:
+        return self.session.path
+
+    @property
+    def is_demo(self) -> bool:
+        return self.session.demo
+
+    def recover(self, problem: str):
+        """Offer a backup or another journal (the database-error watch calls this)."""
+        self.files.recover(problem)
+
+    def _journal_opened(self):
+        """Another journal, or this one restored: nothing of what was shown stays."""
+        self.undo_stack.clear()
+        self.current.set(None)
+        self.page.forget()
+        self._journal_reopened()
+
+    def _journal_reopened(self):
+        self._load()
+        self.lately.refresh()
+        self._update_protection_actions()
+
+    def _update_protection_actions(self):
+        protected = self.files.is_protected()
+        for action, shown in ((self.actions.protect, not protected), (self.actions.change_passphrase, protected),
+                              (self.actions.remove_protection, protected)):
+            action.setVisible(shown)
+            action.setEnabled(shown)
 
     # -- after the first paint: the window comes first, then the work that can wait ----------------
     def showEvent(self, event):
@@ -137,9 +176,8 @@ class MainWindow(JournalFiles, QMainWindow):
         self._give_the_list_room()
         self.lately.refresh()
         if self._check_on_start:
-            self._check_integrity()
-        if self.lock is not None:
-            self.lock.listen()  # a second launch can now bring this window to the front
+            self.files.check_integrity()
+        self.files.listen()  # a second launch can now bring this window to the front
         self._offer_draft()
 
     # -- building -------------------------------------------------------------------------------
@@ -199,7 +237,11 @@ class MainWindow(JournalFiles, QMainWindow):
             self.appearance_actions[key] = action
 
     def _connect(self):
-        self.customer_list.customer_selected.connect(self.show_customer)
+        self.files.opened.connect(self._journal_opened)
+        self.files.reopened.connect(self._journal_reopened)
+        self.customer_list.customer_selected.connect(self.current.set)
+        self.current.changed.connect(self._follow_current)
+        self.lately.follow(self.current)
         self.events.changed.connect(self._journal_changed)
         self.events.error.connect(self._show_error)
         self.events.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -277,8 +319,7 @@ class MainWindow(JournalFiles, QMainWindow):
         settings.setValue(self._last_customer_key(), self.current_customer() or 0)
         settings.sync()
         wait_for_background()
-        if self.lock is not None:
-            self.lock.release()
+        self.files.release()
         super().closeEvent(event)
 
     def _last_customer_key(self) -> str:
@@ -295,8 +336,9 @@ class MainWindow(JournalFiles, QMainWindow):
         self.customer_list.reload()
         self._update_empty_state()
         last = int(self._settings().value(self._last_customer_key(), 0) or 0)
-        if not (last and self.customer_list.select(last)) and self.customer_list.model.rowCount():
+        if not (last and self.customer_list.select(last, emit=False)) and self.customer_list.model.rowCount():
             self.customer_list.table.selectRow(0)
+        self.current.set(self.customer_list.current_id())
 
     def _update_empty_state(self):
         empty = self.customer_list.model.rowCount() == 0 and not self.actions.show_archived.isChecked()
@@ -304,26 +346,34 @@ class MainWindow(JournalFiles, QMainWindow):
 
     # -- reacting -----------------------------------------------------------------------------------
     def current_customer(self) -> int | None:
-        return self.page.customer_id if self.page_stack.currentWidget() is self.page else None
+        return self.current.id
 
-    def show_customer(self, customer_id: int) -> None:
-        try:
-            self.page.show_customer(customer_id)
-        except NotFound:
+    def _follow_current(self, customer_id: int | None) -> None:
+        """The list's selection, the page and the actions follow the current customer."""
+        if customer_id is None:
             self.page_stack.setCurrentWidget(self.no_selection)
         else:
-            self.page_stack.setCurrentWidget(self.page)
+            self.customer_list.select(customer_id, emit=False)
+            try:
+                self.page.show_customer(customer_id)
+            except NotFound:  # gone meanwhile (deleted in another window, say)
+                self.page_stack.setCurrentWidget(self.no_selection)
+                self.current.set(None)
+            else:
+                self.page_stack.setCurrentWidget(self.page)
         self._update_actions()
 
     def _journal_changed(self, customer_id):
-        focus = customer_id if customer_id is not None else self.current_customer()
+        focus = customer_id if customer_id is not None else self.current.id
         self.customer_list.refresh(customer_id)
         self._update_empty_state()
         if focus is not None and self.customer_list.model.row_of(focus) is not None:
-            self.customer_list.select(focus, emit=False)
-            self.show_customer(focus)
-        elif self.current_customer() is not None and self.customer_list.model.row_of(self.current_customer()) is None:
-            self.page_stack.setCurrentWidget(self.no_selection)
+            if focus == self.current.id:
+                self._follow_current(focus)  # the same customer, changed: their page shows the change
+            else:
+                self.current.set(focus)  # the customer the change was about becomes the current one
+        elif self.current.id is not None and self.customer_list.model.row_of(self.current.id) is None:
+            self.current.set(None)
         self._update_actions()
         cards_window = getattr(self, "cards_window", None)
         if cards_window is not None and cards_window.isVisible():  # who is waiting for a card may have changed
@@ -368,8 +418,7 @@ class MainWindow(JournalFiles, QMainWindow):
             else:
                 self._perform(log)
             self.events.status.emit(f"Logged “{values['summary']}” — Ctrl+Z to undo")
-            self.customer_list.select(cid, emit=False)
-            self.show_customer(cid)
+            self.current.set(cid)  # (already so when the change showed them)
 
         dialog = CaptureDialog(self, customer_id=customer_id, kind=kind, summary=summary,
                                on_save=save)
@@ -469,7 +518,7 @@ class MainWindow(JournalFiles, QMainWindow):
             self.actions.show_archived.setChecked(True)
             self.set_show_archived(True)
         if self.customer_list.select(customer_id, emit=False):
-            self.show_customer(customer_id)
+            self.current.set(customer_id)
 
     def edit_interaction(self, interaction_id: int):
         from .capture import CaptureDialog
@@ -527,9 +576,7 @@ class MainWindow(JournalFiles, QMainWindow):
 
         dialog = NewCustomerDialog(self, on_save=save)
         if dialog.exec() and created:
-            cid = created["command"].customer_id
-            self.customer_list.select(cid)
-            self.show_customer(cid)
+            self.current.set(created["command"].customer_id)
 
     def _save_details(self, changes: dict):
         cid = self.current_customer()

@@ -45,6 +45,8 @@ OTHER_MODULES = {
                         "and an import's transaction",
     "journal.cli": "the command line; tests/journal/test_cli.py runs it", "journal.lock": "the lock file",
     "journal.crypto": "SQLCipher keys and files; tests/journal/test_crypto.py",
+    "journal.session": "opens, checks, migrates and closes a journal; tests/journal/test_session.py",
+    "journal.backup_files": "lists backup files; tests/journal/test_backups.py",
     "journal.file_check": "reads a file read-only", "journal.private": "file modes", "journal.words": "formatting",
     "journal.io.import_report": "words", "journal.io.csv_read": "reads bytes; its own Hypothesis test",
     "journal.io.vcard_lines": "reads bytes; its own tests",

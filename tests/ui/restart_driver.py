@@ -27,8 +27,7 @@ def main(step: str, journal: str, name: str = "") -> int:
     from ui.main_window import MainWindow
 
     application = QApplication(sys.argv)
-    path, lock = lately_app.open_with_recovery(Path(journal))
-    window = MainWindow(path, lock=lock, daily_backup=False)
+    window = MainWindow(lately_app.open_with_recovery(Path(journal)), daily_backup=False)
 
     def focus_widget():
         return QApplication.focusWidget() or window

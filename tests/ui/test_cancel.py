@@ -103,7 +103,7 @@ def test_cancel_a_customer_export_leaves_no_file(qtbot, make_window, tmp_path, m
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     midway = Midway(at=2)
     monkeypatch.setattr(exports, "export_customers_csv", midway.wrap(exports.export_customers_csv))
-    window.export_file("customers")
+    window.files.export_file("customers")
     midway.press_cancel(qtbot, window)
     assert list(target.parent.iterdir()) == []
     assert "cancelled" in window.statusBar().currentMessage()
@@ -124,7 +124,7 @@ def test_an_export_that_reports_no_progress_is_still_cancelled(qtbot, make_windo
         return written(path)
 
     monkeypatch.setattr(exports, "export_json", export_json)
-    window.export_file("journal")
+    window.files.export_file("journal")
     midway.press_cancel(qtbot, window)
     assert list(target.parent.iterdir()) == []
 
@@ -142,7 +142,7 @@ def test_cancel_a_whole_journal_import_leaves_the_journal_empty(qtbot, make_wind
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(exported), ""))
     midway = Midway(at=5)
     monkeypatch.setattr(exports, "import_json", midway.wrap(exports.import_json))
-    window.import_journal_json()
+    window.files.import_journal_json()
     midway.press_cancel(qtbot, window)
     assert journal_state() == before and Customer.select().count() == 0
     assert "as it was" in window.statusBar().currentMessage()

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from journal import backups, customers, db, interactions
 from journal.models import Customer
+from journal.session import Journal
 from ui import recovery
 from ui.main_window import MainWindow
 
@@ -43,9 +44,7 @@ def test_a_damaged_page_read_after_start_offers_recovery(qtbot, tmp_path, monkey
         return recovery.RESTORE, backups.newest_sound_backup(journal_path)
 
     monkeypatch.setattr(recovery, "choose_recovery", choose)
-    from ui.app import open_journal
-
-    open_journal(path)  # as the app starts: the header only, the full check comes later
+    Journal(path).open()  # as the app starts: the header only, the full check comes later
     window = MainWindow(path, check_integrity=False, daily_backup=False)
     qtbot.addWidget(window)
     watch = recovery.watch_database_errors(window)
@@ -83,9 +82,7 @@ def test_a_damaged_page_read_by_a_background_task_offers_recovery(qtbot, tmp_pat
     offered, failed = [], []
     monkeypatch.setattr(recovery, "choose_recovery", lambda parent, p, problem: (offered.append(problem)
                                                                                  or (recovery.QUIT, None)))
-    from ui.app import open_journal
-
-    open_journal(path)
+    Journal(path).open()
     window = MainWindow(path, check_integrity=False, daily_backup=False)
     qtbot.addWidget(window)
     watch = recovery.watch_database_errors(window)
@@ -146,14 +143,12 @@ def test_the_daily_backup_of_a_damaged_journal_offers_recovery_and_keeps_every_s
     offered = []
     monkeypatch.setattr(recovery, "choose_recovery", lambda parent, p, problem: (offered.append(problem)
                                                                                  or (recovery.QUIT, None)))
-    from ui.app import open_journal
-
-    open_journal(path)
+    Journal(path).open()
     window = MainWindow(path, check_integrity=False, daily_backup=False)  # as if the background check were slow
     qtbot.addWidget(window)
     try:
         window.show()
-        window._daily_backup()  # what the window runs 1.5 s after start
+        window.files.daily_backup()  # what the window runs 1.5 s after start
         qtbot.waitUntil(lambda: len(offered) == 1, timeout=5000)
         assert "is damaged" in offered[0] and "-daily-damaged.sqlite3" in offered[0]
         found = backups.list_backups(path)

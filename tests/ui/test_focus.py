@@ -199,8 +199,8 @@ def test_an_alt_letter_brings_a_field_below_into_view(qtbot, make_window):
 
 def test_restore_a_backup_dialog(qtbot, make_window):
     window = make_window(populate=people)
-    window.backup_now()
-    in_modal(qtbot, window.choose_backup, chain_and_letters(qtbot, lambda d: d.list))
+    window.files.backup_now()
+    in_modal(qtbot, window.files.choose_backup, chain_and_letters(qtbot, lambda d: d.list))
 
 
 def test_alt_d_goes_to_the_chosen_direction(qtbot, make_window):

@@ -10,6 +10,7 @@ import pytest
 
 from journal import backups, customers, db
 from journal.models import Customer
+from journal.session import Journal
 from ui import app as app_module
 from ui import recovery
 from ui.main_window import MainWindow
@@ -27,7 +28,7 @@ def test_a_second_launch_brings_the_first_window_forward(qtbot, tmp_path):
     first.listen()
     try:
         with qtbot.waitSignal(first.raise_requested, timeout=3000):
-            assert app_module.open_with_recovery(path) == (path, None)
+            assert app_module.open_with_recovery(path) is app_module.SHOWN_ELSEWHERE
         assert not JournalLock(path).acquire()
     finally:
         first.release()
@@ -90,7 +91,7 @@ def test_damaged_journal_offers_the_newest_good_backup(monkeypatch, tmp_path):
         return recovery.RESTORE, backups.newest_sound_backup(journal_path)
 
     monkeypatch.setattr(recovery, "choose_recovery", choose)
-    opened_path, lock = app_module.open_with_recovery(path)
+    session = app_module.open_with_recovery(path)
     try:
         assert "not a Lately journal or is damaged" in asked[0]
         assert [c.name for c in Customer.select()] == ["Ada"]
@@ -98,7 +99,7 @@ def test_damaged_journal_offers_the_newest_good_backup(monkeypatch, tmp_path):
         assert len(aside) == 1 and aside[0].read_bytes() == b"\0garbage" * 500
         assert good.path.exists()
     finally:
-        lock.release()
+        session.release()
         db.close()
 
 
@@ -118,7 +119,7 @@ def test_back_up_now_then_restore_it(qtbot, make_window, monkeypatch):
     assert len(made) == 1 and "Backed up to" in window.statusBar().currentMessage()
     customers.create_customer(name="Added after the backup")
     monkeypatch.setattr(recovery.RestoreDialog, "exec", lambda self: True)
-    window.choose_backup()  # the confirmation is answered by the test's message box stand-in
+    window.files.choose_backup()  # the confirmation is answered by the test's message box stand-in
     names = [r.name for r in customers.list_customers()]
     assert "Added after the backup" not in names and "Ada Lovelace" in names
     kept = [b for b in backups.list_backups(window.journal_path) if b.reason == "before-restore"]
@@ -129,7 +130,7 @@ def test_back_up_now_then_restore_it(qtbot, make_window, monkeypatch):
 def test_an_older_journal_is_backed_up_before_it_is_upgraded(tmp_path):
     path = tmp_path / "journal.sqlite3"
     shutil.copy(FIXTURES / "journal_v1.sqlite3", path)
-    app_module.open_journal(path)
+    Journal(path).open()
     try:
         [made] = backups.list_backups(path)
         assert made.reason == "before-upgrade-from-v1" and backups.is_sound(made.path)
@@ -144,7 +145,7 @@ def test_daily_backup_runs_once_a_day_after_start(qtbot, tmp_path, monkeypatch):
     window = MainWindow(path)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: len(backups.list_backups(path)) == 1, timeout=5000)
-    window._daily_backup()
+    window.files.daily_backup()
     assert len(backups.list_backups(path)) == 1
     window.close()
     db.close()

@@ -105,7 +105,7 @@ def test_starting_on_an_empty_file_asks_and_can_start_a_new_journal_in_it(qtbot,
     path.write_bytes(b"")
     seen = []
     answer_with("Start a new journal in it", seen)
-    _, lock = app_module.open_with_recovery(path)
+    session = app_module.open_with_recovery(path)
     try:
         [(text, more, buttons, default)] = seen
         assert text == "journal.sqlite3 is empty (0 bytes): it holds no journal."
@@ -114,7 +114,7 @@ def test_starting_on_an_empty_file_asks_and_can_start_a_new_journal_in_it(qtbot,
         assert default == "Open another journal…"  # a stray Enter does not make a loss final
         assert Customer.select().count() == 0 and path.stat().st_size + os.path.getsize(f"{path}-wal") > 0
     finally:
-        lock.release()
+        session.release()
         db.close()
 
 
@@ -125,13 +125,13 @@ def test_an_empty_default_journal_with_backups_offers_the_newest_one(qtbot, tmp_
     path.write_bytes(b"")  # lost by a failed sync
     seen = []
     when_the_box_is_up(lambda box: seen.append([b.text() for b in box.buttons()]) or box.defaultButton().click())
-    _, lock = app_module.open_with_recovery(path)
+    session = app_module.open_with_recovery(path)
     try:
         assert seen[0][0].startswith("Restore the backup from ")
         assert [c.name for c in Customer.select()] == ["Ada"]  # the default answer restores
         assert any("damaged" in p.name for p in tmp_path.iterdir())  # the empty file is kept aside
     finally:
-        lock.release()
+        session.release()
         db.close()
 
 

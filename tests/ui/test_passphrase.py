@@ -144,10 +144,10 @@ def test_a_protected_journal_asks_at_start_refuses_a_wrong_passphrase_and_cancel
     opened = app_module.open_with_recovery(path)
     driver.check()
     try:
-        assert opened is not None and opened[1] is not None
+        assert opened is not None and opened.lock is not None
         assert sorted(c.name for c in customers.list_customers()) == NAMES
     finally:
-        opened[1].release()
+        opened.release()
         db.close()
 
 
@@ -162,17 +162,17 @@ def test_file_open_asks_for_the_passphrase_and_cancel_keeps_the_current_journal(
     before = other.read_bytes()
 
     driver = Driver(qtbot, lambda dialog: qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape))
-    window.switch_journal(other)
+    window.files.switch_journal(other)
     driver.check()
     assert window.journal_path.name == "journal.sqlite3" and window.customer_list.model.rowCount() == 3
     assert other.read_bytes() == before and customers.list_customers()[0].name == "Ada Lovelace"
 
     driver = Driver(qtbot, lambda dialog: type_into_focus(qtbot, PASSPHRASE, then=Qt.Key.Key_Return))
-    window.switch_journal(other)
+    window.files.switch_journal(other)
     driver.check()
     assert window.journal_path == other and window.customer_list.model.rowCount() == 1
     assert window.actions.remove_protection.isVisible() and not window.actions.protect.isVisible()
-    window.switch_journal(tmp_path / "journal.sqlite3")  # a plain journal: nothing asked
+    window.files.switch_journal(tmp_path / "journal.sqlite3")  # a plain journal: nothing asked
     assert window.customer_list.model.rowCount() == 3 and window.actions.protect.isVisible()
 
 
@@ -238,7 +238,7 @@ def test_restore_a_backup_of_a_protected_journal(qtbot, make_window, monkeypatch
 
     monkeypatch.setattr(recovery.RestoreDialog, "exec", lambda self: True)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    window.choose_backup()
+    window.files.choose_backup()
     names = sorted(c.name for c in customers.list_customers())
     assert names == NAMES and window.customer_list.model.rowCount() == 3
     assert crypto.is_encrypted(window.journal_path) and window.actions.change_passphrase.isVisible()
@@ -304,5 +304,5 @@ def test_a_damaged_protected_journal_at_start_offers_its_backups(qtbot, tmp_path
         [aside] = [p for p in tmp_path.iterdir() if "damaged" in p.name]
         assert aside.read_bytes() == data  # kept as it was, to be rescued
     finally:
-        opened[1].release()
+        opened.release()
         db.close()
