@@ -350,7 +350,8 @@ class LatelyPanel(QDockWidget):
     def follow(self, current) -> None:
         """Keep the current customer's item selected, as the customer list and
         page show them: the one already chosen if it is theirs, else their first;
-        nothing when they need nothing. Never takes the keyboard focus."""
+        nothing when they need nothing. Never takes the keyboard focus nor
+        scrolls the list."""
         self._current = current
         current.changed.connect(self._select_current)
         self.proxy.modelReset.connect(self._select_current)  # new results
@@ -360,14 +361,14 @@ class LatelyPanel(QDockWidget):
         from PySide6.QtCore import QItemSelectionModel
 
         customer_id = self._current.id
-        chosen = self.list.currentIndex()
-        if chosen.isValid() and chosen.data(ITEM_ROLE).customer_id == customer_id:
-            return
         selection = self.list.selectionModel()
+        if any(index.data(ITEM_ROLE).customer_id == customer_id for index in selection.selectedIndexes()):
+            return
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0)
             if index.data(ITEM_ROLE).customer_id == customer_id:
-                selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-                self.list.scrollTo(index)
+                # Selected, not made current: the view would scroll to a current
+                # item, and the list keeps its most pressing items in view.
+                selection.select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
                 return
-        selection.clear()
+        selection.clearSelection()

@@ -55,8 +55,10 @@ def test_a_quick_capture_save_loads_the_page_once_and_counts_its_queries(qtbot, 
 
 
 def panel_customer(window):
-    index = window.lately.list.currentIndex()
-    return index.data(ITEM_ROLE).customer_id if index.isValid() else None
+    """Whose item the panel shows selected."""
+    selected = window.lately.list.selectionModel().selectedIndexes()
+    assert len(selected) <= 1
+    return selected[0].data(ITEM_ROLE).customer_id if selected else None
 
 
 def test_the_list_the_page_and_the_panel_follow_one_current_customer(qtbot, make_window):
@@ -98,3 +100,22 @@ def test_another_journal_starts_from_its_own_customer(qtbot, make_window, tmp_pa
     window.files.switch_journal(tmp_path / "journal.sqlite3")
     assert window.current.id == window.customer_list.current_id() is not None
     assert window.page.header.name.text() == customers.get_customer(window.current.id).name
+
+
+def test_following_never_scrolls_the_panel_away_from_its_most_pressing_items(qtbot, make_window):
+    from datetime import date, timedelta
+
+    from journal import purchases
+
+    def many():
+        for n in range(40):
+            who = customers.create_customer(name=f"Customer {n:02d}")
+            purchases.add_purchase(who.id, date.today() - timedelta(days=3 + n), "Oak table", 10_000)
+
+    window = make_window(populate=many)
+    proxy, scroll = window.lately.proxy, window.lately.list.verticalScrollBar()
+    assert scroll.maximum() > 0  # more items than the panel shows
+    last = proxy.index(proxy.rowCount() - 1, 0).data(ITEM_ROLE).customer_id
+    window.open_customer(last)
+    assert window.current.id == last and panel_customer(window) == last
+    assert scroll.value() == 0
