@@ -6,6 +6,7 @@ This module and db.py are the only homes of SQLite-specific SQL."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -85,10 +86,10 @@ END;
 
 
 def install(db) -> None:
+    install_name_order(db)  # before the triggers, which bulk_load re-creates last
     for statement in _statements(_SCHEMA):
         db.execute_sql(statement)
     install_names(db)
-    install_name_order(db)
 
 
 def install_names(db) -> None:
@@ -123,6 +124,28 @@ def rebuild(db=None) -> None:
         )
         db.execute_sql("DELETE FROM customer_names")
         db.execute_sql(f"INSERT INTO customer_names(rowid, name, company) {_NAME_ROW}")
+
+
+_TRIGGER_NAME = re.compile(r"CREATE TRIGGER IF NOT EXISTS (\w+)")
+
+
+@contextmanager
+def bulk_load(db=None):
+    """For loading many rows at once (the benchmarks' scale journals): the
+    index triggers are dropped for the load, then put back and both indexes
+    rebuilt from the tables in one pass each, far faster than row by row.
+    Use inside the load's transaction, so a failure leaves the triggers."""
+    db = db or database
+    scripts = (_SCHEMA, NAMES_SCHEMA)
+    for script in scripts:
+        for name in _TRIGGER_NAME.findall(script):
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+    yield
+    for script in scripts:
+        for statement in _statements(script):
+            if statement.startswith("CREATE TRIGGER"):
+                db.execute_sql(statement)
+    rebuild(db)
 
 
 def fts_query(text: str, shortest_prefix: int = 1) -> str | None:
