@@ -6,9 +6,10 @@ touched, inside that write's transaction, and rebuild_all() for everyone."""
 from __future__ import annotations
 
 from itertools import groupby
+from operator import itemgetter
 
 from .kinds import ASKING_KINDS, IN, OUT, REACTIVE_OR_SALES_KINDS, VALUE_KINDS
-from .models import Customer, CustomerSummary, Interaction, Purchase, database
+from .models import Customer, CustomerSummary, Interaction, Purchase, database, to_date, to_datetime
 
 _VALUE = frozenset(VALUE_KINDS)
 _REACTIVE_SALES = frozenset(REACTIVE_OR_SALES_KINDS)
@@ -53,43 +54,46 @@ def compute(interactions, purchases) -> dict:
     return facts
 
 
-def _interaction_rows(customer_ids=None):
-    query = (
+def _interaction_query():
+    return (
         Interaction.select(Interaction.customer_id, Interaction.occurred_at, Interaction.kind, Interaction.direction)
         .where(Interaction.deleted_at.is_null())
         .order_by(Interaction.customer_id, Interaction.occurred_at, Interaction.id)
     )
+
+
+def _purchase_query():
+    return (
+        Purchase.select(Purchase.customer_id, Purchase.purchased_on, Purchase.amount_cents)
+        .where(Purchase.deleted_at.is_null())
+        .order_by(Purchase.customer_id)
+    )
+
+
+def _interaction_rows(customer_ids=None):
+    query = _interaction_query()
     if customer_ids is not None:
         query = query.where(Interaction.customer_id.in_(customer_ids))
     return {cid: [r[1:] for r in rows] for cid, rows in groupby(query.tuples().iterator(), key=lambda r: r[0])}
 
 
 def _purchase_rows(customer_ids=None):
-    query = (
-        Purchase.select(Purchase.customer_id, Purchase.purchased_on, Purchase.amount_cents)
-        .where(Purchase.deleted_at.is_null())
-        .order_by(Purchase.customer_id)
-    )
+    query = _purchase_query()
     if customer_ids is not None:
         query = query.where(Purchase.customer_id.in_(customer_ids))
     return {cid: [r[1:] for r in rows] for cid, rows in groupby(query.tuples().iterator(), key=lambda r: r[0])}
 
 
-def _write(customer_ids, everyone=False):
-    """Recompute and store the summaries of `customer_ids`; with everyone=True the
-    ids are all customers, so the source rows are read without a filter."""
-    source_filter = None if everyone else customer_ids
-    interactions = _interaction_rows(source_filter)
-    purchases = _purchase_rows(source_filter)
+def _write(customer_ids):
+    """Recompute and store the summaries of `customer_ids`."""
+    interactions = _interaction_rows(customer_ids)
+    purchases = _purchase_rows(customer_ids)
     rows = [
         dict(customer=cid, **compute(interactions.get(cid, ()), purchases.get(cid, ())))
         for cid in customer_ids
     ]
     with database.atomic():
-        stale = CustomerSummary.delete()
-        if not everyone:
-            stale = stale.where(CustomerSummary.customer.in_(customer_ids))
-        stale.execute()
+        CustomerSummary.delete().where(CustomerSummary.customer.in_(customer_ids)).execute()
         for start in range(0, len(rows), 500):
             CustomerSummary.insert_many(rows[start:start + 500]).execute()
 
@@ -101,8 +105,46 @@ def refresh(*customer_ids: int) -> None:
         _write(ids)
 
 
-def rebuild_all() -> None:
-    _write([cid for (cid,) in Customer.select(Customer.id).tuples()], everyone=True)
+_DATETIMES = ("last_contact_at", "last_outbound_at", "last_inbound_at", "last_value_at", "last_feedback_at",
+              "last_welcome_at", "last_reactive_sales_at", "first_unanswered_at")
+_DATES = ("first_purchase_on", "last_purchase_on")
+
+
+def rebuild_all(batch: int = 500) -> None:
+    """Every customer's summary from scratch, streaming: customers, their
+    interactions and their purchases are each read once in customer order, side
+    by side, and the rows written `batch` at a time, so memory holds one
+    customer's rows and one batch whatever the size of the journal. The driver's
+    values are used as they come (ISO text in SQLite sorts and compares like the
+    dates it holds); only the facts kept are converted."""
+    by_customer = itemgetter(0)
+    with database.atomic():
+        CustomerSummary.delete().execute()
+        interactions = groupby(database.execute(_interaction_query()), key=by_customer)
+        purchases = groupby(database.execute(_purchase_query()), key=by_customer)
+        next_interactions, next_purchases = next(interactions, None), next(purchases, None)
+        rows = []
+        for (cid,) in database.execute(Customer.select(Customer.id).order_by(Customer.id)):
+            mine, bought = (), ()
+            while next_interactions is not None and next_interactions[0] <= cid:
+                if next_interactions[0] == cid:
+                    mine = [row[1:] for row in next_interactions[1]]
+                next_interactions = next(interactions, None)
+            while next_purchases is not None and next_purchases[0] <= cid:
+                if next_purchases[0] == cid:
+                    bought = [row[1:] for row in next_purchases[1]]
+                next_purchases = next(purchases, None)
+            facts = compute(mine, bought)
+            for key in _DATETIMES:
+                facts[key] = facts[key] and to_datetime(facts[key])
+            for key in _DATES:
+                facts[key] = facts[key] and to_date(facts[key])
+            rows.append(dict(customer=cid, **facts))
+            if len(rows) >= batch:
+                CustomerSummary.insert_many(rows).execute()
+                rows = []
+        if rows:
+            CustomerSummary.insert_many(rows).execute()
 
 
 def snapshot() -> dict[int, dict]:

@@ -17,6 +17,7 @@ STEPS = {
     4: "m0004_contact_points",
     5: "m0005_not_duplicates",
     6: "m0006_customer_names",
+    7: "m0007_scale_rest_name_order",
 }
 LATEST = max(STEPS, default=1)
 
