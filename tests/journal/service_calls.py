@@ -46,6 +46,7 @@ OTHER_MODULES = {
     "journal.cli": "the command line; tests/journal/test_cli.py runs it", "journal.lock": "the lock file",
     "journal.crypto": "SQLCipher keys and files; tests/journal/test_crypto.py",
     "journal.file_check": "reads a file read-only", "journal.private": "file modes", "journal.words": "formatting",
+    "journal.answers": "decides what answers a Lately item; writes nothing",
     "journal.io.import_report": "words", "journal.io.csv_read": "reads bytes; its own Hypothesis test",
     "journal.io.vcard_lines": "reads bytes; its own tests",
 }
@@ -185,6 +186,9 @@ WRITES = {
                         st.one_of(st.dates(min_value=date.today()), when)),
     lately.unsnooze: call(ids(), st.one_of(st.just("cadence"), texts, anything)),
     settings.update_settings: kwargs_call((), setting_changes),
+    settings.save_settings: call(st.one_of(setting_changes, anything),
+                                 st.one_of(st.dictionaries(st.one_of(texts, st.just("vip"), st.integers(), st.none()), numbers,
+                                                           max_size=3), st.none(), anything)),
     drafts.save_draft: call(st.one_of(st.just("quick_capture"), texts, anything),
                             st.one_of(st.dictionaries(st.text(max_size=5), anything, max_size=3), anything)),
     drafts.discard_draft: call(st.one_of(st.just("quick_capture"), texts, anything)),
