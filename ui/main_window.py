@@ -430,12 +430,13 @@ class MainWindow(QMainWindow):
 
     def act_on(self, item):
         """Log what was done about an attention item, prefilled from it."""
+        from journal import answers
+
         def completing(cid):
-            if item.reason == "follow_up_due":
-                return [commands.EditInteraction(self.events, item.ref_id, {"follow_up_done": True})]
-            if item.reason == "introduction":
-                return [commands.AddConnection(self.events, cid, item.other_customer_id, "introduced")]
-            return []
+            return [commands.EditInteraction(self.events, write.interaction_id, {"follow_up_done": True})
+                    if isinstance(write, answers.FollowUpDone) else
+                    commands.AddConnection(self.events, write.source_id, write.target_id, write.kind)
+                    for write in answers.completing_writes(item, cid)]
 
         self.open_customer(item.customer_id)
         self.quick_capture(item.customer_id, kind=item.action_kind, summary=item.log_summary, also=completing)
@@ -494,15 +495,14 @@ class MainWindow(QMainWindow):
 
     def add_to_cards(self, item):
         """From the Lately panel: the occasion that item calls for, or a hand-picked card."""
-        from journal import cards
+        from journal import answers
 
         window = self.open_cards()
-        occasion = {"unthanked_purchase": cards.PURCHASES, "return_customer": cards.PURCHASES,
-                    "welcome": cards.WELCOME, "referral_unthanked": cards.REFERRALS}.get(item.reason)
-        if occasion == cards.PURCHASES:
-            window.in_range.setChecked(False)  # every unthanked purchase, however old
-        if occasion:
-            window.set_occasion(occasion)
+        occasion = answers.card_occasion(item.reason)
+        if occasion is not None:
+            if occasion.every_date:
+                window.in_range.setChecked(False)
+            window.set_occasion(occasion.occasion)
         if not any(c.customer_id == item.customer_id for c in window.cards):
             window.add_customer(item.customer_id)
         row = next(n for n, c in enumerate(window.cards) if c.customer_id == item.customer_id)

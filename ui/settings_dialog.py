@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTableWidget, QTableWidgetItem
 
 from journal import customers, settings
-from journal.models import database
 
 from . import format as fmt
 from .dialogs import FormDialog
@@ -55,13 +54,10 @@ class SettingsDialog(FormDialog):
         self.save = self._save
 
     def _save(self):
-        with database.atomic():  # all of it or none of it
-            settings.update_settings(owner_name=self.owner.text(), business_name=self.business.text(),
-                                     currency=self.currency.currentData(),
-                                     signature=self.signature.toPlainText(),
-                                     default_cadence_days=self.cadence.value(), backups_kept=self.kept.value())
-            for row in range(self.tags.rowCount()):
-                days = self.tags.item(row, 1).text().strip()
-                customers.set_tag_cadence(self.tags.item(row, 0).text(), days or None)
+        settings.save_settings(
+            dict(owner_name=self.owner.text(), business_name=self.business.text(),
+                 currency=self.currency.currentData(), signature=self.signature.toPlainText(),
+                 default_cadence_days=self.cadence.value(), backups_kept=self.kept.value()),
+            {self.tags.item(row, 0).text(): self.tags.item(row, 1).text() for row in range(self.tags.rowCount())})
         if self.on_saved:
             self.on_saved()

@@ -48,6 +48,7 @@ OTHER_MODULES = {
     "journal.session": "opens, checks, migrates and closes a journal; tests/journal/test_session.py",
     "journal.backup_files": "lists backup files; tests/journal/test_backups.py",
     "journal.file_check": "reads a file read-only", "journal.private": "file modes", "journal.words": "formatting",
+    "journal.answers": "decides what answers a Lately item; writes nothing",
     "journal.io.import_report": "words", "journal.io.csv_read": "reads bytes; its own Hypothesis test",
     "journal.io.vcard_lines": "reads bytes; its own tests",
 }
@@ -187,6 +188,9 @@ WRITES = {
                         st.one_of(st.dates(min_value=date.today()), when)),
     lately.unsnooze: call(ids(), st.one_of(st.just("cadence"), texts, anything)),
     settings.update_settings: kwargs_call((), setting_changes),
+    settings.save_settings: call(st.one_of(setting_changes, anything),
+                                 st.one_of(st.dictionaries(st.one_of(texts, st.just("vip"), st.integers(), st.none()), numbers,
+                                                           max_size=3), st.none(), anything)),
     drafts.save_draft: call(st.one_of(st.just("quick_capture"), texts, anything),
                             st.one_of(st.dictionaries(st.text(max_size=5), anything, max_size=3), anything)),
     drafts.discard_draft: call(st.one_of(st.just("quick_capture"), texts, anything)),
