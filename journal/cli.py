@@ -115,16 +115,13 @@ def _say(message: str) -> None:
 
 
 def _open(journal: Path, *, create: bool = False):
-    """Open the journal as the app does: an older one is backed up, then upgraded."""
-    from . import backups, db
+    """Open the journal as the app does (the same session): an older one is
+    backed up, then upgraded; every page is checked first."""
+    from .session import Journal
 
     if not create and not journal.exists():
         raise Failed(f"There is no journal at {journal}.")
-
-    def back_up_first(version):
-        backups.make_backup(journal, f"before-upgrade-from-v{version}")
-
-    return db.connect(journal, before_migration=back_up_first)
+    Journal(journal).open(check_integrity=True)
 
 
 # --- import ---------------------------------------------------------------------------

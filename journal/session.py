@@ -3,9 +3,11 @@ upgrade, migrated, the demo filled), and closing it. The window holds one, the
 command line can too; neither needs to know how a journal is opened.
 
 A journal is found at a location: a file path today. A server URL (a shared
-PostgreSQL journal) is meant to become a second kind of location, opened by a
-second branch of `open()` beside `_open_file()`; everything file-specific
-(the path, backups, passphrase protection, restoring) is said so below."""
+PostgreSQL journal) is meant to become a second kind of location: a second
+branch of `open()` beside `_open_file()`, and `path` then the file that stands
+for it on this computer (its lock, its backups folder, the window's state).
+Everything file-specific (backups, passphrase protection, restoring) is said
+so below. The window switches to any session with JournalFiles.switch_to."""
 
 from __future__ import annotations
 

@@ -79,15 +79,20 @@ class JournalFiles(QObject):
 
         if self.session.is_at(path):
             return
-        new = Journal(path, demo=demo, lock=JournalLock(path))
+        self.switch_to(Journal(path, demo=demo, lock=JournalLock(path)), new_in_empty=new_in_empty)
+
+    def switch_to(self, new: Journal, new_in_empty: bool = False) -> bool:
+        """Put the window on the journal `new` (not yet locked nor open). When it
+        cannot be opened, the journal open before stays, and why is said. True
+        when the window is on `new`."""
         try:
             new.acquire()
         except JournalLocked as error:
             QMessageBox.warning(self.window, "Lately", str(error))
-            return
-        if not self._unlock(path):  # a protected journal: its passphrase first; Cancel changes nothing
+            return False
+        if not self._unlock(new.path):  # a protected journal: its passphrase first; Cancel changes nothing
             new.release()
-            return
+            return False
         previous = self.session
         wait_for_background()
         previous.close()  # its lock is kept until the new one is open: a failure goes back to it
@@ -99,16 +104,17 @@ class JournalFiles(QObject):
             new.release()
             previous.open()
             if isinstance(error, JournalEmpty):
-                self._empty_journal_chosen(Path(path), demo)
+                self._empty_journal_chosen(new.path, new.demo)
             else:
                 QMessageBox.critical(self.window, "Could not open the journal", str(error))
-            return
+            return False
         QApplication.restoreOverrideCursor()
         previous.release()
         self.session = new
         self._hear_second_launches(new)
         self.listen()
         self.opened.emit()
+        return True
 
     def _empty_journal_chosen(self, path: Path, demo: bool):
         from journal import backups
