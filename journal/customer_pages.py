@@ -16,6 +16,15 @@ from .models import database, parsers
 
 SORTS = ("name", "company", "stage", "since", "last_contact", "last_value", "overdue")
 
+# The list's first order (by name) and its count straight from an index: the
+# first page at any size reads a page of index entries, not every customer.
+# NOCASE folds ASCII letters only, as lower() does without ICU.
+INDEX = "CREATE INDEX IF NOT EXISTS customer_list_order ON customer (archived, deleted_at, name COLLATE NOCASE, id)"
+
+
+def install(db) -> None:
+    db.execute_sql(INDEX)
+
 
 @dataclass(frozen=True)
 class ListQuery:
@@ -41,7 +50,7 @@ _CADENCE = ("coalesce(nullif(c.cadence_days, 0), nullif((SELECT min(t.cadence_da
 _COLUMNS = "id, name, company, stage, since, last_contact_at, last_value_at, last_value_kind, cadence, archived, " \
     "lifetime, email"
 _ORDER = {
-    "name": "lower(name)",
+    "name": "name COLLATE NOCASE",
     "company": "lower(company)",
     "stage": "stage",
     "since": "coalesce(since, '')",
@@ -51,10 +60,13 @@ _ORDER = {
 }
 
 
-def _where(q: ListQuery) -> tuple[str, list]:
+def _where(q: ListQuery, ids=None) -> tuple[str, list]:
     clauses, params = ["c.deleted_at IS NULL"], []
     if not q.include_archived:
         clauses.append("c.archived = 0")
+    if ids is not None:
+        clauses.append(f"c.id IN ({', '.join('?' * len(ids))})")
+        params.extend(ids)
     if q.words:
         found = " AND ".join(["instr(lower(c.name || ' ' || coalesce(co.name, '')), ?) > 0"] * len(q.words))
         if q.kept:
@@ -69,9 +81,9 @@ def _where(q: ListQuery) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-def _rows_sql(q: ListQuery) -> tuple[str, list]:
-    """Every row the list shows, with its days since value and days overdue, unordered."""
-    where, where_params = _where(q)
+def _rows_sql(q: ListQuery, ids=None) -> tuple[str, list]:
+    """Every row the list shows (or those of `ids`), with days since value and days overdue, unordered."""
+    where, where_params = _where(q, ids)
     base = f"""SELECT c.id AS id, c.name AS name, coalesce(co.name, '') AS company, c.stage AS stage,
                       {_SINCE} AS since, s.last_contact_at AS last_contact_at, s.last_value_at AS last_value_at,
                       s.last_value_kind AS last_value_kind, {_CADENCE} AS cadence, c.archived AS archived,
@@ -98,7 +110,17 @@ def _default(q: ListQuery) -> int:
 def _order(q: ListQuery) -> str:
     key = _ORDER[q.sort]
     # Equal keys stay in name order, whichever way the column is sorted.
-    return f"{key} {'DESC' if q.descending else 'ASC'}, lower(name), id"
+    return f"{key} {'DESC' if q.descending else 'ASC'}, name COLLATE NOCASE, id"
+
+
+def _by_index(q: ListQuery) -> bool:
+    """Is the list in name order with nothing computed to filter on (customer_list_order serves it)?"""
+    return q.sort == "name" and not q.due_only
+
+
+def _from(q: ListQuery) -> str:
+    joined = " LEFT JOIN company co ON co.id = c.company_id" if q.words else ""
+    return f"customer c{joined}"
 
 
 def resolved(q: ListQuery) -> ListQuery:
@@ -109,14 +131,25 @@ def resolved(q: ListQuery) -> ListQuery:
 def count(q: ListQuery) -> int:
     if not q.due_only:  # no days to count: the customers alone
         where, params = _where(q)
-        sql = f"""SELECT count(*) FROM customer c LEFT JOIN company co ON co.id = c.company_id WHERE {where}"""
-        return database.execute_sql(sql, params).fetchone()[0]
+        return database.execute_sql(f"SELECT count(*) FROM {_from(q)} WHERE {where}", params).fetchone()[0]
     sql, params = _rows_sql(q)
     return database.execute_sql(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
 
 
 def page(q: ListQuery, offset: int, limit: int) -> list[CustomerRow]:
     """Rows offset .. offset + limit of the list in its order."""
+    if _by_index(q):  # the page's ids from the index, then their rows
+        where, params = _where(q)
+        way = "DESC" if q.descending else "ASC"
+        ids = [cid for (cid,) in database.execute_sql(
+            f"SELECT c.id FROM {_from(q)} WHERE {where} ORDER BY c.name COLLATE NOCASE {way}, c.id LIMIT ? OFFSET ?",
+            [*params, limit, offset]).fetchall()]
+        if not ids:
+            return []
+        sql, params = _rows_sql(q, ids)
+        rows = {row.id: row for row in _customer_rows(
+            database.execute_sql(f"SELECT {_COLUMNS} FROM ({sql})", params).fetchall())}
+        return [rows[cid] for cid in ids]
     sql, params = _rows_sql(q)
     rows = database.execute_sql(f"SELECT {_COLUMNS} FROM ({sql}) ORDER BY {_order(q)} LIMIT ? OFFSET ?",
                                 [*params, limit, offset]).fetchall()
@@ -125,6 +158,17 @@ def page(q: ListQuery, offset: int, limit: int) -> list[CustomerRow]:
 
 def position(q: ListQuery, customer_id: int) -> int | None:
     """Where the customer is in the list (0 first); None when the list leaves them out."""
+    if _by_index(q):  # how many come before them, counted on the index
+        where, params = _where(q)
+        found = database.execute_sql(f"SELECT c.name FROM {_from(q)} WHERE {where} AND c.id = ?",
+                                     [*params, customer_id]).fetchone()
+        if found is None:
+            return None
+        before = "<" if not q.descending else ">"
+        return database.execute_sql(
+            f"""SELECT count(*) FROM {_from(q)} WHERE {where} AND (c.name COLLATE NOCASE {before} ?
+                OR (c.name COLLATE NOCASE = ? AND c.id < ?))""",
+            [*params, found[0], found[0], customer_id]).fetchone()[0]
     sql, params = _rows_sql(q)
     row = database.execute_sql(
         f"SELECT n FROM (SELECT id, row_number() OVER (ORDER BY {_order(q)}) - 1 AS n FROM ({sql})) WHERE id = ?",
@@ -140,14 +184,14 @@ def one(q: ListQuery, customer_id: int) -> CustomerRow | None:
 
 
 def longest(q: ListQuery, what: str, how_many: int = 40) -> list[str]:
-    """The longest names (with their "(archived)" mark) or company names among
-    the customers `q` lists without its words, for sizing columns."""
-    q = q.with_(words=(), due_only=False, kept=())
-    where, params = _where(q)
-    text = {"name": "c.name || CASE WHEN c.archived THEN '  (archived)' ELSE '' END",
-            "company": "coalesce(co.name, '')"}[what]
-    sql = f"""SELECT DISTINCT {text} AS t FROM customer c LEFT JOIN company co ON co.id = c.company_id
-              WHERE {where} ORDER BY length(t) DESC LIMIT ?"""
+    """The longest names (with their "(archived)" mark) of the customers `q`
+    lists without its words, or the longest company names, for sizing columns."""
+    if what == "company":
+        sql, params = "SELECT name FROM company ORDER BY length(name) DESC LIMIT ?", []
+    else:
+        where, params = _where(q.with_(words=(), due_only=False, kept=()))
+        sql = f"""SELECT c.name || CASE WHEN c.archived THEN '  (archived)' ELSE '' END AS t FROM customer c
+                  WHERE {where} ORDER BY length(t) DESC LIMIT ?"""
     return [t for (t,) in database.execute_sql(sql, [*params, how_many]).fetchall()]
 
 

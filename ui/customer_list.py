@@ -62,6 +62,7 @@ class CustomerListModel(QAbstractTableModel):
         self._count = 0
         self._pages: dict[int, list[customers.CustomerRow]] = {}
         self._wanted: set[int] = set()  # pages data() asked for, read on the next turn
+        self._longest: dict[int, list[str]] = {}  # per column, until the next reload
 
     # -- loading ------------------------------------------------------------------
     def query(self) -> pages.ListQuery:
@@ -79,6 +80,7 @@ class CustomerListModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.today = date.today()
+        self._longest.clear()
         self.beginResetModel()
         self._requery()
         self.endResetModel()
@@ -154,8 +156,11 @@ class CustomerListModel(QAbstractTableModel):
         self._relayout()
 
     def sort(self, column, order=Qt.SortOrder.AscendingOrder):
+        if (column, order) == (self.sort_column, self.sort_order) and self._query is not None:
+            return  # already so (the saved column layout restored at start)
         self.sort_column, self.sort_order = column, order
-        self._relayout()
+        if self._query is not None:  # else read in this order when the list loads
+            self._relayout()
 
     def _relayout(self) -> None:
         """Show the list as the query now says, keeping selections and other
@@ -195,13 +200,26 @@ class CustomerListModel(QAbstractTableModel):
         """The texts of `column` most likely to be widest: the longest by
         characters, for measuring (measuring them all would cost a start-up)."""
         if column in (NAME, COMPANY):
-            return pages.longest(self.query(), "name" if column == NAME else "company", how_many)
-        if column == OVERDUE:
-            most = pages.most_overdue(self.query())
-            return ["due"] + ([f"+{most} d"] if most else [])
+            if column in self._longest:  # over the whole list (measure_longest)
+                return self._longest[column][:how_many]
+            texts = {self._display(row, column) or "" for rows in self._pages.values() for row in rows}
+            return sorted(texts, key=len, reverse=True)[:how_many]  # of the rows read so far
+        if column == OVERDUE:  # no count of days to find the widest: four digits are over ten years
+            return ["due", "+9999 d"]
         self.ensure_rows(0, PAGE - 1)
         return sorted({self._display(row, column) or "" for row in self._pages.get(0, [])}, key=len,
                       reverse=True)[:how_many]
+
+    def loaded(self) -> bool:
+        return self._query is not None
+
+    def measured(self) -> bool:
+        return NAME in self._longest
+
+    def longest_query(self):
+        """A function for a background thread: the longest names and companies in the whole list."""
+        q = self.query()
+        return lambda: {NAME: pages.longest(q, "name"), COMPANY: pages.longest(q, "company")}
 
     def customer_at(self, row: int) -> customers.CustomerRow:
         """The customer on `row`, read if need be (not for painting)."""
@@ -291,6 +309,7 @@ class CustomerList(QWidget):
         super().__init__(parent)
         self.model = CustomerListModel(self)
         self._quiet = False  # selecting without telling (the window already shows that customer)
+        self._measuring = 0  # the latest measuring of the longest names
         self.filter_box = QLineEdit(placeholderText="Find a customer by name or company…")
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self._filter)
@@ -362,7 +381,28 @@ class CustomerList(QWidget):
         return HIDDEN_AT_FIRST + ((LAST_VALUE,) if narrow else ())
 
     def fit_key_columns(self) -> None:
-        """Name, company and days overdue as wide as their longest text, so none is cut."""
+        """Name, company and days overdue as wide as their longest text, so none is cut:
+        at once from the rows read, then from the whole list, measured off the GUI
+        thread (reading every name would make opening slower the more customers)."""
+        self._fit_columns()
+        if not self.model.measured():
+            from .tasks import run_in_background
+
+            self._measuring += 1
+            generation = self._measuring
+
+            def measured(longest):
+                if generation == self._measuring:  # not a list reloaded since
+                    self.model._longest.update(longest)
+                    self._fit_columns()
+
+            def measure():  # once the window is up: the thread would slow its first paint
+                if generation == self._measuring:
+                    run_in_background(self.model.longest_query(), measured, lambda _error: None)
+
+            QTimer.singleShot(0, self, measure)
+
+    def _fit_columns(self) -> None:
         header = self.table.horizontalHeader()
         cells = QFontMetrics(self.table.font())
         bold = QFont(self.table.font())
@@ -411,8 +451,11 @@ class CustomerList(QWidget):
             for column in KEY_COLUMNS:  # whatever was saved, these stay on screen
                 header.setSectionHidden(column, False)
             header.setSortIndicatorShown(True)
-            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-            self.fit_key_columns()
+            if self.model.loaded():
+                self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+                self.fit_key_columns()
+            else:  # read in that order when the list loads
+                self.model.sort_column, self.model.sort_order = header.sortIndicatorSection(), header.sortIndicatorOrder()
 
     def current_id(self) -> int | None:
         index = self.table.currentIndex()

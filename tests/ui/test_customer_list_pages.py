@@ -108,3 +108,17 @@ def test_sorting_by_days_overdue(qtbot, make_window, small_pages):
     assert lateness == sorted(lateness, reverse=True) and lateness[0] > 0 and lateness[-1] == -1
     model.set_due_only(True)
     assert model.rowCount() == sum(1 for x in lateness if x >= 0)
+
+
+def test_a_long_name_far_down_the_list_is_not_cut(qtbot, make_window, small_pages):
+    def populate():
+        many()
+        customers.create_customer(name="Zebedee Maximilian Featherstonehaugh-Cholmondeley")
+
+    window = make_window(populate=populate)
+    model = window.customer_list.model
+    assert model.row_of_cached(customers.find_by_name("Zebedee Maximilian Featherstonehaugh-Cholmondeley").id) is None
+    qtbot.waitUntil(model.measured)  # measured off the GUI thread once the window is up
+    table = window.customer_list.table
+    needed = table.fontMetrics().horizontalAdvance("Zebedee Maximilian Featherstonehaugh-Cholmondeley")
+    assert table.horizontalHeader().sectionSize(NAME) >= needed
