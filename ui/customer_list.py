@@ -310,6 +310,7 @@ class CustomerList(QWidget):
         self.model = CustomerListModel(self)
         self._quiet = False  # selecting without telling (the window already shows that customer)
         self._measuring = 0  # the latest measuring of the longest names
+        self._list_painted, self._after_paint = False, None
         self.filter_box = QLineEdit(placeholderText="Find a customer by name or company…")
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self._filter)
@@ -350,6 +351,7 @@ class CustomerList(QWidget):
         bar.rangeChanged.connect(self._read_visible)
         self.model.modelReset.connect(self._read_visible)
         self.model.layoutChanged.connect(self._read_visible)
+        self.table.viewport().installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -396,11 +398,15 @@ class CustomerList(QWidget):
                     self.model._longest.update(longest)
                     self._fit_columns()
 
-            def measure():  # once the window is up: the thread would slow its first paint
+            def measure():
                 if generation == self._measuring:
                     run_in_background(self.model.longest_query(), measured, lambda _error: None)
 
-            QTimer.singleShot(0, self, measure)
+            # Once the list is on screen: the thread would slow its first paint.
+            if self._list_painted:
+                QTimer.singleShot(0, self, measure)
+            else:
+                self._after_paint = measure
 
     def _fit_columns(self) -> None:
         header = self.table.horizontalHeader()
@@ -513,6 +519,11 @@ class CustomerList(QWidget):
     EMACS_KEYS = (QKeySequence.StandardKey.MoveToEndOfLine, QKeySequence.StandardKey.DeleteEndOfLine)
 
     def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and not self._list_painted and watched is self.table.viewport():
+            self._list_painted = True
+            if self._after_paint is not None:
+                QTimer.singleShot(0, self, self._after_paint)
+                self._after_paint = None
         if watched is self.filter_box and event.type() == QEvent.Type.ShortcutOverride:
             box = self.filter_box
             emacs = (event.modifiers() & Qt.KeyboardModifier.ControlModifier
