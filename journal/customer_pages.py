@@ -61,12 +61,11 @@ _ORDER = {
 
 
 def _where(q: ListQuery, ids=None) -> tuple[str, list]:
+    if ids is not None:  # a page's customers, already chosen by the query: by their keys alone
+        return f"c.id IN ({', '.join('?' * len(ids))})", list(ids)
     clauses, params = ["c.deleted_at IS NULL"], []
     if not q.include_archived:
         clauses.append("c.archived = 0")
-    if ids is not None:
-        clauses.append(f"c.id IN ({', '.join('?' * len(ids))})")
-        params.extend(ids)
     if q.words:
         found = " AND ".join(["instr(lower(c.name || ' ' || coalesce(co.name, '')), ?) > 0"] * len(q.words))
         if q.kept:
