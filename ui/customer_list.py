@@ -304,6 +304,7 @@ class CustomerList(QWidget):
     """The filter box above the table; emits the selected customer's id."""
 
     customer_selected = Signal(int)
+    columns_fitted = Signal()  # the key columns were measured on the whole list (they may be wider)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -397,6 +398,7 @@ class CustomerList(QWidget):
                 if generation == self._measuring:  # not a list reloaded since
                     self.model._longest.update(longest)
                     self._fit_columns()
+                    self.columns_fitted.emit()
 
             def measure():
                 if generation == self._measuring:
