@@ -18,6 +18,7 @@ STEPS = {
     5: "m0005_not_duplicates",
     6: "m0006_customer_names",
     7: "m0007_scale_rest_name_order",
+    8: "m0008_scale_list_customer_order",
 }
 LATEST = max(STEPS, default=1)
 
@@ -40,6 +41,9 @@ def bring_up_to_date(db, before_step=None) -> list[int]:
         with db.atomic():
             db.create_tables(ALL_MODELS)
             search.install(db)
+            from .. import customer_pages
+
+            customer_pages.install(db)
             SchemaVersion.create(version=LATEST)
         return []
     if version > LATEST:
