@@ -17,6 +17,7 @@ STEPS = {
     4: "m0004_contact_points",
     5: "m0005_not_duplicates",
     6: "m0006_customer_names",
+    7: "m0007_changes_row_versions",
 }
 LATEST = max(STEPS, default=1)
 
@@ -39,6 +40,7 @@ def bring_up_to_date(db, before_step=None) -> list[int]:
         with db.atomic():
             db.create_tables(ALL_MODELS)
             search.install(db)
+            importlib.import_module(f"{__name__}.m0007_changes_row_versions").install(db)
             SchemaVersion.create(version=LATEST)
         return []
     if version > LATEST:
