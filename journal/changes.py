@@ -151,6 +151,14 @@ def _columns(model, fields):
     return [getattr(model, n) for n in dict.fromkeys(names)]
 
 
+def _select(model, columns, condition):
+    """Rows as dicts by field name, built from tuples (Peewee's dicts() is slower)."""
+    columns = list(columns) or model._meta.sorted_fields
+    names = [c.name for c in columns]
+    for values in model.select(*columns).where(condition).tuples().iterator():
+        yield dict(zip(names, values))
+
+
 def _rows(model, keys, fields=None) -> dict:
     """The current rows with these keys, as plain dicts by key."""
     keys = list(dict.fromkeys(keys))
@@ -158,14 +166,27 @@ def _rows(model, keys, fields=None) -> dict:
     columns = _columns(model, fields)
     if len(_key_fields(model)) == 1:
         pk = getattr(model, _key_fields(model)[0])
+        numbers = keys and all(type(k) is int for k in keys)
+        if numbers and max(keys) - min(keys) < 2 * len(keys):  # an import's new rows: a range, read as one
+            wanted = set(keys)
+            for row in _select(model, columns, pk.between(min(keys), max(keys))):
+                if row[pk.name] in wanted:
+                    found[row[pk.name]] = row
+            return found
         for start in range(0, len(keys), 500):
-            for row in model.select(*columns).where(pk.in_(keys[start:start + 500])).dicts():
+            for row in _select(model, columns, pk.in_(keys[start:start + 500])):
                 found[_key_of(model, row)] = row
-    else:
-        for key in keys:
-            row = model.select(*columns).where(_where_key(model, key)).dicts().first()
-            if row is not None:
-                found[key] = row
+    else:  # (customer, tag): read by customer, a batch at a time, and keep the keys asked for
+        wanted, first = set(keys), getattr(model, _key_fields(model)[0])
+        firsts = list(dict.fromkeys(key[0] for key in keys))
+        if max(firsts) - min(firsts) < 2 * len(firsts):
+            batches = [first.between(min(firsts), max(firsts))]
+        else:
+            batches = [first.in_(firsts[start:start + 500]) for start in range(0, len(firsts), 500)]
+        for condition in batches:
+            for row in _select(model, columns, condition):
+                if _key_of(model, row) in wanted:
+                    found[_key_of(model, row)] = row
     return found
 
 
@@ -232,7 +253,7 @@ def watch_where(model, condition) -> None:
     """The rows matching `condition` are about to change or go (call before the UPDATE or DELETE)."""
     recorders = _watching()
     if recorders:
-        rows = {_key_of(model, r): r for r in model.select().where(condition).dicts()}
+        rows = {_key_of(model, r): r for r in _select(model, (), condition)}
         for recorder in recorders:
             recorder._add(model, rows)
 
@@ -247,8 +268,7 @@ def created_where(model, condition, fields=None) -> None:
     """The rows matching `condition` that no watch saw before are new (call after the INSERT)."""
     recorders = _watching()
     if recorders:
-        keys = [_key_of(model, r) for r in model.select(*[getattr(model, n) for n in _key_fields(model)])
-                .where(condition).dicts()]
+        keys = [_key_of(model, r) for r in _select(model, [getattr(model, n) for n in _key_fields(model)], condition)]
         for recorder in recorders:
             recorder._add(model, {}, keys, fields)
 

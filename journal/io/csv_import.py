@@ -638,11 +638,14 @@ def _record_created(ids: list[int]) -> None:
     """New customers and what came with them (tags, contacts, their note),
     described short: an import may bring hundreds of thousands."""
     changes.created(Customer, *ids, fields=("deleted_at",))
-    for start in range(0, len(ids), 500):
+    if not ids:
+        return
+    contiguous = ids[-1] - ids[0] + 1 == len(ids)  # as a batch's new ids are: one range, not a list of ids
+    for start in range(0, len(ids), len(ids) if contiguous else 500):
         chunk = ids[start:start + 500]
         for model in (CustomerTag, ContactPoint, Interaction):
-            changes.created_where(model, model.customer.in_(chunk),
-                                  fields=("deleted_at",) if model is Interaction else ())
+            which = model.customer.between(ids[0], ids[-1]) if contiguous else model.customer.in_(chunk)
+            changes.created_where(model, which, fields=("deleted_at",) if model is Interaction else ())
 
 
 def _merge(existing: int, values: dict, line: int, stamp, report: Report) -> None:
