@@ -249,13 +249,13 @@ def watch(model, *keys, fields=None) -> None:
             recorder._add(model, rows, keys, fields)
 
 
-def watch_where(model, condition) -> None:
+def watch_where(model, condition, fields=None) -> None:
     """The rows matching `condition` are about to change or go (call before the UPDATE or DELETE)."""
     recorders = _watching()
     if recorders:
-        rows = {_key_of(model, r): r for r in _select(model, (), condition)}
+        rows = {_key_of(model, r): r for r in _select(model, _columns(model, fields), condition)}
         for recorder in recorders:
-            recorder._add(model, rows)
+            recorder._add(model, rows, fields=fields)
 
 
 def created(model, *keys, fields=None) -> None:
@@ -397,6 +397,8 @@ def _put_back(model, change: Change, current: dict) -> None:
         else:
             model.delete().where(_where_key(model, key)).execute()
     elif current[model].get(key) is None:  # it was deleted for good: back as it was
+        if set(change.before) != set(model._meta.fields):
+            raise ValidationError("undo", "what was emptied from the trash is gone for good")
         created(model, key)
         model.insert(**change.before).execute()
     else:

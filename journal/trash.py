@@ -31,7 +31,9 @@ def trash_items() -> list[TrashItem]:
 def empty_trash() -> int:
     """Remove for good everything in the trash; returns how many rows went.
     A deleted customer takes their interactions, purchases and connections along
-    (and everything else that refers to them: recorded too, for changes.py)."""
+    (and everything else that refers to them). What went is recorded by key
+    only (journal.changes): emptied is gone for good, and a trash of a big
+    import's customers must not be held in memory to say so."""
     from . import changes
     from .merge import customer_references
 
@@ -40,10 +42,10 @@ def empty_trash() -> int:
         for start in range(0, len(gone), 500):
             for model, fk in customer_references():
                 if model in changes.RECORDED:
-                    changes.watch_where(model, fk.in_(gone[start:start + 500]))
+                    changes.watch_where(model, fk.in_(gone[start:start + 500]), fields=())
         count = 0
         for model in (Interaction, Purchase, Connection, Customer):
-            changes.watch_where(model, model.deleted_at.is_null(False))
+            changes.watch_where(model, model.deleted_at.is_null(False), fields=())
             count += model.delete().where(model.deleted_at.is_null(False)).execute()
     return count
 

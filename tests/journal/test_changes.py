@@ -351,3 +351,17 @@ def test_steps_undone_in_turn_follow_each_other_but_never_over_a_change_made_els
     with pytest.raises(ChangedSince, match="notes of Ada Lovelace's note"):
         changes.undo(changes.follow(edit.changeset, undone))
     assert interactions.get_interaction(note).notes == "from elsewhere"
+
+
+def test_emptying_the_trash_says_what_went_by_key_and_is_not_undone(people):
+    ada, bob = people
+    customers.delete_customer(bob.id)
+    with changes.recording() as recorded:
+        assert trash.empty_trash() == 1
+    gone = {(c.table, c.row_id) for c in recorded.changeset if c.after is None}
+    assert ("customer", bob.id) in gone and any(table == "connection" for table, _ in gone)  # with what was theirs
+    assert all(set(c.before) <= {"id", "version", "customer", "source", "target", "tag"} for c in recorded.changeset)
+    before = dump()
+    with pytest.raises(ValidationError, match="gone for good"):
+        changes.undo(recorded.changeset)
+    assert dump() == before
