@@ -18,7 +18,7 @@ from .customers import customer_since
 from .errors import JournalError, ValidationError
 from .kinds import REFERRED
 from .lately import WELCOME_WINDOW_DAYS, tenure_words
-from .models import Connection, Customer, CustomerSummary, Interaction, Purchase, database, now
+from .models import Connection, Customer, CustomerSummary, Interaction, Purchase, now
 
 PURCHASES, WELCOME, QUARTERLY, REFERRALS, HAND = "purchases", "welcome", "quarterly", "referrals", "hand"
 OCCASIONS = {
@@ -226,8 +226,9 @@ class SentCards:
 def mark_sent(cards: list[Card], sent_on: date | None = None) -> SentCards:
     """Record every card on its customer's timeline and acknowledge what it
     thanks for, all in one transaction. A card already recorded (same customer,
-    kind, day and text) is not recorded again."""
-    from . import interactions, summary
+    kind, day and text) is not recorded again. What it changed: run it inside
+    changes.recording() (the window's command does)."""
+    from . import changes, interactions, summary
 
     from . import validate
 
@@ -241,7 +242,7 @@ def mark_sent(cards: list[Card], sent_on: date | None = None) -> SentCards:
     sent_on = validate.as_date("sent on", sent_on, required=False) or date.today()
     moment = datetime.combine(sent_on, time(12)) if sent_on != date.today() else now()
     made, acknowledged = [], []
-    with database.atomic():
+    with changes.recording():
         for card in cards:
             day_start = datetime.combine(sent_on, time.min)
             exists = (Interaction.select(Interaction.id)
@@ -263,6 +264,7 @@ def mark_sent(cards: list[Card], sent_on: date | None = None) -> SentCards:
                 waiting = [r for (r,) in model.select(model.id).where(model.id.in_(ids), model.thanked_by.is_null())
                            .tuples()]
                 if waiting:
+                    changes.watch(model, *waiting)
                     model.update(thanked_by=row_id).where(model.id.in_(waiting)).execute()
                     acknowledged += [(model, r, row_id) for r in waiting]
         customer_ids = tuple(dict.fromkeys(c.customer_id for c in cards))
@@ -296,26 +298,28 @@ def _exist(model, what: str, ids) -> None:
 def unmark_sent(sent: SentCards) -> None:
     """Undo mark_sent(): its timeline entries go to the trash (which releases
     what they thanked for) and what it acknowledged is waiting for thanks again."""
-    from . import interactions, summary
+    from . import changes, interactions, summary
 
-    with database.atomic():  # checked inside: the trash could be emptied in between
+    with changes.recording():  # checked inside: the trash could be emptied in between
         _check_sent(sent)
         for interaction_id in sent.interaction_ids:
             interactions.delete_interaction(interaction_id)
         for model, row, interaction_id in sent.acknowledged:
+            changes.watch(model, row)
             model.update(thanked_by=None).where(model.id == row, model.thanked_by == interaction_id).execute()
         summary.refresh(*sent.customer_ids)
 
 
 def remark_sent(sent: SentCards) -> None:
     """Redo mark_sent() after unmark_sent(): the same entries come back from the trash."""
-    from . import interactions, summary
+    from . import changes, interactions, summary
 
-    with database.atomic():  # checked inside: the trash could be emptied in between
+    with changes.recording():  # checked inside: the trash could be emptied in between
         _check_sent(sent)
         for interaction_id in sent.interaction_ids:
             interactions.restore_interaction(interaction_id)
         for model, row, interaction_id in sent.acknowledged:
+            changes.watch(model, row)
             model.update(thanked_by=interaction_id).where(model.id == row, model.thanked_by.is_null()).execute()
         summary.refresh(*sent.customer_ids)
 

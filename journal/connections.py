@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from . import validate
+from . import changes, validate
 from .errors import NotFound, ValidationError
 from .kinds import CONNECTION_KINDS, SYMMETRIC_CONNECTIONS
-from .models import Connection, Customer, database, now
+from .models import Connection, Customer, now
 
 
 @dataclass(frozen=True)
@@ -43,30 +43,34 @@ def add_connection(source_id: int, target_id: int, kind: str, *, connected_on=No
     source_id, target_id = validate.ident("customer", source_id), validate.ident("customer", target_id)
     if source_id == target_id:
         raise ValidationError("connection", "a customer cannot be connected to themselves")
-    with database.atomic():
+    with changes.recording():
         source, target = _name(source_id), _name(target_id)
         if _existing(source_id, target_id, kind):
             raise ValidationError("connection", f"{source} and {target} are already connected as {kind}")
         row = Connection.create(source=source_id, target=target_id, kind=kind, connected_on=on, note=note)
+        changes.created(Connection, row.id)
     return _to_data(row)
 
 
-def delete_connection(connection_id: int) -> None:
+def delete_connection(connection_id: int) -> changes.ChangeSet:
     connection_id = validate.ident("connection", connection_id)
-    with database.atomic():
+    with changes.recording() as recorded:
         row = Connection.get_or_none((Connection.id == connection_id) & Connection.deleted_at.is_null())
         if row is None:
             raise NotFound("connection", connection_id)
+        changes.watch(Connection, row.id)
         row.deleted_at = now()
         row.save()
+    return recorded.changeset
 
 
 def restore_connection(connection_id: int) -> ConnectionData:
     connection_id = validate.ident("connection", connection_id)
-    with database.atomic():
+    with changes.recording():
         row = Connection.get_or_none((Connection.id == connection_id) & Connection.deleted_at.is_null(False))
         if row is None:
             raise NotFound("connection", connection_id)
+        changes.watch(Connection, row.id)
         if _existing(row.source_id, row.target_id, row.kind):
             raise ValidationError("connection", "an identical connection was added since this one was deleted")
         row.deleted_at = None

@@ -64,8 +64,12 @@ def of_many(customer_ids) -> dict[int, tuple[tuple[str, str, str], ...]]:
 
 def replace(customer_id: int, points) -> None:
     """Set a customer's contacts to exactly these (cleaned by the caller, inside its transaction)."""
+    from . import changes
+
+    changes.watch_where(ContactPoint, ContactPoint.customer == customer_id)
     ContactPoint.delete().where(ContactPoint.customer == customer_id).execute()
     add(customer_id, points)
+    changes.created_where(ContactPoint, ContactPoint.customer == customer_id)
 
 
 def add(customer_id: int, points, start: int = 0) -> None:

@@ -10,11 +10,11 @@ from typing import NamedTuple
 
 from peewee import JOIN, fn
 
-from . import contacts, settings, summary, validate
+from . import changes, contacts, settings, summary, validate
 from .errors import NotFound, ValidationError
 from .kinds import CHANNELS, STAGES
 from .models import (
-    Company, Customer, CustomerSummary, CustomerTag, StageChange, Tag, database, now, parsers, raw_rows,
+    Company, ContactPoint, Customer, CustomerSummary, CustomerTag, StageChange, Tag, now, parsers, raw_rows,
 )
 
 
@@ -146,7 +146,7 @@ def create_customers(many: list[dict]) -> list[int]:
             raise ValidationError("name", "must not be empty")
         cleaned.append(clean)
     created = []
-    with database.atomic():
+    with changes.recording():
         companies, tags = _Names(Company), _Names(Tag)
         for clean in cleaned:
             tag_names = clean.pop("tags", ())
@@ -156,25 +156,33 @@ def create_customers(many: list[dict]) -> list[int]:
             _link_tags(row.id, tag_names, tags)
             contacts.add(row.id, points)
             created.append(row.id)
+        changes.created(Customer, *created)
+        for start in range(0, len(created), 500):
+            chunk = created[start:start + 500]
+            changes.created_where(CustomerTag, CustomerTag.customer.in_(chunk))
+            changes.created_where(ContactPoint, ContactPoint.customer.in_(chunk))
         summary.refresh(*created)
     return created
 
 
 def update_customer(customer_id: int, **values) -> CustomerData:
     clean = _clean(values)
-    with database.atomic():
+    with changes.recording():
         row = _row(customer_id)
+        changes.watch(Customer, row.id)
         if "tags" in clean:
-            CustomerTag.delete().where(CustomerTag.customer == customer_id).execute()
-            _link_tags(customer_id, clean.pop("tags"), _Names(Tag))
+            changes.watch_where(CustomerTag, CustomerTag.customer == row.id)
+            CustomerTag.delete().where(CustomerTag.customer == row.id).execute()
+            _link_tags(row.id, clean.pop("tags"), _Names(Tag))
+            changes.created_where(CustomerTag, CustomerTag.customer == row.id)
         if "contacts" in clean:
-            contacts.replace(customer_id, clean.pop("contacts"))
+            contacts.replace(row.id, clean.pop("contacts"))
         if "company" in clean:
             company = clean.pop("company")
             row.company = _Names(Company).id_of(company) if company else None
         new_stage = clean.get("stage")
         if new_stage and new_stage != row.stage:
-            StageChange.create(customer=row.id, old_stage=row.stage, new_stage=new_stage)
+            changes.created(StageChange, StageChange.create(customer=row.id, old_stage=row.stage, new_stage=new_stage).id)
         for key, value in clean.items():
             setattr(row, key, value)
         row.updated_at = now()
@@ -183,44 +191,52 @@ def update_customer(customer_id: int, **values) -> CustomerData:
 
 
 def set_archived(customer_id: int, archived: bool = True) -> CustomerData:
-    with database.atomic():
+    with changes.recording():
         row = _row(customer_id)
+        changes.watch(Customer, row.id)
         row.archived = validate.flag("archived", archived)
         row.updated_at = now()
         row.save()
     return get_customer(customer_id)
 
 
-def delete_customer(customer_id: int) -> None:
+def delete_customer(customer_id: int) -> changes.ChangeSet:
     """Move to the trash; restore_customer undoes it until the trash is emptied."""
-    with database.atomic():
+    with changes.recording() as recorded:
         row = _row(customer_id)
+        changes.watch(Customer, row.id)
         row.deleted_at = now()
         row.save()
+    return recorded.changeset
 
 
 def restore_customer(customer_id: int) -> CustomerData:
-    with database.atomic():
+    with changes.recording():
         row = _row(customer_id, include_deleted=True)
+        changes.watch(Customer, row.id)
         row.deleted_at = None
         row.save()
     return get_customer(customer_id)
 
 
-def delete_customers(customer_ids) -> None:
+def delete_customers(customer_ids) -> changes.ChangeSet:
     """Move many customers to the trash in one transaction (taking back an import)."""
     ids, moment = validate.idents("customer", customer_ids), now()
-    with database.atomic():
+    with changes.recording() as recorded:
         for start in range(0, len(ids), 500):
+            changes.watch(Customer, *ids[start:start + 500], fields=("deleted_at",))
             (Customer.update(deleted_at=moment)
              .where(Customer.id.in_(ids[start:start + 500]), Customer.deleted_at.is_null()).execute())
+    return recorded.changeset
 
 
-def restore_customers(customer_ids) -> None:
+def restore_customers(customer_ids) -> changes.ChangeSet:
     ids = validate.idents("customer", customer_ids)
-    with database.atomic():
+    with changes.recording() as recorded:
         for start in range(0, len(ids), 500):
+            changes.watch(Customer, *ids[start:start + 500], fields=("deleted_at",))
             Customer.update(deleted_at=None).where(Customer.id.in_(ids[start:start + 500])).execute()
+    return recorded.changeset
 
 
 def _tags_of(customer_ids) -> dict[int, tuple[str, ...]]:
@@ -268,14 +284,16 @@ def all_tags() -> list[tuple[str, int | None]]:
     return list(Tag.select(Tag.name, Tag.cadence_days).order_by(Tag.name).tuples())
 
 
-def set_tag_cadence(name: str, cadence_days) -> None:
+def set_tag_cadence(name: str, cadence_days) -> changes.ChangeSet:
     name = validate.text("tag", name, required=True, max_len=60)
     days = validate.whole_number("cadence days", cadence_days, minimum=1, maximum=3650, required=False)
-    with database.atomic():
+    with changes.recording() as recorded:
         tag_id = _Names(Tag).find(name)
         if tag_id is None:
             raise NotFound("tag", name)
+        changes.watch(Tag, tag_id)
         Tag.update(cadence_days=days).where(Tag.id == tag_id).execute()
+    return recorded.changeset
 
 
 def tag_cadences(customer_id: int | None = None) -> dict[int, int]:

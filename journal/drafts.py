@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from . import validate
+from . import changes, validate
 from .errors import ValidationError
-from .models import Draft, database, now, upsert
+from .models import Draft, now, upsert
 
 QUICK_CAPTURE = "quick_capture"  # the quick-capture dialog's draft
 THANK_YOU_CARDS = "thank_you_cards"  # messages written by hand in the cards window, and its hand selection
@@ -17,7 +17,7 @@ def _key(key) -> str:
     return validate.text("draft", key, required=True, max_len=200)
 
 
-def save_draft(key: str, values: dict) -> None:
+def save_draft(key: str, values: dict) -> changes.ChangeSet:
     key = _key(key)
     if not isinstance(values, dict):
         raise ValidationError("draft", f"must be named fields, not {type(values).__name__}")
@@ -26,8 +26,10 @@ def save_draft(key: str, values: dict) -> None:
     except (TypeError, ValueError) as exc:  # a cycle, or a number of 4,301+ digits
         raise ValidationError("draft", f"cannot be saved ({exc})") from None
     validate.text("draft", payload, max_len=10_000_000)  # refuses lone surrogates, which SQLite cannot store
-    with database.atomic():
+    with changes.recording() as recorded:
+        changes.watch(Draft, key)
         upsert(Draft, ("key",), key=key, payload=payload, saved_at=now())
+    return recorded.changeset
 
 
 def load_draft(key: str) -> dict | None:
@@ -41,6 +43,9 @@ def load_draft(key: str) -> dict | None:
         return None
 
 
-def discard_draft(key: str) -> None:
+def discard_draft(key: str) -> changes.ChangeSet:
     key = _key(key)
-    Draft.delete().where(Draft.key == key).execute()
+    with changes.recording() as recorded:
+        changes.watch(Draft, key)
+        Draft.delete().where(Draft.key == key).execute()
+    return recorded.changeset

@@ -19,7 +19,7 @@ from peewee import JOIN, fn
 
 from . import validate
 from .errors import ValidationError
-from .models import Company, Customer, NotDuplicate, database
+from .models import Company, Customer, NotDuplicate
 
 SAME_EMAIL, SAME_PHONE, SAME_NAME, SIMILAR_NAME = "same e-mail", "same phone", "same name", "similar name"
 _STRENGTH = {SAME_EMAIL: 0, SAME_PHONE: 1, SAME_NAME: 2, SIMILAR_NAME: 3}
@@ -204,22 +204,34 @@ def dismissed_pairs() -> set[tuple[int, int]]:
     return set(NotDuplicate.select(NotDuplicate.first_id, NotDuplicate.second_id).tuples())
 
 
-def mark_not_duplicates(a: int, b: int) -> None:
+def mark_not_duplicates(a: int, b: int):
     """Remember that these two are different people."""
     a, b = validate.ident("customer", a), validate.ident("customer", b)
     if a == b:
         raise ValidationError("customer", "a customer is always the same person as themselves")
     first, second = sorted((a, b))
-    with database.atomic():
+    from . import changes
+
+    with changes.recording() as recorded:
         for cid in (first, second):
             if not Customer.select().where(Customer.id == cid).exists():
                 raise ValidationError("customer", f"there is no customer with id {cid}")
+        pair = (NotDuplicate.first == first) & (NotDuplicate.second == second)
+        changes.watch_where(NotDuplicate, pair)
         NotDuplicate.insert(first=first, second=second).on_conflict_ignore().execute()
+        changes.created_where(NotDuplicate, pair)
+    return recorded.changeset
 
 
-def unmark_not_duplicates(a: int, b: int) -> None:
+def unmark_not_duplicates(a: int, b: int):
+    from . import changes
+
     first, second = sorted((validate.ident("customer", a), validate.ident("customer", b)))
-    NotDuplicate.delete().where(NotDuplicate.first == first, NotDuplicate.second == second).execute()
+    with changes.recording() as recorded:
+        pair = (NotDuplicate.first == first) & (NotDuplicate.second == second)
+        changes.watch_where(NotDuplicate, pair)
+        NotDuplicate.delete().where(pair).execute()
+    return recorded.changeset
 
 
 # --- before a new customer is added -------------------------------------------------------

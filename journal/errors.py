@@ -57,3 +57,9 @@ class Cancelled(JournalError):
 
     def __init__(self, message: str = "Cancelled; nothing was changed."):
         super().__init__(message)
+
+
+class ChangedSince(JournalError):
+    """An undo or redo that would overwrite a change made since (in another
+    window, or by a colleague): refused, nothing written. The message names
+    what changed."""

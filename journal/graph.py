@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from peewee import JOIN, fn
 
 from .kinds import REFERRED
-from .models import Connection, Customer, CustomerSummary, database, raw_rows
+from .models import Connection, Customer, CustomerSummary, raw_rows
 
 
 @dataclass(frozen=True)
@@ -124,10 +124,10 @@ def saved_positions() -> dict[int, tuple[float, float]]:
                                                                        GraphPosition.y))}
 
 
-def save_positions(positions: dict[int, tuple[float, float]]) -> None:
+def save_positions(positions: dict[int, tuple[float, float]]):
     from .models import GraphPosition, upsert_many
 
-    from . import validate
+    from . import changes, validate
     from .errors import ValidationError
 
     if not isinstance(positions, dict):
@@ -138,7 +138,7 @@ def save_positions(positions: dict[int, tuple[float, float]]) -> None:
             raise ValidationError("positions", f"{validate.shown(place)} is not a place (x, y)")
         rows.append((validate.ident("customer", cid), validate.finite_number("x", place[0]),
                      validate.finite_number("y", place[1])))
-    with database.atomic():
+    with changes.recording() as recorded:
         # A customer removed for good since the layout was made has no place to keep.
         known = set()
         for start in range(0, len(rows), 500):
@@ -146,7 +146,9 @@ def save_positions(positions: dict[int, tuple[float, float]]) -> None:
             known.update(c for (c,) in Customer.select(Customer.id).where(Customer.id.in_(chunk)).tuples())
         rows = [row for row in rows if row[0] in known]
         for start in range(0, len(rows), 500):
+            changes.watch(GraphPosition, *[cid for cid, _, _ in rows[start:start + 500]])
             upsert_many(GraphPosition, ("customer",), ["customer", "x", "y"], rows[start:start + 500])
+    return recorded.changeset
 
 
 def layout(data: GraphData, known: dict[int, tuple[float, float]] | None = None, *, rearrange: bool = False,

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from . import summary, validate
+from . import changes, summary, validate
 from .errors import NotFound, ValidationError
 from .kinds import DIRECTIONS, KINDS, OUT, REFERRED
-from .models import Connection, Customer, Interaction, Purchase, database, now
+from .models import Connection, Customer, Interaction, Purchase, now
 
 # Kinds that thank a customer for what they bought or whom they sent us.
 THANKING_KINDS = ("thank_you_card", "gift")
@@ -76,19 +76,20 @@ def _acknowledge(row: Interaction) -> None:
     if row.kind not in THANKING_KINDS or row.direction != OUT or row.deleted_at is not None:
         return
     day = row.occurred_at.date()
-    (Purchase.update(thanked_by=row.id)
-     .where(Purchase.customer == row.customer_id, Purchase.thanked_by.is_null(),
-            Purchase.deleted_at.is_null(), Purchase.purchased_on <= day)
-     .execute())
-    (Connection.update(thanked_by=row.id)
-     .where(Connection.source == row.customer_id, Connection.kind == REFERRED,
-            Connection.thanked_by.is_null(), Connection.deleted_at.is_null(),
-            Connection.connected_on <= day)
-     .execute())
+    purchases = (Purchase.customer == row.customer_id) & Purchase.thanked_by.is_null() & \
+        Purchase.deleted_at.is_null() & (Purchase.purchased_on <= day)
+    changes.watch_where(Purchase, purchases)
+    Purchase.update(thanked_by=row.id).where(purchases).execute()
+    referrals = (Connection.source == row.customer_id) & (Connection.kind == REFERRED) & \
+        Connection.thanked_by.is_null() & Connection.deleted_at.is_null() & (Connection.connected_on <= day)
+    changes.watch_where(Connection, referrals)
+    Connection.update(thanked_by=row.id).where(referrals).execute()
 
 
 def _release(row: Interaction) -> None:
+    changes.watch_where(Purchase, Purchase.thanked_by == row.id)
     Purchase.update(thanked_by=None).where(Purchase.thanked_by == row.id).execute()
+    changes.watch_where(Connection, Connection.thanked_by == row.id)
     Connection.update(thanked_by=None).where(Connection.thanked_by == row.id).execute()
 
 
@@ -98,18 +99,20 @@ def log_interaction(customer_id: int, kind: str, direction: str, summary_text: s
                   occurred_at=occurred_at if occurred_at is not None else now(), follow_up_on=follow_up_on)
     clean = _clean(values)
     customer_id = validate.ident("customer", customer_id)
-    with database.atomic():
+    with changes.recording():
         _live_customer(customer_id)
         row = Interaction.create(customer=customer_id, **clean)
+        changes.created(Interaction, row.id)
         _acknowledge(row)
         summary.refresh(customer_id)
     return _to_data(row)
 
 
-def update_interaction(interaction_id: int, **changes) -> InteractionData:
-    with database.atomic():
+def update_interaction(interaction_id: int, **values) -> InteractionData:
+    with changes.recording():
         row = _row(interaction_id)
-        clean = _clean(changes, current=row)
+        changes.watch(Interaction, row.id)
+        clean = _clean(values, current=row)
         for key, value in clean.items():
             setattr(row, key, value)
         row.updated_at = now()
@@ -124,19 +127,22 @@ def set_follow_up_done(interaction_id: int, done: bool = True) -> InteractionDat
     return update_interaction(interaction_id, follow_up_done=done)
 
 
-def delete_interaction(interaction_id: int) -> None:
+def delete_interaction(interaction_id: int) -> changes.ChangeSet:
     """Move to the trash; restore_interaction undoes it."""
-    with database.atomic():
+    with changes.recording() as recorded:
         row = _row(interaction_id)
+        changes.watch(Interaction, row.id)
         row.deleted_at = now()
         row.save()
         _release(row)
         summary.refresh(row.customer_id)
+    return recorded.changeset
 
 
 def restore_interaction(interaction_id: int) -> InteractionData:
-    with database.atomic():
+    with changes.recording():
         row = _row(interaction_id, deleted=True)
+        changes.watch(Interaction, row.id)
         _live_customer(row.customer_id)
         row.deleted_at = None
         row.save()

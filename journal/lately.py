@@ -438,8 +438,8 @@ def _introductions(inputs: Inputs) -> list[AttentionItem]:
 
 # --- acting on items ---------------------------------------------------------
 
-def snooze(customer_id: int, snooze_key: str, until) -> None:
-    from . import validate
+def snooze(customer_id: int, snooze_key: str, until):
+    from . import changes, validate
     from .errors import ValidationError
 
     customer_id = validate.ident("customer", customer_id)
@@ -447,18 +447,26 @@ def snooze(customer_id: int, snooze_key: str, until) -> None:
     until = validate.as_date("snooze until", until)
     if until <= date.today():
         raise ValidationError("snooze_until", f"{until:%Y-%m-%d} is not in the future")
-    with database.atomic():
+    with changes.recording() as recorded:
         if not Customer.select().where(Customer.id == customer_id, Customer.deleted_at.is_null()).exists():
             raise ValidationError("customer", f"there is no customer with id {customer_id}")
+        this = (Snooze.customer == customer_id) & (Snooze.reason == snooze_key)
+        changes.watch_where(Snooze, this)
         upsert(Snooze, ("customer", "reason"), customer=customer_id, reason=snooze_key, until=until)
+        changes.created_where(Snooze, this)
+    return recorded.changeset
 
 
-def unsnooze(customer_id: int, snooze_key: str) -> None:
-    from . import validate
+def unsnooze(customer_id: int, snooze_key: str):
+    from . import changes, validate
 
     customer_id = validate.ident("customer", customer_id)
     snooze_key = validate.text("reason", snooze_key, required=True, max_len=500)
-    Snooze.delete().where(Snooze.customer == customer_id, Snooze.reason == snooze_key).execute()
+    with changes.recording() as recorded:
+        this = (Snooze.customer == customer_id) & (Snooze.reason == snooze_key)
+        changes.watch_where(Snooze, this)
+        Snooze.delete().where(this).execute()
+    return recorded.changeset
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from datetime import date
 
 from peewee import ForeignKeyField
 
-from . import drafts, interactions, summary, validate
+from . import changes as recorded, drafts, interactions, summary, validate
 from .customers import interest_topics
 from .errors import JournalError, NotFound, ValidationError
 from .kinds import CHANNELS, SYMMETRIC_CONNECTIONS, STAGES
@@ -155,6 +155,7 @@ class MergeResult:
     note_id: int
     changes: list = field(default_factory=list)  # Moved and Edited, in the order they were made
     plan: MergePlan | None = None
+    changeset: object = None  # the rows it changed, as journal.changes describes them (undo with changes.undo)
 
 
 # --- planning -----------------------------------------------------------------------
@@ -243,7 +244,7 @@ def display(value, field: str = "") -> str:
 def merge_customers(keep_id: int, other_id: int) -> MergeResult:
     """Merge `other_id` into `keep_id` in one transaction (see the module's doc)."""
     keep_id, other_id = validate.ident("customer", keep_id), validate.ident("customer", other_id)
-    with database.atomic():
+    with recorded.recording() as recorder:
         plan = plan_merge(keep_id, other_id)
         keep, other = _live(keep_id), _live(other_id)
         result = MergeResult(keep_id, other_id, keep.name, other.name, 0, plan=plan)
@@ -269,6 +270,7 @@ def merge_customers(keep_id: int, other_id: int) -> MergeResult:
                                             occurred_at=moment)
         result.note_id = note.id
         summary.refresh(keep_id, other_id)
+    result.changeset = recorder.changeset
     return result
 
 
@@ -316,6 +318,7 @@ def _apply(change, *, forward: bool) -> None:
     columns = model._meta.columns
     if isinstance(change, Edited):
         values = change.after if forward else change.before
+        recorded.watch_where(model, _where(model, change.key))
         done = model.update({columns[c]: v for c, v in values}).where(_where(model, change.key)).execute()
         expected = 1
     else:
@@ -325,12 +328,17 @@ def _apply(change, *, forward: bool) -> None:
             key_column = columns[change.key_columns[0]]
             values = [key for (key,) in change.keys]
             for start in range(0, len(values), 500):
+                recorded.watch_where(model, (column == old) & key_column.in_(values[start:start + 500]))
+                # (a tag link or a place in the graph is keyed by its customer: moved, it is a new row)
                 done += (model.update({column: new})
                          .where(column == old, key_column.in_(values[start:start + 500])).execute())
+                recorded.created_where(model, (column == new) & key_column.in_(values[start:start + 500]))
         else:
             for key in change.keys:
+                recorded.watch_where(model, _where(model, ((change.column, old), *zip(change.key_columns, key))))
                 done += (model.update({column: new})
                          .where(_where(model, ((change.column, old), *zip(change.key_columns, key)))).execute())
+                recorded.created_where(model, _where(model, ((change.column, new), *zip(change.key_columns, key))))
         expected = len(change.keys)
     if done != expected:
         raise JournalError("The customers have changed since they were merged, so the merge cannot be "

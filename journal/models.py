@@ -111,6 +111,7 @@ class Customer(BaseModel):
     updated_at = DateTimeField(default=now)
     archived = BooleanField(default=False)
     deleted_at = DateTimeField(null=True)
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by a trigger on every update: journal/changes.py
 
 
 class Interaction(BaseModel):
@@ -126,6 +127,7 @@ class Interaction(BaseModel):
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
     deleted_at = DateTimeField(null=True)
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by a trigger on every update: journal/changes.py
 
     class Meta:
         indexes = (
@@ -144,6 +146,7 @@ class Purchase(BaseModel):
     thanked_by = ForeignKeyField(Interaction, null=True, backref="thanked_purchases", on_delete="SET NULL")
     created_at = DateTimeField(default=now)
     deleted_at = DateTimeField(null=True)
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by a trigger on every update: journal/changes.py
 
     class Meta:
         indexes = ((("customer", "purchased_on"), False),)
@@ -159,6 +162,7 @@ class Connection(BaseModel):
     thanked_by = ForeignKeyField(Interaction, null=True, backref="thanked_connections", on_delete="SET NULL")
     created_at = DateTimeField(default=now)
     deleted_at = DateTimeField(null=True)
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by a trigger on every update: journal/changes.py
 
     class Meta:
         indexes = ((("source", "target", "kind"), False), (("target",), False))
@@ -179,6 +183,7 @@ class Tag(BaseModel):
     id = AutoField()
     name = CharField(unique=True)
     cadence_days = IntegerField(null=True)
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by a trigger on every update: journal/changes.py
 
 
 class CustomerTag(BaseModel):
@@ -194,6 +199,7 @@ class CustomerTag(BaseModel):
 class Setting(BaseModel):
     key = CharField(primary_key=True)
     value = TextField()
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by a trigger on every update: journal/changes.py
 
 
 class CustomerSummary(BaseModel):
@@ -223,6 +229,7 @@ class Snooze(BaseModel):
     customer = ForeignKeyField(Customer, backref="snoozes", on_delete="CASCADE")
     reason = CharField()
     until = DateField()
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by a trigger on every update: journal/changes.py
 
     class Meta:
         indexes = ((("customer", "reason"), True),)

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from . import summary, validate
+from . import changes, summary, validate
 from .errors import NotFound, ValidationError
-from .models import Customer, Purchase, database
+from .models import Customer, Purchase
 
 MAX_CENTS = 10**13  # a hundred billion: anything above is a typing mistake
 
@@ -103,10 +103,11 @@ def validate_purchase(values: dict) -> dict:
 def add_purchase(customer_id: int, purchased_on, product: str, amount_cents: int) -> PurchaseData:
     clean = _clean(dict(purchased_on=purchased_on, product=product, amount_cents=amount_cents))
     customer_id = validate.ident("customer", customer_id)
-    with database.atomic():
+    with changes.recording():
         if not Customer.get_or_none((Customer.id == customer_id) & Customer.deleted_at.is_null()):
             raise ValidationError("customer", f"there is no customer with id {customer_id}")
         row = Purchase.create(customer=customer_id, **clean)
+        changes.created(Purchase, row.id)
         summary.refresh(customer_id)
     return _to_data(row)
 
@@ -119,10 +120,11 @@ def _row(purchase_id, *, deleted=False) -> Purchase:
     return row
 
 
-def update_purchase(purchase_id: int, **changes) -> PurchaseData:
-    clean = _clean(changes)
-    with database.atomic():
+def update_purchase(purchase_id: int, **values) -> PurchaseData:
+    clean = _clean(values)
+    with changes.recording():
         row = _row(purchase_id)
+        changes.watch(Purchase, row.id)
         for key, value in clean.items():
             setattr(row, key, value)
         row.save()
@@ -130,45 +132,50 @@ def update_purchase(purchase_id: int, **changes) -> PurchaseData:
     return _to_data(row)
 
 
-def delete_purchase(purchase_id: int) -> None:
+def delete_purchase(purchase_id: int) -> changes.ChangeSet:
     from .models import now
 
-    with database.atomic():
+    with changes.recording() as recorded:
         row = _row(purchase_id)
+        changes.watch(Purchase, row.id)
         row.deleted_at = now()
         row.save()
         summary.refresh(row.customer_id)
+    return recorded.changeset
 
 
 def restore_purchase(purchase_id: int) -> PurchaseData:
-    with database.atomic():
+    with changes.recording():
         row = _row(purchase_id, deleted=True)
+        changes.watch(Purchase, row.id)
         row.deleted_at = None
         row.save()
         summary.refresh(row.customer_id)
     return _to_data(row)
 
 
-def delete_purchases(purchase_ids) -> None:
+def delete_purchases(purchase_ids) -> changes.ChangeSet:
     """Move many purchases to the trash in one transaction (taking back an import)."""
-    _set_deleted(validate.idents("purchase", purchase_ids), deleted=True)
+    return _set_deleted(validate.idents("purchase", purchase_ids), deleted=True)
 
 
-def restore_purchases(purchase_ids) -> None:
-    _set_deleted(validate.idents("purchase", purchase_ids), deleted=False)
+def restore_purchases(purchase_ids) -> changes.ChangeSet:
+    return _set_deleted(validate.idents("purchase", purchase_ids), deleted=False)
 
 
-def _set_deleted(ids: list[int], deleted: bool) -> None:
+def _set_deleted(ids: list[int], deleted: bool) -> changes.ChangeSet:
     from .models import now
 
     moment = now() if deleted else None
-    with database.atomic():
+    with changes.recording() as recorded:
         touched = set()
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
+            changes.watch(Purchase, *chunk, fields=("deleted_at",))
             touched.update(c for (c,) in Purchase.select(Purchase.customer_id).where(Purchase.id.in_(chunk)).tuples())
             Purchase.update(deleted_at=moment).where(Purchase.id.in_(chunk)).execute()
         summary.refresh(*touched)
+    return recorded.changeset
 
 
 def purchases_of(customer_id: int) -> list[PurchaseData]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 
-from . import validate
+from . import changes, validate
 from .errors import ValidationError
 from .kinds import DEFAULT_CADENCE_DAYS
-from .models import Setting, database, upsert
+from .models import Setting, upsert
 
 DEFAULT_CARD_TEMPLATE = """Dear {{ salutation }},
 
@@ -57,10 +57,10 @@ def get_settings() -> Settings:
     return Settings(**values)
 
 
-def update_settings(**changes) -> Settings:
+def update_settings(**values) -> Settings:
     current = get_settings()
     clean = {}
-    for key, value in changes.items():
+    for key, value in values.items():
         if key not in {f.name for f in fields(Settings)}:
             raise ValidationError(key, "is not a setting")
         if key in _INTS:
@@ -74,7 +74,8 @@ def update_settings(**changes) -> Settings:
             clean[key] = validate.text(key, value, max_len=2_000)
     # Only what was set is stored, so an unchanged default (the card template,
     # say) still improves when Lately does.
-    with database.atomic():
+    with changes.recording():
+        changes.watch(Setting, *clean)
         for key, value in clean.items():
             upsert(Setting, ("key",), key=key, value=str(value))
     return replace(current, **clean)

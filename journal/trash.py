@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import Connection, Customer, Interaction, Purchase, database
+from .models import Connection, Customer, Interaction, Purchase
 
 
 @dataclass(frozen=True)
@@ -30,21 +30,35 @@ def trash_items() -> list[TrashItem]:
 
 def empty_trash() -> int:
     """Remove for good everything in the trash; returns how many rows went.
-    A deleted customer takes their interactions, purchases and connections along."""
-    with database.atomic():
+    A deleted customer takes their interactions, purchases and connections along
+    (and everything else that refers to them). What went is recorded by key
+    only (journal.changes): emptied is gone for good, and a trash of a big
+    import's customers must not be held in memory to say so."""
+    from . import changes
+    from .merge import customer_references
+
+    with changes.recording():
+        gone = [c for (c,) in Customer.select(Customer.id).where(Customer.deleted_at.is_null(False)).tuples()]
+        for start in range(0, len(gone), 500):
+            for model, fk in customer_references():
+                if model in changes.RECORDED:
+                    changes.watch_where(model, fk.in_(gone[start:start + 500]), fields=())
         count = 0
         for model in (Interaction, Purchase, Connection, Customer):
+            changes.watch_where(model, model.deleted_at.is_null(False), fields=())
             count += model.delete().where(model.deleted_at.is_null(False)).execute()
     return count
 
 
-def restore(item: TrashItem) -> None:
-    """Bring one thing back from the trash."""
-    from . import connections, customers, interactions, purchases
+def restore(item: TrashItem):
+    """Bring one thing back from the trash; returns what changed."""
+    from . import changes, connections, customers, interactions, purchases
     from .errors import ValidationError
 
     if not isinstance(item, TrashItem) or item.what not in ("customer", "interaction", "purchase", "connection"):
         raise ValidationError("trash", f"{type(item).__name__} is not something in the trash")
     restore_fn = {"customer": customers.restore_customer, "interaction": interactions.restore_interaction,
                   "purchase": purchases.restore_purchase, "connection": connections.restore_connection}[item.what]
-    restore_fn(item.id)
+    with changes.recording() as recorded:
+        restore_fn(item.id)
+    return recorded.changeset

@@ -29,6 +29,14 @@ def build_actions(window) -> SimpleNamespace:
     undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
     redo = window.undo_stack.createRedoAction(window, "&Redo")
     redo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
+    # The stack's own undo() would undo blindly: ask the core first (a refusal is
+    # shown and the command stays done). Text and enabled state stay the stack's.
+    from . import commands
+
+    undo.triggered.disconnect()
+    undo.triggered.connect(lambda: commands.undo_on(window.undo_stack, window.events))
+    redo.triggered.disconnect()
+    redo.triggered.connect(lambda: commands.redo_on(window.undo_stack, window.events))
     return SimpleNamespace(
         quick_capture=action("&Log interaction…", lambda: window.quick_capture(window.current_customer()), "Ctrl+L",
                              "Write down what happened with a customer"),

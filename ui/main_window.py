@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
                 log.apply()  # a ValidationError here leaves the stack untouched
                 self.undo_stack.beginMacro(log.text())
                 try:
-                    self.undo_stack.push(log)
+                    commands.push(self.undo_stack, log)
                     for command in also(cid):
                         self._perform(command)
                 finally:

@@ -44,17 +44,20 @@ class MergeCustomers(JournalCommand):
         self.result = None
         self._before = before or (lambda: None)
 
+    def apply(self):
+        self._before()  # its own writes (the cards' draft saved) are not part of the merge
+        super().apply()
+
     def do(self):
-        self._before()
         self.result = merge.merge_customers(self.customer_id, self.other_id)
 
     def redo_again(self):
         self._before()
-        merge.redo_merge(self.result)
+        super().redo_again()
 
     def undo_change(self):
         self._before()
-        merge.undo_merge(self.result)
+        super().undo_change()
 
     def _notify(self):
         self.events.changed.emit(None)  # one customer leaves the list or comes back: the whole list changes
@@ -67,11 +70,6 @@ class NotDuplicates(JournalCommand):
 
     def do(self):
         duplicates.mark_not_duplicates(self.pair.first_id, self.pair.second_id)
-
-    redo_again = do
-
-    def undo_change(self):
-        duplicates.unmark_not_duplicates(self.pair.first_id, self.pair.second_id)
 
 
 def _label(customer_id: int) -> str:

@@ -20,9 +20,9 @@ from datetime import date, datetime
 from functools import lru_cache
 from itertools import islice
 
-from .. import contacts, customers, errors, purchases, summary
+from .. import changes, contacts, customers, errors, purchases, summary
 from ..errors import ValidationError
-from ..models import Company, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Tag, database, now
+from ..models import ContactPoint, Company, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Tag, database, now
 from .csv_read import SAMPLE_ROWS, Table, read_table  # noqa: F401  (read_table and Table are this module's API)
 from .exports import from_spreadsheet_cell
 
@@ -482,6 +482,13 @@ class Report:
     purchase_ids: list[int] = field(default_factory=list)  # purchases it created
     merges: list[tuple[int, dict, dict]] = field(default_factory=list)  # (customer, fields before, after)
     note_ids: list[int] = field(default_factory=list)  # notes it put on customers already in the journal
+    # The rows it changed with their versions (journal.changes), or after an undo
+    # what the undo changed: undo and redo check them first, so neither
+    # overwrites a change made since.
+    changeset: object = None
+    # What each fill-in of `merges` changed (journal.changes), or after an undo
+    # what its undo changed: they are put back exactly, never blindly.
+    merge_changes: list = field(default_factory=list)
 
 
 class Cancelled(errors.Cancelled):
@@ -603,11 +610,12 @@ def import_customers(plan: Plan, *, duplicates: str = "skip", progress=None) -> 
     report = Report(problems=list(plan.problems))
     total = len(plan.new) + len(plan.duplicates)
     stamp = now()
-    with database.atomic():
+    with changes.recording() as recorded:
         companies, tags = customers._Names(Company), customers._Names(Tag)
         rows = iter(plan.new)  # a file's rows are read again here, batch by batch
         while batch := [values for _, values in islice(rows, BATCH)]:  # progress shown, Cancel heard
             created = _insert_customers(batch, companies, tags, stamp, plan.note_title)
+            _record_created(created)
             report.customer_ids += created
             report.created += len(created)
             _tick(progress, report.created, total)
@@ -620,8 +628,24 @@ def import_customers(plan: Plan, *, duplicates: str = "skip", progress=None) -> 
             if done % 100 == 0 or done == total:
                 _tick(progress, done, total)
         if report.note_ids:
+            changes.created(Interaction, *report.note_ids, fields=("deleted_at",))
             summary.refresh(*{existing for _, _, existing, _ in plan.duplicates})
+    report.changeset = recorded.changeset
     return report
+
+
+def _record_created(ids: list[int]) -> None:
+    """New customers and what came with them (tags, contacts, their note),
+    described short: an import may bring hundreds of thousands."""
+    changes.created(Customer, *ids, fields=("deleted_at",))
+    if not ids:
+        return
+    contiguous = ids[-1] - ids[0] + 1 == len(ids)  # as a batch's new ids are: one range, not a list of ids
+    for start in range(0, len(ids), len(ids) if contiguous else 500):
+        chunk = ids[start:start + 500]
+        for model in (CustomerTag, ContactPoint, Interaction):
+            which = model.customer.between(ids[0], ids[-1]) if contiguous else model.customer.in_(chunk)
+            changes.created_where(model, which, fields=("deleted_at",) if model is Interaction else ())
 
 
 def _merge(existing: int, values: dict, line: int, stamp, report: Report) -> None:
@@ -644,8 +668,10 @@ def _merge(existing: int, values: dict, line: int, stamp, report: Report) -> Non
         values.get("_note", ""), store_customer_extras(existing, extras) if extras else "")))
     if fill:
         before = {k: list(current.tags) if k == "tags" else getattr(current, k) for k in fill}
-        customers.update_customer(existing, **fill)
+        with changes.recording() as filled:
+            customers.update_customer(existing, **fill)
         report.merges.append((existing, before, fill))
+        report.merge_changes.append(filled.changeset)
     if text:
         note_id = Interaction.insert(
             customer=existing, occurred_at=stamp, kind="note", direction="out",
@@ -716,7 +742,7 @@ def import_purchases(plan: Plan, *, progress=None) -> Report:
     touched = set()
     stamp = now()
     columns = (Purchase.customer, Purchase.purchased_on, Purchase.product, Purchase.amount_cents, Purchase.created_at)
-    with database.atomic():
+    with changes.recording() as recorded:
         for start in range(0, len(plan.new), BATCH):
             batch = [values for _, values in plan.new[start:start + BATCH]]
             rows = [(v["customer_id"], v["purchased_on"], v["product"], v["amount_cents"], stamp) for v in batch]
@@ -725,33 +751,49 @@ def import_purchases(plan: Plan, *, progress=None) -> Report:
             touched.update(v["customer_id"] for v in batch)
             report.created += len(batch)
             _tick(progress, report.created, len(plan.new))
+        changes.created(Purchase, *report.purchase_ids, fields=("deleted_at",))
         summary.refresh(*touched)
+    report.changeset = recorded.changeset
     return report
 
 
 def undo_import(report: Report) -> None:
     """Take an import back in one transaction: what it created goes to the trash
-    (Edit › Trash still has it) and the customers it filled in get their old values."""
-    with database.atomic():
+    (Edit › Trash still has it) and the customers it filled in get their old values.
+    Refused (ChangedSince, nothing written) when a row it wrote was changed since."""
+    with changes.recording() as recorded:
+        if isinstance(report.changeset, changes.ChangeSet):
+            changes.check(report.changeset)
         purchases.delete_purchases(report.purchase_ids)
         customers.delete_customers(report.customer_ids)
-        for customer_id, before, _ in reversed(report.merges):
-            customers.update_customer(customer_id, **before)
+        if len(report.merge_changes) == len(report.merges):
+            report.merge_changes = [changes.undo(c) for c in reversed(report.merge_changes)][::-1]
+        else:  # a report from before changes were described
+            for customer_id, before, _ in reversed(report.merges):
+                customers.update_customer(customer_id, **before)
         _set_notes_deleted(report.note_ids, now())
+    report.changeset = recorded.changeset
 
 
 def redo_import(report: Report) -> None:
-    with database.atomic():
+    with changes.recording() as recorded:
+        if isinstance(report.changeset, changes.ChangeSet):
+            changes.check(report.changeset)
         customers.restore_customers(report.customer_ids)
         purchases.restore_purchases(report.purchase_ids)
-        for customer_id, _, after in report.merges:
-            customers.update_customer(customer_id, **after)
+        if len(report.merge_changes) == len(report.merges):
+            report.merge_changes = [changes.redo(c) for c in report.merge_changes]
+        else:
+            for customer_id, _, after in report.merges:
+                customers.update_customer(customer_id, **after)
         _set_notes_deleted(report.note_ids, None)
+    report.changeset = recorded.changeset
 
 
 def _set_notes_deleted(note_ids: list[int], moment) -> None:
     for start in range(0, len(note_ids), BATCH):
         ids = note_ids[start:start + BATCH]
+        changes.watch(Interaction, *ids, fields=("deleted_at",))
         Interaction.update(deleted_at=moment).where(Interaction.id.in_(ids)).execute()
         summary.refresh(*[c for (c,) in Interaction.select(Interaction.customer_id)
                           .where(Interaction.id.in_(ids)).tuples()])

@@ -19,6 +19,7 @@ STEPS = {
     6: "m0006_customer_names",
     7: "m0007_scale_rest_name_order",
     8: "m0008_scale_list_customer_order",
+    9: "m0009_changes_row_versions",
 }
 LATEST = max(STEPS, default=1)
 
@@ -44,6 +45,7 @@ def bring_up_to_date(db, before_step=None) -> list[int]:
             from .. import customer_pages
 
             customer_pages.install(db)
+    9: "m0009_changes_row_versions",
             SchemaVersion.create(version=LATEST)
         return []
     if version > LATEST:

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from hypothesis import strategies as st
 
 from journal import (
-    cards, connections, customers, drafts, duplicates, graph, interactions, lately, merge, purchases, settings, trash,
+    cards, changes, connections, customers, drafts, duplicates, graph, interactions, lately, merge, purchases, settings, trash,
 )
 from journal.customers import EDITABLE
 from journal.kinds import CHANNELS, CONNECTION_KINDS, DIRECTIONS, KINDS, STAGES
@@ -26,7 +26,7 @@ from journal.models import Connection, Purchase
 # create_customers()/add_purchase() (covered here); csv_import is being
 # rewritten on another branch with its own tests. import_json takes a file.
 SERVICE_MODULES = (customers, interactions, purchases, connections, lately, settings, drafts, trash, cards, graph,
-                   merge, duplicates)
+                   merge, duplicates, changes)
 # The other modules of journal/, and why their functions are not fuzzed here. A
 # module missing from both lists fails test_fuzz: a new service module (a merge
 # of customers, say) must join SERVICE_MODULES and WRITES.
@@ -145,6 +145,14 @@ trash_items = st.one_of(
     st.builds(trash.TrashItem, what=st.one_of(st.sampled_from(["customer", "interaction", "purchase", "connection"]),
                                              texts), id=ids(), label=texts, deleted_at=st.datetimes()),
     anything)
+# Change sets are made by the services; these are ones no service made (unknown
+# tables, rows that are not there, versions that are not theirs).
+change_sets = st.builds(changes.ChangeSet, st.lists(st.one_of(st.builds(
+    changes.Change, table=st.one_of(st.sampled_from(["customer", "interaction", "purchase", "setting", "snooze"]),
+                                    texts),
+    row_id=ids(hashable=True), before=st.one_of(st.none(), st.just({"name": "Ada"}), anything),
+    after=st.one_of(st.none(), st.just({"name": "Bob"}), anything), version=st.one_of(st.integers(0, 5), anything)),
+    anything), max_size=3).map(tuple))
 positions = st.one_of(st.dictionaries(ids(hashable=True), st.one_of(st.tuples(numbers, numbers), anything), max_size=4), anything)
 
 
@@ -206,6 +214,8 @@ WRITES = {
     merge.redo_merge: call(anything),
     duplicates.mark_not_duplicates: call(ids(), ids()),
     duplicates.unmark_not_duplicates: call(ids(), ids()),
+    changes.undo: call(st.one_of(change_sets, anything)),
+    changes.redo: call(st.one_of(change_sets, anything)),
 }
 
 READS = {
@@ -222,6 +232,9 @@ READS = {
     trash: {"trash_items"},
     cards: {"check_template", "render", "build_cards", "rerender", "export_csv", "name_parts", "address_lines"},
     graph: {"graph_data", "build", "top_referrers", "saved_positions", "layout"},
+    # Not reads, but the services' own means of saying what they touch (and
+    # check(), which reads): called only inside a service's transaction.
+    changes: {"recording", "watch", "watch_where", "created", "created_where", "check", "follow"},
 }
 
 

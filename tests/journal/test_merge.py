@@ -16,10 +16,13 @@ from .helpers import buy, connect, customer, log
 
 
 def dump() -> dict:
-    """Every row of every table and both search indexes, for comparing states."""
+    """Every row of every table and both search indexes, for comparing states.
+    Without row versions: they only move on (an undo is a write too), so that a
+    stale undo elsewhere is refused (journal/changes.py)."""
     state = {}
     for model in ALL_MODELS:
-        state[model._meta.table_name] = sorted(model.select().tuples(), key=repr)
+        columns = [f for f in model._meta.sorted_fields if f.name != "version"]
+        state[model._meta.table_name] = sorted(model.select(*columns).tuples(), key=repr)
     for table in ("customer_fts", "interaction_fts"):
         state[table] = database.execute_sql(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
     return state
