@@ -45,7 +45,7 @@ def bring_up_to_date(db, before_step=None) -> list[int]:
             from .. import customer_pages
 
             customer_pages.install(db)
-    9: "m0009_changes_row_versions",
+            importlib.import_module(f"{__name__}.m0009_changes_row_versions").install(db)
             SchemaVersion.create(version=LATEST)
         return []
     if version > LATEST:
