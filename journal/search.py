@@ -148,6 +148,14 @@ def bulk_load(db=None):
     rebuild(db)
 
 
+def name_contains(column: str, word: str) -> tuple[str, str]:
+    """SQL true when the customer whose id is `column` has `word` (3 letters or
+    more) inside their name or company, whatever its case, and its parameter:
+    the trigram index answers without reading every customer (the customer list's find box)."""
+    return (f"{column} IN (SELECT rowid FROM customer_names WHERE customer_names MATCH ?)",
+            '"' + word.replace('"', '""') + '"')
+
+
 def fts_query(text: str, shortest_prefix: int = 1) -> str | None:
     """Turn what a person typed into a safe FTS5 query: every word must match,
     the last one as a prefix (so results appear while typing) once it has

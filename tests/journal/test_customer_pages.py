@@ -87,3 +87,16 @@ def test_longest_texts(demo_journal):
     longest_name = max((r.name + ("  (archived)" if r.archived else "") for r in whole_list(True)), key=len)
     assert len(names[0]) == len(longest_name)
     assert len(pages.longest(q, "company", 3)[0]) == max(len(r.company) for r in whole_list(True))
+
+
+def test_find_words_short_long_and_beyond_ascii(demo_journal):
+    jorg = customers.create_customer(name="Jörg Müller", company="Ölwerk Åre").id
+    q = pages.ListQuery(today=TODAY)
+    for typed in ("MÜLLER", "jörg", "ölwerk åre", "ÅR", "Ö", "üll jö"):
+        words = tuple(typed.casefold().split())
+        assert jorg in [r.id for r in pages.page(q.with_(words=words), 0, 1000)], typed
+    everyone = whole_list()
+    for words in (("a",), ("an",), ("son",), ("an", "son")):
+        expected = [r.id for r in everyone if all(w in f"{r.name} {r.company}".casefold() for w in words)]
+        assert [r.id for r in pages.page(q.with_(words=words), 0, 1000)] == expected, words
+        assert pages.count(q.with_(words=words)) == len(expected)
