@@ -10,7 +10,7 @@ import math
 from collections import deque
 from pathlib import Path
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPolygonF, QStaticText,
 )
@@ -76,13 +76,16 @@ class NodeItem(QGraphicsEllipseItem):
         flag = QGraphicsItem.GraphicsItemFlag
         self.setFlags(flag.ItemIsMovable | flag.ItemSendsGeometryChanges)
         self.setBrush(_STAGE_BRUSHES.get(node.stage) or QBrush(QColor(STAGE_COLORS["former"])))
-        self.setPen(_outline_pen())
+        self.setPen(view.outline_pen)
         self.setZValue(1)
-        self.setToolTip(f"{node.name}\n{STAGES.get(node.stage, node.stage)} · {fmt.money(node.lifetime_cents)}"
-                        f" · {words.plural(node.referrals_made, 'referral')}")
         # The zoom at which the name becomes readable (drawn by NameLayer).
         self.label_scale = 9 / max(radius, 8)
         self.label: QStaticText | None = None  # laid out when first drawn
+
+    def tip(self) -> str:
+        node = self.node
+        return (f"{node.name}\n{STAGES.get(node.stage, node.stage)} · {fmt.money(node.lifetime_cents)}"
+                f" · {words.plural(node.referrals_made, 'referral')}")
 
     def show_node(self, shown: bool) -> None:
         self.shown = shown
@@ -156,8 +159,10 @@ class EdgeItem(QGraphicsPathItem):
         self.setPen(_EDGE_PENS[edge.kind][0])
         self.setBrush(QColor(color))
         self.setZValue(0)
-        self.setToolTip(f"{source.node.name} → {target.node.name}: {CONNECTION_KINDS[edge.kind]}")
         self.adjust()
+
+    def tip(self) -> str:
+        return f"{self.source.node.name} → {self.target.node.name}: {CONNECTION_KINDS[self.edge.kind]}"
 
     def set_styled(self, styled: bool) -> None:
         if styled != self.styled:
@@ -283,6 +288,7 @@ class GraphView(QGraphicsView):
         self.exporting = False
         self._link = None
         self._link_from = None
+        self.outline_pen = _outline_pen()  # one pen for every node (made again at each redraw: the theme may change)
         self.names = NameLayer(self)
         self.scene().addItem(self.names)
         self.styled: set[EdgeItem] = set()
@@ -373,6 +379,14 @@ class GraphView(QGraphicsView):
         for edge in wanted - self.styled:
             edge.set_styled(True)
         self.styled = wanted
+
+    def viewportEvent(self, event):
+        # A tooltip is written when it is asked for, not for each of 60,000 items when drawing.
+        if event.type() == QEvent.Type.ToolTip:
+            item = next((i for i in self.items(event.pos()) if isinstance(i, (NodeItem, EdgeItem))), None)
+            if item is not None and not item.toolTip():
+                item.setToolTip(item.tip())
+        return super().viewportEvent(event)
 
     def scrollContentsBy(self, dx, dy):
         super().scrollContentsBy(dx, dy)
@@ -603,6 +617,7 @@ class GraphWindow(QDialog):
             return
         scene = self.view.scene()
         self.view.clear()
+        self.view.outline_pen = _outline_pen()
         chosen, self.view.chosen = self.view.chosen, None
         by = self.size_by.currentData()
         biggest = max((n.lifetime_cents if by == "value" else n.referrals_made for n in self.data.nodes.values()),

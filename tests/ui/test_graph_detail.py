@@ -76,3 +76,19 @@ def test_the_chosen_customer_keeps_their_name_zoomed_out(qtbot, make_window):
     cy = next(cid for cid, item in view.nodes.items() if item.node.name == "Cy")
     view.choose(cy)
     assert painted(view) == ["Cy"]
+
+
+def test_a_customers_tooltip_is_written_when_the_mouse_asks(qtbot, make_window):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    from .test_graph_view import node_point
+
+    _, g = window_with_graph(make_window)
+    qtbot.waitExposed(g)
+    point = node_point(g.view, "Bob")
+    QApplication.sendEvent(g.view.viewport(),
+                           QHelpEvent(QEvent.Type.ToolTip, point, g.view.viewport().mapToGlobal(point)))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
+    assert QToolTip.text().startswith("Bob\nCustomer · ") and "0 referrals" in QToolTip.text()
