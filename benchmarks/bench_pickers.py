@@ -3,7 +3,7 @@ on the command line, e.g. the 50,000-customer one): the completion query for
 what people type, and one keystroke in a real CustomerPicker until its list is
 filled and shown (offscreen Qt).
 
-    nice uv run python benchmarks/bench_pickers.py [JOURNAL]
+    nice uv run python benchmarks/bench_pickers.py [--size 5k|50k] [JOURNAL.sqlite3]
 
 Target: a keystroke under 20 ms at 50,000 customers. The floor is the raw SQL
 that finds a page of matching ids on the same file (the trigram index for
@@ -56,7 +56,8 @@ def main():
 
     from ui.pickers import CustomerPicker
 
-    db.connect(sys.argv[1] if len(sys.argv) > 1 else scale_journal())
+    named = [a for a in sys.argv[1:] if a.endswith('.sqlite3')]
+    db.connect(named[0] if named else scale_journal())
     app = QApplication([])
     picker = CustomerPicker()
     picker.show()

@@ -1,7 +1,7 @@
 """Search and the summary rebuild on the scale journal (5,000 customers, or the
 journal named on the command line, e.g. 50,000 customers / 2,000,000 notes).
 
-    nice uv run python benchmarks/bench_search.py [JOURNAL]
+    nice uv run python benchmarks/bench_search.py [--size 5k|50k] [JOURNAL.sqlite3]
 
 Search: the first 50 results with snippets, for words in many notes and few,
 beside the floor: the raw FTS5 query for the first 50 matching notes with their
@@ -90,7 +90,8 @@ def rebuild(path):
 
 
 def main():
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else scale_journal()
+    named = [a for a in sys.argv[1:] if a.endswith('.sqlite3')]
+    path = Path(named[0]) if named else scale_journal()
     searches(path)
     print()
     rebuild(path)

@@ -1,0 +1,94 @@
+"""Level of detail in the graph, driven by the keys and the wheel a person uses:
+zoomed out no names are drawn and edges are plain lines; zoomed in the names
+and the edges' dashes and arrowheads come back."""
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from ui.graph_view import EDGE_STYLE_SCALE, SMALLEST_LABEL_SCALE
+
+from .test_graph_view import window_with_graph
+
+
+def painted(view):
+    """Paint the view as the screen would, and say what the layer of names drew."""
+    view.viewport().grab()
+    return view.names.drawn
+
+
+def to_the_graph(qtbot, g):
+    """The window opens in its find box; Shift+Tab goes back to the graph."""
+    g.activateWindow()
+    qtbot.waitUntil(g.isActiveWindow, timeout=2000)
+    assert QApplication.focusWidget() is g.search
+    qtbot.keyClick(g.search, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is g.view
+
+
+def press_until(qtbot, view, key, done):
+    for _ in range(60):
+        if done():
+            return
+        qtbot.keyClick(QApplication.focusWidget(), key)
+    raise AssertionError(f"zoom stopped at {view.transform().m11()}")
+
+
+def wheel(view, steps):
+    viewport = view.viewport()
+    centre = QPointF(viewport.width() / 2, viewport.height() / 2)
+    event = QWheelEvent(centre, QPointF(viewport.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, 120 * steps),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(viewport, event)
+
+
+def test_zoomed_out_no_names_and_plain_edges_zoomed_in_both(qtbot, make_window):
+    _, g = window_with_graph(make_window)
+    view = g.view
+    to_the_graph(qtbot, g)
+    assert view.chosen is None
+    edges = view.edges
+    assert len(edges) == 2
+
+    press_until(qtbot, view, Qt.Key.Key_Minus, lambda: view.transform().m11() < SMALLEST_LABEL_SCALE * 0.8)
+    assert painted(view) == []
+    assert view.names.last_detail < SMALLEST_LABEL_SCALE  # the layer was asked to paint, at a low level of detail
+    assert not any(e.styled for e in edges)
+    assert {e.pen().style() for e in edges} == {Qt.PenStyle.SolidLine}
+
+    press_until(qtbot, view, Qt.Key.Key_Plus, lambda: view.transform().m11() >= 1.2)
+    view.centerOn(view.nodes[next(iter(view.nodes))])
+    assert sorted(painted(view)) == ["Ada", "Bob", "Cy"]
+    assert all(e.styled for e in edges) and EDGE_STYLE_SCALE <= 1.2
+    assert {e.edge.kind: e.pen().style() for e in edges} == {"referred": Qt.PenStyle.SolidLine,
+                                                             "introduced": Qt.PenStyle.DashLine}
+
+    wheel(view, -12)  # the wheel zooms out the same way
+    assert view.transform().m11() < SMALLEST_LABEL_SCALE
+    assert painted(view) == [] and not any(e.styled for e in edges)
+
+
+def test_the_chosen_customer_keeps_their_name_zoomed_out(qtbot, make_window):
+    _, g = window_with_graph(make_window)
+    view = g.view
+    to_the_graph(qtbot, g)
+    press_until(qtbot, view, Qt.Key.Key_Minus, lambda: view.transform().m11() < SMALLEST_LABEL_SCALE * 0.8)
+    cy = next(cid for cid, item in view.nodes.items() if item.node.name == "Cy")
+    view.choose(cy)
+    assert painted(view) == ["Cy"]
+
+
+def test_a_customers_tooltip_is_written_when_the_mouse_asks(qtbot, make_window):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    from .test_graph_view import node_point
+
+    _, g = window_with_graph(make_window)
+    qtbot.waitExposed(g)
+    point = node_point(g.view, "Bob")
+    QApplication.sendEvent(g.view.viewport(),
+                           QHelpEvent(QEvent.Type.ToolTip, point, g.view.viewport().mapToGlobal(point)))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
+    assert QToolTip.text().startswith("Bob\nCustomer · ") and "0 referrals" in QToolTip.text()
