@@ -125,7 +125,7 @@ def _iterations(nodes: int, most: int = 500) -> int:
 
 
 def saved_positions() -> dict[int, tuple[float, float]]:
-    from .models import GraphPosition, upsert_many
+    from .models import GraphPosition
 
     return {cid: (x, y) for cid, x, y in raw_rows(GraphPosition.select(GraphPosition.customer_id, GraphPosition.x,
                                                                        GraphPosition.y))}

@@ -26,8 +26,7 @@ from . import settings, words
 from .customers import OVERDUE, cadence_level, customer_since, effective_cadence, interest_topics, tag_cadences
 from .kinds import KINDS, REFERRED
 from .models import (
-    Company, Connection, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Snooze, Tag, database,
-    parsers, raw_rows, to_date, upsert,
+    Company, Connection, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Snooze, Tag, parsers, raw_rows, to_date, upsert,
 )
 
 THANK_GRACE_DAYS = 3  # a purchase is "not yet thanked" once it is more than this old

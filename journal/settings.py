@@ -79,18 +79,3 @@ def update_settings(**values) -> Settings:
         for key, value in clean.items():
             upsert(Setting, ("key",), key=key, value=str(value))
     return replace(current, **clean)
-
-
-def save_settings(values: dict, tag_cadences: dict[str, object] | None = None) -> Settings:
-    """What the settings dialog saves, all of it or none of it: the owner's
-    settings and each tag's cadence (None or "" = the tag has none). A bad value
-    anywhere raises ValidationError and nothing is stored."""
-    from . import customers  # customers reads the settings: imported here, not at the top
-
-    if not isinstance(values, dict) or not isinstance(tag_cadences, (dict, type(None))):
-        raise ValidationError("settings", "are not a set of named values")
-    with database.atomic():
-        saved = update_settings(**values)
-        for name, days in (tag_cadences or {}).items():
-            customers.set_tag_cadence(name, None if days is None or (isinstance(days, str) and not days.strip()) else days)
-    return saved

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTableWidget, QTableWidgetItem
 
-from journal import customers, settings
+from journal import customers, preferences, settings
 
 from . import format as fmt
 from .dialogs import FormDialog
@@ -54,7 +54,7 @@ class SettingsDialog(FormDialog):
         self.save = self._save
 
     def _save(self):
-        settings.save_settings(
+        preferences.save_settings(
             dict(owner_name=self.owner.text(), business_name=self.business.text(),
                  currency=self.currency.currentData(), signature=self.signature.toPlainText(),
                  default_cadence_days=self.cadence.value(), backups_kept=self.kept.value()),

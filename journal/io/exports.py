@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path

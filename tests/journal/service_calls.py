@@ -11,12 +11,12 @@ forgotten."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 
 from hypothesis import strategies as st
 
 from journal import (
-    cards, changes, connections, customers, drafts, duplicates, graph, interactions, lately, merge, purchases, settings, trash,
+    cards, changes, connections, customers, drafts, duplicates, graph, interactions, lately, merge, preferences, purchases, settings, trash,
 )
 from journal.customers import EDITABLE
 from journal.kinds import CHANNELS, CONNECTION_KINDS, DIRECTIONS, KINDS, STAGES
@@ -26,7 +26,7 @@ from journal.models import Connection, Purchase
 # create_customers()/add_purchase() (covered here); csv_import is being
 # rewritten on another branch with its own tests. import_json takes a file.
 SERVICE_MODULES = (customers, interactions, purchases, connections, lately, settings, drafts, trash, cards, graph,
-                   merge, duplicates, changes)
+                   merge, duplicates, changes, preferences)
 # The other modules of journal/, and why their functions are not fuzzed here. A
 # module missing from both lists fails test_fuzz: a new service module (a merge
 # of customers, say) must join SERVICE_MODULES and WRITES.
@@ -197,7 +197,7 @@ WRITES = {
                         st.one_of(st.dates(min_value=date.today()), when)),
     lately.unsnooze: call(ids(), st.one_of(st.just("cadence"), texts, anything)),
     settings.update_settings: kwargs_call((), setting_changes),
-    settings.save_settings: call(st.one_of(setting_changes, anything),
+    preferences.save_settings: call(st.one_of(setting_changes, anything),
                                  st.one_of(st.dictionaries(st.one_of(texts, st.just("vip"), st.integers(), st.none()), numbers,
                                                            max_size=3), st.none(), anything)),
     drafts.save_draft: call(st.one_of(st.just("quick_capture"), texts, anything),

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from journal import answers, cards, customers, lately, settings
+from journal import answers, cards, customers, lately, preferences, settings
 from journal.errors import NotFound, ValidationError
 from journal.models import Setting, Tag
 
@@ -61,10 +61,10 @@ def test_other_reasons_complete_nothing_beyond_the_note(journal):
 
 def test_settings_and_tag_cadences_are_saved_together(journal):
     customer("Ada", tags=["VIP", "press"])
-    saved = settings.save_settings({"owner_name": "Sam", "default_cadence_days": 30}, {"VIP": "14", "press": ""})
+    saved = preferences.save_settings({"owner_name": "Sam", "default_cadence_days": 30}, {"VIP": "14", "press": ""})
     assert saved.owner_name == "Sam" and settings.get_settings().default_cadence_days == 30
     assert dict(customers.all_tags()) == {"VIP": 14, "press": None}
-    settings.save_settings({}, {"VIP": None})
+    preferences.save_settings({}, {"VIP": None})
     assert dict(customers.all_tags())["VIP"] is None
 
 
@@ -77,5 +77,5 @@ def test_a_bad_value_anywhere_saves_nothing(journal, values, tags):
     customer("Ada", tags=["VIP"])
     before = (list(Setting.select().tuples()), list(Tag.select().tuples()))
     with pytest.raises(NotFound if "nobody has this tag" in tags else ValidationError):
-        settings.save_settings(values, tags)
+        preferences.save_settings(values, tags)
     assert (list(Setting.select().tuples()), list(Tag.select().tuples())) == before
