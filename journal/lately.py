@@ -472,7 +472,7 @@ def introductions(inputs: Inputs, circles: dict[str, list[int]] | None = None) -
     facts = inputs.customers
     if circles is None:
         circles = topic_circles(inputs, topic_members(inputs))
-    candidates = {}
+    candidates, topics = {}, {}
     for circle in circles.values():
         for a, b in combinations(circle, 2):
             pair = frozenset((a, b))
@@ -481,10 +481,15 @@ def introductions(inputs: Inputs, circles: dict[str, list[int]] | None = None) -
             ca, cb = facts[a], facts[b]
             if "customer" not in (ca.stage, cb.stage):
                 continue
-            shared = topics_of(inputs, a) & topics_of(inputs, b)
-            candidates[pair] = (len(shared), ca.lifetime_cents + cb.lifetime_cents, sorted(shared))
+            if a not in topics:
+                topics[a] = topics_of(inputs, a)
+            if b not in topics:
+                topics[b] = topics_of(inputs, b)
+            shared = topics[a] & topics[b]
+            candidates[pair] = (-len(shared), -(ca.lifetime_cents + cb.lifetime_cents), sorted(pair), shared)
     chosen, used = [], set()
-    for pair, (count, value, shared) in sorted(candidates.items(), key=lambda kv: (-kv[1][0], -kv[1][1], sorted(kv[0]))):
+    for pair, (count, _, _, shared) in sorted(candidates.items(), key=lambda kv: kv[1][:3]):
+        count, shared = -count, sorted(shared)
         if used & pair:
             continue
         used |= pair
