@@ -1,6 +1,7 @@
-"""Where start-up time goes, phase by phase, on the scale journal.
+"""Where start-up time goes, phase by phase, on the scale journals (both sizes
+side by side, beside the bare PySide6 window's total), or on one journal.
 
-    uv run python benchmarks/bench_startup_phases.py [JOURNAL]
+    nice uv run python benchmarks/bench_startup_phases.py [--size 5k|50k] [JOURNAL]
 
 Runs a fresh process nine times; each goes through the steps of ui.app.run()
 in order, timing each one. Prints the minimum and median per phase (ms after
@@ -13,7 +14,7 @@ import statistics
 import subprocess
 import sys
 
-from _harness import ROOT, scale_journal, table
+from _harness import ROOT, SIZES, scale_journal, sizes_arg, table
 
 CHILD = r"""
 import sys, time
@@ -49,21 +50,47 @@ window.close()
 """
 
 
+BARE = r"""
+import time
+T0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
+app = QApplication([])
+w = QMainWindow(); w.setCentralWidget(QLabel("hello")); w.resize(1440, 900); w.show()
+app.processEvents()
+print(f"total\t{(time.perf_counter() - T0) * 1000:.1f}")
+"""
+
+
+def phases(codes: dict[str, str], env) -> dict[str, dict[str, list[float]]]:
+    """Per code, per phase, the samples of nine runs, the codes interleaved so a
+    busy moment on the machine hits them all."""
+    samples: dict[str, dict[str, list[float]]] = {name: {} for name in codes}
+    for attempt in range(10):
+        for name, code in codes.items():
+            done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+            if attempt == 0:
+                continue  # warms the file and bytecode caches
+            for line in done.stdout.strip().splitlines():
+                phase, ms = line.rsplit("\t", 1)
+                samples[name].setdefault(phase, []).append(float(ms))
+    return samples
+
+
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else str(scale_journal())
+    journals = [a for a in sys.argv[1:] if not a.startswith("--") and a not in SIZES]
+    if journals:
+        paths = {os.path.basename(journals[0]): journals[0]}
+    else:
+        paths = {size: str(scale_journal(size)) for size in sizes_arg()}
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LATELY_HOME=str(ROOT / "benchmarks" / ".cache" / "home"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    code = CHILD.format(root=str(ROOT), path=path)
-    samples: dict[str, list[float]] = {}
-    for attempt in range(10):
-        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-        if attempt == 0:
-            continue  # warms the file and bytecode caches
-        for line in done.stdout.strip().splitlines():
-            name, ms = line.rsplit("\t", 1)
-            samples.setdefault(name, []).append(float(ms))
-    table([(name, f"{min(v):.1f}", f"{statistics.median(v):.1f}") for name, v in samples.items()],
-          (f"start-up phases, {os.path.basename(path)}", "min ms", "median ms"))
+    codes = {name: CHILD.format(root=str(ROOT), path=path) for name, path in paths.items()}
+    results = phases({**codes, "bare": BARE}, env)
+    bare = statistics.median(results.pop("bare")["total"])
+    names = list(next(iter(results.values())))
+    rows = [(name, *(f"{statistics.median(r[name]):.1f}" for r in results.values())) for name in names]
+    rows.append(("bare PySide6 window, total", *(f"{bare:.1f}" for _ in results)))
+    table(rows, ("start-up phases, median ms", *paths))
 
 
 if __name__ == "__main__":

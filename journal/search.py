@@ -6,6 +6,7 @@ This module and db.py are the only homes of SQLite-specific SQL."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -122,6 +123,36 @@ def rebuild(db=None) -> None:
         )
         db.execute_sql("DELETE FROM customer_names")
         db.execute_sql(f"INSERT INTO customer_names(rowid, name, company) {_NAME_ROW}")
+
+
+_TRIGGER_NAME = re.compile(r"CREATE TRIGGER IF NOT EXISTS (\w+)")
+
+
+@contextmanager
+def bulk_load(db=None):
+    """For loading many rows at once (the benchmarks' scale journals): the
+    index triggers are dropped for the load, then put back and both indexes
+    rebuilt from the tables in one pass each, far faster than row by row.
+    Use inside the load's transaction, so a failure leaves the triggers."""
+    db = db or database
+    scripts = (_SCHEMA, NAMES_SCHEMA)
+    for script in scripts:
+        for name in _TRIGGER_NAME.findall(script):
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+    yield
+    for script in scripts:
+        for statement in _statements(script):
+            if statement.startswith("CREATE TRIGGER"):
+                db.execute_sql(statement)
+    rebuild(db)
+
+
+def name_contains(column: str, word: str) -> tuple[str, str]:
+    """SQL true when the customer whose id is `column` has `word` (3 letters or
+    more) inside their name or company, whatever its case, and its parameter:
+    the trigram index answers without reading every customer (the customer list's find box)."""
+    return (f"{column} IN (SELECT rowid FROM customer_names WHERE customer_names MATCH ?)",
+            '"' + word.replace('"', '""') + '"')
 
 
 def fts_query(text: str) -> str | None:

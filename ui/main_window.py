@@ -200,6 +200,7 @@ class MainWindow(JournalFiles, QMainWindow):
 
     def _connect(self):
         self.customer_list.customer_selected.connect(self.show_customer)
+        self.customer_list.columns_fitted.connect(self._give_the_list_room)  # measured after the first paint
         self.events.changed.connect(self._journal_changed)
         self.events.error.connect(self._show_error)
         self.events.status.connect(lambda text: self.statusBar().showMessage(text, 6000))

@@ -17,6 +17,7 @@ STEPS = {
     4: "m0004_contact_points",
     5: "m0005_not_duplicates",
     6: "m0006_customer_names",
+    7: "m0007_scale_list_customer_order",
 }
 LATEST = max(STEPS, default=1)
 
@@ -39,6 +40,9 @@ def bring_up_to_date(db, before_step=None) -> list[int]:
         with db.atomic():
             db.create_tables(ALL_MODELS)
             search.install(db)
+            from .. import customer_pages
+
+            customer_pages.install(db)
             SchemaVersion.create(version=LATEST)
         return []
     if version > LATEST:

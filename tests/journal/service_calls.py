@@ -37,6 +37,7 @@ OTHER_MODULES = {
     "journal.search": "reads (fuzzed by test_search_takes_any_text); rebuild() is maintenance",
     "journal.summary": "derived rows, written inside the services' transactions",
     "journal.timeline": "reads", "journal.io": "package",
+    "journal.customer_pages": "reads (the customer list's pages; test_customer_pages)",
     "journal.io.csv_import": "rows are planned and checked, then saved by create_customers/add_purchase; "
                              "rewritten on another branch with its own tests",
     "journal.io.vcard": "plans cards for create_customers", "journal.io.exports": "writes files; import_json takes a file",

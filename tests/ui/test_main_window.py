@@ -431,7 +431,8 @@ def test_settings_set_default_and_tag_cadences(qtbot, make_window):
 
     assert settings.get_settings().owner_name == "Alex Morgan"
     assert settings.get_settings().backups_kept == 7
-    cadences = {r.name: r.cadence_days for r in window.customer_list.model._rows}
+    model = window.customer_list.model
+    cadences = {model.customer_at(r).name: model.customer_at(r).cadence_days for r in range(model.rowCount())}
     assert cadences == {"Ada Lovelace": 45, "Bob Builder": 14, "Grace Hopper": 45}
 
 

@@ -1,0 +1,124 @@
+"""The customer list reads a page at a time: the first paint reads only the
+pages in view, scrolling reads the rest, selecting a customer far down the
+list works before their page was read, and painting never queries."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from journal import customers, interactions
+from journal.models import database
+from ui import customer_list
+from ui.customer_list import NAME, OVERDUE
+
+PEOPLE = 90
+
+
+def many():
+    rows = [dict(name=f"Person {n:03d}", company=f"Firm {n % 7}", stage="customer", cadence_days=30)
+            for n in range(PEOPLE)]
+    customers.create_customers(rows)
+    for n in range(0, PEOPLE, 3):  # some given value lately, some long ago
+        person = customers.find_by_name(f"Person {n:03d}")
+        interactions.log_interaction(person.id, "gift", "out", "Flowers",
+                                     occurred_at=datetime.now() - timedelta(days=n))
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr(customer_list, "PAGE", 10)
+
+
+class Statements:
+    """The SQL run on the GUI thread's connection while it is watched."""
+
+    def __init__(self):
+        self.seen = []
+
+    def __enter__(self):
+        database.connection().set_trace_callback(self.seen.append)
+        return self
+
+    def __exit__(self, *exc):
+        database.connection().set_trace_callback(None)
+
+
+def test_first_paint_reads_only_the_pages_in_view(qtbot, make_window, small_pages):
+    window = make_window(populate=many)
+    model = window.customer_list.model
+    assert model.rowCount() == PEOPLE  # the scroll bar knows the whole list
+    assert 0 < len(model._pages) < PEOPLE // 10  # but only the pages around the view were read
+    table = window.customer_list.table
+    with Statements() as sql:
+        table.viewport().repaint()  # painting asks data() for every visible cell
+    assert sql.seen == []  # and data() never queries
+    assert table.indexAt(table.viewport().rect().topLeft()).data() == "Person 000"
+
+
+def test_scrolling_reads_pages_before_they_are_painted(qtbot, make_window, small_pages):
+    window = make_window(populate=many)
+    table = window.customer_list.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)  # to the last customer, unread
+    assert window.customer_list.current_id() == customers.find_by_name(f"Person {PEOPLE - 1:03d}").id
+    assert window.page.header.name.text() == f"Person {PEOPLE - 1:03d}"
+    bottom = table.indexAt(table.viewport().rect().bottomLeft() + table.viewport().rect().topLeft())
+    qtbot.waitUntil(lambda: table.model()._cached(table.rowAt(table.viewport().height() - 5)) is not None)
+    with Statements() as sql:
+        table.viewport().repaint()
+    assert sql.seen == []
+    assert bottom.isValid()
+    row = table.rowAt(table.viewport().height() - 5)
+    assert table.model().index(row, NAME).data().startswith("Person ")
+
+
+def test_selecting_a_customer_whose_page_was_not_read(qtbot, make_window, small_pages):
+    window = make_window(populate=many)
+    far = customers.find_by_name("Person 077").id
+    model = window.customer_list.model
+    assert model.row_of_cached(far) is None
+    assert window.customer_list.select(far)
+    assert window.customer_list.current_id() == far
+    assert window.page.header.name.text() == "Person 077"
+    assert [i.row() for i in window.customer_list.table.selectionModel().selectedRows()] == [77]
+
+
+def test_typing_in_the_find_box_filters_in_sql(qtbot, make_window, small_pages):
+    window = make_window(populate=many)
+    box = window.customer_list.filter_box
+    box.setFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), "firm 3 person 0")
+    model = window.customer_list.model
+    names = [model.customer_at(r).name for r in range(model.rowCount())]
+    expected = [f"Person {n:03d}" for n in range(PEOPLE)
+                if all(w in f"person {n:03d} firm {n % 7}" for w in ("firm", "3", "person", "0"))]
+    assert names == expected and "Person 013" in names and "Person 012" not in names
+    assert window.customer_list.current_id() == customers.find_by_name("Person 003").id
+
+
+def test_sorting_by_days_overdue(qtbot, make_window, small_pages):
+    window = make_window(populate=many)
+    model = window.customer_list.model
+    model.sort(OVERDUE, Qt.SortOrder.DescendingOrder)
+    rows = [model.customer_at(r) for r in range(model.rowCount())]
+    today = date.today()
+    lateness = [-1 if r.days_overdue(today) is None else r.days_overdue(today) for r in rows]
+    assert lateness == sorted(lateness, reverse=True) and lateness[0] > 0 and lateness[-1] == -1
+    model.set_due_only(True)
+    assert model.rowCount() == sum(1 for x in lateness if x >= 0)
+
+
+def test_a_long_name_far_down_the_list_is_not_cut(qtbot, make_window, small_pages):
+    def populate():
+        many()
+        customers.create_customer(name="Zebedee Maximilian Featherstonehaugh-Cholmondeley")
+
+    window = make_window(populate=populate)
+    model = window.customer_list.model
+    assert model.row_of_cached(customers.find_by_name("Zebedee Maximilian Featherstonehaugh-Cholmondeley").id) is None
+    qtbot.waitUntil(model.measured)  # measured off the GUI thread once the window is up
+    table = window.customer_list.table
+    needed = table.fontMetrics().horizontalAdvance("Zebedee Maximilian Featherstonehaugh-Cholmondeley")
+    assert table.horizontalHeader().sectionSize(NAME) >= needed
