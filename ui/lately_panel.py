@@ -296,7 +296,8 @@ class LatelyPanel(QDockWidget):
         self._generation = self._shown_generation = 0
         self._state = self._state_in_model = None  # journal.attention.AttentionState shown
         self._pending, self._pending_all = set(), True  # changes no refresh has started for yet
-        self._running = {}  # generation -> (customer ids, everything?) of refreshes not back yet
+        self._running = {}  # generation -> (customer ids, everything?, base state) of refreshes not back yet
+        self._counts = {}  # reason -> items of the state in the list
         self._refresh_timer = QTimer(self, singleShot=True, interval=250)
         self._refresh_timer.timeout.connect(self._start)
 
@@ -375,14 +376,19 @@ class LatelyPanel(QDockWidget):
 
         items, health = state.items, state.health
         reason = self.reasons.currentData()
+        counts = self._counts
         if base is not None and not state.full and base is self._state_in_model:
             self.model.apply(self._shown_reason(state.removed), self._shown_reason(state.added))
+            for item in state.removed:
+                counts[item.reason] -= 1
+            for item in state.added:
+                counts[item.reason] = counts.get(item.reason, 0) + 1
         else:
             self.model.set_rows(self._shown_reason(items))
+            counts.clear()
+            for item in items:
+                counts[item.reason] = counts.get(item.reason, 0) + 1
         self._state_in_model = state
-        counts = {}
-        for item in items:
-            counts[item.reason] = counts.get(item.reason, 0) + 1
         self.reasons.blockSignals(True)
         self.reasons.clear()
         self.reasons.addItem(f"Everything ({len(items)})", None)
