@@ -129,9 +129,22 @@ def _circles_after(state: AttentionState, inputs: Inputs, ids: set[int]):
         if not members.get(topic):
             members.pop(topic, None)
     circles = dict(state.circles)
+    again = set()
+    rank = lately.circle_rank(inputs)
     for topic in touched:
+        circle = circles.get(topic, [])
+        if ids & set(circle) or not members.get(topic):
+            again.add(topic)  # someone in the circle changed: rank the topic again
+            continue
+        # Everyone outside the circle ranks below its last member and did not change,
+        # but for the changed customers, who join the circle if they now rank above it.
+        for cid in sorted(ids & members[topic], key=rank):
+            if len(circle) < lately.INTRODUCTION_CIRCLE or rank(cid) < rank(circle[-1]):
+                circle = sorted(circle + [cid], key=rank)[:lately.INTRODUCTION_CIRCLE]
+        circles[topic] = circle
+    for topic in again:
         circles.pop(topic, None)
-    circles.update(lately.topic_circles(inputs, members, touched))
+    circles.update(lately.topic_circles(inputs, members, again))
     return members, circles
 
 

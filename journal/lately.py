@@ -457,10 +457,16 @@ def topic_members(inputs: Inputs) -> dict[str, set[int]]:
     return dict(members)
 
 
-def topic_circles(inputs: Inputs, members: dict[str, set[int]], topics=None) -> dict[str, list[int]]:
-    """The few most valuable members of each topic (or of `topics` only)."""
+def circle_rank(inputs: Inputs):
+    """Sort key of a customer in a topic's circle: the first is the most valuable."""
     facts = inputs.customers
-    return {topic: heapq.nsmallest(INTRODUCTION_CIRCLE, members[topic], key=lambda cid: _rank(facts[cid]))
+    return lambda cid: _rank(facts[cid])
+
+
+def topic_circles(inputs: Inputs, members: dict[str, set[int]], topics=None) -> dict[str, list[int]]:
+    """The few most valuable members of each topic (or of `topics` only), most valuable first."""
+    rank = circle_rank(inputs)
+    return {topic: heapq.nsmallest(INTRODUCTION_CIRCLE, members[topic], key=rank)
             for topic in (members if topics is None else topics) if members.get(topic)}
 
 

@@ -216,7 +216,7 @@ READS = {
     purchases: {"validate_purchase", "purchases_of", "format_cents"},
     connections: {"connections_of"},
     lately: {"gather", "build_facts", "attention_items", "evaluate", "tenure_words", "health", "customer_items",
-             "introductions", "sort_key", "tag_cadences_of", "topics_of", "topic_members", "topic_circles"},
+             "introductions", "sort_key", "tag_cadences_of", "topics_of", "topic_members", "topic_circles", "circle_rank"},
     settings: {"get_settings"},
     drafts: {"load_draft"},
     trash: {"trash_items"},
