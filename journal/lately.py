@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from itertools import combinations
 from typing import NamedTuple
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from . import settings, words
 from .customers import OVERDUE, cadence_level, customer_since, effective_cadence, interest_topics, tag_cadences
@@ -122,20 +122,31 @@ class CustomerFacts(NamedTuple):
 
 @dataclass
 class Inputs:
+    """What the rules read, by customer, so one customer's part can be read
+    again and replaced after a change (journal.attention)."""
+
     customers: dict[int, CustomerFacts]
-    unthanked_purchases: list[tuple[int, int, date, str]]  # customer, purchase, date, product
-    follow_ups: list[tuple[int, int, date, str, str]]  # customer, interaction, due, summary, kind
-    unthanked_referrals: list[tuple[int, int, int, date]]  # referrer, connection, referred, date
-    connected_pairs: set[frozenset]
+    unthanked_purchases: dict[int, list[tuple[date, int, str]]]  # customer -> (date, purchase, product)
+    follow_ups: dict[int, list[tuple[int, date, str, str]]]  # customer -> (interaction, due, summary, kind)
+    unthanked_referrals: dict[int, list[tuple[date, int, int]]]  # referrer -> (date, connection, referred)
+    connected: dict[int, set[int]]  # customer -> the customers they are connected to, either way
     tags: dict[int, tuple[str, ...]]
-    snoozed: set[tuple[int, str]] = field(default_factory=set)
+    snoozed: dict[int, set[str]] = field(default_factory=dict)  # customer -> snooze keys
 
 
-def gather(today: date) -> Inputs:
+def _in(query, column, customer_ids):
+    return query if customer_ids is None else query.where(column.in_(customer_ids))
+
+
+def gather(today: date, customer_ids=None) -> Inputs:
+    """The rules' inputs for every customer, or only for `customer_ids` (their
+    connections both ways, their referrals as the referrer). Call inside
+    db.snapshot() to read them as of one moment."""
+    ids = None if customer_ids is None else sorted(customer_ids)
     default = settings.get_settings().default_cadence_days
-    tag_days = tag_cadences()
+    tag_days = tag_cadences() if ids is None else tag_cadences_of(ids)
     s = CustomerSummary
-    query = (
+    query = _in(
         Customer.select(
             Customer.id, Customer.name, Company.name, Customer.stage, Customer.channel, Customer.customer_since,
             Customer.created_at, Customer.cadence_days, Customer.interests, Customer.account_manager,
@@ -146,37 +157,64 @@ def gather(today: date) -> Inputs:
         .join(Company, on=(Customer.company == Company.id), join_type=JOIN.LEFT_OUTER)
         .switch(Customer)
         .join(s, on=(s.customer == Customer.id), join_type=JOIN.LEFT_OUTER)
-        .where(Customer.deleted_at.is_null(), Customer.archived == False)  # noqa: E712
-    )
-    purchases = (
-        Purchase.select(Purchase.customer_id, Purchase.id, Purchase.purchased_on, Purchase.product)
+        .where(Customer.deleted_at.is_null(), Customer.archived == False),  # noqa: E712
+        Customer.id, ids)
+    purchases = _in(
+        Purchase.select(Purchase.customer_id, Purchase.purchased_on, Purchase.id, Purchase.product)
         .where(Purchase.thanked_by.is_null(), Purchase.deleted_at.is_null(),
-               Purchase.purchased_on < today - timedelta(days=THANK_GRACE_DAYS)))
-    follow_ups = (
+               Purchase.purchased_on < today - timedelta(days=THANK_GRACE_DAYS)),
+        Purchase.customer_id, ids)
+    follow_ups = _in(
         Interaction.select(Interaction.customer_id, Interaction.id, Interaction.follow_up_on,
                            Interaction.summary, Interaction.kind)
         .where(Interaction.follow_up_on <= today, Interaction.follow_up_done == False,  # noqa: E712
-               Interaction.deleted_at.is_null()))
-    referrals = (
-        Connection.select(Connection.source_id, Connection.id, Connection.target_id, Connection.connected_on)
+               Interaction.deleted_at.is_null()),
+        Interaction.customer_id, ids)
+    referrals = _in(
+        Connection.select(Connection.source_id, Connection.connected_on, Connection.id, Connection.target_id)
         .where(Connection.kind == REFERRED, Connection.thanked_by.is_null(), Connection.deleted_at.is_null(),
-               Connection.connected_on >= today - timedelta(days=REFERRAL_MEMORY_DAYS)))
+               Connection.connected_on >= today - timedelta(days=REFERRAL_MEMORY_DAYS)),
+        Connection.source_id, ids)
     pairs = Connection.select(Connection.source_id, Connection.target_id).where(Connection.deleted_at.is_null())
-    snoozes = Snooze.select(Snooze.customer_id, Snooze.reason).where(Snooze.until > today)
+    if ids is not None:
+        pairs = pairs.where(Connection.source_id.in_(ids) | Connection.target_id.in_(ids))
+    snoozes = _in(Snooze.select(Snooze.customer_id, Snooze.reason).where(Snooze.until > today), Snooze.customer_id, ids)
+    connected = defaultdict(set)
+    for a, b in raw_rows(pairs):
+        connected[a].add(b)
+        connected[b].add(a)
     return Inputs(
         customers=build_facts(raw_rows(query), tag_days, default),
-        unthanked_purchases=[(c, p, to_date(on), name) for c, p, on, name in raw_rows(purchases)],
-        follow_ups=[(c, i, to_date(on), text, kind) for c, i, on, text, kind in raw_rows(follow_ups)],
-        unthanked_referrals=[(s, c, t, to_date(on)) for s, c, t, on in raw_rows(referrals)],
-        connected_pairs={frozenset(pair) for pair in raw_rows(pairs)},
-        tags=_tags(),
-        snoozed=set(raw_rows(snoozes)),
+        unthanked_purchases=_by_customer((c, (to_date(on), p, name)) for c, on, p, name in raw_rows(purchases)),
+        follow_ups=_by_customer((c, (i, to_date(on), text, kind)) for c, i, on, text, kind in raw_rows(follow_ups)),
+        unthanked_referrals=_by_customer((s, (to_date(on), c, t)) for s, on, c, t in raw_rows(referrals)),
+        connected=dict(connected),
+        tags=_tags(ids),
+        snoozed=_by_customer(raw_rows(snoozes), set),
     )
 
 
-def _tags() -> dict[int, tuple[str, ...]]:
+def _by_customer(pairs, kind=list) -> dict:
+    result = defaultdict(kind)
+    add = (lambda key, value: result[key].append(value)) if kind is list else (lambda key, value: result[key].add(value))
+    for key, value in pairs:
+        add(key, value)
+    return dict(result)
+
+
+def tag_cadences_of(customer_ids) -> dict[int, int]:
+    """The shortest tag cadence of each of these customers that has one."""
+    query = (CustomerTag.select(CustomerTag.customer_id, fn.MIN(Tag.cadence_days)).join(Tag)
+             .where(Tag.cadence_days.is_null(False), CustomerTag.customer_id.in_(list(customer_ids)))
+             .group_by(CustomerTag.customer_id))
+    return dict(raw_rows(query))
+
+
+def _tags(customer_ids=None) -> dict[int, tuple[str, ...]]:
     result = defaultdict(list)
-    for cid, name in raw_rows(CustomerTag.select(CustomerTag.customer_id, Tag.name).join(Tag)):
+    query = _in(CustomerTag.select(CustomerTag.customer_id, Tag.name).join(Tag), CustomerTag.customer_id,
+                customer_ids)
+    for cid, name in raw_rows(query):
         result[cid].append(name.lower())
     return {cid: tuple(names) for cid, names in result.items()}
 
@@ -218,18 +256,40 @@ def attention_items(today: date | None = None) -> list[AttentionItem]:
     return evaluate(inputs, today)
 
 
+def sort_key(item: AttentionItem):
+    """Most pressing first; ties broken down to the customer, so the order never
+    depends on the order the rows were read in."""
+    return (-item.priority, item.customer_name.lower(), item.reason, item.ref_id or 0, item.customer_id,
+            item.other_customer_id or 0)
+
+
 def evaluate(inputs: Inputs, today: date) -> list[AttentionItem]:
     items: list[AttentionItem] = []
-    customers = inputs.customers
-    items += _purchase_rules(inputs, today)
-    items += _follow_up_rule(inputs, today)
-    items += _referral_rule(inputs, today)
-    for c in customers.values():
-        items += _customer_rules(c, today)
-    items += _introductions(inputs)
-    if inputs.snoozed:
-        items = [i for i in items if (i.customer_id, i.snooze_key) not in inputs.snoozed]
-    items.sort(key=lambda i: (-i.priority, i.customer_name.lower(), i.reason, i.ref_id or 0))
+    for cid in inputs.customers:
+        items += customer_items(inputs, cid, today)
+    items += introductions(inputs)
+    items.sort(key=sort_key)
+    return items
+
+
+def customer_items(inputs: Inputs, cid: int, today: date) -> list[AttentionItem]:
+    """Every item about one customer but introductions (which weigh everyone against each other)."""
+    c = inputs.customers.get(cid)
+    if c is None:
+        return []
+    items = []
+    bought = inputs.unthanked_purchases.get(cid)
+    if bought and c.stage == "customer":
+        items.append(_purchase_item(c, bought, today))
+    for iid, due, summary_text, kind in sorted(inputs.follow_ups.get(cid, ())):  # whatever order SQL gave
+        items.append(_follow_up_item(c, iid, due, summary_text, kind, today))
+    referred = inputs.unthanked_referrals.get(cid)
+    if referred:
+        items.append(_referral_item(c, referred, inputs.customers, today))
+    items += _customer_rules(c, today)
+    snoozed = inputs.snoozed.get(cid)
+    if snoozed:
+        items = [i for i in items if i.snooze_key not in snoozed]
     return items
 
 
@@ -261,66 +321,40 @@ def tenure_words(days: int) -> str:
     return "a month" if months == 1 else f"{names[months]} months"
 
 
-def _purchase_rules(inputs: Inputs, today: date) -> list[AttentionItem]:
+def _purchase_item(c: CustomerFacts, purchases: list[tuple[date, int, str]], today: date) -> AttentionItem:
     """One item per customer with unthanked purchases: recognising a return
     customer when any of them is a repeat, else a plain thank-you."""
-    by_customer = defaultdict(list)
-    for cid, pid, on, product in inputs.unthanked_purchases:
-        if cid in inputs.customers:
-            by_customer[cid].append((on, pid, product))
-    items = []
-    for cid, purchases in by_customer.items():
-        c = inputs.customers[cid]
-        if c.stage != "customer":
-            continue
-        purchases.sort()
-        oldest_on, oldest_id, _ = purchases[0]
-        newest_on, _, newest_product = purchases[-1]
-        tenure_days = _days(c.since, newest_on) if c.since else 0
-        is_return = (c.first_purchase_on is not None and newest_on > c.first_purchase_on) or tenure_days >= 365
-        bought = (f"Bought {newest_product} on {_on(newest_on)}" if len(purchases) == 1 else
-                  f"{words.plural(len(purchases), 'purchase')} not thanked, the first on {_on(oldest_on)}")
-        if is_return:
-            tenure = tenure_words(max(tenure_days, 1))
-            items.append(_item(c, "return_customer", f"{bought}; a customer for {tenure}",
-                               f"Send a card thanking them for {tenure} with you — never 'thanks for trying us'",
-                               "thank_you_card", _days(oldest_on, today), since=oldest_on, ref_id=oldest_id))
-        else:
-            items.append(_item(c, "unthanked_purchase", f"{bought}, not thanked yet",
-                               "Send a personal thank-you card", "thank_you_card",
-                               _days(oldest_on, today), since=oldest_on, ref_id=oldest_id))
-    return items
+    purchases = sorted(purchases)
+    oldest_on, oldest_id, _ = purchases[0]
+    newest_on, _, newest_product = purchases[-1]
+    tenure_days = _days(c.since, newest_on) if c.since else 0
+    is_return = (c.first_purchase_on is not None and newest_on > c.first_purchase_on) or tenure_days >= 365
+    bought = (f"Bought {newest_product} on {_on(newest_on)}" if len(purchases) == 1 else
+              f"{words.plural(len(purchases), 'purchase')} not thanked, the first on {_on(oldest_on)}")
+    if is_return:
+        tenure = tenure_words(max(tenure_days, 1))
+        return _item(c, "return_customer", f"{bought}; a customer for {tenure}",
+                     f"Send a card thanking them for {tenure} with you — never 'thanks for trying us'",
+                     "thank_you_card", _days(oldest_on, today), since=oldest_on, ref_id=oldest_id)
+    return _item(c, "unthanked_purchase", f"{bought}, not thanked yet", "Send a personal thank-you card",
+                 "thank_you_card", _days(oldest_on, today), since=oldest_on, ref_id=oldest_id)
 
 
-def _follow_up_rule(inputs: Inputs, today: date) -> list[AttentionItem]:
-    items = []
-    for cid, iid, due, summary_text, kind in inputs.follow_ups:
-        c = inputs.customers.get(cid)
-        if c is None:
-            continue
-        late = _days(due, today)
-        when = "today" if late == 0 else f"{words.plural(late, 'day')} ago" if late > 1 else "yesterday"
-        items.append(_item(c, "follow_up_due", f"Follow-up on “{summary_text}” was due {when}",
-                           "Follow up as you promised", kind if kind != "note" else "check_in",
-                           late, since=due, ref_id=iid))
-    return items
+def _follow_up_item(c: CustomerFacts, iid: int, due: date, summary_text: str, kind: str, today: date) -> AttentionItem:
+    late = _days(due, today)
+    when = "today" if late == 0 else f"{words.plural(late, 'day')} ago" if late > 1 else "yesterday"
+    return _item(c, "follow_up_due", f"Follow-up on “{summary_text}” was due {when}", "Follow up as you promised",
+                 kind if kind != "note" else "check_in", late, since=due, ref_id=iid)
 
 
-def _referral_rule(inputs: Inputs, today: date) -> list[AttentionItem]:
-    by_referrer = defaultdict(list)
-    for source, conn_id, target, on in inputs.unthanked_referrals:
-        if source in inputs.customers:
-            by_referrer[source].append((on, conn_id, target))
-    items = []
-    for source, referrals in by_referrer.items():
-        c = inputs.customers[source]
-        referrals.sort()
-        names = [inputs.customers[t].name if t in inputs.customers else "someone" for _, _, t in referrals]
-        on, conn_id, _ = referrals[0]
-        items.append(_item(c, "referral_unthanked", f"Referred {', '.join(names)} (since {_on(on)})",
-                           "Thank them for the referral — a card or a small gift", "thank_you_card",
-                           _days(on, today), since=on, ref_id=conn_id))
-    return items
+def _referral_item(c: CustomerFacts, referrals: list[tuple[date, int, int]], customers: dict, today: date
+                   ) -> AttentionItem:
+    referrals = sorted(referrals)
+    names = [customers[t].name if t in customers else "someone" for _, _, t in referrals]
+    on, conn_id, _ = referrals[0]
+    return _item(c, "referral_unthanked", f"Referred {', '.join(names)} (since {_on(on)})",
+                 "Thank them for the referral — a card or a small gift", "thank_you_card",
+                 _days(on, today), since=on, ref_id=conn_id)
 
 
 def _customer_rules(c: CustomerFacts, today: date) -> list[AttentionItem]:
@@ -397,42 +431,81 @@ def _gift(c: CustomerFacts) -> tuple[str, str]:
     return "Check in on how things are going", "check_in"
 
 
-def _introductions(inputs: Inputs) -> list[AttentionItem]:
+INTRODUCTION_CIRCLE = 8  # the most valuable members of a topic who are paired with each other
+
+
+def _introducible(c: CustomerFacts | None) -> bool:
+    return c is not None and c.stage in ("customer", "prospect")
+
+
+def topics_of(inputs: Inputs, cid: int) -> set[str]:
+    """The interests and tags a customer could be introduced on (none if they cannot be)."""
+    c = inputs.customers.get(cid)
+    return set(c.interests) | set(inputs.tags.get(cid, ())) if _introducible(c) else set()
+
+
+def _rank(c: CustomerFacts):
+    return (c.stage != "customer", -c.lifetime_cents, c.id)  # customers before prospects, then the most valuable
+
+
+def topic_members(inputs: Inputs) -> dict[str, set[int]]:
+    members = defaultdict(set)
+    for cid in inputs.customers:
+        for topic in topics_of(inputs, cid):
+            members[topic].add(cid)
+    return dict(members)
+
+
+def circle_rank(inputs: Inputs):
+    """Sort key of a customer in a topic's circle: the first is the most valuable."""
+    facts = inputs.customers
+    return lambda cid: _rank(facts[cid])
+
+
+def topic_circles(inputs: Inputs, members: dict[str, set[int]], topics=None) -> dict[str, list[int]]:
+    """The few most valuable members of each topic (or of `topics` only), most valuable first."""
+    rank = circle_rank(inputs)
+    return {topic: heapq.nsmallest(INTRODUCTION_CIRCLE, members[topic], key=rank)
+            for topic in (members if topics is None else topics) if members.get(topic)}
+
+
+def introductions(inputs: Inputs, circles: dict[str, list[int]] | None = None) -> list[AttentionItem]:
     """Pairs who share an interest or a tag and are not connected, at least one a
     customer. Bounded: the few most valuable members of each topic are paired,
-    the best-matched pairs kept, and nobody suggested twice."""
-    eligible = {cid: c for cid, c in inputs.customers.items() if c.stage in ("customer", "prospect")}
-    topics = defaultdict(list)
-    for cid, c in eligible.items():
-        for topic in set(c.interests) | set(inputs.tags.get(cid, ())):
-            topics[topic].append(cid)
-    # Customers before prospects, then the most valuable.
-    rank = {cid: (c.stage != "customer", -c.lifetime_cents, cid) for cid, c in eligible.items()}.__getitem__
-
-    candidates = {}
-    for members in topics.values():
-        for a, b in combinations(heapq.nsmallest(8, members, key=rank), 2):
+    the best-matched pairs kept, and nobody suggested twice. `circles`, when
+    given, are topic_circles() kept up to date by journal.attention."""
+    facts = inputs.customers
+    if circles is None:
+        circles = topic_circles(inputs, topic_members(inputs))
+    candidates, topics = {}, {}
+    for circle in circles.values():
+        for a, b in combinations(circle, 2):
             pair = frozenset((a, b))
-            if pair in candidates or pair in inputs.connected_pairs:
+            if pair in candidates or b in inputs.connected.get(a, ()):
                 continue
-            ca, cb = eligible[a], eligible[b]
+            ca, cb = facts[a], facts[b]
             if "customer" not in (ca.stage, cb.stage):
                 continue
-            shared = (set(ca.interests) | set(inputs.tags.get(a, ()))) & (set(cb.interests) | set(inputs.tags.get(b, ())))
-            candidates[pair] = (len(shared), ca.lifetime_cents + cb.lifetime_cents, sorted(shared))
+            if a not in topics:
+                topics[a] = topics_of(inputs, a)
+            if b not in topics:
+                topics[b] = topics_of(inputs, b)
+            shared = topics[a] & topics[b]
+            candidates[pair] = (-len(shared), -(ca.lifetime_cents + cb.lifetime_cents), sorted(pair), shared)
     chosen, used = [], set()
-    for pair, (count, value, shared) in sorted(candidates.items(), key=lambda kv: (-kv[1][0], -kv[1][1], sorted(kv[0]))):
+    for pair, (count, _, _, shared) in sorted(candidates.items(), key=lambda kv: kv[1][:3]):
+        count, shared = -count, sorted(shared)
         if used & pair:
             continue
         used |= pair
-        a, b = sorted(pair, key=rank)
-        ca, cb = eligible[a], eligible[b]
+        a, b = sorted(pair, key=lambda cid: _rank(facts[cid]))
+        ca, cb = facts[a], facts[b]
         chosen.append(_item(ca, "introduction", f"Both care about {', '.join(shared)}",
                             f"Introduce {ca.name} to {cb.name}", "introduction", count * 6,
                             title=f"Introduce to {cb.name}", other_customer_id=b))
         if len(chosen) >= MAX_INTRODUCTIONS:
             break
-    return chosen
+    return [i for i in chosen if i.snooze_key not in inputs.snoozed.get(i.customer_id, ())]
 
 
 # --- acting on items ---------------------------------------------------------

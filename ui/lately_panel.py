@@ -3,11 +3,12 @@ computed off the GUI thread after every change; the list only paints them."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QEvent, QRect, QSize, QSortFilterProxyModel, Qt, QTimer, Signal,
+    QEvent, QModelIndex, QRect, QSize, Qt, QTimer, Signal,
 )
 from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
@@ -41,7 +42,65 @@ def priority_color(item: lately.AttentionItem, palette=None) -> QColor:
 
 
 class AttentionModel(RowsModel):
+    """The items of one reason (or all), most pressing first, shown a page at a
+    time: at 5,000 customers there are thousands of items, and a list view lays
+    out every row it is given. A change to one customer moves only its rows."""
+
     ROW_ROLE = ITEM_ROLE
+    PAGE = 100
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.shown = 0  # rows[:shown] are in the view; fetchMore shows the next page
+
+    def set_rows(self, rows) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.shown = min(len(self.rows), max(self.PAGE, self.shown))
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else self.shown
+
+    def canFetchMore(self, parent=QModelIndex()):
+        return not parent.isValid() and self.shown < len(self.rows)
+
+    def fetchMore(self, parent=QModelIndex()):
+        more = min(self.PAGE, len(self.rows) - self.shown)
+        if parent.isValid() or more <= 0:
+            return
+        self.beginInsertRows(QModelIndex(), self.shown, self.shown + more - 1)  # last is inclusive
+        self.shown += more
+        self.endInsertRows()
+
+    def apply(self, removed, added) -> None:
+        """Take out `removed` and put in `added` where they rank (lately.sort_key);
+        only rows already shown move in the view."""
+        from journal.lately import sort_key
+
+        for item in removed:
+            key = sort_key(item)
+            at = bisect_left(self.rows, key, key=sort_key)
+            while at < len(self.rows) and self.rows[at] != item and sort_key(self.rows[at]) == key:
+                at += 1
+            if at == len(self.rows) or self.rows[at] != item:
+                continue  # not of the reason shown
+            if at < self.shown:
+                self.beginRemoveRows(QModelIndex(), at, at)
+                del self.rows[at]
+                self.shown -= 1
+                self.endRemoveRows()
+            else:
+                del self.rows[at]
+        for item in added:
+            at = bisect_left(self.rows, sort_key(item), key=sort_key)
+            if at < self.shown or self.shown == len(self.rows):
+                self.beginInsertRows(QModelIndex(), at, at)
+                self.rows.insert(at, item)
+                self.shown += 1
+                self.endInsertRows()
+            else:
+                self.rows.insert(at, item)
 
     def display(self, item):
         return f"{item.customer_name}: {item.title}"
@@ -51,15 +110,6 @@ class AttentionModel(RowsModel):
 
     def role_data(self, item, role):
         return item.reason if role == REASON_ROLE else None
-
-
-class ReasonFilter(QSortFilterProxyModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setFilterRole(REASON_ROLE)
-
-    def set_reason(self, reason: str | None) -> None:
-        self.setFilterFixedString(reason or "")
 
 
 class AttentionDelegate(QStyledItemDelegate):
@@ -75,6 +125,7 @@ class AttentionDelegate(QStyledItemDelegate):
     def __init__(self, view=None):
         super().__init__(view)
         self.view = view  # the list: items wrap to its width
+        self._sizes = {}
 
     def _lines(self, option):
         return QFontMetrics(option.font).height()
@@ -104,8 +155,15 @@ class AttentionDelegate(QStyledItemDelegate):
         width = self._row_width(option)
         if item is None:
             return QSize(width, self.PAD * 2 + self._lines(option) * 5)
-        text = sum(height + self.GAP for *_, height in self.blocks(item, option.font, width))
-        return QSize(width, self.PAD * 2 + text + 6 + self._lines(option))
+        # Measuring wrapped text is what laying out the list costs: each item once per width and font.
+        key = (item, width, option.font.key())
+        size = self._sizes.get(key)
+        if size is None:
+            if len(self._sizes) > 20_000:
+                self._sizes.clear()
+            text = sum(height + self.GAP for *_, height in self.blocks(item, option.font, width))
+            size = self._sizes[key] = QSize(width, self.PAD * 2 + text + 6 + self._lines(option))
+        return size
 
     def action_rects(self, option) -> list[tuple[str, QRect]]:
         metrics = QFontMetrics(option.font)
@@ -188,6 +246,7 @@ class LatelyPanel(QDockWidget):
     open_requested = Signal(int)
     snooze_requested = Signal(object, object)  # item, until
     card_requested = Signal(object)  # item: add them to the thank-you card list
+    computed = Signal(int, bool)  # a refresh's generation came back; True if it was shown
 
     def __init__(self, parent=None):
         super().__init__("Lately — who needs you", parent)
@@ -195,8 +254,6 @@ class LatelyPanel(QDockWidget):
         area = Qt.DockWidgetArea
         self.setAllowedAreas(area.LeftDockWidgetArea | area.RightDockWidgetArea | area.BottomDockWidgetArea)
         self.model = AttentionModel(self)
-        self.proxy = ReasonFilter(self)
-        self.proxy.setSourceModel(self.model)
         self.summary = QLabel(wordWrap=True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         # A dock does not always give a wrapped label its height for the width: reserve three lines.
@@ -204,7 +261,7 @@ class LatelyPanel(QDockWidget):
         self.reasons = QComboBox()
         self.reasons.currentIndexChanged.connect(self._reason_chosen)
         self.list = QListView()
-        self.list.setModel(self.proxy)
+        self.list.setModel(self.model)
         self.delegate = AttentionDelegate(self.list)
         self.list.setItemDelegate(self.delegate)
         self.list.setMouseTracking(True)
@@ -235,42 +292,103 @@ class LatelyPanel(QDockWidget):
         layout.addWidget(self.filter_row)
         layout.addWidget(self.stack, 1)
         self.setWidget(body)
-        self.loading = False
+        self.loading = False  # True while a refresh is running
+        self._generation = self._shown_generation = 0
+        self._state = self._state_in_model = None  # journal.attention.AttentionState shown
+        self._pending, self._pending_all = set(), True  # changes no refresh has started for yet
+        self._running = {}  # generation -> (customer ids, everything?, base state) of refreshes not back yet
+        self._counts = {}  # reason -> items of the state in the list
         self._refresh_timer = QTimer(self, singleShot=True, interval=250)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self._refresh_timer.timeout.connect(self._start)
 
     # -- data -----------------------------------------------------------------------------
-    def refresh_soon(self):
+    # Each refresh has a generation number; a result is shown only if no later
+    # refresh has been shown already, so a slow early result never covers a newer
+    # one. A refresh after a change to some customers updates the state shown
+    # (journal.attention.update) for every change that state does not reflect
+    # yet: those waiting to start and those of refreshes still running.
+    def refresh_soon(self, customer_id=None):
+        """After a change to `customer_id` (None: anything may have changed)."""
+        if customer_id is None:
+            self._pending_all = True
+        else:
+            self._pending.add(customer_id)
         self._refresh_timer.start()
 
     def refresh(self):
-        from journal import lately
+        """Everything from scratch (a journal opened, the day changed)."""
+        self._pending_all = True
+        self._start()
+
+    def _start(self):
+        from journal import attention
 
         from .tasks import run_in_background
 
+        self._refresh_timer.stop()
+        self._generation += 1
+        generation = self._generation
+        changed, everything = set(self._pending), self._pending_all or self._state is None
+        for ids, all_of_it, _ in self._running.values():
+            changed |= ids
+            everything = everything or all_of_it
+        self._running[generation] = (changed, everything, self._state)
+        self._pending, self._pending_all = set(), False
+        base, today = self._state, date.today()
         self.loading = True
-        today = date.today()
 
         def compute():
-            inputs = lately.gather(today)
-            return lately.evaluate(inputs, today), lately.health(inputs, today)
+            if everything:
+                return attention.compute(today)
+            return attention.update(base, changed, today)
 
-        run_in_background(compute, self._show, self._failed)
+        run_in_background(compute, lambda state: self._arrived(generation, state),
+                          lambda error: self._failed(generation, error))
 
-    def _failed(self, error):
-        self.loading = False
+    def _arrived(self, generation, state):
+        _, _, base = self._running.pop(generation, (None, None, None))
+        if generation < self._shown_generation:  # a later refresh is on screen already
+            self.computed.emit(generation, False)
+            return
+        for older in [g for g in self._running if g < generation]:
+            self._running.pop(older)  # this one covered what they cover, from a later view
+        self._state, self._shown_generation = state, generation
+        self.loading = bool(self._running)
+        self._show(state, base)
+        self.computed.emit(generation, True)
+
+    def _failed(self, generation, error):
+        changed, everything, _ = self._running.pop(generation, (set(), True, None))
+        self._pending |= changed
+        self._pending_all = self._pending_all or everything
+        self.loading = bool(self._running)
+        self.summary.setVisible(True)
         self.summary.setText(f"<span style='color:{theme.color('overdue').name()}'>Could not work out who needs you: {error}</span>")
+        self.computed.emit(generation, False)
 
-    def _show(self, result):
+    def _shown_reason(self, items):
+        reason = self.reasons.currentData()
+        return items if reason is None else [i for i in items if i.reason == reason]
+
+    def _show(self, state, base=None):
+        """Show `state`; when it was updated from the state the list holds, only its changed rows move."""
         from journal import lately
 
-        items, health = result
-        self.loading = False
+        items, health = state.items, state.health
         reason = self.reasons.currentData()
-        self.model.set_rows(items)
-        counts = {}
-        for item in items:
-            counts[item.reason] = counts.get(item.reason, 0) + 1
+        counts = self._counts
+        if base is not None and not state.full and base is self._state_in_model:
+            self.model.apply(self._shown_reason(state.removed), self._shown_reason(state.added))
+            for item in state.removed:
+                counts[item.reason] -= 1
+            for item in state.added:
+                counts[item.reason] = counts.get(item.reason, 0) + 1
+        else:
+            self.model.set_rows(self._shown_reason(items))
+            counts.clear()
+            for item in items:
+                counts[item.reason] = counts.get(item.reason, 0) + 1
+        self._state_in_model = state
         self.reasons.blockSignals(True)
         self.reasons.clear()
         self.reasons.addItem(f"Everything ({len(items)})", None)
@@ -280,7 +398,8 @@ class LatelyPanel(QDockWidget):
         index = self.reasons.findData(reason)
         self.reasons.setCurrentIndex(max(index, 0))
         self.reasons.blockSignals(False)
-        self.proxy.set_reason(self.reasons.currentData())
+        if self.reasons.currentData() != reason:  # the reason shown has no items left
+            self.model.set_rows(self._shown_reason(items))
         # One message at a time: with no customers there is nothing to sum up or filter.
         self.summary.setVisible(bool(health.customers))
         self.filter_row.setVisible(bool(health.customers))
@@ -302,10 +421,12 @@ class LatelyPanel(QDockWidget):
             self.stack.setCurrentWidget(self.empty)
 
     def _reason_chosen(self, _index):
-        self.proxy.set_reason(self.reasons.currentData())
+        if self._state is not None:
+            self.model.set_rows(self._shown_reason(self._state.items))
 
     def visible_items(self) -> list[lately.AttentionItem]:
-        return [self.proxy.index(r, 0).data(ITEM_ROLE) for r in range(self.proxy.rowCount())]
+        """The items in the list now (a page at a time; scrolling down shows more)."""
+        return [self.model.index(r, 0).data(ITEM_ROLE) for r in range(self.model.rowCount())]
 
     # -- actions ------------------------------------------------------------------------------
     def _action(self, key, item):

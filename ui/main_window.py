@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
         page.timeline.edit_requested.connect(self.edit_interaction)
         page.timeline.delete_requested.connect(self.delete_entry)
         page.timeline.follow_up_done_requested.connect(self._follow_up_done)
-        self.events.changed.connect(lambda _: self.lately.refresh_soon())
+        self.events.changed.connect(self.lately.refresh_soon)  # the customer changed: only what it affects
         self.lately.open_requested.connect(self.open_customer)
         self.lately.log_requested.connect(self.act_on)
         self.lately.snooze_requested.connect(self.snooze)

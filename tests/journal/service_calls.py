@@ -50,6 +50,7 @@ OTHER_MODULES = {
     "journal.backup_files": "lists backup files; tests/journal/test_backups.py",
     "journal.file_check": "reads a file read-only", "journal.private": "file modes", "journal.words": "formatting",
     "journal.answers": "decides what answers a Lately item; writes nothing",
+    "journal.attention": "reads and computes the attention list; tests/journal/test_attention.py",
     "journal.io.import_report": "words", "journal.io.csv_read": "reads bytes; its own Hypothesis test",
     "journal.io.vcard_lines": "reads bytes; its own tests",
 }
@@ -226,7 +227,8 @@ READS = {
     interactions: {"get_interaction", "reciprocity"},
     purchases: {"validate_purchase", "purchases_of", "format_cents"},
     connections: {"connections_of"},
-    lately: {"gather", "build_facts", "attention_items", "evaluate", "tenure_words", "health"},
+    lately: {"gather", "build_facts", "attention_items", "evaluate", "tenure_words", "health", "customer_items",
+             "introductions", "sort_key", "tag_cadences_of", "topics_of", "topic_members", "topic_circles", "circle_rank"},
     settings: {"get_settings"},
     drafts: {"load_draft"},
     trash: {"trash_items"},

@@ -1,9 +1,10 @@
 """The Lately panel on a hand-made journal: what it shows, and acting on it."""
 
+import threading
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
 from journal import customers, interactions, purchases
 from journal.models import Connection, Interaction
@@ -31,7 +32,7 @@ def reasons(panel):
 
 def click_link(qtbot, panel, row, action):
     view = panel.list
-    index = panel.proxy.index(row, 0)
+    index = panel.model.index(row, 0)
     option = QStyleOptionViewItem()
     option.rect = view.visualRect(index)
     option.font = view.font()
@@ -116,7 +117,7 @@ def test_attention_model_passes_the_model_tester(qtmodeltester, make_window):
     model = AttentionModel()
     model.set_rows(window.lately.visible_items())
     qtmodeltester.check(model)
-    qtmodeltester.check(window.lately.proxy)
+    qtmodeltester.check(window.lately.model)
     assert model.index(0, 0).data(ITEM_ROLE).reason
 
 
@@ -129,5 +130,79 @@ def test_panel_computes_in_a_real_worker_thread(qtbot, make_window):
         qtbot.waitUntil(lambda: len(window.lately.visible_items()) == 4, timeout=5000)
         assert not window.lately.loading
     finally:
+        tasks.wait_for_background()
+        tasks.set_synchronous(True)
+
+
+def test_a_quick_capture_typed_with_keys_updates_the_panel_for_that_customer(qtbot, make_window):
+    from journal import attention
+
+    from .test_main_window import press
+
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    assert ("Sally Silent", "never_contacted") in reasons(panel)
+    window.open_customer(next(i.customer_id for i in panel.visible_items() if i.customer_name == "Sally Silent"))
+    shown = []
+    panel.computed.connect(lambda generation, on_screen: shown.append(on_screen))
+
+    def fill(dialog):
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        assert QApplication.focusWidget() is dialog.summary  # the customer is chosen: the caret waits here
+        qtbot.keyClicks(QApplication.focusWidget(), "Coffee at the harbour")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Enter saves
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    drive_dialog(qtbot, fill)
+    press(qtbot, window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ("Sally Silent", "never_contacted") not in reasons(panel))  # a meeting is contact
+    assert ("Sally Silent", "unthanked_purchase") in reasons(panel)  # but not a thank-you
+    assert shown == [True] and not panel._state.full  # one refresh, for her alone
+    assert panel.visible_items() == attention.compute().items
+    assert "Everything (3)" == panel.reasons.itemText(0)
+
+
+def test_a_slow_older_refresh_never_covers_a_newer_one(qtbot, make_window, monkeypatch):
+    """Real threads: a refresh reads the journal, then is held up; a change is
+    made and a second refresh shows it; when the first finally reports, its
+    older list is not shown."""
+    from ui import tasks
+
+    from journal import attention
+
+    tasks.set_synchronous(False)
+    try:
+        window = make_window(populate=journal_with_needs)
+        qtbot.waitUntil(lambda: len(window.lately.visible_items()) == 4, timeout=5000)
+        panel = window.lately
+        release, read = threading.Event(), threading.Event()
+        original = attention.compute
+
+        def slow_compute(today=None):
+            state = original(today)  # read before the change below
+            if not read.is_set():
+                read.set()
+                assert release.wait(10), "the test never let the slow refresh finish"
+            return state
+
+        monkeypatch.setattr(attention, "compute", slow_compute)
+        arrived = []
+        panel.computed.connect(lambda generation, on_screen: arrived.append((generation, on_screen)))
+        panel.refresh()  # the slow one
+        slow = panel._generation
+        assert read.wait(10)
+        newer = customers.create_customer(name="Nora Newer")
+        purchases.add_purchase(newer.id, date.today() - timedelta(days=60), "Desk", 50_000)
+        panel.refresh()  # the fast one, after the change
+        qtbot.waitUntil(lambda: any(i.customer_name == "Nora Newer" for i in panel.visible_items()), timeout=5000)
+        assert slow not in [g for g, _ in arrived]  # the slow one is still out
+        assert not panel.loading  # nothing it could still show: the slow one's result is older
+        with qtbot.waitSignal(panel.computed, timeout=5000, check_params_cb=lambda g, _: g == slow):
+            release.set()
+        assert (slow, False) in arrived  # it came back, and was not shown
+        assert any(i.customer_name == "Nora Newer" for i in panel.visible_items())
+    finally:
+        release.set()
         tasks.wait_for_background()
         tasks.set_synchronous(True)

@@ -28,7 +28,7 @@ def demo_window(request, qtbot, tmp_path):
     window.resize(*WINDOWS[request.param])  # before it is shown, as on a first start
     with qtbot.waitSignal(window.first_painted, timeout=5000):
         window.show()
-    qtbot.waitUntil(lambda: window.lately.proxy.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.lately.model.rowCount() > 0, timeout=5000)
     yield window
     window.close()
     db.close()
@@ -99,8 +99,8 @@ def test_lately_items_wrap_their_evidence_and_suggestion(demo_window):
     view = panel.list
     delegate = panel.delegate
     wrapped = 0
-    for row in range(panel.proxy.rowCount()):
-        index = panel.proxy.index(row, 0)
+    for row in range(panel.model.rowCount()):
+        index = panel.model.index(row, 0)
         option = QStyleOptionViewItem()
         option.rect = view.visualRect(index)  # where the view draws it
         option.font = view.font()

@@ -1,0 +1,147 @@
+"""The attention list (issue 16 item 3): the full computation, and the update
+after one write to one customer, each beside its floor.
+
+    QT_QPA_PLATFORM=offscreen nice uv run python benchmarks/bench_lately.py [--size 5k|50k]
+
+Targets: full computation < 50 ms at 5,000 customers and < 300 ms at 50,000
+(it runs off the GUI thread); after one write, the panel's update for that
+customer < 10 ms (journal.attention.update plus the list's rows moved on the
+GUI thread).
+
+Floors: "raw SQL" runs the same queries with sqlite3 and only fetches the rows
+(no Python on them): what reading the inputs costs at the least. The update's
+floor is reading one customer's rows the same way. Runs on a copy of the scale
+journal, since it writes."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from _harness import SIZES, scale_journal, table, timed
+
+from journal import attention, db, interactions, lately
+from journal.kinds import REFERRED
+
+
+def raw_floor(raw, today, ids=None):
+    where = "" if ids is None else f" AND c.id IN ({','.join(map(str, ids))})"
+    only = (lambda column: "") if ids is None else (lambda column: f" AND {column} IN ({','.join(map(str, ids))})")
+    grace = (today - timedelta(days=lately.THANK_GRACE_DAYS)).isoformat()
+    memory = (today - timedelta(days=lately.REFERRAL_MEMORY_DAYS)).isoformat()
+    queries = [
+        ("""SELECT c.id, c.name, co.name, c.stage, c.channel, c.customer_since, c.created_at, c.cadence_days,
+                   c.interests, c.account_manager, s.last_outbound_at, s.last_value_at, s.last_value_kind,
+                   s.last_feedback_at, s.last_welcome_at, s.last_reactive_sales_at, s.unanswered_count,
+                   s.first_unanswered_at, s.first_purchase_on, s.lifetime_cents
+            FROM customer c LEFT JOIN company co ON co.id = c.company_id
+            LEFT JOIN customer_summary s ON s.customer_id = c.id
+            WHERE c.deleted_at IS NULL AND c.archived = 0""" + where, ()),
+        ("SELECT customer_id, purchased_on, id, product FROM purchase WHERE thanked_by_id IS NULL "
+         "AND deleted_at IS NULL AND purchased_on < ?" + only("customer_id"), (grace,)),
+        ("SELECT customer_id, id, follow_up_on, summary, kind FROM interaction WHERE follow_up_on <= ? "
+         "AND follow_up_done = 0 AND deleted_at IS NULL" + only("customer_id"), (today.isoformat(),)),
+        ("SELECT source_id, connected_on, id, target_id FROM connection WHERE kind = ? AND thanked_by_id IS NULL "
+         "AND deleted_at IS NULL AND connected_on >= ?" + only("source_id"), (REFERRED, memory)),
+        ("SELECT source_id, target_id FROM connection WHERE deleted_at IS NULL" + (
+            "" if ids is None else f" AND (source_id IN ({','.join(map(str, ids))}) "
+                                   f"OR target_id IN ({','.join(map(str, ids))}))"), ()),
+        ("SELECT ct.customer_id, t.name FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id"
+         + only("ct.customer_id"), ()),
+        ("SELECT customer_id, reason FROM snooze WHERE until > ?" + only("customer_id"), (today.isoformat(),)),
+    ]
+    raw.execute("BEGIN")
+    try:
+        return [raw.execute(sql, params).fetchall() for sql, params in queries]
+    finally:
+        raw.execute("COMMIT")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", choices=SIZES, default="5k", help="the scale journal (built once if missing)")
+    parser.add_argument("--writes", type=int, default=30)
+    args = parser.parse_args()
+    source = scale_journal(args.size)
+    folder = Path(tempfile.mkdtemp(prefix="bench-lately-"))
+    path = folder / "journal.sqlite3"
+    shutil.copyfile(source, path)
+    db.connect(path)
+    raw = sqlite3.connect(path, isolation_level=None)
+    today = date.today()
+    rows = []
+
+    full_ms, full_best, state = timed(lambda: attention.compute(today), repeat=11)
+    floor_ms, floor_best, _ = timed(lambda: raw_floor(raw, today), repeat=11)
+    rows.append((f"full computation ({len(state.inputs.customers):,} customers, {len(state.items):,} items)",
+                 f"{full_ms:.1f}", f"{floor_ms:.1f}", f"{full_ms / floor_ms:.2f}x",
+                 f"< {50 if args.size == '5k' else 300}"))
+    started = time.perf_counter()
+    with db.snapshot():
+        inputs = lately.gather(today)
+    read = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    lately.evaluate(inputs, today)
+    rules = (time.perf_counter() - started) * 1000
+    rows.append(("  of which: reading the inputs (one run)", f"{read:.1f}", "", "", ""))
+    rows.append(("  of which: the rules (one run)", f"{rules:.1f}", "", "", ""))
+
+    # After one write: a quick capture for a random customer, then the update for that customer.
+    from PySide6.QtWidgets import QApplication, QMainWindow
+    from PySide6.QtCore import Qt
+
+    from ui.lately_panel import LatelyPanel
+
+    app = QApplication.instance() or QApplication([])
+    window = QMainWindow()
+    panel = LatelyPanel(window)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
+    window.resize(1400, 900)
+    window.show()
+    started = time.perf_counter()
+    panel._show(state)
+    app.processEvents()
+    panel._state = state
+    first_show = (time.perf_counter() - started) * 1000
+
+    rng = random.Random(7)
+    people = sorted(state.inputs.customers)
+    updates, shows, floors = [], [], []
+    for _ in range(args.writes):
+        who = rng.choice(people)
+        interactions.log_interaction(who, rng.choice(["meeting", "check_in", "call", "article"]), "out", "Coffee",
+                                     occurred_at=datetime.now().replace(microsecond=0))
+        started = time.perf_counter()
+        new = attention.update(state, {who}, today)
+        updates.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        panel._show(new, state)
+        app.processEvents()
+        shows.append((time.perf_counter() - started) * 1000)
+        panel._state = state = new
+        started = time.perf_counter()
+        raw_floor(raw, today, [who])
+        floors.append((time.perf_counter() - started) * 1000)
+    update_ms, show_ms, floor_one = (statistics.median(x) for x in (updates, shows, floors))
+    rows.append((f"after one write: update for that customer (median of {args.writes})", f"{update_ms:.1f}",
+                 f"{floor_one:.1f}", f"{update_ms / floor_one:.2f}x", ""))
+    rows.append(("after one write: the panel's rows moved (GUI thread)", f"{show_ms:.1f}", "", "", ""))
+    rows.append(("after one write: both", f"{update_ms + show_ms:.1f}", "", "", "< 10"))
+    rows.append(("first fill of the panel (GUI thread)", f"{first_show:.1f}", "", "", ""))
+    same = state.items == attention.compute(today).items
+    table(rows, ("attention list", "ours ms", "floor ms", "ratio", "target ms"))
+    print(f"\nthe updated list equals a full recompute: {'yes' if same else 'NO'}")
+    print("(medians; full computation: median of 11 after a warm-up; the machine is shared and was loaded)")
+    db.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

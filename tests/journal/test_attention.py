@@ -1,0 +1,189 @@
+"""The attention list updated after a change equals the list computed from
+scratch, after any sequence of writes; the inputs are read as of one moment."""
+
+import sqlite3
+import threading
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from journal import attention, connections, customers, interactions, lately, purchases
+from journal.errors import JournalError
+from journal.kinds import CONNECTION_KINDS, DIRECTIONS, KINDS, STAGES
+from journal.models import Connection, Interaction, Purchase
+
+from .helpers import TODAY, buy, connect, customer, days_ago, log
+
+NAMES = ["Ada Lovelace", "Ben Boats", "Cy Young", "Dee Dee", "Ann Sailor", "Ada Lovelace"]  # two Adas: ties
+INTERESTS = ["sailing", "sailing, jazz", "jazz", "", "chess; sailing"]
+
+
+def seed():
+    people = []
+    for n, name in enumerate(NAMES):
+        c = customer(name, interests=INTERESTS[n % len(INTERESTS)], stage=sorted(STAGES)[n % len(STAGES)],
+                     customer_since=TODAY - timedelta(days=100 * n + 10), tags=["VIP"] if n % 2 else [])
+        people.append(c.id)
+        buy(c, ago=5 + 40 * n)
+        log(c, "call", ago=3 * n, follow_up_on=TODAY - timedelta(days=n))
+    connect(customers.get_customer(people[0]), customers.get_customer(people[1]), ago=10)
+    customers.set_tag_cadence("VIP", 30)
+    return people
+
+
+def some(model):
+    return [i for (i,) in model.select(model.id).tuples()]
+
+
+def write(data, people):
+    """One write a person could make, and the customer the window would say it concerned."""
+    who = data.draw(st.sampled_from(people), label="customer")
+    other = data.draw(st.sampled_from(people), label="other")
+    action = data.draw(st.sampled_from([
+        "log", "buy", "connect", "delete_connection", "restore_connection", "rename", "stage", "interests", "tags",
+        "cadence", "archive", "delete", "restore", "follow_up_done", "delete_interaction", "delete_purchase",
+        "snooze", "unsnooze"]), label="action")
+    if action == "log":
+        interactions.log_interaction(
+            who, data.draw(st.sampled_from(sorted(KINDS))), data.draw(st.sampled_from(sorted(DIRECTIONS))), "Note",
+            occurred_at=days_ago(data.draw(st.integers(0, 400))),
+            follow_up_on=data.draw(st.one_of(st.none(), st.dates(TODAY - timedelta(days=30), TODAY + timedelta(days=3)))))
+    elif action == "buy":
+        purchases.add_purchase(who, TODAY - timedelta(days=data.draw(st.integers(0, 800))), "Lamp", 1200)
+    elif action == "connect":
+        connections.add_connection(who, other, data.draw(st.sampled_from(sorted(CONNECTION_KINDS))),
+                                   connected_on=TODAY - timedelta(days=data.draw(st.integers(0, 500))))
+        return data.draw(st.sampled_from([who, other]), label="named")  # either side's page
+    elif action in ("delete_connection", "restore_connection"):
+        ident = data.draw(st.sampled_from(some(Connection) or [0]))
+        row = Connection.get_or_none(Connection.id == ident)
+        (connections.delete_connection if action == "delete_connection" else connections.restore_connection)(ident)
+        return data.draw(st.sampled_from([row.source_id, row.target_id]), label="named")
+    elif action == "rename":
+        customers.update_customer(who, name=data.draw(st.sampled_from(NAMES + ["Zed", "ada lovelace"])))
+    elif action == "stage":
+        customers.update_customer(who, stage=data.draw(st.sampled_from(sorted(STAGES))))
+    elif action == "interests":
+        customers.update_customer(who, interests=data.draw(st.sampled_from(INTERESTS + ["knitting"])))
+    elif action == "tags":
+        customers.update_customer(who, tags=data.draw(st.sampled_from([[], ["VIP"], ["sailing"], ["jazz", "VIP"]])))
+    elif action == "cadence":
+        customers.update_customer(who, cadence_days=data.draw(st.sampled_from([None, 7, 30, 365])))
+    elif action == "archive":
+        customers.set_archived(who, data.draw(st.booleans()))
+    elif action == "delete":
+        customers.delete_customer(who)
+    elif action == "restore":
+        customers.restore_customer(who)
+    elif action == "follow_up_done":
+        ident = data.draw(st.sampled_from(some(Interaction)))
+        interactions.set_follow_up_done(ident, data.draw(st.booleans()))
+        return Interaction.get_by_id(ident).customer_id
+    elif action == "delete_interaction":
+        ident = data.draw(st.sampled_from(some(Interaction)))
+        interactions.delete_interaction(ident)
+        return Interaction.get_by_id(ident).customer_id
+    elif action == "delete_purchase":
+        ident = data.draw(st.sampled_from(some(Purchase)))
+        purchases.delete_purchase(ident)
+        return Purchase.get_by_id(ident).customer_id
+    elif action == "snooze":
+        key = data.draw(st.sampled_from(["cadence", "no_feedback", f"introduction:{other}", "unthanked_purchase"]))
+        lately.snooze(who, key, date.today() + timedelta(days=7))
+    elif action == "unsnooze":
+        lately.unsnooze(who, data.draw(st.sampled_from(["cadence", "no_feedback", f"introduction:{other}"])))
+    return who
+
+
+def same(updated, full):
+    assert updated.items == full.items
+    assert updated.by_customer == full.by_customer
+    assert updated.introductions == full.introductions
+    assert updated.health == full.health
+    assert updated.members == full.members and updated.circles == full.circles
+
+
+@settings(max_examples=30, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_an_update_after_any_writes_equals_a_full_recompute(tmp_path_factory, data):
+    from journal import db
+
+    database = db.connect(tmp_path_factory.mktemp("attention") / "journal.sqlite3")
+    try:
+        people = seed()
+        state = attention.compute(TODAY)
+        for _ in range(data.draw(st.integers(1, 12), label="writes")):
+            try:
+                named = write(data, people)
+            except JournalError:
+                continue  # refused (a deleted customer, a connection that exists): nothing changed
+            before = state
+            state = attention.update(state, {named}, TODAY)
+            same(state, attention.compute(TODAY))
+            assert not state.full
+            # What the panel is told changed takes the old list to the new one.
+            kept = [i for i in before.items if i not in state.removed]
+            assert sorted(kept + state.added, key=lately.sort_key) == state.items
+    finally:
+        database.close()
+
+
+def test_a_change_reads_only_the_customers_it_can_affect(journal):
+    a, b, c = customer("Ann Sailor"), customer("Ben Boats"), customer("Cy Young")
+    connect(a, b, ago=3)  # Ann sent us Ben: Ann's item names Ben
+    customer("Dee Dee")
+    assert attention.affected_by({b.id}) == {a.id, b.id}
+    assert attention.affected_by({c.id}) == {c.id}
+    state = attention.compute(TODAY)
+    [referral] = [i for i in state.items if i.reason == "referral_unthanked"]
+    assert referral.evidence.startswith("Referred Ben Boats")
+    customers.update_customer(b.id, name="Benjamin Boats")
+    state = attention.update(state, {b.id}, TODAY)
+    [referral] = [i for i in state.items if i.reason == "referral_unthanked"]
+    assert referral.evidence.startswith("Referred Benjamin Boats")
+
+
+def test_a_new_day_computes_everything_again(journal):
+    customer("Ann Sailor")
+    state = attention.compute(TODAY)
+    assert attention.update(state, set(), TODAY + timedelta(days=1)).full
+
+
+def test_the_inputs_are_read_as_of_one_moment(journal, monkeypatch):
+    """A writer in another connection commits between two of the queries that
+    gather the inputs: none of its rows are seen (without the read transaction
+    the new customer's purchase was read, the customer was not)."""
+    ada = customer("Ada Lovelace", customer_since=TODAY - timedelta(days=30))
+    log(ada, "check_in", ago=1)
+    reads = []
+    original = lately.raw_rows
+
+    def between_queries(query):
+        rows = original(query)
+        reads.append(len(rows))
+        if len(reads) == 1:  # the customers have been read: another program writes now
+            def other_program():
+                other = sqlite3.connect(journal, timeout=5)
+                with other:
+                    cur = other.execute("INSERT INTO customer (name, stage, channel, interests, account_manager, "
+                                        "account_manager_phone, created_at, updated_at, archived, email, phone, address) VALUES "
+                                        "('Late Larry', 'customer', 'email', '', '', '', '2026-01-01 10:00:00', "
+                                        "'2026-01-01 10:00:00', 0, '', '', '')")
+                    other.execute("INSERT INTO purchase (customer_id, purchased_on, product, amount_cents, created_at) "
+                                  "VALUES (?, '2026-06-01', 'Desk', 5000, '2026-06-01 10:00:00')", (cur.lastrowid,))
+                other.close()
+
+            thread = threading.Thread(target=other_program)
+            thread.start()
+            thread.join()
+        return rows
+
+    monkeypatch.setattr(lately, "raw_rows", between_queries)
+    state = attention.compute(TODAY)
+    assert len(reads) > 2
+    assert [c.name for c in state.inputs.customers.values()] == ["Ada Lovelace"]
+    assert state.inputs.unthanked_purchases == {}
+    monkeypatch.setattr(lately, "raw_rows", original)
+    assert "Late Larry" in [c.name for c in attention.compute(TODAY).inputs.customers.values()]
