@@ -117,7 +117,8 @@ def main():
     for name, (file_ms, file_result, target) in on_file.items():
         server_ms, server_result, _ = on_server[name]
         same = comparable(file_result) == comparable(server_result)
-        same_set = same or sorted(map(repr, comparable(file_result))) == sorted(map(repr, comparable(server_result)))
+        same_set = same or (isinstance(file_result, list) and isinstance(server_result, list) and sorted(
+            map(repr, comparable(file_result))) == sorted(map(repr, comparable(server_result))))
         ratio = server_ms / file_ms
         verdict = "ok" if server_ms < target and ratio <= 2 else "MISS"
         rows.append((name, f"{file_ms:.1f}", f"{server_ms:.1f}", f"{ratio:.2f}x",

@@ -115,3 +115,13 @@ class ServerForTests:
                 self.server.cleanup()
             if self.folder is not None:
                 shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def open_empty(backend: str, request, folder: Path):
+    """A new empty journal on `backend` for a test that opens several in turn
+    (the `journal` fixture gives one per test)."""
+    from journal import db
+
+    if backend == "postgresql":
+        return db.open_server(request.getfixturevalue("pg_server").empty_journal())
+    return db.connect(folder / "journal.sqlite3")

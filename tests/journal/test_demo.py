@@ -42,12 +42,12 @@ def test_what_the_owner_adds_after_the_demo_gets_new_ids(journal):
                                                                                    Connection))
 
 
-def test_same_seed_same_journal(tmp_path):
-    from journal import db
+def test_same_seed_same_journal(tmp_path, backend, request):
+    from tests.postgres import open_empty
 
     dumps = []
     for n in range(2):
-        d = db.connect(tmp_path / f"j{n}.sqlite3")
+        d = open_empty(backend, request, tmp_path / f"j{n}")
         demo.populate(30, today=TODAY)
         dumps.append([list(m.select().tuples()) for m in (Customer, Interaction, Purchase, Connection)])
         d.close()
