@@ -100,6 +100,17 @@ def comparable(result):
     return result
 
 
+def unordered(result):
+    """The result with every list as a sorted one: the same rows in another order compare equal."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(result):
+        return tuple(unordered(getattr(result, f.name)) for f in dataclasses.fields(result))
+    if isinstance(result, list):
+        return sorted(map(repr, comparable(result)))
+    return result
+
+
 def main():
     path = scale_journal()
     built_on = date.fromtimestamp(path.stat().st_mtime)
@@ -117,8 +128,7 @@ def main():
     for name, (file_ms, file_result, target) in on_file.items():
         server_ms, server_result, _ = on_server[name]
         same = comparable(file_result) == comparable(server_result)
-        same_set = same or (isinstance(file_result, list) and isinstance(server_result, list) and sorted(
-            map(repr, comparable(file_result))) == sorted(map(repr, comparable(server_result))))
+        same_set = same or unordered(file_result) == unordered(server_result)
         ratio = server_ms / file_ms
         verdict = "ok" if server_ms < target and ratio <= 2 else "MISS"
         rows.append((name, f"{file_ms:.1f}", f"{server_ms:.1f}", f"{ratio:.2f}x",

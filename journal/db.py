@@ -8,7 +8,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from peewee import AutoField, DatabaseError, PostgresqlDatabase, SqliteDatabase
+from peewee import AutoField, CharField, DatabaseError, PostgresqlDatabase, SqliteDatabase, TextField
 
 from . import crypto
 from .errors import DiskFull, JournalDamaged, JournalEmpty, JournalReadOnly, ServerUnavailable
@@ -210,6 +210,22 @@ class ServerDatabase(PostgresqlDatabase):
 
     def __init__(self, conninfo: str, **kwargs):
         super().__init__(conninfo, prefer_psycopg3=True, **kwargs)
+
+    def create_tables(self, models, **options):
+        """Text columns compare and sort by code point ("C"), as SQLite's do,
+        whatever the server's locale: the same order of names and the same
+        case folding (ASCII, as SQLite's lower() and LIKE) on both backends."""
+        super().create_tables(models, **options)
+        for model in models:
+            table = model._meta.table_name
+            for field in model._meta.sorted_fields:
+                if isinstance(field, CharField):
+                    kind = f"VARCHAR({field.max_length})" if field.max_length else "VARCHAR"
+                elif isinstance(field, TextField):
+                    kind = "TEXT"
+                else:
+                    continue
+                self.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column_name}" TYPE {kind} COLLATE "C"')
 
     def _connect(self):
         import psycopg

@@ -187,13 +187,16 @@ def search(text: str, limit: int, hit_class, complete, marked, words) -> list:
     db = database
     hits = []
     customer_headline = _best_column_headline(("c.name", "coalesce(co.name, '')", "c.interests"), 12)
+    # The best hits first, then a snippet for those alone (ts_headline reads the whole text).
     rows = db.execute_sql(
         f"""SELECT c.id, c.name, {customer_headline}, c.name, coalesce(co.name, ''), c.interests
-            FROM to_tsquery('simple', %s) q, customer_search s
-            JOIN customer c ON c.id = s.customer_id LEFT JOIN company co ON co.id = c.company_id
-            WHERE s.doc @@ q
-            ORDER BY ts_rank(s.doc, q) DESC, c.id LIMIT %s""",
-        (query, limit),
+            FROM (SELECT s.customer_id, ts_rank(s.doc, q, 1) AS rank
+                  FROM to_tsquery('simple', %s) q, customer_search s
+                  WHERE s.doc @@ q ORDER BY rank DESC, s.customer_id LIMIT %s) best
+            CROSS JOIN to_tsquery('simple', %s) q
+            JOIN customer c ON c.id = best.customer_id LEFT JOIN company co ON co.id = c.company_id
+            ORDER BY best.rank DESC, c.id""",
+        (query, limit, query),
     ).fetchall()
     typed = words(text)
     for cid, name, snippet, *columns in rows:
@@ -207,12 +210,17 @@ def search(text: str, limit: int, hit_class, complete, marked, words) -> list:
         interaction_headline = _best_column_headline(("i.summary", "i.notes"), 16)
         rows = db.execute_sql(
             f"""SELECT i.id, i.customer_id, c.name, i.occurred_at, {interaction_headline}, i.summary, i.notes
-                FROM to_tsquery('simple', %s) q, interaction_search s
-                JOIN interaction i ON i.id = s.interaction_id
+                FROM (SELECT s.interaction_id, ts_rank(s.doc, q, 1) AS rank, i.occurred_at
+                      FROM to_tsquery('simple', %s) q, interaction_search s
+                      JOIN interaction i ON i.id = s.interaction_id
+                      JOIN customer c ON c.id = i.customer_id
+                      WHERE s.doc @@ q AND c.deleted_at IS NULL
+                      ORDER BY rank DESC, i.occurred_at DESC, i.id LIMIT %s) best
+                CROSS JOIN to_tsquery('simple', %s) q
+                JOIN interaction i ON i.id = best.interaction_id
                 JOIN customer c ON c.id = i.customer_id
-                WHERE s.doc @@ q AND c.deleted_at IS NULL
-                ORDER BY ts_rank(s.doc, q) DESC, i.occurred_at DESC, i.id LIMIT %s""",
-            (query, remaining),
+                ORDER BY best.rank DESC, best.occurred_at DESC, i.id""",
+            (query, remaining, query),
         ).fetchall()
         for iid, cid, name, when, snippet, *columns in rows:
             hits.append(hit_class(cid, name, iid, when, _checked(snippet, columns, typed, marked)))

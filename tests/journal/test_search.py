@@ -102,3 +102,13 @@ def test_every_word_must_match_and_only_the_last_is_a_prefix(people):
     assert names("ada timber") == []
     assert names("oak lun") == []  # oak is in one note, lunch in another
     assert names("harbour lun") == [("Ada Lovelace", False)]
+
+
+def test_names_sort_and_fold_as_sqlite_sorts_and_folds_them(journal):
+    """The customer list by lower(name) in code point order (SQLite's lower() folds ASCII only), on both backends."""
+    from journal import customers as service
+
+    for name in ("bob", "Émile", "Al", "al b", "Zed", "ål"):
+        service.create_customer(name=name)
+    assert [c.name for c in service.list_customers()] == ["Al", "al b", "bob", "Zed", "Émile", "ål"]
+    assert [c.name for c in search.complete_customers("Émi")] == ["Émile"]

@@ -20,13 +20,14 @@ pytestmark = pytest.mark.skipif(OFF, reason="LATELY_TEST_PG=off: no PostgreSQL s
 def _schema(server, schema: str) -> dict:
     admin = server.admin
     columns = admin.execute(
-        "SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+        "SELECT table_name, column_name, data_type, is_nullable, collation_name, column_default "
+        "FROM information_schema.columns "
         "WHERE table_schema = %s ORDER BY table_name, column_name", (schema,)).fetchall()
     indexes = admin.execute("SELECT indexname, regexp_replace(indexdef, ' ON \\S+', ' ON') FROM pg_indexes "
                             "WHERE schemaname = %s ORDER BY indexname", (schema,)).fetchall()
     triggers = admin.execute("SELECT DISTINCT trigger_name FROM information_schema.triggers "
                              "WHERE trigger_schema = %s ORDER BY 1", (schema,)).fetchall()
-    columns = [(*row[:4], (row[4] or "").replace(f"{schema}.", "")) for row in columns]  # nextval('schema.seq')
+    columns = [(*row[:5], (row[5] or "").replace(f"{schema}.", "")) for row in columns]  # nextval('schema.seq')
     return {"columns": columns, "indexes": indexes, "triggers": triggers}
 
 
