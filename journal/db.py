@@ -230,9 +230,16 @@ class ServerDatabase(PostgresqlDatabase):
     def _connect(self):
         import psycopg
 
+        from psycopg.conninfo import conninfo_to_dict
+
         params = dict(self.connect_params)
-        params.setdefault("connect_timeout", SERVER_CONNECT_TIMEOUT)
-        params.setdefault("application_name", "Lately")
+        try:
+            given = conninfo_to_dict(self.database)
+        except psycopg.Error as exc:
+            raise ServerUnavailable(f"Lately cannot read the server address ({exc}). Nothing was changed.") from exc
+        for key, value in (("connect_timeout", SERVER_CONNECT_TIMEOUT), ("application_name", "Lately")):
+            if key not in given:  # what the address says wins
+                params.setdefault(key, value)
         try:
             conn = psycopg.connect(self.database, **params)
         except psycopg.Error as exc:

@@ -27,6 +27,7 @@ import pytest
 
 OFF = os.environ.get("LATELY_TEST_PG", "").strip().lower() in {"off", "0", "no", "false"}
 SCHEMA = f"lately_test_{os.getpid()}"
+APPLICATION = f"lately-tests-{os.getpid()}"
 
 
 def backends_for(item_marks) -> list[str]:
@@ -47,12 +48,12 @@ class ServerForTests:
         else:
             self.admin_url = self._start_own()
         import psycopg
-        from psycopg.conninfo import make_conninfo
 
         self.admin = psycopg.connect(self.admin_url, autocommit=True, connect_timeout=10)
+        self.admin.execute("SET lock_timeout = '20s'")  # a test's leftover transaction fails the next test, never hangs it
         self.admin.execute(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
         self.admin.execute(f'CREATE SCHEMA "{SCHEMA}"')
-        self.url = make_conninfo(self.admin_url, options=f"-csearch_path={SCHEMA}")
+        self.url = self._journal_url(SCHEMA)
         self.tables: list[str] | None = None
 
     def _start_own(self) -> str:
@@ -95,15 +96,20 @@ class ServerForTests:
         their own (Peewee's connections are per thread)."""
         self.admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = 'Lately'")
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = %s", (APPLICATION,))
 
     def fresh_schema(self, name: str) -> str:
         """A schema of its own (for tests that change the schema itself)."""
-        from psycopg.conninfo import make_conninfo
-
         self.admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
         self.admin.execute(f'CREATE SCHEMA "{name}"')
-        return make_conninfo(self.admin_url, options=f"-csearch_path={name}")
+        return self._journal_url(name)
+
+    def _journal_url(self, schema: str) -> str:
+        """The tests' own connections: in their schema, and named, so that ending
+        them never touches anyone else's on a shared server."""
+        from psycopg.conninfo import make_conninfo
+
+        return make_conninfo(self.admin_url, options=f"-csearch_path={schema}", application_name=APPLICATION)
 
     def stop(self) -> None:
         try:

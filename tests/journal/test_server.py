@@ -127,3 +127,23 @@ def test_a_libpq_service_file_names_the_server(pg_server, schemas, tmp_path, mon
     finally:
         opened.close()
     assert os.environ["PGSERVICEFILE"]
+
+
+def test_the_address_names_the_connection_else_it_is_lately(pg_server):
+    """An application_name in the address wins (the tests name theirs); otherwise the server sees 'Lately'."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    from tests.postgres import APPLICATION
+
+    opened = db.open_server(pg_server.url)
+    try:
+        assert conninfo_to_dict(pg_server.url)["application_name"] == APPLICATION
+        assert opened.execute_sql("SELECT current_setting('application_name')").fetchone()[0] == APPLICATION
+    finally:
+        opened.close()
+    plain = {k: v for k, v in conninfo_to_dict(pg_server.url).items() if k != "application_name"}
+    opened = db.open_server(make_conninfo("", **plain))
+    try:
+        assert opened.execute_sql("SELECT current_setting('application_name')").fetchone()[0] == "Lately"
+    finally:
+        opened.close()
