@@ -1,6 +1,7 @@
 from collections import Counter
 
 import pytest
+from peewee import fn
 
 from journal import demo, lately, search, summary, timeline
 from journal.errors import JournalError
@@ -25,12 +26,28 @@ def test_demo_is_believable_and_repeatable(journal):
     assert timeline.entries(1)
 
 
-def test_same_seed_same_journal(tmp_path):
-    from journal import db
+def test_what_the_owner_adds_after_the_demo_gets_new_ids(journal):
+    """The demo writes its rows with their own ids; on a server the id sequences must go on after them."""
+    from datetime import date
+
+    from journal import connections, customers, interactions, purchases
+
+    demo.populate(20, today=TODAY)
+    most = {model: model.select(fn.MAX(model.id)).scalar() for model in (Customer, Interaction, Purchase, Connection)}
+    new = customers.create_customer(name="After Demo")
+    note = interactions.log_interaction(new.id, "call", "out", "First call")
+    bought = purchases.add_purchase(new.id, date(2026, 1, 2), "Chair", 100)
+    link = connections.add_connection(1, new.id, "referred", connected_on=date(2026, 1, 5))
+    assert (new.id, note.id, bought.id, link.id) == tuple(most[m] + 1 for m in (Customer, Interaction, Purchase,
+                                                                                   Connection))
+
+
+def test_same_seed_same_journal(tmp_path, backend, request):
+    from tests.postgres import open_empty
 
     dumps = []
     for n in range(2):
-        d = db.connect(tmp_path / f"j{n}.sqlite3")
+        d = open_empty(backend, request, tmp_path / f"j{n}")
         demo.populate(30, today=TODAY)
         dumps.append([list(m.select().tuples()) for m in (Customer, Interaction, Purchase, Connection)])
         d.close()

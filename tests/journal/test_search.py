@@ -80,3 +80,35 @@ def test_customers_are_found_by_any_part_of_their_name_or_company(journal):
     assert [(h.customer_name, h.is_customer) for h in hits] == [("Jane Tester", True), ("Martha Mullins", True)]
     assert hits[1].snippet == f"Martha M{search.MARK_START}ullin{search.MARK_END}s — Acme Bakery"
     assert [h.customer_name for h in search.search("mullins")] == ["Martha Mullins"]  # the word itself, once
+
+
+def test_words_are_split_where_people_split_them(journal):
+    """The same on both backends: a word inside an e-mail address, either half
+    of a hyphenated or apostrophed word, punctuation typed or not."""
+    ann = customer("Ann O'Brien", interests="follow-up calls")
+    log(ann, summary="Wrote to ann@acme-tools.com about the quote")
+    assert names("acme") == [("Ann O'Brien", False)]
+    assert names("tools") == [("Ann O'Brien", False)]
+    assert names("brien") == [("Ann O'Brien", True)]
+    assert names("o'brien") == [("Ann O'Brien", True)]
+    assert names("follow up") == [("Ann O'Brien", True)]
+    assert names("obrien") == []  # FTS5 sees the words o and brien, not obrien
+    [hit] = [h for h in search.search("acme") if not h.is_customer]
+    assert f"{search.MARK_START}acme" in hit.snippet.lower()
+
+
+def test_every_word_must_match_and_only_the_last_is_a_prefix(people):
+    assert names("ada poetry") == [("Ada Lovelace", True)]
+    assert names("ada timber") == []
+    assert names("oak lun") == []  # oak is in one note, lunch in another
+    assert names("harbour lun") == [("Ada Lovelace", False)]
+
+
+def test_names_sort_and_fold_as_sqlite_sorts_and_folds_them(journal):
+    """The customer list by lower(name) in code point order (SQLite's lower() folds ASCII only), on both backends."""
+    from journal import customers as service
+
+    for name in ("bob", "Émile", "Al", "al b", "Zed", "ål"):
+        service.create_customer(name=name)
+    assert [c.name for c in service.list_customers()] == ["Al", "al b", "bob", "Zed", "Émile", "ål"]
+    assert [c.name for c in search.complete_customers("Émi")] == ["Émile"]
