@@ -5,6 +5,7 @@ the same services and with the same report text, without Qt.
     main.py export customers|interactions|followups|journal FILE
     main.py backup
     main.py check
+    main.py move --to TARGET [--from SOURCE]
 
 each with --db PATH (else the default journal). Results go to standard output,
 problems to standard error, never a traceback. The exit status says how it went."""
@@ -15,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-COMMANDS = ("import", "export", "backup", "check")
+COMMANDS = ("import", "export", "backup", "check", "move")
 
 OK = 0
 REFUSED = 1  # a row was left out, or the job could not be done
@@ -71,6 +72,7 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("file", type=Path)
     job("backup", "copy the journal into its backups folder (the newest ones are kept, as in the app)")
     job("check", "check the journal file for damage")
+    add_move_command(jobs)
     return top
 
 
@@ -80,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
 
     journal = Path(args.db).expanduser() if args.db else db.default_path()
     try:
-        return {"import": run_import, "export": run_export, "backup": run_backup, "check": run_check}[
-            args.command](journal, args)
+        return {"import": run_import, "export": run_export, "backup": run_backup, "check": run_check,
+                "move": run_move}[args.command](journal, args)
     except Failed as failure:
         _say(str(failure))
         return failure.status
@@ -282,3 +284,78 @@ def run_check(journal: Path, args) -> int:
     print(f"{journal.name} is sound: {words.plural(counts['customer'], 'customer')}, "
           f"{words.plural(counts['interaction'], 'interaction')}{later}.")
     return OK
+
+
+# --- move ----------------------------------------------------------------------------------
+
+def add_move_command(jobs) -> None:
+    move = jobs.add_parser(
+        "move", help="copy a journal into an empty team server database, or from a server into a new file",
+        description="Copy the whole journal (every table, the trash, settings, graph positions) in one "
+                    "transaction, and check every table's row count and checksum before it is committed. "
+                    "The target must be an empty PostgreSQL database or a file that does not exist yet. "
+                    "A server's password comes from libpq: ~/.pgpass, PGPASSWORD or a service file.")
+    move.add_argument("--from", dest="source", metavar="SOURCE",
+                      help="a journal file or a postgresql:// location (default: --db, else your journal)")
+    move.add_argument("--to", dest="target", metavar="TARGET", required=True,
+                      help="postgresql://user@host/dbname (an empty database), service=NAME, or a new file")
+    move.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="the journal file to move")
+    move.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)  # for the app: lines to follow
+
+
+def run_move(journal: Path, args) -> int:
+    import signal
+
+    from . import team
+    from .errors import Cancelled
+    from .io import move
+
+    source = args.source or str(journal)
+    stop = []
+    # Cancel (the app's, or a terminal's Ctrl+C) is asked between batches, so the
+    # target's one transaction is rolled back cleanly and the target stays empty.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.append(True))
+
+    def progress(done, total, table):
+        if args.progress:
+            print(f"progress {done} {total} {table}", flush=True)
+
+    lock = None
+    if not team.is_server(source):
+        path = Path(source).expanduser()
+        if not path.is_file():
+            raise Failed(f"There is no journal at {path}.")
+        lock = _reading(path)  # brings an older journal up to date first, as the app would
+        from . import db
+
+        db.close()
+    try:
+        report = move.move_journal(source, args.target, progress=progress, cancelled=lambda: bool(stop))
+    except move.MoveRefused as refused:
+        raise Failed(str(refused)) from None
+    except Cancelled as cancelled:
+        _say(str(cancelled))
+        return 130
+    except Exception as error:
+        if _is_server_error(error):
+            where = args.target if team.is_server(args.target) else source
+            raise Failed(team.unreachable_message(where, error)) from None
+        raise
+    finally:
+        if lock:
+            lock.release()
+    print(move.describe(report))
+    return OK
+
+
+def _is_server_error(error: Exception) -> bool:
+    """A connection the server refused or never answered (Peewee wraps psycopg's error)."""
+    import psycopg
+
+    seen = error
+    while seen is not None:
+        if isinstance(seen, psycopg.OperationalError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -48,6 +48,9 @@ OTHER_MODULES = {
     "journal.file_check": "reads a file read-only", "journal.private": "file modes", "journal.words": "formatting",
     "journal.io.import_report": "words", "journal.io.csv_read": "reads bytes; its own Hypothesis test",
     "journal.io.vcard_lines": "reads bytes; its own tests",
+    "journal.io.move": "copies a whole journal into an empty one; tests/journal/test_move.py",
+    "journal.team": "server locations in words; tests/journal/test_team.py",
+    "journal.passwords": "the keyring; tests/journal/test_team.py",
 }
 
 # --- the world's inputs ---------------------------------------------------------
