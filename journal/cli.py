@@ -316,6 +316,8 @@ def run_move(journal: Path, args) -> int:
     # target's one transaction is rolled back cleanly and the target stays empty.
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.append(True))
+    if args.progress:
+        print("listening", flush=True)  # the app sends its Cancel from now on
 
     def progress(done, total, table):
         if args.progress:

@@ -12,6 +12,7 @@ from journal import db
 from journal.errors import JournalEmpty, JournalError
 from journal import words
 
+from . import team_mode
 from .tasks import run_in_background, run_with_progress, wait_for_background
 
 
@@ -61,7 +62,10 @@ class JournalFiles:
         except JournalError as error:
             QApplication.restoreOverrideCursor()
             lock.release()
-            open_journal(previous, demo=previous_demo)
+            if self.team_location:  # back to the team journal it was on
+                team_mode.reopen(previous, previous_demo, self.team_location, self.team_password)
+            else:
+                open_journal(previous, demo=previous_demo)
             if isinstance(error, JournalEmpty):
                 self._empty_journal_chosen(Path(path), demo)
             else:
@@ -74,6 +78,7 @@ class JournalFiles:
         lock.listen()
         lock.raise_requested.connect(self.bring_to_front)
         self.journal_path, self.is_demo = Path(path), demo
+        team_mode.left_team(self)
         self.undo_stack.clear()
         self.page_stack.setCurrentWidget(self.no_selection)
         self.page.customer_id = None
@@ -144,6 +149,8 @@ class JournalFiles:
         """A backup with progress and Cancel; the copy is checked before it counts."""
         from journal import backups
 
+        if self.team_location:  # a snapshot of the server's journal, as a journal file
+            return team_mode.back_up(self)
         path, keep = self.journal_path, self._keep()
 
         def work(progress):
@@ -207,6 +214,7 @@ class JournalFiles:
                               (self.actions.remove_protection, protected)):
             action.setVisible(shown)
             action.setEnabled(shown)
+        team_mode.update_actions(self)
 
     def protect_journal(self):
         from journal import backups
