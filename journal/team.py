@@ -39,11 +39,8 @@ def parameters(location: str) -> dict[str, str]:
     """libpq's own reading of the location (URL or key=value), as a dict."""
     from psycopg.conninfo import conninfo_to_dict
 
-    text = location.strip()
-    if text.lower().startswith("postgres://"):
-        text = "postgresql://" + text[len("postgres://"):]
     try:
-        return {k: str(v) for k, v in conninfo_to_dict(text).items() if v is not None}
+        return {k: str(v) for k, v in conninfo_to_dict(_libpq_text(location)).items() if v is not None}
     except Exception as error:  # psycopg.ProgrammingError: libpq could not read it
         raise BadLocation(f"Lately cannot read the server location {without_password(location)!r}: "
                               f"{_first_line(error)}") from None
@@ -101,6 +98,8 @@ class Place:
     @property
     def title(self) -> str:
         name = self.dbname or self.service or "team journal"
+        if self.service and not self.host:  # the server is named in the service file, not here
+            return name if name == self.service else f"{name} (service {self.service})"
         return f"{name} on {self.server}"
 
     @property
@@ -122,17 +121,19 @@ def place(location: str) -> Place:
                  user=params.get("user", ""), service=params.get("service", ""))
 
 
-def connect_arguments(location: str, password: str | None = None) -> tuple[str, dict]:
-    """(database name, connect parameters) for Peewee's PostgresqlDatabase:
-    the location is passed through to libpq whole, so .pgpass, service files
-    and sslmode work as in psql; a short connect timeout unless it names one."""
+def connect_arguments(location: str, password: str | None = None) -> dict:
+    """What psycopg.connect gets besides the location itself, which goes to
+    libpq whole (so .pgpass, service files and sslmode work as in psql): a
+    short connect timeout unless the location names one."""
     params = parameters(location)
-    dbname = params.pop("dbname", "")
-    params.setdefault("connect_timeout", str(CONNECT_TIMEOUT))
-    params.setdefault("application_name", "Lately")
+    extra = {}
+    if "connect_timeout" not in params:
+        extra["connect_timeout"] = CONNECT_TIMEOUT
+    if "application_name" not in params:
+        extra["application_name"] = "Lately"
     if password:
-        params["password"] = password
-    return dbname, params
+        extra["password"] = password
+    return extra
 
 
 def server_database(location: str, password: str | None = None):
@@ -140,8 +141,20 @@ def server_database(location: str, password: str | None = None):
     not bound to the models."""
     from peewee import PostgresqlDatabase
 
-    dbname, params = connect_arguments(location, password)
-    return PostgresqlDatabase(dbname or None, prefer_psycopg3=True, **params)
+    class LocationDatabase(PostgresqlDatabase):
+        def _connect(self):
+            import psycopg
+
+            conn = psycopg.connect(_libpq_text(self.database), **self.connect_params)
+            conn.autocommit = True
+            return conn
+
+    return LocationDatabase(location, prefer_psycopg3=True, **connect_arguments(location, password))
+
+
+def _libpq_text(location: str) -> str:
+    text = location.strip()
+    return "postgresql://" + text[len("postgres://"):] if text.lower().startswith("postgres://") else text
 
 
 def unreachable_message(location: str, error: Exception) -> str:

@@ -26,12 +26,15 @@ def server_location() -> str:
     return _server.get_uri()
 
 
-def fresh_database(prefix: str = "team") -> str:
-    """A new, empty database on the test server; its location."""
+def fresh_database(pg_server=None, prefix: str = "team") -> str:
+    """A new, empty database on the test server (the session's, tests/postgres.py,
+    when given); its location as a URL."""
     import psycopg
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    from psycopg.conninfo import conninfo_to_dict
 
-    admin = server_location()
+    if isinstance(pg_server, str):
+        pg_server, prefix = None, pg_server
+    admin = pg_server.admin_url if pg_server is not None else server_location()
     name = f"lately_{prefix}_{os.getpid()}_{next(_numbers)}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')

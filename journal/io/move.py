@@ -156,9 +156,12 @@ def _refuse_unless_current(db) -> None:
 
 def _name(db) -> str:
     if is_postgres(db):
-        params = db.connect_params
-        host = params.get("host") or "this computer"
-        return f"The database {db.database or params.get('service', '')} on {host}"
+        from .. import team
+
+        try:
+            return f"The database {team.place(db.database).title}"
+        except team.BadLocation:
+            return "The database"
     return Path(db.database).name
 
 

@@ -69,7 +69,8 @@ def test_the_title_names_the_database_and_server():
     assert team.place("postgresql://ada@db.example.com/shop").title == "shop on db.example.com"
     assert team.place("postgresql://ada@db.example.com:5433/shop").title == "shop on db.example.com:5433"
     assert team.place("host=/run/postgresql dbname=shop").title == "shop on this computer"
-    assert team.place("service=shop").title == "shop on this computer"
+    assert team.place("service=shop").title == "shop"
+    assert team.place("service=shop dbname=sales").title == "sales (service shop)"
 
 
 def test_the_dialogs_fields_make_a_location_libpq_reads():
@@ -85,10 +86,9 @@ def test_a_location_libpq_cannot_read_is_refused_with_a_message():
 
 
 def test_the_connection_has_a_short_timeout_unless_the_location_names_one():
-    _, params = team.connect_arguments("postgresql://db/shop")
-    assert params["connect_timeout"] == str(team.CONNECT_TIMEOUT)
-    _, params = team.connect_arguments("postgresql://db/shop?connect_timeout=20")
-    assert params["connect_timeout"] == "20"
+    assert team.connect_arguments("postgresql://db/shop")["connect_timeout"] == team.CONNECT_TIMEOUT
+    assert "connect_timeout" not in team.connect_arguments("postgresql://db/shop?connect_timeout=20")
+    assert team.connect_arguments("service=shop", "s3cret")["password"] == "s3cret"
 
 
 def test_a_password_is_kept_in_the_keyring_only(memory_keyring, tmp_path):
