@@ -8,10 +8,10 @@ import os
 import sqlite3
 from pathlib import Path
 
-from peewee import DatabaseError, SqliteDatabase
+from peewee import AutoField, DatabaseError, PostgresqlDatabase, SqliteDatabase
 
 from . import crypto
-from .errors import DiskFull, JournalDamaged, JournalEmpty, JournalReadOnly
+from .errors import DiskFull, JournalDamaged, JournalEmpty, JournalReadOnly, ServerUnavailable
 from .models import database
 
 JOURNAL_FILENAME = "journal.sqlite3"
@@ -84,7 +84,15 @@ WRITE_LOCK = "IMMEDIATE"
 def snapshot():
     """A transaction that only reads: one consistent view of the journal that
     does not take the write lock, so it never waits for (or blocks) a writer."""
+    if is_server():
+        return database.atomic("REPEATABLE READ")  # one view for the whole transaction, not per statement
     return database.atomic("DEFERRED")
+
+
+def is_server(db=None) -> bool:
+    """True when the journal is on a PostgreSQL server, not in a SQLite file."""
+    db = database.obj if db is None else db
+    return isinstance(getattr(db, "obj", db), PostgresqlDatabase)
 
 
 def _create_private_file(path: Path) -> None:
@@ -183,10 +191,110 @@ def _check_header(db: SqliteDatabase, path: Path, check_integrity: bool) -> None
 
 
 def integrity_problem(db=None) -> str | None:
-    """SQLite's quick check of every page; None when the file is sound."""
+    """SQLite's quick check of every page; None when the file is sound. A
+    server checks its own pages (and a journal on one has no file here): None."""
     db = db or database
+    if is_server(db):
+        return None
     result = db.execute_sql("PRAGMA quick_check(1)").fetchone()[0]
     return None if result == "ok" else result
+
+
+SERVER_CONNECT_TIMEOUT = 5  # seconds: an unreachable server is said at once, not after minutes
+
+
+class ServerDatabase(PostgresqlDatabase):
+    """A journal on a PostgreSQL server, reached through psycopg 3 with a libpq
+    connection string or URL. Each thread gets its own connection (as with the
+    file), each in autocommit between Peewee's transactions."""
+
+    def __init__(self, conninfo: str, **kwargs):
+        super().__init__(conninfo, prefer_psycopg3=True, **kwargs)
+
+    def _connect(self):
+        import psycopg
+
+        params = dict(self.connect_params)
+        params.setdefault("connect_timeout", SERVER_CONNECT_TIMEOUT)
+        params.setdefault("application_name", "Lately")
+        try:
+            conn = psycopg.connect(self.database, **params)
+        except psycopg.Error as exc:
+            raise ServerUnavailable(_server_problem(self.database, exc)) from exc
+        conn.autocommit = True
+        return conn
+
+
+def _server_problem(conninfo: str, exc) -> str:
+    where = describe_server(conninfo)
+    reason = " ".join(str(exc).split()) or exc.__class__.__name__
+    return (f"Lately could not open the team journal on {where}: {reason}. Nothing was changed. "
+            "Check the server's address, that it is running, and your user name and password.")
+
+
+def describe_server(conninfo: str) -> str:
+    """Where a connection string points, for messages: user@host:port/database,
+    never its password."""
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+
+        parts = conninfo_to_dict(conninfo)
+    except Exception:
+        return "the server"
+    host = str(parts.get("host") or "localhost")
+    port = f":{parts['port']}" if parts.get("port") else ""
+    user = f"{parts['user']}@" if parts.get("user") else ""
+    name = parts.get("dbname") or "(the default database)"
+    return f"{user}{host}{port}/{name}"
+
+
+def open_server(url: str, before_migration=None) -> ServerDatabase:
+    """Open the journal in a PostgreSQL database and make it the database every
+    model uses, as connect() does for a file: a new (empty) database gets the
+    whole schema, an older journal is migrated (calling
+    `before_migration(old_version)` first), a newer one is refused (JournalTooNew).
+
+    `url` is anything libpq accepts: a URL (`postgresql://ann@db.example/shop?sslmode=require`)
+    or key=value words (`service=shop`, `host=/run/postgresql dbname=shop`).
+    Credentials follow libpq's conventions, since psycopg hands the string to
+    libpq: a password in the string, else PGPASSWORD, else `~/.pgpass`;
+    `service=` names an entry in `~/.pg_service.conf`; `sslmode` and the other
+    PG* environment variables apply. The journal's tables live in the
+    connection's current schema (`options=-csearch_path=...` picks another).
+
+    A server that cannot be reached within SERVER_CONNECT_TIMEOUT seconds, or
+    refuses the login, raises ServerUnavailable with a message naming the
+    server (never the password) and the reason; nothing is left open."""
+    from . import migrations
+
+    db = ServerDatabase(url)
+    try:
+        db.connect()
+        database.initialize(db)
+        migrations.bring_up_to_date(db, before_step=before_migration)
+    except Exception:
+        if not db.is_closed():
+            db.close()
+        raise
+    return db
+
+
+def continue_ids(db=None) -> None:
+    """After rows were written with ids of their own (the demo, a journal moved
+    from a file): on a server each table's id sequence goes on after its largest
+    id, so the next new row does not collide. SQLite needs nothing: its next id
+    is always after the largest."""
+    from .models import ALL_MODELS
+
+    db = db or database
+    if not is_server(db):
+        return
+    for model in ALL_MODELS:
+        key = model._meta.primary_key
+        if isinstance(key, AutoField):
+            table, column = model._meta.table_name, key.column_name
+            db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+                           f"coalesce(max(\"{column}\"), 0) + 1, false) FROM \"{table}\"")
 
 
 def close() -> None:

@@ -231,6 +231,9 @@ def populate(n_customers=150, *, seed=7, today: date | None = None, intensity=1.
                                      signature="Warmly,\nAlex Morgan\nHarbour & Pine",
                                      currency="USD")  # an American studio (Faker's en_US people)
         summary.rebuild_all()
+        from .db import continue_ids
+
+        continue_ids()  # the rows above brought their own ids
     return {"customers": len(customers), "interactions": len(b.interactions), "purchases": len(b.purchases),
             "connections": len(connections)}
 

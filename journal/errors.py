@@ -40,6 +40,11 @@ class JournalReadOnly(JournalError):
     """The journal's file, folder or disk cannot be written, so it cannot be opened there."""
 
 
+class ServerUnavailable(JournalError):
+    """A journal on a PostgreSQL server could not be reached or logged in to;
+    the message says which server and why, in the server's own words."""
+
+
 class JournalEmpty(JournalError):
     """The file is empty (0 bytes): no journal, but not to be made one without asking."""
 

@@ -241,8 +241,8 @@ class GraphPosition(BaseModel):
     the same every time, and wherever the owner dragged them."""
 
     customer = ForeignKeyField(Customer, primary_key=True, backref="graph_position", on_delete="CASCADE")
-    x = peewee.FloatField()
-    y = peewee.FloatField()
+    x = peewee.DoubleField()  # SQLite's REAL; PostgreSQL's FLOAT is only 4 bytes
+    y = peewee.DoubleField()
 
 
 class ContactPoint(BaseModel):

@@ -84,7 +84,17 @@ END;
 """
 
 
+def _on_server(db=None) -> bool:
+    from .db import is_server
+
+    return is_server(db)
+
+
 def install(db) -> None:
+    if _on_server(db):
+        from . import search_pg
+
+        return search_pg.install(db)
     for statement in _statements(_SCHEMA):
         db.execute_sql(statement)
     install_names(db)
@@ -92,6 +102,10 @@ def install(db) -> None:
 
 def install_names(db) -> None:
     """The trigram index of customer names and companies, filled from the tables."""
+    if _on_server(db):
+        from . import search_pg
+
+        return search_pg.install_names(db)
     for statement in _statements(NAMES_SCHEMA):
         db.execute_sql(statement)
     db.execute_sql("DELETE FROM customer_names")
@@ -112,6 +126,10 @@ def _statements(script: str):
 def rebuild(db=None) -> None:
     """Rebuild both indexes from the tables (after bulk loads that bypass triggers)."""
     db = db or database
+    if _on_server(db):
+        from . import search_pg
+
+        return search_pg.rebuild(db)
     with db.atomic():
         db.execute_sql("DELETE FROM customer_fts")
         db.execute_sql(f"INSERT INTO customer_fts(rowid, name, company, interests) {_CUSTOMER_ROW}")
@@ -152,6 +170,10 @@ class SearchHit:
 def search(text: str, limit: int = 50) -> list[SearchHit]:
     """Customers first (a name is what people type most), then interactions,
     each by relevance."""
+    if _on_server():
+        from . import search_pg
+
+        return search_pg.search(text, limit, SearchHit, complete_customers, _marked, _words)
     query = fts_query(text)
     if query is None:
         return []
@@ -224,6 +246,10 @@ def complete_customers(text: str, limit: int = 20, exclude: int | None = None) -
     words = _words(text)
     if not words:
         return []
+    if _on_server():
+        from . import search_pg
+
+        return search_pg.complete_customers(words, limit, exclude, _escaped, CustomerChoice)
     long_words = [w for w in words if len(w) >= 3]
     short_words = [w for w in words if len(w) < 3]
     where, params = ["c.deleted_at IS NULL"], []

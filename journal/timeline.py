@@ -53,16 +53,18 @@ def _feed_query(customer_id: int, klass: str | None):
     source, id, at, kind, direction, title, detail, amount, follow_up_on,
     follow_up_done, a, b (a, b: the two customers of a connection)."""
     null = SQL("NULL")
+    no_id = SQL("CAST(NULL AS INTEGER)")  # typed: PostgreSQL's UNION takes two bare NULLs for text
     inter = (Interaction
              .select(Value(INTERACTION).alias("source"), Interaction.id.alias("id"), Interaction.occurred_at.alias("at"),
                      Interaction.kind, Interaction.direction, Interaction.summary, Interaction.notes, null,
-                     Interaction.follow_up_on, Interaction.follow_up_done, null, null)
+                     Interaction.follow_up_on, Interaction.follow_up_done, no_id, no_id)
              .where(Interaction.customer == customer_id, Interaction.deleted_at.is_null()))
     if klass:
         return inter.where(Interaction.kind.in_(kinds_of(klass)))
+    # thanked_by as text: it shares a column with notes, and PostgreSQL's UNION wants one type.
     purchase = (Purchase
                 .select(Value(PURCHASE), Purchase.id, Purchase.purchased_on, Value(PURCHASE), null, Purchase.product,
-                        Purchase.thanked_by, Purchase.amount_cents, null, Value(False), null, null)
+                        Purchase.thanked_by.cast("TEXT"), Purchase.amount_cents, null, Value(False), null, null)
                 .where(Purchase.customer == customer_id, Purchase.deleted_at.is_null()))
     connection = (Connection
                   .select(Value(CONNECTION), Connection.id, Connection.connected_on, Connection.kind,

@@ -21,9 +21,52 @@ def lately_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def journal(tmp_path):
-    """A fresh journal file of the test's own."""
+def journal(tmp_path, backend, request):
+    """A fresh journal of the test's own: a file (yields its path), or under
+    tests/journal/ also an empty journal on the PostgreSQL server (yields its
+    connection string); see tests/postgres.py."""
+    if backend == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        database = db.open_server(server.empty_journal())
+        yield server.url
+        database.close()
+        server.drop_others()
+        return
     path = tmp_path / "journal.sqlite3"
     database = db.connect(path)
     yield path
     database.close()
+
+
+# Every journal test runs on SQLite and on PostgreSQL (tests/postgres.py).
+@pytest.fixture
+def backend(request):
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    from tests.postgres import ServerForTests
+
+    server = ServerForTests()
+    yield server
+    server.stop()
+
+
+def pytest_generate_tests(metafunc):
+    from tests.postgres import backends_for
+
+    if "backend" in metafunc.fixturenames and "tests/journal/" in metafunc.definition.nodeid.replace("\\", "/"):
+        metafunc.parametrize("backend", backends_for(metafunc.definition.iter_markers()), indirect=True)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: about the SQLite file itself (damage, WAL, locks, SQLCipher, "
+                                       "file backups, a full disk): runs on SQLite only")
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.postgres import OFF
+
+    if OFF:
+        terminalreporter.write_line("PostgreSQL tests were NOT run (LATELY_TEST_PG=off): SQLite only.", yellow=True)

@@ -1,6 +1,6 @@
 """Version 3: where each customer sits in the connection graph."""
 
-from peewee import FloatField, ForeignKeyField, Model
+from peewee import DoubleField, ForeignKeyField, Model
 
 
 def up(db):
@@ -11,8 +11,8 @@ def up(db):
 
     class GraphPosition(Model):
         customer = ForeignKeyField(Customer, primary_key=True, on_delete="CASCADE")
-        x = FloatField()
-        y = FloatField()
+        x = DoubleField()  # REAL on SQLite as before; 8 bytes on PostgreSQL too
+        y = DoubleField()
 
         class Meta:
             database = db

@@ -35,6 +35,7 @@ OTHER_MODULES = {
     "journal.db": "opens the file", "journal.models": "tables", "journal.errors": "errors",
     "journal.validate": "the validators themselves", "journal.kinds": "constants", "journal.demo": "demo data",
     "journal.search": "reads (fuzzed by test_search_takes_any_text); rebuild() is maintenance",
+    "journal.search_pg": "search on a PostgreSQL server, called through journal.search",
     "journal.summary": "derived rows, written inside the services' transactions",
     "journal.timeline": "reads", "journal.io": "package",
     "journal.io.csv_import": "rows are planned and checked, then saved by create_customers/add_purchase; "

@@ -9,6 +9,9 @@ from journal.errors import JournalError
 
 from .helpers import customer
 
+# About the file itself: backups here copy the SQLite file (a team journal's backup is a snapshot of the server).
+pytestmark = pytest.mark.sqlite_only
+
 
 def names(path):
     con = sqlite3.connect(path)

@@ -30,6 +30,7 @@ def test_two_processes_writing_at_once_never_meet_a_locked_journal():
     assert result["other"] == {}, result
 
 
+@pytest.mark.sqlite_only  # SQLite's file lock; a server locks rows
 def test_a_write_transaction_holds_the_write_lock_from_its_start(journal):
     ada = customers.create_customer(name="Ada")
     other = sqlite3.connect(journal, timeout=0)
@@ -44,6 +45,7 @@ def test_a_write_transaction_holds_the_write_lock_from_its_start(journal):
         other.close()
 
 
+@pytest.mark.sqlite_only  # SQLite's file lock; a server locks rows
 def test_reading_takes_no_lock_so_it_runs_while_another_process_writes(journal):
     customers.create_customer(name="Ada")
     writer = sqlite3.connect(journal, timeout=0)

@@ -16,6 +16,9 @@ from journal import backups, crypto, customers, db, interactions, search
 from journal.errors import JournalDamaged, JournalError
 from journal.models import database
 
+# About the file itself: SQLCipher protects a file.
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "correct horse battery"
 NAMES = ["Quentin Zorblatt", "Ursula Wexford", "Xavier Quattlebaum"]

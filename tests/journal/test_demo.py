@@ -1,6 +1,7 @@
 from collections import Counter
 
 import pytest
+from peewee import fn
 
 from journal import demo, lately, search, summary, timeline
 from journal.errors import JournalError
@@ -23,6 +24,22 @@ def test_demo_is_believable_and_repeatable(journal):
     assert summary.snapshot() == snapshot
     assert search.search("walnut")
     assert timeline.entries(1)
+
+
+def test_what_the_owner_adds_after_the_demo_gets_new_ids(journal):
+    """The demo writes its rows with their own ids; on a server the id sequences must go on after them."""
+    from datetime import date
+
+    from journal import connections, customers, interactions, purchases
+
+    demo.populate(20, today=TODAY)
+    most = {model: model.select(fn.MAX(model.id)).scalar() for model in (Customer, Interaction, Purchase, Connection)}
+    new = customers.create_customer(name="After Demo")
+    note = interactions.log_interaction(new.id, "call", "out", "First call")
+    bought = purchases.add_purchase(new.id, date(2026, 1, 2), "Chair", 100)
+    link = connections.add_connection(1, new.id, "referred", connected_on=date(2026, 1, 5))
+    assert (new.id, note.id, bought.id, link.id) == tuple(most[m] + 1 for m in (Customer, Interaction, Purchase,
+                                                                                   Connection))
 
 
 def test_same_seed_same_journal(tmp_path):

@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from journal import connections, customers, db, interactions, purchases, search
 from journal.errors import JournalError
 
+from tests.postgres import backends_for
+
 from .service_calls import OTHER_MODULES, READS, SERVICE_MODULES, WRITES, name
 from .soundness import dump, problems
 
@@ -40,9 +42,12 @@ def seed_journal() -> None:
     customers.delete_customer(people[-1])
 
 
-@pytest.fixture(scope="module")
-def fuzz_journal(tmp_path_factory):
-    database = db.connect(tmp_path_factory.mktemp("fuzz") / "journal.sqlite3")
+@pytest.fixture(scope="module", params=backends_for(()))
+def fuzz_journal(request, tmp_path_factory):
+    if request.param == "postgresql":  # the same fuzzing on the server (tests/postgres.py)
+        database = db.open_server(request.getfixturevalue("pg_server").empty_journal())
+    else:
+        database = db.connect(tmp_path_factory.mktemp("fuzz") / "journal.sqlite3")
     seed_journal()
     yield
     assert problems() == []

@@ -10,13 +10,22 @@ JOURNAL = Path(__file__).resolve().parents[2] / "journal"
 # Where SQLite's own SQL may live: opening and pragmas, backups and checks of
 # the file, full-text search, and the schema steps. (Peewee's on_conflict_ignore
 # is portable: it writes ON CONFLICT DO NOTHING for PostgreSQL.)
-SQLITE_MODULES = {"db.py", "backups.py", "search.py", "crypto.py", "file_check.py"}
+SQLITE_MODULES = {"db.py", "backups.py", "search.py", "search_pg.py", "crypto.py", "file_check.py"}
 SQLITE_ONLY = [
     (re.compile(r"\b[A-Z]\w*\.replace\("), "Model.replace (INSERT OR REPLACE): use models.upsert"),
     (re.compile(r"on_conflict_replace|insert_or_replace|OR REPLACE|OR IGNORE"),
      "SQLite's conflict clause"),
     (re.compile(r"\bPRAGMA\b|sqlite_master|sqlite_dbpage|\bimport sqlite3\b"), "SQLite's own tables and pragmas"),
     (re.compile(r"\bMATCH\b|\bfts5\b|\bFTS5\b|\browid\b"), "SQLite full-text search"),
+]
+
+
+# And PostgreSQL's own SQL only where the server is opened and searched.
+SERVER_MODULES = {"db.py", "search_pg.py"}
+SERVER_ONLY = [
+    (re.compile(r"\b(to_)?tsvector\b|\bto_tsquery\b|\bts_headline\b|\bts_rank\b|@@"), "PostgreSQL full-text search"),
+    (re.compile(r"\bILIKE\b|\bplpgsql\b|\w::\w|\bDISTINCT ON\b"), "PostgreSQL-only SQL (Peewee's .ilike() is portable)"),
+    (re.compile(r"\bpg_(catalog|class|namespace|tables|indexes|stat_\w+|terminate_backend|trgm)\b|\bimport psycopg\b|\bfrom psycopg\b"), "PostgreSQL's catalog and driver"),
 ]
 
 
@@ -47,6 +56,31 @@ def test_sqlite_only_sql_stays_in_storage_and_search():
                                                             code):
                     found.append(f"journal/{rel}:{number}: {what}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+def test_postgresql_only_sql_stays_in_the_server_modules():
+    found = []
+    for path in modules():
+        rel = path.relative_to(JOURNAL)
+        if rel.name in SERVER_MODULES:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            code = line.split("#", 1)[0]
+            for pattern, what in SERVER_ONLY:
+                if pattern.search(code):
+                    found.append(f"journal/{rel}:{number}: {what}: {line.strip()}")
+    assert not found, "\n".join(found)
+
+
+def test_the_layer_checks_can_fail():
+    """Each pattern above finds what it is meant to (so a check that matches nothing cannot pass by accident)."""
+    sqlite_samples = ["Setting.replace(key=1).execute()", "q.on_conflict_replace()", "PRAGMA foreign_keys",
+                      "WHERE customer_fts MATCH ?"]
+    server_samples = ["to_tsvector('simple', name)", "name ILIKE %s", "LANGUAGE plpgsql", "SELECT x::text",
+                      "FROM pg_catalog.pg_tables", "import psycopg"]
+    assert all(any(p.search(sample) for p, _ in SQLITE_ONLY) for sample in sqlite_samples)
+    assert all(any(p.search(sample) for p, _ in SERVER_ONLY) for sample in server_samples)
+    assert not any(p.search("Customer.name.ilike(text)") for p, _ in SERVER_ONLY)
 
 
 def test_schema_steps_are_numbered_once_and_without_gaps():

@@ -13,6 +13,7 @@ from journal.models import (
 )
 
 from .helpers import buy, connect, customer, log
+from .soundness import search_rows
 
 
 def dump() -> dict:
@@ -20,8 +21,7 @@ def dump() -> dict:
     state = {}
     for model in ALL_MODELS:
         state[model._meta.table_name] = sorted(model.select().tuples(), key=repr)
-    for table in ("customer_fts", "interaction_fts"):
-        state[table] = database.execute_sql(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
+    state["search"] = search_rows()
     return state
 
 

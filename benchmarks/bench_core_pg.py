@@ -1,0 +1,130 @@
+"""The core queries of bench_core.py on both backends: the 5,000-customer scale
+journal as a SQLite file and the same journal on a PostgreSQL server over a
+local socket, side by side.
+
+    nice uv run python benchmarks/bench_core_pg.py
+
+Targets (issue 15): every core query under 50 ms on PostgreSQL and within 2x of
+its SQLite figure. "same answer" compares the two backends' results.
+
+The server: LATELY_BENCH_PG_URL if set (an empty database, or one this script
+filled before), else a pgserver instance kept in the temporary folder between
+runs (lately-bench-pg; delete it to rebuild). The PostgreSQL journal is filled
+with demo.populate_scale on the day the SQLite one was built, so both hold the
+same rows with the same ids."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import warnings
+from datetime import date
+from pathlib import Path
+
+from _harness import scale_journal, table, timed
+
+from journal import customers, db, demo, graph, lately, search, timeline
+from peewee import fn
+
+from journal.models import Customer, Interaction
+
+PG_FOLDER = Path(tempfile.gettempdir()) / "lately-bench-pg"
+
+
+def server_url() -> str:
+    given = os.environ.get("LATELY_BENCH_PG_URL")
+    if given:
+        return given
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        PG_FOLDER.mkdir(exist_ok=True)
+        server = pgserver.get_server(PG_FOLDER / "data", cleanup_mode="stop")
+    return server.get_uri()
+
+
+def pg_journal(built_on: date) -> str:
+    url = server_url()
+    database = db.open_server(url)
+    stamp = PG_FOLDER / "built-on"
+    fresh = Customer.select().count() == 0
+    if not fresh and (not stamp.exists() or stamp.read_text() != built_on.isoformat()):
+        print("the PostgreSQL scale journal is of another day: rebuilding it")
+        for (table_name,) in database.execute_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").fetchall():
+            database.execute_sql(f'DROP TABLE "{table_name}" CASCADE')
+        db.close()
+        database = db.open_server(url)
+        fresh = True
+    if fresh:
+        started = time.perf_counter()
+        counts = demo.populate_scale(today=built_on)
+        database.execute_sql("ANALYZE")
+        stamp.write_text(built_on.isoformat())
+        print(f"built the PostgreSQL scale journal: {counts} in {time.perf_counter() - started:.1f} s")
+    db.close()
+    return url
+
+
+def core_queries(today: date):
+    whale = (Interaction.select(Interaction.customer).group_by(Interaction.customer)
+             .order_by(fn.COUNT(Interaction.id).desc(), Interaction.customer).limit(1).scalar())
+    return [
+        ("customer list (5,000 rows)", customers.list_customers, 50),
+        ("timeline first page", lambda: timeline.entries(whale), 50),
+        ("customer header", lambda: timeline.header(whale, today), 50),
+        ("attention list", lambda: lately.attention_items(today), 100),
+        ("  its inputs", lambda: lately.gather(today), 50),
+        ("graph data", graph.graph_data, 50),
+        ("search 'wobbly'", lambda: search.search("wobbly"), 30),
+        ("search 'sail'", lambda: search.search("sail"), 30),
+        ("search 'harbour walnut'", lambda: search.search("harbour walnut"), 30),
+        ("complete 'ull'", lambda: search.complete_customers("ull", 20), 30),
+        ("complete 'mar'", lambda: search.complete_customers("mar", 20), 30),
+    ]
+
+
+def run(today: date) -> dict:
+    results = {}
+    for name, fn, target in core_queries(today):
+        median, _, result = timed(fn)
+        results[name] = (median, result, target)
+    return results
+
+
+def comparable(result):
+    if isinstance(result, list) and result and isinstance(result[0], search.SearchHit):
+        return [(h.customer_id, h.interaction_id) for h in result]
+    return result
+
+
+def main():
+    path = scale_journal()
+    built_on = date.fromtimestamp(path.stat().st_mtime)
+    url = pg_journal(built_on)
+    today = date.today()
+
+    db.connect(path)
+    on_file = run(today)
+    db.close()
+    db.open_server(url)
+    on_server = run(today)
+    db.close()
+
+    rows = []
+    for name, (file_ms, file_result, target) in on_file.items():
+        server_ms, server_result, _ = on_server[name]
+        same = comparable(file_result) == comparable(server_result)
+        same_set = same or sorted(map(repr, comparable(file_result))) == sorted(map(repr, comparable(server_result)))
+        ratio = server_ms / file_ms
+        verdict = "ok" if server_ms < target and ratio <= 2 else "MISS"
+        rows.append((name, f"{file_ms:.1f}", f"{server_ms:.1f}", f"{ratio:.2f}x",
+                     "yes" if same else "same rows, other order" if same_set else "NO", f"< {target}", verdict))
+    table(rows, ("query", "SQLite ms", "PostgreSQL ms", "ratio", "same answer", "target ms", ""))
+    print("\n(median of 15 runs after a warm-up; ratio = PostgreSQL / SQLite; PostgreSQL over a local socket)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Opening a journal on a PostgreSQL server (db.open_server): a new database gets
+the schema, an older journal is migrated step by step to the same schema as a
+new one, a newer one is refused, and a server that cannot be reached or logged
+in to is said at once, in words, without the password. The services themselves
+run on the server through every other journal test (tests/postgres.py)."""
+
+import os
+import time
+
+import pytest
+
+from journal import customers, db, migrations, search
+from journal.errors import JournalTooNew, ServerUnavailable
+from journal.models import SchemaVersion
+from tests.postgres import OFF
+
+pytestmark = pytest.mark.skipif(OFF, reason="LATELY_TEST_PG=off: no PostgreSQL server for this run")
+
+
+def _schema(server, schema: str) -> dict:
+    admin = server.admin
+    columns = admin.execute(
+        "SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+        "WHERE table_schema = %s ORDER BY table_name, column_name", (schema,)).fetchall()
+    indexes = admin.execute("SELECT indexname, regexp_replace(indexdef, ' ON \\S+', ' ON') FROM pg_indexes "
+                            "WHERE schemaname = %s ORDER BY indexname", (schema,)).fetchall()
+    triggers = admin.execute("SELECT DISTINCT trigger_name FROM information_schema.triggers "
+                             "WHERE trigger_schema = %s ORDER BY 1", (schema,)).fetchall()
+    columns = [(*row[:4], (row[4] or "").replace(f"{schema}.", "")) for row in columns]  # nextval('schema.seq')
+    return {"columns": columns, "indexes": indexes, "triggers": triggers}
+
+
+@pytest.fixture
+def schemas(pg_server):
+    made = []
+
+    def fresh(name):
+        made.append(name)
+        return pg_server.fresh_schema(name)
+
+    yield fresh
+    db.close()
+    pg_server.drop_others()
+    for name in made:
+        pg_server.admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+def test_a_new_database_gets_the_whole_schema_and_opens_again_unchanged(pg_server, schemas):
+    url = schemas("lately_t_new")
+    opened = db.open_server(url)
+    assert db.is_server() and migrations.current_version(opened) == migrations.LATEST
+    customers.create_customer(name="Zoë Müller", company="Acme")
+    opened.close()
+    seen = []
+    opened = db.open_server(url, before_migration=seen.append)
+    assert seen == [] and [h.customer_name for h in search.search("zoe")] == ["Zoë Müller"]
+    assert SchemaVersion.select().count() == 1
+    opened.close()
+
+
+def test_an_older_journal_is_migrated_step_by_step_to_the_schema_of_a_new_one(pg_server, schemas):
+    """A version-1 journal on the server (the tables the later steps add taken
+    away, as they were then) runs every step, 2 to LATEST, on PostgreSQL."""
+    old, new = schemas("lately_t_old"), schemas("lately_t_fresh")
+    db.open_server(new).close()
+    opened = db.open_server(old)
+    customers.create_customer(name="Grace Hopper", company="Navy Labs", tags=["vip"])
+    for table in ("snooze", "draft", "graph_position", "contact_point", "not_duplicate"):
+        opened.execute_sql(f'DROP TABLE "{table}"')
+    opened.execute_sql('ALTER TABLE "tag" DROP COLUMN cadence_days')
+    opened.execute_sql("DELETE FROM schema_version")
+    SchemaVersion.create(version=1)
+    opened.close()
+
+    seen = []
+    opened = db.open_server(old, before_migration=seen.append)
+    assert seen == [1] and migrations.current_version(opened) == migrations.LATEST
+    assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == \
+        [1, *range(2, migrations.LATEST + 1)]
+    grace = customers.find_by_name("Grace Hopper")
+    assert grace.company == "Navy Labs" and grace.tags == ("vip",)
+    customers.set_tag_cadence("vip", 30)
+    opened.close()
+    assert _schema(pg_server, "lately_t_old") == _schema(pg_server, "lately_t_fresh")
+
+
+def test_a_journal_from_a_newer_lately_is_refused(pg_server, schemas):
+    url = schemas("lately_t_newer")
+    opened = db.open_server(url)
+    SchemaVersion.create(version=migrations.LATEST + 1)
+    opened.close()
+    with pytest.raises(JournalTooNew, match="newer version of Lately"):
+        db.open_server(url)
+
+
+def test_an_unreachable_server_is_said_at_once_without_the_password():
+    started = time.monotonic()
+    with pytest.raises(ServerUnavailable) as caught:
+        db.open_server("postgresql://ann:s3cret-pw@127.0.0.1:1/shop")  # nothing listens on port 1
+    message = str(caught.value)
+    assert "ann@127.0.0.1:1/shop" in message and "s3cret-pw" not in message
+    assert "Nothing was changed" in message
+    assert time.monotonic() - started < db.SERVER_CONNECT_TIMEOUT + 5
+
+
+def test_a_login_the_server_refuses_is_said_in_its_words(pg_server):
+    from psycopg.conninfo import make_conninfo
+
+    with pytest.raises(ServerUnavailable, match='role "nobody_here" does not exist'):
+        db.open_server(make_conninfo(pg_server.url, user="nobody_here"))
+
+
+def test_a_libpq_service_file_names_the_server(pg_server, schemas, tmp_path, monkeypatch):
+    """libpq's conventions hold: `service=` reads the connection from a service file."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    url = schemas("lately_t_service")
+    parts = conninfo_to_dict(url)
+    lines = ["[lately_team]"] + [f"{key}={value}" for key, value in parts.items() if value]
+    (tmp_path / "pg_service.conf").write_text("\n".join(lines) + "\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(tmp_path / "pg_service.conf"))
+    opened = db.open_server("service=lately_team")
+    try:
+        assert migrations.current_version(opened) == migrations.LATEST
+        assert opened.execute_sql("SELECT current_schema()").fetchone()[0] == "lately_t_service"
+    finally:
+        opened.close()
+    assert os.environ["PGSERVICEFILE"]
