@@ -340,7 +340,7 @@ def run_move(journal: Path, args) -> int:
         _say(str(cancelled))
         return 130
     except Exception as error:
-        if _is_server_error(error):
+        if team.is_connection_error(error):
             where = args.target if team.is_server(args.target) else source
             raise Failed(team.unreachable_message(where, error)) from None
         raise
@@ -349,15 +349,3 @@ def run_move(journal: Path, args) -> int:
             lock.release()
     print(move.describe(report))
     return OK
-
-
-def _is_server_error(error: Exception) -> bool:
-    """A connection the server refused or never answered (Peewee wraps psycopg's error)."""
-    import psycopg
-
-    seen = error
-    while seen is not None:
-        if isinstance(seen, psycopg.OperationalError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False

@@ -137,19 +137,11 @@ def connect_arguments(location: str, password: str | None = None) -> dict:
 
 
 def server_database(location: str, password: str | None = None):
-    """A Peewee database for the server at `location`, not yet connected and
-    not bound to the models."""
-    from peewee import PostgresqlDatabase
+    """The journal's server database (db.ServerDatabase) for `location`, not
+    yet connected and not bound to the models."""
+    from .db import ServerDatabase
 
-    class LocationDatabase(PostgresqlDatabase):
-        def _connect(self):
-            import psycopg
-
-            conn = psycopg.connect(_libpq_text(self.database), **self.connect_params)
-            conn.autocommit = True
-            return conn
-
-    return LocationDatabase(location, prefer_psycopg3=True, **connect_arguments(location, password))
+    return ServerDatabase(_libpq_text(location), **connect_arguments(location, password))
 
 
 def _libpq_text(location: str) -> str:
@@ -157,9 +149,23 @@ def _libpq_text(location: str) -> str:
     return "postgresql://" + text[len("postgres://"):] if text.lower().startswith("postgres://") else text
 
 
+def is_connection_error(error: BaseException) -> bool:
+    """A connection the server refused or never answered (wrapped by Peewee or db.ServerUnavailable)."""
+    import psycopg
+
+    seen = error
+    while seen is not None:
+        if isinstance(seen, psycopg.OperationalError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def unreachable_message(location: str, error: Exception) -> str:
     """What to tell a person whose server could not be reached or refused them."""
     where = without_password(location)
+    if isinstance(error, JournalError) and error.__cause__ is not None:  # db.ServerUnavailable: the driver's words
+        error = error.__cause__
     text = _first_line(error)
     try:
         name = place(location).title
@@ -181,8 +187,12 @@ def _sentence(text: str) -> str:
 def _first_line(error: Exception) -> str:
     text = str(error).strip() or type(error).__name__
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    # libpq puts the useful reason after 'connection to server at ... failed:'
-    return " ".join(lines[:2]).rstrip(".") if lines else type(error).__name__
+    if not lines:
+        return type(error).__name__
+    if lines[0].lower().startswith("connection failed: ") and len(lines[0]) > 19:
+        lines[0] = lines[0][19:]  # psycopg's wrapper around libpq's own sentence
+    # libpq's reason, then its hint ("Is the server running…?"), as sentences
+    return " ".join(_sentence(line) for line in lines[:2]).rstrip(".")
 
 
 def local_path(location: str):
@@ -234,15 +244,9 @@ def probe(location: str, password: str | None = None) -> Probe:
 def open_journal(location: str, password: str | None = None):
     """Connect to the team journal and make it the database every model uses,
     bringing its schema up to date (an empty database becomes a new journal)."""
-    from . import migrations
-    from .models import database
+    from psycopg.conninfo import make_conninfo
 
-    server = server_database(location, password)
-    server.connect()
-    database.initialize(server)
-    try:
-        migrations.bring_up_to_date(server)
-    except Exception:
-        server.close()
-        raise
-    return server
+    from .db import open_server
+
+    text = _libpq_text(location)
+    return open_server(make_conninfo(text, password=password) if password else text)

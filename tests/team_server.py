@@ -1,40 +1,26 @@
-"""A real PostgreSQL server for the team-mode tests: the `pgserver` wheel's,
-started once per test session in a temporary folder (or the server named by
-LATELY_TEST_POSTGRES, a libpq location of a role that may create databases).
-A missing server fails these tests; it never skips them."""
+"""Databases of their own for the team-mode tests, on the test session's real
+PostgreSQL server (tests/postgres.py: pgserver's, or LATELY_TEST_PG_URL's). A
+missing server fails these tests; only LATELY_TEST_PG=off skips them, said so."""
 
 from __future__ import annotations
 
 import itertools
 import os
-import tempfile
 
-_server = None
+import pytest
+
+from tests.postgres import OFF
+
 _numbers = itertools.count(1)
+needs_server = pytest.mark.skipif(OFF, reason="LATELY_TEST_PG=off: the PostgreSQL half was not asked for")
 
 
-def server_location() -> str:
-    """A location of the server's maintenance database, for CREATE DATABASE."""
-    global _server
-    given = os.environ.get("LATELY_TEST_POSTGRES")
-    if given:
-        return given
-    if _server is None:
-        import pgserver
-
-        _server = pgserver.get_server(tempfile.mkdtemp(prefix="lately-pg-"), cleanup_mode="stop")
-    return _server.get_uri()
-
-
-def fresh_database(pg_server=None, prefix: str = "team") -> str:
-    """A new, empty database on the test server (the session's, tests/postgres.py,
-    when given); its location as a URL."""
+def fresh_database(pg_server, prefix: str = "team") -> str:
+    """A new, empty database on the session's test server; its location as a URL."""
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
-    if isinstance(pg_server, str):
-        pg_server, prefix = None, pg_server
-    admin = pg_server.admin_url if pg_server is not None else server_location()
+    admin = pg_server.admin_url
     name = f"lately_{prefix}_{os.getpid()}_{next(_numbers)}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')

@@ -11,7 +11,7 @@ import threading
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit, QVBoxLayout,
 )
 
 from journal import passwords, team
@@ -126,6 +126,8 @@ class ConnectDialog(QDialog):
         self.buttons.accepted.connect(self.try_to_connect)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        # A long message (libpq's reasons are) grows the dialog instead of squeezing its fields.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.keyring_note)
@@ -139,7 +141,7 @@ class ConnectDialog(QDialog):
         if location:
             self._fill_from(team.without_password(location))
         if problem:
-            self.error.show_message(problem)
+            self._problem(problem)
         (self.recent if recent and not location else self.host if not location else self.secret).setFocus()
 
     @staticmethod
@@ -209,10 +211,10 @@ class ConnectDialog(QDialog):
             self._relay = None
             self._busy(False, "")
             if error is not None:
-                self.error.show_message(team.unreachable_message(location, error))
+                self._problem(team.unreachable_message(location, error))
                 return
             if found.state == team.FOREIGN:
-                self.error.show_message(
+                self._problem(
                     f"{where} holds other tables ({', '.join(found.tables[:4])}), not a Lately journal. "
                     "Choose the team journal's database, or an empty one for a new team journal.")
                 return
@@ -227,8 +229,12 @@ class ConnectDialog(QDialog):
 
         self._relay = run_in_thread(lambda: team.probe(location, password), finished)
 
-    def _refuse(self, field: QLineEdit, message: str) -> None:
+    def _problem(self, message: str) -> None:
         self.error.show_message(message)
+        self.adjustSize()  # taller for libpq's long reasons, never squeezing the fields
+
+    def _refuse(self, field: QLineEdit, message: str) -> None:
+        self._problem(message)
         field.setFocus()
 
     def _busy(self, busy: bool, text: str) -> None:

@@ -98,8 +98,9 @@ def copy_journal(source_db, target_db, *, progress=None, cancelled=None) -> tupl
                     done += len(rows)
                     if progress:
                         progress(done, total, model._meta.table_name)
-            if is_postgres(target_db):
-                _reset_sequences(target_db, tables)
+            from ..db import continue_ids
+
+            continue_ids(target_db)  # on a server, new ids go on after the moved ones
             checks = []
             for model in tables:
                 if cancelled and cancelled():
@@ -246,19 +247,6 @@ def table_check(db, model) -> TableCheck:
             digest.update(b"\x1e")
             count += 1
     return TableCheck(model._meta.table_name, count, digest.hexdigest())
-
-
-def _reset_sequences(db, tables) -> None:
-    """After rows were inserted with their own ids, the next new row must not reuse one."""
-    from peewee import AutoField
-
-    for model in tables:
-        pk = model._meta.primary_key
-        if isinstance(pk, AutoField):
-            table, column = model._meta.table_name, pk.column_name
-            db.execute_sql(
-                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
-                f'COALESCE(max("{column}"), 1), max("{column}") IS NOT NULL) FROM "{table}"')
 
 
 # --- opening both ends -------------------------------------------------------------------

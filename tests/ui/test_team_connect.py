@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from journal import passwords, team
 from tests.journal.test_team import MemoryKeyring
-from tests.team_server import closed_port, fresh_database
+from tests.team_server import closed_port, fresh_database, needs_server
 from ui import team_dialogs
 from ui.team_dialogs import ConnectDialog
 
@@ -87,8 +87,10 @@ def test_without_a_keyring_the_dialog_says_the_password_is_not_kept(qtbot, no_ke
     assert not dialog.keep.isEnabled()
 
 
-def test_a_real_server_connects_and_the_password_goes_to_the_keyring_only(qtbot, memory_keyring, lately_home):
-    location = fresh_database("connect")
+@needs_server
+def test_a_real_server_connects_and_the_password_goes_to_the_keyring_only(qtbot, memory_keyring, lately_home,
+                                                                          pg_server):
+    location = fresh_database(pg_server, "connect")
     dialog = open_dialog(qtbot)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # the URL field
     assert QApplication.focusWidget() is dialog.url
