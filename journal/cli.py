@@ -80,7 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from . import db
 
-    journal = Path(args.db).expanduser() if args.db else db.default_path()
+    from . import team
+
+    # A team journal's location (postgresql://…, service=…) stays text: it is not a path.
+    journal = args.db if args.db and team.is_server(args.db) else (
+        Path(args.db).expanduser() if args.db else db.default_path())
     try:
         return {"import": run_import, "export": run_export, "backup": run_backup, "check": run_check,
                 "move": run_move}[args.command](journal, args)
@@ -118,8 +122,10 @@ def _say(message: str) -> None:
 
 def _open(journal: Path, *, create: bool = False):
     """Open the journal as the app does: an older one is backed up, then upgraded."""
-    from . import backups, db
+    from . import backups, db, team
 
+    if team.is_server(journal):  # the password from libpq: ~/.pgpass, PGPASSWORD or a service file
+        return team.open_journal(journal)
     if not create and not journal.exists():
         raise Failed(f"There is no journal at {journal}.")
 
@@ -136,7 +142,12 @@ def run_import(journal: Path, args) -> int:
 
     if not args.file.is_file():
         raise Failed(f"There is no file at {args.file}.")
-    with CommandLineLock(journal):
+    from contextlib import nullcontext
+
+    from . import team
+
+    # A server keeps writers apart itself; a file needs the lock.
+    with nullcontext() if team.is_server(journal) else CommandLineLock(journal):
         _open(journal, create=True)
         plan, report, source = import_file(args.what, args.file, dry_run=args.dry_run, fill_in=args.fill_in)
         from .io.import_report import preview_text, report_text
@@ -203,8 +214,12 @@ def _reading(journal: Path):
     """Open for a job that only reads: with the lock when it is free (so an older
     journal can be upgraded first), else beside the open window (WAL lets a
     reader see everything committed)."""
+    from . import team
     from .lock import CommandLineLock, JournalInUse
 
+    if team.is_server(journal):
+        _open(journal)
+        return None
     lock = CommandLineLock(journal)
     try:
         lock.acquire()
@@ -244,8 +259,10 @@ def run_export(journal: Path, args) -> int:
 
 
 def run_backup(journal: Path, args) -> int:
-    from . import backups
+    from . import backups, team
 
+    if team.is_server(journal):
+        return _back_up_team_journal(journal)
     if not journal.exists():
         raise Failed(f"There is no journal at {journal}.")
     made = backups.make_backup(journal, "manual")
@@ -266,7 +283,10 @@ def _backups_kept(journal: Path) -> int:
 
 def run_check(journal: Path, args) -> int:
     """SQLite's full integrity check and foreign-key check, read-only: the file is never changed."""
-    from . import words
+    from . import team, words
+
+    if team.is_server(journal):
+        return _check_team_journal(journal)
     from .errors import JournalDamaged
     from .file_check import check_file
     from .migrations import LATEST
@@ -348,4 +368,57 @@ def run_move(journal: Path, args) -> int:
         if lock:
             lock.release()
     print(move.describe(report))
+    return OK
+
+
+def _back_up_team_journal(location: str) -> int:
+    """One REPEATABLE READ snapshot of the team journal, as a journal file
+    (owner-only) in its own backups folder on this computer, as File › Back up now."""
+    from datetime import datetime
+
+    from . import backups, team
+    from .io import move
+    from .private import make_folder
+
+    local = team.local_path(location)
+    folder = make_folder(backups.backups_dir(local))
+    target = folder / backups._name(local, datetime.now().replace(microsecond=0), "team")
+    try:
+        move.move_journal(location, str(target))
+    except Exception as error:
+        if team.is_connection_error(error):
+            raise Failed(team.unreachable_message(location, error)) from None
+        raise
+    print(f"Backed up to {target}")
+    return OK
+
+
+def _check_team_journal(location: str) -> int:
+    """On a server: it answers, it holds a Lately journal of a schema this
+    Lately knows. (The server checks its own pages; there is no file here.)"""
+    from . import team, words
+    from .migrations import LATEST
+
+    try:
+        found = team.probe(location)
+    except Exception as error:
+        if team.is_connection_error(error):
+            raise Failed(team.unreachable_message(location, error)) from None
+        raise
+    where = team.place(location).title
+    if found.state != team.JOURNAL:
+        raise Failed(f"{where} holds no Lately journal" + (f" (it holds {', '.join(found.tables[:4])})."
+                                                            if found.tables else " (it is empty)."), DAMAGED)
+    if found.version > LATEST:
+        raise Failed(f"{where} was written by a newer version of Lately (schema {found.version}); update Lately.")
+    server = team.server_database(location)
+    server.connect()
+    try:
+        customers = server.execute_sql("SELECT count(*) FROM customer").fetchone()[0]
+        interactions = server.execute_sql("SELECT count(*) FROM interaction").fetchone()[0]
+    finally:
+        server.close()
+    later = f"; it will be upgraded from schema {found.version} when Lately opens it" if found.version < LATEST else ""
+    print(f"{where} answers: {words.plural(customers, 'customer')}, {words.plural(interactions, 'interaction')}"
+          f"{later}. (The server checks its own pages.)")
     return OK

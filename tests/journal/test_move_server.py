@@ -91,3 +91,26 @@ def test_the_command_line_moves_to_a_server_with_libpq_credentials(rich_journal,
     assert "match" in capsys.readouterr().out
     assert cli.main(["move", "--from", str(rich_journal), "--to", location]) == cli.REFUSED
     assert "not empty" in capsys.readouterr().err
+
+
+def test_the_command_lines_jobs_run_on_a_team_journal(rich_journal, tmp_path, pg_server, capsys, lately_home):
+    from journal import cli
+
+    location = fresh_database(pg_server, "jobs")
+    move.move_journal(str(rich_journal), location)
+    customers_csv = tmp_path / "customers.csv"
+    assert cli.main(["--db", location, "export", "customers", str(customers_csv)]) == cli.OK
+    assert customers_csv.read_text(encoding="utf-8-sig").count("\n") > 30
+    assert cli.main(["--db", location, "check"]) == cli.OK
+    assert "answers: 40 customers" in capsys.readouterr().out
+    assert cli.main(["--db", location, "backup"]) == cli.OK
+    made = capsys.readouterr().out.strip().removeprefix("Backed up to ")
+    assert (int(__import__("os").stat(made).st_mode) & 0o777) == 0o600
+    assert table_rows(made) == table_rows(location)
+    new = tmp_path / "new.csv"
+    new.write_text("Name,Email\nZed Newcomer,zed@example.com\n", encoding="utf-8")
+    assert cli.main(["--db", location, "import", "customers", str(new)]) == cli.OK
+    assert len(table_rows(location)["customer"]) == 41
+    empty = fresh_database(pg_server, "nothing")
+    assert cli.main(["--db", empty, "check"]) == cli.DAMAGED
+    assert "holds no Lately journal (it is empty)" in capsys.readouterr().err
