@@ -90,11 +90,13 @@ def copy_journal(source_db, target_db, *, progress=None, cancelled=None) -> tupl
 
             SchemaVersion.delete().execute()  # the source's own history of upgrades is copied below
             for model in tables:
-                fields = list(model._meta.sorted_fields)
+                insert, to_db = _insert(target_db, model)
                 for rows in _batches(source_db, model):
                     if cancelled and cancelled():
                         raise Cancelled("The move was cancelled; the target was left as it was.")
-                    model.insert_many(rows, fields=fields).execute()
+                    # One statement for many rows (psycopg pipelines them): building each batch's
+                    # SQL through Peewee took a third of a 5,000-customer move.
+                    target_db.cursor().executemany(insert, [tuple(c(v) for c, v in zip(to_db, row)) for row in rows])
                     done += len(rows)
                     if progress:
                         progress(done, total, model._meta.table_name)
@@ -164,6 +166,14 @@ def _name(db) -> str:
         except team.BadLocation:
             return "The database"
     return Path(db.database).name
+
+
+def _insert(db, model) -> tuple[str, list]:
+    """The table's INSERT with one parameter per column, and each field's conversion to the database."""
+    fields = model._meta.sorted_fields
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    marks = ", ".join([db.param] * len(fields))
+    return f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})', [f.db_value for f in fields]
 
 
 def _count(db, model) -> int:
