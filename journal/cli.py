@@ -5,6 +5,7 @@ the same services and with the same report text, without Qt.
     main.py export customers|interactions|followups|journal FILE
     main.py backup
     main.py check
+    main.py move --to TARGET [--from SOURCE]
 
 each with --db PATH (else the default journal). Results go to standard output,
 problems to standard error, never a traceback. The exit status says how it went."""
@@ -15,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-COMMANDS = ("import", "export", "backup", "check")
+COMMANDS = ("import", "export", "backup", "check", "move")
 
 OK = 0
 REFUSED = 1  # a row was left out, or the job could not be done
@@ -71,6 +72,7 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("file", type=Path)
     job("backup", "copy the journal into its backups folder (the newest ones are kept, as in the app)")
     job("check", "check the journal file for damage")
+    add_move_command(jobs)
     return top
 
 
@@ -78,10 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from . import db
 
-    journal = Path(args.db).expanduser() if args.db else db.default_path()
+    from . import team
+
+    # A team journal's location (postgresql://…, service=…) stays text: it is not a path.
+    journal = args.db if args.db and team.is_server(args.db) else (
+        Path(args.db).expanduser() if args.db else db.default_path())
     try:
-        return {"import": run_import, "export": run_export, "backup": run_backup, "check": run_check}[
-            args.command](journal, args)
+        return {"import": run_import, "export": run_export, "backup": run_backup, "check": run_check,
+                "move": run_move}[args.command](journal, args)
     except Failed as failure:
         _say(str(failure))
         return failure.status
@@ -116,9 +122,13 @@ def _say(message: str) -> None:
 
 def _open(journal: Path, *, create: bool = False):
     """Open the journal as the app does (the same session): an older one is
-    backed up, then upgraded; every page is checked first."""
+    backed up, then upgraded; every page is checked first. A team journal's
+    password comes from libpq: ~/.pgpass, PGPASSWORD or a service file."""
+    from . import team
     from .session import Journal
 
+    if team.is_server(journal):
+        return team.open_journal(journal)
     if not create and not journal.exists():
         raise Failed(f"There is no journal at {journal}.")
     Journal(journal).open(check_integrity=True)
@@ -131,7 +141,12 @@ def run_import(journal: Path, args) -> int:
 
     if not args.file.is_file():
         raise Failed(f"There is no file at {args.file}.")
-    with CommandLineLock(journal):
+    from contextlib import nullcontext
+
+    from . import team
+
+    # A server keeps writers apart itself; a file needs the lock.
+    with nullcontext() if team.is_server(journal) else CommandLineLock(journal):
         _open(journal, create=True)
         plan, report, source = import_file(args.what, args.file, dry_run=args.dry_run, fill_in=args.fill_in)
         from .io.import_report import preview_text, report_text
@@ -198,8 +213,12 @@ def _reading(journal: Path):
     """Open for a job that only reads: with the lock when it is free (so an older
     journal can be upgraded first), else beside the open window (WAL lets a
     reader see everything committed)."""
+    from . import team
     from .lock import CommandLineLock, JournalInUse
 
+    if team.is_server(journal):
+        _open(journal)
+        return None
     lock = CommandLineLock(journal)
     try:
         lock.acquire()
@@ -239,8 +258,10 @@ def run_export(journal: Path, args) -> int:
 
 
 def run_backup(journal: Path, args) -> int:
-    from . import backups
+    from . import backups, team
 
+    if team.is_server(journal):
+        return _back_up_team_journal(journal)
     if not journal.exists():
         raise Failed(f"There is no journal at {journal}.")
     made = backups.make_backup(journal, "manual")
@@ -261,7 +282,10 @@ def _backups_kept(journal: Path) -> int:
 
 def run_check(journal: Path, args) -> int:
     """SQLite's full integrity check and foreign-key check, read-only: the file is never changed."""
-    from . import words
+    from . import team, words
+
+    if team.is_server(journal):
+        return _check_team_journal(journal)
     from .errors import JournalDamaged
     from .file_check import check_file
     from .migrations import LATEST
@@ -278,4 +302,122 @@ def run_check(journal: Path, args) -> int:
     later = f"; it will be upgraded from schema {version} when Lately opens it" if version < LATEST else ""
     print(f"{journal.name} is sound: {words.plural(counts['customer'], 'customer')}, "
           f"{words.plural(counts['interaction'], 'interaction')}{later}.")
+    return OK
+
+
+# --- move ----------------------------------------------------------------------------------
+
+def add_move_command(jobs) -> None:
+    move = jobs.add_parser(
+        "move", help="copy a journal into an empty team server database, or from a server into a new file",
+        description="Copy the whole journal (every table, the trash, settings, graph positions) in one "
+                    "transaction, and check every table's row count and checksum before it is committed. "
+                    "The target must be an empty PostgreSQL database or a file that does not exist yet. "
+                    "A server's password comes from libpq: ~/.pgpass, PGPASSWORD or a service file.")
+    move.add_argument("--from", dest="source", metavar="SOURCE",
+                      help="a journal file or a postgresql:// location (default: --db, else your journal)")
+    move.add_argument("--to", dest="target", metavar="TARGET", required=True,
+                      help="postgresql://user@host/dbname (an empty database), service=NAME, or a new file")
+    move.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="the journal file to move")
+    move.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)  # for the app: lines to follow
+
+
+def run_move(journal: Path, args) -> int:
+    import signal
+
+    from . import team
+    from .errors import Cancelled
+    from .io import move
+
+    source = args.source or str(journal)
+    stop = []
+    # Cancel (the app's, or a terminal's Ctrl+C) is asked between batches, so the
+    # target's one transaction is rolled back cleanly and the target stays empty.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.append(True))
+    if args.progress:
+        print("listening", flush=True)  # the app sends its Cancel from now on
+
+    def progress(done, total, table):
+        if args.progress:
+            print(f"progress {done} {total} {table}", flush=True)
+
+    lock = None
+    if not team.is_server(source):
+        path = Path(source).expanduser()
+        if not path.is_file():
+            raise Failed(f"There is no journal at {path}.")
+        lock = _reading(path)  # brings an older journal up to date first, as the app would
+        from . import db
+
+        db.close()
+    try:
+        report = move.move_journal(source, args.target, progress=progress, cancelled=lambda: bool(stop))
+    except move.MoveRefused as refused:
+        raise Failed(str(refused)) from None
+    except Cancelled as cancelled:
+        _say(str(cancelled))
+        return 130
+    except Exception as error:
+        if team.is_connection_error(error):
+            where = args.target if team.is_server(args.target) else source
+            raise Failed(team.unreachable_message(where, error)) from None
+        raise
+    finally:
+        if lock:
+            lock.release()
+    print(move.describe(report))
+    return OK
+
+
+def _back_up_team_journal(location: str) -> int:
+    """One REPEATABLE READ snapshot of the team journal, as a journal file
+    (owner-only) in its own backups folder on this computer, as File › Back up now."""
+    from datetime import datetime
+
+    from . import backups, team
+    from .io import move
+    from .private import make_folder
+
+    local = team.local_path(location)
+    folder = make_folder(backups.backups_dir(local))
+    target = folder / backups._name(local, datetime.now().replace(microsecond=0), "team")
+    try:
+        move.move_journal(location, str(target))
+    except Exception as error:
+        if team.is_connection_error(error):
+            raise Failed(team.unreachable_message(location, error)) from None
+        raise
+    print(f"Backed up to {target}")
+    return OK
+
+
+def _check_team_journal(location: str) -> int:
+    """On a server: it answers, it holds a Lately journal of a schema this
+    Lately knows. (The server checks its own pages; there is no file here.)"""
+    from . import team, words
+    from .migrations import LATEST
+
+    try:
+        found = team.probe(location)
+    except Exception as error:
+        if team.is_connection_error(error):
+            raise Failed(team.unreachable_message(location, error)) from None
+        raise
+    where = team.place(location).title
+    if found.state != team.JOURNAL:
+        raise Failed(f"{where} holds no Lately journal" + (f" (it holds {', '.join(found.tables[:4])})."
+                                                            if found.tables else " (it is empty)."), DAMAGED)
+    if found.version > LATEST:
+        raise Failed(f"{where} was written by a newer version of Lately (schema {found.version}); update Lately.")
+    server = team.server_database(location)
+    server.connect()
+    try:
+        customers = server.execute_sql("SELECT count(*) FROM customer").fetchone()[0]
+        interactions = server.execute_sql("SELECT count(*) FROM interaction").fetchone()[0]
+    finally:
+        server.close()
+    later = f"; it will be upgraded from schema {found.version} when Lately opens it" if found.version < LATEST else ""
+    print(f"{where} answers: {words.plural(customers, 'customer')}, {words.plural(interactions, 'interaction')}"
+          f"{later}. (The server checks its own pages.)")
     return OK

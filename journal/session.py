@@ -24,9 +24,17 @@ class Journal:
     without one the session takes no lock (tests, scripts that only read).
     `locked`: the caller has already taken `lock`."""
 
-    def __init__(self, location: str | os.PathLike, *, demo: bool = False, lock=None, locked: bool = False):
-        self.location = location
-        self.demo = demo
+    def __init__(self, location: str | os.PathLike, *, demo: bool = False, lock=None, locked: bool = False,
+                 password: str | None = None):
+        from . import team
+
+        self.is_server = team.is_server(location)
+        # A server's address is kept without a password; one typed in the
+        # Connect dialog lives only here, in memory, for reconnecting.
+        self.location = team.without_password(str(location)) if self.is_server else location
+        self._address = str(location) if self.is_server else None  # what libpq is given, as written
+        self.password = password
+        self.demo = demo and not self.is_server
         self.lock = lock
         self._locked = locked and lock is not None
 
@@ -42,16 +50,30 @@ class Journal:
     # -- where it is ------------------------------------------------------------------------------
     @property
     def path(self) -> Path:
-        """The journal's file (every location is a file today)."""
+        """The journal's file; for a team journal, the file that stands for it on
+        this computer (its lock, its backups folder, the window's state)."""
+        if self.is_server:
+            from . import team
+
+            return team.local_path(self.location)
         return Path(self.location).expanduser()
 
     @property
     def name(self) -> str:
-        """What a person calls it: the file's name."""
+        """What a person calls it: the file's name, or the server's database."""
+        if self.is_server:
+            from . import team
+
+            return f"{team.place(self.location).title} (team journal)"
         return self.path.name
 
     def is_at(self, location: str | os.PathLike) -> bool:
         """True when `location` is this journal (another spelling of the same file included)."""
+        from . import team
+
+        if team.is_server(location) or self.is_server:
+            return self.is_server and team.is_server(location) and \
+                team.without_password(str(location)).strip() == str(self.location).strip()
         return Path(location).expanduser().resolve() == self.path.resolve()
 
     # -- the lock -------------------------------------------------------------------------------
@@ -79,7 +101,10 @@ class Journal:
         a new demo journal is filled with the demo business. Without
         check_integrity only the header is read: check() does the rest, in the
         background, so a large journal opens at once."""
-        self._open_file(new_in_empty=new_in_empty, check_integrity=check_integrity)
+        if self.is_server:
+            self._open_server()
+        else:
+            self._open_file(new_in_empty=new_in_empty, check_integrity=check_integrity)
         if self.demo:
             self.fill_demo()
 
@@ -94,6 +119,14 @@ class Journal:
         db.close()  # whatever was open before (or the stand-in while the file was rewritten)
         db.connect(path, before_migration=back_up_first, check_integrity=check_integrity,
                    new_in_empty=new_in_empty)
+
+    def _open_server(self) -> None:
+        """Connect (a short timeout: an unreachable server raises ServerUnavailable
+        at once) and bring the schema up to date."""
+        from . import team
+
+        db.close()
+        team.open_journal(self._address, self.password)
 
     def fill_demo(self) -> None:
         """The demo business, once: a demo journal that has customers keeps them."""

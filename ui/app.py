@@ -31,6 +31,12 @@ def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = 
     app.setWindowIcon(app_icon())
     theme.apply(app)
 
+    from journal import team
+
+    if db_path and team.is_server(db_path):
+        from .team_mode import run_on_server
+
+        return run_on_server(app, db_path, measure_startup)
     path = db.demo_path() if demo else Path(db_path).expanduser() if db_path else db.default_path()
     window = None
     while window is None:

@@ -17,6 +17,7 @@ from journal.errors import JournalEmpty, JournalError, JournalLocked
 from journal.session import Journal
 from journal import words
 
+from . import team_mode
 from .tasks import run_in_background, run_with_progress, wait_for_background
 
 
@@ -171,6 +172,8 @@ class JournalFiles(QObject):
         """A backup with progress and Cancel; the copy is checked before it counts."""
         from journal import backups
 
+        if self.session.is_server:  # a snapshot of the server's journal, as a journal file
+            return team_mode.back_up(self.window)
         path, keep = self.session.path, self.session.backups_kept()
 
         def work(progress):

@@ -22,6 +22,7 @@ from journal import words
 
 from . import commands
 from . import format as fmt
+from . import team_mode
 from .actions import build_actions
 from .customer_list import CustomerList
 from .customer_page import CustomerPage
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
                               (self.actions.remove_protection, protected)):
             action.setVisible(shown)
             action.setEnabled(shown)
+        team_mode.update_actions(self)  # a team journal: no passphrase, no restore; move to a file instead
 
     # -- after the first paint: the window comes first, then the work that can wait ----------------
     def showEvent(self, event):
@@ -185,14 +187,14 @@ class MainWindow(QMainWindow):
         a = self.actions
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for item in (a.new_journal, a.open_journal, a.open_demo, None, a.import_customers, a.import_purchases,
+        for item in (a.new_journal, a.open_journal, a.connect_team, a.open_demo, None, a.import_customers, a.import_purchases,
                      a.import_journal):
             file_menu.addSeparator() if item is None else file_menu.addAction(item)
         export_menu = file_menu.addMenu("&Export")
         for item in (a.export_customers, a.export_interactions, a.export_journal, a.export_follow_ups):
             export_menu.addAction(item)
-        for item in (None, a.backup_now, a.restore_backup, None, a.protect, a.change_passphrase, a.remove_protection,
-                     None, a.quit):
+        for item in (None, a.backup_now, a.restore_backup, a.move_to_server, a.move_to_file, None, a.protect,
+                     a.change_passphrase, a.remove_protection, None, a.quit):
             file_menu.addSeparator() if item is None else file_menu.addAction(item)
         edit_menu = bar.addMenu("&Edit")
         for item in (a.undo, a.redo, None, a.find, a.search, None, a.trash, a.settings):
@@ -332,7 +334,7 @@ class MainWindow(QMainWindow):
 
     def _load(self):
         # The platform adds the application's name ("journal.sqlite3 — Lately"): say it once.
-        self.setWindowTitle("Demo journal" if self.is_demo else self.journal_path.name)
+        self.setWindowTitle("Demo journal" if self.is_demo else self.files.session.name)
         fmt.install(journal_settings.get_settings().currency)
         self.customer_list.reload()
         self._update_empty_state()
@@ -742,6 +744,15 @@ class MainWindow(QMainWindow):
             self.quick_capture(draft=draft)
         else:
             drafts.discard_draft(drafts.QUICK_CAPTURE)
+
+    def connect_team(self):
+        team_mode.connect_from_window(self)
+
+    def move_to_server(self):
+        team_mode.move_to_server(self)
+
+    def move_to_file(self):
+        team_mode.move_to_file(self)
 
     def about(self):
         QMessageBox.about(self, "About Lately",

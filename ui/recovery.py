@@ -208,6 +208,10 @@ class DatabaseErrorWatch(QObject):
             QTimer.singleShot(0, self, lambda: self._offer(error))
             return
         try:
+            if self.window.files.session.is_server:  # a server's error is not a damaged file
+                from .team_mode import server_error
+
+                return server_error(self.window, error)
             name = self.window.journal_path.name
             if is_damage(error):
                 self.window.recover(f"Lately could not read {name}: SQLite reports \u201c{error}\u201d. "

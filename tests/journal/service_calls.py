@@ -54,6 +54,9 @@ OTHER_MODULES = {
     "journal.attention": "reads and computes the attention list; tests/journal/test_attention.py",
     "journal.io.import_report": "words", "journal.io.csv_read": "reads bytes; its own Hypothesis test",
     "journal.io.vcard_lines": "reads bytes; its own tests",
+    "journal.io.move": "copies a whole journal into an empty one; tests/journal/test_move.py",
+    "journal.team": "server locations in words; tests/journal/test_team.py",
+    "journal.passwords": "the keyring; tests/journal/test_team.py",
 }
 
 # --- the world's inputs ---------------------------------------------------------

@@ -21,7 +21,7 @@ SQLITE_ONLY = [
 
 
 # And PostgreSQL's own SQL only where the server is opened and searched.
-SERVER_MODULES = {"db.py", "search_pg.py"}
+SERVER_MODULES = {"db.py", "search_pg.py", "team.py"}
 SERVER_ONLY = [
     (re.compile(r"\b(to_)?tsvector\b|\bto_tsquery\b|\bts_headline\b|\bts_rank\b|@@"), "PostgreSQL full-text search"),
     (re.compile(r"\bILIKE\b|\bplpgsql\b|\w::\w|\bDISTINCT ON\b"), "PostgreSQL-only SQL (Peewee's .ilike() is portable)"),

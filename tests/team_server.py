@@ -1,0 +1,47 @@
+"""Databases of their own for the team-mode tests, on the test session's real
+PostgreSQL server (tests/postgres.py: pgserver's, or LATELY_TEST_PG_URL's). A
+missing server fails these tests; only LATELY_TEST_PG=off skips them, said so."""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+
+from tests.postgres import OFF
+
+_numbers = itertools.count(1)
+needs_server = pytest.mark.skipif(OFF, reason="LATELY_TEST_PG=off: the PostgreSQL half was not asked for")
+
+
+def fresh_database(pg_server, prefix: str = "team") -> str:
+    """A new, empty database on the session's test server; its location as a URL."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    admin = pg_server.admin_url
+    name = f"lately_{prefix}_{os.getpid()}_{next(_numbers)}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    params = conninfo_to_dict(admin)
+    params["dbname"] = name
+    params.pop("password", None)
+    host = params.pop("host", "")
+    user = params.pop("user", "")
+    port = params.pop("port", "")
+    query = f"?host={host}" if host.startswith("/") else ""
+    netloc = f"{user}@" if user else ""
+    netloc += "" if host.startswith("/") else host + (f":{port}" if port else "")
+    if host.startswith("/") and port:
+        query += f"&port={port}"
+    return f"postgresql://{netloc}/{name}{query}"
+
+
+def closed_port() -> int:
+    """A real port on this machine that nothing listens on."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,119 @@
+"""The window on a team journal, against a real PostgreSQL server: a journal
+moved there from the File menu opens as the team journal, Back up now writes
+a checked snapshot file, Connect opens it again, and an unreachable server at
+start-up is said in the Connect dialog."""
+
+import gc
+import os
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from journal import backups, db, demo, team
+from tests.journal.test_move import TODAY, table_rows
+from tests.team_server import closed_port, fresh_database, needs_server
+from ui import team_mode
+
+from .focus_helpers import in_modal
+
+pytestmark = [pytest.mark.real_threads, needs_server]
+
+
+@pytest.fixture
+def open_answers(monkeypatch):
+    """A person who answers Open when asked to open the moved journal."""
+    asked = []
+
+    def question(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Open
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+def statuses(window):
+    said = []
+    window.events.status.connect(said.append)
+    return said
+
+
+def type_and_connect(qtbot, location):
+    def inspect(dialog):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+        assert QApplication.focusWidget() is dialog.url
+        gc.collect()
+        qtbot.keyClicks(dialog.url, location)
+        qtbot.keyClick(dialog.url, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    return inspect
+
+
+def test_move_to_a_server_then_work_and_back_up_there(make_window, qtbot, pg_server, open_answers):
+    window = make_window(populate=lambda: demo.populate(40, today=TODAY))
+    file_rows = table_rows(window.journal_path)
+    listed = window.customer_list.model.rowCount()
+    location = fresh_database(pg_server, "window")
+    said = statuses(window)
+    in_modal(qtbot, window.actions.move_to_server.trigger, type_and_connect(qtbot, location))
+    qtbot.waitUntil(lambda: window.files.session.is_server, timeout=60_000)
+    assert any("every table's row count and checksum match" in s for s in said)
+    assert window.windowTitle().endswith("(team journal)")
+    assert team.place(location).dbname in window.windowTitle()
+    assert window.customer_list.model.rowCount() == listed
+    assert table_rows(location) == file_rows
+    assert not window.actions.protect.isVisible() and not window.actions.restore_backup.isEnabled()
+    assert window.actions.move_to_file.isVisible() and not window.actions.move_to_server.isVisible()
+
+    # Back up now: a snapshot of the server's journal as a journal file, owner-only.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: any(s.startswith("Backed up to") for s in said), timeout=60_000)
+    [made] = backups.list_backups(window.journal_path)
+    assert made.reason == "team" and (made.path.stat().st_mode & 0o777) == 0o600
+    assert (made.path.parent.stat().st_mode & 0o777) == 0o700
+    assert table_rows(made.path) == table_rows(location)
+
+
+def test_connect_opens_a_team_journal_and_open_goes_back_to_a_file(make_window, qtbot, pg_server, tmp_path):
+    from journal.io import move
+
+    source = tmp_path / "source.sqlite3"
+    db.connect(source)
+    demo.populate(20, today=TODAY)
+    db.close()
+    location = fresh_database(pg_server, "connect")
+    move.move_journal(str(source), location)
+    window = make_window(tmp_path / "mine.sqlite3")
+    assert window.customer_list.model.rowCount() == 0
+    in_modal(qtbot, window.actions.connect_team.trigger, type_and_connect(qtbot, location))
+    assert window.files.session.is_server and window.files.session.is_at(location)
+    assert window.customer_list.model.rowCount() == 20
+    window.switch_journal(tmp_path / "mine.sqlite3")
+    assert not window.files.session.is_server and window.customer_list.model.rowCount() == 0
+    assert window.windowTitle() == "mine.sqlite3"
+
+
+def test_an_unreachable_server_at_start_is_said_in_the_connect_dialog(qtbot):
+    from PySide6.QtCore import QTimer
+
+    from ui.team_dialogs import ConnectDialog
+
+    location = f"postgresql://ada@127.0.0.1:{closed_port()}/shop"
+    seen = {}
+
+    def when_asked():
+        # Connecting (in a thread, behind a progress dialog) comes first; then the Connect dialog.
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ConnectDialog):
+            QTimer.singleShot(20, when_asked)
+            return
+        seen["problem"] = dialog.error.text()
+        seen["focus"] = QApplication.focusWidget()
+        dialog.reject()  # the person gives up
+
+    QTimer.singleShot(0, when_asked)
+    assert team_mode.open_at_start(location) is None  # nothing opened
+    assert "cannot reach the team journal shop on 127.0.0.1" in seen["problem"]
