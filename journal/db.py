@@ -13,6 +13,7 @@ from peewee import AutoField, CharField, DatabaseError, PostgresqlDatabase, Sqli
 from . import crypto
 from .errors import DiskFull, JournalDamaged, JournalEmpty, JournalReadOnly, ServerUnavailable
 from .models import database
+from .models import is_server as models_is_server
 
 JOURNAL_FILENAME = "journal.sqlite3"
 PRAGMAS = {
@@ -89,10 +90,7 @@ def snapshot():
     return database.atomic("DEFERRED")
 
 
-def is_server(db=None) -> bool:
-    """True when the journal is on a PostgreSQL server, not in a SQLite file."""
-    db = database.obj if db is None else db
-    return isinstance(getattr(db, "obj", db), PostgresqlDatabase)
+is_server = models_is_server  # (in models, so the search and list modules can ask without importing db)
 
 
 def _create_private_file(path: Path) -> None:

@@ -294,8 +294,13 @@ def _fast_insert(model, rows, fields):
         return
     given = set(fields)
     defaults = [f for f in model._meta.sorted_fields if f not in given and f.default is not None]
-    if defaults:  # Peewee fills these in; here the caller must (a callable default would differ row by row)
-        raise ValueError(f"{model.__name__}: give {', '.join(f.name for f in defaults)} explicitly")
+    if any(callable(f.default) for f in defaults):  # it would differ row by row: the caller must give it
+        raise ValueError(f"{model.__name__}: give {', '.join(f.name for f in defaults if callable(f.default))} "
+                         "explicitly")
+    if defaults:  # constants (a row version's 1): as Peewee would fill them in
+        fields = [*fields, *defaults]
+        extra = tuple(f.db_value(f.default) for f in defaults)
+        rows = [(*row, *extra) for row in rows]
     columns = ", ".join(f'"{field.column_name}"' for field in fields)
     marks = ", ".join([database.param] * len(fields))
     cursor = database.cursor()

@@ -12,6 +12,12 @@ from peewee import SQL, AutoField, BooleanField, CharField, DatabaseProxy, Forei
 database = DatabaseProxy()
 
 
+def is_server(db=None) -> bool:
+    """True when the journal (or `db`) is on a PostgreSQL server, not in a SQLite file."""
+    db = database.obj if db is None else db
+    return isinstance(getattr(db, "obj", db), peewee.PostgresqlDatabase)
+
+
 class DateTimeField(peewee.DateTimeField):
     """Peewee's field tries several strptime formats per value; the lists read
     thousands of rows, so parse ISO text with the C fromisoformat first."""

@@ -86,7 +86,7 @@ END;
 
 
 def _on_server(db=None) -> bool:
-    from .db import is_server
+    from .models import is_server
 
     return is_server(db)
 

@@ -62,7 +62,7 @@ def test_postgresql_only_sql_stays_in_the_server_modules():
     found = []
     for path in modules():
         rel = path.relative_to(JOURNAL)
-        if rel.name in SERVER_MODULES:
+        if rel.name in SERVER_MODULES or rel.parts[0] == "migrations":  # each step has its PostgreSQL variant
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             code = line.split("#", 1)[0]
