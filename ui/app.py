@@ -10,7 +10,7 @@ from journal import db
 from journal.errors import JournalDamaged, JournalEmpty, JournalLocked, JournalReadOnly, JournalTooNew
 from journal.session import Journal
 
-SHOWN_ELSEWHERE = "shown elsewhere"  # another window has the journal, and came to the front
+from .single_instance import SHOWN_ELSEWHERE  # noqa: E402,F401 (callers and tests read it here)
 
 
 def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = False) -> int:
@@ -34,9 +34,7 @@ def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = 
     from journal import team
 
     if db_path and team.is_server(db_path):
-        from .team_mode import run_on_server
-
-        return run_on_server(app, db_path, measure_startup)
+        return _run_on_server(app, db_path, measure_startup)
     path = db.demo_path() if demo else Path(db_path).expanduser() if db_path else db.default_path()
     window = None
     while window is None:
@@ -147,3 +145,30 @@ def _recover_at_start(path: Path, problem: str) -> Path | None:
     if choice == OTHER:
         return value
     return None
+
+
+def _run_on_server(app, location: str, measure_startup: bool = False) -> int:
+    """`lately --db postgresql://…`: the window on a team journal."""
+    import time
+
+    from .main_window import MainWindow
+    from .team_mode import open_at_start
+
+    session = open_at_start(location)
+    if session is None:
+        return 1
+    if session is SHOWN_ELSEWHERE:
+        return 0  # the running window was brought to the front
+    from .recovery import watch_database_errors
+
+    watch_database_errors()
+    window = MainWindow(session, check_integrity=False, daily_backup=False)
+    watch_database_errors(window)
+    if measure_startup:
+        def report():
+            print(f"{time.time():.6f}", flush=True)
+            window.close()
+
+        window.first_painted.connect(report)
+    window.show()
+    return app.exec()

@@ -209,9 +209,7 @@ class DatabaseErrorWatch(QObject):
             return
         try:
             if self.window.files.session.is_server:  # a server's error is not a damaged file
-                from .team_mode import server_error
-
-                return server_error(self.window, error)
+                return _server_error(self.window, error)
             name = self.window.journal_path.name
             if is_damage(error):
                 self.window.recover(f"Lately could not read {name}: SQLite reports \u201c{error}\u201d. "
@@ -244,3 +242,12 @@ def stop_watching() -> None:
 def database_error_met(error: BaseException) -> bool:
     """For the background-task relay: True when the watch took `error`."""
     return _watch is not None and _watch.met(error)
+
+
+def _server_error(window, error: BaseException) -> None:
+    """A database error nobody handled, on a team journal: most often the
+    connection to the server was lost. Nothing to recover on this computer."""
+    QMessageBox.warning(window, "Lately", f"The team journal {window.files.session.name} did not "
+                        f"answer as it should ({' '.join(str(error).split())}). What was not saved is still on screen. If "
+                        "the connection was lost, check the network, then connect again (File › Connect to a "
+                        "team journal…).")

@@ -14,6 +14,8 @@ from PySide6.QtCore import QLockFile, QObject, Signal
 # first paint, and loading the module before it would delay every start.
 
 
+SHOWN_ELSEWHERE = "shown elsewhere"  # another window has the journal, and came to the front
+
 def _server_name(journal_path: Path) -> str:
     digest = hashlib.sha1(str(Path(journal_path).resolve()).encode()).hexdigest()[:16]
     return f"lately-{digest}"

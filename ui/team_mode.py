@@ -88,15 +88,6 @@ def switch_to_team(window, location: str, password: str | None) -> bool:
     return window.files.switch_to(Journal(location, password=password, lock=JournalLock(team.local_path(location))))
 
 
-def server_error(window, error: BaseException) -> None:
-    """A database error nobody handled, on a team journal: most often the
-    connection to the server was lost. Nothing to recover on this computer."""
-    QMessageBox.warning(window, "Lately", f"The team journal {window.files.session.name} did not "
-                        f"answer as it should ({' '.join(str(error).split())}). What was not saved is still on screen. If "
-                        "the connection was lost, check the network, then connect again (File › Connect to a "
-                        "team journal…).")
-
-
 # --- starting on a server -----------------------------------------------------------------------
 
 def open_at_start(location: str):
@@ -106,7 +97,7 @@ def open_at_start(location: str):
     came to the front, or None when the person gave up."""
     from journal.session import Journal
 
-    from .app import SHOWN_ELSEWHERE
+    from .single_instance import SHOWN_ELSEWHERE
     from .single_instance import JournalLock, ask_running_instance_to_show
     from .team_dialogs import ConnectDialog
 
@@ -348,31 +339,3 @@ def back_up(window) -> None:
              lambda said: window.events.status.emit(f"Backed up to {target}"),
              lambda message: window._show_error(f"The backup failed: {message}"),
              lambda: window.events.status.emit("The backup was cancelled; nothing was written"))
-
-
-def run_on_server(app, location: str, measure_startup: bool = False) -> int:
-    """`lately --db postgresql://…`: the window on a team journal."""
-    import time
-
-    from .main_window import MainWindow
-
-    from .app import SHOWN_ELSEWHERE
-
-    session = open_at_start(location)
-    if session is None:
-        return 1
-    if session is SHOWN_ELSEWHERE:
-        return 0  # the running window was brought to the front
-    from .recovery import watch_database_errors
-
-    watch_database_errors()
-    window = MainWindow(session, check_integrity=False, daily_backup=False)
-    watch_database_errors(window)
-    if measure_startup:
-        def report():
-            print(f"{time.time():.6f}", flush=True)
-            window.close()
-
-        window.first_painted.connect(report)
-    window.show()
-    return app.exec()
