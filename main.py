@@ -27,13 +27,13 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> int:
-    from journal import cli
+    from journal.io import cli
 
     argv = sys.argv[1:] if argv is None else list(argv)
     if cli.is_command(argv):
         return cli.main(argv)  # no Qt on this path
     args = parse_args(argv)
-    from ui.app import run  # Qt loads only once the arguments are understood
+    from ui.window.app import run  # Qt loads only once the arguments are understood
 
     return run(db_path=args.db, demo=args.demo, measure_startup=args.measure_startup)
 

@@ -39,7 +39,8 @@ def scale_journal(size: str | None = None) -> Path:
     """The scale journal of `size` ("5k": 5,000 customers and ~200,000
     interactions; "50k": 50,000 and ~2,000,000), by default the one --size
     names; built once and reused (delete the file to rebuild it)."""
-    from journal import db, demo
+    from journal.storage import db
+    from journal.io import demo
 
     size = size or size_arg()
     path = scale_path(size)

@@ -6,7 +6,7 @@
 Builds the journal once (customers with long interaction notes, through Peewee's
 bulk insert for speed; the services' per-row work is not what is measured), then
 for each run starts a real second process that saves quick-capture drafts through
-journal.drafts every 0.4 s, and times backups.make_backup(): the copy from one
+journal.writes.drafts every 0.4 s, and times backups.make_backup(): the copy from one
 read snapshot plus the quick check of the copy. Reports the copy and the check
 apart, how many drafts were saved meanwhile, and whether progress ever went back
 (a restart)."""
@@ -28,12 +28,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from journal import backups, db
+from journal.storage import backups, db
 
 DRAFTER = """
 import sys, time
 sys.path.insert(0, sys.argv[2])
-from journal import db, drafts
+from journal.storage import db
+from journal.writes import drafts
 db.connect(sys.argv[1], check_integrity=False)
 n = 0
 print("ready", flush=True)
@@ -46,7 +47,7 @@ while True:
 
 
 def build(path: Path, megabytes: int) -> None:
-    from journal.models import Customer, Interaction, database
+    from journal.storage.models import Customer, Interaction, database
 
     db.connect(path)
     rng = random.Random(13)

@@ -20,8 +20,9 @@ def main():
     from pypdf import PdfReader
     from PySide6.QtGui import QGuiApplication
 
-    from journal import cards, db
-    from ui.card_printing import CARDS, LIST, write_pdf
+    from journal.rules import cards
+    from journal.storage import db
+    from ui.cards.card_printing import CARDS, LIST, write_pdf
 
     app = QGuiApplication([])
     db.connect(scale_journal(), check_integrity=False)

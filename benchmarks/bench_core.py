@@ -19,9 +19,12 @@ from datetime import date, timedelta
 
 from _harness import scale_journal, table, timed
 
-from journal import customers, db, graph, lately, search, settings, timeline
-from journal.kinds import REFERRED
-from journal.models import to_date
+from journal.writes import customers, settings
+from journal.storage import db
+from journal.reads import graph, search, timeline
+from journal.rules import lately
+from journal.rules.kinds import REFERRED
+from journal.storage.models import to_date
 
 
 def main():
@@ -69,7 +72,7 @@ def main():
             lambda a, b: a == b, target=None)
 
     # 1b. The customer list as the window reads it: the count and the first page, by name.
-    from journal import customer_pages as pages
+    from journal.reads import customer_pages as pages
 
     first = pages.resolved(pages.ListQuery(today=today))
 

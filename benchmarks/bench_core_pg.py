@@ -24,10 +24,14 @@ from pathlib import Path
 
 from _harness import scale_journal, table, timed
 
-from journal import customers, db, demo, graph, lately, search, timeline
+from journal.writes import customers
+from journal.storage import db
+from journal.io import demo
+from journal.reads import graph, search, timeline
+from journal.rules import lately
 from peewee import fn
 
-from journal.models import Customer, Interaction
+from journal.storage.models import Customer, Interaction
 
 PG_FOLDER = Path(tempfile.gettempdir()) / "lately-bench-pg"
 

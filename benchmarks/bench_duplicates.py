@@ -17,8 +17,10 @@ from pathlib import Path
 from _harness import scale_journal, timed
 from peewee import fn
 
-from journal import db, duplicates, merge
-from journal.models import Customer, Interaction
+from journal.storage import db
+from journal.rules import duplicates
+from journal.writes import merge
+from journal.storage.models import Customer, Interaction
 
 
 def main():

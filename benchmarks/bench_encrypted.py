@@ -16,7 +16,10 @@ from datetime import date
 
 from _harness import CACHE, scale_journal, table, timed
 
-from journal import backups, crypto, customers, db, graph, lately, search, timeline
+from journal.storage import backups, crypto, db
+from journal.writes import customers
+from journal.reads import graph, search, timeline
+from journal.rules import lately
 
 PASSPHRASE = "benchmark passphrase"
 
@@ -36,7 +39,7 @@ def queries():
 
 
 def timeline_whale() -> int:
-    from journal.models import database
+    from journal.storage.models import database
 
     return database.execute_sql("SELECT customer_id FROM interaction GROUP BY customer_id "
                                 "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]

@@ -74,9 +74,10 @@ def bare_view(positions, edges):
 def main():
     from PySide6.QtWidgets import QApplication
 
-    from journal import db, graph
-    from ui import tasks
-    from ui.graph_view import GraphWindow
+    from journal.storage import db
+    from journal.reads import graph
+    from ui.common import tasks
+    from ui.graph.graph_view import GraphWindow
 
     app = QApplication([])
     tasks.set_synchronous(True)
@@ -91,7 +92,7 @@ def main():
     rows = [(f"graph data ({len(data.nodes):,} customers, {len(data.edges):,} connections)", f"{t_data * 1000:.0f}", ""),
             ("fresh igraph layout", f"{t_layout * 1000:.0f}", "")]
 
-    from journal.models import GraphPosition
+    from journal.storage.models import GraphPosition
     GraphPosition.delete().execute()  # the window lays out from scratch too
     started = time.perf_counter()
     window = GraphWindow()

@@ -47,9 +47,10 @@ def peak_mb() -> float:
 
 
 def run(rows: int) -> dict:
-    from journal import db, summary
+    from journal.storage import db
+    from journal.reads import summary
     from journal.io import csv_import as ci
-    from journal.models import Customer
+    from journal.storage.models import Customer
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "contacts.csv"
@@ -84,7 +85,7 @@ def run(rows: int) -> dict:
 
 def raw_floor(path: Path, plan) -> float:
     """The same customer rows through raw sqlite3 executemany, one transaction."""
-    from journal import db
+    from journal.storage import db
 
     db.connect(path)
     db.close()

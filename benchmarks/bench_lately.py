@@ -5,7 +5,7 @@ after one write to one customer, each beside its floor.
 
 Targets: full computation < 50 ms at 5,000 customers and < 300 ms at 50,000
 (it runs off the GUI thread); after one write, the panel's update for that
-customer < 10 ms (journal.attention.update plus the list's rows moved on the
+customer < 10 ms (journal.rules.attention.update plus the list's rows moved on the
 GUI thread).
 
 Floors: "raw SQL" runs the same queries with sqlite3 and only fetches the rows
@@ -27,8 +27,10 @@ from pathlib import Path
 
 from _harness import SIZES, scale_journal, table, timed
 
-from journal import attention, db, interactions, lately
-from journal.kinds import REFERRED
+from journal.rules import attention, lately
+from journal.storage import db
+from journal.writes import interactions
+from journal.rules.kinds import REFERRED
 
 
 def raw_floor(raw, today, ids=None):
@@ -97,7 +99,7 @@ def main():
     from PySide6.QtWidgets import QApplication, QMainWindow
     from PySide6.QtCore import Qt
 
-    from ui.lately_panel import LatelyPanel
+    from ui.lately.lately_panel import LatelyPanel
 
     app = QApplication.instance() or QApplication([])
     window = QMainWindow()

@@ -43,8 +43,9 @@ if {bare}:
     sys.exit(0)
 
 from pathlib import Path
-from ui import app as app_module, tasks, theme
-from ui.main_window import MainWindow
+from ui.window import app as app_module
+from ui.common import tasks, theme
+from ui.window.main_window import MainWindow
 theme.apply(app)
 
 def settle(limit=300.0):
@@ -68,7 +69,7 @@ window.resize(1440, 900)
 window.show()
 settle()
 step("window: customer list, Lately panel")
-from journal.models import Interaction
+from journal.storage.models import Interaction
 from peewee import fn
 busiest = (Interaction.select(Interaction.customer_id).group_by(Interaction.customer_id)
            .order_by(fn.COUNT(Interaction.id).desc()).limit(1).scalar())
@@ -87,7 +88,7 @@ step("graph")
 window.open_cards()
 settle()
 step("cards")
-from ui.search_dialog import SearchDialog
+from ui.search.search_dialog import SearchDialog
 dialog = SearchDialog(window)
 dialog.show()
 dialog.box.setText("walnut")
@@ -96,7 +97,7 @@ for _ in range(30):
 settle()
 step("search 'walnut'")
 dialog.close()
-from ui.import_dialog import ImportDialog
+from ui.io.import_dialog import ImportDialog
 importer = ImportDialog(Path({csv!r}), "customers", window)
 importer.show()
 settle()

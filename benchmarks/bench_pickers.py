@@ -21,8 +21,9 @@ os.environ.setdefault("PYSIDE6_OPTION_PYTHON_ENUM", "0x11")
 
 from _harness import scale_journal, table, timed  # noqa: E402
 
-from journal import db, search  # noqa: E402
-from journal.models import database  # noqa: E402
+from journal.storage import db  # noqa: E402
+from journal.reads import search  # noqa: E402
+from journal.storage.models import database  # noqa: E402
 
 TEXTS = ("a", "an", "e", "er", "mar", "son", "lee", "ullin", "jo sm", "ja mi", "xq", "zzz")
 
@@ -54,7 +55,7 @@ def main():
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from ui.pickers import CustomerPicker
+    from ui.common.pickers import CustomerPicker
 
     named = [a for a in sys.argv[1:] if a.endswith('.sqlite3')]
     db.connect(named[0] if named else scale_journal())

@@ -39,8 +39,9 @@ def share(path, word):
 
 
 def searches(path):
-    from journal import db, search
-    from journal.models import database
+    from journal.storage import db
+    from journal.reads import search
+    from journal.storage.models import database
 
     db.connect(path, check_integrity=False)
     rows = []
@@ -63,8 +64,9 @@ def searches(path):
 CHILD = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
-from journal import db, summary
-from journal.models import database
+from journal.storage import db
+from journal.reads import summary
+from journal.storage.models import database
 db.connect(sys.argv[1], check_integrity=False)
 started = time.perf_counter()
 if sys.argv[2] == "rebuild":

@@ -116,10 +116,10 @@ def switching(path):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from journal import db
-    from journal.models import Customer, Interaction
+    from journal.storage import db
+    from journal.storage.models import Customer, Interaction
     from peewee import fn
-    from ui.customer_page import CustomerPage
+    from ui.customers.customer_page import CustomerPage
 
     app = QApplication.instance() or QApplication([])
     db.connect(path, check_integrity=False)

@@ -3,7 +3,7 @@ side by side, beside the bare PySide6 window's total), or on one journal.
 
     nice uv run python benchmarks/bench_startup_phases.py [--size 5k|50k] [JOURNAL]
 
-Runs a fresh process nine times; each goes through the steps of ui.app.run()
+Runs a fresh process nine times; each goes through the steps of ui.window.app.run()
 in order, timing each one. Prints the minimum and median per phase (ms after
 the interpreter has started)."""
 
@@ -25,13 +25,13 @@ def lap(name):
     laps.append((name, time.perf_counter()))
 import main
 main.parse_args(["--db", {path!r}]); lap("argparse, journal package")
-from ui import app as app_module; lap("Peewee, journal.db, journal.models")
+from ui import app as app_module; lap("Peewee, journal.storage.db, journal.storage.models")
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication; lap("PySide6 and the Qt namespace")
-from ui import theme
-from ui.icons import app_icon; lap("ui.theme, ui.icons")
-from ui.main_window import MainWindow; lap("the window's modules")
+from ui.common import theme
+from ui.common.icons import app_icon; lap("ui.common.theme, ui.common.icons")
+from ui.window.main_window import MainWindow; lap("the window's modules")
 QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
 app = QApplication(sys.argv)
 app.setWindowIcon(app_icon())

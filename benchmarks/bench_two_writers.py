@@ -28,7 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def child(path: str, seconds: float, seed: int) -> None:
-    from journal import customers, db, drafts, interactions, lately, purchases
+    from journal.writes import customers, drafts, interactions, purchases
+    from journal.storage import db
+    from journal.rules import lately
 
     db.connect(path, check_integrity=False)
     rng = random.Random(seed)
@@ -69,7 +71,8 @@ def child(path: str, seconds: float, seed: int) -> None:
 
 
 def run(seconds: float, folder: Path) -> dict:
-    from journal import customers, db
+    from journal.writes import customers
+    from journal.storage import db
 
     path = folder / "journal.sqlite3"
     db.connect(path)

@@ -40,9 +40,10 @@ SET, ABSENT = "__set__", "__absent__"
 # --- the writer -------------------------------------------------------------------------
 
 def child(path: str, seed: int, log_path: str) -> None:
-    from journal import (
-        cards, connections, customers, db, drafts, graph, interactions, lately, merge, purchases, settings, trash,
-    )
+    from journal.rules import cards, lately
+    from journal.writes import connections, customers, drafts, interactions, merge, purchases, settings, trash
+    from journal.storage import db
+    from journal.reads import graph
     from journal.errors import JournalError
     from journal.io import csv_import as ci
 
@@ -342,7 +343,7 @@ def settle_cut_off(con, expected: Expected, begun: dict) -> list[str]:
 
 
 def derived_problems(path: Path) -> list[str]:
-    from journal import db
+    from journal.storage import db
     from tests.journal.soundness import problems
 
     db.connect(path, check_integrity=False)
@@ -353,7 +354,8 @@ def derived_problems(path: Path) -> list[str]:
 
 
 def soak(kills: int, folder: Path, seed: int = 2026) -> dict:
-    from journal import customers, db
+    from journal.writes import customers
+    from journal.storage import db
 
     path = folder / "journal.sqlite3"
     db.connect(path)

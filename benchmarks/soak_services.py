@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from journal import db  # noqa: E402
+from journal.storage import db  # noqa: E402
 from journal.errors import JournalError  # noqa: E402
 from tests.journal.service_calls import WRITES, name  # noqa: E402
 from tests.journal.soundness import dump, problems  # noqa: E402

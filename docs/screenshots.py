@@ -23,10 +23,12 @@ os.environ["LATELY_HOME"] = tempfile.mkdtemp(prefix="lately-shots-")
 def main():
     from PySide6.QtWidgets import QApplication
 
-    from journal import db, demo, lately
-    from journal.models import Customer, CustomerSummary
-    from ui import tasks, theme
-    from ui.main_window import MainWindow
+    from journal.storage import db
+    from journal.io import demo
+    from journal.rules import lately
+    from journal.storage.models import Customer, CustomerSummary
+    from ui.common import tasks, theme
+    from ui.window.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
     theme.apply(app, theme.LIGHT)  # whatever the desktop's scheme; the dark shot is asked for below
@@ -39,7 +41,7 @@ def main():
     window = MainWindow(path, demo=True, check_integrity=False)
     window.resize(1680, 980)
     # As a first start on a large screen lays out the list (the offscreen screen is small).
-    from ui.customer_list import LAST_VALUE
+    from ui.customers.customer_list import LAST_VALUE
 
     window.customer_list.table.horizontalHeader().setSectionHidden(LAST_VALUE, False)
     window.splitter.setSizes([760, 600])
@@ -60,7 +62,7 @@ def main():
     theme.apply(app, theme.LIGHT)
     app.processEvents()
 
-    from ui.capture import CaptureDialog
+    from ui.capture.capture import CaptureDialog
 
     dialog = CaptureDialog(window, customer_id=busiest.id, kind="check_in")
     dialog.summary.setText("Coffee at the showroom: the new walnut range")
@@ -73,7 +75,7 @@ def main():
     dialog.saved = True
     dialog.close()
 
-    from ui.search_dialog import SearchDialog
+    from ui.search.search_dialog import SearchDialog
 
     finder = SearchDialog(window)
     finder.box.setText("walnut")
@@ -83,7 +85,7 @@ def main():
     save(finder.grab(), "search.png")
     finder.close()
 
-    from ui.import_dialog import ImportDialog
+    from ui.io.import_dialog import ImportDialog
 
     sample = Path(os.environ["LATELY_HOME"]) / "kunden.csv"
     sample.write_bytes(
@@ -99,7 +101,7 @@ def main():
     save(importer.grab(), "import.png")
     importer.close()
 
-    from ui.card_printing import write_pdf
+    from ui.cards.card_printing import write_pdf
 
     window.open_cards()
     cards_window = window.cards_window

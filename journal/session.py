@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import db
-from .errors import JournalLocked
+from journal.storage import db
+from journal.errors import JournalLocked
 
 
 class Journal:
@@ -26,7 +26,7 @@ class Journal:
 
     def __init__(self, location: str | os.PathLike, *, demo: bool = False, lock=None, locked: bool = False,
                  password: str | None = None):
-        from . import team
+        from journal.storage import team
 
         self.is_server = team.is_server(location)
         # A server's address is kept without a password; one typed in the
@@ -53,7 +53,7 @@ class Journal:
         """The journal's file; for a team journal, the file that stands for it on
         this computer (its lock, its backups folder, the window's state)."""
         if self.is_server:
-            from . import team
+            from journal.storage import team
 
             return team.local_path(self.location)
         return Path(self.location).expanduser()
@@ -62,14 +62,14 @@ class Journal:
     def name(self) -> str:
         """What a person calls it: the file's name, or the server's database."""
         if self.is_server:
-            from . import team
+            from journal.storage import team
 
             return f"{team.place(self.location).title} (team journal)"
         return self.path.name
 
     def is_at(self, location: str | os.PathLike) -> bool:
         """True when `location` is this journal (another spelling of the same file included)."""
-        from . import team
+        from journal.storage import team
 
         if team.is_server(location) or self.is_server:
             return self.is_server and team.is_server(location) and \
@@ -109,7 +109,7 @@ class Journal:
             self.fill_demo()
 
     def _open_file(self, *, new_in_empty: bool, check_integrity: bool) -> None:
-        from . import backups
+        from journal.storage import backups
 
         path = self.path
 
@@ -123,15 +123,15 @@ class Journal:
     def _open_server(self) -> None:
         """Connect (a short timeout: an unreachable server raises ServerUnavailable
         at once) and bring the schema up to date."""
-        from . import team
+        from journal.storage import team
 
         db.close()
         team.open_journal(self._address, self.password)
 
     def fill_demo(self) -> None:
         """The demo business, once: a demo journal that has customers keeps them."""
-        from . import demo as demo_data
-        from .models import Customer
+        from journal.io import demo as demo_data
+        from journal.storage.models import Customer
 
         if not Customer.select().exists():
             demo_data.populate()
@@ -149,7 +149,7 @@ class Journal:
         so nothing can read or write the journal while it is replaced."""
         from peewee import SqliteDatabase
 
-        from .models import database
+        from journal.storage.models import database
 
         db.close()
         database.initialize(SqliteDatabase(":memory:"))
@@ -161,7 +161,7 @@ class Journal:
 
     # -- file journals: backups and protection -----------------------------------------------------
     def backups_kept(self) -> int:
-        from . import settings
+        from journal.writes import settings
 
         return settings.get_settings().backups_kept
 
@@ -169,7 +169,7 @@ class Journal:
         """Put `backup` in place of the journal (the journal as it was is backed
         up first) and open it again, restored or, when that failed, as it was.
         Returns the name the journal as it was is kept under."""
-        from . import backups
+        from journal.storage import backups
 
         self.close()
         try:
@@ -178,17 +178,17 @@ class Journal:
             self.open()
 
     def needs_passphrase(self) -> bool:
-        from . import crypto
+        from journal.storage import crypto
 
         return crypto.needs_passphrase(self.path)
 
     def is_protected(self) -> bool:
-        from . import crypto
+        from journal.storage import crypto
 
         return crypto.is_encrypted(self.path)
 
     def change_protection(self, old: str | None, new: str | None, progress=None):
         """Encrypt, re-key or decrypt the journal and its backups; the journal must be set aside first."""
-        from . import crypto
+        from journal.storage import crypto
 
         return crypto.change_protection(self.path, old, new, progress)

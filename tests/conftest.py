@@ -9,7 +9,7 @@ os.environ.setdefault("PYSIDE6_OPTION_PYTHON_ENUM", "0x11")  # Python enums, no 
 
 import pytest  # noqa: E402
 
-from journal import db  # noqa: E402
+from journal.storage import db  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

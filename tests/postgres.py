@@ -79,7 +79,7 @@ class ServerForTests:
 
     def empty_journal(self) -> str:
         """The connection string of an empty, up-to-date journal."""
-        from journal import db
+        from journal.storage import db
 
         if self.tables is None:
             db.open_server(self.url).close()
@@ -126,7 +126,7 @@ class ServerForTests:
 def open_empty(backend: str, request, folder: Path):
     """A new empty journal on `backend` for a test that opens several in turn
     (the `journal` fixture gives one per test)."""
-    from journal import db
+    from journal.storage import db
 
     if backend == "postgresql":
         return db.open_server(request.getfixturevalue("pg_server").empty_journal())

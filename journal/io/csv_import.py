@@ -20,11 +20,13 @@ from datetime import date, datetime
 from functools import lru_cache
 from itertools import islice
 
-from .. import changes, contacts, customers, errors, purchases, summary
-from ..errors import ValidationError
-from ..models import ContactPoint, Company, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Tag, database, now
-from .csv_read import SAMPLE_ROWS, Table, read_table  # noqa: F401  (read_table and Table are this module's API)
-from .exports import from_spreadsheet_cell
+from journal import errors
+from journal.writes import changes, contacts, customers, purchases
+from journal.reads import summary
+from journal.errors import ValidationError
+from journal.storage.models import ContactPoint, Company, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Tag, database, now
+from journal.io.csv_read import SAMPLE_ROWS, Table, read_table  # noqa: F401  (read_table and Table are this module's API)
+from journal.io.exports import from_spreadsheet_cell
 
 ADDRESS_PARTS = ("street", "house_number", "postcode", "city", "region", "country")
 CUSTOMER_FIELDS = {
@@ -482,11 +484,11 @@ class Report:
     purchase_ids: list[int] = field(default_factory=list)  # purchases it created
     merges: list[tuple[int, dict, dict]] = field(default_factory=list)  # (customer, fields before, after)
     note_ids: list[int] = field(default_factory=list)  # notes it put on customers already in the journal
-    # The rows it changed with their versions (journal.changes), or after an undo
+    # The rows it changed with their versions (journal.writes.changes), or after an undo
     # what the undo changed: undo and redo check them first, so neither
     # overwrites a change made since.
     changeset: object = None
-    # What each fill-in of `merges` changed (journal.changes), or after an undo
+    # What each fill-in of `merges` changed (journal.writes.changes), or after an undo
     # what its undo changed: they are put back exactly, never blindly.
     merge_changes: list = field(default_factory=list)
 

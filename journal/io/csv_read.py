@@ -19,7 +19,7 @@ import threading
 from itertools import islice
 from pathlib import Path
 
-from ..errors import JournalError
+from journal.errors import JournalError
 
 CHUNK = 1 << 20
 SAMPLE_ROWS = 1000

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from peewee import JOIN, PeeweeException
 
-from .. import __version__, private, summary
-from ..errors import JournalError
-from ..kinds import KINDS
-from ..models import (
+from journal import __version__
+from journal.storage import private
+from journal.reads import summary
+from journal.errors import JournalError
+from journal.rules.kinds import KINDS
+from journal.storage.models import (
     Company, Connection, ContactPoint, Customer, CustomerSummary, CustomerTag, Draft, GraphPosition,
     Interaction, NotDuplicate, Purchase, SchemaVersion, Setting, Snooze, StageChange, Tag, database,
 )
@@ -97,7 +99,7 @@ def _tick(progress, done, total):
 
 
 def export_customers_csv(path: Path, progress=None) -> int:
-    from ..customers import _tags_of, customer_since
+    from journal.writes.customers import _tags_of, customer_since
 
     rows = list(Customer.select(Customer, Company.name.alias("company_name"),
                                 CustomerSummary.first_purchase_on.alias("first_purchase_on"))
@@ -105,7 +107,7 @@ def export_customers_csv(path: Path, progress=None) -> int:
                 .switch(Customer)
                 .join(CustomerSummary, JOIN.LEFT_OUTER, on=(CustomerSummary.customer == Customer.id))
                 .where(Customer.deleted_at.is_null()).order_by(Customer.name).objects())
-    from ..contacts import describe, of_many
+    from journal.writes.contacts import describe, of_many
 
     tags = _tags_of([c.id for c in rows])
     others = of_many([c.id for c in rows])
@@ -158,7 +160,7 @@ def _jsonable(value):
 
 
 def journal_to_dict() -> dict:
-    from ..db import snapshot
+    from journal.storage.db import snapshot
 
     with snapshot():  # one consistent view
         tables = {}
@@ -167,7 +169,7 @@ def journal_to_dict() -> dict:
             rows = model.select().order_by(*model._meta.sorted_fields).tuples()  # the same order every time
             tables[model._meta.table_name] = {"columns": columns,
                                               "rows": [[_jsonable(v) for v in row] for row in rows]}
-    from ..migrations import LATEST
+    from journal.storage.migrations import LATEST
 
     return {"format": FORMAT, "version": 1, "schema": LATEST, "written_by": f"Lately {__version__}",
             "tables": tables}
@@ -192,7 +194,7 @@ def import_json(path: Path, progress=None) -> dict[str, int]:
             "A whole-journal JSON file goes into an empty journal only, so that nothing in it is mixed up or "
             f"overwritten; this journal already holds rows ({', '.join(held)}). Create a new journal "
             "(File › New journal) and import the file there. Nothing was imported.")
-    from ..migrations import LATEST
+    from journal.storage.migrations import LATEST
 
     if not isinstance(data.get("tables"), dict):
         raise JournalError(f"{Path(path).name} is not a Lately JSON export (it has no tables).")

@@ -3,7 +3,7 @@ window and on the command line."""
 
 from __future__ import annotations
 
-from .. import words
+from journal.rules import words
 
 SHOWN = 50  # lines of problems listed; the count says how many there were
 

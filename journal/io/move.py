@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from ..errors import Cancelled, JournalError
+from journal.errors import Cancelled, JournalError
 
 BATCH = 500
 
@@ -55,7 +55,7 @@ def models():
     """The journal's tables, parents before children (so foreign keys hold while copying)."""
     from peewee import sort_models
 
-    from ..models import ALL_MODELS
+    from journal.storage.models import ALL_MODELS
 
     return sort_models(ALL_MODELS)
 
@@ -73,7 +73,7 @@ def copy_journal(source_db, target_db, *, progress=None, cancelled=None) -> tupl
     the database the models are bound to. One transaction on the target; raises
     MoveRefused on a mismatch and Cancelled when `cancelled()` turns true, and
     then the target is left as it was. progress(done_rows, total_rows, table)."""
-    from .. import migrations
+    from journal.storage import migrations
 
     refuse_unless_empty(target_db)
     with reading(source_db):
@@ -86,7 +86,7 @@ def copy_journal(source_db, target_db, *, progress=None, cancelled=None) -> tupl
             progress(0, total, "")
         with target_db.atomic():
             migrations.bring_up_to_date(target_db)  # the schema, inside this same transaction
-            from ..models import SchemaVersion
+            from journal.storage.models import SchemaVersion
 
             SchemaVersion.delete().execute()  # the source's own history of upgrades is copied below
             for model in tables:
@@ -100,7 +100,7 @@ def copy_journal(source_db, target_db, *, progress=None, cancelled=None) -> tupl
                     done += len(rows)
                     if progress:
                         progress(done, total, model._meta.table_name)
-            from ..db import continue_ids
+            from journal.storage.db import continue_ids
 
             continue_ids(target_db)  # on a server, new ids go on after the moved ones
             checks = []
@@ -145,7 +145,7 @@ def refuse_unless_empty(db) -> None:
 
 
 def _refuse_unless_current(db) -> None:
-    from ..migrations import LATEST
+    from journal.storage.migrations import LATEST
 
     if "schema_version" not in db.get_tables():
         raise MoveRefused(f"{_name(db)} is not a Lately journal (it has no schema version).")
@@ -159,7 +159,7 @@ def _refuse_unless_current(db) -> None:
 
 def _name(db) -> str:
     if is_postgres(db):
-        from .. import team
+        from journal.storage import team
 
         try:
             return f"The database {team.place(db.database).title}"
@@ -263,7 +263,7 @@ def table_check(db, model) -> TableCheck:
 
 def open_source(location: str, password: str | None = None):
     """A connection to the journal to copy from, NOT bound to the models."""
-    from .. import team
+    from journal.storage import team
 
     if team.is_server(location):
         db = team.server_database(location, password)
@@ -277,7 +277,7 @@ def open_source(location: str, password: str | None = None):
 
 
 def _file_database(path: Path):
-    from .. import crypto, db as journal_db
+    from journal.storage import crypto, db as journal_db
 
     key = crypto.journal_key(path)  # raises PassphraseNeeded for a protected journal not yet unlocked
     database_class = journal_db.JournalDatabase if key is None else crypto.database_class(journal_db.JournalDatabase)
@@ -290,8 +290,8 @@ def move_journal(source: str, target: str, *, source_password: str | None = None
     """Copy the journal at `source` (a file or a server location) to `target`
     (an empty server database, or a file that does not exist yet). Binds the
     models to the target while it runs, then closes both ends."""
-    from .. import team
-    from ..models import database
+    from journal.storage import team
+    from journal.storage.models import database
 
     source_db = open_source(source, source_password)
     try:
@@ -313,9 +313,9 @@ def move_journal(source: str, target: str, *, source_password: str | None = None
 def _copy_to_new_file(source_db, path: Path, progress, cancelled) -> tuple[TableCheck, ...]:
     """Into a private partial file beside the target, renamed into place only
     when the copy is checked: the target never exists half-made."""
-    from .. import db as journal_db
-    from ..models import database
-    from ..private import fsync_folder
+    from journal.storage import db as journal_db
+    from journal.storage.models import database
+    from journal.storage.private import fsync_folder
 
     if path.exists():
         raise MoveRefused(f"{path} already exists: Lately moves a journal only into a new file, "
@@ -354,7 +354,7 @@ def _sqlite_files(path: Path) -> list[Path]:
 
 
 def describe(report: MoveReport) -> str:
-    from .. import words
+    from journal.rules import words
 
     return (f"Moved {words.plural(report.rows, 'row')} in {len(report.tables)} tables to {report.target}; "
             "every table's row count and checksum match the original.")

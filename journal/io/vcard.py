@@ -8,7 +8,7 @@ still imported.
 
 Every e-mail address, phone and postal address is kept with its label: the
 preferred (or first) of each goes to the customer's own field, the others
-become the customer's other contacts (journal.contacts). ORG keeps its units:
+become the customer's other contacts (journal.writes.contacts). ORG keeps its units:
 the organisation is the company, the departments go in the card's note, as do
 job title, birthday, web sites and notes."""
 
@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .. import validate
-from ..errors import JournalError, ValidationError
-from .csv_import import Plan, Problem
-from .vcard_lines import Line, properties, split_cards, split_value, unescape
+from journal.rules import validate
+from journal.errors import JournalError, ValidationError
+from journal.io.csv_import import Plan, Problem
+from journal.io.vcard_lines import Line, properties, split_cards, split_value, unescape
 
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 
@@ -282,7 +282,7 @@ def plan_cards(data: bytes) -> Plan:
     the like become an internal note on the customer's timeline; its other
     e-mail addresses, phones and addresses are stored as the customer's other
     contacts (values["_contacts"]), each with its label."""
-    from .csv_import import Table, plan_customers
+    from journal.io.csv_import import Table, plan_customers
 
     read = read_card_file(data)
     cards = read.cards

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
-from journal import connections, customers, interactions, purchases
+from journal.writes import connections, customers, interactions, purchases
 
 TODAY = date(2026, 6, 15)
 

@@ -15,12 +15,12 @@ from datetime import date, timedelta, timezone
 
 from hypothesis import strategies as st
 
-from journal import (
-    cards, changes, connections, customers, drafts, duplicates, graph, interactions, lately, merge, preferences, purchases, settings, trash,
-)
-from journal.customers import EDITABLE
-from journal.kinds import CHANNELS, CONNECTION_KINDS, DIRECTIONS, KINDS, STAGES
-from journal.models import Connection, Purchase
+from journal.rules import cards, duplicates, lately
+from journal.writes import changes, connections, customers, drafts, interactions, merge, preferences, purchases, settings, trash
+from journal.reads import graph
+from journal.writes.customers import EDITABLE
+from journal.rules.kinds import CHANNELS, CONNECTION_KINDS, DIRECTIONS, KINDS, STAGES
+from journal.storage.models import Connection, Purchase
 
 # csv_import and vcard are planned and checked row by row before they reach
 # create_customers()/add_purchase() (covered here); csv_import is being
@@ -31,32 +31,32 @@ SERVICE_MODULES = (customers, interactions, purchases, connections, lately, sett
 # module missing from both lists fails test_fuzz: a new service module (a merge
 # of customers, say) must join SERVICE_MODULES and WRITES.
 OTHER_MODULES = {
-    "journal.backups": "copies the file; its own tests",
-    "journal.db": "opens the file", "journal.models": "tables", "journal.errors": "errors",
-    "journal.validate": "the validators themselves", "journal.kinds": "constants", "journal.demo": "demo data",
-    "journal.search": "reads (fuzzed by test_search_takes_any_text); rebuild() is maintenance",
-    "journal.search_pg": "search on a PostgreSQL server, called through journal.search",
-    "journal.summary": "derived rows, written inside the services' transactions",
-    "journal.timeline": "reads", "journal.io": "package",
-    "journal.customer_pages": "reads (the customer list's pages; test_customer_pages)",
+    "journal.storage.backups": "copies the file; its own tests",
+    "journal.storage.db": "opens the file", "journal.storage.models": "tables", "journal.errors": "errors",
+    "journal.rules.validate": "the validators themselves", "journal.rules.kinds": "constants", "journal.io.demo": "demo data",
+    "journal.reads.search": "reads (fuzzed by test_search_takes_any_text); rebuild() is maintenance",
+    "journal.reads.search_pg": "search on a PostgreSQL server, called through journal.reads.search",
+    "journal.reads.summary": "derived rows, written inside the services' transactions",
+    "journal.reads.timeline": "reads", "journal.io": "package",
+    "journal.reads.customer_pages": "reads (the customer list's pages; test_customer_pages)",
     "journal.io.csv_import": "rows are planned and checked, then saved by create_customers/add_purchase; "
                              "rewritten on another branch with its own tests",
     "journal.io.vcard": "plans cards for create_customers", "journal.io.exports": "writes files; import_json takes a file",
-    "journal.migrations": "schema steps, run at open",
-    "journal.contacts": "contact points, written inside create/update_customer (their `contacts` value is fuzzed) "
+    "journal.storage.migrations": "schema steps, run at open",
+    "journal.writes.contacts": "contact points, written inside create/update_customer (their `contacts` value is fuzzed) "
                         "and an import's transaction",
-    "journal.cli": "the command line; tests/journal/test_cli.py runs it", "journal.lock": "the lock file",
-    "journal.crypto": "SQLCipher keys and files; tests/journal/test_crypto.py",
+    "journal.io.cli": "the command line; tests/journal/test_cli.py runs it", "journal.storage.lock": "the lock file",
+    "journal.storage.crypto": "SQLCipher keys and files; tests/journal/test_crypto.py",
     "journal.session": "opens, checks, migrates and closes a journal; tests/journal/test_session.py",
-    "journal.backup_files": "lists backup files; tests/journal/test_backups.py",
-    "journal.file_check": "reads a file read-only", "journal.private": "file modes", "journal.words": "formatting",
-    "journal.answers": "decides what answers a Lately item; writes nothing",
-    "journal.attention": "reads and computes the attention list; tests/journal/test_attention.py",
+    "journal.storage.backup_files": "lists backup files; tests/journal/test_backups.py",
+    "journal.storage.file_check": "reads a file read-only", "journal.storage.private": "file modes", "journal.rules.words": "formatting",
+    "journal.rules.answers": "decides what answers a Lately item; writes nothing",
+    "journal.rules.attention": "reads and computes the attention list; tests/journal/test_attention.py",
     "journal.io.import_report": "words", "journal.io.csv_read": "reads bytes; its own Hypothesis test",
     "journal.io.vcard_lines": "reads bytes; its own tests",
     "journal.io.move": "copies a whole journal into an empty one; tests/journal/test_move.py",
-    "journal.team": "server locations in words; tests/journal/test_team.py",
-    "journal.passwords": "the keyring; tests/journal/test_team.py",
+    "journal.storage.team": "server locations in words; tests/journal/test_team.py",
+    "journal.storage.passwords": "the keyring; tests/journal/test_team.py",
 }
 
 # --- the world's inputs ---------------------------------------------------------

@@ -5,9 +5,9 @@ fuzz tests and the soak scripts in benchmarks/."""
 
 from __future__ import annotations
 
-from journal import search, summary
-from journal.db import is_server
-from journal.models import ALL_MODELS, database
+from journal.reads import search, summary
+from journal.storage.db import is_server
+from journal.storage.models import ALL_MODELS, database
 
 
 def dump() -> str:

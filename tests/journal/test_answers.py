@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from journal import answers, cards, customers, lately, preferences, settings
+from journal.rules import answers, cards, lately
+from journal.writes import customers, preferences, settings
 from journal.errors import NotFound, ValidationError
-from journal.models import Setting, Tag
+from journal.storage.models import Setting, Tag
 
 from .helpers import TODAY, buy, connect, customer, log
 

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from journal import attention, connections, customers, interactions, lately, purchases
+from journal.rules import attention, lately
+from journal.writes import connections, customers, interactions, purchases
 from journal.errors import JournalError
-from journal.kinds import CONNECTION_KINDS, DIRECTIONS, KINDS, STAGES
-from journal.models import Connection, Interaction, Purchase
+from journal.rules.kinds import CONNECTION_KINDS, DIRECTIONS, KINDS, STAGES
+from journal.storage.models import Connection, Interaction, Purchase
 
 from .helpers import TODAY, buy, connect, customer, days_ago, log
 
@@ -108,7 +109,7 @@ def same(updated, full):
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_an_update_after_any_writes_equals_a_full_recompute(tmp_path_factory, data):
-    from journal import db
+    from journal.storage import db
 
     database = db.connect(tmp_path_factory.mktemp("attention") / "journal.sqlite3")
     try:

@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from journal import backups, customers, db
+from journal.storage import backups, db
+from journal.writes import customers
 from journal.errors import JournalError
 
 from .helpers import customer

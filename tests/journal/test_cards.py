@@ -3,9 +3,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from journal import cards, lately, settings, summary, trash
+from journal.rules import cards, lately
+from journal.writes import settings, trash
+from journal.reads import summary
 from journal.errors import ValidationError
-from journal.models import Connection, Interaction, Purchase
+from journal.storage.models import Connection, Interaction, Purchase
 
 from .helpers import TODAY, buy, connect, customer, log
 

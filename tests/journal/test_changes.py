@@ -1,4 +1,4 @@
-"""The core describes every change (journal/changes.py): each kind of write
+"""The core describes every change (journal/writes/changes.py): each kind of write
 undoes and redoes through its ChangeSet, back to exactly what the journal was;
 and when another connection — a second database object on the same file, or a
 second process — changed a row in between, undo and redo refuse with a
@@ -12,14 +12,13 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
-from journal import (
-    cards, changes, connections, customers, drafts, duplicates, graph, interactions, lately, merge, purchases,
-    settings, trash,
-)
-from journal.db import PRAGMAS
+from journal.rules import cards, duplicates, lately
+from journal.writes import changes, connections, customers, drafts, interactions, merge, purchases, settings, trash
+from journal.reads import graph
+from journal.storage.db import PRAGMAS
 from journal.errors import ChangedSince, ValidationError
 from journal.io import csv_import as ci
-from journal.models import Customer, Interaction, Purchase, database
+from journal.storage.models import Customer, Interaction, Purchase, database
 
 from .helpers import buy, connect, customer, days_ago, log
 
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def dump(with_versions=True) -> dict:
     """Every recorded table and the summaries, row by row."""
-    from journal.models import CustomerSummary
+    from journal.storage.models import CustomerSummary
 
     result = {}
     for model in list(changes.RECORDED) + [CustomerSummary]:
@@ -282,7 +281,7 @@ def test_a_second_process_saving_through_the_services_makes_undo_refuse(people, 
     ada, _ = people
     with changes.recording() as recorded:
         customers.update_customer(ada.id, phone="555 0199")
-    script = ("import sys; from journal import db, customers; d = db.connect(sys.argv[1]); "
+    script = ("import sys; from journal.storage import db; from journal.writes import customers; d = db.connect(sys.argv[1]); "
               "customers.update_customer(int(sys.argv[2]), phone='555 0177'); d.close()")
     done = subprocess.run([sys.executable, "-c", script, str(journal), str(ada.id)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)

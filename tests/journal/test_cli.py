@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from journal import cli
+from journal.io import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -238,7 +238,7 @@ def test_without_a_command_main_still_starts_the_app():
 def test_a_lock_left_by_a_killed_command_is_taken_over(files, lately_home):
     journal = files / "j.sqlite3"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from journal.lock import CommandLineLock; "
+        [sys.executable, "-c", "import sys; from journal.storage.lock import CommandLineLock; "
          f"CommandLineLock({str(journal)!r}).acquire(); print('locked', flush=True); sys.stdin.read()"],
         cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from journal import customers, db, drafts, interactions, lately, purchases
-from journal.models import database
+from journal.writes import customers, drafts, interactions, purchases
+from journal.storage import db
+from journal.rules import lately
+from journal.storage.models import database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,6 +94,6 @@ def test_the_gui_thread_and_the_background_write_thread_both_write(journal):
 
 
 def interactions_of(people):
-    from journal.models import Interaction
+    from journal.storage.models import Interaction
 
     return list(Interaction.select().where(Interaction.customer.in_(people)))

@@ -22,8 +22,9 @@ KILLS = int(os.environ.get("LATELY_CRASH_KILLS", "20"))
 WRITER = r"""
 import random, sys
 sys.path.insert(0, sys.argv[2])
-from journal import db, customers, interactions, purchases
-from journal.models import database
+from journal.storage import db
+from journal.writes import customers, interactions, purchases
+from journal.storage.models import database
 db.connect(sys.argv[1])
 rng = random.Random(int(sys.argv[3]))
 people = [c.id for c in customers.list_customers()] or [customers.create_customer(name=f"P{n}").id for n in range(5)]
@@ -66,7 +67,8 @@ def check(path: Path, committed_ones: set[int], committed_batches: set[int]):
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_sigkill_never_loses_a_committed_write_or_corrupts(tmp_path):
-    from journal import db, summary
+    from journal.storage import db
+    from journal.reads import summary
 
     path = tmp_path / "journal.sqlite3"
     db.connect(path).close()

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from journal import backups, crypto, customers, db, interactions, search
+from journal.storage import backups, crypto, db
+from journal.writes import customers, interactions
+from journal.reads import search
 from journal.errors import JournalDamaged, JournalError
-from journal.models import database
+from journal.storage.models import database
 
 # About the file itself: SQLCipher protects a file.
 pytestmark = pytest.mark.sqlite_only
@@ -257,7 +259,7 @@ def test_a_plain_journal_damaged_at_its_start_is_damage_not_a_passphrase(journal
 
 def test_a_plain_journal_never_loads_sqlcipher(tmp_path):
     path = tmp_path / "journal.sqlite3"
-    code = ("import sys; from journal import db, backups, customers\n"
+    code = ("import sys; from journal.storage import db, backups; from journal.writes import customers\n"
             f"db.connect({str(path)!r}); customers.create_customer(name='Ada')\n"
             f"backups.make_backup(db.Path({str(path)!r})); db.close()\n"
             "assert 'sqlcipher3' not in sys.modules and 'playhouse.sqlcipher_ext' not in sys.modules, 'loaded'\n")

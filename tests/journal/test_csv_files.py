@@ -10,11 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal import customers, summary
+from journal.writes import customers
+from journal.reads import summary
 from journal.errors import JournalError
 from journal.io import csv_import as ci
 from journal.io import csv_read
-from journal.models import Interaction
+from journal.storage.models import Interaction
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "csv"
 
@@ -120,7 +121,7 @@ def test_outlook_export(journal):
 
 
 def test_imported_customers_and_notes_are_found_and_the_index_keeps_working(journal):
-    from journal import search
+    from journal.reads import search
 
     import_file("excel-german-windows-1252-semicolons.csv")
     assert [h.customer_name for h in search.search("Lefèvre")] == ["François Lefèvre"]

@@ -5,8 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from journal import customer_pages as pages
-from journal import customers, demo
+from journal.reads import customer_pages as pages
+from journal.writes import customers
+from journal.io import demo
 
 from .helpers import TODAY
 

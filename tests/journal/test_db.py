@@ -5,9 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from journal import customers, db, migrations, search
+from journal.writes import customers
+from journal.storage import db, migrations
+from journal.reads import search
 from journal.errors import JournalDamaged, JournalTooNew
-from journal.models import Snooze, Tag
+from journal.storage.models import Snooze, Tag
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -94,7 +96,7 @@ def test_version_1_journal_upgrades_with_its_data(tmp_path):
 def test_failed_step_rolls_back_and_keeps_version(tmp_path, monkeypatch):
     path = tmp_path / "old.sqlite3"
     shutil.copy(FIXTURES / "journal_v1.sqlite3", path)
-    from journal.migrations import m0002_cadence_snooze_drafts as step
+    from journal.storage.migrations import m0002_cadence_snooze_drafts as step
 
     def broken(database_):
         database_.execute_sql("CREATE TABLE half_done (x INTEGER)")
@@ -121,7 +123,7 @@ def test_version_3_journal_upgrades_to_contact_points(tmp_path):
     """tests/fixtures/journal_v3.sqlite3 was written by Lately at schema 3 (before
     contact points): Grace Hopper with her primary e-mail, Alan Turing, a
     referral and Grace's place in the graph."""
-    from journal.models import ContactPoint, GraphPosition
+    from journal.storage.models import ContactPoint, GraphPosition
 
     path = tmp_path / "v3.sqlite3"
     shutil.copy(FIXTURES / "journal_v3.sqlite3", path)

@@ -3,9 +3,11 @@ from collections import Counter
 import pytest
 from peewee import fn
 
-from journal import demo, lately, search, summary, timeline
+from journal.io import demo
+from journal.rules import lately
+from journal.reads import search, summary, timeline
 from journal.errors import JournalError
-from journal.models import Connection, Customer, Interaction, Purchase
+from journal.storage.models import Connection, Customer, Interaction, Purchase
 
 from .helpers import TODAY
 
@@ -30,7 +32,7 @@ def test_what_the_owner_adds_after_the_demo_gets_new_ids(journal):
     """The demo writes its rows with their own ids; on a server the id sequences must go on after them."""
     from datetime import date
 
-    from journal import connections, customers, interactions, purchases
+    from journal.writes import connections, customers, interactions, purchases
 
     demo.populate(20, today=TODAY)
     most = {model: model.select(fn.MAX(model.id)).scalar() for model in (Customer, Interaction, Purchase, Connection)}

@@ -2,8 +2,9 @@ import random
 
 import pytest
 
-from journal import customers, duplicates, merge
-from journal.duplicates import SAME_EMAIL, SAME_NAME, SAME_PHONE, SIMILAR_NAME
+from journal.writes import customers, merge
+from journal.rules import duplicates
+from journal.rules.duplicates import SAME_EMAIL, SAME_NAME, SAME_PHONE, SIMILAR_NAME
 from journal.errors import ValidationError
 
 from .helpers import customer
@@ -112,7 +113,8 @@ def test_five_thousand_customers_are_grouped_not_compared_pairwise(monkeypatch):
 
 
 def test_already_there_finds_the_same_email_and_the_same_name_written_otherwise(journal):
-    from journal import customers, duplicates
+    from journal.writes import customers
+    from journal.rules import duplicates
 
     jane = customers.create_customer(name="Jane Tester", email="jane@example.com")
     customers.create_customer(name="Janet Test", email="janet@example.com")

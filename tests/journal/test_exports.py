@@ -9,12 +9,14 @@ from datetime import date, datetime
 
 import pytest
 
-from journal import cards, connections, customers, db, interactions, lately, purchases, settings
+from journal.rules import cards, lately
+from journal.writes import connections, customers, interactions, purchases, settings
+from journal.storage import db
 from journal.errors import JournalError
 from journal.io import csv_import as ci
 from journal.io import exports
-from journal import duplicates
-from journal.models import ALL_MODELS, Company, Customer, Draft, GraphPosition, Tag
+from journal.rules import duplicates
+from journal.storage.models import ALL_MODELS, Company, Customer, Draft, GraphPosition, Tag
 
 from .helpers import TODAY
 

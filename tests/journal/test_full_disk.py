@@ -4,9 +4,10 @@ once space is freed the same write succeeds."""
 
 import pytest
 
-from journal import customers, db, interactions
+from journal.writes import customers, interactions
+from journal.storage import db
 from journal.errors import DiskFull
-from journal.models import Interaction
+from journal.storage.models import Interaction
 
 from ..small_disk import fill, small_disk
 

@@ -1,4 +1,5 @@
-from journal import customers, graph
+from journal.writes import customers
+from journal.reads import graph
 
 from .helpers import buy, connect, customer
 
@@ -56,8 +57,8 @@ def test_layout_is_kept_and_new_customers_go_beside_their_neighbours(journal):
 
 
 def test_positions_go_with_the_customer(journal):
-    from journal import trash
-    from journal.models import GraphPosition
+    from journal.writes import trash
+    from journal.storage.models import GraphPosition
 
     a = customer("A")
     graph.save_positions({a.id: (1.0, 2.0)})

@@ -6,11 +6,13 @@ from datetime import date, datetime
 
 import pytest
 
-from journal import customers, db, interactions, purchases, search
+from journal.writes import customers, interactions, purchases
+from journal.storage import db
+from journal.reads import search
 from journal.errors import JournalError
 from journal.io import csv_import as ci
 from journal.io import exports, vcard
-from journal.models import Customer, Interaction, Purchase
+from journal.storage.models import Customer, Interaction, Purchase
 
 from .helpers import customer
 
@@ -95,7 +97,8 @@ def test_duplicates_by_email_or_name_and_company_are_skipped_or_merged(journal):
 
 
 def test_an_import_can_be_taken_back_and_done_again(journal):
-    from journal import summary, trash
+    from journal.reads import summary
+    from journal.writes import trash
 
     ada = customer("Ada Lovelace", company="Analytical", email="ada@example.org", tags=["trade"])
     t = table("name,company,email,phone,tags\nAda L.,,ada@example.org,123,vip\nCy,,cy@x.org,,\nDee,Acme,,,\n")
@@ -151,7 +154,7 @@ def test_purchases_with_us_dates_and_thousands_separators(journal):
     assert report.created == 2
     [bought] = purchases.purchases_of(ada.id)
     assert (bought.purchased_on, bought.amount_cents) == (date(2025, 12, 31), 125050)
-    from journal import summary
+    from journal.reads import summary
 
     assert summary.snapshot()[ada.id]["lifetime_cents"] == 125050
 
@@ -223,7 +226,8 @@ def _populated():
     interactions.log_interaction(bob.id, "quote", "out", "Quote for shelves", occurred_at=datetime(2026, 2, 1, 9),
                                  follow_up_on=date(2026, 2, 15))
     interactions.delete_interaction(interactions.log_interaction(bob.id, "call", "out", "Deleted call").id)
-    from journal import connections, lately, settings
+    from journal.writes import connections, settings
+    from journal.rules import lately
 
     connections.add_connection(ada.id, bob.id, "referred", connected_on="2026-01-20")
     customers.update_customer(bob.id, stage="customer")

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from journal import customers, interactions, lately, settings
+from journal.writes import customers, interactions, settings
+from journal.rules import lately
 from journal.errors import ValidationError
 
 from .helpers import TODAY, buy, connect, customer, log

@@ -1,16 +1,16 @@
-"""The core's boundaries, checked on its source: journal/ never imports Qt, and
-SQLite-only SQL stays in the storage and search modules, so the rest of the
-core can run on PostgreSQL."""
+"""The core's boundaries, checked on its source: journal/ is laid out in its
+layers, never imports Qt, and SQLite-only SQL stays in the storage and search
+modules, so the rest of the core runs on PostgreSQL too (docs/architecture.md)."""
 
 import ast
 import re
 from pathlib import Path
 
 JOURNAL = Path(__file__).resolve().parents[2] / "journal"
-# Where SQLite's own SQL may live: opening and pragmas, backups and checks of
-# the file, full-text search, and the schema steps. (Peewee's on_conflict_ignore
-# is portable: it writes ON CONFLICT DO NOTHING for PostgreSQL.)
-SQLITE_MODULES = {"db.py", "backups.py", "search.py", "search_pg.py", "crypto.py", "file_check.py"}
+# Where SQLite's own SQL may live: storage (opening and pragmas, backups and
+# checks of the file, the schema steps) and full-text search. (Peewee's
+# on_conflict_ignore is portable: it writes ON CONFLICT DO NOTHING for PostgreSQL.)
+SQLITE_PLACES = ("storage/", "reads/search.py", "reads/search_pg.py")
 SQLITE_ONLY = [
     (re.compile(r"\b[A-Z]\w*\.replace\("), "Model.replace (INSERT OR REPLACE): use models.upsert"),
     (re.compile(r"on_conflict_replace|insert_or_replace|OR REPLACE|OR IGNORE"),
@@ -20,8 +20,12 @@ SQLITE_ONLY = [
 ]
 
 
-# And PostgreSQL's own SQL only where the server is opened and searched.
-SERVER_MODULES = {"db.py", "search_pg.py", "team.py"}
+# And PostgreSQL's own SQL only where the server is opened and searched, and
+# in the schema steps' PostgreSQL variants.
+SERVER_PLACES = ("storage/db.py", "storage/team.py", "storage/migrations/", "reads/search_pg.py")
+# The layers (docs/architecture.md): nothing else at the top of journal/.
+LAYERS = {"storage", "writes", "reads", "rules", "io"}
+TOP_MODULES = {"__init__.py", "errors.py", "session.py"}
 SERVER_ONLY = [
     (re.compile(r"\b(to_)?tsvector\b|\bto_tsquery\b|\bts_headline\b|\bts_rank\b|@@"), "PostgreSQL full-text search"),
     (re.compile(r"\bILIKE\b|\bplpgsql\b|\w::\w|\bDISTINCT ON\b"), "PostgreSQL-only SQL (Peewee's .ilike() is portable)"),
@@ -31,6 +35,14 @@ SERVER_ONLY = [
 
 def modules():
     return sorted(p for p in JOURNAL.rglob("*.py"))
+
+
+def test_the_core_is_laid_out_in_its_layers():
+    top = {p.name for p in JOURNAL.iterdir() if not p.name.startswith((".", "__pycache__"))}
+    assert top - LAYERS - TOP_MODULES == set(), "journal/ holds only its layers, the session and its errors"
+    assert LAYERS <= top and all((JOURNAL / layer / "__init__.py").exists() for layer in LAYERS)
+    ui = JOURNAL.parent / "ui"
+    assert {p.name for p in ui.glob("*.py")} == {"__init__.py"}, "ui/ is grouped by view: a module belongs in a folder"
 
 
 def test_the_core_never_imports_qt():
@@ -47,7 +59,7 @@ def test_sqlite_only_sql_stays_in_storage_and_search():
     found = []
     for path in modules():
         rel = path.relative_to(JOURNAL)
-        if rel.name in SQLITE_MODULES or rel.parts[0] == "migrations":
+        if rel.as_posix().startswith(SQLITE_PLACES):
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             code = line.split("#", 1)[0]
@@ -62,7 +74,7 @@ def test_postgresql_only_sql_stays_in_the_server_modules():
     found = []
     for path in modules():
         rel = path.relative_to(JOURNAL)
-        if rel.name in SERVER_MODULES or rel.parts[0] == "migrations":  # each step has its PostgreSQL variant
+        if rel.as_posix().startswith(SERVER_PLACES):
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             code = line.split("#", 1)[0]
@@ -85,8 +97,8 @@ def test_the_layer_checks_can_fail():
 
 def test_schema_steps_are_numbered_once_and_without_gaps():
     """Branches get their step numbers ahead of merging; merged, the steps run 2, 3, 4… with no gap."""
-    from journal.migrations import LATEST, STEPS
+    from journal.storage.migrations import LATEST, STEPS
 
     assert sorted(STEPS) == list(range(2, LATEST + 1))
     for number, module in STEPS.items():
-        assert module.startswith(f"m{number:04d}_") and (JOURNAL / "migrations" / f"{module}.py").exists()
+        assert module.startswith(f"m{number:04d}_") and (JOURNAL / "storage" / "migrations" / f"{module}.py").exists()

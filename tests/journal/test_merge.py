@@ -5,9 +5,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from peewee import CharField, ForeignKeyField
 
-from journal import customers, drafts, graph, lately, merge, search, summary
+from journal.writes import customers, drafts, merge
+from journal.reads import graph, search, summary
+from journal.rules import lately
 from journal.errors import JournalError, NotFound, ValidationError
-from journal.models import (
+from journal.storage.models import (
     ALL_MODELS, BaseModel, Connection, Customer, CustomerTag, Interaction, Purchase, Snooze, StageChange, Tag,
     database,
 )
@@ -19,7 +21,7 @@ from .soundness import search_rows
 def dump() -> dict:
     """Every row of every table and both search indexes, for comparing states.
     Without row versions: they only move on (an undo is a write too), so that a
-    stale undo elsewhere is refused (journal/changes.py)."""
+    stale undo elsewhere is refused (journal/writes/changes.py)."""
     state = {}
     for model in ALL_MODELS:
         columns = [f for f in model._meta.sorted_fields if f.name != "version"]
@@ -226,7 +228,7 @@ _people = st.integers(min_value=0, max_value=4)
        pair=st.tuples(_people, _people).filter(lambda p: p[0] != p[1]))
 def test_any_merge_is_sound_and_undoes_exactly(tmp_path_factory, backend, request, links, tags, notes, buys, snoozes,
                                                pair):
-    from journal import connections
+    from journal.writes import connections
 
     from tests.postgres import open_empty
 

@@ -6,8 +6,12 @@ from datetime import date
 
 import pytest
 
-from journal import customers, db, demo, drafts, duplicates, graph, settings
-from journal import contacts
+from journal.writes import customers, drafts, settings
+from journal.storage import db
+from journal.io import demo
+from journal.rules import duplicates
+from journal.reads import graph
+from journal.writes import contacts
 from journal.errors import Cancelled
 from journal.io import move
 
@@ -55,7 +59,7 @@ def test_a_journal_moves_to_a_new_file_table_by_table(tmp_path):
     assert (copy.stat().st_mode & 0o777) == 0o600
     # The copy is a journal Lately opens, and search finds what is in it.
     db.connect(copy)
-    from journal import search
+    from journal.reads import search
 
     name = customers.get_customer(1).name
     assert any(hit.customer_id == 1 for hit in search.search(name.split()[-1]))
@@ -68,7 +72,7 @@ def test_checksums_see_a_changed_value(tmp_path):
     original = tmp_path / "original.sqlite3"
     build_rich_journal(original)
     source = move.open_source(str(original))
-    from journal.models import Customer
+    from journal.storage.models import Customer
 
     with move.reading(source):
         first = move.table_check(source, Customer)
@@ -131,7 +135,7 @@ def test_an_older_journal_is_refused_with_what_to_do(tmp_path):
 
 
 def test_the_command_line_moves_a_journal_and_says_so(tmp_path, capsys):
-    from journal import cli
+    from journal.io import cli
 
     original = tmp_path / "original.sqlite3"
     build_rich_journal(original)
@@ -151,7 +155,7 @@ def test_the_command_line_moves_a_journal_and_says_so(tmp_path, capsys):
 def test_the_command_line_names_an_unreachable_server_at_once(tmp_path, capsys):
     import socket
 
-    from journal import cli
+    from journal.io import cli
 
     original = tmp_path / "original.sqlite3"
     db.connect(original).close()

@@ -5,7 +5,8 @@ database empty; the moved journal works on the server (new ids, search)."""
 
 import pytest
 
-from journal import customers, db, team
+from journal.writes import customers
+from journal.storage import db, team
 from journal.errors import Cancelled
 from journal.io import move
 from tests.journal.test_move import build_rich_journal, table_rows
@@ -44,7 +45,7 @@ def test_the_demo_journal_goes_to_the_server_and_back_table_by_table(rich_journa
     # The journal works on the server: new ids follow the moved ones, search finds what was moved.
     team.open_journal(location)
     try:
-        from journal import search
+        from journal.reads import search
 
         name = customers.get_customer(1).name
         assert any(hit.customer_id == 1 for hit in search.search(name.split()[-1]))
@@ -84,7 +85,7 @@ def test_a_cancelled_move_leaves_the_database_empty(rich_journal, pg_server):
 
 def test_the_command_line_moves_to_a_server_with_libpq_credentials(rich_journal, tmp_path, pg_server, capsys,
                                                                      monkeypatch):
-    from journal import cli
+    from journal.io import cli
 
     location = fresh_database(pg_server, "cli")
     assert cli.main(["move", "--from", str(rich_journal), "--to", location]) == cli.OK
@@ -94,7 +95,7 @@ def test_the_command_line_moves_to_a_server_with_libpq_credentials(rich_journal,
 
 
 def test_the_command_lines_jobs_run_on_a_team_journal(rich_journal, tmp_path, pg_server, capsys, lately_home):
-    from journal import cli
+    from journal.io import cli
 
     location = fresh_database(pg_server, "jobs")
     move.move_journal(str(rich_journal), location)

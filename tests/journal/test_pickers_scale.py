@@ -5,8 +5,8 @@ replaced (every customer, LIKE over name and company, sorted)."""
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from journal import search
-from journal.models import Company, Customer, database
+from journal.reads import search
+from journal.storage.models import Company, Customer, database
 
 LETTERS = "aAbBzZ@[`{_%\\éÉ1"
 word = st.text(LETTERS, min_size=1, max_size=2)

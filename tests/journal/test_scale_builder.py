@@ -3,8 +3,11 @@ indexes and summaries built at the end) makes exactly the journal the plain
 way makes: the same rows, summaries and search indexes, and a sound journal
 whose triggers work afterwards."""
 
-from journal import db, demo, interactions, search
-from journal.models import Customer
+from journal.storage import db
+from journal.io import demo
+from journal.writes import interactions
+from journal.reads import search
+from journal.storage.models import Customer
 
 from . import soundness
 from .helpers import TODAY

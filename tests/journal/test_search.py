@@ -1,6 +1,7 @@
 import pytest
 
-from journal import customers, interactions, search
+from journal.writes import customers, interactions
+from journal.reads import search
 
 from .helpers import customer, log
 
@@ -59,7 +60,7 @@ def test_index_follows_edits_deletes_and_restores(people):
 
 
 def test_company_rename_reaches_the_index(people):
-    from journal.models import Company
+    from journal.storage.models import Company
 
     Company.update(name="Difference Engines").where(Company.name == "Analytical Engines").execute()
     assert names("difference") == [("Ada Lovelace", True)]
@@ -72,7 +73,7 @@ def test_fts_query_quotes_every_word():
 
 
 def test_customers_are_found_by_any_part_of_their_name_or_company(journal):
-    from journal import customers
+    from journal.writes import customers
 
     customers.create_customer(name="Martha Mullins", company="Acme Bakery")
     customers.create_customer(name="Jane Tester", company="Mullin & Co")
@@ -106,7 +107,7 @@ def test_every_word_must_match_and_only_the_last_is_a_prefix(people):
 
 def test_names_sort_and_fold_as_sqlite_sorts_and_folds_them(journal):
     """The customer list by lower(name) in code point order (SQLite's lower() folds ASCII only), on both backends."""
-    from journal import customers as service
+    from journal.writes import customers as service
 
     for name in ("bob", "Émile", "Al", "al b", "Zed", "ål"):
         service.create_customer(name=name)

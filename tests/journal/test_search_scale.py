@@ -1,8 +1,8 @@
 """Search at two million notes: notes come newest written first, the order the
 index keeps, so a common word's first page does not rank every match."""
 
-from journal import search
-from journal.models import Interaction, database
+from journal.reads import search
+from journal.storage.models import Interaction, database
 
 from .helpers import customer, log
 

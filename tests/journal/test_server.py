@@ -9,9 +9,11 @@ import time
 
 import pytest
 
-from journal import customers, db, migrations, search
+from journal.writes import customers
+from journal.storage import db, migrations
+from journal.reads import search
 from journal.errors import JournalTooNew, ServerUnavailable
-from journal.models import SchemaVersion
+from journal.storage.models import SchemaVersion
 from tests.postgres import OFF
 
 pytestmark = pytest.mark.skipif(OFF, reason="LATELY_TEST_PG=off: no PostgreSQL server for this run")

@@ -2,9 +2,10 @@ from datetime import date
 
 import pytest
 
-from journal import connections, customers, interactions, purchases, settings, summary, trash
+from journal.writes import connections, customers, interactions, purchases, settings, trash
+from journal.reads import summary
 from journal.errors import NotFound, ValidationError
-from journal.models import Customer, Interaction, StageChange
+from journal.storage.models import Customer, Interaction, StageChange
 
 from .helpers import buy, connect, customer, days_ago, log
 
@@ -155,7 +156,7 @@ def test_companies_and_tags_match_case_in_any_script(journal):
 
 
 def test_settings_store_only_what_was_set(journal):
-    from journal.models import Setting
+    from journal.storage.models import Setting
 
     settings.update_settings(owner_name="Alex")
     assert dict(Setting.select(Setting.key, Setting.value).tuples()) == {"owner_name": "Alex"}

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from journal import backups, customers, db, migrations
+from journal.storage import backups, db, migrations
+from journal.writes import customers
 from journal.errors import JournalDamaged, JournalEmpty, JournalLocked, JournalTooNew
-from journal.models import Customer, database
+from journal.storage.models import Customer, database
 from journal.session import Journal
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

@@ -2,8 +2,9 @@
 
 import random
 
-from journal import connections, customers, interactions, purchases, summary
-from journal.kinds import KINDS
+from journal.writes import connections, customers, interactions, purchases
+from journal.reads import summary
+from journal.rules.kinds import KINDS
 
 from .helpers import TODAY, customer, days_ago
 

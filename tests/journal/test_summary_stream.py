@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal import summary
-from journal.kinds import KINDS
-from journal.models import Customer, CustomerSummary, Interaction, Purchase, database
+from journal.reads import summary
+from journal.rules.kinds import KINDS
+from journal.storage.models import Customer, CustomerSummary, Interaction, Purchase, database
 
 START = datetime(2025, 1, 1, 9)
 

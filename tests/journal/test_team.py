@@ -6,7 +6,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import null
 
-from journal import passwords, team
+from journal.storage import passwords, team
 
 
 class MemoryKeyring(KeyringBackend):

@@ -1,6 +1,7 @@
 from datetime import date
 
-from journal import customers, timeline
+from journal.writes import customers
+from journal.reads import timeline
 
 from .helpers import TODAY, buy, connect, customer, days_ago, log
 

@@ -4,9 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from journal import cards, connections, customers, drafts, graph, interactions, lately, purchases, settings
+from journal.rules import cards, lately
+from journal.writes import connections, customers, drafts, interactions, purchases, settings
+from journal.reads import graph
 from journal.errors import NotFound, ValidationError
-from journal.models import ALL_MODELS
+from journal.storage.models import ALL_MODELS
 
 from .helpers import buy, connect, customer, days_ago
 

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from journal import customers, search
+from journal.writes import customers
+from journal.reads import search
 from journal.errors import JournalError
 from journal.io import csv_import as ci
 from journal.io import vcard
-from journal.models import ContactPoint, Interaction
+from journal.storage.models import ContactPoint, Interaction
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "vcards"
 
@@ -173,7 +174,7 @@ def test_not_a_vcard_and_utf16(journal):
 
 
 def test_contacts_go_to_the_trash_and_back_with_their_customer(journal):
-    from journal import trash
+    from journal.writes import trash
 
     imported("google30.vcf")
     grace = customers.find_by_name("Grace Hopper")

@@ -3,7 +3,9 @@ and a cadence names where it comes from."""
 
 from datetime import timedelta
 
-from journal import customers, lately, timeline
+from journal.writes import customers
+from journal.rules import lately
+from journal.reads import timeline
 
 from .helpers import TODAY, customer, log
 

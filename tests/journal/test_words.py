@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from journal import words
+from journal.rules import words
 
 
 @pytest.fixture(autouse=True)

@@ -2,9 +2,10 @@ import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QMessageBox
 
-from journal import db, words
-from ui import tasks
-from ui.main_window import MainWindow
+from journal.storage import db
+from journal.rules import words
+from ui.common import tasks
+from ui.window.main_window import MainWindow
 
 
 def pytest_configure(config):

@@ -23,8 +23,8 @@ def main(step: str, journal: str, name: str = "") -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from ui import app as lately_app
-    from ui.main_window import MainWindow
+    from ui.window import app as lately_app
+    from ui.window.main_window import MainWindow
 
     application = QApplication(sys.argv)
     window = MainWindow(lately_app.open_with_recovery(Path(journal)), daily_backup=False)

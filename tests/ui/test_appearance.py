@@ -9,8 +9,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QRadioButton, QStyleFactory
 
-from journal import db
-from ui import theme
+from journal.storage import db
+from ui.common import theme
 
 AA = 4.5
 SCHEMES = (theme.LIGHT, theme.DARK)

@@ -5,8 +5,8 @@ import threading
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from journal import backups
-from ui import tasks
+from journal.storage import backups
+from ui.common import tasks
 
 from .test_main_window import people
 

@@ -8,12 +8,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
 
-from journal import customers, db, summary
+from journal.writes import customers
+from journal.storage import db
+from journal.reads import summary
 from journal.io import csv_import as ci
 from journal.io import exports
-from journal.models import Customer, CustomerTag, Interaction
-from ui import tasks
-from ui.import_dialog import ImportDialog
+from journal.storage.models import Customer, CustomerTag, Interaction
+from ui.common import tasks
+from ui.io.import_dialog import ImportDialog
 
 from .test_cards_view import shop
 from .test_main_window import people
@@ -149,7 +151,7 @@ def test_cancel_a_whole_journal_import_leaves_the_journal_empty(qtbot, make_wind
 
 
 def test_cancel_a_cards_pdf_leaves_no_file(qtbot, make_window, tmp_path, monkeypatch):
-    from ui import cards_view
+    from ui.cards import cards_view
 
     window = make_window(populate=shop)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)

@@ -5,9 +5,9 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from journal import cards
+from journal.rules import cards
 from journal.errors import JournalError
-from ui.card_printing import CARDS, LIST, write_pdf
+from ui.cards.card_printing import CARDS, LIST, write_pdf
 
 
 def hand_made():

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pypdf import PdfReader
 
-from journal import customers, drafts, purchases, settings
-from journal.models import Interaction, Purchase
+from journal.writes import customers, drafts, purchases, settings
+from journal.storage.models import Interaction, Purchase
 
 
 def shop():
@@ -66,7 +66,7 @@ def test_edit_export_and_mark_cards_as_sent(qtbot, make_window, tmp_path, monkey
 
 def test_an_unknown_placeholder_is_refused_and_nothing_printed(qtbot, make_window):
     window = make_window(populate=shop)
-    from ui.cards_view import TemplateDialog
+    from ui.cards.cards_view import TemplateDialog
 
     dialog = TemplateDialog(window)
     qtbot.addWidget(dialog)

@@ -6,7 +6,7 @@ import gc
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-from journal import customers
+from journal.writes import customers
 
 
 def grace():

@@ -5,9 +5,9 @@ from playhouse.test_utils import count_queries
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from journal import customers
-from ui.capture import CaptureDialog
-from ui.lately_panel import ITEM_ROLE
+from journal.writes import customers
+from ui.capture.capture import CaptureDialog
+from ui.lately.lately_panel import ITEM_ROLE
 
 from .test_main_window import dialogs_checked, drive_dialog, people, press, timeline_titles  # noqa: F401
 
@@ -113,7 +113,7 @@ def test_another_journal_starts_from_its_own_customer(qtbot, make_window, tmp_pa
 def test_following_never_scrolls_the_panel_away_from_its_most_pressing_items(qtbot, make_window):
     from datetime import date, timedelta
 
-    from journal import purchases
+    from journal.writes import purchases
 
     def many():
         for n in range(40):

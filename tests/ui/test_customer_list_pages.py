@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from journal import customers, interactions
-from journal.models import database
-from ui import customer_list
-from ui.customer_list import NAME, OVERDUE
+from journal.writes import customers, interactions
+from journal.storage.models import database
+from ui.customers import customer_list
+from ui.customers.customer_list import NAME, OVERDUE
 
 PEOPLE = 90
 

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
 
-from journal import backups, customers, db, interactions
-from journal.models import Customer
+from journal.storage import backups, db
+from journal.writes import customers, interactions
+from journal.storage.models import Customer
 from journal.session import Journal
-from ui import recovery
-from ui.main_window import MainWindow
+from ui.files import recovery
+from ui.window.main_window import MainWindow
 
 from ..damage import damage_the_page_holding
 
@@ -73,8 +74,8 @@ def test_a_damaged_page_read_after_start_offers_recovery(qtbot, tmp_path, monkey
 
 
 def test_a_damaged_page_read_by_a_background_task_offers_recovery(qtbot, tmp_path, monkeypatch):
-    from journal.models import Interaction
-    from ui import tasks
+    from journal.storage.models import Interaction
+    from ui.common import tasks
 
     path = tmp_path / "journal.sqlite3"
     build(path)
@@ -100,7 +101,7 @@ def test_a_damaged_page_read_by_a_background_task_offers_recovery(qtbot, tmp_pat
 
 
 def test_a_damaged_page_read_while_the_window_first_loads_offers_recovery(qtbot, tmp_path, monkeypatch, capsys):
-    from ui import app as app_module
+    from ui.window import app as app_module
 
     path = tmp_path / "journal.sqlite3"
     db.connect(path)

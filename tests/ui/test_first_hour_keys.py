@@ -4,7 +4,7 @@ real window: Ctrl+Z right after a save, Enter in the Details form."""
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from journal import customers
+from journal.writes import customers
 
 from .test_main_window import dialogs_checked, drive_dialog, people, press, visible_names  # noqa: F401
 

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from journal import customers, purchases
-from ui.import_dialog import ImportDialog
+from journal.writes import customers, purchases
+from ui.io.import_dialog import ImportDialog
 
 from .focus_helpers import check_focus_chain, check_mnemonics, describe, focused, in_modal, press
 
@@ -219,7 +219,7 @@ def test_alt_d_goes_to_the_chosen_direction(qtbot, make_window):
 
 
 def test_edit_interaction_dialog(qtbot, make_window):
-    from journal import interactions
+    from journal.writes import interactions
 
     window = make_window(populate=people)
     ada = customers.find_by_name("Ada Lovelace").id

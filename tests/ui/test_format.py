@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from ui import format as fmt
+from ui.common import format as fmt
 
 TODAY = date(2026, 6, 15)
 

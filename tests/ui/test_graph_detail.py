@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from ui.graph_view import EDGE_STYLE_SCALE, SMALLEST_LABEL_SCALE
+from ui.graph.graph_view import EDGE_STYLE_SCALE, SMALLEST_LABEL_SCALE
 
 from .test_graph_view import window_with_graph
 

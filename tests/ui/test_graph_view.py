@@ -4,9 +4,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from journal import connections, customers, purchases
-from journal.models import Connection
-from ui.graph_view import EdgeItem, NodeItem
+from journal.writes import connections, customers, purchases
+from journal.storage.models import Connection
+from ui.graph.graph_view import EdgeItem, NodeItem
 
 from .test_main_window import drive_dialog
 
@@ -112,8 +112,8 @@ def test_export_png_and_svg(qtbot, make_window, tmp_path):
 
 
 def test_reopening_writes_only_new_positions(qtbot, make_window):
-    from journal import graph
-    from journal.models import database
+    from journal.reads import graph
+    from journal.storage.models import database
 
     _, g = window_with_graph(make_window)
     before = graph.saved_positions()

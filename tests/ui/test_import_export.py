@@ -6,9 +6,9 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from journal import customers
-from journal.models import Customer, Interaction
-from ui.import_dialog import ImportDialog
+from journal.writes import customers
+from journal.storage.models import Customer, Interaction
+from ui.io.import_dialog import ImportDialog
 
 from .test_main_window import drive_dialog, people, press, visible_names
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from journal import cli
-from journal.lock import lock_path
-from ui.single_instance import JournalLock
+from journal.io import cli
+from journal.storage.lock import lock_path
+from ui.window.single_instance import JournalLock
 
 ROOT = Path(__file__).resolve().parents[2]
 CSV = b"Name,Email\nAda Lovelace,ada@example.org\n"
@@ -21,7 +21,7 @@ import sys
 from PySide6.QtCore import QCoreApplication
 app = QCoreApplication([])
 app.setApplicationName("Lately")
-from ui.single_instance import JournalLock
+from ui.window.single_instance import JournalLock
 lock = JournalLock(sys.argv[1])
 print(lock.acquire(), flush=True)
 sys.stdin.read()
@@ -29,7 +29,7 @@ lock.release()
 """
 COMMAND_HOLDS = """
 import sys
-from journal.lock import CommandLineLock
+from journal.storage.lock import CommandLineLock
 lock = CommandLineLock(sys.argv[1])
 lock.acquire()
 print("True", flush=True)

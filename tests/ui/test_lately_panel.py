@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
-from journal import customers, interactions, purchases
-from journal.models import Connection, Interaction
-from ui.lately_panel import AttentionModel, ITEM_ROLE
+from journal.writes import customers, interactions, purchases
+from journal.storage.models import Connection, Interaction
+from ui.lately.lately_panel import AttentionModel, ITEM_ROLE
 
 from .test_main_window import drive_dialog
 
@@ -96,7 +96,7 @@ def test_snoozing_hides_the_item_until_the_date(qtbot, make_window):
     item = next(i for i in panel.visible_items() if i.reason == "never_contacted")
     panel.snooze_requested.emit(item, date.today() + timedelta(days=7))
     qtbot.waitUntil(lambda: ("Sally Silent", "never_contacted") not in reasons(panel))
-    from journal import lately
+    from journal.rules import lately
 
     back = lately.attention_items(date.today() + timedelta(days=7))
     assert ("Sally Silent", "never_contacted") in [(i.customer_name, i.reason) for i in back]
@@ -122,7 +122,7 @@ def test_attention_model_passes_the_model_tester(qtmodeltester, make_window):
 
 
 def test_panel_computes_in_a_real_worker_thread(qtbot, make_window):
-    from ui import tasks
+    from ui.common import tasks
 
     tasks.set_synchronous(False)
     try:
@@ -135,7 +135,7 @@ def test_panel_computes_in_a_real_worker_thread(qtbot, make_window):
 
 
 def test_a_quick_capture_typed_with_keys_updates_the_panel_for_that_customer(qtbot, make_window):
-    from journal import attention
+    from journal.rules import attention
 
     from .test_main_window import press
 
@@ -167,9 +167,9 @@ def test_a_slow_older_refresh_never_covers_a_newer_one(qtbot, make_window, monke
     """Real threads: a refresh reads the journal, then is held up; a change is
     made and a second refresh shows it; when the first finally reports, its
     older list is not shown."""
-    from ui import tasks
+    from ui.common import tasks
 
-    from journal import attention
+    from journal.rules import attention
 
     tasks.set_synchronous(False)
     try:

@@ -6,12 +6,12 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from journal import customers, interactions, purchases
-from journal.models import Interaction
-from ui import commands
-from ui.capture import CaptureDialog
-from ui.customer_list import CustomerListModel
-from ui.timeline_view import ENTRY_ROLE, TimelineModel
+from journal.writes import customers, interactions, purchases
+from journal.storage.models import Interaction
+from ui.common import commands
+from ui.capture.capture import CaptureDialog
+from ui.customers.customer_list import CustomerListModel
+from ui.timeline.timeline_view import ENTRY_ROLE, TimelineModel
 
 
 def people():
@@ -241,7 +241,7 @@ def test_escape_with_notes_asks_first_and_draft_survives_a_crash(qtbot, make_win
     assert no_modal_boxes[-1][1] == "Discard this note?"
 
     # A draft left behind (as by a crash) is offered on the next start.
-    from journal import drafts
+    from journal.writes import drafts
 
     drafts.save_draft("quick_capture", {"customer_text": "Ada Lovelace — Analytical Engines", "kind": "call",
                                         "direction": "in", "summary": "Rang about the table",
@@ -366,7 +366,7 @@ def test_timeline_of_5000_entries_loads_in_pages(qtbot, make_window):
     def many():
         c = customers.create_customer(name="Busy Bee")
         start = datetime(2020, 1, 1, 9)
-        from journal.models import Interaction as I
+        from journal.storage.models import Interaction as I
         rows = [dict(customer=c.id, occurred_at=start + timedelta(hours=7 * n), kind="call", direction="out",
                      summary=f"Call {n}") for n in range(5000)]
         with I._meta.database.atomic():
@@ -397,7 +397,7 @@ def test_clicking_a_column_header_sorts_and_keeps_the_selection(qtbot, make_wind
         x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
 
-    from ui.customer_list import COMPANY, NAME
+    from ui.customers.customer_list import COMPANY, NAME
     click(COMPANY)
     assert [window.customer_list.model.index(r, COMPANY).data() for r in range(3)] == \
         ["Analytical Engines", "Navy Labs", "Timber & Co"]
@@ -427,7 +427,7 @@ def test_settings_set_default_and_tag_cadences(qtbot, make_window):
 
     drive_dialog(qtbot, fill)
     window.actions.settings.trigger()
-    from journal import settings
+    from journal.writes import settings
 
     assert settings.get_settings().owner_name == "Alex Morgan"
     assert settings.get_settings().backups_kept == 7
@@ -463,7 +463,7 @@ def test_a_change_to_one_customer_refreshes_only_their_row(qtbot, make_window):
 def test_purchases_and_connections_can_be_deleted_from_the_timeline_and_undone(qtbot, make_window):
     def populate():
         people()
-        from journal import connections as links
+        from journal.writes import connections as links
 
         links.add_connection(customers.find_by_name("Ada Lovelace").id, customers.find_by_name("Bob Builder").id,
                              "referred")

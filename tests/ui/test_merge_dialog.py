@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from journal import customers, interactions, purchases
-from journal.models import Customer
-from ui.merge_dialog import DuplicatesDialog, MergeDialog
+from journal.writes import customers, interactions, purchases
+from journal.storage.models import Customer
+from ui.customers.merge_dialog import DuplicatesDialog, MergeDialog
 
 from .test_main_window import drive_dialog, press, timeline_titles, visible_names
 
@@ -184,7 +184,7 @@ def test_enter_in_the_picker_only_shows_what_would_happen(qtbot, make_window):
 
 
 def test_cards_waiting_for_the_other_customer_follow_the_merge(qtbot, make_window):
-    from journal import drafts
+    from journal.writes import drafts
 
     window = make_window(populate=two_smiths)
     john, jon = _id("John Smith"), _id("Jon Smith")
@@ -211,7 +211,7 @@ def test_cards_waiting_for_the_other_customer_follow_the_merge(qtbot, make_windo
 
 
 def test_a_journal_that_cannot_be_written_changes_nothing_and_says_why(qtbot, make_window):
-    from journal.models import database
+    from journal.storage.models import database
 
     from ..journal.test_merge import dump
 

@@ -7,10 +7,12 @@ from PySide6.QtCore import QPointF, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
-from journal import cards, db, demo
-from ui import card_printing
-from ui.customer_list import COLUMNS, COMPANY, KEY_COLUMNS, NAME, OVERDUE
-from ui.main_window import MainWindow
+from journal.rules import cards
+from journal.storage import db
+from journal.io import demo
+from ui.cards import card_printing
+from ui.customers.customer_list import COLUMNS, COMPANY, KEY_COLUMNS, NAME, OVERDUE
+from ui.window.main_window import MainWindow
 
 CELL_MARGINS = 2 * (QApplication.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) \
     if QApplication.instance() else 6
@@ -200,7 +202,7 @@ def test_cards_list_heading_is_whole(qtbot, tmp_path):
 
 
 def test_timeline_titles_and_details_wrap_inside_their_rows(demo_window):
-    from ui.timeline_view import ENTRY_ROLE, IS_MONTH_ROLE
+    from ui.timeline.timeline_view import ENTRY_ROLE, IS_MONTH_ROLE
 
     timeline = demo_window.page.timeline
     view = timeline.list

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from journal import backups, customers, db
-from journal.models import Customer
+from journal.storage import backups, db
+from journal.writes import customers
+from journal.storage.models import Customer
 from journal.session import Journal
-from ui import app as app_module
-from ui import recovery
-from ui.main_window import MainWindow
-from ui.single_instance import JournalLock, ask_running_instance_to_show
+from ui.window import app as app_module
+from ui.files import recovery
+from ui.window.main_window import MainWindow
+from ui.window.single_instance import JournalLock, ask_running_instance_to_show
 
 from .test_main_window import people
 
@@ -42,7 +43,7 @@ def hold_lock_in_child(path, then: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", (
         "import sys, time; sys.path.insert(0, sys.argv[2])\n"
         "from PySide6.QtCore import QCoreApplication, QTimer\n"
-        "from ui.single_instance import JournalLock\n"
+        "from ui.window.single_instance import JournalLock\n"
         "app = QCoreApplication([]); lock = JournalLock(sys.argv[1]); print(lock.acquire(), flush=True)\n"
         + then), str(path), str(Path(__file__).resolve().parents[2])], stdout=subprocess.PIPE, text=True)
 

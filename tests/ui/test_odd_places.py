@@ -9,12 +9,13 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from journal import backups, customers, db
+from journal.storage import backups, db
+from journal.writes import customers
 from journal.errors import JournalEmpty, JournalReadOnly
-from journal.models import Customer
-from ui import app as app_module
-from ui import recovery
-from ui.single_instance import JournalLock
+from journal.storage.models import Customer
+from ui.window import app as app_module
+from ui.files import recovery
+from ui.window.single_instance import JournalLock
 
 from ..small_disk import read_only_disk
 

@@ -5,9 +5,9 @@ returns three values; unpacking four once ended the app)."""
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
-from journal import db
-from ui import app as app_module
-from ui.single_instance import JournalLock
+from journal.storage import db
+from ui.window import app as app_module
+from ui.window.single_instance import JournalLock
 
 from .test_nothing_lost import hold_lock_in_child
 

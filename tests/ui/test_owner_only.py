@@ -6,11 +6,13 @@ import stat
 
 import pytest
 
-from journal import backups, cards, customers, db, drafts
+from journal.storage import backups, db
+from journal.rules import cards
+from journal.writes import customers, drafts
 from journal.io import exports
-from ui.card_printing import write_pdf
-from ui.main_window import MainWindow
-from ui.single_instance import JournalLock
+from ui.cards.card_printing import write_pdf
+from ui.window.main_window import MainWindow
+from ui.window.single_instance import JournalLock
 
 
 def mode(path):

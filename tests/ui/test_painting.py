@@ -9,10 +9,10 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QStyleOptionViewItem
 
-from journal.lately import AttentionItem
-from journal.timeline import TimelineEntry
-from ui.lately_panel import AttentionDelegate, AttentionModel
-from ui.timeline_view import TimelineDelegate, TimelineModel
+from journal.rules.lately import AttentionItem
+from journal.reads.timeline import TimelineEntry
+from ui.lately.lately_panel import AttentionDelegate, AttentionModel
+from ui.timeline.timeline_view import TimelineDelegate, TimelineModel
 
 
 def test_painting_thousands_of_rows_keeps_none_alive(qtbot):

@@ -9,10 +9,11 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 
-from journal import backups, crypto, customers, db
-from ui import app as app_module
-from ui.passphrase_dialog import MISMATCH, PassphraseDialog
-from ui.single_instance import JournalLock
+from journal.storage import backups, crypto, db
+from journal.writes import customers
+from ui.window import app as app_module
+from ui.files.passphrase_dialog import MISMATCH, PassphraseDialog
+from ui.window.single_instance import JournalLock
 
 from .test_main_window import people
 
@@ -228,7 +229,7 @@ def test_cancel_in_the_protect_dialog_changes_nothing(qtbot, make_window):
 
 
 def test_restore_a_backup_of_a_protected_journal(qtbot, make_window, monkeypatch):
-    from ui import recovery
+    from ui.files import recovery
 
     window = make_window(populate=people)
     protect_from_the_menu(qtbot, window)
@@ -274,7 +275,7 @@ def test_protecting_a_journal_another_process_is_reading_says_so_and_goes_on(qtb
 def test_a_damaged_protected_journal_at_start_offers_its_backups(qtbot, tmp_path, monkeypatch):
     import os
 
-    from ui import recovery
+    from ui.files import recovery
 
     path = tmp_path / "journal.sqlite3"
     db.connect(path)

@@ -7,8 +7,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from journal import customers, search
-from ui.pickers import CHOICE_ROLE, CustomerPicker
+from journal.writes import customers
+from journal.reads import search
+from ui.common.pickers import CHOICE_ROLE, CustomerPicker
 
 
 def people():
@@ -78,7 +79,7 @@ def test_a_picker_shows_matches_as_you_type_and_down_enter_picks(qtbot, journal)
 # -- in the windows that have one ------------------------------------------------------------------
 
 
-from journal.models import Interaction  # noqa: E402
+from journal.storage.models import Interaction  # noqa: E402
 
 from .focus_helpers import focused, in_modal, press  # noqa: E402
 
@@ -199,7 +200,7 @@ def test_search_finds_customers_by_any_part_and_enter_opens_one(qtbot, make_wind
 def test_an_upgraded_journal_completes_its_existing_customers(tmp_path):
     import shutil
 
-    from journal import db, migrations
+    from journal.storage import db, migrations
 
     path = tmp_path / "journal.sqlite3"
     shutil.copy(Path(__file__).parents[1] / "fixtures" / "journal_v1.sqlite3", path)

@@ -6,10 +6,10 @@ import gc
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from journal import customers
-from journal.models import Purchase
+from journal.writes import customers
+from journal.storage.models import Purchase
 
-from ui.forms import ErrorLabel
+from ui.common.forms import ErrorLabel
 
 from .test_main_window import drive_dialog, people, press
 

@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from journal import customers, db
+from journal.writes import customers
+from journal.storage import db
 
 DRIVER = Path(__file__).with_name("restart_driver.py")
 

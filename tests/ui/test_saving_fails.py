@@ -3,8 +3,8 @@ already saved is lost, and what was typed stays in the dialog."""
 
 from PySide6.QtCore import Qt
 
-from journal import customers
-from journal.models import Interaction, database
+from journal.writes import customers
+from journal.storage.models import Interaction, database
 
 from .test_main_window import drive_dialog, people
 

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
 
-from journal import customers, interactions
-from ui.search_dialog import HIT_ROLE, HitModel, pieces
+from journal.writes import customers, interactions
+from ui.search.search_dialog import HIT_ROLE, HitModel, pieces
 
 from .test_main_window import drive_dialog, press
 
@@ -64,7 +64,7 @@ def test_customers_come_first_and_nothing_found_is_said(qtbot, make_window):
 
 def test_hit_model_passes_the_model_tester(qtmodeltester, make_window):
     make_window(populate=journal_with_history)
-    from journal import search
+    from journal.reads import search
 
     model = HitModel()
     model.set_rows(search.search("call"))
@@ -72,6 +72,6 @@ def test_hit_model_passes_the_model_tester(qtmodeltester, make_window):
 
 
 def test_snippet_pieces():
-    from journal.search import MARK_END, MARK_START
+    from journal.reads.search import MARK_END, MARK_START
 
     assert pieces(f"a {MARK_START}b{MARK_END} c") == [("a ", False), ("b", True), (" c", False)]

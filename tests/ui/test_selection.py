@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from journal import customers
-from ui.customer_list import ID_ROLE
+from journal.writes import customers
+from ui.customers.customer_list import ID_ROLE
 
 from .focus_helpers import focused
 

@@ -7,9 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-from journal import customers, db, interactions
-from ui.main_window import MainWindow
-from ui.single_instance import JournalLock, ask_running_instance_to_show
+from journal.writes import customers, interactions
+from journal.storage import db
+from ui.window.main_window import MainWindow
+from ui.window.single_instance import JournalLock, ask_running_instance_to_show
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,7 +98,7 @@ def test_the_details_form_is_built_when_its_tab_is_first_opened(qtbot, make_wind
 def test_the_window_icon_comes_from_its_files_in_every_size(qtbot):
     from PySide6.QtCore import QSize
 
-    from ui.icons import app_icon
+    from ui.common.icons import app_icon
 
     icon = app_icon()
     assert not icon.isNull()

@@ -6,10 +6,10 @@ import threading
 import pytest
 from PySide6.QtCore import QThread
 
-from journal import customers
+from journal.writes import customers
 from journal.errors import Cancelled
-from journal.models import Customer
-from ui import tasks
+from journal.storage.models import Customer
+from ui.common import tasks
 
 
 @pytest.fixture

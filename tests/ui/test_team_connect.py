@@ -10,11 +10,11 @@ from keyring.backends import null
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from journal import passwords, team
+from journal.storage import passwords, team
 from tests.journal.test_team import MemoryKeyring
 from tests.team_server import closed_port, fresh_database, needs_server
-from ui import team_dialogs
-from ui.team_dialogs import ConnectDialog
+from ui.files import team_dialogs
+from ui.files.team_dialogs import ConnectDialog
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from journal import demo
+from journal.io import demo
 from tests.journal.test_move import TODAY, table_rows
-from ui import team_mode
+from ui.files import team_mode
 
 pytestmark = pytest.mark.real_threads
 

@@ -10,10 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from journal import backups, db, demo, team
+from journal.storage import backups, db, team
+from journal.io import demo
 from tests.journal.test_move import TODAY, table_rows
 from tests.team_server import closed_port, fresh_database, needs_server
-from ui import team_mode
+from ui.files import team_mode
 
 from .focus_helpers import in_modal
 
@@ -99,7 +100,7 @@ def test_connect_opens_a_team_journal_and_open_goes_back_to_a_file(make_window, 
 def test_an_unreachable_server_at_start_is_said_in_the_connect_dialog(qtbot):
     from PySide6.QtCore import QTimer
 
-    from ui.team_dialogs import ConnectDialog
+    from ui.files.team_dialogs import ConnectDialog
 
     location = f"postgresql://ada@127.0.0.1:{closed_port()}/shop"
     seen = {}

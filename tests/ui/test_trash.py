@@ -2,8 +2,8 @@
 
 from PySide6.QtWidgets import QMessageBox
 
-from journal import customers, interactions
-from journal.models import Customer, Interaction
+from journal.writes import customers, interactions
+from journal.storage.models import Customer, Interaction
 
 from .test_main_window import drive_dialog, people
 

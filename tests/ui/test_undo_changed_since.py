@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from peewee import SqliteDatabase
 
-from journal import customers
-from journal.db import PRAGMAS
+from journal.writes import customers
+from journal.storage.db import PRAGMAS
 
 from .focus_helpers import press
 from .test_main_window import dialogs_checked, people  # noqa: F401

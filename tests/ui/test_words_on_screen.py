@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QComboBox
 
-from journal import customers, purchases, settings
-from ui import format as fmt
+from journal.writes import customers, purchases, settings
+from ui.common import format as fmt
 
 from .test_main_window import dialogs_checked, drive_dialog, press  # noqa: F401 - the fixture checks every dialog driven
 

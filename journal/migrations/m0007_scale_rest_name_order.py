@@ -1,8 +1,0 @@
-"""Version 7: customers in name order (any case) as a covering index, so a
-picker given only short words walks it and stops after a page."""
-
-
-def up(db):
-    from .. import search
-
-    search.install_name_order(db)

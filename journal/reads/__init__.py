@@ -1,0 +1,1 @@
+"""Reads: views across many records (timeline, search, summaries, the graph), read in one snapshot."""

@@ -1,0 +1,232 @@
+"""The customer list a page at a time: sorting, filtering and days overdue
+done in SQL, so the list costs the same to open at 50,000 customers as at
+5,000 (the window reads only the rows it shows). A ListQuery says what the
+list shows; count(), page() and position() answer for it.
+
+Days are counted with SQLite's julianday (the only SQLite-specific SQL here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from itertools import product
+
+from journal.reads import search
+from journal.writes import settings
+from journal.writes.customers import CustomerRow
+from journal.storage.models import database, parsers
+
+SORTS = ("name", "company", "stage", "since", "last_contact", "last_value", "overdue")
+
+# The list's first order (by name) and its count straight from an index: the
+# first page at any size reads a page of index entries, not every customer.
+# NOCASE folds ASCII letters only, as lower() does without ICU.
+# With company_id in it, the find box's short words are checked on the index alone.
+INDEX = ("CREATE INDEX IF NOT EXISTS customer_list_order "
+         "ON customer (archived, deleted_at, name COLLATE NOCASE, id, company_id)")
+
+
+def install(db) -> None:
+    db.execute_sql(INDEX)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    today: date
+    sort: str = "name"
+    descending: bool = False
+    words: tuple[str, ...] = ()  # every word in the name or company, ignoring case
+    tag: str | None = None  # only customers with this tag
+    due_only: bool = False  # only those due or overdue
+    include_archived: bool = False
+    kept: tuple[int, ...] = ()  # listed whatever the words (one renamed away from them while being edited)
+    default_cadence: int = field(default=0)  # 0: read from the settings
+
+    def with_(self, **changes) -> ListQuery:
+        return replace(self, **changes)
+
+
+_SINCE = ("coalesce(c.customer_since, s.first_purchase_on, "
+          "CASE WHEN c.stage = 'prospect' THEN NULL ELSE substr(c.created_at, 1, 10) END)")
+# A customer's own cadence wins, then the shortest of their tags', then the default (customers.effective_cadence).
+_CADENCE = ("coalesce(nullif(c.cadence_days, 0), nullif((SELECT min(t.cadence_days) FROM customer_tag ct "
+            "JOIN tag t ON t.id = ct.tag_id WHERE ct.customer_id = c.id AND t.cadence_days IS NOT NULL), 0), ?)")
+_COLUMNS = "id, name, company, stage, since, last_contact_at, last_value_at, last_value_kind, cadence, archived, " \
+    "lifetime, email"
+_ORDER = {
+    "name": "name COLLATE NOCASE",
+    "company": "lower(company)",
+    "stage": "stage",
+    "since": "coalesce(since, '')",
+    "last_contact": "coalesce(last_contact_at, '')",
+    "last_value": "coalesce(last_value_at, '')",
+    "overdue": "coalesce(overdue, -1)",
+}
+
+
+def _where(q: ListQuery, ids=None) -> tuple[str, list]:
+    if ids is not None:  # a page's customers, already chosen by the query: by their keys alone
+        return f"c.id IN ({', '.join('?' * len(ids))})", list(ids)
+    # With words, the customers come from the trigram index: the + keeps SQLite
+    # from walking the whole name index instead.
+    plus = "+" if any(len(word) >= 3 for word in q.words) else ""
+    clauses, params = [f"{plus}c.deleted_at IS NULL"], []
+    if not q.include_archived:
+        clauses.append(f"{plus}c.archived = 0")
+    if q.words:
+        found, words = [], []
+        for word in q.words:
+            if len(word) >= 3:  # the trigram index finds it inside words
+                clause, param = search.name_contains("c.id", word)
+                found.append(clause)
+                words.append(param)
+            else:  # too short for trigrams: the names read in the index's order, the companies once
+                # Every mix of cases of its one or two letters (SQLite's lower() knows only ASCII).
+                variants = sorted({"".join(v) for v in product(*((ch.lower(), ch.upper()) for ch in word))})
+                def anywhere(column):
+                    return "(" + " OR ".join([f"instr({column}, ?) > 0"] * len(variants)) + ")"
+                found.append(f"({anywhere('c.name')} OR c.company_id IN "
+                             f"(SELECT id FROM company WHERE {anywhere('name')}))")
+                words.extend(variants + variants)
+        found = " AND ".join(found)
+        if q.kept:
+            found = f"({found} OR c.id IN ({', '.join('?' * len(q.kept))}))"
+        clauses.append(found)
+        params.extend(words)
+        params.extend(q.kept)
+    if q.tag is not None:
+        clauses.append("c.id IN (SELECT ct.customer_id FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id "
+                       "WHERE t.name = ?)")
+        params.append(q.tag)
+    return " AND ".join(clauses), params
+
+
+def _rows_sql(q: ListQuery, ids=None) -> tuple[str, list]:
+    """Every row the list shows (or those of `ids`), with days since value and days overdue, unordered."""
+    where, where_params = _where(q, ids)
+    base = f"""SELECT c.id AS id, c.name AS name, coalesce(co.name, '') AS company, c.stage AS stage,
+                      {_SINCE} AS since, s.last_contact_at AS last_contact_at, s.last_value_at AS last_value_at,
+                      s.last_value_kind AS last_value_kind, {_CADENCE} AS cadence, c.archived AS archived,
+                      coalesce(s.lifetime_cents, 0) AS lifetime, c.email AS email
+               FROM customer c
+               LEFT JOIN company co ON co.id = c.company_id
+               LEFT JOIN customer_summary s ON s.customer_id = c.id
+               WHERE {where}"""
+    # customers.CustomerRow.days_since_value / days_overdue, in SQL.
+    days = f"""SELECT b.*, CASE WHEN b.stage = 'customer' THEN CAST(round(julianday(?)
+                   - julianday(substr(coalesce(b.last_value_at, b.since), 1, 10))) AS INTEGER) END AS days
+               FROM ({base}) b"""
+    full = f"SELECT d.*, CASE WHEN d.days >= d.cadence THEN d.days - d.cadence END AS overdue FROM ({days}) d"
+    params = [q.today.isoformat(), _default(q), *where_params]  # in the order of their ?s in the text
+    if q.due_only:
+        full = f"SELECT * FROM ({full}) WHERE overdue IS NOT NULL"
+    return full, params
+
+
+def _default(q: ListQuery) -> int:
+    return q.default_cadence or settings.get_settings().default_cadence_days
+
+
+def _order(q: ListQuery) -> str:
+    key = _ORDER[q.sort]
+    # Equal keys stay in name order, whichever way the column is sorted.
+    return f"{key} {'DESC' if q.descending else 'ASC'}, name COLLATE NOCASE, id"
+
+
+def _by_index(q: ListQuery) -> bool:
+    """Is the list in name order with nothing computed to filter on (customer_list_order serves it)?"""
+    return q.sort == "name" and not q.due_only
+
+
+def _from(q: ListQuery) -> str:
+    return "customer c"
+
+
+def resolved(q: ListQuery) -> ListQuery:
+    """The query with the default cadence read once (callers keep it for their pages)."""
+    return q if q.default_cadence else q.with_(default_cadence=_default(q))
+
+
+def count(q: ListQuery) -> int:
+    if not q.due_only:  # no days to count: the customers alone
+        where, params = _where(q)
+        return database.execute_sql(f"SELECT count(*) FROM {_from(q)} WHERE {where}", params).fetchone()[0]
+    sql, params = _rows_sql(q)
+    return database.execute_sql(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+
+
+def page(q: ListQuery, offset: int, limit: int) -> list[CustomerRow]:
+    """Rows offset .. offset + limit of the list in its order."""
+    if _by_index(q):  # the page's ids from the index, then their rows
+        where, params = _where(q)
+        way = "DESC" if q.descending else "ASC"
+        ids = [cid for (cid,) in database.execute_sql(
+            f"SELECT c.id FROM {_from(q)} WHERE {where} ORDER BY c.name COLLATE NOCASE {way}, c.id LIMIT ? OFFSET ?",
+            [*params, limit, offset]).fetchall()]
+        if not ids:
+            return []
+        sql, params = _rows_sql(q, ids)
+        rows = {row.id: row for row in _customer_rows(
+            database.execute_sql(f"SELECT {_COLUMNS} FROM ({sql})", params).fetchall())}
+        return [rows[cid] for cid in ids]
+    sql, params = _rows_sql(q)
+    rows = database.execute_sql(f"SELECT {_COLUMNS} FROM ({sql}) ORDER BY {_order(q)} LIMIT ? OFFSET ?",
+                                [*params, limit, offset]).fetchall()
+    return _customer_rows(rows)
+
+
+def position(q: ListQuery, customer_id: int) -> int | None:
+    """Where the customer is in the list (0 first); None when the list leaves them out."""
+    if _by_index(q):  # how many come before them, counted on the index
+        where, params = _where(q)
+        found = database.execute_sql(f"SELECT c.name FROM {_from(q)} WHERE {where} AND c.id = ?",
+                                     [*params, customer_id]).fetchone()
+        if found is None:
+            return None
+        before = "<" if not q.descending else ">"
+        return database.execute_sql(
+            f"""SELECT count(*) FROM {_from(q)} WHERE {where} AND (c.name COLLATE NOCASE {before} ?
+                OR (c.name COLLATE NOCASE = ? AND c.id < ?))""",
+            [*params, found[0], found[0], customer_id]).fetchone()[0]
+    sql, params = _rows_sql(q)
+    row = database.execute_sql(
+        f"SELECT n FROM (SELECT id, row_number() OVER (ORDER BY {_order(q)}) - 1 AS n FROM ({sql})) WHERE id = ?",
+        [*params, customer_id]).fetchone()
+    return None if row is None else row[0]
+
+
+def one(q: ListQuery, customer_id: int) -> CustomerRow | None:
+    """One customer's row as the list shows it; None when the list leaves them out."""
+    sql, params = _rows_sql(q)
+    rows = database.execute_sql(f"SELECT {_COLUMNS} FROM ({sql}) WHERE id = ?", [*params, customer_id]).fetchall()
+    return (_customer_rows(rows) or [None])[0]
+
+
+def longest(q: ListQuery, what: str, how_many: int = 40) -> list[str]:
+    """The longest names (with their "(archived)" mark) of the customers `q`
+    lists without its words, or the longest company names, for sizing columns."""
+    if what == "company":
+        sql, params = "SELECT name FROM company ORDER BY length(name) DESC LIMIT ?", []
+    else:
+        where, params = _where(q.with_(words=(), due_only=False, kept=()))
+        sql = f"""SELECT c.name || CASE WHEN c.archived THEN '  (archived)' ELSE '' END AS t FROM customer c
+                  WHERE {where} ORDER BY length(t) DESC LIMIT ?"""
+    return [t for (t,) in database.execute_sql(sql, [*params, how_many]).fetchall()]
+
+
+def most_overdue(q: ListQuery) -> int | None:
+    """The most days any listed customer is overdue."""
+    sql, params = _rows_sql(q.with_(words=(), due_only=False, kept=()))
+    return database.execute_sql(f"SELECT max(overdue) FROM ({sql})", params).fetchone()[0]
+
+
+def _customer_rows(rows) -> list[CustomerRow]:
+    if not rows:
+        return []
+    dt, d = parsers(next((r[5] or r[6] for r in rows if r[5] or r[6]), None) or "2000-01-01 00:00:00")
+    return [
+        CustomerRow(cid, name, company, stage, since and d(since), last_contact and dt(last_contact),
+                    last_value and dt(last_value), last_kind, cadence, bool(archived), lifetime, email)
+        for (cid, name, company, stage, since, last_contact, last_value, last_kind, cadence, archived,
+             lifetime, email) in rows
+    ]

@@ -1,0 +1,287 @@
+"""Full-text search and name completion for a journal on a PostgreSQL server,
+under the same contract as the FTS5 search in search.py: every typed word must
+match (the last one as a prefix), case and diacritics ignored, words split
+where FTS5's unicode61 tokenizer splits them, customers by relevance then
+interactions by relevance, snippets with MARK_START / MARK_END around the
+matched words.
+
+The index is two tables of `tsvector`s (customer_search, interaction_search)
+with GIN indexes, kept in step by statement-level triggers (one INSERT … SELECT
+per statement, so an import of thousands of rows is not thousands of trigger
+calls). Snippets come from `ts_headline`. This module holds PostgreSQL's own
+SQL, as search.py holds SQLite's."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from journal.storage.models import database
+
+# ts_headline's options: the markers search.py's callers expect, about as many
+# words as FTS5's snippet gives, one fragment.
+_HEADLINE = "StartSel=\x02, StopSel=\x03, MaxWords={words}, MinWords={least}, ShortWord=0, MaxFragments=1, " \
+            "FragmentDelimiter=\" … \""
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> tuple[str, str]:
+    """The characters folded for search and what each becomes: capitals to small
+    letters and letters with diacritics to their base letter (Latin, Greek,
+    Cyrillic), punctuation and odd spaces to a space. One character for one, so
+    SQL's translate() and Python's str.translate fold alike, whatever the
+    server's locale, and positions in folded text are positions in the original."""
+    source, target = [], []
+    for code in [*range(0x41, 0x5B), *range(0xA0, 0x530), *range(0x2000, 0x2070), 0x3000]:
+        char = chr(code)
+        category = unicodedata.category(char)
+        if category[0] in "PZS" and code >= 0xA0:
+            folded = " "
+        else:
+            lower = char.lower()
+            base = "".join(c for c in unicodedata.normalize("NFKD", lower) if not unicodedata.combining(c))
+            folded = base if len(base) == 1 and base != "'" else lower if len(lower) == 1 else char
+        if folded != char:
+            source.append(char)
+            target.append(folded)
+    return "".join(source), "".join(target)
+
+
+@lru_cache(maxsize=1)
+def _fold_map() -> dict[int, str]:
+    source, target = _fold_table()
+    return str.maketrans(source, target)
+
+
+def fold(text: str) -> str:
+    return text.translate(_fold_map())
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _schema() -> list[str]:
+    source, target = _fold_table()
+    customer_doc = ("to_tsvector('simple', lately_fold(c.name) || ' ' || lately_fold(coalesce(co.name, '')) "
+                    "|| ' ' || lately_fold(c.interests))")
+    interaction_doc = "to_tsvector('simple', lately_fold(i.summary) || ' ' || lately_fold(i.notes))"
+    return [
+        # Folded as in Python (fold above); ASCII punctuation (and _) splits words as FTS5 does.
+        f"""CREATE OR REPLACE FUNCTION lately_fold(t text) RETURNS text
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT regexp_replace(translate(coalesce(t, ''), {_literal(source)}, {_literal(target)}),
+                                  '[[:punct:][:space:]]+', ' ', 'g') $$""",
+        "CREATE TABLE IF NOT EXISTS customer_search (customer_id integer PRIMARY KEY, doc tsvector NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS customer_search_doc ON customer_search USING gin (doc)",
+        "CREATE TABLE IF NOT EXISTS interaction_search (interaction_id integer PRIMARY KEY, doc tsvector NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS interaction_search_doc ON interaction_search USING gin (doc)",
+        f"""CREATE OR REPLACE FUNCTION lately_index_customers(ids integer[]) RETURNS void
+            LANGUAGE sql AS $$
+            DELETE FROM customer_search WHERE customer_id = ANY(ids);
+            INSERT INTO customer_search (customer_id, doc)
+            SELECT c.id, {customer_doc} FROM customer c LEFT JOIN company co ON co.id = c.company_id
+            WHERE c.id = ANY(ids) AND c.deleted_at IS NULL $$""",
+        f"""CREATE OR REPLACE FUNCTION lately_index_interactions(ids integer[]) RETURNS void
+            LANGUAGE sql AS $$
+            DELETE FROM interaction_search WHERE interaction_id = ANY(ids);
+            INSERT INTO interaction_search (interaction_id, doc)
+            SELECT i.id, {interaction_doc} FROM interaction i
+            WHERE i.id = ANY(ids) AND i.deleted_at IS NULL $$""",
+        """CREATE OR REPLACE FUNCTION lately_customer_search_trigger() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    PERFORM lately_index_customers(ARRAY(SELECT id FROM new_rows));
+                ELSIF TG_OP = 'UPDATE' THEN
+                    PERFORM lately_index_customers(ARRAY(
+                        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                        WHERE (n.name, n.company_id, n.interests, n.deleted_at)
+                              IS DISTINCT FROM (o.name, o.company_id, o.interests, o.deleted_at)));
+                ELSE
+                    DELETE FROM customer_search WHERE customer_id IN (SELECT id FROM old_rows);
+                END IF;
+                RETURN NULL;
+            END $$""",
+        """CREATE OR REPLACE FUNCTION lately_company_search_trigger() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM lately_index_customers(ARRAY(
+                    SELECT c.id FROM customer c JOIN new_rows n ON n.id = c.company_id
+                    JOIN old_rows o ON o.id = n.id WHERE n.name IS DISTINCT FROM o.name));
+                RETURN NULL;
+            END $$""",
+        """CREATE OR REPLACE FUNCTION lately_interaction_search_trigger() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    PERFORM lately_index_interactions(ARRAY(SELECT id FROM new_rows WHERE deleted_at IS NULL));
+                ELSIF TG_OP = 'UPDATE' THEN
+                    PERFORM lately_index_interactions(ARRAY(
+                        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                        WHERE (n.summary, n.notes, n.deleted_at) IS DISTINCT FROM (o.summary, o.notes, o.deleted_at)));
+                ELSE
+                    DELETE FROM interaction_search WHERE interaction_id IN (SELECT id FROM old_rows);
+                END IF;
+                RETURN NULL;
+            END $$""",
+        *_triggers("customer", "lately_customer_search_trigger", ("INSERT", "UPDATE", "DELETE")),
+        *_triggers("company", "lately_company_search_trigger", ("UPDATE",)),
+        *_triggers("interaction", "lately_interaction_search_trigger", ("INSERT", "UPDATE", "DELETE")),
+    ]
+
+
+def _triggers(table: str, function: str, events) -> list[str]:
+    statements = []
+    for event in events:
+        name = f"{table}_search_{event.lower()}"
+        tables = {"INSERT": "NEW TABLE AS new_rows", "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                  "DELETE": "OLD TABLE AS old_rows"}[event]
+        statements += [f"DROP TRIGGER IF EXISTS {name} ON {table}",
+                       f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {tables} "
+                       f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"]
+    return statements
+
+
+def install(db) -> None:
+    for statement in _schema():
+        db.execute_sql(statement)
+    rebuild(db)
+
+
+def install_names(db) -> None:
+    """Name completion on a server needs no index of its own at 5,000 customers:
+    ILIKE over the customer rows (about as fast as SQLite's trigram index)."""
+
+
+def rebuild(db=None) -> None:
+    db = db or database
+    with db.atomic():
+        db.execute_sql("DELETE FROM customer_search")
+        db.execute_sql("SELECT lately_index_customers(ARRAY(SELECT id FROM customer))")
+        db.execute_sql("DELETE FROM interaction_search")
+        db.execute_sql("SELECT lately_index_interactions(ARRAY(SELECT id FROM interaction))")
+
+
+def ts_query(text: str) -> str | None:
+    """What a person typed as a safe to_tsquery() text: every word must match,
+    the last as a prefix; a word FTS5 would split (o'brien, foo_bar) must match
+    as a phrase. Each part is a quoted lexeme, so no operator typed is obeyed."""
+    words = re.findall(r"\w+", text or "")
+    terms = []
+    for word in words:
+        parts = [p for p in re.split(r"[\W_]+", fold(word)) if p]
+        if parts:
+            terms.append(" <-> ".join(_literal(p) for p in parts))
+    if not terms:
+        return None
+    terms[-1] += ":*"
+    return " & ".join(f"({t})" for t in terms)
+
+
+def search(text: str, limit: int, hit_class, complete, marked, words) -> list:
+    query = ts_query(text)
+    if query is None:
+        return []
+    db = database
+    hits = []
+    customer_headline = _best_column_headline(("c.name", "coalesce(co.name, '')", "c.interests"), 12)
+    # The best hits first, then a snippet for those alone (ts_headline reads the whole text).
+    rows = db.execute_sql(
+        f"""SELECT c.id, c.name, {customer_headline}, c.name, coalesce(co.name, ''), c.interests
+            FROM (SELECT s.customer_id, ts_rank(s.doc, q, 1) AS rank
+                  FROM to_tsquery('simple', %s) q, customer_search s
+                  WHERE s.doc @@ q ORDER BY rank DESC, s.customer_id LIMIT %s) best
+            CROSS JOIN to_tsquery('simple', %s) q
+            JOIN customer c ON c.id = best.customer_id LEFT JOIN company co ON co.id = c.company_id
+            ORDER BY best.rank DESC, c.id""",
+        (query, limit, query),
+    ).fetchall()
+    typed = words(text)
+    for cid, name, snippet, *columns in rows:
+        hits.append(hit_class(cid, name, None, None, _checked(snippet, columns, typed, marked)))
+    found = {hit.customer_id for hit in hits}
+    for choice in complete(text, max(limit - len(hits), 0)):
+        if choice.id not in found:
+            hits.append(hit_class(choice.id, choice.name, None, None, marked(choice.label, typed)))
+    remaining = limit - len(hits)
+    if remaining > 0:
+        interaction_headline = _best_column_headline(("i.summary", "i.notes"), 16)
+        rows = db.execute_sql(
+            f"""SELECT i.id, i.customer_id, c.name, i.occurred_at, {interaction_headline}, i.summary, i.notes
+                FROM (SELECT s.interaction_id, ts_rank(s.doc, q, 1) AS rank, i.occurred_at
+                      FROM to_tsquery('simple', %s) q, interaction_search s
+                      JOIN interaction i ON i.id = s.interaction_id
+                      JOIN customer c ON c.id = i.customer_id
+                      WHERE s.doc @@ q AND c.deleted_at IS NULL
+                      ORDER BY rank DESC, i.occurred_at DESC, i.id LIMIT %s) best
+                CROSS JOIN to_tsquery('simple', %s) q
+                JOIN interaction i ON i.id = best.interaction_id
+                JOIN customer c ON c.id = i.customer_id
+                ORDER BY best.rank DESC, best.occurred_at DESC, i.id""",
+            (query, remaining, query),
+        ).fetchall()
+        for iid, cid, name, when, snippet, *columns in rows:
+            hits.append(hit_class(cid, name, iid, when, _checked(snippet, columns, typed, marked)))
+    return hits
+
+
+def _best_column_headline(columns, words: int) -> str:
+    """ts_headline of the first column that holds every word (as FTS5's snippet
+    takes the best column), else of all of them together."""
+    options = _literal(_HEADLINE.format(words=words, least=min(words, 5)))
+    cases = " ".join(f"WHEN to_tsvector('simple', lately_fold({c})) @@ q "
+                     f"THEN ts_headline('simple', {c}, q, {options})" for c in columns)
+    together = " || ' ' || ".join(columns)
+    return f"CASE {cases} ELSE ts_headline('simple', {together}, q, {options}) END"
+
+
+def _checked(snippet: str, columns, typed: list[str], marked) -> str:
+    """ts_headline parses the text as it was written, so it misses a match its
+    parser sees otherwise than the index does (Zoë for zoe, acme inside
+    ann@acme.com): then the words are marked in the column that holds them."""
+    if "\x02" in snippet:
+        return snippet
+    folded_words = [fold(w).casefold() for w in typed]
+    for column in columns:
+        folded = fold(column or "").casefold()
+        if folded_words and all(w in folded for w in folded_words):
+            return _mark_folded(column, folded, folded_words)
+    return marked(snippet, typed)
+
+
+def _mark_folded(text: str, folded: str, words: list[str]) -> str:
+    if len(folded) != len(text):
+        return text
+    spans = []
+    for word in words:
+        at = folded.find(word)
+        if at >= 0:
+            spans.append((at, at + len(word)))
+    result, cursor = [], 0
+    for start, end in sorted(spans):
+        if start < cursor:
+            continue
+        result += [text[cursor:start], "\x02", text[start:end], "\x03"]
+        cursor = end
+    return "".join(result) + text[cursor:]
+
+
+def complete_customers(words: list[str], limit: int, exclude: int | None, escaped, choice_class) -> list:
+    where, params = ["c.deleted_at IS NULL"], []
+    for word in words:
+        where.append("(c.name || ' ' || coalesce(co.name, '')) ILIKE %s ESCAPE '\\'")
+        params.append(f"%{escaped(word)}%")
+    if exclude is not None:
+        where.append("c.id != %s")
+        params.append(exclude)
+    rows = database.execute_sql(
+        f"""SELECT c.id, c.name, coalesce(co.name, ''), c.archived
+            FROM customer c LEFT JOIN company co ON co.id = c.company_id
+            WHERE {" AND ".join(where)}
+            ORDER BY c.name ILIKE %s ESCAPE '\\' DESC, lower(c.name) COLLATE "C", c.id
+            LIMIT %s""",
+        (*params, f"{escaped(words[0])}%", limit),
+    ).fetchall()
+    return [choice_class(cid, name, company, bool(archived)) for cid, name, company, archived in rows]

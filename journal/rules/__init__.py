@@ -1,0 +1,1 @@
+"""Rules: what the journal decides (attention, duplicates, cards, wording), from plain data."""

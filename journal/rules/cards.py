@@ -1,0 +1,358 @@
+"""Thank-you card lists: who should get a card for an occasion, one personal
+message each from the owner's template, and marking the cards as sent — each
+becomes a thank-you card or welcome-kit note on the customer's timeline and
+acknowledges the purchases and referrals it thanks for, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+from nameparser import HumanName
+
+from journal.writes import settings as settings_service
+from journal.writes.customers import customer_since
+from journal.errors import JournalError, ValidationError
+from journal.rules.kinds import REFERRED
+from journal.rules.lately import WELCOME_WINDOW_DAYS, tenure_words
+from journal.storage.models import Connection, Customer, CustomerSummary, Interaction, Purchase, now
+
+PURCHASES, WELCOME, QUARTERLY, REFERRALS, HAND = "purchases", "welcome", "quarterly", "referrals", "hand"
+OCCASIONS = {
+    PURCHASES: "Purchases not yet thanked",
+    WELCOME: "New customers to welcome",
+    QUARTERLY: "Quarterly appreciation",
+    REFERRALS: "Referrals to thank",
+    HAND: "Chosen by hand",
+}
+PLACEHOLDERS = {
+    "salutation": "how to greet them: \u201cMr. Perkins\u201d for \u201cMr. Elijah Perkins Jr.\u201d, else "
+                  "their first name",
+    "first_name": "their first name", "last_name": "their last name", "title": "their title (Mr., Dr.…)",
+    "name": "their full name", "company": "their company",
+    "tenure": "how long they have been a customer, in words (\u201cfive years\u201d)",
+    "is_return_customer": "true for a customer who has bought before or for a year or more",
+    "last_product": "what they bought last", "account_manager": "their account manager",
+    "account_manager_phone": "the account manager's phone", "owner_name": "your name",
+    "business_name": "your business", "signature": "your signature", "occasion": "the occasion's key",
+    "referred_names": "whom they referred",
+}
+
+
+@dataclass
+class Card:
+    customer_id: int
+    name: str
+    address: str
+    occasion: str
+    message: str
+    purchase_ids: tuple[int, ...] = ()
+    connection_ids: tuple[int, ...] = ()
+    edited: bool = False
+    context: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return "welcome_kit" if self.occasion == WELCOME else "thank_you_card"
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.address.strip())
+
+
+# Business names greet as a whole ("Dear Bäckerei Müller GmbH,", not "Dear Bäckerei,").
+_COMPANY_WORDS = {"gmbh", "ltd", "limited", "inc", "llc", "llp", "plc", "ag", "sa", "sarl", "bv", "nv", "co", "corp",
+                  "kg", "ohg", "ug", "srl", "spa", "pty", "oy", "ab", "as", "aps", "e.v", "ev"}
+# Titles used with the first name ("Sir Patrick"), not the last.
+_FIRST_NAME_TITLES = {"sir", "dame"}
+
+
+def name_parts(name: str) -> dict[str, str]:
+    """first_name, last_name, title and salutation from a full name, by
+    nameparser: "Mr. Elijah Perkins Jr." greets as "Mr. Perkins", "Ada
+    Lovelace" as "Ada", "Perkins, Elijah" as "Elijah"; never a bare title."""
+    name = " ".join((name or "").split())
+    words = [w.strip(".,").casefold() for w in name.split()]
+    if len(words) > 1 and words[-1] in _COMPANY_WORDS:
+        return {"first_name": name, "last_name": "", "title": "", "salutation": name}
+    parsed = HumanName(name)
+    title, first, last = parsed.title.strip(), parsed.first.strip(), parsed.last.strip()
+    if title and title.casefold().rstrip(".") in _FIRST_NAME_TITLES and first:
+        salutation = f"{title} {first}"
+    elif title and last:
+        salutation = f"{title} {last}"
+    elif first and not (len(first) <= 2 and first.endswith(".")):  # "J. R. R. Tolkien" is not "Dear J.,"
+        salutation = first
+    else:
+        without_title = " ".join(p for p in (first, parsed.middle, last, parsed.suffix) if p).strip()
+        salutation = without_title or "Sir or Madam"
+    return {"first_name": first or salutation, "last_name": last, "title": title, "salutation": salutation}
+
+
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+def check_template(text: str) -> jinja2.Template:
+    """The template, or a ValidationError naming the unknown placeholder or the
+    syntax error — before anything is rendered or printed."""
+    try:
+        parsed = _ENV.parse(text)
+    except jinja2.TemplateSyntaxError as error:
+        raise ValidationError("card_template", f"line {error.lineno}: {error.message}") from None
+    unknown = sorted(meta.find_undeclared_variables(parsed) - set(PLACEHOLDERS))
+    if unknown:
+        known = ", ".join(PLACEHOLDERS)
+        raise ValidationError("card_template", f"unknown placeholder {{{{ {unknown[0]} }}}} (known: {known})")
+    return _ENV.from_string(text)
+
+
+def render(template: jinja2.Template, context: dict) -> str:
+    try:
+        text = template.render(**context)
+    except jinja2.TemplateError as error:
+        raise ValidationError("card_template", str(error)) from None
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return "\n".join(lines)
+
+
+def build_cards(occasion: str, *, start: date | None = None, end: date | None = None,
+                customer_ids=(), template: str | None = None, today: date | None = None) -> list[Card]:
+    """One card per recipient for the occasion, with its personalised message."""
+    if occasion not in OCCASIONS:
+        raise ValidationError("occasion", f"unknown occasion {occasion!r}")
+    today = today or date.today()
+    owner = settings_service.get_settings()
+    compiled = check_template(template if template is not None else owner.card_template)
+    recipients = _recipients(occasion, start, end, tuple(customer_ids), today)
+    ids = list(recipients)
+    people = {c.id: c for c in Customer.select().where(Customer.id.in_(ids))} if ids else {}
+    facts = {s.customer_id: s for s in CustomerSummary.select().where(CustomerSummary.customer.in_(ids))} if ids else {}
+    last_products = _last_products(ids)
+    referred = {r for _, _, people_referred in recipients.values() for r in people_referred}
+    names = dict(Customer.select(Customer.id, Customer.name).where(Customer.id.in_(referred)).tuples()) \
+        if referred else {}
+    cards = []
+    for cid in sorted(ids, key=lambda c: people[c].name.casefold()):
+        person, fact = people[cid], facts.get(cid)
+        purchase_ids, connection_ids, their_referrals = recipients[cid]
+        since = customer_since(person.customer_since, fact.first_purchase_on if fact else None,
+                               person.created_at, person.stage)
+        tenure_days = (today - since).days if since else 0
+        is_return = bool(fact and (fact.purchase_count >= 2 or (fact.purchase_count and tenure_days >= 365)))
+        context = {
+            **name_parts(person.name), "name": person.name,
+            "company": person.company.name if person.company_id else "",
+            "tenure": tenure_words(max(tenure_days, 1)) if since else "",
+            "is_return_customer": is_return, "last_product": last_products.get(cid, ""),
+            "account_manager": person.account_manager, "account_manager_phone": person.account_manager_phone,
+            "owner_name": owner.owner_name, "business_name": owner.business_name, "signature": owner.signature,
+            "occasion": occasion, "referred_names": ", ".join(names.get(r, "someone") for r in their_referrals),
+        }
+        cards.append(Card(cid, person.name, person.address, occasion, render(compiled, context),
+                          tuple(purchase_ids), tuple(connection_ids), context=context))
+    return cards
+
+
+def rerender(cards: list[Card], template: str) -> list[Card]:
+    """New messages from an edited template; cards edited by hand keep their text."""
+    compiled = check_template(template)
+    return [card if card.edited else replace(card, message=render(compiled, card.context)) for card in cards]
+
+
+def _recipients(occasion, start, end, chosen, today) -> dict[int, tuple[list, list, list]]:
+    """customer id -> (purchase ids it thanks for, connection ids, referred customer ids)."""
+    live = (Customer.deleted_at.is_null()) & (Customer.archived == False)  # noqa: E712
+    result: dict[int, tuple[list, list, list]] = {}
+    if occasion == PURCHASES:
+        query = (Purchase.select(Purchase.id, Purchase.customer_id).join(Customer)
+                 .where(live, Purchase.thanked_by.is_null(), Purchase.deleted_at.is_null()))
+        if start:
+            query = query.where(Purchase.purchased_on >= start)
+        if end:
+            query = query.where(Purchase.purchased_on <= end)
+        for pid, cid in query.tuples():
+            result.setdefault(cid, ([], [], []))[0].append(pid)
+    elif occasion == REFERRALS:
+        query = (Connection.select(Connection.id, Connection.source_id, Connection.target_id)
+                 .join(Customer, on=(Connection.source == Customer.id))
+                 .where(live, Connection.kind == REFERRED, Connection.thanked_by.is_null(),
+                        Connection.deleted_at.is_null()))
+        for conn, source, target in query.tuples():
+            entry = result.setdefault(source, ([], [], []))
+            entry[1].append(conn)
+            entry[2].append(target)
+    elif occasion == WELCOME:
+        window = today - timedelta(days=WELCOME_WINDOW_DAYS)
+        query = (Customer.select(Customer.id, Customer.customer_since, CustomerSummary.first_purchase_on,
+                                 CustomerSummary.last_welcome_at)
+                 .join(CustomerSummary, on=(CustomerSummary.customer == Customer.id))
+                 .where(live, Customer.stage == "customer", CustomerSummary.first_purchase_on >= window))
+        for cid, since, first, welcomed in query.tuples():
+            if (since is None or since >= first) and (welcomed is None or welcomed.date() < first):
+                result[cid] = ([], [], [])
+    elif occasion == QUARTERLY:
+        for (cid,) in Customer.select(Customer.id).where(live, Customer.stage == "customer").tuples():
+            result[cid] = ([], [], [])
+    else:
+        for (cid,) in Customer.select(Customer.id).where(live, Customer.id.in_(chosen)).tuples():
+            result[cid] = ([], [], [])
+    return result
+
+
+def _last_products(ids) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = (Purchase.select(Purchase.customer_id, Purchase.product)
+            .where(Purchase.customer.in_(ids), Purchase.deleted_at.is_null())
+            .order_by(Purchase.purchased_on, Purchase.id).tuples())
+    return {cid: product for cid, product in rows}
+
+
+@dataclass(frozen=True)
+class SentCards:
+    """What mark_sent() recorded, so that unmark_sent() can take it back."""
+
+    written: int  # cards newly put on a timeline
+    interaction_ids: tuple[int, ...]  # those timeline entries
+    # (Purchase or Connection, row id, interaction id): each purchase and referral
+    # this marking acknowledged, whatever entry (new or already there) thanks for it
+    acknowledged: tuple[tuple[type, int, int], ...]
+    customer_ids: tuple[int, ...]
+
+
+def mark_sent(cards: list[Card], sent_on: date | None = None) -> SentCards:
+    """Record every card on its customer's timeline and acknowledge what it
+    thanks for, all in one transaction. A card already recorded (same customer,
+    kind, day and text) is not recorded again. What it changed: run it inside
+    changes.recording() (the window's command does)."""
+    from journal.writes import changes, interactions
+    from journal.reads import summary
+
+    from journal.rules import validate
+
+    if not isinstance(cards, (list, tuple)) or not all(isinstance(card, Card) for card in cards):
+        raise ValidationError("cards", "must be a list of cards")
+    for card in cards:
+        validate.ident("customer", card.customer_id)
+        validate.idents("purchase", card.purchase_ids)
+        validate.idents("connection", card.connection_ids)
+        validate.text("message", card.message, max_len=100_000)
+    sent_on = validate.as_date("sent on", sent_on, required=False) or date.today()
+    moment = datetime.combine(sent_on, time(12)) if sent_on != date.today() else now()
+    made, acknowledged = [], []
+    with changes.recording():
+        for card in cards:
+            day_start = datetime.combine(sent_on, time.min)
+            exists = (Interaction.select(Interaction.id)
+                      .where(Interaction.customer == card.customer_id, Interaction.kind == card.kind,
+                             Interaction.notes == card.message, Interaction.deleted_at.is_null(),
+                             Interaction.occurred_at >= day_start,
+                             Interaction.occurred_at < day_start + timedelta(days=1))
+                      .first())
+            if exists:
+                row_id = exists.id
+            else:
+                title = "Welcome kit sent" if card.kind == "welcome_kit" else "Thank-you card sent"
+                row_id = interactions.log_interaction(card.customer_id, card.kind, "out", title, notes=card.message,
+                                                      occurred_at=moment).id
+                made.append(row_id)
+            for model, ids in ((Purchase, card.purchase_ids), (Connection, card.connection_ids)):
+                if not ids:
+                    continue
+                waiting = [r for (r,) in model.select(model.id).where(model.id.in_(ids), model.thanked_by.is_null())
+                           .tuples()]
+                if waiting:
+                    changes.watch(model, *waiting)
+                    model.update(thanked_by=row_id).where(model.id.in_(waiting)).execute()
+                    acknowledged += [(model, r, row_id) for r in waiting]
+        customer_ids = tuple(dict.fromkeys(c.customer_id for c in cards))
+        summary.refresh(*customer_ids)
+    return SentCards(len(made), tuple(made), tuple(acknowledged), customer_ids)
+
+
+def _check_sent(sent) -> None:
+    from journal.rules import validate
+
+    if not isinstance(sent, SentCards):
+        raise ValidationError("cards", f"{type(sent).__name__} is not a record of cards sent")
+    _exist(Interaction, "interaction", validate.idents("interaction", sent.interaction_ids))
+    _exist(Customer, "customer", validate.idents("customer", sent.customer_ids))
+    for entry in sent.acknowledged:
+        if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] in (Purchase, Connection)):
+            raise ValidationError("cards", f"{validate.shown(entry)} is not something a card thanks for")
+        row, interaction_id = validate.idents("acknowledged", entry[1:])
+        _exist(entry[0], entry[0].__name__.lower(), [row])
+        _exist(Interaction, "interaction", [interaction_id])
+
+
+def _exist(model, what: str, ids) -> None:
+    """A record of cards sent names rows that are still there (emptying the trash removes them)."""
+    wanted = set(ids)
+    found = {r for (r,) in model.select(model.id).where(model.id.in_(list(wanted))).tuples()} if wanted else set()
+    if wanted - found:
+        raise ValidationError(what, f"there is no {what} with id {min(wanted - found)}")
+
+
+def unmark_sent(sent: SentCards) -> None:
+    """Undo mark_sent(): its timeline entries go to the trash (which releases
+    what they thanked for) and what it acknowledged is waiting for thanks again."""
+    from journal.writes import changes, interactions
+    from journal.reads import summary
+
+    with changes.recording():  # checked inside: the trash could be emptied in between
+        _check_sent(sent)
+        for interaction_id in sent.interaction_ids:
+            interactions.delete_interaction(interaction_id)
+        for model, row, interaction_id in sent.acknowledged:
+            changes.watch(model, row)
+            model.update(thanked_by=None).where(model.id == row, model.thanked_by == interaction_id).execute()
+        summary.refresh(*sent.customer_ids)
+
+
+def remark_sent(sent: SentCards) -> None:
+    """Redo mark_sent() after unmark_sent(): the same entries come back from the trash."""
+    from journal.writes import changes, interactions
+    from journal.reads import summary
+
+    with changes.recording():  # checked inside: the trash could be emptied in between
+        _check_sent(sent)
+        for interaction_id in sent.interaction_ids:
+            interactions.restore_interaction(interaction_id)
+        for model, row, interaction_id in sent.acknowledged:
+            changes.watch(model, row)
+            model.update(thanked_by=interaction_id).where(model.id == row, model.thanked_by.is_null()).execute()
+        summary.refresh(*sent.customer_ids)
+
+
+def address_lines(address: str) -> list[str]:
+    return [line.strip() for line in (address or "").splitlines() if line.strip()]
+
+
+def export_csv(cards: list[Card], path: Path) -> None:
+    """For a word processor's mail merge: one row a card, with the greeting, the
+    whole address in one multi-line field and in lines 1…N, N the longest
+    address in this batch (so none loses its country). Cells are safe for
+    spreadsheets and the file is the owner's only."""
+    from journal.io.exports import SafeWriter, open_private
+
+    partial = Path(path).with_name(Path(path).name + ".partial")
+    longest = max([len(address_lines(card.address)) for card in cards] + [1])
+    try:
+        with open_private(partial, encoding="utf-8-sig") as handle:
+            out = SafeWriter(handle)
+            out.writerow(["name", "salutation", "address", *[f"address_line_{n}" for n in range(1, longest + 1)],
+                          "message", "has_address"])
+            for card in cards:
+                lines = address_lines(card.address)
+                greeting = card.context.get("salutation") or name_parts(card.name)["salutation"]
+                out.writerow([card.name, greeting, "\n".join(lines), *(lines + [""] * longest)[:longest],
+                              card.message, "yes" if card.has_address else "NO ADDRESS"])
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise JournalError(f"Could not write {path}: {error}") from error
+
+

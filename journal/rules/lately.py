@@ -1,0 +1,569 @@
+"""What have I done for them lately? The rules that turn the journal into a
+ranked list of whom to attend to, why, and what to do.
+
+gather() reads everything the rules need in a few set-based queries (the
+per-customer summary row carries the per-customer facts); evaluate() is pure
+Python over those inputs, so each rule is tested on hand-made data and the
+benchmark can feed it from raw SQL to measure the database layer alone.
+
+Who the rules look at: archived and deleted customers never appear. Every
+rule applies to customers; prospects get follow-ups, unanswered runs,
+referral thanks and introductions; former customers only follow-ups and
+referral thanks (a former customer who sends someone still deserves thanks)."""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from itertools import combinations
+from typing import NamedTuple
+
+from peewee import JOIN, fn
+
+from journal.writes import settings
+from journal.rules import words
+from journal.writes.customers import OVERDUE, cadence_level, customer_since, effective_cadence, interest_topics, tag_cadences
+from journal.rules.kinds import KINDS, REFERRED
+from journal.storage.models import (
+    Company, Connection, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Snooze, Tag, parsers, raw_rows, to_date, upsert,
+)
+
+THANK_GRACE_DAYS = 3  # a purchase is "not yet thanked" once it is more than this old
+WELCOME_WINDOW_DAYS = 30
+NEVER_CONTACTED_GRACE_DAYS = 14
+UNANSWERED_RUN = 2
+FEEDBACK_EVERY_DAYS = 365
+REFERRAL_MEMORY_DAYS = 365
+MAX_INTRODUCTIONS = 25
+
+# reason key -> (label for the panel, base priority)
+REASONS = {
+    "never_contacted": ("Never contacted since the first sale", 90),
+    "follow_up_due": ("Follow-up due", 85),
+    "unthanked_purchase": ("Purchase not thanked", 80),
+    "return_customer": ("Return customer to recognise", 75),
+    "referral_unthanked": ("Referral not thanked", 70),
+    "welcome": ("New customer to welcome", 65),
+    "unanswered": ("No answer to your calls", 60),
+    "cadence": ("Stay-in-touch cadence passed", 45),
+    "only_reactive_sales": ("Only problems and sales lately", 50),
+    "no_feedback": ("No feedback asked in a year", 30),
+    "introduction": ("Introduction worth making", 20),
+}
+
+
+class AttentionItem(NamedTuple):
+    customer_id: int
+    customer_name: str
+    company: str
+    reason: str
+    title: str
+    evidence: str
+    suggestion: str
+    action_kind: str  # the interaction kind that answers it, to prefill quick capture
+    priority: float
+    since: date | None = None
+    level: str | None = None  # DUE or OVERDUE for the cadence rule
+    ref_id: int | None = None  # the purchase, interaction or connection it is about
+    other_customer_id: int | None = None  # the other side of an introduction
+
+    @property
+    def reason_label(self) -> str:
+        return REASONS[self.reason][0]
+
+    @property
+    def log_summary(self) -> str:
+        """A first line for the note that answers this item."""
+        if self.reason == "follow_up_due":
+            return "Followed up: " + self.evidence.split("“", 1)[-1].split("”", 1)[0]
+        if self.reason == "introduction":
+            return self.suggestion.replace("Introduce", "Introduced", 1)
+        return _LOG_SUMMARIES.get(self.action_kind, KINDS[self.action_kind].label)
+
+    @property
+    def snooze_key(self) -> str:
+        """What a snooze hides: the reason, or for introductions the pair."""
+        if self.reason == "introduction":
+            return f"introduction:{self.other_customer_id}"
+        if self.reason == "follow_up_due":
+            return f"follow_up_due:{self.ref_id}"
+        return self.reason
+
+
+_LOG_SUMMARIES = {
+    "thank_you_card": "Sent a thank-you card", "welcome_kit": "Sent a welcome kit", "check_in": "Checked in",
+    "article": "Sent an article", "feedback": "Asked how we could do better", "gift": "Sent a small gift",
+    "call": "Called", "email": "Emailed", "meeting": "Met", "message": "Sent a message",
+}
+
+
+class CustomerFacts(NamedTuple):
+    id: int
+    name: str
+    company: str
+    stage: str
+    channel: str
+    since: date | None
+    cadence_days: int
+    interests: tuple[str, ...]
+    account_manager: str
+    last_outbound_at: datetime | None
+    last_value_at: datetime | None
+    last_value_kind: str | None
+    last_feedback_at: datetime | None
+    last_welcome_at: datetime | None
+    last_reactive_sales_at: datetime | None
+    unanswered_count: int
+    first_unanswered_at: datetime | None
+    first_purchase_on: date | None
+    lifetime_cents: int
+
+
+@dataclass
+class Inputs:
+    """What the rules read, by customer, so one customer's part can be read
+    again and replaced after a change (journal.rules.attention)."""
+
+    customers: dict[int, CustomerFacts]
+    unthanked_purchases: dict[int, list[tuple[date, int, str]]]  # customer -> (date, purchase, product)
+    follow_ups: dict[int, list[tuple[int, date, str, str]]]  # customer -> (interaction, due, summary, kind)
+    unthanked_referrals: dict[int, list[tuple[date, int, int]]]  # referrer -> (date, connection, referred)
+    connected: dict[int, set[int]]  # customer -> the customers they are connected to, either way
+    tags: dict[int, tuple[str, ...]]
+    snoozed: dict[int, set[str]] = field(default_factory=dict)  # customer -> snooze keys
+
+
+def _in(query, column, customer_ids):
+    return query if customer_ids is None else query.where(column.in_(customer_ids))
+
+
+def gather(today: date, customer_ids=None) -> Inputs:
+    """The rules' inputs for every customer, or only for `customer_ids` (their
+    connections both ways, their referrals as the referrer). Call inside
+    db.snapshot() to read them as of one moment."""
+    ids = None if customer_ids is None else sorted(customer_ids)
+    default = settings.get_settings().default_cadence_days
+    tag_days = tag_cadences() if ids is None else tag_cadences_of(ids)
+    s = CustomerSummary
+    query = _in(
+        Customer.select(
+            Customer.id, Customer.name, Company.name, Customer.stage, Customer.channel, Customer.customer_since,
+            Customer.created_at, Customer.cadence_days, Customer.interests, Customer.account_manager,
+            s.last_outbound_at, s.last_value_at, s.last_value_kind, s.last_feedback_at, s.last_welcome_at,
+            s.last_reactive_sales_at, s.unanswered_count, s.first_unanswered_at, s.first_purchase_on,
+            s.lifetime_cents,
+        )
+        .join(Company, on=(Customer.company == Company.id), join_type=JOIN.LEFT_OUTER)
+        .switch(Customer)
+        .join(s, on=(s.customer == Customer.id), join_type=JOIN.LEFT_OUTER)
+        .where(Customer.deleted_at.is_null(), Customer.archived == False),  # noqa: E712
+        Customer.id, ids)
+    purchases = _in(
+        Purchase.select(Purchase.customer_id, Purchase.purchased_on, Purchase.id, Purchase.product)
+        .where(Purchase.thanked_by.is_null(), Purchase.deleted_at.is_null(),
+               Purchase.purchased_on < today - timedelta(days=THANK_GRACE_DAYS)),
+        Purchase.customer_id, ids)
+    follow_ups = _in(
+        Interaction.select(Interaction.customer_id, Interaction.id, Interaction.follow_up_on,
+                           Interaction.summary, Interaction.kind)
+        .where(Interaction.follow_up_on <= today, Interaction.follow_up_done == False,  # noqa: E712
+               Interaction.deleted_at.is_null()),
+        Interaction.customer_id, ids)
+    referrals = _in(
+        Connection.select(Connection.source_id, Connection.connected_on, Connection.id, Connection.target_id)
+        .where(Connection.kind == REFERRED, Connection.thanked_by.is_null(), Connection.deleted_at.is_null(),
+               Connection.connected_on >= today - timedelta(days=REFERRAL_MEMORY_DAYS)),
+        Connection.source_id, ids)
+    pairs = Connection.select(Connection.source_id, Connection.target_id).where(Connection.deleted_at.is_null())
+    if ids is not None:
+        pairs = pairs.where(Connection.source_id.in_(ids) | Connection.target_id.in_(ids))
+    snoozes = _in(Snooze.select(Snooze.customer_id, Snooze.reason).where(Snooze.until > today), Snooze.customer_id, ids)
+    connected = defaultdict(set)
+    for a, b in raw_rows(pairs):
+        connected[a].add(b)
+        connected[b].add(a)
+    return Inputs(
+        customers=build_facts(raw_rows(query), tag_days, default),
+        unthanked_purchases=_by_customer((c, (to_date(on), p, name)) for c, on, p, name in raw_rows(purchases)),
+        follow_ups=_by_customer((c, (i, to_date(on), text, kind)) for c, i, on, text, kind in raw_rows(follow_ups)),
+        unthanked_referrals=_by_customer((s, (to_date(on), c, t)) for s, on, c, t in raw_rows(referrals)),
+        connected=dict(connected),
+        tags=_tags(ids),
+        snoozed=_by_customer(raw_rows(snoozes), set),
+    )
+
+
+def _by_customer(pairs, kind=list) -> dict:
+    result = defaultdict(kind)
+    add = (lambda key, value: result[key].append(value)) if kind is list else (lambda key, value: result[key].add(value))
+    for key, value in pairs:
+        add(key, value)
+    return dict(result)
+
+
+def tag_cadences_of(customer_ids) -> dict[int, int]:
+    """The shortest tag cadence of each of these customers that has one."""
+    query = (CustomerTag.select(CustomerTag.customer_id, fn.MIN(Tag.cadence_days)).join(Tag)
+             .where(Tag.cadence_days.is_null(False), CustomerTag.customer_id.in_(list(customer_ids)))
+             .group_by(CustomerTag.customer_id))
+    return dict(raw_rows(query))
+
+
+def _tags(customer_ids=None) -> dict[int, tuple[str, ...]]:
+    result = defaultdict(list)
+    query = _in(CustomerTag.select(CustomerTag.customer_id, Tag.name).join(Tag), CustomerTag.customer_id,
+                customer_ids)
+    for cid, name in raw_rows(query):
+        result[cid].append(name.lower())
+    return {cid: tuple(names) for cid, names in result.items()}
+
+
+def build_facts(rows, tag_days: dict[int, int], default_cadence: int) -> dict[int, CustomerFacts]:
+    """CustomerFacts from driver rows in gather()'s column order (shared with the benchmark)."""
+    facts = {}
+    rows = list(rows)
+    if not rows:
+        return facts
+    dt, d = parsers(rows[0][6])  # created_at is never empty
+    for (cid, name, company, stage, channel, recorded_since, created, own, interests, manager, last_out,
+         last_value, last_value_kind, last_feedback, last_welcome, last_rs, unanswered, first_unanswered,
+         first_purchase, lifetime) in rows:
+        recorded_since, created, first_purchase = recorded_since and d(recorded_since), dt(created), \
+            first_purchase and d(first_purchase)
+        last_out, last_value = last_out and dt(last_out), last_value and dt(last_value)
+        last_feedback, last_welcome = last_feedback and dt(last_feedback), last_welcome and dt(last_welcome)
+        last_rs, first_unanswered = last_rs and dt(last_rs), first_unanswered and dt(first_unanswered)
+        facts[cid] = CustomerFacts(
+            id=cid, name=name, company=company or "", stage=stage, channel=channel,
+            since=customer_since(recorded_since, first_purchase, created, stage),
+            cadence_days=effective_cadence(own, tag_days.get(cid), default_cadence),
+            interests=interest_topics(interests), account_manager=manager,
+            last_outbound_at=last_out, last_value_at=last_value, last_value_kind=last_value_kind,
+            last_feedback_at=last_feedback, last_welcome_at=last_welcome, last_reactive_sales_at=last_rs,
+            unanswered_count=unanswered or 0, first_unanswered_at=first_unanswered,
+            first_purchase_on=first_purchase, lifetime_cents=lifetime or 0,
+        )
+    return facts
+
+
+def attention_items(today: date | None = None) -> list[AttentionItem]:
+    today = today or date.today()
+    from journal.storage.db import snapshot
+
+    with snapshot():  # one consistent view
+        inputs = gather(today)
+    return evaluate(inputs, today)
+
+
+def sort_key(item: AttentionItem):
+    """Most pressing first; ties broken down to the customer, so the order never
+    depends on the order the rows were read in."""
+    return (-item.priority, item.customer_name.lower(), item.reason, item.ref_id or 0, item.customer_id,
+            item.other_customer_id or 0)
+
+
+def evaluate(inputs: Inputs, today: date) -> list[AttentionItem]:
+    items: list[AttentionItem] = []
+    for cid in inputs.customers:
+        items += customer_items(inputs, cid, today)
+    items += introductions(inputs)
+    items.sort(key=sort_key)
+    return items
+
+
+def customer_items(inputs: Inputs, cid: int, today: date) -> list[AttentionItem]:
+    """Every item about one customer but introductions (which weigh everyone against each other)."""
+    c = inputs.customers.get(cid)
+    if c is None:
+        return []
+    items = []
+    bought = inputs.unthanked_purchases.get(cid)
+    if bought and c.stage == "customer":
+        items.append(_purchase_item(c, bought, today))
+    for iid, due, summary_text, kind in sorted(inputs.follow_ups.get(cid, ())):  # whatever order SQL gave
+        items.append(_follow_up_item(c, iid, due, summary_text, kind, today))
+    referred = inputs.unthanked_referrals.get(cid)
+    if referred:
+        items.append(_referral_item(c, referred, inputs.customers, today))
+    items += _customer_rules(c, today)
+    snoozed = inputs.snoozed.get(cid)
+    if snoozed:
+        items = [i for i in items if i.snooze_key not in snoozed]
+    return items
+
+
+def _item(c: CustomerFacts, reason: str, evidence: str, suggestion: str, action_kind: str, urgency_days: int = 0,
+          *, title=None, since=None, level=None, ref_id=None, other_customer_id=None) -> AttentionItem:
+    label, base = REASONS[reason]
+    priority = base + min(max(urgency_days, 0), 60) / 6
+    return AttentionItem(c.id, c.name, c.company, reason, title or label, evidence, suggestion, action_kind, priority,
+                         since, level, ref_id, other_customer_id)
+
+
+def _on(day) -> str:
+    """A day in the user's format ('5 Mar 2026', 'Mar 5, 2026'); see journal.rules.words."""
+    return words.day(day)
+
+
+def _days(since, today) -> int:
+    """Whole days from `since` (a date or datetime) to `today`."""
+    return today.toordinal() - since.toordinal()
+
+
+def tenure_words(days: int) -> str:
+    """'five years', 'a year', 'eight months': the way a person says it on a card."""
+    names = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    years = days // 365
+    if years >= 1:
+        return "a year" if years == 1 else f"{names[years] if years < len(names) else years} years"
+    months = max(days // 30, 1)
+    return "a month" if months == 1 else f"{names[months]} months"
+
+
+def _purchase_item(c: CustomerFacts, purchases: list[tuple[date, int, str]], today: date) -> AttentionItem:
+    """One item per customer with unthanked purchases: recognising a return
+    customer when any of them is a repeat, else a plain thank-you."""
+    purchases = sorted(purchases)
+    oldest_on, oldest_id, _ = purchases[0]
+    newest_on, _, newest_product = purchases[-1]
+    tenure_days = _days(c.since, newest_on) if c.since else 0
+    is_return = (c.first_purchase_on is not None and newest_on > c.first_purchase_on) or tenure_days >= 365
+    bought = (f"Bought {newest_product} on {_on(newest_on)}" if len(purchases) == 1 else
+              f"{words.plural(len(purchases), 'purchase')} not thanked, the first on {_on(oldest_on)}")
+    if is_return:
+        tenure = tenure_words(max(tenure_days, 1))
+        return _item(c, "return_customer", f"{bought}; a customer for {tenure}",
+                     f"Send a card thanking them for {tenure} with you — never 'thanks for trying us'",
+                     "thank_you_card", _days(oldest_on, today), since=oldest_on, ref_id=oldest_id)
+    return _item(c, "unthanked_purchase", f"{bought}, not thanked yet", "Send a personal thank-you card",
+                 "thank_you_card", _days(oldest_on, today), since=oldest_on, ref_id=oldest_id)
+
+
+def _follow_up_item(c: CustomerFacts, iid: int, due: date, summary_text: str, kind: str, today: date) -> AttentionItem:
+    late = _days(due, today)
+    when = "today" if late == 0 else f"{words.plural(late, 'day')} ago" if late > 1 else "yesterday"
+    return _item(c, "follow_up_due", f"Follow-up on “{summary_text}” was due {when}", "Follow up as you promised",
+                 kind if kind != "note" else "check_in", late, since=due, ref_id=iid)
+
+
+def _referral_item(c: CustomerFacts, referrals: list[tuple[date, int, int]], customers: dict, today: date
+                   ) -> AttentionItem:
+    referrals = sorted(referrals)
+    names = [customers[t].name if t in customers else "someone" for _, _, t in referrals]
+    on, conn_id, _ = referrals[0]
+    return _item(c, "referral_unthanked", f"Referred {', '.join(names)} (since {_on(on)})",
+                 "Thank them for the referral — a card or a small gift", "thank_you_card",
+                 _days(on, today), since=on, ref_id=conn_id)
+
+
+def _customer_rules(c: CustomerFacts, today: date) -> list[AttentionItem]:
+    items = []
+    stage = c.stage
+    if stage != "customer" and stage != "prospect":
+        return items
+    t = today.toordinal()
+    if c.unanswered_count >= UNANSWERED_RUN:
+        items.append(_item(
+            c, "unanswered",
+            f"{words.plural(c.unanswered_count, 'time')} you reached out since {_on(c.first_unanswered_at)} with no reply",
+            f"Try another way than before (they prefer {c.channel}); ask if there is a better time or channel",
+            {"phone": "call", "visit": "meeting", "letter": "gift"}.get(c.channel, c.channel),
+            t - c.first_unanswered_at.toordinal(), since=c.first_unanswered_at.date()))
+    if stage != "customer":
+        return items
+
+    first_buy = c.first_purchase_on
+    first_buy_age = t - first_buy.toordinal() if first_buy else None
+    # New: the first purchase is recent and they were not a customer before it.
+    if (first_buy and first_buy_age <= WELCOME_WINDOW_DAYS and c.since >= first_buy
+            and (c.last_welcome_at is None or c.last_welcome_at.date() < first_buy)):
+        who = f" with {c.account_manager}'s name and phone" if c.account_manager else ""
+        items.append(_item(c, "welcome", f"First purchase on {_on(first_buy)}, no welcome kit yet",
+                           f"Send a welcome kit{who}, after the thank-you note", "welcome_kit",
+                           first_buy_age, since=first_buy))
+
+    never = (first_buy is not None and first_buy_age > NEVER_CONTACTED_GRACE_DAYS
+             and (c.last_outbound_at is None or c.last_outbound_at.date() < first_buy))
+    if never:
+        items.append(_item(c, "never_contacted",
+                           f"First purchase {words.plural(first_buy_age, 'day')} ago; you have not been in touch since",
+                           "Check in on how it is going — not a sales call", "check_in", first_buy_age,
+                           since=first_buy))
+
+    cadence = c.cadence_days
+    window = 2 * cadence
+    value_age = t - c.last_value_at.toordinal() if c.last_value_at else None
+    reactive_age = t - c.last_reactive_sales_at.toordinal() if c.last_reactive_sales_at else None
+    starved = reactive_age is not None and reactive_age <= window and (value_age is None or value_age > window)
+    if starved:
+        gift, kind = _gift(c)
+        items.append(_item(c, "only_reactive_sales", f"Only support or sales contact in the last {words.plural(window, 'day')}",
+                           f"Give something with no sale attached: {gift.lower()}, an introduction, "
+                           "or a check-in that is not a sales call", kind, reactive_age))
+
+    since_age = t - c.since.toordinal() if c.since else None
+    days = value_age if value_age is not None else since_age
+    if days is not None and not never and not starved:
+        level = cadence_level(days, cadence)
+        if level:
+            if value_age is not None:
+                last = f"Last value given {words.plural(days, 'day')} ago ({KINDS[c.last_value_kind].label.lower()})"
+            else:
+                last = f"No value given in {words.plural(days, 'day')} as a customer"
+            items.append(_item(
+                c, "cadence", f"{last}; cadence {words.plural(cadence, 'day')}", *_gift(c), days - cadence,
+                title="Overdue: stay in touch" if level == OVERDUE else "Due: stay in touch",
+                level=level, since=date.fromordinal(t - days + cadence)))
+
+    if since_age is not None and since_age >= FEEDBACK_EVERY_DAYS and (
+            c.last_feedback_at is None or t - c.last_feedback_at.toordinal() >= FEEDBACK_EVERY_DAYS):
+        last = (f"Last asked {_on(c.last_feedback_at)}" if c.last_feedback_at
+                else f"Never asked, a customer for {tenure_words(since_age)}")
+        items.append(_item(c, "no_feedback", last, "Ask how the relationship could be better", "feedback"))
+    return items
+
+
+def _gift(c: CustomerFacts) -> tuple[str, str]:
+    """Something of value to give this customer, and the kind to log it as."""
+    if c.interests:
+        return f"Forward something on {c.interests[0]}", "article"
+    return "Check in on how things are going", "check_in"
+
+
+INTRODUCTION_CIRCLE = 8  # the most valuable members of a topic who are paired with each other
+
+
+def _introducible(c: CustomerFacts | None) -> bool:
+    return c is not None and c.stage in ("customer", "prospect")
+
+
+def topics_of(inputs: Inputs, cid: int) -> set[str]:
+    """The interests and tags a customer could be introduced on (none if they cannot be)."""
+    c = inputs.customers.get(cid)
+    return set(c.interests) | set(inputs.tags.get(cid, ())) if _introducible(c) else set()
+
+
+def _rank(c: CustomerFacts):
+    return (c.stage != "customer", -c.lifetime_cents, c.id)  # customers before prospects, then the most valuable
+
+
+def topic_members(inputs: Inputs) -> dict[str, set[int]]:
+    members = defaultdict(set)
+    for cid in inputs.customers:
+        for topic in topics_of(inputs, cid):
+            members[topic].add(cid)
+    return dict(members)
+
+
+def circle_rank(inputs: Inputs):
+    """Sort key of a customer in a topic's circle: the first is the most valuable."""
+    facts = inputs.customers
+    return lambda cid: _rank(facts[cid])
+
+
+def topic_circles(inputs: Inputs, members: dict[str, set[int]], topics=None) -> dict[str, list[int]]:
+    """The few most valuable members of each topic (or of `topics` only), most valuable first."""
+    rank = circle_rank(inputs)
+    return {topic: heapq.nsmallest(INTRODUCTION_CIRCLE, members[topic], key=rank)
+            for topic in (members if topics is None else topics) if members.get(topic)}
+
+
+def introductions(inputs: Inputs, circles: dict[str, list[int]] | None = None) -> list[AttentionItem]:
+    """Pairs who share an interest or a tag and are not connected, at least one a
+    customer. Bounded: the few most valuable members of each topic are paired,
+    the best-matched pairs kept, and nobody suggested twice. `circles`, when
+    given, are topic_circles() kept up to date by journal.rules.attention."""
+    facts = inputs.customers
+    if circles is None:
+        circles = topic_circles(inputs, topic_members(inputs))
+    candidates, topics = {}, {}
+    for circle in circles.values():
+        for a, b in combinations(circle, 2):
+            pair = frozenset((a, b))
+            if pair in candidates or b in inputs.connected.get(a, ()):
+                continue
+            ca, cb = facts[a], facts[b]
+            if "customer" not in (ca.stage, cb.stage):
+                continue
+            if a not in topics:
+                topics[a] = topics_of(inputs, a)
+            if b not in topics:
+                topics[b] = topics_of(inputs, b)
+            shared = topics[a] & topics[b]
+            candidates[pair] = (-len(shared), -(ca.lifetime_cents + cb.lifetime_cents), sorted(pair), shared)
+    chosen, used = [], set()
+    for pair, (count, _, _, shared) in sorted(candidates.items(), key=lambda kv: kv[1][:3]):
+        count, shared = -count, sorted(shared)
+        if used & pair:
+            continue
+        used |= pair
+        a, b = sorted(pair, key=lambda cid: _rank(facts[cid]))
+        ca, cb = facts[a], facts[b]
+        chosen.append(_item(ca, "introduction", f"Both care about {', '.join(shared)}",
+                            f"Introduce {ca.name} to {cb.name}", "introduction", count * 6,
+                            title=f"Introduce to {cb.name}", other_customer_id=b))
+        if len(chosen) >= MAX_INTRODUCTIONS:
+            break
+    return [i for i in chosen if i.snooze_key not in inputs.snoozed.get(i.customer_id, ())]
+
+
+# --- acting on items ---------------------------------------------------------
+
+def snooze(customer_id: int, snooze_key: str, until):
+    from journal.writes import changes
+    from journal.rules import validate
+    from journal.errors import ValidationError
+
+    customer_id = validate.ident("customer", customer_id)
+    snooze_key = validate.text("reason", snooze_key, required=True, max_len=500)
+    until = validate.as_date("snooze until", until)
+    if until <= date.today():
+        raise ValidationError("snooze_until", f"{until:%Y-%m-%d} is not in the future")
+    with changes.recording() as recorded:
+        if not Customer.select().where(Customer.id == customer_id, Customer.deleted_at.is_null()).exists():
+            raise ValidationError("customer", f"there is no customer with id {customer_id}")
+        this = (Snooze.customer == customer_id) & (Snooze.reason == snooze_key)
+        changes.watch_where(Snooze, this)
+        upsert(Snooze, ("customer", "reason"), customer=customer_id, reason=snooze_key, until=until)
+        changes.created_where(Snooze, this)
+    return recorded.changeset
+
+
+def unsnooze(customer_id: int, snooze_key: str):
+    from journal.writes import changes
+    from journal.rules import validate
+
+    customer_id = validate.ident("customer", customer_id)
+    snooze_key = validate.text("reason", snooze_key, required=True, max_len=500)
+    with changes.recording() as recorded:
+        this = (Snooze.customer == customer_id) & (Snooze.reason == snooze_key)
+        changes.watch_where(Snooze, this)
+        Snooze.delete().where(this).execute()
+    return recorded.changeset
+
+
+@dataclass(frozen=True)
+class Health:
+    customers: int
+    within_cadence: int
+    silent_since_first_sale: int
+
+    @property
+    def within_cadence_share(self) -> float:
+        return self.within_cadence / self.customers if self.customers else 0.0
+
+    @property
+    def silent_share(self) -> float:
+        return self.silent_since_first_sale / self.customers if self.customers else 0.0
+
+
+def health(inputs: Inputs, today: date) -> Health:
+    """Where the business stands: customers who had value from us within their
+    cadence, and those who have not heard from us since their first sale."""
+    customers = [c for c in inputs.customers.values() if c.stage == "customer"]
+    within = sum(1 for c in customers if c.last_value_at and _days(c.last_value_at, today) < c.cadence_days)
+    silent = sum(1 for c in customers if c.first_purchase_on and (
+        c.last_outbound_at is None or c.last_outbound_at.date() < c.first_purchase_on))
+    return Health(len(customers), within, silent)

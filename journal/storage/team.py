@@ -1,0 +1,252 @@
+"""Where a team journal lives: a PostgreSQL server named by a URL
+(postgresql://user@host:port/dbname?sslmode=require), by key=value connection
+parameters (host=... dbname=...), or by a service name from a libpq service
+file (service=shop). Credentials follow libpq's own conventions, because the
+location is handed to libpq as it is: ~/.pgpass, PGSERVICE and the service
+files, PGPASSWORD, sslmode. Lately itself never writes a password to a file:
+a location is always kept and shown without one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from journal.errors import JournalError
+
+CONNECT_TIMEOUT = 5  # seconds: an unreachable server is said at once, never a frozen window
+SCHEMES = ("postgresql://", "postgres://")
+SSL_MODES = ("prefer", "require", "verify-ca", "verify-full", "disable", "allow")
+
+
+def is_server(location) -> bool:
+    """Whether this names a team journal on a server rather than a journal file."""
+    if not isinstance(location, str):
+        return False
+    text = location.strip()
+    if text.lower().startswith(SCHEMES):
+        return True
+    # key=value connection parameters: "service=shop", "host=db dbname=shop"
+    return "=" in text and text.split("=", 1)[0].strip() in _KEYWORDS
+
+
+class BadLocation(JournalError):
+    """libpq cannot read the location as it was typed."""
+
+
+_KEYWORDS = {"service", "host", "hostaddr", "port", "dbname", "user", "sslmode", "passfile", "application_name"}
+
+
+def parameters(location: str) -> dict[str, str]:
+    """libpq's own reading of the location (URL or key=value), as a dict."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        return {k: str(v) for k, v in conninfo_to_dict(_libpq_text(location)).items() if v is not None}
+    except Exception as error:  # psycopg.ProgrammingError: libpq could not read it
+        raise BadLocation(f"Lately cannot read the server location {without_password(location)!r}: "
+                              f"{_first_line(error)}") from None
+
+
+def build(*, host="", port="", dbname="", user="", sslmode="", service="") -> str:
+    """A location from the Connect dialog's fields (never with a password)."""
+    from psycopg.conninfo import make_conninfo
+
+    fields = {"service": service, "host": host, "port": port, "dbname": dbname, "user": user,
+              "sslmode": sslmode}
+    return make_conninfo("", **{k: v.strip() for k, v in fields.items() if v and v.strip()})
+
+
+def without_password(location: str) -> str:
+    """The location as it may be shown or remembered: any password taken out."""
+    if not isinstance(location, str) or not is_server(location):
+        return location
+    try:
+        params = parameters(location)
+    except Exception:  # noqa: BLE001 - a location libpq cannot read is shown with its password cut by hand
+        return _cut_url_password(location)
+    if "password" not in params:
+        return location
+    params.pop("password")
+    if location.strip().lower().startswith(SCHEMES):
+        return _cut_url_password(location)
+    from psycopg.conninfo import make_conninfo
+
+    return make_conninfo("", **params)
+
+
+def _cut_url_password(location: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(location.strip())
+    if parts.password is None:
+        query = "&".join(p for p in parts.query.split("&") if not p.lower().startswith("password="))
+        return urlunsplit(parts._replace(query=query))
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host))
+
+
+@dataclass(frozen=True)
+class Place:
+    """A team journal's location in words, for the title and the recent journals."""
+
+    dbname: str
+    host: str
+    port: str
+    user: str
+    service: str
+
+    @property
+    def title(self) -> str:
+        name = self.dbname or self.service or "team journal"
+        if self.service and not self.host:  # the server is named in the service file, not here
+            return name if name == self.service else f"{name} (service {self.service})"
+        return f"{name} on {self.server}"
+
+    @property
+    def server(self) -> str:
+        host = self.host or "this computer"
+        if host.startswith("/"):
+            host = "this computer"
+        return f"{host}:{self.port}" if self.port and self.port != "5432" else host
+
+    @property
+    def key(self) -> str:
+        """What a remembered password is filed under in the keyring."""
+        return f"{self.user or '(default user)'}@{self.host or 'localhost'}:{self.port or '5432'}/{self.dbname}"
+
+
+def place(location: str) -> Place:
+    params = parameters(location)
+    return Place(dbname=params.get("dbname", ""), host=params.get("host", ""), port=params.get("port", ""),
+                 user=params.get("user", ""), service=params.get("service", ""))
+
+
+def connect_arguments(location: str, password: str | None = None) -> dict:
+    """What psycopg.connect gets besides the location itself, which goes to
+    libpq whole (so .pgpass, service files and sslmode work as in psql): a
+    short connect timeout unless the location names one."""
+    params = parameters(location)
+    extra = {}
+    if "connect_timeout" not in params:
+        extra["connect_timeout"] = CONNECT_TIMEOUT
+    if "application_name" not in params:
+        extra["application_name"] = "Lately"
+    if password:
+        extra["password"] = password
+    return extra
+
+
+def server_database(location: str, password: str | None = None):
+    """The journal's server database (db.ServerDatabase) for `location`, not
+    yet connected and not bound to the models."""
+    from journal.storage.db import ServerDatabase
+
+    return ServerDatabase(_libpq_text(location), **connect_arguments(location, password))
+
+
+def _libpq_text(location: str) -> str:
+    text = location.strip()
+    return "postgresql://" + text[len("postgres://"):] if text.lower().startswith("postgres://") else text
+
+
+def is_connection_error(error: BaseException) -> bool:
+    """A connection the server refused or never answered (wrapped by Peewee or db.ServerUnavailable)."""
+    import psycopg
+
+    seen = error
+    while seen is not None:
+        if isinstance(seen, psycopg.OperationalError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def unreachable_message(location: str, error: Exception) -> str:
+    """What to tell a person whose server could not be reached or refused them."""
+    where = without_password(location)
+    if isinstance(error, JournalError) and error.__cause__ is not None:  # db.ServerUnavailable: the driver's words
+        error = error.__cause__
+    text = _first_line(error)
+    try:
+        name = place(location).title
+    except Exception:  # noqa: BLE001
+        name = where
+    if "password" in text.lower() and ("authentication failed" in text.lower() or "no password" in text.lower()):
+        return (f"The server refused the login for {name}: {_sentence(text)} Check the user name and password "
+                "(or the ~/.pgpass file).")
+    if "does not exist" in text.lower():
+        return f"Lately reached the server, but {text}. Check the database name, or ask whoever runs the server."
+    return (f"Lately cannot reach the team journal {name}: {_sentence(text)} Check that the server is running and "
+            "that this computer may connect to it; nothing was changed.")
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip() or type(error).__name__
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    if lines[0].lower().startswith("connection failed: ") and len(lines[0]) > 19:
+        lines[0] = lines[0][19:]  # psycopg's wrapper around libpq's own sentence
+    # libpq's reason, then its hint ("Is the server running…?"), as sentences
+    return " ".join(_sentence(line) for line in lines[:2]).rstrip(".")
+
+
+def local_path(location: str):
+    """A team journal's place on this computer: a folder of its own for its
+    backups, the one-window lock and the window's remembered state. Never a
+    journal: the journal is on the server."""
+    import hashlib
+    import re
+
+    from journal.storage.db import data_dir
+
+    where = place(location)
+    digest = hashlib.sha256(without_password(location).strip().encode()).hexdigest()[:12]
+    name = re.sub(r"[^\w.-]+", "-", where.dbname or where.service or "team").strip("-.") or "team"
+    return data_dir() / "team" / f"{name}-{digest}" / f"{name}.sqlite3"
+
+
+EMPTY, JOURNAL, FOREIGN = "empty", "journal", "foreign"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a connection found at a location: an empty database, a Lately
+    journal (with its schema version), or some other database's tables."""
+
+    state: str
+    version: int = 0
+    tables: tuple[str, ...] = ()
+
+
+def probe(location: str, password: str | None = None) -> Probe:
+    """Connect (with the short timeout), look, and disconnect. For a thread:
+    the models are not touched. Raises the driver's error when the server
+    cannot be reached or refuses the login."""
+    server = server_database(location, password)
+    server.connect()
+    try:
+        tables = tuple(server.get_tables())
+        if not tables:
+            return Probe(EMPTY)
+        if "schema_version" not in tables:
+            return Probe(FOREIGN, tables=tables)
+        version = server.execute_sql("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+        return Probe(JOURNAL, version, tables)
+    finally:
+        server.close()
+
+
+def open_journal(location: str, password: str | None = None):
+    """Connect to the team journal and make it the database every model uses,
+    bringing its schema up to date (an empty database becomes a new journal)."""
+    from psycopg.conninfo import make_conninfo
+
+    from journal.storage.db import open_server
+
+    text = _libpq_text(location)
+    return open_server(make_conninfo(text, password=password) if password else text)

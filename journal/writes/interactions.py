@@ -1,0 +1,180 @@
+"""Interactions: what happened with a customer. Logging a thank-you acknowledges
+their unthanked purchases and referrals; deleting it takes that back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from journal.writes import changes
+from journal.reads import summary
+from journal.rules import validate
+from journal.errors import NotFound, ValidationError
+from journal.rules.kinds import DIRECTIONS, KINDS, OUT, REFERRED
+from journal.storage.models import Connection, Customer, Interaction, Purchase, now
+
+# Kinds that thank a customer for what they bought or whom they sent us.
+THANKING_KINDS = ("thank_you_card", "gift")
+
+
+@dataclass(frozen=True)
+class InteractionData:
+    id: int
+    customer_id: int
+    occurred_at: datetime
+    kind: str
+    direction: str
+    summary: str
+    notes: str = ""
+    follow_up_on: date | None = None
+    follow_up_done: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind].label
+
+
+_RULES = {
+    "occurred_at": lambda v: validate.as_datetime("when", v),
+    "kind": lambda v: validate.choice("kind", v, KINDS),
+    "direction": lambda v: validate.choice("direction", v, DIRECTIONS),
+    "summary": lambda v: validate.text("summary", v, required=True, max_len=500),
+    "notes": lambda v: validate.text("notes", v, max_len=100_000),
+    "follow_up_on": lambda v: validate.as_date("follow-up date", v, required=False),
+    "follow_up_done": lambda v: validate.flag("follow-up done", v),
+}
+
+
+def _clean(values: dict, current: Interaction | None = None) -> dict:
+    clean = validate.fields(values, _RULES, "an interaction")
+    occurred = clean.get("occurred_at", current.occurred_at if current else None)
+    follow_up = clean.get("follow_up_on", current.follow_up_on if current else None)
+    if follow_up and occurred and follow_up < occurred.date():
+        raise ValidationError(
+            "follow_up_on", f"{follow_up:%Y-%m-%d} is before the interaction itself ({occurred:%Y-%m-%d})"
+        )
+    return clean
+
+
+def _live_customer(customer_id) -> Customer:
+    customer_id = validate.ident("customer", customer_id)
+    row = Customer.get_or_none((Customer.id == customer_id) & Customer.deleted_at.is_null())
+    if row is None:
+        raise ValidationError("customer", f"there is no customer with id {customer_id}")
+    return row
+
+
+def _row(interaction_id, *, deleted=False) -> Interaction:
+    interaction_id = validate.ident("interaction", interaction_id)
+    condition = Interaction.deleted_at.is_null(not deleted)
+    row = Interaction.get_or_none((Interaction.id == interaction_id) & condition)
+    if row is None:
+        raise NotFound("interaction", interaction_id)
+    return row
+
+
+def _acknowledge(row: Interaction) -> None:
+    """A thank-you acknowledges what the customer bought or referred up to that day."""
+    if row.kind not in THANKING_KINDS or row.direction != OUT or row.deleted_at is not None:
+        return
+    day = row.occurred_at.date()
+    purchases = (Purchase.customer == row.customer_id) & Purchase.thanked_by.is_null() & \
+        Purchase.deleted_at.is_null() & (Purchase.purchased_on <= day)
+    changes.watch_where(Purchase, purchases)
+    Purchase.update(thanked_by=row.id).where(purchases).execute()
+    referrals = (Connection.source == row.customer_id) & (Connection.kind == REFERRED) & \
+        Connection.thanked_by.is_null() & Connection.deleted_at.is_null() & (Connection.connected_on <= day)
+    changes.watch_where(Connection, referrals)
+    Connection.update(thanked_by=row.id).where(referrals).execute()
+
+
+def _release(row: Interaction) -> None:
+    changes.watch_where(Purchase, Purchase.thanked_by == row.id)
+    Purchase.update(thanked_by=None).where(Purchase.thanked_by == row.id).execute()
+    changes.watch_where(Connection, Connection.thanked_by == row.id)
+    Connection.update(thanked_by=None).where(Connection.thanked_by == row.id).execute()
+
+
+def log_interaction(customer_id: int, kind: str, direction: str, summary_text: str, *,
+                    notes: str = "", occurred_at=None, follow_up_on=None) -> InteractionData:
+    values = dict(kind=kind, direction=direction, summary=summary_text, notes=notes,
+                  occurred_at=occurred_at if occurred_at is not None else now(), follow_up_on=follow_up_on)
+    clean = _clean(values)
+    customer_id = validate.ident("customer", customer_id)
+    with changes.recording():
+        _live_customer(customer_id)
+        row = Interaction.create(customer=customer_id, **clean)
+        changes.created(Interaction, row.id)
+        _acknowledge(row)
+        summary.refresh(customer_id)
+    return _to_data(row)
+
+
+def update_interaction(interaction_id: int, **values) -> InteractionData:
+    with changes.recording():
+        row = _row(interaction_id)
+        changes.watch(Interaction, row.id)
+        clean = _clean(values, current=row)
+        for key, value in clean.items():
+            setattr(row, key, value)
+        row.updated_at = now()
+        row.save()
+        _release(row)
+        _acknowledge(row)
+        summary.refresh(row.customer_id)
+    return _to_data(row)
+
+
+def set_follow_up_done(interaction_id: int, done: bool = True) -> InteractionData:
+    return update_interaction(interaction_id, follow_up_done=done)
+
+
+def delete_interaction(interaction_id: int) -> changes.ChangeSet:
+    """Move to the trash; restore_interaction undoes it."""
+    with changes.recording() as recorded:
+        row = _row(interaction_id)
+        changes.watch(Interaction, row.id)
+        row.deleted_at = now()
+        row.save()
+        _release(row)
+        summary.refresh(row.customer_id)
+    return recorded.changeset
+
+
+def restore_interaction(interaction_id: int) -> InteractionData:
+    with changes.recording():
+        row = _row(interaction_id, deleted=True)
+        changes.watch(Interaction, row.id)
+        _live_customer(row.customer_id)
+        row.deleted_at = None
+        row.save()
+        _acknowledge(row)
+        summary.refresh(row.customer_id)
+    return _to_data(row)
+
+
+def get_interaction(interaction_id: int) -> InteractionData:
+    return _to_data(_row(interaction_id))
+
+
+def _to_data(row: Interaction) -> InteractionData:
+    return InteractionData(
+        id=row.id, customer_id=row.customer_id, occurred_at=row.occurred_at, kind=row.kind,
+        direction=row.direction, summary=row.summary, notes=row.notes,
+        follow_up_on=row.follow_up_on, follow_up_done=row.follow_up_done,
+    )
+
+
+def reciprocity(customer_id: int, since: datetime) -> tuple[int, int]:
+    """How often we reached out and how often they did since a moment (notes excluded)."""
+    from peewee import fn
+
+    from journal.storage.models import raw_rows
+
+    counts = dict(raw_rows(
+        Interaction.select(Interaction.direction, fn.COUNT(Interaction.id))
+        .where(Interaction.customer == customer_id, Interaction.deleted_at.is_null(),
+               Interaction.kind != "note", Interaction.occurred_at >= since)
+        .group_by(Interaction.direction)
+    ))
+    return counts.get(OUT, 0), counts.get("in", 0)

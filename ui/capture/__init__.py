@@ -1,0 +1,1 @@
+"""Quick capture: writing a note after meeting a customer."""

@@ -1,0 +1,1 @@
+"""Thank-you cards: choosing, editing, printing."""

@@ -1,0 +1,369 @@
+"""Thank-you cards: pick an occasion, read and edit one personal message per
+recipient, print or export them, then mark them as sent."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListWidget,
+    QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout,
+)
+
+from journal.rules import cards
+from journal.writes import drafts, settings
+from journal.errors import JournalError, ValidationError
+from journal.rules import words
+
+from ui.common import format as fmt
+
+from ui.common import theme
+from ui.cards.card_printing import CARD_SIZES, CARDS, LIST, draw, page_layout, write_pdf
+from ui.capture.capture import from_qdate
+from ui.common.forms import DateEdit, ErrorLabel, buddy_label, chain_tabs, hbox, vbox
+from ui.common.pickers import CustomerPicker
+from ui.common.tasks import run_with_progress
+
+
+class TemplateDialog(QDialog):
+    """Edit the card template; unknown placeholders are refused before saving."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Card template")
+        self.resize(620, 520)
+        self.editor = QPlainTextEdit(settings.get_settings().card_template)
+        self.editor.setTabChangesFocus(True)
+        help_text = "<br>".join(f"<code>{{{{ {k} }}}}</code> — {v}" for k, v in cards.PLACEHOLDERS.items())
+        hint = QLabel(f"Placeholders you can use:<br>{help_text}")
+        hint.setWordWrap(True)
+        self.error = ErrorLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(hint)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def accept(self):
+        text = self.editor.toPlainText()
+        try:
+            cards.check_template(text)
+            settings.update_settings(card_template=text)
+        except ValidationError as error:
+            self.error.show_message(str(error))
+            return
+        super().accept()
+
+
+def _thanks_for(card: cards.Card) -> tuple:
+    """A card's identity across a send and its undo: who, why, and for what."""
+    return card.customer_id, card.occasion, tuple(card.purchase_ids), tuple(card.connection_ids)
+
+
+class CardsWindow(QDialog):
+    sent = Signal(int)  # how many cards were recorded
+
+    def __init__(self, parent=None, record_sent=None):
+        """`record_sent(cards)` records cards as sent and returns how many were new;
+        the main window makes it an undoable command."""
+        super().__init__(parent)
+        self._record_sent = record_sent or (lambda chosen: cards.mark_sent(chosen).written)
+        self._sent_edits: dict[tuple, cards.Card] = {}  # hand-written cards recorded as sent, by what they thank for
+        self.setWindowTitle("Thank-you cards")
+        self.resize(1000, 680)
+        self.cards: list[cards.Card] = []
+        # Messages written by hand, by (customer, occasion), and the hand selection are
+        # kept in the journal as they are typed, until the cards are recorded as sent:
+        # closing the window, or a crash, loses none of them.
+        saved = drafts.load_draft(drafts.THANK_YOU_CARDS) or {}
+        self._written: dict[tuple[int, str], str] = {
+            (int(cid), str(occasion)): str(text) for cid, occasion, text in saved.get("messages", [])}
+        self.hand_picked: list[int] = [int(cid) for cid in saved.get("hand_picked", [])]
+        self._draft_timer = QTimer(self, singleShot=True, interval=400)
+        self._draft_timer.timeout.connect(self._keep_draft)
+
+        self.occasion = QComboBox()
+        for key, label in cards.OCCASIONS.items():
+            self.occasion.addItem(label, key)
+        self.start = DateEdit(QDate.currentDate().addDays(-30), calendarPopup=True, displayFormat=fmt.date_format())
+        self.end = DateEdit(QDate.currentDate(), calendarPopup=True, displayFormat=fmt.date_format())
+        self.picker = CustomerPicker()
+        self.add_button = QPushButton("Add")
+        self.add_button.clicked.connect(self._add_picked)
+        self.picker.returnPressed.connect(self._add_picked)
+        self.picker.picked.connect(self._add_picked)
+        template = QPushButton("Template…")
+        template.clicked.connect(self.edit_template)
+        top = QHBoxLayout()
+        top.addWidget(buddy_label("&Occasion", self.occasion))
+        top.addWidget(self.occasion)
+        self.in_range = QCheckBox("only those bought between")
+        self.in_range.toggled.connect(self.start.setEnabled)
+        self.in_range.toggled.connect(self.end.setEnabled)
+        self.in_range.toggled.connect(self.rebuild)
+        self.start.setEnabled(False)
+        self.end.setEnabled(False)
+        self.range_box = hbox(self.in_range, self.start, QLabel("and"), self.end, stretch_end=False)
+        top.addWidget(self.range_box)
+        self.hand_box = hbox((self.picker, 1), self.add_button, stretch_end=False)
+        top.addWidget(self.hand_box, 1)
+        top.addStretch(0)
+        top.addWidget(template)
+
+        self.recipients = QListWidget()
+        self.recipients.currentRowChanged.connect(self._show_card)
+        self.count = QLabel()
+        self.warning = QLabel(wordWrap=True)
+        self.warning.setStyleSheet(f"color: {theme.color('overdue').name()};")
+        self.message = QPlainTextEdit()
+        self.message.setTabChangesFocus(True)  # a card has no use for tab characters; Tab leaves, as everywhere
+        self.message.textChanged.connect(self._message_edited)
+        self.card_title = QLabel()
+        self.edited_note = QLabel()
+        splitter = QSplitter()
+        splitter.addWidget(vbox(self.count, (self.recipients, 1), self.warning))
+        splitter.addWidget(vbox(self.card_title, (self.message, 1), self.edited_note))
+        splitter.setSizes([340, 660])
+
+        self.size = QComboBox()
+        self.size.addItems(list(CARD_SIZES))
+        self.error = ErrorLabel()
+        bottom = QHBoxLayout()
+        bottom.addWidget(buddy_label("Card si&ze", self.size))
+        bottom.addWidget(self.size)
+        bottom.addStretch(1)
+        self.buttons = {}
+        for key, text in (("preview", "Print preview…"), ("print", "Print…"), ("pdf", "Cards as PDF…"),
+                          ("list_pdf", "List as PDF…"), ("csv", "CSV for mail merge…"), ("sent", "Mark as sent")):
+            button = QPushButton(text)
+            button.clicked.connect(getattr(self, f"do_{key}"))
+            self.buttons[key] = button
+            bottom.addWidget(button)
+        self.buttons["sent"].setDefault(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(bottom)
+        chain_tabs(self.occasion, self.in_range, self.start, self.end, self.picker, self.add_button, template,
+                   self.recipients, self.message, self.size, *self.buttons.values())
+        self.occasion.setFocus()
+
+        self.occasion.currentIndexChanged.connect(self.rebuild)
+        self.start.dateChanged.connect(self.rebuild)
+        self.end.dateChanged.connect(self.rebuild)
+        self.rebuild()
+
+    # -- building the list --------------------------------------------------------------------------
+    def current_occasion(self) -> str:
+        return self.occasion.currentData()
+
+    def set_occasion(self, key: str) -> None:
+        self.occasion.setCurrentIndex(self.occasion.findData(key))
+
+    def add_customer(self, customer_id: int) -> None:
+        """Add someone to the hand selection (from the Lately panel, say)."""
+        if customer_id not in self.hand_picked:
+            self.hand_picked.append(customer_id)
+            self._draft_timer.start()
+        if self.current_occasion() != cards.HAND:
+            self.set_occasion(cards.HAND)
+        else:
+            self.rebuild()
+
+    def _add_picked(self):
+        try:
+            self.add_customer(self.picker.customer_id())
+            self.picker.clear()
+            self.error.clear_message()
+        except ValidationError as error:
+            self.error.show_message(str(error))
+
+    def rebuild(self):
+        occasion = self.current_occasion()
+        self.range_box.setVisible(occasion == cards.PURCHASES)
+        self.hand_box.setVisible(occasion == cards.HAND)
+        try:
+            limited = self.in_range.isChecked()
+            built = cards.build_cards(occasion, start=from_qdate(self.start.date()) if limited else None,
+                                      end=from_qdate(self.end.date()) if limited else None,
+                                      customer_ids=self.hand_picked)
+            self.error.clear_message()
+        except ValidationError as error:
+            self.error.show_message(f"{error} — fix the template (Template…) to make the cards.")
+            built = []
+        self.cards = [self._with_written_message(card) for card in built]
+        self._fill_list()
+
+    def _with_written_message(self, card: cards.Card) -> cards.Card:
+        """A message written by hand stays with its card while the list is rebuilt,
+        across restarts, and comes back when recording the card as sent is undone."""
+        key = (card.customer_id, card.occasion)
+        unsent = self._sent_edits.pop(_thanks_for(card), None)
+        if unsent is not None:
+            self._written[key] = unsent.message
+            self._draft_timer.start()
+        if key in self._written:
+            return replace(card, message=self._written[key], edited=True)
+        return card
+
+    def _keep_draft(self):
+        self._draft_timer.stop()
+        messages = [[cid, occasion, text] for (cid, occasion), text in self._written.items()]
+        try:
+            if messages or self.hand_picked:
+                drafts.save_draft(drafts.THANK_YOU_CARDS, {"messages": messages, "hand_picked": self.hand_picked})
+            else:
+                drafts.discard_draft(drafts.THANK_YOU_CARDS)
+        except Exception as exc:  # noqa: BLE001 - a draft that cannot be saved must not stop typing
+            self.error.show_message(f"Could not keep your hand-written messages: {exc}")
+
+    def done(self, result):
+        if self._draft_timer.isActive():
+            self._keep_draft()
+        super().done(result)
+
+    def _fill_list(self):
+        self.recipients.blockSignals(True)
+        self.recipients.clear()
+        for card in self.cards:
+            item = QListWidgetItem(card.name if card.has_address else f"⚠ {card.name} — no postal address")
+            if not card.has_address:
+                item.setForeground(theme.color("overdue"))
+            self.recipients.addItem(item)
+        self.recipients.blockSignals(False)
+        missing = [c.name for c in self.cards if not c.has_address]
+        self.count.setText(words.plural(len(self.cards), "card") if self.cards else "No one to thank for this occasion.")
+        self.warning.setText(f"{len(missing)} without a postal address: {', '.join(missing[:6])}"
+                             f"{'…' if len(missing) > 6 else ''}" if missing else "")
+        for button in self.buttons.values():
+            button.setEnabled(bool(self.cards))
+        if self.cards:
+            self.recipients.setCurrentRow(0)
+        else:
+            self._show_card(-1)
+
+    def _show_card(self, row: int):
+        self.message.blockSignals(True)
+        if 0 <= row < len(self.cards):
+            card = self.cards[row]
+            self.card_title.setText(f"<b>{card.name}</b><br>{card.address.replace(chr(10), ', ') or 'No address'}")
+            self.message.setPlainText(card.message)
+            self.message.setEnabled(True)
+            self.edited_note.setText("Edited by hand" if card.edited else "")
+        else:
+            self.card_title.clear()
+            self.message.clear()
+            self.message.setEnabled(False)
+        self.message.blockSignals(False)
+
+    def _message_edited(self):
+        row = self.recipients.currentRow()
+        if 0 <= row < len(self.cards):
+            card = self.cards[row]
+            card.message, card.edited = self.message.toPlainText(), True
+            self.edited_note.setText("Edited by hand")
+            self._written[(card.customer_id, card.occasion)] = card.message
+            self._draft_timer.start()
+
+    def edit_template(self):
+        dialog = TemplateDialog(self)
+        if dialog.exec():
+            try:
+                self.cards = cards.rerender(self.cards, settings.get_settings().card_template)
+            except ValidationError as error:
+                self.error.show_message(str(error))
+            self._fill_list()
+
+    # -- printing and exporting --------------------------------------------------------------------------
+    def _confirm_addresses(self) -> bool:
+        missing = [c.name for c in self.cards if not c.has_address]
+        if not missing:
+            return True
+        answer = QMessageBox.question(
+            self, "Some cards have no address",
+            f"{words.number(len(missing))} of {words.plural(len(self.cards), 'card')} {words.noun(len(missing), 'has', 'have')} no postal address ({', '.join(missing[:5])}"
+            f"{'…' if len(missing) > 5 else ''}). Continue anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _printer(self, kind=CARDS) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageLayout(page_layout(kind, self.size.currentText()))
+        return printer
+
+    def do_preview(self):
+        if not self._confirm_addresses():
+            return
+        dialog = QPrintPreviewDialog(self._printer(), self)
+        dialog.paintRequested.connect(lambda printer: draw(printer, self.cards, CARDS))
+        dialog.exec()
+
+    def do_print(self):
+        if not self._confirm_addresses():
+            return
+        printer = self._printer()
+        if QPrintDialog(printer, self).exec():
+            draw(printer, self.cards, CARDS)
+
+    def _pdf(self, kind, name):
+        if not self._confirm_addresses():
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save as PDF", str(Path.home() / name), "PDF (*.pdf)")
+        if not path:
+            return
+        snapshot, size = list(self.cards), self.size.currentText()
+        self.pdf_task = run_with_progress(
+            self, "Writing the PDF…", lambda progress: write_pdf(Path(path), snapshot, kind, size, progress),
+            lambda written: self.error.clear_message() or self._told(f"Saved {written}"),
+            lambda error: self.error.show_message(str(error)),
+            on_cancelled=lambda: self._told("Cancelled; no PDF was written."))
+
+    def do_pdf(self):
+        self._pdf(CARDS, "thank-you-cards.pdf")
+
+    def do_list_pdf(self):
+        self._pdf(LIST, "thank-you-card-list.pdf")
+
+    def do_csv(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Save for mail merge", str(Path.home() / "thank-you-cards.csv"),
+                                              "CSV (*.csv)")
+        if path:
+            try:
+                cards.export_csv(self.cards, Path(path))
+                self._told(f"Saved {path}")
+            except JournalError as error:
+                self.error.show_message(str(error))
+
+    def do_sent(self):
+        answer = QMessageBox.question(
+            self, "Mark as sent?", f"Record {words.plural(len(self.cards), 'card')} as sent today? Each goes on the customer's "
+            "timeline and the purchases and referrals it thanks for are marked thanked.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            # Kept first: recording refreshes the list, and the list then no longer holds them.
+            sent = list(self.cards)
+            self._sent_edits.update({_thanks_for(c): c for c in sent if c.edited})
+            written = self._record_sent(sent)
+        except JournalError as error:
+            self.error.show_message(str(error))
+            return
+        self.sent.emit(written)
+        self._told(f"Recorded {words.plural(written, 'card')} as sent")
+        for card in sent:
+            self._written.pop((card.customer_id, card.occasion), None)
+        self.hand_picked = []
+        self._keep_draft()
+        self.rebuild()
+
+    def _told(self, text: str):
+        self.error.setStyleSheet(f"color: {theme.color('success').name()};")
+        self.error.show_message(text)

@@ -1,0 +1,1 @@
+"""Shared by every view: formats, theme, forms, pickers, background tasks, undo commands."""

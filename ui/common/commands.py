@@ -1,0 +1,304 @@
+"""Every change the user makes, as an undoable command on the window's QUndoStack:
+thin Qt adapters over the core's descriptions of changes (journal/writes/changes.py).
+
+A command runs its write once, in apply(), inside changes.recording(): the
+core says which rows changed, with their versions. Undo is changes.undo() of
+that, redo changes.redo() of what the undo did; neither captures or restores
+values itself, and both refuse (ChangedSince, nothing written) when a row was
+changed since by another window or connection.
+
+PySide cannot carry a Python exception out of redo() when QUndoStack.push()
+calls it from C++, so a command performs its first action in apply() — where a
+ValidationError reaches the dialog and nothing is pushed — and push() records
+it. The window's Undo and Redo go through undo_on()/redo_on(), which ask the
+core first: a refusal is shown as a message and the stack does not move, so
+the command stays done (or undone). Failures past that check (say, the trash
+emptied between the check and the write by another process) are reported
+through JournalEvents.error and mark the command obsolete."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from journal.writes import changes, connections, customers, interactions, purchases
+from journal.errors import ChangedSince, JournalError
+from journal.rules import words
+
+
+class JournalCommand(QUndoCommand):
+    def __init__(self, events, text: str):
+        super().__init__(text)
+        self.events = events
+        self._applied = False
+        self.customer_id: int | None = None
+        self.changeset: changes.ChangeSet | None = None  # what the write (or the last redo) changed
+        self.undone: changes.ChangeSet | None = None  # what the last undo changed
+
+    # Subclasses implement do(): the write, the first time (it may raise).
+    def apply(self):
+        with changes.recording() as recorded:
+            self.do()
+        self.changeset = recorded.changeset
+        self._applied = True
+
+    def redo_again(self):
+        self.changeset = changes.redo(self.undone)
+        self._follow(self.changeset)
+
+    def undo_change(self):
+        self.undone = changes.undo(self.changeset)
+        self._follow(self.undone)
+
+    def _follow(self, done):
+        """Undoing or redoing this step bumps the versions of rows other steps on
+        the stack describe: where it put a row back as one of them left it, that
+        step follows (journal.writes.changes.follow), so undoing it next is not refused."""
+        stack = getattr(self, "stack", None)
+        if stack is None:
+            return
+        for index in range(stack.count()):
+            for other in _journal_commands(stack.command(index)):
+                if other is not self:
+                    other.changeset = changes.follow(other.changeset, done)
+                    other.undone = changes.follow(other.undone, done)
+
+    def redo(self):
+        if self._applied:  # the first redo() is push() recording what apply() did
+            self._applied = False
+            self._notify()
+            return
+        self._guarded(self.redo_again)
+
+    def undo(self):
+        self._guarded(self.undo_change)
+
+    def _guarded(self, step):
+        try:
+            step()
+        except JournalError as exc:
+            self.setObsolete(True)
+            self.events.error.emit(f"Could not {self.text().lower()}: {exc}")
+        self._notify()
+
+    def _notify(self):
+        self.events.changed.emit(self.customer_id)
+
+
+def perform(stack, command: JournalCommand) -> JournalCommand:
+    """Apply the command (raising on bad input, nothing recorded) and put it on the stack."""
+    command.apply()
+    return push(stack, command)
+
+
+def push(stack, command: JournalCommand) -> JournalCommand:
+    """Put an applied command on the stack (it follows the others' undos and redos)."""
+    command.stack = stack
+    stack.push(command)
+    return command
+
+
+def _journal_commands(command) -> list[JournalCommand]:
+    """The command, or the commands of a macro (a note and what it completed), in the order done."""
+    if isinstance(command, JournalCommand):
+        return [command]
+    return [c for i in range(command.childCount()) for c in _journal_commands(command.child(i))]
+
+
+def refusal(command, undoing: bool = True) -> str | None:
+    """Why undoing (or redoing) this command would be refused, in words; None when it would not."""
+    done = [c.changeset if undoing else c.undone for c in _journal_commands(command)]
+    if any(d is None for d in done):
+        return None  # a command the core cannot describe: its own undo checks
+    together = changes.ChangeSet()
+    for changeset in (done if undoing else reversed(done)):
+        together = together.then(changeset)
+    try:
+        changes.check(together)
+    except ChangedSince as exc:
+        return f"Could not {'undo' if undoing else 'redo'} “{command.text()}”: {exc}"
+    return None
+
+
+def undo_on(stack, events) -> bool:
+    """Edit › Undo: undo the last command unless the core refuses, which is
+    shown and leaves it done. True when it was undone."""
+    command = stack.command(stack.index() - 1) if stack.canUndo() else None
+    if command is None:
+        return False
+    message = refusal(command, undoing=True)
+    if message:
+        events.error.emit(message)
+        return False
+    stack.undo()
+    return True
+
+
+def redo_on(stack, events) -> bool:
+    command = stack.command(stack.index()) if stack.canRedo() else None
+    if command is None:
+        return False
+    message = refusal(command, undoing=False)
+    if message:
+        events.error.emit(message)
+        return False
+    stack.redo()
+    return True
+
+
+class Created(JournalCommand):
+    """Something added: undo moves it to the trash, redo brings it back."""
+
+    def __init__(self, events, text, customer_id, create):
+        super().__init__(events, text)
+        self.customer_id = customer_id
+        self._create = create
+        self.created_id = None
+
+    def do(self):
+        self.created_id = self._create()
+        if self.customer_id is None:  # a new customer is the customer concerned
+            self.customer_id = self.created_id
+
+
+class Deleted(JournalCommand):
+    """Something moved to the trash: undo restores it."""
+
+    def __init__(self, events, text, customer_id, ident, delete):
+        super().__init__(events, text)
+        self.customer_id = customer_id
+        self.ident = ident
+        self._delete = delete
+
+    def do(self):
+        self._delete(self.ident)
+
+
+def LogInteraction(events, customer_id, values: dict) -> Created:  # noqa: N802 - reads like the command it makes
+    values = dict(values)
+    kind, direction, summary = values.pop("kind"), values.pop("direction"), values.pop("summary")
+    return Created(events, f"Log {summary}", customer_id,
+                   lambda: interactions.log_interaction(customer_id, kind, direction, summary, **values).id)
+
+
+def DeleteInteraction(events, interaction_id) -> Deleted:  # noqa: N802
+    row = interactions.get_interaction(interaction_id)
+    return Deleted(events, f"Delete “{row.summary}”", row.customer_id, interaction_id, interactions.delete_interaction)
+
+
+def AddCustomer(events, values: dict) -> Created:  # noqa: N802
+    return Created(events, f"Add {values.get('name', 'customer')}", None,
+                   lambda: customers.create_customer(**values).id)
+
+
+def DeleteCustomer(events, customer_id) -> Deleted:  # noqa: N802
+    return Deleted(events, f"Delete {customers.get_customer(customer_id).name}", customer_id, customer_id,
+                   customers.delete_customer)
+
+
+def AddPurchase(events, customer_id, values: dict) -> Created:  # noqa: N802
+    return Created(events, f"Log purchase of {values.get('product', '')}", customer_id,
+                   lambda: purchases.add_purchase(customer_id, **values).id)
+
+
+def DeletePurchase(events, customer_id, purchase_id) -> Deleted:  # noqa: N802
+    return Deleted(events, "Delete purchase", customer_id, purchase_id, purchases.delete_purchase)
+
+
+def AddConnection(events, source_id, target_id, kind, **values) -> Created:  # noqa: N802
+    return Created(events, "Add connection", source_id,
+                   lambda: connections.add_connection(source_id, target_id, kind, **values).id)
+
+
+def DeleteConnection(events, customer_id, connection_id) -> Deleted:  # noqa: N802
+    return Deleted(events, "Delete connection", customer_id, connection_id, connections.delete_connection)
+
+
+class Edited(JournalCommand):
+    """Fields changed: undo puts back what the core says they were."""
+
+    def __init__(self, events, text, customer_id, values: dict, update):
+        super().__init__(events, text)
+        self.customer_id = customer_id
+        self.values, self._update = values, update
+
+    def do(self):
+        self._update(self.values)
+
+
+def EditInteraction(events, interaction_id, values: dict) -> Edited:  # noqa: N802
+    row = interactions.get_interaction(interaction_id)
+    return Edited(events, "Edit interaction", row.customer_id, values,
+                  lambda values: interactions.update_interaction(interaction_id, **values))
+
+
+def EditCustomer(events, customer_id, values: dict) -> Edited:  # noqa: N802
+    customers.get_customer(customer_id)  # a customer gone since raises here, before anything is pushed
+    return Edited(events, "Edit customer details", customer_id, values,
+                  lambda values: customers.update_customer(customer_id, **values))
+
+
+class ArchiveCustomer(JournalCommand):
+    def __init__(self, events, customer_id, archived: bool):
+        name = customers.get_customer(customer_id).name
+        super().__init__(events, f"{'Archive' if archived else 'Unarchive'} {name}")
+        self.customer_id = customer_id
+        self.archived = archived
+
+    def do(self):
+        customers.set_archived(self.customer_id, self.archived)
+
+
+class Snooze(JournalCommand):
+    def __init__(self, events, customer_id, snooze_key, until, label):
+        super().__init__(events, f"Snooze “{label}”")
+        self.customer_id = customer_id
+        self.key = snooze_key
+        self.until = until
+
+    def do(self):
+        from journal.rules import lately
+
+        lately.snooze(self.customer_id, self.key, self.until)
+
+
+class CardsSent(JournalCommand):
+    """Thank-you cards recorded as sent: undo takes their timeline entries back to
+    the trash and makes what they thanked for wait for thanks again."""
+
+    def __init__(self, events, chosen):
+        super().__init__(events, f"Record {words.plural(len(chosen), 'card')} as sent")
+        self.chosen = list(chosen)
+        self.sent = None
+
+    def do(self):
+        from journal.rules import cards
+
+        self.sent = cards.mark_sent(self.chosen)
+
+
+class Imported(JournalCommand):
+    """An import, already written by its background task, which recorded what
+    it changed (report.changeset): undo takes it back through the import's own
+    batched undo, which checks those rows first (journal/io/csv_import.py)."""
+
+    def __init__(self, events, report, what: str):
+        super().__init__(events, f"Import {report.created} {what}")
+        self.report = report
+
+    def apply(self):  # the import itself ran off the GUI thread, in one transaction
+        self.changeset = self.report.changeset
+        self._applied = True
+
+    def redo_again(self):
+        from journal.io import csv_import
+
+        csv_import.redo_import(self.report)
+        self.changeset = self.report.changeset
+        self._follow(self.changeset)
+
+    def undo_change(self):
+        from journal.io import csv_import
+
+        csv_import.undo_import(self.report)
+        self.undone = self.report.changeset
+        self._follow(self.undone)

@@ -1,0 +1,218 @@
+"""Running work off the GUI thread.
+
+run_in_background(fn, on_done, on_error) runs fn in a thread pool and delivers
+its result (or exception) to the callbacks on the GUI thread. Peewee keeps one
+connection per thread, so each task opens and closes its own. Writes that take
+long go through the one-thread pool so they never overlap. Tests swap in
+synchronous execution (set_synchronous) to stay deterministic.
+
+Cancel is enforced here, not left to each caller: once a task is cancelled,
+the next call of its progress function raises journal.errors.Cancelled, so the
+work stops wherever it reports progress and its transaction rolls back (or its
+half-written file is removed) whether or not the caller checks what progress
+returned. run_with_progress keeps its task alive itself (a caller may drop the
+handle) and keeps the progress dialog up, saying "Cancelling…", until the work
+has really stopped."""
+
+from __future__ import annotations
+
+import traceback
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from journal.errors import Cancelled
+
+_synchronous = False
+_write_pool: QThreadPool | None = None
+
+
+def set_synchronous(value: bool) -> None:
+    global _synchronous
+    _synchronous = value
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(object)  # (done, total): Python ints, so rows past 2**31 are fine too
+
+
+class _Task(QRunnable):
+    def __init__(self, fn, relay: _Relay, wants_progress: bool):
+        super().__init__()
+        self.fn = fn
+        self.relay = relay
+        self.wants_progress = wants_progress
+        self.cancelled = False
+
+    def call(self):
+        if self.wants_progress:
+            return self.fn(self._progress)
+        return self.fn()
+
+    def deliver(self):
+        try:
+            result = self.call()
+        except BaseException as exc:  # delivered to the GUI, never lost in a thread
+            exc.formatted = traceback.format_exc()
+            self._emit(self.relay.failed, exc)
+        else:
+            self._emit(self.relay.done, result)
+
+    @staticmethod
+    def _emit(signal, value):
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the application is closing and the receiver is gone
+            pass
+
+    def run(self):
+        from journal.storage.models import database
+
+        with database.connection_context():  # this thread's own connection
+            self.deliver()
+
+    def _progress(self, done, total):
+        if self.cancelled:
+            raise Cancelled()
+        self._emit(self.relay.progress, (done, total))
+        return True
+
+
+class Handle:
+    """What run_in_background returns: cancel() asks a progress-reporting task to stop."""
+
+    def __init__(self, task: _Task, relay: _Relay):
+        self._task = task
+        self.relay = relay
+
+    def cancel(self):
+        self._task.cancelled = True
+
+    @property
+    def cancelled(self) -> bool:
+        return self._task.cancelled
+
+
+_pending: set = set()
+
+
+def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writes=False) -> Handle:
+    """Run fn() off the GUI thread (fn(progress) if on_progress is given). Once
+    the handle is cancelled, progress(done, total) raises Cancelled, which reaches
+    on_error like any other error. Callbacks run on the GUI thread."""
+    relay = _Relay()
+    relay.failed.connect(_route_database_errors)  # damage read by any task reaches the recovery dialog
+    if on_done:
+        relay.done.connect(on_done)
+    if on_error:
+        relay.failed.connect(on_error)
+    if on_progress:
+        relay.progress.connect(lambda pair: on_progress(*pair))
+    task = _Task(fn, relay, on_progress is not None)
+    if _synchronous:
+        task.deliver()  # on the GUI thread's own connection
+        return Handle(task, relay)
+    task.setAutoDelete(False)
+    # Keep the relay and task alive until the task reports back.
+    _pending.add((relay, task))
+    relay.done.connect(lambda *_: _pending.discard((relay, task)))
+    relay.failed.connect(lambda *_: _pending.discard((relay, task)))
+    (_writer() if writes else QThreadPool.globalInstance()).start(task)
+    return Handle(task, relay)
+
+
+def _route_database_errors(error):
+    from ui.files.recovery import database_error_met
+
+    database_error_met(error)
+
+
+def _writer() -> QThreadPool:
+    global _write_pool
+    if _write_pool is None:
+        _write_pool = QThreadPool()
+        _write_pool.setMaxThreadCount(1)
+    return _write_pool
+
+
+def wait_for_background(msecs: int = 3000) -> bool:
+    """At exit: let running work finish (a write is never cut off halfway)."""
+    done = QThreadPool.globalInstance().waitForDone(msecs)
+    if _write_pool is not None:
+        done = _write_pool.waitForDone(msecs) and done
+    return done
+
+
+def run_with_progress(parent, title: str, fn, on_done, on_error, *, writes=False, on_cancelled=None) -> Handle:
+    """fn(progress) off the GUI thread behind a progress dialog. Cancel (the
+    button, Escape or closing the dialog) stops the work at its next progress
+    report: progress raises Cancelled, so a transaction rolls back and a
+    half-written file is removed. The dialog stays up, saying so, until the work
+    has stopped; then on_cancelled() runs (not on_error). Work that finished
+    before it heard the Cancel reports to on_done as usual."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    dialog = QProgressDialog(title, "Cancel", 0, 100, parent)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setValue(0)
+    state = {"cancelling": False, "finished": False, "handle": None}
+
+    def progressed(done, total):
+        if not state["cancelling"] and not state["finished"]:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(min(done, total))
+
+    def close_dialog():
+        state["finished"] = True
+        _running.discard(state["handle"])
+        dialog.reset()
+        dialog.close()
+        dialog.deleteLater()
+
+    def done(value):
+        close_dialog()
+        on_done(value)
+
+    def failed(error):
+        close_dialog()
+        if isinstance(error, Cancelled) and state["cancelling"]:
+            if on_cancelled:
+                on_cancelled()
+        else:
+            on_error(error)
+
+    def cancel():
+        if state["cancelling"] or state["finished"]:
+            return
+        state["cancelling"] = True
+        state["handle"].cancel()
+        # QProgressDialog hides itself on Cancel; keep it up (and the window
+        # blocked) until the work has rolled back, so what shows is true.
+        dialog.setLabelText(f"{title}\nCancelling… nothing of it is kept.")
+        button = dialog.findChild(QPushButton)
+        if button is not None:
+            button.setEnabled(False)
+        dialog.show()
+
+    # A closure, not a bound method: PySide drops a connection to a method of an
+    # object nobody keeps, and callers used to drop the handle (Cancel then did nothing).
+    dialog.canceled.connect(cancel)
+    handle = run_in_background(fn, done, failed, progressed, writes=writes)
+    handle.dialog = dialog
+    state["handle"] = handle
+    if not state["finished"]:
+        _running.add(handle)  # alive as long as the work, whatever the caller keeps
+    return handle
+
+
+_running: set = set()
+
+
+def running_with_progress() -> list[Handle]:
+    """The tasks behind a progress dialog that have not reported back yet."""
+    return list(_running)

@@ -1,0 +1,1 @@
+"""The customer list, the customer page and the dialogs that edit customers."""

@@ -1,0 +1,544 @@
+"""The customer list: every customer with when we last gave them something, and
+who is due or overdue. The model reads a page of rows at a time from SQL,
+which sorts and filters them and counts days overdue, so opening the list
+costs the same at 50,000 customers as at 5,000; data() only formats rows
+already read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
+
+from journal.reads import customer_pages as pages
+from journal.writes import customers
+from journal.rules.kinds import KINDS, STAGES
+from journal.rules import words
+
+from ui.common import format as fmt
+from ui.common import theme
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+LEVEL_ROLE = Qt.ItemDataRole.UserRole + 2
+# Roles as plain ints: the table asks data() for eight roles of every cell it
+# paints, and comparing ints is several times cheaper than looking each role up
+# through Qt.ItemDataRole (and forty times cheaper than a shortcut like Qt.DisplayRole).
+DISPLAY, FOREGROUND, FONT, TOOLTIP = (int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ForegroundRole),
+                                      int(Qt.ItemDataRole.FontRole), int(Qt.ItemDataRole.ToolTipRole))
+ANSWERED = frozenset({DISPLAY, FOREGROUND, FONT, TOOLTIP, ID_ROLE, LEVEL_ROLE})
+
+COLUMNS = ("Name", "Company", "Stage", "Since", "Contact", "Last value given", "Overdue")
+NAME, COMPANY, STAGE, SINCE, LAST_CONTACT, LAST_VALUE, OVERDUE = range(len(COLUMNS))
+# Always shown, in full: who they are and how late we are. The rest can be hidden.
+KEY_COLUMNS = (NAME, COMPANY, OVERDUE)
+HIDDEN_AT_FIRST = (STAGE, SINCE, LAST_CONTACT)
+
+
+PAGE = 200  # rows read at a time
+KEPT_PAGES = 40  # pages kept in memory; the farthest from the one read go first
+SORT_NAMES = dict(zip((NAME, COMPANY, STAGE, SINCE, LAST_CONTACT, LAST_VALUE, OVERDUE), pages.SORTS))
+
+
+class CustomerListModel(QAbstractTableModel):
+    """The list as SQL sees it: rowCount() is the number of customers listed,
+    and rows are read a page at a time (journal.reads.customer_pages sorts, filters
+    and counts days overdue). Pages are read when the view scrolls to them
+    (ensure_rows, called by CustomerList), never while painting: data() for a
+    row not read yet answers nothing and asks for its page on the next turn
+    of the event loop."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.today = date.today()
+        self.include_archived = False
+        self.sort_column, self.sort_order = NAME, Qt.SortOrder.AscendingOrder
+        self._words: tuple[str, ...] = ()
+        self._kept: tuple[int, ...] = ()  # shown whatever the filter: renamed away from it while being worked on
+        self.tag: str | None = None  # only customers with this tag
+        self.due_only = False  # only those due or overdue
+        self._query: pages.ListQuery | None = None
+        self._count = 0
+        self._pages: dict[int, list[customers.CustomerRow]] = {}
+        self._wanted: set[int] = set()  # pages data() asked for, read on the next turn
+        self._longest: dict[int, list[str]] = {}  # per column, until the next reload
+
+    # -- loading ------------------------------------------------------------------
+    def query(self) -> pages.ListQuery:
+        if self._query is None:
+            self._query = pages.resolved(pages.ListQuery(
+                today=self.today, sort=SORT_NAMES[self.sort_column],
+                descending=self.sort_order == Qt.SortOrder.DescendingOrder, words=self._words,
+                tag=self.tag, due_only=self.due_only, include_archived=self.include_archived, kept=self._kept))
+        return self._query
+
+    def _requery(self) -> None:
+        self._query = None
+        self._pages.clear()
+        self._count = pages.count(self.query())
+
+    def reload(self) -> None:
+        self.today = date.today()
+        self._longest.clear()
+        self.beginResetModel()
+        self._requery()
+        self.endResetModel()
+
+    def ensure_rows(self, first: int, last: int) -> None:
+        """Read the pages holding rows first..last (outside painting)."""
+        if self._count == 0:
+            return
+        first, last = max(first, 0), min(last, self._count - 1)
+        for number in range(first // PAGE, last // PAGE + 1):
+            self._page(number)
+
+    def _page(self, number: int) -> list[customers.CustomerRow]:
+        rows = self._pages.get(number)
+        if rows is None:
+            if len(self._pages) >= KEPT_PAGES:
+                for far in sorted(self._pages, key=lambda n: abs(n - number))[KEPT_PAGES // 2:]:
+                    del self._pages[far]
+            rows = self._pages[number] = pages.page(self.query(), number * PAGE, PAGE)
+        return rows
+
+    def _cached(self, row: int) -> customers.CustomerRow | None:
+        rows = self._pages.get(row // PAGE)
+        if rows is None or row % PAGE >= len(rows):
+            return None
+        return rows[row % PAGE]
+
+    def _read_wanted(self) -> None:
+        wanted, self._wanted = sorted(self._wanted), set()
+        for number in wanted:
+            if number not in self._pages and number * PAGE < self._count:
+                self._page(number)
+                last = min((number + 1) * PAGE, self._count) - 1
+                self.dataChanged.emit(self.index(number * PAGE, 0), self.index(last, len(COLUMNS) - 1))
+
+    def refresh_customer(self, customer_id: int) -> bool:
+        """Bring one customer's row up to date after a change to them. False when
+        the list itself must change (they were added, archived or deleted, or
+        left or joined the filtered list)."""
+        old = self.row_of_cached(customer_id)
+        if old is None:
+            return False
+        if self._words and customer_id not in self._kept:
+            # The same customers stay in view: one renamed away from the filter
+            # text is still the one being worked on.
+            self._kept += (customer_id,)
+            self._query = None
+        if pages.count(self.query()) != self._count:
+            return False
+        fresh = pages.one(self.query(), customer_id)
+        if fresh is None:
+            return False
+        if pages.position(self.query(), customer_id) == old:  # still in its place: one row changes
+            self._pages[old // PAGE][old % PAGE] = fresh
+            self.dataChanged.emit(self.index(old, 0), self.index(old, len(COLUMNS) - 1))
+        else:  # the change moved them in the current order
+            self._relayout()
+        return True
+
+    def set_filter(self, text: str) -> None:
+        """Show only customers whose name or company contains every word of `text`, ignoring case."""
+        words = tuple(text.casefold().split())
+        if words != self._words:
+            self._words, self._kept = words, ()
+            self._relayout()
+
+    def set_tag(self, tag: str | None) -> None:
+        self.tag = tag
+        self._relayout()
+
+    def set_due_only(self, due_only: bool) -> None:
+        self.due_only = due_only
+        self._relayout()
+
+    def sort(self, column, order=Qt.SortOrder.AscendingOrder):
+        if (column, order) == (self.sort_column, self.sort_order) and self._query is not None:
+            return  # already so (the saved column layout restored at start)
+        self.sort_column, self.sort_order = column, order
+        if self._query is not None:  # else read in this order when the list loads
+            self._relayout()
+
+    def _relayout(self) -> None:
+        """Show the list as the query now says, keeping selections and other
+        persistent indexes on their customers (an index on a customer filtered
+        out becomes invalid)."""
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        ids = [self._id_if_cached(index.row()) for index in before]
+        self._requery()
+        places = {cid: pages.position(self.query(), cid) for cid in set(ids) if cid is not None}
+        after = [QModelIndex() if places.get(cid) is None else self.index(places[cid], index.column())
+                 for cid, index in zip(ids, before)]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+    def _id_if_cached(self, row: int) -> int | None:
+        found = self._cached(row)
+        return None if found is None else found.id
+
+    def row_of_cached(self, customer_id: int) -> int | None:
+        for number, rows in self._pages.items():
+            for n, row in enumerate(rows):
+                if row.id == customer_id:
+                    return number * PAGE + n
+        return None
+
+    def row_of(self, customer_id: int) -> int | None:
+        """The customer's row on screen; None when absent or filtered out."""
+        found = self.row_of_cached(customer_id)
+        return found if found is not None else pages.position(self.query(), customer_id)
+
+    def row_of_any(self, customer_id: int) -> int | None:
+        """The customer's place in the whole list, filter or not."""
+        return pages.position(self.query().with_(words=()), customer_id)
+
+    def longest_texts(self, column: int, how_many: int = 40) -> list[str]:
+        """The texts of `column` most likely to be widest: the longest by
+        characters, for measuring (measuring them all would cost a start-up)."""
+        if column in (NAME, COMPANY):
+            if column in self._longest:  # over the whole list (measure_longest)
+                return self._longest[column][:how_many]
+            texts = {self._display(row, column) or "" for rows in self._pages.values() for row in rows}
+            return sorted(texts, key=len, reverse=True)[:how_many]  # of the rows read so far
+        if column == OVERDUE:  # no count of days to find the widest: four digits are over ten years
+            return ["due", "+9999 d"]
+        self.ensure_rows(0, PAGE - 1)
+        return sorted({self._display(row, column) or "" for row in self._pages.get(0, [])}, key=len,
+                      reverse=True)[:how_many]
+
+    def loaded(self) -> bool:
+        return self._query is not None
+
+    def measured(self) -> bool:
+        return NAME in self._longest
+
+    def longest_query(self):
+        """A function for a background thread: the longest names and companies in the whole list."""
+        q = self.query()
+        return lambda: {NAME: pages.longest(q, "name"), COMPANY: pages.longest(q, "company")}
+
+    def customer_at(self, row: int) -> customers.CustomerRow:
+        """The customer on `row`, read if need be (not for painting)."""
+        self.ensure_rows(row, row)
+        return self._pages[row // PAGE][row % PAGE]
+
+    def id_at(self, row: int) -> int:
+        return self.customer_at(row).id
+
+    # -- Qt ------------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if role == DISPLAY and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=DISPLAY):
+        if role not in ANSWERED or not index.isValid():
+            return None
+        row = self._cached(index.row())
+        if row is None:  # not read yet: asked for on the next turn, never read while painting
+            if not self._wanted:
+                QTimer.singleShot(0, self._read_wanted)
+            self._wanted.add(index.row() // PAGE)
+            return None
+        column = index.column()
+        if role == DISPLAY:
+            return self._display(row, column)
+        if role == ID_ROLE:
+            return row.id
+        if role == LEVEL_ROLE:
+            return row.cadence_level(self.today)
+        if role == FOREGROUND:
+            if column == OVERDUE:
+                level = row.cadence_level(self.today)
+                return theme.color(level) if level else None
+            if row.archived:
+                return theme.color("muted")
+        if role == FONT and column == OVERDUE and row.cadence_level(self.today) == "overdue":
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == TOOLTIP and column == OVERDUE:
+            level = row.cadence_level(self.today)
+            if level:
+                return (f"{level.capitalize()}: no value given for "
+                        f"{words.plural(row.days_since_value(self.today), 'day')}; "
+                        f"cadence {words.plural(row.cadence_days, 'day')}")
+        if role == TOOLTIP and column == LAST_VALUE and row.last_value_kind:
+            return f"{KINDS[row.last_value_kind].label}, {fmt.day(row.last_value_at)}"
+        if role == TOOLTIP and column == LAST_CONTACT and row.last_contact_at:
+            return fmt.moment(row.last_contact_at)
+        return None
+
+    def _display(self, row, column):
+        if column == NAME:
+            return row.name + ("  (archived)" if row.archived else "")
+        if column == COMPANY:
+            return row.company
+        if column == STAGE:
+            return STAGES.get(row.stage, row.stage)
+        if column == SINCE:
+            return fmt.day(row.customer_since)
+        if column == LAST_CONTACT:
+            return fmt.ago_short(row.last_contact_at, self.today)
+        if column == LAST_VALUE:
+            if not row.last_value_at:
+                return "—"
+            return f"{fmt.ago_short(row.last_value_at, self.today)} · {KINDS[row.last_value_kind].label.lower()}"
+        if column == OVERDUE:
+            late = row.days_overdue(self.today)
+            return "" if late is None else ("due" if late == 0 else f"+{late} d")
+        return None
+
+
+class CustomerList(QWidget):
+    """The filter box above the table; emits the selected customer's id."""
+
+    customer_selected = Signal(int)
+    columns_fitted = Signal()  # the key columns were measured on the whole list (they may be wider)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = CustomerListModel(self)
+        self._quiet = False  # selecting without telling (the window already shows that customer)
+        self._measuring = 0  # the latest measuring of the longest names
+        self._list_painted, self._after_paint = False, None
+        self.filter_box = QLineEdit(placeholderText="Find a customer by name or company…")
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.textChanged.connect(self._filter)
+        self.filter_box.returnPressed.connect(self._open_first)
+        self.filter_box.installEventFilter(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)  # rows are chosen, not cells: Tab moves on to the customer's page
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self.model.sort)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)  # rows run the pane's full width
+        for column, width in ((STAGE, 80), (SINCE, 100), (LAST_CONTACT, 70), (LAST_VALUE, 130)):
+            header.resizeSection(column, width)
+        # Name, company and how late: side by side and first, so a narrow pane
+        # still shows them whole; the rest follow, and can be hidden or shown
+        # from the heading's context menu.
+        header.moveSection(header.visualIndex(OVERDUE), 2)
+        for column in self._hidden_at_first():
+            header.setSectionHidden(column, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        # Rows are read as they come into view: on scrolling, resizing and relisting.
+        bar = self.table.verticalScrollBar()
+        bar.valueChanged.connect(self._read_visible)
+        bar.rangeChanged.connect(self._read_visible)
+        self.model.modelReset.connect(self._read_visible)
+        self.model.layoutChanged.connect(self._read_visible)
+        self.table.viewport().installEventFilter(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.filter_box)
+        layout.addWidget(self.table)
+
+    def reload(self, keep: int | None = None) -> None:
+        """Reload every row, selecting `keep`, or if it is gone (an undone add)
+        the customer selected before, so one row stays highlighted."""
+        current = self.current_id()
+        self.model.reload()
+        self.fit_key_columns()
+        for customer_id in dict.fromkeys((keep, current)):
+            if customer_id is not None and self.select(customer_id, emit=False):
+                break
+
+    def refresh(self, customer_id: int | None) -> None:
+        """After a change: one row when one customer changed, else everything."""
+        if customer_id is None or not self.model.refresh_customer(customer_id):
+            self.reload(keep=customer_id)
+
+    # -- columns ----------------------------------------------------------------------------------
+    @staticmethod
+    def _hidden_at_first() -> tuple[int, ...]:
+        """Until the user chooses (the choice is saved with the window): on a
+        laptop screen only the three key columns, else the last value given too."""
+        screen = QGuiApplication.primaryScreen()
+        narrow = screen is not None and screen.availableGeometry().width() < 1500
+        return HIDDEN_AT_FIRST + ((LAST_VALUE,) if narrow else ())
+
+    def fit_key_columns(self) -> None:
+        """Name, company and days overdue as wide as their longest text, so none is cut:
+        at once from the rows read, then from the whole list, measured off the GUI
+        thread (reading every name would make opening slower the more customers)."""
+        self._fit_columns()
+        if not self.model.measured():
+            from ui.common.tasks import run_in_background
+
+            self._measuring += 1
+            generation = self._measuring
+
+            def measured(longest):
+                if generation == self._measuring:  # not a list reloaded since
+                    self.model._longest.update(longest)
+                    self._fit_columns()
+                    self.columns_fitted.emit()
+
+            def measure():
+                if generation == self._measuring:
+                    run_in_background(self.model.longest_query(), measured, lambda _error: None)
+
+            # Once the list is on screen: the thread would slow its first paint.
+            if self._list_painted:
+                QTimer.singleShot(0, self, measure)
+            else:
+                self._after_paint = measure
+
+    def _fit_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        cells = QFontMetrics(self.table.font())
+        bold = QFont(self.table.font())
+        bold.setBold(True)  # overdue counts are bold
+        headings = QFontMetrics(header.font())
+        for column in KEY_COLUMNS:
+            metrics = QFontMetrics(bold) if column == OVERDUE else cells
+            widest = max((metrics.horizontalAdvance(t) for t in self.model.longest_texts(column)), default=0)
+            # Cell margins, and room for the sort arrow beside the heading.
+            width = max(widest + self.CELL_PADDING, headings.horizontalAdvance(COLUMNS[column]) + 32)
+            header.resizeSection(column, min(width, self.WIDEST_COLUMN))
+
+    def needed_width(self) -> int:
+        """How wide the pane must be to show the key columns whole."""
+        header = self.table.horizontalHeader()
+        return (sum(header.sectionSize(c) for c in KEY_COLUMNS) + self.table.verticalScrollBar().sizeHint().width()
+                + 2 * self.table.frameWidth() + 2)
+
+    CELL_PADDING = 18
+    WIDEST_COLUMN = 360
+
+    def _header_menu(self, pos) -> None:
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column, title in enumerate(COLUMNS):
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(column not in KEY_COLUMNS)
+            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
+        menu.addSeparator()
+        menu.addAction("Fit columns to their contents", self._fit_all)
+        self.header_menu = menu  # reachable by tests
+        menu.popup(header.mapToGlobal(pos))
+
+    def _fit_all(self) -> None:
+        self.table.resizeColumnsToContents()
+        self.fit_key_columns()
+
+    def header_state(self) -> bytes:
+        return self.table.horizontalHeader().saveState()
+
+    def restore_header_state(self, state) -> None:
+        header = self.table.horizontalHeader()
+        if header.restoreState(state):
+            for column in KEY_COLUMNS:  # whatever was saved, these stay on screen
+                header.setSectionHidden(column, False)
+            header.setSortIndicatorShown(True)
+            if self.model.loaded():
+                self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+                self.fit_key_columns()
+            else:  # read in that order when the list loads
+                self.model.sort_column, self.model.sort_order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    def _read_visible(self, *_args) -> None:
+        """Read the pages of the rows in view (and a screenful either side)."""
+        top = self.table.rowAt(0)
+        if top < 0:
+            top = self.table.verticalScrollBar().value()
+        shown = self.table.viewport().height() // max(self.table.verticalHeader().defaultSectionSize(), 1) + 1
+        self.model.ensure_rows(top - shown, top + 2 * shown)
+
+    def forget_typing(self) -> None:
+        """After a change to the journal, the find box's own undo history goes, so
+        that Ctrl+Z there is the journal's Undo (see eventFilter)."""
+        if self.filter_box.isUndoAvailable() or self.filter_box.isRedoAvailable():
+            self.filter_box.setText(self.filter_box.text())
+
+    def select(self, customer_id: int, emit=True) -> bool:
+        row = self.model.row_of(customer_id)
+        if row is None:
+            if self.model.row_of_any(customer_id) is None:
+                return False
+            self.filter_box.setText("")  # hidden by the filter: empty it (and its undo) so the customer shows
+            row = self.model.row_of(customer_id)
+            if row is None:
+                return False
+        self.model.ensure_rows(row, row)
+        index = self.model.index(row, 0)
+        # Not by blocking the selection model's signals: the table repaints rows on
+        # them, and the row selected before would stay highlighted beside the new one.
+        self._quiet = not emit
+        try:
+            self.table.setCurrentIndex(index)
+        finally:
+            self._quiet = False
+        self.table.scrollTo(index)
+        return True
+
+    def _filter(self, text):
+        self.model.set_filter(text)
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def _open_first(self):
+        if self.model.rowCount():
+            index = self.table.currentIndex() if self.table.currentIndex().isValid() else self.model.index(0, 0)
+            self.table.setCurrentIndex(index)
+            self.table.setFocus()
+
+    # On X11 a line edit claims Ctrl+E (end of line) and Ctrl+K (delete to the end)
+    # before the window's shortcuts; the find box, focused when the window opens,
+    # would swallow Edit details and Search everything.
+    EMACS_KEYS = (QKeySequence.StandardKey.MoveToEndOfLine, QKeySequence.StandardKey.DeleteEndOfLine)
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and not self._list_painted and watched is self.table.viewport():
+            self._list_painted = True
+            if self._after_paint is not None:
+                QTimer.singleShot(0, self, self._after_paint)
+                self._after_paint = None
+        if watched is self.filter_box and event.type() == QEvent.Type.ShortcutOverride:
+            box = self.filter_box
+            emacs = (event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                     and any(event.matches(key) for key in self.EMACS_KEYS))
+            # Ctrl+Z undoes what was typed in the box while there is some; otherwise
+            # (focus came back here after a save) it is the journal's Undo.
+            journal_undo = ((event.matches(QKeySequence.StandardKey.Undo) and not box.isUndoAvailable())
+                            or (event.matches(QKeySequence.StandardKey.Redo) and not box.isRedoAvailable()))
+            if emacs or journal_undo:
+                event.ignore()  # not overridden: the window's shortcut runs
+                return True
+        return super().eventFilter(watched, event)
+
+    def _current_changed(self, current, _previous):
+        if current.isValid() and not self._quiet:
+            self.customer_selected.emit(self.model.id_at(current.row()))

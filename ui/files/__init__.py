@@ -1,0 +1,1 @@
+"""Opening, switching, protecting and backing up journals."""

@@ -1,0 +1,254 @@
+"""File › Connect to a team journal…: where the server is (host, port,
+database, user; or a URL or a libpq service name), the password (kept in the
+operating system's keyring only when asked, and only where there is one),
+sslmode. Connecting runs in a thread with a short timeout, so a server that
+does not answer is said in the dialog within seconds and the window never
+freezes; the dialog stays open to correct what was typed."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit, QVBoxLayout,
+)
+
+from journal.storage import passwords, team
+
+from ui.common.forms import ErrorLabel
+
+RECENT_KEY = "team/recent"
+RECENT_KEPT = 8
+NO_KEYRING = ("There is no keyring on this computer, so the password will not be remembered: "
+              "you will type it each time (or keep it in ~/.pgpass).")
+
+
+def _settings() -> QSettings:
+    """The window's own settings file (owner-only), under LATELY_HOME in tests."""
+    from journal.storage import db
+    from journal.storage.private import touch
+
+    return QSettings(str(touch(db.data_dir() / "window.ini")), QSettings.Format.IniFormat)
+
+
+def recent_locations() -> list[str]:
+    value = _settings().value(RECENT_KEY, []) or []
+    return [v for v in ([value] if isinstance(value, str) else list(value)) if team.is_server(v)]
+
+
+def remember_location(location: str) -> None:
+    """The newest first; always without a password."""
+    shown = team.without_password(location)
+    kept = [shown] + [v for v in recent_locations() if v != shown]
+    settings = _settings()
+    settings.setValue(RECENT_KEY, kept[:RECENT_KEPT])
+    settings.sync()
+
+
+class _Relay(QObject):
+    finished = Signal(object, object)  # (result, error)
+
+
+def run_in_thread(fn, on_finished) -> _Relay:
+    """fn() in a plain thread (it touches no model, so no journal connection
+    is needed); on_finished(result, error) on the GUI thread. Keep the relay."""
+    relay = _Relay()
+    relay.finished.connect(on_finished)
+
+    def work():
+        try:
+            result, error = fn(), None
+        except Exception as exc:  # noqa: BLE001 - delivered to the dialog, never lost in a thread
+            result, error = None, exc
+        try:
+            relay.finished.emit(result, error)
+        except RuntimeError:  # the dialog is gone
+            pass
+
+    threading.Thread(target=work, name="lately-connect", daemon=True).start()
+    return relay
+
+
+class ConnectDialog(QDialog):
+    """Accepted once a connection worked: then location, password and probe say what it found."""
+
+    def __init__(self, parent=None, location: str = "", problem: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle("Connect to a team journal")
+        self.setMinimumWidth(480)
+        self.location = self.password = self.probe = None
+        self._relay = None
+        intro = QLabel("A journal the whole team shares, on a PostgreSQL server. Ask whoever runs the server "
+                       "for its address, the database and your own user name.")
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        self.recent = QComboBox()
+        recent = recent_locations()
+        self.recent.addItem("")
+        self.recent.addItems(recent)
+        self.host = QLineEdit()
+        self.host.setPlaceholderText("db.example.com")
+        self.port = QLineEdit()
+        self.port.setPlaceholderText("5432")
+        self.dbname = QLineEdit()
+        self.user = QLineEdit()
+        self.secret = QLineEdit()
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setPlaceholderText("from ~/.pgpass if left empty")
+        self.keep = QCheckBox("Re&member the password in this computer's keyring")
+        self.sslmode = QComboBox()
+        self.sslmode.addItems(team.SSL_MODES)
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("postgresql://you@host/dbname, or service=name")
+        if recent:
+            form.addRow(self._label("R&ecent", self.recent), self.recent)
+        form.addRow(self._label("&Host", self.host), self.host)
+        form.addRow(self._label("P&ort", self.port), self.port)
+        form.addRow(self._label("&Database", self.dbname), self.dbname)
+        form.addRow(self._label("&User", self.user), self.user)
+        form.addRow(self._label("&Password", self.secret), self.secret)
+        form.addRow("", self.keep)
+        form.addRow(self._label("&SSL", self.sslmode), self.sslmode)
+        form.addRow(self._label("Or a U&RL or service", self.url), self.url)
+        self.keyring_note = QLabel(NO_KEYRING)
+        self.keyring_note.setWordWrap(True)
+        if not passwords.available():
+            self.keep.setChecked(False)
+            self.keep.setEnabled(False)
+        else:
+            self.keyring_note.hide()
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.connect_button = self.buttons.addButton("&Connect", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.try_to_connect)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        # A long message (libpq's reasons are) grows the dialog instead of squeezing its fields.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.keyring_note)
+        layout.addWidget(self.status)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.connect_button.setDefault(True)  # (once in the dialog) Enter in a field connects, never cancels
+        self.recent.currentTextChanged.connect(self._fill_from)
+        for field in (self.host, self.port, self.dbname, self.user, self.secret, self.url):
+            field.textEdited.connect(lambda _: self.error.clear_message())
+        if location:
+            self._fill_from(team.without_password(location))
+        if problem:
+            self._problem(problem)
+        (self.recent if recent and not location else self.host if not location else self.secret).setFocus()
+
+    @staticmethod
+    def _label(text, widget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(widget)
+        return label
+
+    def _fill_from(self, location: str) -> None:
+        """A remembered location fills the fields (and its password, when the keyring has it)."""
+        if not location:
+            return
+        try:
+            params = team.parameters(location)
+        except team.BadLocation:
+            self.url.setText(location)
+            return
+        if set(params) - {"host", "port", "dbname", "user", "sslmode"}:
+            self.url.setText(location)
+            for field in (self.host, self.port, self.dbname, self.user):
+                field.clear()
+        else:
+            self.url.clear()
+            self.host.setText(params.get("host", ""))
+            self.port.setText(params.get("port", ""))
+            self.dbname.setText(params.get("dbname", ""))
+            self.user.setText(params.get("user", ""))
+            index = self.sslmode.findText(params.get("sslmode", "prefer"))
+            self.sslmode.setCurrentIndex(max(index, 0))
+        kept = passwords.recall(team.place(location).key)
+        self.secret.setText(kept or "")
+        self.keep.setChecked(bool(kept))
+
+    def typed_location(self) -> str:
+        url = self.url.text().strip()
+        if url:
+            return url
+        ssl = self.sslmode.currentText()
+        return team.build(host=self.host.text(), port=self.port.text(), dbname=self.dbname.text(),
+                          user=self.user.text(), sslmode="" if ssl == "prefer" else ssl)
+
+    def try_to_connect(self) -> None:
+        if self._relay is not None:
+            return  # already connecting
+        location = self.typed_location()
+        port = self.port.text().strip()
+        if not self.url.text().strip():
+            if not self.dbname.text().strip():
+                self._refuse(self.dbname, "Which database? Type its name (the person who runs the server knows it).")
+                return
+            if port and not (port.isdigit() and 0 < int(port) < 65536):
+                self._refuse(self.port, f"{port} is not a port number: it is a number up to 65535, usually 5432.")
+                return
+        elif not team.is_server(location):
+            self._refuse(self.url, "That is not a server location: it starts with postgresql:// "
+                                   "(or is service=name, or host=… dbname=…).")
+            return
+        try:
+            where = team.place(location).title
+        except team.BadLocation as error:
+            self._refuse(self.url, str(error))
+            return
+        password = self.secret.text() or None
+        self._busy(True, f"Connecting to {where}…")
+
+        def finished(found, error):
+            self._relay = None
+            self._busy(False, "")
+            if error is not None:
+                self._problem(team.unreachable_message(location, error))
+                return
+            if found.state == team.FOREIGN:
+                self._problem(
+                    f"{where} holds other tables ({', '.join(found.tables[:4])}), not a Lately journal. "
+                    "Choose the team journal's database, or an empty one for a new team journal.")
+                return
+            self.location, self.password, self.probe = location, password, found
+            key = team.place(location).key
+            if self.keep.isChecked() and password:
+                passwords.remember(key, password)
+            elif not self.keep.isChecked():
+                passwords.forget(key)
+            remember_location(location)
+            self.accept()
+
+        self._relay = run_in_thread(lambda: team.probe(location, password), finished)
+
+    def _problem(self, message: str) -> None:
+        self.error.show_message(message)
+        self.adjustSize()  # taller for libpq's long reasons, never squeezing the fields
+
+    def _refuse(self, field: QLineEdit, message: str) -> None:
+        self._problem(message)
+        field.setFocus()
+
+    def _busy(self, busy: bool, text: str) -> None:
+        self.status.setText(text)
+        self.connect_button.setEnabled(not busy)
+        for widget in (self.recent, self.host, self.port, self.dbname, self.user, self.secret, self.keep,
+                       self.sslmode, self.url):
+            widget.setEnabled(not busy and (widget is not self.keep or passwords.available()))
+        if not busy:  # back where the person corrects what was typed
+            (self.url if self.url.text().strip() else self.host).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def reject(self) -> None:
+        # A connection still being tried is left to time out on its own; its answer goes nowhere.
+        if self._relay is not None:
+            self._relay.finished.disconnect()
+            self._relay = None
+        super().reject()

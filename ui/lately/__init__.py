@@ -1,0 +1,1 @@
+"""The Lately panel: whom to attend to now."""

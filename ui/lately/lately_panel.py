@@ -1,0 +1,496 @@
+"""The Lately panel: whom to attend to, why, and one click to do it. Items are
+computed off the GUI thread after every change; the list only paints them."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QEvent, QModelIndex, QRect, QSize, Qt, QTimer, Signal,
+)
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCalendarWidget, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QHBoxLayout, QLabel,
+    QListView, QMenu, QStackedWidget, QStyledItemDelegate, QVBoxLayout, QWidget,
+)
+
+from journal.rules import words
+
+from ui.common.rows_model import RowsModel
+from ui.common import theme
+from ui.common.theme import LEFT_MIDDLE, muted, paint_row_background
+
+if TYPE_CHECKING:
+    from journal.rules import lately  # the rules load after the window's first paint, with the first refresh
+
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+REASON_ROLE = Qt.ItemDataRole.UserRole + 2
+ACTIONS = (("log", "Log it"), ("card", "Card"), ("snooze", "Snooze"), ("open", "Open"))
+
+
+def priority_color(item: lately.AttentionItem, palette=None) -> QColor:
+    """Red for what is late, amber for what is due, blue for what can wait."""
+    if item.level:
+        return theme.color(item.level, palette)
+    if item.priority >= 80:
+        return theme.color("overdue", palette)
+    if item.priority >= 60:
+        return theme.color("due", palette)
+    return theme.color("info", palette)
+
+
+class AttentionModel(RowsModel):
+    """The items of one reason (or all), most pressing first, shown a page at a
+    time: at 5,000 customers there are thousands of items, and a list view lays
+    out every row it is given. A change to one customer moves only its rows."""
+
+    ROW_ROLE = ITEM_ROLE
+    PAGE = 100
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.shown = 0  # rows[:shown] are in the view; fetchMore shows the next page
+
+    def set_rows(self, rows) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.shown = min(len(self.rows), max(self.PAGE, self.shown))
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else self.shown
+
+    def canFetchMore(self, parent=QModelIndex()):
+        return not parent.isValid() and self.shown < len(self.rows)
+
+    def fetchMore(self, parent=QModelIndex()):
+        more = min(self.PAGE, len(self.rows) - self.shown)
+        if parent.isValid() or more <= 0:
+            return
+        self.beginInsertRows(QModelIndex(), self.shown, self.shown + more - 1)  # last is inclusive
+        self.shown += more
+        self.endInsertRows()
+
+    def apply(self, removed, added) -> None:
+        """Take out `removed` and put in `added` where they rank (lately.sort_key);
+        only rows already shown move in the view."""
+        from journal.rules.lately import sort_key
+
+        for item in removed:
+            key = sort_key(item)
+            at = bisect_left(self.rows, key, key=sort_key)
+            while at < len(self.rows) and self.rows[at] != item and sort_key(self.rows[at]) == key:
+                at += 1
+            if at == len(self.rows) or self.rows[at] != item:
+                continue  # not of the reason shown
+            if at < self.shown:
+                self.beginRemoveRows(QModelIndex(), at, at)
+                del self.rows[at]
+                self.shown -= 1
+                self.endRemoveRows()
+            else:
+                del self.rows[at]
+        for item in added:
+            at = bisect_left(self.rows, sort_key(item), key=sort_key)
+            if at < self.shown or self.shown == len(self.rows):
+                self.beginInsertRows(QModelIndex(), at, at)
+                self.rows.insert(at, item)
+                self.shown += 1
+                self.endInsertRows()
+            else:
+                self.rows.insert(at, item)
+
+    def display(self, item):
+        return f"{item.customer_name}: {item.title}"
+
+    def tooltip(self, item):
+        return f"{item.evidence}\nSuggested: {item.suggestion}"
+
+    def role_data(self, item, role):
+        return item.reason if role == REASON_ROLE else None
+
+
+class AttentionDelegate(QStyledItemDelegate):
+    """Name and reason, the evidence, the suggestion, each wrapped to the list's
+    width (never cut); action links at the bottom that respond to one click."""
+
+    action_clicked = Signal(str, object)  # action key, item
+    PAD = 10
+    INDENT = 8  # room for the priority bar
+    GAP = 2
+    WRAP = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignTop)
+
+    def __init__(self, view=None):
+        super().__init__(view)
+        self.view = view  # the list: items wrap to its width
+        self._sizes = {}
+
+    def _lines(self, option):
+        return QFontMetrics(option.font).height()
+
+    def _text_width(self, row_width: int) -> int:
+        return max(row_width - self.PAD * 2 - self.INDENT, 40)
+
+    def blocks(self, item, font: QFont, row_width: int) -> list[tuple[str, QFont, str, int]]:
+        """What is written, top to bottom: (part, font, text, wrapped height)."""
+        bold = QFont(font)
+        bold.setBold(True)
+        width = self._text_width(row_width)
+        result = []
+        for part, part_font, text in (("name", bold, item.customer_name), ("title", bold, item.title),
+                                      ("evidence", font, item.evidence), ("suggestion", font, "→ " + item.suggestion)):
+            if not text.strip():
+                continue
+            height = QFontMetrics(part_font).boundingRect(QRect(0, 0, width, 100_000), self.WRAP, text).height()
+            result.append((part, part_font, text, height))
+        return result
+
+    def _row_width(self, option) -> int:
+        return self.view.viewport().width() if self.view is not None else option.rect.width()
+
+    def sizeHint(self, option, index):
+        item = index.data(ITEM_ROLE)
+        width = self._row_width(option)
+        if item is None:
+            return QSize(width, self.PAD * 2 + self._lines(option) * 5)
+        # Measuring wrapped text is what laying out the list costs: each item once per width and font.
+        key = (item, width, option.font.key())
+        size = self._sizes.get(key)
+        if size is None:
+            if len(self._sizes) > 20_000:
+                self._sizes.clear()
+            text = sum(height + self.GAP for *_, height in self.blocks(item, option.font, width))
+            size = self._sizes[key] = QSize(width, self.PAD * 2 + text + 6 + self._lines(option))
+        return size
+
+    def action_rects(self, option) -> list[tuple[str, QRect]]:
+        metrics = QFontMetrics(option.font)
+        line = self._lines(option)
+        y = option.rect.bottom() - self.PAD - line
+        x = option.rect.left() + self.PAD + self.INDENT
+        rects = []
+        for key, text in ACTIONS:
+            width = metrics.horizontalAdvance(text) + 4
+            rects.append((key, QRect(x, y, width, line)))
+            x += width + 16
+        return rects
+
+    def text_rects(self, option, item) -> list[tuple[str, QFont, str, QRect]]:
+        """Where each block is drawn in `option.rect` (the tests compare these with what the text needs)."""
+        rect = option.rect
+        x = rect.left() + self.PAD + self.INDENT
+        width = self._text_width(rect.width())
+        y = rect.top() + self.PAD
+        placed = []
+        for part, font, text, height in self.blocks(item, option.font, rect.width()):
+            placed.append((part, font, text, QRect(x, y, width, height)))
+            y += height + self.GAP
+        return placed
+
+    def paint(self, painter, option, index):
+        item: lately.AttentionItem = index.data(ITEM_ROLE)
+        painter.save()
+        palette = option.palette
+        rect = option.rect
+        paint_row_background(painter, option)
+        accent = priority_color(item, palette)
+        painter.fillRect(QRect(rect.left(), rect.top() + 6, 4, rect.height() - 12), accent)
+        pens = {"name": palette.color(QPalette.ColorRole.Text), "title": accent, "evidence": muted(palette),
+                "suggestion": palette.color(QPalette.ColorRole.Text)}
+        for part, font, text, where in self.text_rects(option, item):
+            painter.setFont(font)
+            painter.setPen(pens[part])
+            painter.drawText(where, self.WRAP, text)
+        painter.setFont(option.font)
+        painter.setPen(theme.color("link", palette))
+        for (key, text), (_, link) in zip(ACTIONS, self.action_rects(option)):
+            painter.drawText(link, LEFT_MIDDLE, text)
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.drawLine(rect.left() + self.PAD, rect.bottom(), rect.right() - self.PAD, rect.bottom())
+        painter.restore()
+
+    def editorEvent(self, event, model, option, index):
+        if event.type() == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton:
+            for key, link in self.action_rects(option):
+                if link.contains(event.position().toPoint()):
+                    self.action_clicked.emit(key, index.data(ITEM_ROLE))
+                    return True
+        return super().editorEvent(event, model, option, index)
+
+
+class SnoozeDialog(QDialog):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Snooze until")
+        self.calendar = QCalendarWidget()
+        self.calendar.setMinimumDate(self.calendar.selectedDate().addDays(1))
+        self.calendar.setSelectedDate(self.calendar.selectedDate().addDays(7))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.calendar)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> date:
+        d = self.calendar.selectedDate()
+        return date(d.year(), d.month(), d.day())
+
+
+class LatelyPanel(QDockWidget):
+    """Emits what the user asked for; the main window performs it."""
+
+    log_requested = Signal(object)  # AttentionItem
+    open_requested = Signal(int)
+    snooze_requested = Signal(object, object)  # item, until
+    card_requested = Signal(object)  # item: add them to the thank-you card list
+    computed = Signal(int, bool)  # a refresh's generation came back; True if it was shown
+
+    def __init__(self, parent=None):
+        super().__init__("Lately — who needs you", parent)
+        self.setObjectName("lately-panel")
+        area = Qt.DockWidgetArea
+        self.setAllowedAreas(area.LeftDockWidgetArea | area.RightDockWidgetArea | area.BottomDockWidgetArea)
+        self.model = AttentionModel(self)
+        self.summary = QLabel(wordWrap=True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        # A dock does not always give a wrapped label its height for the width: reserve three lines.
+        self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 3 + 4)
+        self.reasons = QComboBox()
+        self.reasons.currentIndexChanged.connect(self._reason_chosen)
+        self.list = QListView()
+        self.list.setModel(self.model)
+        self.delegate = AttentionDelegate(self.list)
+        self.list.setItemDelegate(self.delegate)
+        self.list.setMouseTracking(True)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Items are as tall as their wrapped text, laid out again when the panel's width changes.
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
+        self.list.activated.connect(lambda index: self.open_requested.emit(index.data(ITEM_ROLE).customer_id))
+        self.delegate.action_clicked.connect(self._action)
+        self.empty = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.list)
+        self.stack.addWidget(self.empty)
+        # Until the first results arrive (the rules run once the window is on screen).
+        self.empty.setText(f"<span style='color:{muted(self.palette()).name()}'>Working out who needs you…</span>")
+        self.stack.setCurrentWidget(self.empty)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.summary)
+        self.filter_row = QWidget()
+        row = QHBoxLayout(self.filter_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Show"))
+        row.addWidget(self.reasons, 1)
+        layout.addWidget(self.filter_row)
+        layout.addWidget(self.stack, 1)
+        self.setWidget(body)
+        self.loading = False  # True while a refresh is running
+        self._generation = self._shown_generation = 0
+        self._state = self._state_in_model = None  # journal.rules.attention.AttentionState shown
+        self._pending, self._pending_all = set(), True  # changes no refresh has started for yet
+        self._running = {}  # generation -> (customer ids, everything?, base state) of refreshes not back yet
+        self._counts = {}  # reason -> items of the state in the list
+        self._refresh_timer = QTimer(self, singleShot=True, interval=250)
+        self._refresh_timer.timeout.connect(self._start)
+
+    # -- data -----------------------------------------------------------------------------
+    # Each refresh has a generation number; a result is shown only if no later
+    # refresh has been shown already, so a slow early result never covers a newer
+    # one. A refresh after a change to some customers updates the state shown
+    # (journal.rules.attention.update) for every change that state does not reflect
+    # yet: those waiting to start and those of refreshes still running.
+    def refresh_soon(self, customer_id=None):
+        """After a change to `customer_id` (None: anything may have changed)."""
+        if customer_id is None:
+            self._pending_all = True
+        else:
+            self._pending.add(customer_id)
+        self._refresh_timer.start()
+
+    def refresh(self):
+        """Everything from scratch (a journal opened, the day changed)."""
+        self._pending_all = True
+        self._start()
+
+    def _start(self):
+        from journal.rules import attention
+
+        from ui.common.tasks import run_in_background
+
+        self._refresh_timer.stop()
+        self._generation += 1
+        generation = self._generation
+        changed, everything = set(self._pending), self._pending_all or self._state is None
+        for ids, all_of_it, _ in self._running.values():
+            changed |= ids
+            everything = everything or all_of_it
+        self._running[generation] = (changed, everything, self._state)
+        self._pending, self._pending_all = set(), False
+        base, today = self._state, date.today()
+        self.loading = True
+
+        def compute():
+            if everything:
+                return attention.compute(today)
+            return attention.update(base, changed, today)
+
+        run_in_background(compute, lambda state: self._arrived(generation, state),
+                          lambda error: self._failed(generation, error))
+
+    def _arrived(self, generation, state):
+        _, _, base = self._running.pop(generation, (None, None, None))
+        if generation < self._shown_generation:  # a later refresh is on screen already
+            self.computed.emit(generation, False)
+            return
+        for older in [g for g in self._running if g < generation]:
+            self._running.pop(older)  # this one covered what they cover, from a later view
+        self._state, self._shown_generation = state, generation
+        self.loading = bool(self._running)
+        self._show(state, base)
+        self.computed.emit(generation, True)
+
+    def _failed(self, generation, error):
+        changed, everything, _ = self._running.pop(generation, (set(), True, None))
+        self._pending |= changed
+        self._pending_all = self._pending_all or everything
+        self.loading = bool(self._running)
+        self.summary.setVisible(True)
+        self.summary.setText(f"<span style='color:{theme.color('overdue').name()}'>Could not work out who needs you: {error}</span>")
+        self.computed.emit(generation, False)
+
+    def _shown_reason(self, items):
+        reason = self.reasons.currentData()
+        return items if reason is None else [i for i in items if i.reason == reason]
+
+    def _show(self, state, base=None):
+        """Show `state`; when it was updated from the state the list holds, only its changed rows move."""
+        from journal.rules import lately
+
+        items, health = state.items, state.health
+        reason = self.reasons.currentData()
+        counts = self._counts
+        if base is not None and not state.full and base is self._state_in_model:
+            self.model.apply(self._shown_reason(state.removed), self._shown_reason(state.added))
+            for item in state.removed:
+                counts[item.reason] -= 1
+            for item in state.added:
+                counts[item.reason] = counts.get(item.reason, 0) + 1
+        else:
+            self.model.set_rows(self._shown_reason(items))
+            counts.clear()
+            for item in items:
+                counts[item.reason] = counts.get(item.reason, 0) + 1
+        self._state_in_model = state
+        self.reasons.blockSignals(True)
+        self.reasons.clear()
+        self.reasons.addItem(f"Everything ({len(items)})", None)
+        for key, (label, _) in sorted(lately.REASONS.items(), key=lambda kv: -kv[1][1]):
+            if counts.get(key):
+                self.reasons.addItem(f"{label} ({counts[key]})", key)
+        index = self.reasons.findData(reason)
+        self.reasons.setCurrentIndex(max(index, 0))
+        self.reasons.blockSignals(False)
+        if self.reasons.currentData() != reason:  # the reason shown has no items left
+            self.model.set_rows(self._shown_reason(items))
+        # One message at a time: with no customers there is nothing to sum up or filter.
+        self.summary.setVisible(bool(health.customers))
+        self.filter_row.setVisible(bool(health.customers))
+        if health.customers:
+            self.summary.setText(
+                f"<b>{health.within_cadence_share:.0%}</b> of your {words.plural(health.customers, 'customer')} "
+                f"had something of value from you within their cadence. "
+                f"<b>{health.silent_share:.0%}</b> {words.noun(health.customers, 'has', 'have')} not heard from you "
+                f"since their first sale.")
+        if items:
+            self.stack.setCurrentWidget(self.list)
+        elif health.customers:
+            self.empty.setText("<p><b>All caught up.</b></p><p>Nobody needs you right now. "
+                               "Log what you do and this list keeps itself.</p>")
+            self.stack.setCurrentWidget(self.empty)
+        else:
+            self.empty.setText(f"<span style='color:{muted(self.palette()).name()}'>Once you have customers, "
+                               "this panel tells you who needs you, and why.</span>")
+            self.stack.setCurrentWidget(self.empty)
+
+    def _reason_chosen(self, _index):
+        if self._state is not None:
+            self.model.set_rows(self._shown_reason(self._state.items))
+
+    def visible_items(self) -> list[lately.AttentionItem]:
+        """The items in the list now (a page at a time; scrolling down shows more)."""
+        return [self.model.index(r, 0).data(ITEM_ROLE) for r in range(self.model.rowCount())]
+
+    # -- actions ------------------------------------------------------------------------------
+    def _action(self, key, item):
+        if key == "log":
+            self.log_requested.emit(item)
+        elif key == "open":
+            self.open_requested.emit(item.customer_id)
+        elif key == "card":
+            self.card_requested.emit(item)
+        elif key == "snooze":
+            self._snooze_menu(item, QCursor.pos())
+
+    def _snooze_menu(self, item, where):
+        menu = QMenu(self)
+        self._add_snooze_choices(menu, item)
+        menu.exec(where)
+
+    def _add_snooze_choices(self, menu, item):
+        today = date.today()
+        for text, days in (("For a week", 7), ("For a month", 30), ("For three months", 91)):
+            menu.addAction(text, lambda d=days: self.snooze_requested.emit(item, today + timedelta(days=d)))
+        menu.addAction("Until a date…", lambda: self._snooze_until(item))
+
+    def _snooze_until(self, item):
+        dialog = SnoozeDialog(self)
+        if dialog.exec():
+            self.snooze_requested.emit(item, dialog.chosen())
+
+    def _context_menu(self, pos):
+        index = self.list.indexAt(pos)
+        if not index.isValid():
+            return
+        item = index.data(ITEM_ROLE)
+        menu = QMenu(self)
+        menu.addAction("Log what I did…", lambda: self.log_requested.emit(item))
+        menu.addAction("Open customer", lambda: self.open_requested.emit(item.customer_id))
+        menu.addAction("Add to the thank-you cards", lambda: self.card_requested.emit(item))
+        self._add_snooze_choices(menu.addMenu("Snooze"), item)
+        menu.exec(self.list.viewport().mapToGlobal(pos))
+
+    # -- following the current customer ---------------------------------------------------------------
+    def follow(self, current) -> None:
+        """Keep the current customer's item selected, as the customer list and
+        page show them: the one already chosen if it is theirs, else their first;
+        nothing when they need nothing. Never takes the keyboard focus nor
+        scrolls the list."""
+        self._current = current
+        current.changed.connect(self._select_current)
+        self.model.modelReset.connect(self._select_current)  # new results
+        self.model.layoutChanged.connect(self._select_current)  # another reason chosen
+        self.model.rowsInserted.connect(self._select_current)  # rows fetched or updated
+
+    def _select_current(self, *_):
+        from PySide6.QtCore import QItemSelectionModel
+
+        customer_id = self._current.id
+        selection = self.list.selectionModel()
+        if any(index.data(ITEM_ROLE).customer_id == customer_id for index in selection.selectedIndexes()):
+            return
+        for row in range(self.model.rowCount()):
+            index = self.model.index(row, 0)
+            if index.data(ITEM_ROLE).customer_id == customer_id:
+                # Selected, not made current: the view would scroll to a current
+                # item, and the list keeps its most pressing items in view.
+                selection.select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                return
+        selection.clearSelection()

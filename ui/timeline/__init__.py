@@ -1,0 +1,1 @@
+"""One customer's timeline."""

@@ -1,0 +1,1 @@
+"""The main window, its actions, settings and the app's start."""

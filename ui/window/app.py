@@ -1,0 +1,174 @@
+"""Starting the application: the Qt application, the look, the journal, the window."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from journal.storage import db
+from journal.errors import JournalDamaged, JournalEmpty, JournalLocked, JournalReadOnly, JournalTooNew
+from journal.session import Journal
+
+from ui.window.single_instance import SHOWN_ELSEWHERE  # noqa: E402,F401 (callers and tests read it here)
+
+
+def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = False) -> int:
+    """Open the window; with `measure_startup`, print the moment (Unix time) the
+    window was first painted with the journal loaded, then close it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from ui.common import theme
+    from ui.common.icons import app_icon
+    from ui.window.main_window import MainWindow
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Lately")
+    app.setApplicationDisplayName("Lately")
+    app.setWindowIcon(app_icon())
+    theme.apply(app)
+
+    from journal.storage import team
+
+    if db_path and team.is_server(db_path):
+        return _run_on_server(app, db_path, measure_startup)
+    path = db.demo_path() if demo else Path(db_path).expanduser() if db_path else db.default_path()
+    window = None
+    while window is None:
+        session = open_with_recovery(path, demo)
+        if session is None:
+            return 1
+        if session is SHOWN_ELSEWHERE:
+            return 0  # the running window was brought to the front
+        path = session.path  # (recovery may have chosen another file)
+        from ui.files.recovery import watch_database_errors
+
+        watch_database_errors()  # from here on, damage read by any view reaches the recovery dialog
+        try:
+            window = MainWindow(session)
+        except Exception as error:  # a damaged page read while the window loads its first view
+            from ui.files.recovery import is_database_error
+
+            if not is_database_error(error):
+                raise
+            session.end()
+            path = _recover_at_start(path, f"Lately could not read {path.name}: SQLite reports \u201c{error}\u201d.")
+            if path is None:
+                return 1
+    watch_database_errors(window)
+    if measure_startup:
+        def report():
+            painted = time.time()
+            print(f"listed {window.customer_list.model.rowCount()} customers, "
+                  f"{window.page.timeline.model.rowCount()} timeline rows on screen")
+            print(f"{painted:.6f}", flush=True)
+            window.close()
+
+        window.first_painted.connect(report)
+    window.show()
+    return app.exec()
+
+
+def open_with_recovery(path: Path, demo: bool = False):
+    """Lock and open the journal at `path`, offering a backup or another file when
+    it is damaged. Returns the open session (a Journal), SHOWN_ELSEWHERE when
+    another window has it and came to the front, or None when the user gave up."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.window.single_instance import JournalLock, ask_running_instance_to_show
+
+    new_in_empty = False
+    while True:
+        session = Journal(path, demo=demo, lock=JournalLock(path))
+        try:
+            session.acquire()
+        except OSError as error:  # the folder cannot even be made
+            QMessageBox.critical(None, "Lately", f"Lately cannot open a journal in {Path(path).parent}: "
+                                 f"{error.strerror or error}. Choose a folder you can write to.")
+            return None
+        except JournalLocked as error:
+            if not error.by_another:
+                QMessageBox.critical(None, "Lately", str(error))
+                return None
+            if ask_running_instance_to_show(path):
+                return SHOWN_ELSEWHERE
+            QMessageBox.warning(None, "Lately", str(error))
+            return None
+        if session.needs_passphrase():  # (the dialog's module loads only for a protected journal)
+            from ui.files.passphrase_dialog import ask_to_unlock
+
+            if not ask_to_unlock(None, path):  # the user cancelled: the file is untouched
+                session.release()
+                return None
+        try:
+            session.open(new_in_empty=new_in_empty)
+            return session
+        except (JournalTooNew, JournalReadOnly) as error:
+            session.release()
+            QMessageBox.critical(None, "Lately", str(error))
+            return None
+        except JournalEmpty:
+            session.release()
+            from journal.storage import backups
+
+            from ui.files.recovery import NEW, OTHER, RESTORE, choose_for_empty
+
+            choice, value = choose_for_empty(None, path)
+            if choice == NEW:
+                new_in_empty = True
+            elif choice == RESTORE:
+                backups.restore(value, path)
+            elif choice == OTHER:
+                path = value
+            else:
+                return None
+        except JournalDamaged as error:
+            session.release()
+            path = _recover_at_start(path, str(error))
+            if path is None:
+                return None
+
+
+def _recover_at_start(path: Path, problem: str) -> Path | None:
+    """Offer a backup or another file; the path to open next, or None to give up."""
+    from journal.storage import backups
+
+    from ui.files.recovery import OTHER, RESTORE, choose_recovery
+
+    choice, value = choose_recovery(None, path, problem)
+    if choice == RESTORE:
+        backups.restore(value, path)
+        return path
+    if choice == OTHER:
+        return value
+    return None
+
+
+def _run_on_server(app, location: str, measure_startup: bool = False) -> int:
+    """`lately --db postgresql://…`: the window on a team journal."""
+    import time
+
+    from ui.window.main_window import MainWindow
+    from ui.files.team_mode import open_at_start
+
+    session = open_at_start(location)
+    if session is None:
+        return 1
+    if session is SHOWN_ELSEWHERE:
+        return 0  # the running window was brought to the front
+    from ui.files.recovery import watch_database_errors
+
+    watch_database_errors()
+    window = MainWindow(session, check_integrity=False, daily_backup=False)
+    watch_database_errors(window)
+    if measure_startup:
+        def report():
+            print(f"{time.time():.6f}", flush=True)
+            window.close()
+
+        window.first_painted.connect(report)
+    window.show()
+    return app.exec()
