@@ -201,12 +201,32 @@ def integrity_problem(db=None) -> str | None:
 SERVER_CONNECT_TIMEOUT = 5  # seconds: an unreachable server is said at once, not after minutes
 
 
+def load_server_driver() -> None:
+    """Give Peewee the psycopg driver it was imported without (journal/__init__.py:
+    a file journal's start-up does not pay for it): what Peewee's own import
+    sets when psycopg is there."""
+    import peewee
+
+    if peewee.psycopg is not None:
+        return
+    import psycopg
+    from psycopg.pq import TransactionStatus
+    from psycopg.types.json import Json, Jsonb
+
+    adapter = peewee.Psycopg3Adapter
+    adapter.txn_idle, adapter.txn_inerror, adapter.txn_unknown = (
+        TransactionStatus.IDLE, TransactionStatus.INERROR, TransactionStatus.UNKNOWN)
+    peewee.Json_pg3, peewee.Jsonb_pg3 = Json, Jsonb
+    peewee.psycopg = psycopg
+
+
 class ServerDatabase(PostgresqlDatabase):
     """A journal on a PostgreSQL server, reached through psycopg 3 with a libpq
     connection string or URL. Each thread gets its own connection (as with the
     file), each in autocommit between Peewee's transactions."""
 
     def __init__(self, conninfo: str, **kwargs):
+        load_server_driver()
         super().__init__(conninfo, prefer_psycopg3=True, **kwargs)
 
     def create_tables(self, models, **options):
