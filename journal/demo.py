@@ -293,7 +293,9 @@ def _fast_insert(model, rows, fields):
     if not rows:
         return
     given = set(fields)
-    defaults = [f for f in model._meta.sorted_fields if f not in given and f.default is not None]
+    # A column whose table gives the same default itself (the row versions' DEFAULT 1) needs nothing here.
+    defaults = [f for f in model._meta.sorted_fields if f not in given and f.default is not None
+                and not any(str(getattr(c, "sql", "")).startswith("DEFAULT") for c in f.constraints or ())]
     if defaults:  # Peewee fills these in; here the caller must (a callable default would differ row by row)
         raise ValueError(f"{model.__name__}: give {', '.join(f.name for f in defaults)} explicitly")
     columns = ", ".join(f'"{field.column_name}"' for field in fields)
