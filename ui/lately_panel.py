@@ -475,8 +475,8 @@ class LatelyPanel(QDockWidget):
         scrolls the list."""
         self._current = current
         current.changed.connect(self._select_current)
-        self.proxy.modelReset.connect(self._select_current)  # new results
-        self.proxy.layoutChanged.connect(self._select_current)  # another reason chosen
+        self.model.modelReset.connect(self._select_current)  # new results
+        self.model.layoutChanged.connect(self._select_current)  # another reason chosen
 
     def _select_current(self, *_):
         from PySide6.QtCore import QItemSelectionModel
@@ -485,8 +485,8 @@ class LatelyPanel(QDockWidget):
         selection = self.list.selectionModel()
         if any(index.data(ITEM_ROLE).customer_id == customer_id for index in selection.selectedIndexes()):
             return
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
+        for row in range(self.model.rowCount()):
+            index = self.model.index(row, 0)
             if index.data(ITEM_ROLE).customer_id == customer_id:
                 # Selected, not made current: the view would scroll to a current
                 # item, and the list keeps its most pressing items in view.

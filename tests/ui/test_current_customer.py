@@ -80,10 +80,10 @@ def test_the_list_the_page_and_the_panel_follow_one_current_customer(qtbot, make
     assert set(seen) == set(names) and needing and needing != set(names)  # some need something, some not
 
     # Enter on an item in the panel: that customer is the current one everywhere.
-    other = next(i for i in range(window.lately.proxy.rowCount())
-                 if window.lately.proxy.index(i, 0).data(ITEM_ROLE).customer_id != window.current.id)
+    other = next(i for i in range(window.lately.model.rowCount())
+                 if window.lately.model.index(i, 0).data(ITEM_ROLE).customer_id != window.current.id)
     window.lately.list.setFocus()
-    window.lately.list.setCurrentIndex(window.lately.proxy.index(other, 0))
+    window.lately.list.setCurrentIndex(window.lately.model.index(other, 0))
     chosen = panel_customer(window)
     qtbot.keyClick(window.lately.list, Qt.Key.Key_Return)
     assert window.current.id == chosen == window.customer_list.current_id() == panel_customer(window)
@@ -113,7 +113,7 @@ def test_following_never_scrolls_the_panel_away_from_its_most_pressing_items(qtb
             purchases.add_purchase(who.id, date.today() - timedelta(days=3 + n), "Oak table", 10_000)
 
     window = make_window(populate=many)
-    proxy, scroll = window.lately.proxy, window.lately.list.verticalScrollBar()
+    proxy, scroll = window.lately.model, window.lately.list.verticalScrollBar()
     assert scroll.maximum() > 0  # more items than the panel shows
     last = proxy.index(proxy.rowCount() - 1, 0).data(ITEM_ROLE).customer_id
     window.open_customer(last)
