@@ -3,7 +3,10 @@ done in SQL, so the list costs the same to open at 50,000 customers as at
 5,000 (the window reads only the rows it shows). A ListQuery says what the
 list shows; count(), page() and position() answer for it.
 
-Days are counted with SQLite's julianday (the only SQLite-specific SQL here)."""
+Both backends: the SQL is written for SQLite, with `?` placeholders, and the
+few pieces that differ come from _Dialect (days between dates: julianday on
+SQLite, date - date on PostgreSQL; name order: NOCASE on SQLite,
+lower(name) COLLATE "C" on PostgreSQL, both folding ASCII letters only)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from itertools import product
 from journal.reads import search
 from journal.writes import settings
 from journal.writes.customers import CustomerRow
-from journal.storage.models import database, parsers
+from journal.storage.models import database, is_server, parsers
 
 SORTS = ("name", "company", "stage", "since", "last_contact", "last_value", "overdue")
 
@@ -24,10 +27,76 @@ SORTS = ("name", "company", "stage", "since", "last_contact", "last_value", "ove
 # With company_id in it, the find box's short words are checked on the index alone.
 INDEX = ("CREATE INDEX IF NOT EXISTS customer_list_order "
          "ON customer (archived, deleted_at, name COLLATE NOCASE, id, company_id)")
+# PostgreSQL's: the same columns, the name as the key the list sorts by there.
+SERVER_INDEX = ("CREATE INDEX IF NOT EXISTS customer_list_order "
+                "ON customer (archived, deleted_at, (lower(name)) COLLATE \"C\", id, company_id)")
 
 
 def install(db) -> None:
-    db.execute_sql(INDEX)
+    db.execute_sql(SERVER_INDEX if is_server(db) else INDEX)
+
+
+class _Dialect:
+    """SQLite's pieces of the list's SQL (the server's below)."""
+    # The day a customer (not a prospect) with no other date was created.
+    created_day = "substr(c.created_at, 1, 10)"
+    find = "instr"  # instr(text, part) > 0 / strpos(text, part) > 0
+    plus = "+"  # keeps SQLite's planner off the name index when the trigram index finds the customers
+
+    @staticmethod
+    def name_key(column: str) -> str:
+        return f"{column} COLLATE NOCASE"
+
+    @staticmethod
+    def days(today: str, day: str) -> str:
+        return f"CAST(round(julianday({today}) - julianday(substr({day}, 1, 10))) AS INTEGER)"
+
+    @staticmethod
+    def nullable(column: str) -> str:
+        """A key where a missing value sorts first ascending (SQLite's NULLs already do)."""
+        return f"coalesce({column}, '')"
+
+    @staticmethod
+    def nulls(descending: bool) -> str:
+        return ""
+
+    @staticmethod
+    def sql(text: str) -> str:
+        return text
+
+
+class _ServerDialect(_Dialect):
+    created_day = "CAST(c.created_at AS date)"
+    find = "strpos"
+    plus = ""
+
+    @staticmethod
+    def name_key(column: str) -> str:
+        return f'lower({column}) COLLATE "C"'
+
+    @staticmethod
+    def days(today: str, day: str) -> str:
+        return f"CAST({today} AS date) - CAST({day} AS date)"
+
+    @staticmethod
+    def nullable(column: str) -> str:
+        return column  # dates and times, which '' is not: NULLS FIRST / LAST instead
+
+    @staticmethod
+    def nulls(descending: bool) -> str:
+        return " NULLS LAST" if descending else " NULLS FIRST"
+
+    @staticmethod
+    def sql(text: str) -> str:
+        return text.replace("?", "%s")
+
+
+def _dialect():
+    return _ServerDialect if is_server() else _Dialect
+
+
+def _run(sql: str, params):
+    return database.execute_sql(_dialect().sql(sql), params)
 
 
 @dataclass(frozen=True)
@@ -46,21 +115,22 @@ class ListQuery:
         return replace(self, **changes)
 
 
-_SINCE = ("coalesce(c.customer_since, s.first_purchase_on, "
-          "CASE WHEN c.stage = 'prospect' THEN NULL ELSE substr(c.created_at, 1, 10) END)")
+def _since(d) -> str:
+    return (f"coalesce(c.customer_since, s.first_purchase_on, "
+            f"CASE WHEN c.stage = 'prospect' THEN NULL ELSE {d.created_day} END)")
 # A customer's own cadence wins, then the shortest of their tags', then the default (customers.effective_cadence).
 _CADENCE = ("coalesce(nullif(c.cadence_days, 0), nullif((SELECT min(t.cadence_days) FROM customer_tag ct "
             "JOIN tag t ON t.id = ct.tag_id WHERE ct.customer_id = c.id AND t.cadence_days IS NOT NULL), 0), ?)")
 _COLUMNS = "id, name, company, stage, since, last_contact_at, last_value_at, last_value_kind, cadence, archived, " \
     "lifetime, email"
 _ORDER = {
-    "name": "name COLLATE NOCASE",
-    "company": "lower(company)",
-    "stage": "stage",
-    "since": "coalesce(since, '')",
-    "last_contact": "coalesce(last_contact_at, '')",
-    "last_value": "coalesce(last_value_at, '')",
-    "overdue": "coalesce(overdue, -1)",
+    "name": lambda d: d.name_key("name"),
+    "company": lambda d: "lower(company)",
+    "stage": lambda d: "stage",
+    "since": lambda d: d.nullable("since"),
+    "last_contact": lambda d: d.nullable("last_contact_at"),
+    "last_value": lambda d: d.nullable("last_value_at"),
+    "overdue": lambda d: "coalesce(overdue, -1)",
 }
 
 
@@ -69,10 +139,12 @@ def _where(q: ListQuery, ids=None) -> tuple[str, list]:
         return f"c.id IN ({', '.join('?' * len(ids))})", list(ids)
     # With words, the customers come from the trigram index: the + keeps SQLite
     # from walking the whole name index instead.
-    plus = "+" if any(len(word) >= 3 for word in q.words) else ""
+    d = _dialect()
+    plus = d.plus if any(len(word) >= 3 for word in q.words) else ""
     clauses, params = [f"{plus}c.deleted_at IS NULL"], []
     if not q.include_archived:
-        clauses.append(f"{plus}c.archived = 0")
+        clauses.append(f"{plus}c.archived = ?")
+        params.append(False)
     if q.words:
         found, words = [], []
         for word in q.words:
@@ -84,7 +156,7 @@ def _where(q: ListQuery, ids=None) -> tuple[str, list]:
                 # Every mix of cases of its one or two letters (SQLite's lower() knows only ASCII).
                 variants = sorted({"".join(v) for v in product(*((ch.lower(), ch.upper()) for ch in word))})
                 def anywhere(column):
-                    return "(" + " OR ".join([f"instr({column}, ?) > 0"] * len(variants)) + ")"
+                    return "(" + " OR ".join([f"{d.find}({column}, ?) > 0"] * len(variants)) + ")"
                 found.append(f"({anywhere('c.name')} OR c.company_id IN "
                              f"(SELECT id FROM company WHERE {anywhere('name')}))")
                 words.extend(variants + variants)
@@ -104,8 +176,9 @@ def _where(q: ListQuery, ids=None) -> tuple[str, list]:
 def _rows_sql(q: ListQuery, ids=None) -> tuple[str, list]:
     """Every row the list shows (or those of `ids`), with days since value and days overdue, unordered."""
     where, where_params = _where(q, ids)
+    d = _dialect()
     base = f"""SELECT c.id AS id, c.name AS name, coalesce(co.name, '') AS company, c.stage AS stage,
-                      {_SINCE} AS since, s.last_contact_at AS last_contact_at, s.last_value_at AS last_value_at,
+                      {_since(d)} AS since, s.last_contact_at AS last_contact_at, s.last_value_at AS last_value_at,
                       s.last_value_kind AS last_value_kind, {_CADENCE} AS cadence, c.archived AS archived,
                       coalesce(s.lifetime_cents, 0) AS lifetime, c.email AS email
                FROM customer c
@@ -113,13 +186,13 @@ def _rows_sql(q: ListQuery, ids=None) -> tuple[str, list]:
                LEFT JOIN customer_summary s ON s.customer_id = c.id
                WHERE {where}"""
     # customers.CustomerRow.days_since_value / days_overdue, in SQL.
-    days = f"""SELECT b.*, CASE WHEN b.stage = 'customer' THEN CAST(round(julianday(?)
-                   - julianday(substr(coalesce(b.last_value_at, b.since), 1, 10))) AS INTEGER) END AS days
+    days = f"""SELECT b.*, CASE WHEN b.stage = 'customer'
+                   THEN {d.days("?", "coalesce(b.last_value_at, b.since)")} END AS days
                FROM ({base}) b"""
     full = f"SELECT d.*, CASE WHEN d.days >= d.cadence THEN d.days - d.cadence END AS overdue FROM ({days}) d"
     params = [q.today.isoformat(), _default(q), *where_params]  # in the order of their ?s in the text
     if q.due_only:
-        full = f"SELECT * FROM ({full}) WHERE overdue IS NOT NULL"
+        full = f"SELECT * FROM ({full}) f WHERE overdue IS NOT NULL"
     return full, params
 
 
@@ -128,9 +201,10 @@ def _default(q: ListQuery) -> int:
 
 
 def _order(q: ListQuery) -> str:
-    key = _ORDER[q.sort]
+    d = _dialect()
+    key = _ORDER[q.sort](d)
     # Equal keys stay in name order, whichever way the column is sorted.
-    return f"{key} {'DESC' if q.descending else 'ASC'}, name COLLATE NOCASE, id"
+    return f"{key} {'DESC' if q.descending else 'ASC'}{d.nulls(q.descending)}, {d.name_key('name')}, id"
 
 
 def _by_index(q: ListQuery) -> bool:
@@ -150,9 +224,9 @@ def resolved(q: ListQuery) -> ListQuery:
 def count(q: ListQuery) -> int:
     if not q.due_only:  # no days to count: the customers alone
         where, params = _where(q)
-        return database.execute_sql(f"SELECT count(*) FROM {_from(q)} WHERE {where}", params).fetchone()[0]
+        return _run(f"SELECT count(*) FROM {_from(q)} WHERE {where}", params).fetchone()[0]
     sql, params = _rows_sql(q)
-    return database.execute_sql(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    return _run(f"SELECT count(*) FROM ({sql}) r", params).fetchone()[0]
 
 
 def page(q: ListQuery, offset: int, limit: int) -> list[CustomerRow]:
@@ -160,18 +234,19 @@ def page(q: ListQuery, offset: int, limit: int) -> list[CustomerRow]:
     if _by_index(q):  # the page's ids from the index, then their rows
         where, params = _where(q)
         way = "DESC" if q.descending else "ASC"
-        ids = [cid for (cid,) in database.execute_sql(
-            f"SELECT c.id FROM {_from(q)} WHERE {where} ORDER BY c.name COLLATE NOCASE {way}, c.id LIMIT ? OFFSET ?",
+        ids = [cid for (cid,) in _run(
+            f"SELECT c.id FROM {_from(q)} WHERE {where} ORDER BY {_dialect().name_key('c.name')} {way}, c.id "
+            "LIMIT ? OFFSET ?",
             [*params, limit, offset]).fetchall()]
         if not ids:
             return []
         sql, params = _rows_sql(q, ids)
         rows = {row.id: row for row in _customer_rows(
-            database.execute_sql(f"SELECT {_COLUMNS} FROM ({sql})", params).fetchall())}
+            _run(f"SELECT {_COLUMNS} FROM ({sql}) r", params).fetchall())}
         return [rows[cid] for cid in ids]
     sql, params = _rows_sql(q)
-    rows = database.execute_sql(f"SELECT {_COLUMNS} FROM ({sql}) ORDER BY {_order(q)} LIMIT ? OFFSET ?",
-                                [*params, limit, offset]).fetchall()
+    rows = _run(f"SELECT {_COLUMNS} FROM ({sql}) r ORDER BY {_order(q)} LIMIT ? OFFSET ?",
+                [*params, limit, offset]).fetchall()
     return _customer_rows(rows)
 
 
@@ -179,18 +254,19 @@ def position(q: ListQuery, customer_id: int) -> int | None:
     """Where the customer is in the list (0 first); None when the list leaves them out."""
     if _by_index(q):  # how many come before them, counted on the index
         where, params = _where(q)
-        found = database.execute_sql(f"SELECT c.name FROM {_from(q)} WHERE {where} AND c.id = ?",
-                                     [*params, customer_id]).fetchone()
+        found = _run(f"SELECT c.name FROM {_from(q)} WHERE {where} AND c.id = ?",
+                     [*params, customer_id]).fetchone()
         if found is None:
             return None
         before = "<" if not q.descending else ">"
-        return database.execute_sql(
-            f"""SELECT count(*) FROM {_from(q)} WHERE {where} AND (c.name COLLATE NOCASE {before} ?
-                OR (c.name COLLATE NOCASE = ? AND c.id < ?))""",
+        key, name = _dialect().name_key("c.name"), _dialect().name_key("?")
+        return _run(
+            f"""SELECT count(*) FROM {_from(q)} WHERE {where} AND ({key} {before} {name}
+                OR ({key} = {name} AND c.id < ?))""",
             [*params, found[0], found[0], customer_id]).fetchone()[0]
     sql, params = _rows_sql(q)
-    row = database.execute_sql(
-        f"SELECT n FROM (SELECT id, row_number() OVER (ORDER BY {_order(q)}) - 1 AS n FROM ({sql})) WHERE id = ?",
+    row = _run(
+        f"SELECT n FROM (SELECT id, row_number() OVER (ORDER BY {_order(q)}) - 1 AS n FROM ({sql}) r) p WHERE id = ?",
         [*params, customer_id]).fetchone()
     return None if row is None else row[0]
 
@@ -198,7 +274,7 @@ def position(q: ListQuery, customer_id: int) -> int | None:
 def one(q: ListQuery, customer_id: int) -> CustomerRow | None:
     """One customer's row as the list shows it; None when the list leaves them out."""
     sql, params = _rows_sql(q)
-    rows = database.execute_sql(f"SELECT {_COLUMNS} FROM ({sql}) WHERE id = ?", [*params, customer_id]).fetchall()
+    rows = _run(f"SELECT {_COLUMNS} FROM ({sql}) r WHERE id = ?", [*params, customer_id]).fetchall()
     return (_customer_rows(rows) or [None])[0]
 
 
@@ -209,21 +285,21 @@ def longest(q: ListQuery, what: str, how_many: int = 40) -> list[str]:
         sql, params = "SELECT name FROM company ORDER BY length(name) DESC LIMIT ?", []
     else:
         where, params = _where(q.with_(words=(), due_only=False, kept=()))
-        sql = f"""SELECT c.name || CASE WHEN c.archived THEN '  (archived)' ELSE '' END AS t FROM customer c
-                  WHERE {where} ORDER BY length(t) DESC LIMIT ?"""
-    return [t for (t,) in database.execute_sql(sql, [*params, how_many]).fetchall()]
+        sql = f"""SELECT t FROM (SELECT c.name || CASE WHEN c.archived THEN '  (archived)' ELSE '' END AS t
+                  FROM customer c WHERE {where}) n ORDER BY length(t) DESC LIMIT ?"""
+    return [t for (t,) in _run(sql, [*params, how_many]).fetchall()]
 
 
 def most_overdue(q: ListQuery) -> int | None:
     """The most days any listed customer is overdue."""
     sql, params = _rows_sql(q.with_(words=(), due_only=False, kept=()))
-    return database.execute_sql(f"SELECT max(overdue) FROM ({sql})", params).fetchone()[0]
+    return _run(f"SELECT max(overdue) FROM ({sql}) r", params).fetchone()[0]
 
 
 def _customer_rows(rows) -> list[CustomerRow]:
     if not rows:
         return []
-    dt, d = parsers(next((r[5] or r[6] for r in rows if r[5] or r[6]), None) or "2000-01-01 00:00:00")
+    dt, d = parsers(next((r[5] or r[6] or r[4] for r in rows if r[5] or r[6] or r[4]), None) or "2000-01-01 00:00:00")
     return [
         CustomerRow(cid, name, company, stage, since and d(since), last_contact and dt(last_contact),
                     last_value and dt(last_value), last_kind, cadence, bool(archived), lifetime, email)

@@ -154,6 +154,10 @@ def bulk_load(db=None):
     rebuilt from the tables in one pass each, far faster than row by row.
     Use inside the load's transaction, so a failure leaves the triggers."""
     db = db or database
+    if _on_server(db):  # the server's triggers work a statement at a time: kept, and the index rebuilt after
+        yield
+        rebuild(db)
+        return
     scripts = (_SCHEMA, NAMES_SCHEMA)
     for script in scripts:
         for name in _TRIGGER_NAME.findall(script):
@@ -169,7 +173,12 @@ def bulk_load(db=None):
 def name_contains(column: str, word: str) -> tuple[str, str]:
     """SQL true when the customer whose id is `column` has `word` (3 letters or
     more) inside their name or company, whatever its case, and its parameter:
-    the trigram index answers without reading every customer (the customer list's find box)."""
+    the trigram index answers without reading every customer (the customer list's find box).
+    On PostgreSQL: search_pg.name_contains, with the server's placeholder."""
+    if _on_server():
+        from . import search_pg
+
+        return search_pg.name_contains(column, word, _escaped)
     return (f"{column} IN (SELECT rowid FROM customer_names WHERE customer_names MATCH ?)",
             '"' + word.replace('"', '""') + '"')
 
@@ -335,6 +344,11 @@ CREATE INDEX IF NOT EXISTS customer_name_order ON customer(name COLLATE NOCASE, 
 
 
 def install_name_order(db) -> None:
+    """The pickers' name-order index, on SQLite only: on PostgreSQL the pickers
+    match case-insensitively and sort the matches (search_pg.complete_customers), never
+    walking an index in name order, so there is nothing for one to serve."""
+    if _on_server(db):
+        return
     for statement in _statements(NAME_ORDER_SCHEMA):
         db.execute_sql(statement)
 

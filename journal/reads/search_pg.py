@@ -164,9 +164,9 @@ def rebuild(db=None) -> None:
         db.execute_sql("SELECT lately_index_interactions(ARRAY(SELECT id FROM interaction))")
 
 
-def ts_query(text: str) -> str | None:
+def ts_query(text: str, shortest_prefix: int = 1) -> str | None:
     """What a person typed as a safe to_tsquery() text: every word must match,
-    the last as a prefix; a word FTS5 would split (o'brien, foo_bar) must match
+    the last as a prefix once it has `shortest_prefix` letters; a word FTS5 would split (o'brien, foo_bar) must match
     as a phrase. Each part is a quoted lexeme, so no operator typed is obeyed."""
     words = re.findall(r"\w+", text or "")
     terms = []
@@ -176,12 +176,13 @@ def ts_query(text: str) -> str | None:
             terms.append(" <-> ".join(_literal(p) for p in parts))
     if not terms:
         return None
-    terms[-1] += ":*"
+    if len(words[-1]) >= shortest_prefix:
+        terms[-1] += ":*"
     return " & ".join(f"({t})" for t in terms)
 
 
 def search(text: str, limit: int, hit_class, complete, marked, words) -> list:
-    query = ts_query(text)
+    query = ts_query(text, shortest_prefix=2)  # as search.search: one letter is that word, not every word it begins
     if query is None:
         return []
     db = database
@@ -285,3 +286,32 @@ def complete_customers(words: list[str], limit: int, exclude: int | None, escape
         (*params, f"{escaped(words[0])}%", limit),
     ).fetchall()
     return [choice_class(cid, name, company, bool(archived)) for cid, name, company, archived in rows]
+
+
+@lru_cache(maxsize=1)
+def _case_table() -> tuple[str, str]:
+    """Capitals and their small letters (Latin, Greek, Cyrillic), one for one:
+    case folded as FTS5's trigram index folds it, diacritics kept, whatever the
+    server's locale (lower() on the "C" columns folds ASCII only)."""
+    source, target = [], []
+    for code in [*range(0x41, 0x5B), *range(0xC0, 0x530)]:
+        lower = chr(code).lower()
+        if len(lower) == 1 and lower != chr(code):
+            source.append(chr(code))
+            target.append(lower)
+    return "".join(source), "".join(target)
+
+
+def fold_case(text: str) -> str:
+    source, target = _case_table()
+    return text.translate(str.maketrans(source, target))
+
+
+def name_contains(column: str, word: str, escaped) -> tuple[str, str]:
+    """search.name_contains on the server: the word inside the name or the
+    company, any case, as the trigram index finds it on SQLite."""
+    source, target = _case_table()
+    return (f"""{column} IN (SELECT nc.id FROM customer nc LEFT JOIN company nco ON nco.id = nc.company_id
+                WHERE translate(nc.name || ' ' || coalesce(nco.name, ''), {_literal(source)}, {_literal(target)})
+                      LIKE %s ESCAPE '\\')""",
+            f"%{escaped(fold_case(word))}%")

@@ -152,7 +152,7 @@ def test_a_new_day_computes_everything_again(journal):
     assert attention.update(state, set(), TODAY + timedelta(days=1)).full
 
 
-def test_the_inputs_are_read_as_of_one_moment(journal, monkeypatch):
+def test_the_inputs_are_read_as_of_one_moment(journal, backend, monkeypatch):
     """A writer in another connection commits between two of the queries that
     gather the inputs: none of its rows are seen (without the read transaction
     the new customer's purchase was read, the customer was not)."""
@@ -166,6 +166,8 @@ def test_the_inputs_are_read_as_of_one_moment(journal, monkeypatch):
         reads.append(len(rows))
         if len(reads) == 1:  # the customers have been read: another program writes now
             def other_program():
+                if backend == "postgresql":
+                    return other_program_on_the_server()
                 other = sqlite3.connect(journal, timeout=5)
                 with other:
                     cur = other.execute("INSERT INTO customer (name, stage, channel, interests, account_manager, "
@@ -175,6 +177,18 @@ def test_the_inputs_are_read_as_of_one_moment(journal, monkeypatch):
                     other.execute("INSERT INTO purchase (customer_id, purchased_on, product, amount_cents, created_at) "
                                   "VALUES (?, '2026-06-01', 'Desk', 5000, '2026-06-01 10:00:00')", (cur.lastrowid,))
                 other.close()
+
+            def other_program_on_the_server():
+                import psycopg
+
+                with psycopg.connect(journal) as other:  # commits as it closes
+                    larry = other.execute(
+                        "INSERT INTO customer (name, stage, channel, interests, account_manager, "
+                        "account_manager_phone, created_at, updated_at, archived, email, phone, address) VALUES "
+                        "('Late Larry', 'customer', 'email', '', '', '', '2026-01-01 10:00:00', "
+                        "'2026-01-01 10:00:00', false, '', '', '') RETURNING id").fetchone()[0]
+                    other.execute("INSERT INTO purchase (customer_id, purchased_on, product, amount_cents, created_at) "
+                                  "VALUES (%s, '2026-06-01', 'Desk', 5000, '2026-06-01 10:00:00')", (larry,))
 
             thread = threading.Thread(target=other_program)
             thread.start()

@@ -15,7 +15,7 @@ from peewee import SqliteDatabase
 from journal.rules import cards, duplicates, lately
 from journal.writes import changes, connections, customers, drafts, interactions, merge, purchases, settings, trash
 from journal.reads import graph
-from journal.storage.db import PRAGMAS
+from journal.storage.db import PRAGMAS, ServerDatabase
 from journal.errors import ChangedSince, ValidationError
 from journal.io import csv_import as ci
 from journal.storage.models import Customer, Interaction, Purchase, database
@@ -202,10 +202,17 @@ OTHER_EDITS = {
 }
 
 
+class _OtherOnServer(ServerDatabase):
+    """The tests' SQL below is written with SQLite's ? placeholders."""
+
+    def execute_sql(self, sql, params=None):
+        return super().execute_sql(sql.replace("?", "%s"), params)
+
+
 @pytest.fixture
-def other_connection(journal):
-    """A second, real connection to the same file, as another window has."""
-    other = SqliteDatabase(str(journal), pragmas=PRAGMAS)
+def other_connection(journal, backend):
+    """A second, real connection to the same file (or server journal), as another window has."""
+    other = _OtherOnServer(journal) if backend == "postgresql" else SqliteDatabase(str(journal), pragmas=PRAGMAS)
     other.connect()
     yield other
     other.close()
@@ -281,7 +288,8 @@ def test_a_second_process_saving_through_the_services_makes_undo_refuse(people, 
     ada, _ = people
     with changes.recording() as recorded:
         customers.update_customer(ada.id, phone="555 0199")
-    script = ("import sys; from journal.storage import db; from journal.writes import customers; d = db.connect(sys.argv[1]); "
+    opened = "open_server" if not isinstance(journal, Path) else "connect"
+    script = (f"import sys; from journal.storage import db; from journal.writes import customers; d = db.{opened}(sys.argv[1]); "
               "customers.update_customer(int(sys.argv[2]), phone='555 0177'); d.close()")
     done = subprocess.run([sys.executable, "-c", script, str(journal), str(ada.id)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
@@ -320,7 +328,7 @@ def test_every_write_path_bumps_the_version(people, other_connection):
     seen.append(version())
     Customer.update(interests="oak").where(Customer.id == ada.id).execute()  # a bulk update
     seen.append(version())
-    database.execute_sql("UPDATE customer SET address = 'x' WHERE id = ?", [ada.id])  # raw SQL
+    database.execute_sql(f"UPDATE customer SET address = 'x' WHERE id = {database.param}", [ada.id])  # raw SQL
     seen.append(version())
     other_connection.execute_sql("UPDATE customer SET address = 'y' WHERE id = ?", [ada.id])  # elsewhere
     seen.append(version())

@@ -11,6 +11,9 @@ JOURNAL = Path(__file__).resolve().parents[2] / "journal"
 # checks of the file, the schema steps) and full-text search. (Peewee's
 # on_conflict_ignore is portable: it writes ON CONFLICT DO NOTHING for PostgreSQL.)
 SQLITE_PLACES = ("storage/", "reads/search.py", "reads/search_pg.py")
+# customer_pages.py is not listed: it picks its few pieces that differ by is_server()
+# (its _Dialect and _ServerDialect: julianday / date - date, NOCASE / lower() COLLATE "C",
+# instr / strpos), none of them SQL the patterns below forbid, so both checks still cover it.
 SQLITE_ONLY = [
     (re.compile(r"\b[A-Z]\w*\.replace\("), "Model.replace (INSERT OR REPLACE): use models.upsert"),
     (re.compile(r"on_conflict_replace|insert_or_replace|OR REPLACE|OR IGNORE"),

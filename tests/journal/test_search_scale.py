@@ -1,6 +1,8 @@
 """Search at two million notes: notes come newest written first, the order the
 index keeps, so a common word's first page does not rank every match."""
 
+import pytest
+
 from journal.reads import search
 from journal.storage.models import Interaction, database
 
@@ -32,6 +34,7 @@ def test_notes_come_newest_written_first(journal):
     assert all(search.MARK_START in h.snippet for h in hits)
 
 
+@pytest.mark.sqlite_only  # counts SQLite's own steps (a progress handler), which a server has not
 def test_a_common_word_reads_a_page_not_every_match(journal):
     ada = customer("Ada Lovelace")
     log(ada, summary="Delivered the oak table")

@@ -15,6 +15,8 @@ VERSIONED = ("customer", "interaction", "purchase", "connection", "tag", "snooze
 
 def up(db):
     for table in VERSIONED:
+        if any(c.name == "version" for c in db.get_columns(table)):
+            continue  # made by an earlier step from today's model (snooze, step 2), the column with it
         db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 1')
     install(db)
 
