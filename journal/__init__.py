@@ -4,7 +4,7 @@ __version__ = "0.1.0"
 
 
 def _peewee_without_its_server_driver() -> None:
-    """Import Peewee without letting it import psycopg: Peewee loads the
+    """Import Peewee without letting it load psycopg: Peewee loads the
     PostgreSQL driver at its own import when it is installed, which costs a
     file journal's start-up about 90 ms. A team journal loads it when it
     connects (storage.db.load_server_driver)."""
