@@ -92,7 +92,7 @@ def test_connect_opens_a_team_journal_and_open_goes_back_to_a_file(make_window, 
     in_modal(qtbot, window.actions.connect_team.trigger, type_and_connect(qtbot, location))
     assert window.files.session.is_server and window.files.session.is_at(location)
     assert window.customer_list.model.rowCount() == 20
-    window.switch_journal(tmp_path / "mine.sqlite3")
+    window.files.switch_journal(tmp_path / "mine.sqlite3")
     assert not window.files.session.is_server and window.customer_list.model.rowCount() == 0
     assert window.windowTitle() == "mine.sqlite3"
 
