@@ -16,8 +16,7 @@ from itertools import product
 
 from . import search, settings
 from .customers import CustomerRow
-from .db import is_server
-from .models import database, parsers
+from .models import database, on_server, parsers
 
 SORTS = ("name", "company", "stage", "since", "last_contact", "last_value", "overdue")
 
@@ -33,7 +32,7 @@ SERVER_INDEX = ("CREATE INDEX IF NOT EXISTS customer_list_order "
 
 
 def install(db) -> None:
-    db.execute_sql(SERVER_INDEX if is_server(db) else INDEX)
+    db.execute_sql(SERVER_INDEX if on_server(db) else INDEX)
 
 
 class _Dialect:
@@ -92,7 +91,7 @@ class _ServerDialect(_Dialect):
 
 
 def _dialect():
-    return _ServerDialect if is_server() else _Dialect
+    return _ServerDialect if on_server() else _Dialect
 
 
 def _run(sql: str, params):

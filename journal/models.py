@@ -305,3 +305,10 @@ ALL_MODELS = (
 
     NotDuplicate,
 )
+
+
+def on_server(db=None) -> bool:
+    """db.is_server, here for the modules the schema steps import (search,
+    customer_pages): importing journal.db from them would close a circle."""
+    db = database.obj if db is None else db
+    return isinstance(getattr(db, "obj", db), peewee.PostgresqlDatabase)

@@ -86,9 +86,9 @@ END;
 
 
 def _on_server(db=None) -> bool:
-    from .db import is_server
+    from .models import on_server  # not db.is_server: db imports the schema steps, which import this module
 
-    return is_server(db)
+    return on_server(db)
 
 
 def install(db) -> None:
