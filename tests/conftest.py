@@ -11,6 +11,8 @@ import pytest  # noqa: E402
 
 from journal.storage import db  # noqa: E402
 
+pytest_plugins = ("tests.keyrings",)  # memory_keyring and no_keyring, for any test
+
 
 @pytest.fixture(autouse=True)
 def lately_home(tmp_path, monkeypatch):

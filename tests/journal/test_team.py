@@ -1,48 +1,9 @@
 """Team journal locations and the keyring: what is shown and remembered never
 holds a password; a password is kept only in a keyring, and only when one is there."""
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.backends import null
 
 from journal.storage import passwords, team
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring of this test's own: the real OS keyring is never touched."""
-
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.kept = {}
-
-    def get_password(self, service, username):
-        return self.kept.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.kept[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.kept.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    before = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
-def no_keyring():
-    before = keyring.get_keyring()
-    keyring.set_keyring(null.Keyring())
-    yield
-    keyring.set_keyring(before)
 
 
 @pytest.mark.parametrize("location", [

@@ -4,34 +4,13 @@ answering; a password is kept only in a keyring, and only when asked."""
 
 import gc
 
-import keyring
-import pytest
-from keyring.backends import null
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from journal.storage import passwords, team
-from tests.journal.test_team import MemoryKeyring
 from tests.team_server import closed_port, fresh_database, needs_server
 from ui.files import team_dialogs
 from ui.files.team_dialogs import ConnectDialog
-
-
-@pytest.fixture
-def memory_keyring():
-    before = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
-def no_keyring():
-    before = keyring.get_keyring()
-    keyring.set_keyring(null.Keyring())
-    yield
-    keyring.set_keyring(before)
 
 
 def open_dialog(qtbot):
