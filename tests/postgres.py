@@ -23,7 +23,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pytest
 
 OFF = os.environ.get("LATELY_TEST_PG", "").strip().lower() in {"off", "0", "no", "false"}
 SCHEMA = f"lately_test_{os.getpid()}"

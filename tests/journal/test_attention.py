@@ -5,7 +5,6 @@ import sqlite3
 import threading
 from datetime import date, timedelta
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from journal.rules import attention, lately

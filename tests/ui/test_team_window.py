@@ -4,7 +4,6 @@ a checked snapshot file, Connect opens it again, and an unreachable server at
 start-up is said in the Connect dialog."""
 
 import gc
-import os
 
 import pytest
 from PySide6.QtCore import Qt
