@@ -15,12 +15,10 @@ them. Target < 60 s and < 300 MB at 2,000,000 interactions."""
 
 from __future__ import annotations
 
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from _harness import ROOT, scale_journal, table, timed

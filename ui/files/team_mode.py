@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QProcess, QProcessEnvironment, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
 
 from journal.storage import team
 
