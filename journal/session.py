@@ -32,7 +32,7 @@ class Journal:
         # A server's address is kept without a password; one typed in the
         # Connect dialog lives only here, in memory, for reconnecting.
         self.location = team.without_password(str(location)) if self.is_server else location
-        self._address = str(location) if self.is_server else None  # what libpq is given, as written
+        self.address = str(location) if self.is_server else None  # what libpq is given, as written (in memory only)
         self.password = password
         self.demo = demo and not self.is_server
         self.lock = lock
@@ -126,7 +126,7 @@ class Journal:
         from journal.storage import team
 
         db.close()
-        team.open_journal(self._address, self.password)
+        team.open_journal(self.address, self.password)
 
     def fill_demo(self) -> None:
         """The demo business, once: a demo journal that has customers keeps them."""

@@ -317,7 +317,7 @@ def move_to_file(window) -> None:
         if answer == QMessageBox.StandardButton.Open:
             window.files.switch_journal(path)
 
-    run_move(window, f"Copying the team journal to {path.name}…", session._address, str(path),
+    run_move(window, f"Copying the team journal to {path.name}…", session.location, str(path),
              session.password, done, lambda message: window._show_error(message),
              lambda: window.events.status.emit("The copy was cancelled; no file was made."))
 
@@ -335,7 +335,7 @@ def back_up(window) -> None:
 
     make_folder(folder)
     target = folder / name
-    run_move(window, "Backing up the team journal…", session._address, str(target), session.password,
+    run_move(window, "Backing up the team journal…", session.location, str(target), session.password,
              lambda said: window.events.status.emit(f"Backed up to {target}"),
              lambda message: window._show_error(f"The backup failed: {message}"),
              lambda: window.events.status.emit("The backup was cancelled; nothing was written"))
