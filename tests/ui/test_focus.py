@@ -225,3 +225,27 @@ def test_edit_interaction_dialog(qtbot, make_window):
     ada = customers.find_by_name("Ada Lovelace").id
     note = interactions.log_interaction(ada, "call", "out", "Called about the table")
     in_modal(qtbot, lambda: window.edit_interaction(note.id), chain_and_letters(qtbot, lambda d: d.summary))
+
+
+def test_every_menu_gives_each_item_it_shows_its_own_alt_letter(qtbot, make_window):
+    """Alt+F, then a letter, runs the item: two items with one letter would only
+    move between them. Items hidden in turn (Protect / Remove protection) may share."""
+    from PySide6.QtWidgets import QMenu
+
+    window = make_window()
+
+    def letters(menu: QMenu, where: str):
+        seen = {}
+        for action in menu.actions():
+            if action.isSeparator() or not action.isVisible():
+                continue
+            text = action.text().replace("&&", "")
+            if "&" in text:
+                letter = text[text.index("&") + 1].lower()
+                assert letter not in seen, f"{where}: {seen[letter]!r} and {action.text()!r} share Alt+{letter}"
+                seen[letter] = action.text()
+            if action.menu():
+                letters(action.menu(), f"{where} › {action.text()}")
+
+    for action in window.menuBar().actions():
+        letters(action.menu(), action.text())
