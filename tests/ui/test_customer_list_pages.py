@@ -5,7 +5,7 @@ list works before their page was read, and painting never queries."""
 from datetime import date, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from journal.writes import customers, interactions
@@ -122,3 +122,25 @@ def test_a_long_name_far_down_the_list_is_not_cut(qtbot, make_window, small_page
     table = window.customer_list.table
     needed = table.fontMetrics().horizontalAdvance("Zebedee Maximilian Featherstonehaugh-Cholmondeley")
     assert table.horizontalHeader().sectionSize(NAME) >= needed
+
+
+def test_a_first_click_on_overdue_puts_the_most_overdue_first(qtbot, make_window, small_pages):
+    """Clicked with the mouse (the header takes no keyboard focus): most late first,
+    and a second click turns it round; names still sort A to Z on their first click."""
+    window = make_window(populate=many)
+    table, model = window.customer_list.table, window.customer_list.model
+    header = table.horizontalHeader()
+
+    def click(column):
+        point = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point, header.height() // 2))
+
+    click(OVERDUE)
+    today = date.today()
+    first = model.customer_at(0).days_overdue(today)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder and first is not None and first > 0
+    click(OVERDUE)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    assert model.customer_at(0).days_overdue(today) is None
+    click(NAME)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder and model.customer_at(0).name == "Person 000"

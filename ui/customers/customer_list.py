@@ -34,6 +34,8 @@ NAME, COMPANY, STAGE, SINCE, LAST_CONTACT, LAST_VALUE, OVERDUE = range(len(COLUM
 # Always shown, in full: who they are and how late we are. The rest can be hidden.
 KEY_COLUMNS = (NAME, COMPANY, OVERDUE)
 HIDDEN_AT_FIRST = (STAGE, SINCE, LAST_CONTACT)
+# Sorted largest (latest) first on their first click.
+LARGEST_FIRST = (SINCE, LAST_CONTACT, LAST_VALUE, OVERDUE)
 
 
 PAGE = 200  # rows read at a time
@@ -310,6 +312,7 @@ class CustomerList(QWidget):
         super().__init__(parent)
         self.model = CustomerListModel(self)
         self._quiet = False  # selecting without telling (the window already shows that customer)
+        self._restoring = False  # a saved header being put back: its sort order stands as saved
         self._measuring = 0  # the latest measuring of the longest names
         self._list_painted, self._after_paint = False, None
         self.filter_box = QLineEdit(placeholderText="Find a customer by name or company…")
@@ -326,7 +329,7 @@ class CustomerList(QWidget):
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
         header.setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
-        header.sortIndicatorChanged.connect(self.model.sort)
+        header.sortIndicatorChanged.connect(self._sort_by)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
@@ -453,9 +456,25 @@ class CustomerList(QWidget):
     def header_state(self) -> bytes:
         return self.table.horizontalHeader().saveState()
 
+    def _sort_by(self, column: int, order) -> None:
+        """A click on another column sorts it in its natural order: names A to Z,
+        but the most overdue, the latest contact and value and the newest
+        customer first (a first click on Overdue shows who is most late)."""
+        header = self.table.horizontalHeader()
+        if column != self.model.sort_column and column in LARGEST_FIRST and order == Qt.SortOrder.AscendingOrder \
+                and not self._restoring:
+            header.setSortIndicator(column, Qt.SortOrder.DescendingOrder)  # comes back here, descending
+            return
+        self.model.sort(column, order)
+
     def restore_header_state(self, state) -> None:
         header = self.table.horizontalHeader()
-        if header.restoreState(state):
+        self._restoring = True
+        try:
+            restored = header.restoreState(state)
+        finally:
+            self._restoring = False
+        if restored:
             for column in KEY_COLUMNS:  # whatever was saved, these stay on screen
                 header.setSectionHidden(column, False)
             header.setSortIndicatorShown(True)
