@@ -64,6 +64,8 @@ def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_through_the_core(qtbot, make_wind
     window.customer_list.table.setFocus()
     press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert customers.get_customer(ada).email == ""
+    assert window.statusBar().currentMessage().startswith("Undone")  # the save's "Ctrl+Z to undo" is gone
     press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert customers.get_customer(ada).email == "ada@example.org"
+    assert window.statusBar().currentMessage().startswith("Redone")
     assert not [box for box in no_modal_boxes if box[0] == "warning"]

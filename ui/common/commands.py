@@ -130,6 +130,7 @@ def undo_on(stack, events) -> bool:
         events.error.emit(message)
         return False
     stack.undo()
+    events.status.emit(f"Undone: {command.text()}" if command.text() else "Undone")  # not "Ctrl+Z to undo" still
     return True
 
 
@@ -142,6 +143,7 @@ def redo_on(stack, events) -> bool:
         events.error.emit(message)
         return False
     stack.redo()
+    events.status.emit(f"Redone: {command.text()}" if command.text() else "Redone")
     return True
 
 
