@@ -120,6 +120,17 @@ def main():
     app.processEvents()
     save(graph_window.grab(), "graph.png")
     graph_window.close()
+
+    from ui.files.team_dialogs import ConnectDialog
+
+    connect = ConnectDialog(window)
+    for field, text in ((connect.host, "db.harbourandpine.example"), (connect.dbname, "studio"),
+                        (connect.user, "alex")):
+        field.setText(text)
+    connect.show()
+    app.processEvents()
+    save(connect.grab(), "connect.png")
+    connect.close()
     window.close()
 
 
