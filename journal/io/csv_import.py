@@ -24,7 +24,7 @@ from journal import errors
 from journal.writes import changes, contacts, customers, purchases
 from journal.reads import summary
 from journal.errors import ValidationError
-from journal.storage.models import ContactPoint, Company, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Tag, database, now
+from journal.storage.models import Company, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Tag, database, now
 from journal.io.csv_read import SAMPLE_ROWS, Table, read_table  # noqa: F401  (read_table and Table are this module's API)
 from journal.io.exports import from_spreadsheet_cell
 
@@ -637,17 +637,10 @@ def import_customers(plan: Plan, *, duplicates: str = "skip", progress=None) -> 
 
 
 def _record_created(ids: list[int]) -> None:
-    """New customers and what came with them (tags, contacts, their note),
-    described short: an import may bring hundreds of thousands."""
+    """New customers, described short (an import may bring hundreds of
+    thousands): their tags, contacts and note are theirs, and go to the trash
+    and come back with them, so the customers alone say what the import made."""
     changes.created(Customer, *ids, fields=("deleted_at",))
-    if not ids:
-        return
-    contiguous = ids[-1] - ids[0] + 1 == len(ids)  # as a batch's new ids are: one range, not a list of ids
-    for start in range(0, len(ids), len(ids) if contiguous else 500):
-        chunk = ids[start:start + 500]
-        for model in (CustomerTag, ContactPoint, Interaction):
-            which = model.customer.between(ids[0], ids[-1]) if contiguous else model.customer.in_(chunk)
-            changes.created_where(model, which, fields=("deleted_at",) if model is Interaction else ())
 
 
 def _merge(existing: int, values: dict, line: int, stamp, report: Report) -> None:

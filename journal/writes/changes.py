@@ -50,7 +50,7 @@ _BY_TABLE = {m._meta.table_name: m for m in ALL_MODELS}
 _BOOKKEEPING = {"version", "updated_at", "saved_at"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """One row: its values before the write (None: the write created it) and
     after (None: the write deleted it), and the version the write left (None

@@ -42,13 +42,15 @@ def dump(with_versions=True) -> dict:
 
 def live(state: dict) -> dict:
     """The state without rows in the trash (undoing a creation moves the row
-    there: rows are never deleted under someone's feet), nor the summaries of
-    customers in the trash; and tag names, which stay once made (other rows may
+    there: rows are never deleted under someone's feet), nor the summaries,
+    tags, contacts and notes of customers in the trash (theirs, there with
+    them: an import's undo leaves them so); and tag names, which stay once made (other rows may
     have come to use them) — tests/journal/test_changes.py checks tags by customer."""
     trashed = {dict(r)["id"] for r in state["customer"] if dict(r)["deleted_at"] is not None}
     result = {table: [r for r in rows if dict(r).get("deleted_at") is None] for table, rows in state.items()
               if table != "tag"}
-    result["customer_summary"] = [r for r in result["customer_summary"] if dict(r)["customer"] not in trashed]
+    for table in ("customer_summary", "customer_tag", "contact_point", "interaction"):  # theirs, with them
+        result[table] = [r for r in result[table] if dict(r)["customer"] not in trashed]
     result["tag"] = [r for r in state["tag"] if dict(r)["id"] == 1]  # "vip", the people's own
     return result
 
