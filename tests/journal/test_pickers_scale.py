@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from journal.reads import search
 from journal.storage.models import Company, Customer, database
 
+from .test_search_scale import steps as counted_steps
+
 # The name-order walk (and its step counts) is SQLite's path: on PostgreSQL the
 # pickers sort every match (search_pg.complete_customers), tested in test_search.py.
 pytestmark = pytest.mark.sqlite_only
@@ -85,18 +87,7 @@ def test_one_letter_reads_a_page_not_every_customer(journal):
     """With only short words the index is walked in name order and stops at the
     limit: the work (SQLite's own count of steps) does not grow with the journal."""
     def steps(text):
-        counted = [0]
-
-        def count():
-            counted[0] += 1
-            return 0
-        connection = database.connection()
-        connection.set_progress_handler(count, 1)
-        try:
-            found = [c.name for c in search.complete_customers(text, 3)]
-        finally:
-            connection.set_progress_handler(None, 1)
-        return found, counted[0]
+        return counted_steps(lambda: [c.name for c in search.complete_customers(text, 3)])
 
     Customer.insert_many([{"name": f"Name {n:04d}"} for n in range(300)]).execute()
     found, few = steps("n")

@@ -122,28 +122,25 @@ def refusal(command, undoing: bool = True) -> str | None:
 def undo_on(stack, events) -> bool:
     """Edit › Undo: undo the last command unless the core refuses, which is
     shown and leaves it done. True when it was undone."""
-    command = stack.command(stack.index() - 1) if stack.canUndo() else None
-    if command is None:
-        return False
-    message = refusal(command, undoing=True)
-    if message:
-        events.error.emit(message)
-        return False
-    stack.undo()
-    events.status.emit(f"Undone: {command.text()}" if command.text() else "Undone")  # not "Ctrl+Z to undo" still
-    return True
+    return _step(stack, events, undoing=True)
 
 
 def redo_on(stack, events) -> bool:
-    command = stack.command(stack.index()) if stack.canRedo() else None
-    if command is None:
+    """Edit › Redo, the same way."""
+    return _step(stack, events, undoing=False)
+
+
+def _step(stack, events, undoing: bool) -> bool:
+    if not (stack.canUndo() if undoing else stack.canRedo()):
         return False
-    message = refusal(command, undoing=False)
+    command = stack.command(stack.index() - 1 if undoing else stack.index())
+    message = refusal(command, undoing=undoing)
     if message:
         events.error.emit(message)
         return False
-    stack.redo()
-    events.status.emit(f"Redone: {command.text()}" if command.text() else "Redone")
+    stack.undo() if undoing else stack.redo()
+    done = "Undone" if undoing else "Redone"  # not the save's "Ctrl+Z to undo" still
+    events.status.emit(f"{done}: {command.text()}" if command.text() else done)
     return True
 
 
