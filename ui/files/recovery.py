@@ -247,7 +247,10 @@ def database_error_met(error: BaseException) -> bool:
 def _server_error(window, error: BaseException) -> None:
     """A database error nobody handled, on a team journal: most often the
     connection to the server was lost. Nothing to recover on this computer."""
-    QMessageBox.warning(window, "Lately", f"The team journal {window.files.session.name} did not "
+    from journal.storage import team
+
+    where = team.place(window.files.session.location).title
+    QMessageBox.warning(window, "Lately", f"The team journal {where} did not "
                         f"answer as it should ({' '.join(str(error).split())}). What was not saved is still on screen. If "
                         "the connection was lost, check the network, then connect again (File › Connect to a "
                         "team journal…).")
