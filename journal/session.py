@@ -2,12 +2,11 @@
 upgrade, migrated, the demo filled), and closing it. The window holds one, the
 command line can too; neither needs to know how a journal is opened.
 
-A journal is found at a location: a file path today. A server URL (a shared
-PostgreSQL journal) is meant to become a second kind of location: a second
-branch of `open()` beside `_open_file()`, and `path` then the file that stands
-for it on this computer (its lock, its backups folder, the window's state).
-Everything file-specific (backups, passphrase protection, restoring) is said
-so below. The window switches to any session with JournalFiles.switch_to."""
+A journal is found at a location: a file path, or a team journal's server
+(a PostgreSQL URL or libpq key=value string: `_open_server()` beside
+`_open_file()`), whose `path` is then the file that stands for it on this
+computer (its lock, its backups folder, the window's state). Everything
+file-specific (backups, passphrase protection, restoring) is said so below. The window switches to any session with JournalFiles.switch_to."""
 
 from __future__ import annotations
 
