@@ -449,9 +449,10 @@ def _name(customer_id) -> str:
 
 def _what(table: str, row: dict) -> str:
     if not all(row.get(k) is not None for k in _NAMING.get(table, ())):  # a short description: read the row
-        whole = _rows(_BY_TABLE[table], [_key_of(_BY_TABLE[table], row)]).get(_key_of(_BY_TABLE[table], row))
+        key = _key_of(_BY_TABLE[table], row)
+        whole = _rows(_BY_TABLE[table], [key]).get(key)
         if whole is None:
-            return f"A {table.replace('_', ' ')} ({_key_of(_BY_TABLE[table], row)})"
+            return f"A {table.replace('_', ' ')} ({key})"
         row = whole
     if table == "customer":
         return row["name"]
