@@ -281,17 +281,22 @@ def move_to_server(window) -> None:
     move_to(window, dialog.location, dialog.password)
 
 
+def _offer_to_open(window, said: str, title: str, question: str, open_it) -> None:
+    """A move or copy is done: say so, and offer to open where it went."""
+    window.events.status.emit(said)
+    answer = QMessageBox.question(window, title, question,
+                                  QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel)
+    if answer == QMessageBox.StandardButton.Open:
+        open_it()
+
+
 def move_to(window, location: str, password: str | None) -> None:
     where = team.place(location).title
 
     def done(said):
-        window.events.status.emit(said)
-        answer = QMessageBox.question(
-            window, "Moved", f"The journal is on {where} now; every table was checked.\n\nOpen the team journal "
-            "now? (Your journal file stays as it is; from now on, write in the team journal.)",
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Open:
-            switch_to_team(window, location, password)
+        _offer_to_open(window, said, "Moved", f"The journal is on {where} now; every table was checked.\n\nOpen "
+                       "the team journal now? (Your journal file stays as it is; from now on, write in the team "
+                       "journal.)", lambda: switch_to_team(window, location, password))
 
     run_move(window, f"Moving the journal to {where}…", str(window.files.session.path), location, password, done,
              lambda message: window._show_error(message),
@@ -309,13 +314,9 @@ def move_to_file(window) -> None:
     path = Path(path)
 
     def done(said):
-        window.events.status.emit(said)
-        answer = QMessageBox.question(
-            window, "Copied", f"The team journal is copied to {path}; every table was checked.\n\nOpen that file "
-            "now? (The team journal stays on the server.)",
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Open:
-            window.files.switch_journal(path)
+        _offer_to_open(window, said, "Copied", f"The team journal is copied to {path}; every table was checked."
+                       "\n\nOpen that file now? (The team journal stays on the server.)",
+                       lambda: window.files.switch_journal(path))
 
     run_move(window, f"Copying the team journal to {path.name}…", session.location, str(path),
              session.password, done, lambda message: window._show_error(message),
