@@ -63,8 +63,8 @@ def settle(limit=300.0):
             return
         time.sleep(0.01)
 
-path, lock = app_module.open_with_recovery(Path({path!r}))
-window = MainWindow(path, lock=lock)
+session = app_module.open_with_recovery(Path({path!r}))
+window = MainWindow(session)
 window.resize(1440, 900)
 window.show()
 settle()
