@@ -25,7 +25,7 @@ def lap(name):
     laps.append((name, time.perf_counter()))
 import main
 main.parse_args(["--db", {path!r}]); lap("argparse, journal package")
-from ui import app as app_module; lap("Peewee, journal.storage.db, journal.storage.models")
+from ui.window import app as app_module; lap("Peewee, journal.storage.db, journal.storage.models")
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication; lap("PySide6 and the Qt namespace")
