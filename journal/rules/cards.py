@@ -12,13 +12,14 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 from nameparser import HumanName
+from peewee import JOIN, chunked
 
 from journal.writes import settings as settings_service
 from journal.writes.customers import customer_since
 from journal.errors import JournalError, ValidationError
 from journal.rules.kinds import REFERRED
 from journal.rules.lately import WELCOME_WINDOW_DAYS, tenure_words
-from journal.storage.models import Connection, Customer, CustomerSummary, Interaction, Purchase, now
+from journal.storage.models import Company, Connection, Customer, CustomerSummary, Interaction, Purchase, now
 
 PURCHASES, WELCOME, QUARTERLY, REFERRALS, HAND = "purchases", "welcome", "quarterly", "referrals", "hand"
 OCCASIONS = {
@@ -128,23 +129,23 @@ def build_cards(occasion: str, *, start: date | None = None, end: date | None = 
     compiled = check_template(template if template is not None else owner.card_template)
     recipients = _recipients(occasion, start, end, tuple(customer_ids), today)
     ids = list(recipients)
-    people = {c.id: c for c in Customer.select().where(Customer.id.in_(ids))} if ids else {}
-    facts = {s.customer_id: s for s in CustomerSummary.select().where(CustomerSummary.customer.in_(ids))} if ids else {}
+    people = _people(ids)
     last_products = _last_products(ids)
-    referred = {r for _, _, people_referred in recipients.values() for r in people_referred}
-    names = dict(Customer.select(Customer.id, Customer.name).where(Customer.id.in_(referred)).tuples()) \
-        if referred else {}
+    referred = sorted({r for _, _, people_referred in recipients.values() for r in people_referred})
+    names = {}
+    for part in chunked(referred, _CHUNK):
+        names.update(Customer.select(Customer.id, Customer.name).where(Customer.id.in_(part)).tuples())
     cards = []
     for cid in sorted(ids, key=lambda c: people[c].name.casefold()):
-        person, fact = people[cid], facts.get(cid)
+        person = people[cid]
         purchase_ids, connection_ids, their_referrals = recipients[cid]
-        since = customer_since(person.customer_since, fact.first_purchase_on if fact else None,
-                               person.created_at, person.stage)
+        since = customer_since(person.customer_since, person.first_purchase_on, person.created_at, person.stage)
         tenure_days = (today - since).days if since else 0
-        is_return = bool(fact and (fact.purchase_count >= 2 or (fact.purchase_count and tenure_days >= 365)))
+        bought = person.purchase_count or 0
+        is_return = bought >= 2 or bool(bought and tenure_days >= 365)
         context = {
             **name_parts(person.name), "name": person.name,
-            "company": person.company.name if person.company_id else "",
+            "company": person.company_name or "",
             "tenure": tenure_words(max(tenure_days, 1)) if since else "",
             "is_return_customer": is_return, "last_product": last_products.get(cid, ""),
             "account_manager": person.account_manager, "account_manager_phone": person.account_manager_phone,
@@ -202,13 +203,37 @@ def _recipients(occasion, start, end, chosen, today) -> dict[int, tuple[list, li
     return result
 
 
+# Ids per IN list: the whole list at once would pass SQLite's and PostgreSQL's
+# limits on parameters at tens of thousands of recipients.
+_CHUNK = 500
+
+
+def _people(ids) -> dict:
+    """What a card needs of each recipient, read in a few queries (not one per
+    card for the company)."""
+    people = {}
+    for part in chunked(ids, _CHUNK):
+        query = (Customer.select(Customer.id, Customer.name, Customer.address, Customer.customer_since,
+                                 Customer.created_at, Customer.stage, Customer.account_manager,
+                                 Customer.account_manager_phone, Company.name.alias("company_name"),
+                                 CustomerSummary.first_purchase_on, CustomerSummary.purchase_count)
+                 .join(Company, JOIN.LEFT_OUTER, on=(Customer.company == Company.id))
+                 .switch(Customer)
+                 .join(CustomerSummary, JOIN.LEFT_OUTER, on=(CustomerSummary.customer == Customer.id))
+                 .where(Customer.id.in_(part)))
+        people.update((row.id, row) for row in query.namedtuples())
+    return people
+
+
 def _last_products(ids) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = (Purchase.select(Purchase.customer_id, Purchase.product)
-            .where(Purchase.customer.in_(ids), Purchase.deleted_at.is_null())
-            .order_by(Purchase.purchased_on, Purchase.id).tuples())
-    return {cid: product for cid, product in rows}
+    """customer id -> what they bought last."""
+    result = {}
+    for part in chunked(ids, _CHUNK):
+        rows = (Purchase.select(Purchase.customer_id, Purchase.product)
+                .where(Purchase.customer.in_(part), Purchase.deleted_at.is_null())
+                .order_by(Purchase.purchased_on, Purchase.id).tuples())
+        result.update(rows)
+    return result
 
 
 @dataclass(frozen=True)

@@ -190,3 +190,32 @@ def test_an_outlook_card_to_a_mail_merge_greeting_and_envelope(journal, tmp_path
     assert row["salutation"] == "Mr. Perkins" and row["message"].startswith("Dear Mr. Perkins,")
     assert [row[f"address_line_{n}"] for n in range(1, 6)] == [
         "Building 2", "c/o Studio", "12 High St", "Springfield, IL 62701", "United States of America"]
+
+
+def test_thousands_of_recipients_in_a_few_queries_within_the_parameter_limit(journal):
+    """At tens of thousands of customers the cards are read in batches: a few
+    queries in all (not one per card for its company), and never more ids in
+    one query than the database takes — on SQLite the old default of 999
+    variables is set here to prove it."""
+    import sqlite3
+
+    from playhouse.test_utils import count_queries
+
+    from journal.storage.models import Company, Customer, database, is_server
+
+    company = Company.create(name="Harbour Joinery")
+    with database.atomic():
+        Customer.insert_many([{"name": f"Customer {n:04}", "company": company.id if n % 2 else None}
+                              for n in range(1200)]).execute()
+        ids = [c for (c,) in Customer.select(Customer.id).order_by(Customer.id).tuples()]
+        Purchase.insert_many([{"customer": cid, "purchased_on": TODAY - timedelta(days=3), "product": "Oak stool",
+                               "amount_cents": 4_500} for cid in ids]).execute()
+    if not is_server():
+        database.connection().setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    with count_queries() as counted:
+        found = cards.build_cards(cards.PURCHASES, template="{{ first_name }} at {{ company }}: {{ last_product }}",
+                                  today=TODAY)
+    assert len(found) == 1200
+    assert found[1].message == "Customer at Harbour Joinery: Oak stool"  # "Customer 0001"
+    assert found[0].message == "Customer at : Oak stool"
+    assert counted.count < 20
