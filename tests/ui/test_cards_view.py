@@ -3,11 +3,13 @@
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+import pytest
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pypdf import PdfReader
 
 from journal.writes import customers, drafts, purchases, settings
 from journal.storage.models import Interaction, Purchase
+from ui.common import tasks
 
 
 def shop():
@@ -116,3 +118,29 @@ def test_hand_written_messages_and_choices_survive_closing_the_window(qtbot, mak
     view.recipients.setCurrentRow(0)
     assert view.message.toPlainText() == "Dear Ada, the table looks wonderful in your hall. Alex"
     assert view.edited_note.text() == "Edited by hand"
+
+
+@pytest.mark.real_threads
+def test_cards_are_prepared_off_the_gui_thread_and_only_the_newest_choice_shows(qtbot, make_window):
+    """At tens of thousands of customers finding and writing the cards takes
+    seconds; it runs on a worker thread, the window says it is at work, and
+    choosing occasions quickly shows the last one chosen, not whichever
+    finished last."""
+    window = make_window(populate=shop)
+    window.actions.cards.trigger()
+    view = window.cards_window
+    assert view.count.text() == "Finding whom to thank…"  # not built on the GUI thread
+    assert not view.buttons["print"].isEnabled()
+    qtbot.waitUntil(lambda: view.count.text() == "2 cards", timeout=10_000)
+    assert view.buttons["print"].isEnabled()
+
+    view.occasion.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.occasion)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)  # welcome
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)  # quarterly
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_End)  # chosen by hand: no one yet
+    assert view.current_occasion() == "hand"
+    qtbot.waitUntil(lambda: "No one to thank" in view.count.text(), timeout=10_000)
+    tasks.wait_for_background(10_000)
+    QApplication.processEvents()  # the finished older builds report now (and are ignored)
+    assert view.recipients.count() == 0 and "No one to thank" in view.count.text()

@@ -25,7 +25,7 @@ from ui.cards.card_printing import CARD_SIZES, CARDS, LIST, draw, page_layout, w
 from ui.capture.capture import from_qdate
 from ui.common.forms import DateEdit, ErrorLabel, buddy_label, chain_tabs, hbox, vbox
 from ui.common.pickers import CustomerPicker
-from ui.common.tasks import run_with_progress
+from ui.common.tasks import run_in_background, run_with_progress
 
 
 class TemplateDialog(QDialog):
@@ -78,6 +78,7 @@ class CardsWindow(QDialog):
         self.setWindowTitle("Thank-you cards")
         self.resize(1000, 680)
         self.cards: list[cards.Card] = []
+        self._generation = 0  # of rebuild(): only the newest one's cards are shown
         # Messages written by hand, by (customer, occasion), and the hand selection are
         # kept in the journal as they are typed, until the cards are recorded as sent:
         # closing the window, or a crash, loses none of them.
@@ -186,18 +187,42 @@ class CardsWindow(QDialog):
             self.error.show_message(str(error))
 
     def rebuild(self):
+        """Find the recipients and write their cards off the GUI thread: at tens
+        of thousands of customers that takes seconds, and the window stays
+        responsive meanwhile. A newer rebuild makes an older one's result moot."""
         occasion = self.current_occasion()
         self.range_box.setVisible(occasion == cards.PURCHASES)
         self.hand_box.setVisible(occasion == cards.HAND)
-        try:
-            limited = self.in_range.isChecked()
-            built = cards.build_cards(occasion, start=from_qdate(self.start.date()) if limited else None,
-                                      end=from_qdate(self.end.date()) if limited else None,
-                                      customer_ids=self.hand_picked)
-            self.error.clear_message()
-        except ValidationError as error:
-            self.error.show_message(f"{error} — fix the template (Template…) to make the cards.")
-            built = []
+        limited = self.in_range.isChecked()
+        start = from_qdate(self.start.date()) if limited else None
+        end = from_qdate(self.end.date()) if limited else None
+        hand_picked = list(self.hand_picked)
+        self._generation += 1
+        generation = self._generation
+        self.count.setText("Finding whom to thank\u2026")
+        for button in self.buttons.values():
+            button.setEnabled(False)
+
+        def build():
+            return cards.build_cards(occasion, start=start, end=end, customer_ids=hand_picked)
+
+        def built(result):
+            if generation == self._generation:
+                self.error.clear_message()
+                self._show_cards(result)
+
+        def failed(error):
+            if generation != self._generation:
+                return
+            if isinstance(error, ValidationError):
+                self.error.show_message(f"{error} \u2014 fix the template (Template\u2026) to make the cards.")
+            else:
+                self.error.show_message(f"Could not prepare the cards: {error}")
+            self._show_cards([])
+
+        run_in_background(build, built, failed)
+
+    def _show_cards(self, built: list[cards.Card]):
         self.cards = [self._with_written_message(card) for card in built]
         self._fill_list()
 
@@ -225,6 +250,7 @@ class CardsWindow(QDialog):
             self.error.show_message(f"Could not keep your hand-written messages: {exc}")
 
     def done(self, result):
+        self._generation += 1  # a rebuild still under way has no window to show its cards in
         if self._draft_timer.isActive():
             self._keep_draft()
         super().done(result)
