@@ -94,15 +94,18 @@ def _write(customer_ids):
     ]
     with database.atomic():
         CustomerSummary.delete().where(CustomerSummary.customer.in_(customer_ids)).execute()
-        for start in range(0, len(rows), 500):
-            CustomerSummary.insert_many(rows[start:start + 500]).execute()
+        per_insert = max(1, 999 // len(rows[0])) if rows else 1  # within SQLite's oldest limit of 999 parameters
+        for start in range(0, len(rows), per_insert):
+            CustomerSummary.insert_many(rows[start:start + per_insert]).execute()
 
 
 def refresh(*customer_ids: int) -> None:
-    """Recompute the summary of these customers. Call inside the write's transaction."""
+    """Recompute the summary of these customers. Call inside the write's
+    transaction. In batches: one IN list of tens of thousands of ids (cards sent
+    to every customer) would pass the database's limit on parameters."""
     ids = sorted({int(c) for c in customer_ids})
-    if ids:
-        _write(ids)
+    for start in range(0, len(ids), 500):
+        _write(ids[start:start + 500])
 
 
 _DATETIMES = ("last_contact_at", "last_outbound_at", "last_inbound_at", "last_value_at", "last_feedback_at",

@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 from nameparser import HumanName
-from peewee import JOIN, chunked
+from peewee import JOIN, Case, chunked
 
 from journal.writes import settings as settings_service
 from journal.writes.customers import customer_since
@@ -267,33 +267,56 @@ def mark_sent(cards: list[Card], sent_on: date | None = None) -> SentCards:
         validate.text("message", card.message, max_len=100_000)
     sent_on = validate.as_date("sent on", sent_on, required=False) or date.today()
     moment = datetime.combine(sent_on, time(12)) if sent_on != date.today() else now()
-    made, acknowledged = [], []
+    day_start = datetime.combine(sent_on, time.min)
+    customer_ids = tuple(dict.fromkeys(c.customer_id for c in cards))
     with changes.recording():
+        # Cards already on a timeline (same customer, kind, day and text) are not recorded again.
+        existing: dict[tuple, int] = {}
+        kinds = sorted({card.kind for card in cards})
+        for part in chunked(customer_ids, _CHUNK):
+            query = (Interaction.select(Interaction.id, Interaction.customer_id, Interaction.kind, Interaction.notes)
+                     .where(Interaction.customer.in_(part), Interaction.kind.in_(kinds),
+                            Interaction.deleted_at.is_null(), Interaction.occurred_at >= day_start,
+                            Interaction.occurred_at < day_start + timedelta(days=1))
+                     .order_by(Interaction.id))
+            for row_id, cid, kind, notes in query.tuples():
+                existing.setdefault((cid, kind, notes), row_id)
+        new: dict[tuple, int] = {}  # what is written now -> its place in `entries`
+        entries = []
         for card in cards:
-            day_start = datetime.combine(sent_on, time.min)
-            exists = (Interaction.select(Interaction.id)
-                      .where(Interaction.customer == card.customer_id, Interaction.kind == card.kind,
-                             Interaction.notes == card.message, Interaction.deleted_at.is_null(),
-                             Interaction.occurred_at >= day_start,
-                             Interaction.occurred_at < day_start + timedelta(days=1))
-                      .first())
-            if exists:
-                row_id = exists.id
-            else:
+            key = (card.customer_id, card.kind, card.message)
+            if key not in existing and key not in new:
+                new[key] = len(entries)
                 title = "Welcome kit sent" if card.kind == "welcome_kit" else "Thank-you card sent"
-                row_id = interactions.log_interaction(card.customer_id, card.kind, "out", title, notes=card.message,
-                                                      occurred_at=moment).id
-                made.append(row_id)
-            for model, ids in ((Purchase, card.purchase_ids), (Connection, card.connection_ids)):
-                if not ids:
-                    continue
-                waiting = [r for (r,) in model.select(model.id).where(model.id.in_(ids), model.thanked_by.is_null())
-                           .tuples()]
-                if waiting:
-                    changes.watch(model, *waiting)
-                    model.update(thanked_by=row_id).where(model.id.in_(waiting)).execute()
-                    acknowledged += [(model, r, row_id) for r in waiting]
-        customer_ids = tuple(dict.fromkeys(c.customer_id for c in cards))
+                entries.append((card.customer_id, dict(kind=card.kind, direction="out", summary=title,
+                                                       notes=card.message)))
+        made = interactions.log_many(entries, moment)
+        existing.update((key, made[at]) for key, at in new.items())
+        entry_of = [existing[(card.customer_id, card.kind, card.message)] for card in cards]
+
+        # What each card names and is still waiting for thanks, thanked by that card's entry
+        # (the first card that names it). A thank-you just written took its customer's own already.
+        thanked_by: dict[type, dict[int, int]] = {}
+        for model, named in ((Purchase, "purchase_ids"), (Connection, "connection_ids")):
+            owner: dict[int, int] = {}
+            for card, entry in zip(cards, entry_of):
+                for row in getattr(card, named):
+                    owner.setdefault(row, entry)
+            waiting = []
+            for part in chunked(sorted(owner), _CHUNK):
+                waiting += [r for (r,) in model.select(model.id)
+                            .where(model.id.in_(part), model.thanked_by.is_null()).tuples()]
+            changes.watch(model, *waiting)
+            for part in chunked(waiting, 300):  # an IN list and a CASE: within 999 parameters
+                model.update(thanked_by=Case(model.id, [(r, owner[r]) for r in part])) \
+                    .where(model.id.in_(part), model.thanked_by.is_null()).execute()
+            thanked_by[model] = {r: owner[r] for r in waiting}
+        acknowledged = []
+        for card, entry in zip(cards, entry_of):
+            for model, named in ((Purchase, card.purchase_ids), (Connection, card.connection_ids)):
+                for row in sorted(named):
+                    if thanked_by[model].pop(row, None) == entry:
+                        acknowledged.append((model, row, entry))
         summary.refresh(*customer_ids)
     return SentCards(len(made), tuple(made), tuple(acknowledged), customer_ids)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from peewee import Case
+
 from journal.writes import changes
 from journal.reads import summary
 from journal.rules import validate
@@ -73,19 +75,68 @@ def _row(interaction_id, *, deleted=False) -> Interaction:
     return row
 
 
+def _unthanked(of_customers, day):
+    """(model, its customer column, condition) for the purchases and referrals a
+    thank-you on `day` acknowledges; `of_customers(column)` picks the customers."""
+    purchases = of_customers(Purchase.customer) & Purchase.thanked_by.is_null() & \
+        Purchase.deleted_at.is_null() & (Purchase.purchased_on <= day)
+    referrals = of_customers(Connection.source) & (Connection.kind == REFERRED) & \
+        Connection.thanked_by.is_null() & Connection.deleted_at.is_null() & (Connection.connected_on <= day)
+    return ((Purchase, Purchase.customer, purchases), (Connection, Connection.source, referrals))
+
+
 def _acknowledge(row: Interaction) -> None:
     """A thank-you acknowledges what the customer bought or referred up to that day."""
     if row.kind not in THANKING_KINDS or row.direction != OUT or row.deleted_at is not None:
         return
-    day = row.occurred_at.date()
-    purchases = (Purchase.customer == row.customer_id) & Purchase.thanked_by.is_null() & \
-        Purchase.deleted_at.is_null() & (Purchase.purchased_on <= day)
-    changes.watch_where(Purchase, purchases)
-    Purchase.update(thanked_by=row.id).where(purchases).execute()
-    referrals = (Connection.source == row.customer_id) & (Connection.kind == REFERRED) & \
-        Connection.thanked_by.is_null() & Connection.deleted_at.is_null() & (Connection.connected_on <= day)
-    changes.watch_where(Connection, referrals)
-    Connection.update(thanked_by=row.id).where(referrals).execute()
+    for model, _, condition in _unthanked(lambda column: column == row.customer_id, row.occurred_at.date()):
+        changes.watch_where(model, condition)
+        model.update(thanked_by=row.id).where(condition).execute()
+
+
+# Customers per statement in log_many: an IN list and a CASE of two parameters
+# each stay within SQLite's oldest limit of 999 parameters.
+_BATCH = 300
+
+
+def log_many(entries, occurred_at) -> list[int]:
+    """Log many interactions of one moment at once, as log_interaction() would
+    one after the other: `entries` is [(customer id, {kind, direction, summary,
+    notes})]. Everything is checked before anything is written; a customer's
+    first thank-you of the day acknowledges what they bought or referred up to
+    that day. A few statements per few hundred customers, not a dozen per
+    entry (thousands of cards are marked as sent at once). The summaries are
+    left to the caller (summary.refresh, once). Returns the new ids in order."""
+    if not isinstance(entries, (list, tuple)) or not all(
+            isinstance(entry, (list, tuple)) and len(entry) == 2 and isinstance(entry[1], dict) for entry in entries):
+        raise ValidationError("interactions", "must be a list of (customer id, values) pairs")
+    clean = [(validate.ident("customer", cid), _clean(dict(values, occurred_at=occurred_at)))
+             for cid, values in entries]
+    if not clean:
+        return []
+    customer_ids = sorted({cid for cid, _ in clean})
+    live = set()
+    for start in range(0, len(customer_ids), _BATCH):
+        part = customer_ids[start:start + _BATCH]
+        live.update(c for (c,) in Customer.select(Customer.id)
+                    .where(Customer.id.in_(part), Customer.deleted_at.is_null()).tuples())
+    if missing := [c for c in customer_ids if c not in live]:
+        raise ValidationError("customer", f"there is no customer with id {missing[0]}")
+    with changes.recording():
+        ids = [Interaction.insert(customer=cid, **values).execute() for cid, values in clean]
+        changes.created(Interaction, *ids)
+        thanks: dict[int, int] = {}  # customer -> their first thank-you
+        for row_id, (cid, values) in zip(ids, clean):
+            if values["kind"] in THANKING_KINDS and values["direction"] == OUT:
+                thanks.setdefault(cid, row_id)
+        day = clean[0][1]["occurred_at"].date()
+        thanked = sorted(thanks)
+        for start in range(0, len(thanked), _BATCH):
+            part = thanked[start:start + _BATCH]
+            for model, column, condition in _unthanked(lambda column: column.in_(part), day):
+                changes.watch_where(model, condition)
+                model.update(thanked_by=Case(column, [(c, thanks[c]) for c in part])).where(condition).execute()
+    return ids
 
 
 def _release(row: Interaction) -> None:

@@ -182,6 +182,8 @@ WRITES = {
     customers.set_tag_cadence: call(st.one_of(texts, st.just("vip"), st.none(), st.integers()), numbers),
     interactions.log_interaction: call(ids(), kinds, directions, texts, notes=texts, occurred_at=when,
                                        follow_up_on=when),
+    interactions.log_many: call(st.one_of(st.lists(st.tuples(ids(), st.fixed_dictionaries(
+        {"kind": kinds, "direction": directions, "summary": texts, "notes": texts})), max_size=3), anything), when),
     interactions.update_interaction: kwargs_call((ids(),), interaction_changes),
     interactions.set_follow_up_done: call(ids(), flags),
     interactions.delete_interaction: call(ids()),

@@ -219,3 +219,20 @@ def test_thousands_of_recipients_in_a_few_queries_within_the_parameter_limit(jou
     assert found[1].message == "Customer at Harbour Joinery: Oak stool"  # "Customer 0001"
     assert found[0].message == "Customer at : Oak stool"
     assert counted.count < 20
+
+
+def test_thousands_of_cards_marked_as_sent_within_the_parameter_limit(journal):
+    """Marking every customer's card as sent refreshes their summaries in batches."""
+    import sqlite3
+
+    from journal.storage.models import Customer, CustomerSummary, database, is_server
+
+    with database.atomic():
+        Customer.insert_many([{"name": f"Customer {n:04}", "stage": "customer"} for n in range(1200)]).execute()
+    if not is_server():
+        database.connection().setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    found = cards.build_cards(cards.QUARTERLY, template="Dear {{ first_name }}", today=TODAY)
+    assert len(found) == 1200
+    sent = cards.mark_sent(found, sent_on=TODAY)
+    assert sent.written == 1200
+    assert CustomerSummary.select().where(CustomerSummary.last_outbound_at.is_null(False)).count() == 1200
