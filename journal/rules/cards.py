@@ -248,11 +248,12 @@ class SentCards:
     customer_ids: tuple[int, ...]
 
 
-def mark_sent(cards: list[Card], sent_on: date | None = None) -> SentCards:
+def mark_sent(cards: list[Card], sent_on: date | None = None, progress=None) -> SentCards:
     """Record every card on its customer's timeline and acknowledge what it
     thanks for, all in one transaction. A card already recorded (same customer,
     kind, day and text) is not recorded again. What it changed: run it inside
-    changes.recording() (the window's command does)."""
+    changes.recording() (the window's command does). `progress(done, total)`
+    hears how many cards are written; raising Cancelled there keeps nothing."""
     from journal.writes import changes, interactions
     from journal.reads import summary
 
@@ -290,7 +291,7 @@ def mark_sent(cards: list[Card], sent_on: date | None = None) -> SentCards:
                 title = "Welcome kit sent" if card.kind == "welcome_kit" else "Thank-you card sent"
                 entries.append((card.customer_id, dict(kind=card.kind, direction="out", summary=title,
                                                        notes=card.message)))
-        made = interactions.log_many(entries, moment)
+        made = interactions.log_many(entries, moment, progress)
         existing.update((key, made[at]) for key, at in new.items())
         entry_of = [existing[(card.customer_id, card.kind, card.message)] for card in cards]
 

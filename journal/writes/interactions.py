@@ -99,14 +99,16 @@ def _acknowledge(row: Interaction) -> None:
 _BATCH = 300
 
 
-def log_many(entries, occurred_at) -> list[int]:
+def log_many(entries, occurred_at, progress=None) -> list[int]:
     """Log many interactions of one moment at once, as log_interaction() would
     one after the other: `entries` is [(customer id, {kind, direction, summary,
     notes})]. Everything is checked before anything is written; a customer's
     first thank-you of the day acknowledges what they bought or referred up to
     that day. A few statements per few hundred customers, not a dozen per
     entry (thousands of cards are marked as sent at once). The summaries are
-    left to the caller (summary.refresh, once). Returns the new ids in order."""
+    left to the caller (summary.refresh, once). `progress(done, total)` is told
+    as the entries are written (it raises Cancelled to stop: nothing is kept).
+    Returns the new ids in order."""
     if not isinstance(entries, (list, tuple)) or not all(
             isinstance(entry, (list, tuple)) and len(entry) == 2 and isinstance(entry[1], dict) for entry in entries):
         raise ValidationError("interactions", "must be a list of (customer id, values) pairs")
@@ -123,7 +125,11 @@ def log_many(entries, occurred_at) -> list[int]:
     if missing := [c for c in customer_ids if c not in live]:
         raise ValidationError("customer", f"there is no customer with id {missing[0]}")
     with changes.recording():
-        ids = [Interaction.insert(customer=cid, **values).execute() for cid, values in clean]
+        ids = []
+        for cid, values in clean:
+            ids.append(Interaction.insert(customer=cid, **values).execute())
+            if progress and (len(ids) % 200 == 0 or len(ids) == len(clean)):
+                progress(len(ids), len(clean))
         changes.created(Interaction, *ids)
         thanks: dict[int, int] = {}  # customer -> their first thank-you
         for row_id, (cid, values) in zip(ids, clean):

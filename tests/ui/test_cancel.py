@@ -6,14 +6,14 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QPushButton
 
 from journal.writes import customers
 from journal.storage import db
 from journal.reads import summary
 from journal.io import csv_import as ci
 from journal.io import exports
-from journal.storage.models import Customer, CustomerTag, Interaction
+from journal.storage.models import Customer, CustomerTag, Interaction, Purchase
 from ui.common import tasks
 from ui.io.import_dialog import ImportDialog
 
@@ -165,6 +165,7 @@ def test_cancel_a_cards_pdf_leaves_no_file(qtbot, make_window, tmp_path, monkeyp
                                                                                          progress=progress))
     window.actions.cards.trigger()
     view = window.cards_window
+    qtbot.waitUntil(lambda: bool(view.cards), timeout=10_000)  # found off the GUI thread
     view.do_pdf()
     midway.press_cancel(qtbot, view)
     assert list(target.parent.iterdir()) == []
@@ -206,3 +207,25 @@ def test_the_preview_reads_off_the_gui_thread_and_a_new_choice_cancels_the_old_o
     qtbot.waitUntil(dialog.import_button.isEnabled, timeout=30_000)
     assert planned == [False, True]
     assert "<b>12,000</b> new customers" in dialog.summary.text() and "12,000 rows" in dialog.about.text()
+
+
+def test_cancel_marking_cards_as_sent_records_nothing(qtbot, make_window, monkeypatch):
+    from journal.rules import cards
+
+    window = make_window(populate=shop)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    midway = Midway(at=1)
+    monkeypatch.setattr(cards, "mark_sent", midway.wrap(cards.mark_sent))
+    window.actions.cards.trigger()
+    view = window.cards_window
+    qtbot.waitUntil(lambda: bool(view.cards), timeout=10_000)
+    before = journal_state()
+    thanked = sorted(Purchase.select(Purchase.id, Purchase.thanked_by).tuples())
+    view.buttons["sent"].setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    midway.press_cancel(qtbot, view)
+    assert journal_state() == before
+    assert sorted(Purchase.select(Purchase.id, Purchase.thanked_by).tuples()) == thanked
+    assert "no card was recorded" in view.error.text()
+    assert not window.undo_stack.canUndo()
+    assert view.buttons["sent"].isEnabled()  # to try again

@@ -61,6 +61,16 @@ class TemplateDialog(QDialog):
         super().accept()
 
 
+def _record_directly(chosen, done, failed, cancelled):
+    """Record cards as sent here and now (the window records them off the GUI thread, undoably)."""
+    try:
+        written = cards.mark_sent(chosen).written
+    except JournalError as error:
+        failed(error)
+    else:
+        done(written)
+
+
 def _thanks_for(card: cards.Card) -> tuple:
     """A card's identity across a send and its undo: who, why, and for what."""
     return card.customer_id, card.occasion, tuple(card.purchase_ids), tuple(card.connection_ids)
@@ -70,10 +80,11 @@ class CardsWindow(QDialog):
     sent = Signal(int)  # how many cards were recorded
 
     def __init__(self, parent=None, record_sent=None):
-        """`record_sent(cards)` records cards as sent and returns how many were new;
-        the main window makes it an undoable command."""
+        """`record_sent(cards, done, failed, cancelled)` records cards as sent and
+        calls done(how many were new), failed(error) or cancelled(); the main
+        window does it off the GUI thread, as an undoable command."""
         super().__init__(parent)
-        self._record_sent = record_sent or (lambda chosen: cards.mark_sent(chosen).written)
+        self._record_sent = record_sent or _record_directly
         self._sent_edits: dict[tuple, cards.Card] = {}  # hand-written cards recorded as sent, by what they thank for
         self.setWindowTitle("Thank-you cards")
         self.resize(1000, 680)
@@ -268,12 +279,15 @@ class CardsWindow(QDialog):
         self.count.setText(words.plural(len(self.cards), "card") if self.cards else "No one to thank for this occasion.")
         self.warning.setText(f"{len(missing)} without a postal address: {', '.join(missing[:6])}"
                              f"{'…' if len(missing) > 6 else ''}" if missing else "")
-        for button in self.buttons.values():
-            button.setEnabled(bool(self.cards))
+        self._enable_buttons()
         if self.cards:
             self.recipients.setCurrentRow(0)
         else:
             self._show_card(-1)
+
+    def _enable_buttons(self):
+        for button in self.buttons.values():
+            button.setEnabled(bool(self.cards))
 
     def _show_card(self, row: int):
         self.message.blockSignals(True)
@@ -374,21 +388,34 @@ class CardsWindow(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            # Kept first: recording refreshes the list, and the list then no longer holds them.
-            sent = list(self.cards)
-            self._sent_edits.update({_thanks_for(c): c for c in sent if c.edited})
-            written = self._record_sent(sent)
-        except JournalError as error:
-            self.error.show_message(str(error))
-            return
-        self.sent.emit(written)
-        self._told(f"Recorded {words.plural(written, 'card')} as sent")
-        for card in sent:
-            self._written.pop((card.customer_id, card.occasion), None)
-        self.hand_picked = []
-        self._keep_draft()
-        self.rebuild()
+        # Kept first: recording refreshes the list, and the list then no longer holds them.
+        sent = list(self.cards)
+        edited = {_thanks_for(c): c for c in sent if c.edited}
+
+        def recorded(written):
+            self._sent_edits.update(edited)
+            self.sent.emit(written)
+            self._told(f"Recorded {words.plural(written, 'card')} as sent")
+            for card in sent:
+                self._written.pop((card.customer_id, card.occasion), None)
+            self.hand_picked = []
+            self._keep_draft()
+            self.rebuild()
+
+        def failed(error):
+            if isinstance(error, JournalError):
+                self.error.show_message(str(error))
+            else:
+                self.error.show_message(f"Could not record the cards as sent ({error}). Nothing was recorded.")
+            self._enable_buttons()
+
+        def cancelled():
+            self.error.show_message("Cancelled: no card was recorded as sent.")
+            self._enable_buttons()
+
+        for button in self.buttons.values():
+            button.setEnabled(False)  # until the recording reports back: not twice
+        self._record_sent(sent, recorded, failed, cancelled)
 
     def _told(self, text: str):
         self.error.setStyleSheet(f"color: {theme.color('success').name()};")

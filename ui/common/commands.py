@@ -261,18 +261,19 @@ class Snooze(JournalCommand):
 
 
 class CardsSent(JournalCommand):
-    """Thank-you cards recorded as sent: undo takes their timeline entries back to
-    the trash and makes what they thanked for wait for thanks again."""
+    """Thank-you cards recorded as sent, already written off the GUI thread
+    (thousands of cards take seconds): undo takes their timeline entries back
+    to the trash and makes what they thanked for wait for thanks again."""
 
-    def __init__(self, events, chosen):
+    def __init__(self, events, chosen, sent, changeset):
         super().__init__(events, f"Record {words.plural(len(chosen), 'card')} as sent")
         self.chosen = list(chosen)
-        self.sent = None
+        self.sent = sent
+        self._written = changeset
 
-    def do(self):
-        from journal.rules import cards
-
-        self.sent = cards.mark_sent(self.chosen)
+    def apply(self):  # written by the background task, which recorded what it changed
+        self.changeset = self._written
+        self._applied = True
 
 
 class Imported(JournalCommand):

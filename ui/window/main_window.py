@@ -33,7 +33,7 @@ from ui.common.events import JournalEvents
 from ui.files.journal_files import JournalFiles
 from ui.lately.lately_panel import LatelyPanel
 from ui.common.selection import CurrentCustomer
-from ui.common.tasks import wait_for_background
+from ui.common.tasks import run_with_progress, wait_for_background
 from ui.common.theme import title_font
 
 
@@ -450,8 +450,23 @@ class MainWindow(QMainWindow):
         from ui.cards.cards_view import CardsWindow
 
         if getattr(self, "cards_window", None) is None:
-            def record_sent(chosen):
-                return self._perform(commands.CardsSent(self.events, chosen)).sent.written
+            def record_sent(chosen, done, failed, cancelled):
+                # Off the GUI thread, behind a progress dialog with Cancel: thousands of cards take seconds.
+                def work(progress):
+                    from journal.rules import cards
+                    from journal.writes import changes
+
+                    with changes.recording() as recorded:
+                        sent = cards.mark_sent(chosen, progress=progress)
+                    return sent, recorded.changeset
+
+                def written(result):
+                    sent, changeset = result
+                    self._perform(commands.CardsSent(self.events, chosen, sent, changeset))
+                    done(sent.written)
+
+                run_with_progress(self.cards_window, f"Recording {words.plural(len(chosen), 'card')} as sent\u2026",
+                                  work, written, failed, writes=True, on_cancelled=cancelled)
 
             self.cards_window = CardsWindow(self, record_sent=record_sent)
             self.cards_window.addActions([self.actions.undo, self.actions.redo])  # Ctrl+Z works there too
