@@ -144,3 +144,44 @@ def test_a_first_click_on_overdue_puts_the_most_overdue_first(qtbot, make_window
     assert model.customer_at(0).days_overdue(today) is None
     click(NAME)
     assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder and model.customer_at(0).name == "Person 000"
+
+
+def test_sorting_from_the_keyboard_with_the_view_menu(qtbot, make_window, small_pages):
+    """The headings take no focus, so View › Sort customers by does what their
+    clicks do: Alt+V, S, O sorts by Overdue, most late first; once more turns
+    it round; the menu shows the sort a heading click chose."""
+    from PySide6.QtWidgets import QMenu
+
+    from ui.customers.customer_list import COMPANY
+
+    window = make_window(populate=many)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    model, header = window.customer_list.model, window.customer_list.table.horizontalHeader()
+    today = date.today()
+
+    def choose(letter):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+        view_menu = QApplication.activePopupWidget()
+        assert view_menu.title() == "&View"
+        qtbot.keyClick(view_menu, Qt.Key.Key_S)
+        qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not view_menu)
+        sort_menu = QApplication.activePopupWidget()
+        assert sort_menu.title() == "&Sort customers by" and sort_menu.isVisible()
+        qtbot.keyClick(sort_menu, letter)
+        qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+
+    choose(Qt.Key.Key_O)
+    assert header.sortIndicatorSection() == OVERDUE and header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert model.customer_at(0).days_overdue(today) > 0
+    assert window.sort_actions[OVERDUE].isChecked()
+    choose(Qt.Key.Key_O)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    assert model.customer_at(0).days_overdue(today) is None
+    choose(Qt.Key.Key_N)
+    assert header.sortIndicatorSection() == NAME and model.customer_at(0).name == "Person 000"
+
+    point = header.sectionViewportPosition(COMPANY) + header.sectionSize(COMPANY) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point, header.height() // 2))
+    assert window.sort_actions[COMPANY].isChecked() and not window.sort_actions[NAME].isChecked()

@@ -467,6 +467,17 @@ class CustomerList(QWidget):
             return
         self.model.sort(column, order)
 
+    def choose_sort(self, column: int) -> None:
+        """Sort by `column` as a click on its heading would (View › Sort customers
+        by, for the keyboard): its natural order first, reversed when chosen again."""
+        header = self.table.horizontalHeader()
+        if column == header.sortIndicatorSection():
+            order = Qt.SortOrder.AscendingOrder if header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder \
+                else Qt.SortOrder.DescendingOrder
+        else:
+            order = Qt.SortOrder.DescendingOrder if column in LARGEST_FIRST else Qt.SortOrder.AscendingOrder
+        header.setSortIndicator(column, order)
+
     def restore_header_state(self, state) -> None:
         header = self.table.horizontalHeader()
         self._restoring = True

@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         toggle.setShortcut("Ctrl+1")
         self.view_menu.addAction(toggle)
         self.view_menu.addAction(a.show_archived)
+        self._sort_menu(self.view_menu.addMenu("&Sort customers by"))
         self.view_menu.addAction(a.graph)
         self._appearance_menu(self.view_menu.addMenu("A&ppearance"))  # (&a is for archived)
         bar.addMenu("&Help").addAction(a.about)
@@ -222,6 +223,33 @@ class MainWindow(QMainWindow):
             toolbar.addSeparator() if item is None else toolbar.addAction(item)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
+
+    def _sort_menu(self, menu):
+        """The list's sort, for the keyboard (the headings take no focus): each
+        column in its natural order, reversed when chosen again; checked as the
+        headings are clicked too."""
+        from PySide6.QtGui import QActionGroup
+
+        from ui.customers import customer_list as cl
+
+        labels = {cl.NAME: "&Name", cl.COMPANY: "&Company", cl.STAGE: "&Stage", cl.SINCE: "Customer s&ince",
+                  cl.LAST_CONTACT: "&Last contact", cl.LAST_VALUE: "Last value &given", cl.OVERDUE: "&Overdue"}
+        group = QActionGroup(menu)
+        self.sort_actions = {}
+        for column, text in labels.items():
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _checked, c=column: self.customer_list.choose_sort(c))
+            group.addAction(action)
+            self.sort_actions[column] = action
+        header = self.customer_list.table.horizontalHeader()
+
+        def show_sort(column, _order):
+            if column in self.sort_actions:
+                self.sort_actions[column].setChecked(True)
+
+        header.sortIndicatorChanged.connect(show_sort)
+        show_sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     def _appearance_menu(self, menu):
         """System follows the desktop's scheme; Light and Dark hold regardless."""
