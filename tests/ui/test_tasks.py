@@ -59,3 +59,26 @@ def qtbot_app_thread():
     from PySide6.QtWidgets import QApplication
 
     return QApplication.instance().thread()
+
+
+def test_a_result_for_a_window_closed_meanwhile_is_dropped(qtbot, threaded):
+    """A view that asked for work and was closed (and deleted) before it came
+    back is not called: its widgets are gone."""
+    from PySide6.QtWidgets import QApplication, QLabel
+    from shiboken6 import delete, isValid
+
+    label, go, finished, called = QLabel("working"), threading.Event(), threading.Event(), []
+
+    def work():
+        go.wait(10)
+        finished.set()
+        return "done"
+
+    tasks.run_in_background(work, lambda text: called.append(label.setText(text)), owner=label)
+    delete(label)  # closed with its window
+    assert not isValid(label)
+    go.set()
+    assert finished.wait(10)
+    tasks.wait_for_background()
+    QApplication.processEvents()  # the result is delivered now, and dropped
+    assert called == []

@@ -231,7 +231,7 @@ class CardsWindow(QDialog):
                 self.error.show_message(f"Could not prepare the cards: {error}")
             self._show_cards([])
 
-        run_in_background(build, built, failed)
+        run_in_background(build, built, failed, owner=self)
 
     def _show_cards(self, built: list[cards.Card]):
         self.cards = [self._with_written_message(card) for card in built]

@@ -97,10 +97,13 @@ class Handle:
 _pending: set = set()
 
 
-def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writes=False) -> Handle:
+def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writes=False, owner=None) -> Handle:
     """Run fn() off the GUI thread (fn(progress) if on_progress is given). Once
     the handle is cancelled, progress(done, total) raises Cancelled, which reaches
-    on_error like any other error. Callbacks run on the GUI thread."""
+    on_error like any other error. Callbacks run on the GUI thread; given an
+    `owner` (the widget that shows the result), they are skipped once it is gone."""
+    if owner is not None:
+        on_done, on_error, on_progress = (_while_alive(owner, f) for f in (on_done, on_error, on_progress))
     relay = _Relay()
     relay.failed.connect(_route_database_errors)  # damage read by any task reaches the recovery dialog
     if on_done:
@@ -120,6 +123,18 @@ def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writ
     relay.failed.connect(lambda *_: _pending.discard((relay, task)))
     (_writer() if writes else QThreadPool.globalInstance()).start(task)
     return Handle(task, relay)
+
+
+def _while_alive(owner, callback):
+    if callback is None:
+        return None
+    from shiboken6 import isValid
+
+    def call(*args):
+        if isValid(owner):
+            callback(*args)
+
+    return call
 
 
 def _route_database_errors(error):

@@ -405,7 +405,7 @@ class CustomerList(QWidget):
 
             def measure():
                 if generation == self._measuring:
-                    run_in_background(self.model.longest_query(), measured, lambda _error: None)
+                    run_in_background(self.model.longest_query(), measured, lambda _error: None, owner=self)
 
             # Once the list is on screen: the thread would slow its first paint.
             if self._list_painted:

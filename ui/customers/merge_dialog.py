@@ -279,7 +279,7 @@ class DuplicatesDialog(QDialog):
     def refresh(self) -> None:
         """Look again (after a merge, an undo, a decision), off the GUI thread."""
         run_in_background(duplicates.find_duplicates, self._show,
-                          lambda error: self.status.setText(f"Could not look for duplicates: {error}"))
+                          lambda error: self.status.setText(f"Could not look for duplicates: {error}"), owner=self)
 
     def _show(self, pairs) -> None:
         row = max(self.list.indexOfTopLevelItem(self.list.currentItem()), 0)

@@ -202,7 +202,8 @@ class ImportDialog(QDialog):
                 self.summary.setText(f"Reading the file… {done:,} rows" + (f" of {total:,}" if total else ""))
 
         self._preview_task = run_in_background(work, lambda result: self._previewed(generation, *result),
-                                               lambda error: self._preview_failed(generation, error), reading)
+                                               lambda error: self._preview_failed(generation, error), reading,
+                                               owner=self)
 
     def _preview_failed(self, generation, error):
         if generation != self._generation or isinstance(error, Cancelled):
