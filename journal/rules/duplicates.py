@@ -109,12 +109,32 @@ def _similar(a: str, b: str, matcher: SequenceMatcher | None = None) -> bool:
 
 
 def _similar_pairs(ids, people, wanted=lambda a, b: True):
-    """Pairs among `ids` with different but near-identical names."""
+    """Pairs among `ids` with different but near-identical names. RapidFuzz's
+    ratio (2 x the longest common subsequence over both lengths, in C++) is
+    never below difflib's, so it picks the few candidates difflib then decides:
+    a block of 1,000 names is a million comparisons."""
+    from rapidfuzz import fuzz, process
+
     keyed = sorted((cid, name_key(people[cid][1])) for cid in ids)
+    keys = [key for _, key in keyed]
+    by_initial = defaultdict(list)  # (surname, first initial) -> places, for "J Smith" and "John Smith"
+    for at, key in enumerate(keys):
+        words = key.split()
+        if len(words) >= 2:
+            by_initial[(words[-1], words[0][0])].append(at)
+    cutoff = NAME_SIMILARITY * 100 - 0.01  # (the same bound, clear of rounding)
     matcher = SequenceMatcher(None, autojunk=False)
     for j, (b, kb) in enumerate(keyed):
+        candidates = {at for _, _, at in process.extract(kb, keys, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                                            limit=None) if at < j}
+        words = kb.split()
+        if len(words) >= 2:
+            candidates.update(at for at in by_initial[(words[-1], words[0][0])] if at < j)
+        if not candidates:
+            continue
         matcher.set_seq2(kb)
-        for a, ka in keyed[:j]:
+        for at in sorted(candidates):
+            a, ka = keyed[at]
             if ka != kb and wanted(a, b) and _similar(ka, kb, matcher):
                 yield a, b
 

@@ -1,6 +1,8 @@
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from journal.writes import customers, merge
 from journal.rules import duplicates
@@ -124,3 +126,28 @@ def test_already_there_finds_the_same_email_and_the_same_name_written_otherwise(
     assert duplicates.already_there("Nobody Here", "nobody@example.com") == []
     customers.delete_customer(jane.id)
     assert duplicates.already_there("Jane Tester", "jane@example.com") == []  # the trash is not the journal
+
+
+NAME_PARTS = ["Jon", "John", "J", "Jane", "Joan", "Smith", "Smyth", "Smithe", "Müller", "Mueller", "O'Neil",
+              "ONeil", "Ann", "Anne", "A", "van", "der", "Berg", "Dr.", "Kathryn", "Cathryn", "Lee", "Li", "Zoë"]
+
+
+FIRSTS = ["J", "Jon", "John", "Joan", "A", "Ann", "Anne", "Dr. Jon", "K", "Kathryn", "Cathryn", "Smith, J"]
+LASTS = ["Smith", "Smyth", "Mueller", "Müller", "Lee", "van der Berg"]
+NAMES = st.one_of(st.tuples(st.sampled_from(FIRSTS), st.sampled_from(LASTS)).map(" ".join),
+                  st.lists(st.sampled_from(NAME_PARTS), min_size=1, max_size=4).map(" ".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NAMES, min_size=2, max_size=30),
+       st.lists(st.booleans(), min_size=30, max_size=30))
+def test_the_fast_similar_names_are_exactly_every_pair_compared(names, without_company):
+    """The finder's candidates come from RapidFuzz; what it finds is exactly
+    what comparing every pair with the rules would find."""
+    people = {n + 1: (n + 1, name, None if without_company[n] else 1, "") for n, name in enumerate(names)}
+    wanted = lambda a, b: people[a][2] is None or people[b][2] is None  # noqa: E731
+    fast = set(duplicates._similar_pairs(list(people), people, wanted))
+    keys = {cid: duplicates.name_key(row[1]) for cid, row in people.items()}
+    every = {(a, b) for a in people for b in people
+             if a < b and keys[a] != keys[b] and wanted(a, b) and duplicates._similar(keys[a], keys[b])}
+    assert fast == every
