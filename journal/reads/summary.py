@@ -71,27 +71,35 @@ def _purchase_query():
 
 
 def _interaction_rows(customer_ids=None):
+    """customer id -> their rows, as the driver gives them (see rebuild_all)."""
     query = _interaction_query()
     if customer_ids is not None:
         query = query.where(Interaction.customer_id.in_(customer_ids))
-    return {cid: [r[1:] for r in rows] for cid, rows in groupby(query.tuples().iterator(), key=lambda r: r[0])}
+    return {cid: [r[1:] for r in rows] for cid, rows in groupby(database.execute(query), key=itemgetter(0))}
 
 
 def _purchase_rows(customer_ids=None):
     query = _purchase_query()
     if customer_ids is not None:
         query = query.where(Purchase.customer_id.in_(customer_ids))
-    return {cid: [r[1:] for r in rows] for cid, rows in groupby(query.tuples().iterator(), key=lambda r: r[0])}
+    return {cid: [r[1:] for r in rows] for cid, rows in groupby(database.execute(query), key=itemgetter(0))}
+
+
+def _facts(interactions, purchases) -> dict:
+    """compute() over the driver's values, the facts kept converted to dates and times."""
+    facts = compute(interactions, purchases)
+    for key in _DATETIMES:
+        facts[key] = facts[key] and to_datetime(facts[key])
+    for key in _DATES:
+        facts[key] = facts[key] and to_date(facts[key])
+    return facts
 
 
 def _write(customer_ids):
     """Recompute and store the summaries of `customer_ids`."""
     interactions = _interaction_rows(customer_ids)
     purchases = _purchase_rows(customer_ids)
-    rows = [
-        dict(customer=cid, **compute(interactions.get(cid, ()), purchases.get(cid, ())))
-        for cid in customer_ids
-    ]
+    rows = [dict(customer=cid, **_facts(interactions.get(cid, ()), purchases.get(cid, ()))) for cid in customer_ids]
     with database.atomic():
         CustomerSummary.delete().where(CustomerSummary.customer.in_(customer_ids)).execute()
         per_insert = max(1, 999 // len(rows[0])) if rows else 1  # within SQLite's oldest limit of 999 parameters
@@ -137,12 +145,7 @@ def rebuild_all(batch: int = 500) -> None:
                 if next_purchases[0] == cid:
                     bought = [row[1:] for row in next_purchases[1]]
                 next_purchases = next(purchases, None)
-            facts = compute(mine, bought)
-            for key in _DATETIMES:
-                facts[key] = facts[key] and to_datetime(facts[key])
-            for key in _DATES:
-                facts[key] = facts[key] and to_date(facts[key])
-            rows.append(dict(customer=cid, **facts))
+            rows.append(dict(customer=cid, **_facts(mine, bought)))
             if len(rows) >= batch:
                 CustomerSummary.insert_many(rows).execute()
                 rows = []

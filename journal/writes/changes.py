@@ -31,7 +31,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from peewee import CharField
+from peewee import Case, CharField
 from datetime import date, datetime
 
 from journal.errors import ChangedSince, ValidationError
@@ -290,7 +290,7 @@ def undo(changeset: ChangeSet) -> ChangeSet:
             model = _BY_TABLE[change.table]
             _check(change, current[model].get(_hashable(change.row_id)))
         _put_back_all(reversed(changeset.changes), current)
-        summary.refresh(*_existing_customers(_customers_of(changeset.changes)))
+        summary.refresh(*_existing_customers(_customers_of(c for c in changeset.changes if _summarised(c))))
     return recorder.changeset
 
 
@@ -402,7 +402,7 @@ def _put_back_all(changes, current: dict) -> None:
         if key is None:
             _put_back(model, change, current)
         else:
-            run.append(_hashable(change.row_id))
+            run.append(change)
     _put_back_run(run_key, run)
 
 
@@ -419,18 +419,33 @@ def _same_write(model, change: Change, current: dict):
               if k != "version" and k not in _key_fields(model) and (k not in row or row[k] != v)}
     if not values:
         return None
+    if all(v is None or type(v) in (int, str, bool) for v in values.values()):
+        # Plain values, written as the driver takes them: one CASE per field puts each row's own back.
+        return (model, "fields", tuple(sorted(values)))
     try:
         return (model, "values", frozenset(values.items()))
     except TypeError:  # a value that cannot be compared this way
         return None
 
 
-def _put_back_run(run_key, keys: list) -> None:
-    if not keys:
+def _put_back_run(run_key, run: list) -> None:
+    if not run:
         return
     model, what, values = run_key
+    keys = [_hashable(change.row_id) for change in run]
     watch(model, *keys)
     pk = getattr(model, _key_fields(model)[0])
+    if what == "fields":  # each row's own values: a CASE on the key per field, within 999 parameters
+        size = max(1, 900 // (2 * len(values) + 1))
+        for start in range(0, len(run), size):
+            part = run[start:start + size]
+            update = {}
+            for name in values:
+                written = {c.before[name] for c in part}
+                update[name] = written.pop() if len(written) == 1 else \
+                    Case(pk, [(_hashable(c.row_id), c.before[name]) for c in part])
+            model.update(**update).where(pk.in_([_hashable(c.row_id) for c in part])).execute()
+        return
     for start in range(0, len(keys), 500):
         where = pk.in_(keys[start:start + 500])
         if what == "values":
@@ -458,6 +473,26 @@ def _put_back(model, change: Change, current: dict) -> None:
         watch(model, key)
         values = {k: v for k, v in change.before.items() if k != "version" and k not in _key_fields(model)}
         model.update(**values).where(_where_key(model, key)).execute()
+
+
+# What a customer's summary row is computed from (journal/reads/summary.py): their
+# live interactions' times, kinds and directions, and their live purchases' dates
+# and amounts. A change to nothing of these (a purchase thanked, a connection)
+# leaves every summary as it is.
+_SUMMARY_INPUTS = {"interaction": ("customer", "occurred_at", "kind", "direction", "deleted_at"),
+                   "purchase": ("customer", "purchased_on", "amount_cents", "deleted_at")}
+
+
+def _summarised(change: Change) -> bool:
+    """Whether putting `change` back can change a customer's summary."""
+    if change.table == "customer":
+        return True
+    inputs = _SUMMARY_INPUTS.get(change.table)
+    if inputs is None:
+        return False
+    if change.before is None or change.after is None:
+        return True
+    return any(change.before.get(f) != change.after.get(f) for f in inputs)
 
 
 def _customers_of(changes) -> set[int]:

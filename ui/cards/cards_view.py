@@ -277,7 +277,7 @@ class CardsWindow(QDialog):
         self.recipients.blockSignals(False)
         missing = [c.name for c in self.cards if not c.has_address]
         self.count.setText(words.plural(len(self.cards), "card") if self.cards else "No one to thank for this occasion.")
-        self.warning.setText(f"{len(missing)} without a postal address: {', '.join(missing[:6])}"
+        self.warning.setText(f"{words.number(len(missing))} without a postal address: {', '.join(missing[:6])}"
                              f"{'…' if len(missing) > 6 else ''}" if missing else "")
         self._enable_buttons()
         if self.cards:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from peewee import DatabaseError
 
 from journal.writes import customers, merge
-from journal.rules import duplicates
+from journal.rules import duplicates, words
 from journal.errors import JournalError, NotFound, ValidationError
 
 from ui.common.commands import JournalCommand
@@ -292,7 +292,7 @@ class DuplicatesDialog(QDialog):
             self.list.addTopLevelItem(item)
         if pairs:
             self.list.setCurrentItem(self.list.topLevelItem(min(row, len(pairs) - 1)))
-            self.status.setText(f"{len(pairs)} pairs of customers may be the same person. <b>Merge</b> them, or "
+            self.status.setText(f"{words.number(len(pairs))} pairs of customers may be the same person. <b>Merge</b> them, or "
                                 "say they are <b>not duplicates</b> and they will not be suggested again.")
         else:
             self.status.setText("No possible duplicates: no two customers share an e-mail address or a phone "
