@@ -275,10 +275,11 @@ def created_where(model, condition, fields=None) -> None:
 
 # --- undo and redo -------------------------------------------------------------------
 
-def undo(changeset: ChangeSet) -> ChangeSet:
+def undo(changeset: ChangeSet, progress=None) -> ChangeSet:
     """Put back what `changeset` changed, in one transaction; returns what that
     did (redo it with redo()). Raises ChangedSince, writing nothing, when a
-    row is no longer as the change left it."""
+    row is no longer as the change left it. `progress(done, total)` hears how
+    many changes are put back (raising Cancelled there keeps nothing)."""
     _valid(changeset)
     from journal.reads import summary
 
@@ -289,7 +290,7 @@ def undo(changeset: ChangeSet) -> ChangeSet:
         for change in changeset.changes:
             model = _BY_TABLE[change.table]
             _check(change, current[model].get(_hashable(change.row_id)))
-        _put_back_all(reversed(changeset.changes), current)
+        _put_back_all(reversed(changeset.changes), current, progress)
         summary.refresh(*_existing_customers(_customers_of(c for c in changeset.changes if _summarised(c))))
     return recorder.changeset
 
@@ -314,9 +315,9 @@ def follow(changeset: ChangeSet | None, later: ChangeSet) -> ChangeSet | None:
     return ChangeSet(tuple(result)) if moved else changeset
 
 
-def redo(undone: ChangeSet) -> ChangeSet:
+def redo(undone: ChangeSet, progress=None) -> ChangeSet:
     """Make again what undo() took back (`undone` is what undo returned)."""
-    return undo(undone)
+    return undo(undone, progress)
 
 
 def check(changeset: ChangeSet) -> None:
@@ -387,23 +388,32 @@ def _values(row: dict, described: dict | None = None) -> dict:
     return {k: v for k, v in row.items() if k not in _BOOKKEEPING and (described is None or k in described)}
 
 
-def _put_back_all(changes, current: dict) -> None:
+def _put_back_all(changes, current: dict, progress=None) -> None:
     """Put back each change, in the order given. A run of changes that write the
     same (rows created, now to the trash; rows whose changed fields go back to
     the same values, as purchases a card thanked for) is one statement per 500
     rows, not two per row: undoing thousands of cards or an import's rows."""
-    run_key, run = None, []
+    changes = list(changes)
+    run_key, run, done, told = None, [], 0, 0
     for change in changes:
         model = _BY_TABLE[change.table]
         key = _same_write(model, change, current)
         if key is None or key != run_key:
             _put_back_run(run_key, run)
+            done += len(run) if run else 0
+            if progress and done - told >= 200:
+                progress(done, len(changes))
+                told = done
             run_key, run = key, []
         if key is None:
             _put_back(model, change, current)
         else:
             run.append(change)
+            continue
+        done += 1
     _put_back_run(run_key, run)
+    if progress:
+        progress(len(changes), len(changes))
 
 
 def _same_write(model, change: Change, current: dict):

@@ -229,3 +229,63 @@ def test_cancel_marking_cards_as_sent_records_nothing(qtbot, make_window, monkey
     assert "no card was recorded" in view.error.text()
     assert not window.undo_stack.canUndo()
     assert view.buttons["sent"].isEnabled()  # to try again
+
+
+def _mark_shop_cards_as_sent(qtbot, window, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.actions.cards.trigger()
+    view = window.cards_window
+    qtbot.waitUntil(lambda: bool(view.cards), timeout=10_000)
+    view.buttons["sent"].setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.undo_stack.index() == 1, timeout=10_000)
+    view.close()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+
+def _cards_on_timelines():
+    return Interaction.select().where(Interaction.kind == "thank_you_card", Interaction.deleted_at.is_null()).count()
+
+
+def test_a_big_undo_and_redo_run_off_the_gui_thread(qtbot, make_window, monkeypatch):
+    """Undoing thousands of cards takes seconds: past BIG_STEP rows (3 here)
+    Ctrl+Z writes on the writer thread behind a progress dialog, then the
+    stack moves; Ctrl+Shift+Z the same."""
+    from ui.common import commands
+
+    from journal.writes import changes
+
+    monkeypatch.setattr(commands, "BIG_STEP", 3)
+    window = make_window(populate=shop)
+    _mark_shop_cards_as_sent(qtbot, window, monkeypatch)
+    assert _cards_on_timelines() == 2
+    threads = []
+    undo = changes.undo
+    monkeypatch.setattr(changes, "undo", lambda *a, **k: threads.append(threading.get_ident()) or undo(*a, **k))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.undo_stack.index() == 0, timeout=10_000)
+    assert _cards_on_timelines() == 0 and Purchase.select().where(Purchase.thanked_by.is_null()).count() == 2
+    assert window.statusBar().currentMessage().startswith("Undone: Record 2 cards as sent")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.undo_stack.index() == 1, timeout=10_000)
+    assert _cards_on_timelines() == 2 and Purchase.select().where(Purchase.thanked_by.is_null()).count() == 0
+    assert len(threads) == 2 and threading.get_ident() not in threads  # both written off the GUI thread, once each
+
+
+def test_cancel_a_big_undo_changes_nothing(qtbot, make_window, monkeypatch):
+    from journal.writes import changes
+    from ui.common import commands
+
+    monkeypatch.setattr(commands, "BIG_STEP", 3)
+    window = make_window(populate=shop)
+    _mark_shop_cards_as_sent(qtbot, window, monkeypatch)
+    before = journal_state()
+    midway = Midway(at=1)
+    monkeypatch.setattr(changes, "undo", midway.wrap(changes.undo))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    midway.press_cancel(qtbot, window)
+    assert journal_state() == before and _cards_on_timelines() == 2
+    assert window.undo_stack.index() == 1  # still done: Ctrl+Z may be pressed again
+    assert window.statusBar().currentMessage() == "Undo cancelled: nothing was changed"

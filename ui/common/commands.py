@@ -33,6 +33,7 @@ class JournalCommand(QUndoCommand):
         self.customer_id: int | None = None
         self.changeset: changes.ChangeSet | None = None  # what the write (or the last redo) changed
         self.undone: changes.ChangeSet | None = None  # what the last undo changed
+        self._done_off_thread: changes.ChangeSet | None = None  # an undo or redo already written (_step)
 
     # Subclasses implement do(): the write, the first time (it may raise).
     def apply(self):
@@ -42,11 +43,13 @@ class JournalCommand(QUndoCommand):
         self._applied = True
 
     def redo_again(self):
-        self.changeset = changes.redo(self.undone)
+        done, self._done_off_thread = self._done_off_thread, None
+        self.changeset = done if done is not None else changes.redo(self.undone)
         self._follow(self.changeset)
 
     def undo_change(self):
-        self.undone = changes.undo(self.changeset)
+        done, self._done_off_thread = self._done_off_thread, None
+        self.undone = done if done is not None else changes.undo(self.changeset)
         self._follow(self.undone)
 
     def _follow(self, done):
@@ -119,18 +122,24 @@ def refusal(command, undoing: bool = True) -> str | None:
     return None
 
 
-def undo_on(stack, events) -> bool:
+# Rows an undo or redo may change on the GUI thread; more (thousands of cards
+# marked as sent) is written off it, behind a progress dialog with Cancel.
+BIG_STEP = 2000
+
+
+def undo_on(stack, events, parent=None) -> bool:
     """Edit › Undo: undo the last command unless the core refuses, which is
-    shown and leaves it done. True when it was undone."""
-    return _step(stack, events, undoing=True)
+    shown and leaves it done. True when it was undone (or, a big step with a
+    `parent` window, when undoing it has begun off the GUI thread)."""
+    return _step(stack, events, undoing=True, parent=parent)
 
 
-def redo_on(stack, events) -> bool:
+def redo_on(stack, events, parent=None) -> bool:
     """Edit › Redo, the same way."""
-    return _step(stack, events, undoing=False)
+    return _step(stack, events, undoing=False, parent=parent)
 
 
-def _step(stack, events, undoing: bool) -> bool:
+def _step(stack, events, undoing: bool, parent=None) -> bool:
     if not (stack.canUndo() if undoing else stack.canRedo()):
         return False
     command = stack.command(stack.index() - 1 if undoing else stack.index())
@@ -138,10 +147,51 @@ def _step(stack, events, undoing: bool) -> bool:
     if message:
         events.error.emit(message)
         return False
+    if parent is not None and _big(command, undoing):
+        _step_off_thread(stack, events, command, undoing, parent)
+        return True
+    _stepped(stack, events, command, undoing)
+    return True
+
+
+def _stepped(stack, events, command, undoing: bool) -> None:
     stack.undo() if undoing else stack.redo()
     done = "Undone" if undoing else "Redone"  # not the save's "Ctrl+Z to undo" still
     events.status.emit(f"{done}: {command.text()}" if command.text() else done)
-    return True
+
+
+def _big(command, undoing: bool) -> bool:
+    """A command the core undoes by its description, with more rows than the GUI thread should write."""
+    if not isinstance(command, JournalCommand) or type(command).undo_change is not JournalCommand.undo_change \
+            or type(command).redo_again is not JournalCommand.redo_again:
+        return False
+    done = command.changeset if undoing else command.undone
+    return done is not None and len(done.changes) >= BIG_STEP
+
+
+def _step_off_thread(stack, events, command: JournalCommand, undoing: bool, parent) -> None:
+    """Write the undo (or redo) on the writer thread, then move the stack: the
+    command takes what was written instead of writing it again."""
+    from ui.common.tasks import run_with_progress
+
+    described = command.changeset if undoing else command.undone
+    verb = "Undo" if undoing else "Redo"
+
+    def work(progress):
+        return changes.undo(described, progress) if undoing else changes.redo(described, progress)
+
+    def written(done):
+        command._done_off_thread = done
+        _stepped(stack, events, command, undoing)
+
+    def failed(error):
+        if isinstance(error, JournalError):
+            events.error.emit(f"Could not {verb.lower()} \u201c{command.text()}\u201d: {error}")
+        else:
+            events.error.emit(f"Could not {verb.lower()} \u201c{command.text()}\u201d ({error}). Nothing was changed.")
+
+    run_with_progress(parent, f"{verb}ing \u201c{command.text()}\u201d\u2026", work, written, failed, writes=True,
+                      on_cancelled=lambda: events.status.emit(f"{verb} cancelled: nothing was changed"))
 
 
 class Created(JournalCommand):

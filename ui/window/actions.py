@@ -34,9 +34,9 @@ def build_actions(window) -> SimpleNamespace:
     from ui.common import commands
 
     undo.triggered.disconnect()
-    undo.triggered.connect(lambda: commands.undo_on(window.undo_stack, window.events))
+    undo.triggered.connect(lambda: commands.undo_on(window.undo_stack, window.events, window))
     redo.triggered.disconnect()
-    redo.triggered.connect(lambda: commands.redo_on(window.undo_stack, window.events))
+    redo.triggered.connect(lambda: commands.redo_on(window.undo_stack, window.events, window))
     return SimpleNamespace(
         quick_capture=action("&Log interaction…", lambda: window.quick_capture(window.current_customer()), "Ctrl+L",
                              "Write down what happened with a customer"),
