@@ -17,6 +17,7 @@ from journal.storage.models import Customer, CustomerTag, Interaction, Purchase
 from ui.common import tasks
 from ui.io.import_dialog import ImportDialog
 
+from .focus_helpers import in_modal
 from .test_cards_view import shop
 from .test_main_window import people
 
@@ -289,3 +290,32 @@ def test_cancel_a_big_undo_changes_nothing(qtbot, make_window, monkeypatch):
     assert journal_state() == before and _cards_on_timelines() == 2
     assert window.undo_stack.index() == 1  # still done: Ctrl+Z may be pressed again
     assert window.statusBar().currentMessage() == "Undo cancelled: nothing was changed"
+
+
+def test_undoing_a_big_import_runs_off_the_gui_thread(qtbot, make_window, tmp_path, monkeypatch, no_modal_boxes):
+    from journal.io import csv_import
+    from ui.common import commands
+
+    window = make_window(populate=people)
+    before = journal_state()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(big_csv(tmp_path, rows=300)), ""))
+
+    def import_it(dialog):
+        qtbot.waitUntil(dialog.import_button.isEnabled, timeout=20_000)  # the preview runs off the GUI thread
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30_000)
+
+    in_modal(qtbot, lambda: window.files.import_file("customers"), import_it)
+    qtbot.waitUntil(lambda: window.undo_stack.index() == 1, timeout=30_000)
+    assert Customer.select().count() == len(before[0]) + 300
+    assert len(window.undo_stack.command(0).changeset.changes) >= commands.BIG_STEP // 10
+    monkeypatch.setattr(commands, "BIG_STEP", 100)
+    threads = []
+    undo = csv_import.undo_import
+    monkeypatch.setattr(csv_import, "undo_import", lambda *a: threads.append(threading.get_ident()) or undo(*a))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.undo_stack.index() == 0, timeout=30_000)
+    assert Customer.select().where(Customer.deleted_at.is_null()).count() == len(before[0])  # the 300 in the trash
+    assert threads and threading.get_ident() not in threads

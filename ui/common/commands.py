@@ -42,14 +42,22 @@ class JournalCommand(QUndoCommand):
         self.changeset = recorded.changeset
         self._applied = True
 
+    # The writes of an undo and a redo, returning what they changed; on the GUI
+    # thread, or on the writer thread for a big step (_step_off_thread).
+    def undo_writes(self, progress=None) -> changes.ChangeSet:
+        return changes.undo(self.changeset, progress)
+
+    def redo_writes(self, progress=None) -> changes.ChangeSet:
+        return changes.redo(self.undone, progress)
+
     def redo_again(self):
         done, self._done_off_thread = self._done_off_thread, None
-        self.changeset = done if done is not None else changes.redo(self.undone)
+        self.changeset = done if done is not None else self.redo_writes()
         self._follow(self.changeset)
 
     def undo_change(self):
         done, self._done_off_thread = self._done_off_thread, None
-        self.undone = done if done is not None else changes.undo(self.changeset)
+        self.undone = done if done is not None else self.undo_writes()
         self._follow(self.undone)
 
     def _follow(self, done):
@@ -161,7 +169,7 @@ def _stepped(stack, events, command, undoing: bool) -> None:
 
 
 def _big(command, undoing: bool) -> bool:
-    """A command the core undoes by its description, with more rows than the GUI thread should write."""
+    """A step with more rows than the GUI thread should write."""
     if not isinstance(command, JournalCommand) or type(command).undo_change is not JournalCommand.undo_change \
             or type(command).redo_again is not JournalCommand.redo_again:
         return False
@@ -174,11 +182,10 @@ def _step_off_thread(stack, events, command: JournalCommand, undoing: bool, pare
     command takes what was written instead of writing it again."""
     from ui.common.tasks import run_with_progress
 
-    described = command.changeset if undoing else command.undone
     verb = "Undo" if undoing else "Redo"
 
     def work(progress):
-        return changes.undo(described, progress) if undoing else changes.redo(described, progress)
+        return command.undo_writes(progress) if undoing else command.redo_writes(progress)
 
     def written(done):
         command._done_off_thread = done
@@ -339,16 +346,14 @@ class Imported(JournalCommand):
         self.changeset = self.report.changeset
         self._applied = True
 
-    def redo_again(self):
+    def redo_writes(self, progress=None):
         from journal.io import csv_import
 
         csv_import.redo_import(self.report)
-        self.changeset = self.report.changeset
-        self._follow(self.changeset)
+        return self.report.changeset
 
-    def undo_change(self):
+    def undo_writes(self, progress=None):
         from journal.io import csv_import
 
         csv_import.undo_import(self.report)
-        self.undone = self.report.changeset
-        self._follow(self.undone)
+        return self.report.changeset
