@@ -21,16 +21,12 @@ from datetime import date, timedelta
 from itertools import combinations
 from typing import NamedTuple
 
-from peewee import JOIN
-
 from journal.writes import settings
 from journal.rules import words
 from journal.writes.customers import OVERDUE, cadence_level, interest_topics
-from journal.rules.kinds import KINDS, REFERRED
+from journal.rules.kinds import KINDS
 from journal.reads import attention_facts
-from journal.storage.models import (
-    Connection, Customer, CustomerTag, Interaction, Purchase, Snooze, Tag, is_server, parsers, raw_rows, to_date, upsert,
-)
+from journal.storage.models import Customer, Snooze, is_server, parsers, raw_rows, to_date, upsert
 
 THANK_GRACE_DAYS = 3  # a purchase is "not yet thanked" once it is more than this old
 WELCOME_WINDOW_DAYS = 30
@@ -160,45 +156,22 @@ class Inputs:
     circle: Circle | None = None  # what the introductions read about them (a full gather only)
 
 
-def _in(query, column, customer_ids):
-    return query if customer_ids is None else query.where(column.in_(customer_ids))
-
-
 def gather(today: date, customer_ids=None) -> Inputs:
     """The rules' inputs for every customer, or for `customer_ids` (their
     referrals as the referrer). Call inside db.snapshot() to read them as of one
     moment."""
     ids = None if customer_ids is None else sorted(customer_ids)
     default = settings.get_settings().default_cadence_days
-    purchases = _in(
-        Purchase.select(Purchase.customer_id, Purchase.purchased_on, Purchase.id, Purchase.product)
-        .where(Purchase.thanked_by.is_null(), Purchase.deleted_at.is_null(),
-               Purchase.purchased_on < today - timedelta(days=THANK_GRACE_DAYS)),
-        Purchase.customer_id, ids)
-    follow_ups = _in(
-        Interaction.select(Interaction.customer_id, Interaction.id, Interaction.follow_up_on,
-                           Interaction.summary, Interaction.kind)
-        .where(Interaction.follow_up_on <= today, Interaction.follow_up_done == False,  # noqa: E712
-               Interaction.deleted_at.is_null()),
-        Interaction.customer_id, ids)
-    referred = Customer.alias()
-    referrals = _in(
-        Connection.select(Connection.source_id, Connection.connected_on, Connection.id, Connection.target_id,
-                          referred.name)
-        .join(referred, JOIN.LEFT_OUTER, on=((referred.id == Connection.target_id) & referred.deleted_at.is_null()
-                                             & (referred.archived == False)))  # noqa: E712
-        .where(Connection.kind == REFERRED, Connection.thanked_by.is_null(), Connection.deleted_at.is_null(),
-               Connection.connected_on >= today - timedelta(days=REFERRAL_MEMORY_DAYS))
-        .order_by(Connection.id),
-        Connection.source_id, ids)
-    snoozes = _in(Snooze.select(Snooze.customer_id, Snooze.reason).where(Snooze.until > today), Snooze.customer_id, ids)
     facts = build_facts(raw_rows(attention_facts.customers(default, ids)))
+    purchases = raw_rows(attention_facts.unthanked_purchases(today - timedelta(days=THANK_GRACE_DAYS), ids))
+    follow_ups = raw_rows(attention_facts.follow_ups_due(today, ids))
+    referrals = raw_rows(attention_facts.unthanked_referrals(today - timedelta(days=REFERRAL_MEMORY_DAYS), ids))
     inputs = Inputs(
         customers=facts,
-        unthanked_purchases=_by_customer((c, (to_date(on), p, name)) for c, on, p, name in raw_rows(purchases)),
-        follow_ups=_by_customer((c, (i, to_date(on), text, kind)) for c, i, on, text, kind in raw_rows(follow_ups)),
-        unthanked_referrals=_by_customer((s, (to_date(on), c, t, n)) for s, on, c, t, n in raw_rows(referrals)),
-        snoozed=_by_customer(raw_rows(snoozes), set),
+        unthanked_purchases=_by_customer((c, (to_date(on), p, name)) for c, on, p, name in purchases),
+        follow_ups=_by_customer((c, (i, to_date(on), text, kind)) for c, i, on, text, kind in follow_ups),
+        unthanked_referrals=_by_customer((s, (to_date(on), c, t, n)) for s, on, c, t, n in referrals),
+        snoozed=_by_customer(raw_rows(attention_facts.snoozes(today, ids)), set),
         health_codes=health_codes(facts, today),
         people=_people(facts, _tags(ids)),
     )
@@ -218,9 +191,7 @@ def _by_customer(pairs, kind=list) -> dict:
 
 def _tags(customer_ids=None) -> dict[int, tuple[str, ...]]:
     result = defaultdict(list)
-    query = _in(CustomerTag.select(CustomerTag.customer_id, Tag.name).join(Tag), CustomerTag.customer_id,
-                customer_ids)
-    for cid, name in raw_rows(query):
+    for cid, name in raw_rows(attention_facts.tags(customer_ids)):
         result[cid].append(name.lower())
     return {cid: tuple(names) for cid, names in result.items()}
 
@@ -505,9 +476,8 @@ def read_circle(today: date, circles: dict[str, list[int]], facts: dict[int, Cus
     if facts is not None and snoozed is not None:
         return Circle({cid: (facts[cid].name, facts[cid].company) for cid in ids}, dict(connected),
                       {cid: snoozed[cid] for cid in ids if cid in snoozed})
-    snoozes = Snooze.select(Snooze.customer_id, Snooze.reason).where(Snooze.until > today, Snooze.customer_id.in_(ids))
     return Circle({cid: (name, company) for cid, name, company in attention_facts.names(ids)}, dict(connected),
-                  _by_customer(raw_rows(snoozes), set))
+                  _by_customer(raw_rows(attention_facts.snoozes(today, ids)), set))
 
 
 class _Named(NamedTuple):
