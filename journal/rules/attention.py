@@ -62,20 +62,14 @@ def compute(today: date | None = None) -> AttentionState:
 
 
 def _compute(today: date) -> AttentionState:
-    inputs = lately.gather(today)
-    by_customer = {}
-    for cid in inputs.customers:
-        found = lately.customer_items(inputs, cid, today)
-        if found:
-            by_customer[cid] = found
-    introductions = lately.introductions(inputs.people, inputs.circles, inputs.circle)
-    items = [i for found in by_customer.values() for i in found] + introductions
+    found = lately.everyone(today)
+    items = [i for items in found.by_customer.values() for i in items] + found.introductions
     items.sort(key=sort_key)
-    codes = bytearray(max(inputs.health_codes, default=0) + 1)
-    for cid, code in inputs.health_codes.items():
+    codes = bytearray(max(found.health_codes, default=0) + 1)
+    for cid, code in found.health_codes.items():
         codes[cid] = code
-    return AttentionState(today, by_customer, introductions, inputs.people, inputs.members, inputs.circles, items,
-                          lately.health(inputs, today), codes, removed=[], added=list(items))
+    return AttentionState(today, found.by_customer, found.introductions, found.people, found.members, found.circles,
+                          items, lately.health_of(found.health_codes.values()), codes, removed=[], added=list(items))
 
 
 _gc_lock = threading.Lock()

@@ -26,7 +26,7 @@ from journal.rules import words
 from journal.writes.customers import OVERDUE, cadence_level, interest_topics
 from journal.rules.kinds import KINDS
 from journal.reads import attention_facts
-from journal.storage.models import Customer, Snooze, is_server, parsers, raw_rows, to_date, upsert
+from journal.storage.models import Customer, Snooze, database, is_server, parsers, raw_rows, to_date, upsert
 
 THANK_GRACE_DAYS = 3  # a purchase is "not yet thanked" once it is more than this old
 WELCOME_WINDOW_DAYS = 30
@@ -163,22 +163,30 @@ def gather(today: date, customer_ids=None) -> Inputs:
     ids = None if customer_ids is None else sorted(customer_ids)
     default = settings.get_settings().default_cadence_days
     facts = build_facts(raw_rows(attention_facts.customers(default, ids)))
-    purchases = raw_rows(attention_facts.unthanked_purchases(today - timedelta(days=THANK_GRACE_DAYS), ids))
-    follow_ups = raw_rows(attention_facts.follow_ups_due(today, ids))
-    referrals = raw_rows(attention_facts.unthanked_referrals(today - timedelta(days=REFERRAL_MEMORY_DAYS), ids))
-    inputs = Inputs(
-        customers=facts,
-        unthanked_purchases=_by_customer((c, (to_date(on), p, name)) for c, on, p, name in purchases),
-        follow_ups=_by_customer((c, (i, to_date(on), text, kind)) for c, i, on, text, kind in follow_ups),
-        unthanked_referrals=_by_customer((s, (to_date(on), c, t, n)) for s, on, c, t, n in referrals),
-        snoozed=_by_customer(raw_rows(attention_facts.snoozes(today, ids)), set),
-        health_codes=health_codes(facts, today),
-        people=_people(facts, _tags(ids)),
-    )
+    inputs = _small_inputs(today, ids)
+    inputs.customers = facts
+    inputs.health_codes = health_codes(facts, today)
+    inputs.people = _people(facts, _tags(ids))
     if ids is None:
         inputs.members, inputs.circles = topic_index(inputs.people)
         inputs.circle = read_circle(today, inputs.circles, facts, inputs.snoozed)
     return inputs
+
+
+def _small_inputs(today: date, ids) -> Inputs:
+    """Inputs with everything but the customers' facts, health codes and people."""
+    purchases = raw_rows(attention_facts.unthanked_purchases(today - timedelta(days=THANK_GRACE_DAYS), ids))
+    follow_ups = raw_rows(attention_facts.follow_ups_due(today, ids))
+    referrals = raw_rows(attention_facts.unthanked_referrals(today - timedelta(days=REFERRAL_MEMORY_DAYS), ids))
+    return Inputs(
+        customers={},
+        unthanked_purchases=_by_customer((c, (to_date(on), p, name)) for c, on, p, name in purchases),
+        follow_ups=_by_customer((c, (i, to_date(on), text, kind)) for c, i, on, text, kind in follow_ups),
+        unthanked_referrals=_by_customer((s, (to_date(on), c, t, n)) for s, on, c, t, n in referrals),
+        snoozed=_by_customer(raw_rows(attention_facts.snoozes(today, ids)), set),
+        health_codes={},
+        people={},
+    )
 
 
 def _by_customer(pairs, kind=list) -> dict:
@@ -196,23 +204,33 @@ def _tags(customer_ids=None) -> dict[int, tuple[str, ...]]:
     return {cid: tuple(names) for cid, names in result.items()}
 
 
-def _people(facts: dict[int, CustomerFacts], tags: dict[int, tuple[str, ...]]) -> dict[int, Person]:
-    """Who could be introduced, the most valuable first (circle_rank); the many
-    customers with the same topics share one set of them."""
-    people, shared = [], {}
-    for c in facts.values():
-        if c.stage != "customer" and c.stage != "prospect":
-            continue
-        key = (c.interests, tags.get(c.id, ()))
-        topics = shared.get(key)
-        if topics is None:
-            topics = shared[key] = frozenset(c.interests) | frozenset(key[1])
-        if topics:
-            people.append(Person((c.stage != "customer", -c.lifetime_cents, c.id), topics))
-    # In rank order; one integer per person sorts several times faster than the rank tuples
-    # (lifetimes and ids are far below 2**62).
+def _person(c: CustomerFacts, tags: dict[int, tuple[str, ...]], shared: dict) -> Person | None:
+    """Who could be introduced; the many customers with the same topics share one set of them."""
+    if c.stage != "customer" and c.stage != "prospect":
+        return None
+    key = (c.interests, tags.get(c.id, ()))
+    topics = shared.get(key)
+    if topics is None:
+        topics = shared[key] = frozenset(c.interests) | frozenset(key[1])
+    return Person((c.stage != "customer", -c.lifetime_cents, c.id), topics) if topics else None
+
+
+def _ranked(people: list[Person]) -> dict[int, Person]:
+    """By customer, the most valuable first (circle_rank). One integer per person
+    sorts several times faster than the rank tuples (lifetimes and ids are far below 2**62)."""
     people.sort(key=lambda p: (p.rank[0] << 126) + ((p.rank[1] + (1 << 62)) << 63) + p.rank[2])
     return {person.rank[2]: person for person in people}
+
+
+def _people(facts: dict[int, CustomerFacts], tags: dict[int, tuple[str, ...]]) -> dict[int, Person]:
+    shared = {}
+    return _ranked([p for p in (_person(c, tags, shared) for c in facts.values()) if p is not None])
+
+
+def _health_code(c: CustomerFacts, t: int) -> int:
+    first = c.first_purchase_on
+    return (1 + (2 if c.last_value_at and t - c.last_value_at.toordinal() < c.cadence_days else 0)
+            + (4 if first and (c.last_outbound_at is None or c.last_outbound_at < first) else 0))
 
 
 def health_codes(facts: dict[int, CustomerFacts], today: date) -> dict[int, int]:
@@ -220,31 +238,61 @@ def health_codes(facts: dict[int, CustomerFacts], today: date) -> dict[int, int]
     prospect nor a former one), plus 2 if they had value from us within their
     cadence, plus 4 if they have not heard from us since their first sale."""
     t = today.toordinal()
-    codes = {}
-    for c in facts.values():
-        if c.stage == "customer":
-            first = c.first_purchase_on
-            codes[c.id] = (1 + (2 if c.last_value_at and t - c.last_value_at.toordinal() < c.cadence_days else 0)
-                           + (4 if first and (c.last_outbound_at is None or c.last_outbound_at < first) else 0))
-    return codes
+    return {c.id: _health_code(c, t) for c in facts.values() if c.stage == "customer"}
 
 
 def build_facts(rows) -> dict[int, CustomerFacts]:
     """CustomerFacts from attention_facts.customers rows (shared with the benchmark)."""
-    facts = {}
-    rows = list(rows)
-    if not rows:
-        return facts
+    return {c.id: c for c in _facts(rows)}
+
+
+def _facts(rows):
+    """CustomerFacts one at a time from attention_facts.customers rows."""
     d = (lambda v: v) if is_server() else parsers("")[1]  # days: ISO text in SQLite, dates from the server
     for (cid, name, company, stage, channel, since, cadence, interests, manager, last_out, last_value,
          last_value_kind, last_feedback, last_welcome, last_rs, unanswered, first_unanswered, first_purchase,
          lifetime) in rows:
-        facts[cid] = CustomerFacts(
+        yield CustomerFacts(
             cid, name, company, stage, channel, since and d(since), cadence, interest_topics(interests), manager,
             last_out and d(last_out), last_value and d(last_value), last_value_kind,
             last_feedback and d(last_feedback), last_welcome and d(last_welcome), last_rs and d(last_rs),
             unanswered, first_unanswered and d(first_unanswered), first_purchase and d(first_purchase), lifetime)
-    return facts
+
+
+@dataclass
+class Everything:
+    """The rules run for everyone (everyone()): what journal.rules.attention keeps."""
+    by_customer: dict[int, list[AttentionItem]]  # every customer's items but introductions
+    introductions: list[AttentionItem]
+    health_codes: dict[int, int]
+    people: dict[int, Person]
+    members: dict[str, set[int]]
+    circles: dict[str, list[int]]
+
+
+def everyone(today: date) -> Everything:
+    """Every customer's items, from one pass over the customers as the database
+    returns them: no customer's facts are kept once their items are made (at
+    50,000 customers, holding everyone's facts at once was most of the memory
+    the list took to make). Call inside db.snapshot()."""
+    inputs = _small_inputs(today, None)
+    by_customer, codes, people, shared = {}, {}, [], {}
+    t = today.toordinal()
+    tags = _tags()
+    rows = database.execute(attention_facts.customers(settings.get_settings().default_cadence_days))
+    for c in _facts(rows):
+        found = _items_of(c, inputs, today)
+        if found:
+            by_customer[c.id] = found
+        if c.stage == "customer":
+            codes[c.id] = _health_code(c, t)
+        person = _person(c, tags, shared)
+        if person is not None:
+            people.append(person)
+    people = _ranked(people)
+    members, circles = topic_index(people)
+    circle = read_circle(today, circles, snoozed=inputs.snoozed)
+    return Everything(by_customer, introductions(people, circles, circle), codes, people, members, circles)
 
 
 def attention_items(today: date | None = None) -> list[AttentionItem]:
@@ -252,8 +300,10 @@ def attention_items(today: date | None = None) -> list[AttentionItem]:
     from journal.storage.db import snapshot
 
     with snapshot():  # one consistent view
-        inputs = gather(today)
-    return evaluate(inputs, today)
+        found = everyone(today)
+    items = [i for items in found.by_customer.values() for i in items] + found.introductions
+    items.sort(key=sort_key)
+    return items
 
 
 def sort_key(item: AttentionItem):
@@ -276,8 +326,11 @@ def evaluate(inputs: Inputs, today: date) -> list[AttentionItem]:
 def customer_items(inputs: Inputs, cid: int, today: date) -> list[AttentionItem]:
     """Every item about one customer but introductions (which weigh everyone against each other)."""
     c = inputs.customers.get(cid)
-    if c is None:
-        return []
+    return [] if c is None else _items_of(c, inputs, today)
+
+
+def _items_of(c: CustomerFacts, inputs: Inputs, today: date) -> list[AttentionItem]:
+    cid = c.id
     items = []
     bought = inputs.unthanked_purchases.get(cid)
     if bought and c.stage == "customer":
@@ -465,7 +518,7 @@ def read_circle(today: date, circles: dict[str, list[int]], facts: dict[int, Cus
                 snoozed: dict[int, set[str]] | None = None) -> Circle:
     """The names, connections and snoozes of everyone in a circle (inside the
     caller's snapshot); names and snoozes from a full gather's `facts` and
-    `snoozed` when given."""
+    `snoozed`, when given."""
     ids = sorted({cid for circle in circles.values() for cid in circle})
     connected = defaultdict(set)
     if not ids:
@@ -473,11 +526,13 @@ def read_circle(today: date, circles: dict[str, list[int]], facts: dict[int, Cus
     for a, b in attention_facts.connected_among(ids):
         connected[a].add(b)
         connected[b].add(a)
-    if facts is not None and snoozed is not None:
-        return Circle({cid: (facts[cid].name, facts[cid].company) for cid in ids}, dict(connected),
-                      {cid: snoozed[cid] for cid in ids if cid in snoozed})
-    return Circle({cid: (name, company) for cid, name, company in attention_facts.names(ids)}, dict(connected),
-                  _by_customer(raw_rows(attention_facts.snoozes(today, ids)), set))
+    names = ({cid: (facts[cid].name, facts[cid].company) for cid in ids} if facts is not None else
+             {cid: (name, company) for cid, name, company in attention_facts.names(ids)})
+    if snoozed is not None:
+        snoozed = {cid: snoozed[cid] for cid in ids if cid in snoozed}
+    else:
+        snoozed = _by_customer(raw_rows(attention_facts.snoozes(today, ids)), set)
+    return Circle(names, dict(connected), snoozed)
 
 
 class _Named(NamedTuple):

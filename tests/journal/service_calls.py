@@ -232,7 +232,7 @@ READS = {
     interactions: {"get_interaction", "reciprocity"},
     purchases: {"validate_purchase", "purchases_of", "format_cents"},
     connections: {"connections_of"},
-    lately: {"gather", "build_facts", "attention_items", "evaluate", "tenure_words", "health", "health_of",
+    lately: {"gather", "build_facts", "everyone", "attention_items", "evaluate", "tenure_words", "health", "health_of",
              "health_codes", "customer_items", "introductions", "sort_key", "topic_index", "topic_circles",
              "circle_rank", "read_circle"},
     settings: {"get_settings"},
