@@ -6,34 +6,46 @@ writes).
 
 What one customer's change can affect: that customer's own items; the items of
 everyone connected to them (a referrer's item names whom they referred, and a
-connection made or taken back changes both sides); and the introductions, which
-weigh every customer against the others, recomputed from the inputs in memory
-without reading the journal again.
+connection made or taken back changes both sides); the health figures; and the
+introductions, which weigh everyone who shares a topic against each other: the
+state keeps each topic's members and circle (its few most valuable members), so
+only the topics the changed customers were or are on are ranked again, and only
+the circles' members are read again.
+
+The state holds no customer's facts but for who could be introduced (rank and
+topics) and one byte each for the health figures: at 50,000 customers the facts
+of everyone, as Python objects, were most of the panel's memory.
 
 A state is never changed once made: update() returns a new one, so the panel
 can keep showing one state while the next is computed off the GUI thread."""
 
 from __future__ import annotations
 
+import gc
+import threading
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 
 from journal.rules import lately
-from journal.rules.lately import AttentionItem, Health, Inputs, sort_key
+from journal.rules.lately import AttentionItem, Health, Person, sort_key
 from journal.storage.models import Connection, raw_rows
 
 
 @dataclass(frozen=True)
 class AttentionState:
     today: date
-    inputs: Inputs
     by_customer: dict[int, list[AttentionItem]]  # every customer's items but introductions
     introductions: list[AttentionItem]
+    people: dict[int, Person]  # who could be introduced, with their rank and topics
     members: dict[str, set[int]]  # topic -> who could be introduced on it
-    circles: dict[str, list[int]]  # topic -> its few most valuable members (lately.topic_circles)
+    circles: dict[str, list[int]]  # topic -> its few most valuable members (lately.topic_index)
     items: list[AttentionItem]  # everything, most pressing first (lately.sort_key)
     health: Health
+    # Each live customer's part in the health figures (lately.health_codes), by id:
+    # one byte a customer, so a change can take out what they counted before.
+    health_codes: bytearray = field(default_factory=bytearray)
     # What changed from the state this one was updated from (all of it after compute()).
     removed: list[AttentionItem] = field(default_factory=list)
     added: list[AttentionItem] = field(default_factory=list)
@@ -45,20 +57,44 @@ def compute(today: date | None = None) -> AttentionState:
     from journal.storage.db import snapshot
 
     today = today or date.today()
-    with snapshot():
-        inputs = lately.gather(today)
-    by_customer = {}
-    for cid in inputs.customers:
-        found = lately.customer_items(inputs, cid, today)
-        if found:
-            by_customer[cid] = found
-    members = lately.topic_members(inputs)
-    circles = lately.topic_circles(inputs, members)
-    introductions = lately.introductions(inputs, circles)
-    items = [i for found in by_customer.values() for i in found] + introductions
+    with _no_cyclic_gc(), snapshot():
+        return _compute(today)
+
+
+def _compute(today: date) -> AttentionState:
+    found = lately.everyone(today)
+    items = [i for items in found.by_customer.values() for i in items] + found.introductions
     items.sort(key=sort_key)
-    return AttentionState(today, inputs, by_customer, introductions, members, circles, items,
-                          lately.health(inputs, today), removed=[], added=list(items))
+    codes = bytearray(max(found.health_codes, default=0) + 1)
+    for cid, code in found.health_codes.items():
+        codes[cid] = code
+    return AttentionState(today, found.by_customer, found.introductions, found.people, found.members, found.circles,
+                          items, lately.health_of(found.health_codes.values()), codes, removed=[], added=list(items))
+
+
+_gc_lock = threading.Lock()
+_gc_holders, _gc_was_on = 0, True
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Without Python's cyclic collector while the list is made: it makes tens of
+    thousands of small objects that hold no cycles, and at 50,000 customers the
+    collector's passes over them took a third of the time. Reference counting
+    still frees everything; the collector runs again once the last one is done."""
+    global _gc_holders, _gc_was_on
+    with _gc_lock:
+        if not _gc_holders:
+            _gc_was_on = gc.isenabled()
+        _gc_holders += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders -= 1
+            if not _gc_holders and _gc_was_on:
+                gc.enable()
 
 
 def affected_by(customer_ids) -> set[int]:
@@ -86,20 +122,25 @@ def update(state: AttentionState, customer_ids, today: date | None = None) -> At
     with snapshot():
         ids = affected_by(customer_ids)
         part = lately.gather(today, ids)
-    inputs = _merged(state.inputs, part, ids)
+        people = _people_after(state.people, part.people, ids)
+        members, circles = _circles_after(state, people, ids)
+        in_circles = {cid for circle in circles.values() for cid in circle}
+        in_circles_before = {cid for circle in state.circles.values() for cid in circle}
+        if circles == state.circles and not ids & in_circles and not ids & in_circles_before:
+            introductions = state.introductions  # nothing an introduction reads has changed
+        else:
+            introductions = lately.introductions(people, circles, lately.read_circle(today, circles))
 
     by_customer = dict(state.by_customer)
     removed = [i for cid in ids for i in state.by_customer.get(cid, ())]
     added = []
     for cid in ids:
-        found = lately.customer_items(inputs, cid, today)
+        found = lately.customer_items(part, cid, today)
         if found:
             by_customer[cid] = found
             added += found
         else:
             by_customer.pop(cid, None)
-    members, circles = _circles_after(state, inputs, ids)
-    introductions = lately.introductions(inputs, circles)
     if introductions != state.introductions:
         removed += state.introductions
         added += introductions
@@ -109,17 +150,35 @@ def update(state: AttentionState, customer_ids, today: date | None = None) -> At
         del items[_position(items, item)]
     for item in added:
         items.insert(bisect_left(items, sort_key(item), key=sort_key), item)
-    health = _health_after(state.health, state.inputs, inputs, ids, today)
-    return AttentionState(today, inputs, by_customer, introductions, members, circles, items, health, removed, added,
-                          full=False)
+    health, codes = _health_after(state, part.health_codes, ids)
+    return AttentionState(today, by_customer, introductions, people, members, circles, items, health, codes,
+                          removed, added, full=False)
 
 
-def _circles_after(state: AttentionState, inputs: Inputs, ids: set[int]):
+def _people_after(people: dict[int, Person], fresh: dict[int, Person], ids: set[int]) -> dict[int, Person]:
+    """`people` with the part about `ids` replaced by `fresh` (the same dict if nothing changed)."""
+    if all(people.get(cid) == fresh.get(cid) for cid in ids):
+        return people
+    result = dict(people)
+    for cid in ids:
+        if cid in fresh:
+            result[cid] = fresh[cid]
+        else:
+            result.pop(cid, None)
+    return result
+
+
+def _topics(people: dict[int, Person], cid: int) -> frozenset[str]:
+    person = people.get(cid)
+    return person.topics if person else frozenset()
+
+
+def _circles_after(state: AttentionState, people: dict[int, Person], ids: set[int]):
     """The topics' members and circles after `ids` changed: only the topics they
     were or are on are ranked again."""
     members, touched = dict(state.members), set()
     for cid in ids:
-        before, after = lately.topics_of(state.inputs, cid), lately.topics_of(inputs, cid)
+        before, after = _topics(state.people, cid), _topics(people, cid)
         touched |= before | after
         for topic in before - after:
             members[topic] = members[topic] - {cid}
@@ -130,7 +189,7 @@ def _circles_after(state: AttentionState, inputs: Inputs, ids: set[int]):
             members.pop(topic, None)
     circles = dict(state.circles)
     again = set()
-    rank = lately.circle_rank(inputs)
+    rank = lately.circle_rank(people)
     for topic in touched:
         circle = circles.get(topic, [])
         if ids & set(circle) or not members.get(topic):
@@ -144,7 +203,7 @@ def _circles_after(state: AttentionState, inputs: Inputs, ids: set[int]):
         circles[topic] = circle
     for topic in again:
         circles.pop(topic, None)
-    circles.update(lately.topic_circles(inputs, members, again))
+    circles.update(lately.topic_circles(people, members, again))
     return members, circles
 
 
@@ -155,35 +214,17 @@ def _position(items: list[AttentionItem], item: AttentionItem) -> int:
     return at
 
 
-def _merged(old: Inputs, part: Inputs, ids: set[int]) -> Inputs:
-    """`old` with the part about `ids` replaced by `part`."""
-    def swap(mapping: dict, fresh: dict) -> dict:
-        result = dict(mapping)
-        for cid in ids:
-            if cid in fresh:
-                result[cid] = fresh[cid]
-            else:
-                result.pop(cid, None)
-        return result
-
-    # Every live connection of an affected customer has both ends affected (see affected_by).
-    return Inputs(
-        customers=swap(old.customers, part.customers),
-        unthanked_purchases=swap(old.unthanked_purchases, part.unthanked_purchases),
-        follow_ups=swap(old.follow_ups, part.follow_ups),
-        unthanked_referrals=swap(old.unthanked_referrals, part.unthanked_referrals),
-        connected=swap(old.connected, part.connected),
-        tags=swap(old.tags, part.tags),
-        snoozed=swap(old.snoozed, part.snoozed),
-    )
-
-
-def _health_after(health: Health, old: Inputs, new: Inputs, ids: set[int], today: date) -> Health:
-    def counts(inputs):
-        return lately.health(replace(inputs, customers={c: inputs.customers[c] for c in ids if c in inputs.customers}),
-                             today)
-
-    before, after = counts(old), counts(new)
+def _health_after(state: AttentionState, fresh: dict[int, int], ids: set[int]) -> tuple[Health, bytearray]:
+    """The health figures and codes with those of `ids` replaced by `fresh`."""
+    codes = bytearray(state.health_codes)
+    if ids and max(ids) >= len(codes):
+        codes.extend(bytes(max(ids) + 1 - len(codes)))
+    before = lately.health_of(codes[cid] for cid in ids if codes[cid])
+    for cid in ids:
+        codes[cid] = fresh.get(cid, 0)
+    after = lately.health_of(fresh.values())
+    health = state.health
     return Health(health.customers - before.customers + after.customers,
                   health.within_cadence - before.within_cadence + after.within_cadence,
-                  health.silent_since_first_sale - before.silent_since_first_sale + after.silent_since_first_sale)
+                  health.silent_since_first_sale - before.silent_since_first_sale + after.silent_since_first_sale
+                  ), codes

@@ -1,10 +1,11 @@
 """What have I done for them lately? The rules that turn the journal into a
 ranked list of whom to attend to, why, and what to do.
 
-gather() reads everything the rules need in a few set-based queries (the
-per-customer summary row carries the per-customer facts); evaluate() is pure
-Python over those inputs, so each rule is tested on hand-made data and the
-benchmark can feed it from raw SQL to measure the database layer alone.
+gather() reads what the rules need in a few set-based queries (the
+per-customer summary row carries the per-customer facts; SQL works out each
+customer's cadence and the days of their facts: journal.reads.attention_facts);
+evaluate() is pure Python over those inputs, so each rule is tested on
+hand-made journals and the benchmark can feed it from raw SQL.
 
 Who the rules look at: archived and deleted customers never appear. Every
 rule applies to customers; prospects get follow-ups, unanswered runs,
@@ -15,20 +16,17 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from itertools import combinations
 from typing import NamedTuple
 
-from peewee import JOIN, fn
-
 from journal.writes import settings
 from journal.rules import words
-from journal.writes.customers import OVERDUE, cadence_level, customer_since, effective_cadence, interest_topics, tag_cadences
-from journal.rules.kinds import KINDS, REFERRED
-from journal.storage.models import (
-    Company, Connection, Customer, CustomerSummary, CustomerTag, Interaction, Purchase, Snooze, Tag, parsers, raw_rows, to_date, upsert,
-)
+from journal.writes.customers import OVERDUE, cadence_level, interest_topics
+from journal.rules.kinds import KINDS
+from journal.reads import attention_facts
+from journal.storage.models import Customer, Snooze, database, is_server, parsers, raw_rows, to_date, upsert
 
 THANK_GRACE_DAYS = 3  # a purchase is "not yet thanked" once it is more than this old
 WELCOME_WINDOW_DAYS = 30
@@ -100,6 +98,8 @@ _LOG_SUMMARIES = {
 
 
 class CustomerFacts(NamedTuple):
+    """One customer's facts as the rules read them. The `_at` facts are the
+    calendar days of those moments: every rule counts whole days."""
     id: int
     name: str
     company: str
@@ -109,89 +109,83 @@ class CustomerFacts(NamedTuple):
     cadence_days: int
     interests: tuple[str, ...]
     account_manager: str
-    last_outbound_at: datetime | None
-    last_value_at: datetime | None
+    last_outbound_at: date | None
+    last_value_at: date | None
     last_value_kind: str | None
-    last_feedback_at: datetime | None
-    last_welcome_at: datetime | None
-    last_reactive_sales_at: datetime | None
+    last_feedback_at: date | None
+    last_welcome_at: date | None
+    last_reactive_sales_at: date | None
     unanswered_count: int
-    first_unanswered_at: datetime | None
+    first_unanswered_at: date | None
     first_purchase_on: date | None
     lifetime_cents: int
+
+
+class Person(NamedTuple):
+    """Someone who could be introduced: their rank in a topic's circle (see
+    circle_rank) and the topics (interests and tags) they could be introduced on."""
+    rank: tuple
+    topics: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Circle:
+    """What the introductions read about the members of the topics' circles."""
+    names: dict[int, tuple[str, str]]  # customer -> (name, company)
+    connected: dict[int, set[int]]  # customer -> the circle members they are connected to, either way
+    snoozed: dict[int, set[str]]
 
 
 @dataclass
 class Inputs:
     """What the rules read, by customer, so one customer's part can be read
-    again and replaced after a change (journal.rules.attention)."""
+    again and replaced after a change (journal.rules.attention). Read, used and
+    let go: the attention state keeps only what introductions and the health
+    figures need again."""
 
     customers: dict[int, CustomerFacts]
     unthanked_purchases: dict[int, list[tuple[date, int, str]]]  # customer -> (date, purchase, product)
     follow_ups: dict[int, list[tuple[int, date, str, str]]]  # customer -> (interaction, due, summary, kind)
-    unthanked_referrals: dict[int, list[tuple[date, int, int]]]  # referrer -> (date, connection, referred)
-    connected: dict[int, set[int]]  # customer -> the customers they are connected to, either way
-    tags: dict[int, tuple[str, ...]]
-    snoozed: dict[int, set[str]] = field(default_factory=dict)  # customer -> snooze keys
-
-
-def _in(query, column, customer_ids):
-    return query if customer_ids is None else query.where(column.in_(customer_ids))
+    # referrer -> (date, connection, referred, the referred's name; None if archived or deleted)
+    unthanked_referrals: dict[int, list[tuple[date, int, int, str | None]]]
+    snoozed: dict[int, set[str]]  # customer -> snooze keys
+    health_codes: dict[int, int]  # every customer at the customer stage -> their part in the health figures (health_codes)
+    people: dict[int, Person]  # who could be introduced, the most valuable first after a full gather
+    members: dict[str, set[int]] | None = None  # topic -> its people (a full gather only)
+    circles: dict[str, list[int]] | None = None  # topic -> its few most valuable people (a full gather only)
+    circle: Circle | None = None  # what the introductions read about them (a full gather only)
 
 
 def gather(today: date, customer_ids=None) -> Inputs:
-    """The rules' inputs for every customer, or only for `customer_ids` (their
-    connections both ways, their referrals as the referrer). Call inside
-    db.snapshot() to read them as of one moment."""
+    """The rules' inputs for every customer, or for `customer_ids` (their
+    referrals as the referrer). Call inside db.snapshot() to read them as of one
+    moment."""
     ids = None if customer_ids is None else sorted(customer_ids)
     default = settings.get_settings().default_cadence_days
-    tag_days = tag_cadences() if ids is None else tag_cadences_of(ids)
-    s = CustomerSummary
-    query = _in(
-        Customer.select(
-            Customer.id, Customer.name, Company.name, Customer.stage, Customer.channel, Customer.customer_since,
-            Customer.created_at, Customer.cadence_days, Customer.interests, Customer.account_manager,
-            s.last_outbound_at, s.last_value_at, s.last_value_kind, s.last_feedback_at, s.last_welcome_at,
-            s.last_reactive_sales_at, s.unanswered_count, s.first_unanswered_at, s.first_purchase_on,
-            s.lifetime_cents,
-        )
-        .join(Company, on=(Customer.company == Company.id), join_type=JOIN.LEFT_OUTER)
-        .switch(Customer)
-        .join(s, on=(s.customer == Customer.id), join_type=JOIN.LEFT_OUTER)
-        .where(Customer.deleted_at.is_null(), Customer.archived == False),  # noqa: E712
-        Customer.id, ids)
-    purchases = _in(
-        Purchase.select(Purchase.customer_id, Purchase.purchased_on, Purchase.id, Purchase.product)
-        .where(Purchase.thanked_by.is_null(), Purchase.deleted_at.is_null(),
-               Purchase.purchased_on < today - timedelta(days=THANK_GRACE_DAYS)),
-        Purchase.customer_id, ids)
-    follow_ups = _in(
-        Interaction.select(Interaction.customer_id, Interaction.id, Interaction.follow_up_on,
-                           Interaction.summary, Interaction.kind)
-        .where(Interaction.follow_up_on <= today, Interaction.follow_up_done == False,  # noqa: E712
-               Interaction.deleted_at.is_null()),
-        Interaction.customer_id, ids)
-    referrals = _in(
-        Connection.select(Connection.source_id, Connection.connected_on, Connection.id, Connection.target_id)
-        .where(Connection.kind == REFERRED, Connection.thanked_by.is_null(), Connection.deleted_at.is_null(),
-               Connection.connected_on >= today - timedelta(days=REFERRAL_MEMORY_DAYS)),
-        Connection.source_id, ids)
-    pairs = Connection.select(Connection.source_id, Connection.target_id).where(Connection.deleted_at.is_null())
-    if ids is not None:
-        pairs = pairs.where(Connection.source_id.in_(ids) | Connection.target_id.in_(ids))
-    snoozes = _in(Snooze.select(Snooze.customer_id, Snooze.reason).where(Snooze.until > today), Snooze.customer_id, ids)
-    connected = defaultdict(set)
-    for a, b in raw_rows(pairs):
-        connected[a].add(b)
-        connected[b].add(a)
+    facts = build_facts(raw_rows(attention_facts.customers(default, ids)))
+    inputs = _small_inputs(today, ids)
+    inputs.customers = facts
+    inputs.health_codes = health_codes(facts, today)
+    inputs.people = _people(facts, _tags(ids))
+    if ids is None:
+        inputs.members, inputs.circles = topic_index(inputs.people)
+        inputs.circle = read_circle(today, inputs.circles, facts, inputs.snoozed)
+    return inputs
+
+
+def _small_inputs(today: date, ids) -> Inputs:
+    """Inputs with everything but the customers' facts, health codes and people."""
+    purchases = raw_rows(attention_facts.unthanked_purchases(today - timedelta(days=THANK_GRACE_DAYS), ids))
+    follow_ups = raw_rows(attention_facts.follow_ups_due(today, ids))
+    referrals = raw_rows(attention_facts.unthanked_referrals(today - timedelta(days=REFERRAL_MEMORY_DAYS), ids))
     return Inputs(
-        customers=build_facts(raw_rows(query), tag_days, default),
-        unthanked_purchases=_by_customer((c, (to_date(on), p, name)) for c, on, p, name in raw_rows(purchases)),
-        follow_ups=_by_customer((c, (i, to_date(on), text, kind)) for c, i, on, text, kind in raw_rows(follow_ups)),
-        unthanked_referrals=_by_customer((s, (to_date(on), c, t)) for s, on, c, t in raw_rows(referrals)),
-        connected=dict(connected),
-        tags=_tags(ids),
-        snoozed=_by_customer(raw_rows(snoozes), set),
+        customers={},
+        unthanked_purchases=_by_customer((c, (to_date(on), p, name)) for c, on, p, name in purchases),
+        follow_ups=_by_customer((c, (i, to_date(on), text, kind)) for c, i, on, text, kind in follow_ups),
+        unthanked_referrals=_by_customer((s, (to_date(on), c, t, n)) for s, on, c, t, n in referrals),
+        snoozed=_by_customer(raw_rows(attention_facts.snoozes(today, ids)), set),
+        health_codes={},
+        people={},
     )
 
 
@@ -203,49 +197,102 @@ def _by_customer(pairs, kind=list) -> dict:
     return dict(result)
 
 
-def tag_cadences_of(customer_ids) -> dict[int, int]:
-    """The shortest tag cadence of each of these customers that has one."""
-    query = (CustomerTag.select(CustomerTag.customer_id, fn.MIN(Tag.cadence_days)).join(Tag)
-             .where(Tag.cadence_days.is_null(False), CustomerTag.customer_id.in_(list(customer_ids)))
-             .group_by(CustomerTag.customer_id))
-    return dict(raw_rows(query))
-
-
 def _tags(customer_ids=None) -> dict[int, tuple[str, ...]]:
     result = defaultdict(list)
-    query = _in(CustomerTag.select(CustomerTag.customer_id, Tag.name).join(Tag), CustomerTag.customer_id,
-                customer_ids)
-    for cid, name in raw_rows(query):
+    for cid, name in raw_rows(attention_facts.tags(customer_ids)):
         result[cid].append(name.lower())
     return {cid: tuple(names) for cid, names in result.items()}
 
 
-def build_facts(rows, tag_days: dict[int, int], default_cadence: int) -> dict[int, CustomerFacts]:
-    """CustomerFacts from driver rows in gather()'s column order (shared with the benchmark)."""
-    facts = {}
-    rows = list(rows)
-    if not rows:
-        return facts
-    dt, d = parsers(rows[0][6])  # created_at is never empty
-    for (cid, name, company, stage, channel, recorded_since, created, own, interests, manager, last_out,
-         last_value, last_value_kind, last_feedback, last_welcome, last_rs, unanswered, first_unanswered,
-         first_purchase, lifetime) in rows:
-        recorded_since, created, first_purchase = recorded_since and d(recorded_since), dt(created), \
-            first_purchase and d(first_purchase)
-        last_out, last_value = last_out and dt(last_out), last_value and dt(last_value)
-        last_feedback, last_welcome = last_feedback and dt(last_feedback), last_welcome and dt(last_welcome)
-        last_rs, first_unanswered = last_rs and dt(last_rs), first_unanswered and dt(first_unanswered)
-        facts[cid] = CustomerFacts(
-            id=cid, name=name, company=company or "", stage=stage, channel=channel,
-            since=customer_since(recorded_since, first_purchase, created, stage),
-            cadence_days=effective_cadence(own, tag_days.get(cid), default_cadence),
-            interests=interest_topics(interests), account_manager=manager,
-            last_outbound_at=last_out, last_value_at=last_value, last_value_kind=last_value_kind,
-            last_feedback_at=last_feedback, last_welcome_at=last_welcome, last_reactive_sales_at=last_rs,
-            unanswered_count=unanswered or 0, first_unanswered_at=first_unanswered,
-            first_purchase_on=first_purchase, lifetime_cents=lifetime or 0,
-        )
-    return facts
+def _person(c: CustomerFacts, tags: dict[int, tuple[str, ...]], shared: dict) -> Person | None:
+    """Who could be introduced; the many customers with the same topics share one set of them."""
+    if c.stage != "customer" and c.stage != "prospect":
+        return None
+    key = (c.interests, tags.get(c.id, ()))
+    topics = shared.get(key)
+    if topics is None:
+        topics = shared[key] = frozenset(c.interests) | frozenset(key[1])
+    return Person((c.stage != "customer", -c.lifetime_cents, c.id), topics) if topics else None
+
+
+def _ranked(people: list[Person]) -> dict[int, Person]:
+    """By customer, the most valuable first (circle_rank). One integer per person
+    sorts several times faster than the rank tuples (lifetimes and ids are far below 2**62)."""
+    people.sort(key=lambda p: (p.rank[0] << 126) + ((p.rank[1] + (1 << 62)) << 63) + p.rank[2])
+    return {person.rank[2]: person for person in people}
+
+
+def _people(facts: dict[int, CustomerFacts], tags: dict[int, tuple[str, ...]]) -> dict[int, Person]:
+    shared = {}
+    return _ranked([p for p in (_person(c, tags, shared) for c in facts.values()) if p is not None])
+
+
+def _health_code(c: CustomerFacts, t: int) -> int:
+    first = c.first_purchase_on
+    return (1 + (2 if c.last_value_at and t - c.last_value_at.toordinal() < c.cadence_days else 0)
+            + (4 if first and (c.last_outbound_at is None or c.last_outbound_at < first) else 0))
+
+
+def health_codes(facts: dict[int, CustomerFacts], today: date) -> dict[int, int]:
+    """Each customer's part in the health figures: 1 for a customer (not a
+    prospect nor a former one), plus 2 if they had value from us within their
+    cadence, plus 4 if they have not heard from us since their first sale."""
+    t = today.toordinal()
+    return {c.id: _health_code(c, t) for c in facts.values() if c.stage == "customer"}
+
+
+def build_facts(rows) -> dict[int, CustomerFacts]:
+    """CustomerFacts from attention_facts.customers rows (shared with the benchmark)."""
+    return {c.id: c for c in _facts(rows)}
+
+
+def _facts(rows):
+    """CustomerFacts one at a time from attention_facts.customers rows."""
+    d = (lambda v: v) if is_server() else parsers("")[1]  # days: ISO text in SQLite, dates from the server
+    for (cid, name, company, stage, channel, since, cadence, interests, manager, last_out, last_value,
+         last_value_kind, last_feedback, last_welcome, last_rs, unanswered, first_unanswered, first_purchase,
+         lifetime) in rows:
+        yield CustomerFacts(
+            cid, name, company, stage, channel, since and d(since), cadence, interest_topics(interests), manager,
+            last_out and d(last_out), last_value and d(last_value), last_value_kind,
+            last_feedback and d(last_feedback), last_welcome and d(last_welcome), last_rs and d(last_rs),
+            unanswered, first_unanswered and d(first_unanswered), first_purchase and d(first_purchase), lifetime)
+
+
+@dataclass
+class Everything:
+    """The rules run for everyone (everyone()): what journal.rules.attention keeps."""
+    by_customer: dict[int, list[AttentionItem]]  # every customer's items but introductions
+    introductions: list[AttentionItem]
+    health_codes: dict[int, int]
+    people: dict[int, Person]
+    members: dict[str, set[int]]
+    circles: dict[str, list[int]]
+
+
+def everyone(today: date) -> Everything:
+    """Every customer's items, from one pass over the customers as the database
+    returns them: no customer's facts are kept once their items are made (at
+    50,000 customers, holding everyone's facts at once was most of the memory
+    the list took to make). Call inside db.snapshot()."""
+    inputs = _small_inputs(today, None)
+    by_customer, codes, people, shared = {}, {}, [], {}
+    t = today.toordinal()
+    tags = _tags()
+    rows = database.execute(attention_facts.customers(settings.get_settings().default_cadence_days))
+    for c in _facts(rows):
+        found = _items_of(c, inputs, today)
+        if found:
+            by_customer[c.id] = found
+        if c.stage == "customer":
+            codes[c.id] = _health_code(c, t)
+        person = _person(c, tags, shared)
+        if person is not None:
+            people.append(person)
+    people = _ranked(people)
+    members, circles = topic_index(people)
+    circle = read_circle(today, circles, snoozed=inputs.snoozed)
+    return Everything(by_customer, introductions(people, circles, circle), codes, people, members, circles)
 
 
 def attention_items(today: date | None = None) -> list[AttentionItem]:
@@ -253,8 +300,10 @@ def attention_items(today: date | None = None) -> list[AttentionItem]:
     from journal.storage.db import snapshot
 
     with snapshot():  # one consistent view
-        inputs = gather(today)
-    return evaluate(inputs, today)
+        found = everyone(today)
+    items = [i for items in found.by_customer.values() for i in items] + found.introductions
+    items.sort(key=sort_key)
+    return items
 
 
 def sort_key(item: AttentionItem):
@@ -265,10 +314,11 @@ def sort_key(item: AttentionItem):
 
 
 def evaluate(inputs: Inputs, today: date) -> list[AttentionItem]:
+    """Every item from a full gather()."""
     items: list[AttentionItem] = []
     for cid in inputs.customers:
         items += customer_items(inputs, cid, today)
-    items += introductions(inputs)
+    items += introductions(inputs.people, inputs.circles, inputs.circle)
     items.sort(key=sort_key)
     return items
 
@@ -276,8 +326,11 @@ def evaluate(inputs: Inputs, today: date) -> list[AttentionItem]:
 def customer_items(inputs: Inputs, cid: int, today: date) -> list[AttentionItem]:
     """Every item about one customer but introductions (which weigh everyone against each other)."""
     c = inputs.customers.get(cid)
-    if c is None:
-        return []
+    return [] if c is None else _items_of(c, inputs, today)
+
+
+def _items_of(c: CustomerFacts, inputs: Inputs, today: date) -> list[AttentionItem]:
+    cid = c.id
     items = []
     bought = inputs.unthanked_purchases.get(cid)
     if bought and c.stage == "customer":
@@ -286,7 +339,7 @@ def customer_items(inputs: Inputs, cid: int, today: date) -> list[AttentionItem]
         items.append(_follow_up_item(c, iid, due, summary_text, kind, today))
     referred = inputs.unthanked_referrals.get(cid)
     if referred:
-        items.append(_referral_item(c, referred, inputs.customers, today))
+        items.append(_referral_item(c, referred, today))
     items += _customer_rules(c, today)
     snoozed = inputs.snoozed.get(cid)
     if snoozed:
@@ -348,11 +401,11 @@ def _follow_up_item(c: CustomerFacts, iid: int, due: date, summary_text: str, ki
                  kind if kind != "note" else "check_in", late, since=due, ref_id=iid)
 
 
-def _referral_item(c: CustomerFacts, referrals: list[tuple[date, int, int]], customers: dict, today: date
+def _referral_item(c: CustomerFacts, referrals: list[tuple[date, int, int, str | None]], today: date
                    ) -> AttentionItem:
-    referrals = sorted(referrals)
-    names = [customers[t].name if t in customers else "someone" for _, _, t in referrals]
-    on, conn_id, _ = referrals[0]
+    referrals = sorted(referrals, key=lambda r: r[:3])
+    names = [name if name is not None else "someone" for _, _, _, name in referrals]
+    on, conn_id, _, _ = referrals[0]
     return _item(c, "referral_unthanked", f"Referred {', '.join(names)} (since {_on(on)})",
                  "Thank them for the referral — a card or a small gift", "thank_you_card",
                  _days(on, today), since=on, ref_id=conn_id)
@@ -370,7 +423,7 @@ def _customer_rules(c: CustomerFacts, today: date) -> list[AttentionItem]:
             f"{words.plural(c.unanswered_count, 'time')} you reached out since {_on(c.first_unanswered_at)} with no reply",
             f"Try another way than before (they prefer {c.channel}); ask if there is a better time or channel",
             {"phone": "call", "visit": "meeting", "letter": "gift"}.get(c.channel, c.channel),
-            t - c.first_unanswered_at.toordinal(), since=c.first_unanswered_at.date()))
+            t - c.first_unanswered_at.toordinal(), since=c.first_unanswered_at))
     if stage != "customer":
         return items
 
@@ -378,14 +431,14 @@ def _customer_rules(c: CustomerFacts, today: date) -> list[AttentionItem]:
     first_buy_age = t - first_buy.toordinal() if first_buy else None
     # New: the first purchase is recent and they were not a customer before it.
     if (first_buy and first_buy_age <= WELCOME_WINDOW_DAYS and c.since >= first_buy
-            and (c.last_welcome_at is None or c.last_welcome_at.date() < first_buy)):
+            and (c.last_welcome_at is None or c.last_welcome_at < first_buy)):
         who = f" with {c.account_manager}'s name and phone" if c.account_manager else ""
         items.append(_item(c, "welcome", f"First purchase on {_on(first_buy)}, no welcome kit yet",
                            f"Send a welcome kit{who}, after the thank-you note", "welcome_kit",
                            first_buy_age, since=first_buy))
 
     never = (first_buy is not None and first_buy_age > NEVER_CONTACTED_GRACE_DAYS
-             and (c.last_outbound_at is None or c.last_outbound_at.date() < first_buy))
+             and (c.last_outbound_at is None or c.last_outbound_at < first_buy))
     if never:
         items.append(_item(c, "never_contacted",
                            f"First purchase {words.plural(first_buy_age, 'day')} ago; you have not been in touch since",
@@ -435,78 +488,88 @@ def _gift(c: CustomerFacts) -> tuple[str, str]:
 INTRODUCTION_CIRCLE = 8  # the most valuable members of a topic who are paired with each other
 
 
-def _introducible(c: CustomerFacts | None) -> bool:
-    return c is not None and c.stage in ("customer", "prospect")
+def circle_rank(people: dict[int, Person]):
+    """Sort key of a customer in a topic's circle: the first is the most valuable
+    (customers before prospects, then by lifetime value)."""
+    return lambda cid: people[cid].rank
 
 
-def topics_of(inputs: Inputs, cid: int) -> set[str]:
-    """The interests and tags a customer could be introduced on (none if they cannot be)."""
-    c = inputs.customers.get(cid)
-    return set(c.interests) | set(inputs.tags.get(cid, ())) if _introducible(c) else set()
-
-
-def _rank(c: CustomerFacts):
-    return (c.stage != "customer", -c.lifetime_cents, c.id)  # customers before prospects, then the most valuable
-
-
-def topic_members(inputs: Inputs) -> dict[str, set[int]]:
-    members = defaultdict(set)
-    for cid in inputs.customers:
-        for topic in topics_of(inputs, cid):
+def topic_index(people: dict[int, Person]) -> tuple[dict[str, set[int]], dict[str, list[int]]]:
+    """Each topic's people, and its circle: its few most valuable people, most
+    valuable first. `people` must be in rank order, as gather() reads them."""
+    members, circles = defaultdict(set), defaultdict(list)
+    for cid, person in people.items():
+        for topic in person.topics:
             members[topic].add(cid)
-    return dict(members)
+            circle = circles[topic]
+            if len(circle) < INTRODUCTION_CIRCLE:
+                circle.append(cid)
+    return dict(members), dict(circles)
 
 
-def circle_rank(inputs: Inputs):
-    """Sort key of a customer in a topic's circle: the first is the most valuable."""
-    facts = inputs.customers
-    return lambda cid: _rank(facts[cid])
-
-
-def topic_circles(inputs: Inputs, members: dict[str, set[int]], topics=None) -> dict[str, list[int]]:
-    """The few most valuable members of each topic (or of `topics` only), most valuable first."""
-    rank = circle_rank(inputs)
+def topic_circles(people: dict[int, Person], members: dict[str, set[int]], topics) -> dict[str, list[int]]:
+    """The circles of `topics`, ranked again from their members."""
+    rank = circle_rank(people)
     return {topic: heapq.nsmallest(INTRODUCTION_CIRCLE, members[topic], key=rank)
-            for topic in (members if topics is None else topics) if members.get(topic)}
+            for topic in topics if members.get(topic)}
 
 
-def introductions(inputs: Inputs, circles: dict[str, list[int]] | None = None) -> list[AttentionItem]:
+def read_circle(today: date, circles: dict[str, list[int]], facts: dict[int, CustomerFacts] | None = None,
+                snoozed: dict[int, set[str]] | None = None) -> Circle:
+    """The names, connections and snoozes of everyone in a circle (inside the
+    caller's snapshot); names and snoozes from a full gather's `facts` and
+    `snoozed`, when given."""
+    ids = sorted({cid for circle in circles.values() for cid in circle})
+    connected = defaultdict(set)
+    if not ids:
+        return Circle({}, {}, {})
+    for a, b in attention_facts.connected_among(ids):
+        connected[a].add(b)
+        connected[b].add(a)
+    names = ({cid: (facts[cid].name, facts[cid].company) for cid in ids} if facts is not None else
+             {cid: (name, company) for cid, name, company in attention_facts.names(ids)})
+    if snoozed is not None:
+        snoozed = {cid: snoozed[cid] for cid in ids if cid in snoozed}
+    else:
+        snoozed = _by_customer(raw_rows(attention_facts.snoozes(today, ids)), set)
+    return Circle(names, dict(connected), snoozed)
+
+
+class _Named(NamedTuple):
+    id: int
+    name: str
+    company: str
+
+
+def introductions(people: dict[int, Person], circles: dict[str, list[int]], circle: Circle) -> list[AttentionItem]:
     """Pairs who share an interest or a tag and are not connected, at least one a
-    customer. Bounded: the few most valuable members of each topic are paired,
-    the best-matched pairs kept, and nobody suggested twice. `circles`, when
-    given, are topic_circles() kept up to date by journal.rules.attention."""
-    facts = inputs.customers
-    if circles is None:
-        circles = topic_circles(inputs, topic_members(inputs))
-    candidates, topics = {}, {}
-    for circle in circles.values():
-        for a, b in combinations(circle, 2):
+    customer. Bounded: the few most valuable people of each topic are paired,
+    the best-matched pairs kept, and nobody suggested twice."""
+    candidates = {}
+    for members in circles.values():
+        for a, b in combinations(members, 2):
             pair = frozenset((a, b))
-            if pair in candidates or b in inputs.connected.get(a, ()):
+            if pair in candidates or b in circle.connected.get(a, ()):
                 continue
-            ca, cb = facts[a], facts[b]
-            if "customer" not in (ca.stage, cb.stage):
+            pa, pb = people[a], people[b]
+            if pa.rank[0] and pb.rank[0]:  # neither is a customer
                 continue
-            if a not in topics:
-                topics[a] = topics_of(inputs, a)
-            if b not in topics:
-                topics[b] = topics_of(inputs, b)
-            shared = topics[a] & topics[b]
-            candidates[pair] = (-len(shared), -(ca.lifetime_cents + cb.lifetime_cents), sorted(pair), shared)
+            shared = pa.topics & pb.topics
+            candidates[pair] = (-len(shared), pa.rank[1] + pb.rank[1], sorted(pair), shared)
     chosen, used = [], set()
     for pair, (count, _, _, shared) in sorted(candidates.items(), key=lambda kv: kv[1][:3]):
         count, shared = -count, sorted(shared)
         if used & pair:
             continue
         used |= pair
-        a, b = sorted(pair, key=lambda cid: _rank(facts[cid]))
-        ca, cb = facts[a], facts[b]
+        a, b = sorted(pair, key=circle_rank(people))
+        ca, cb = _Named(a, *circle.names[a]), _Named(b, *circle.names[b])
         chosen.append(_item(ca, "introduction", f"Both care about {', '.join(shared)}",
                             f"Introduce {ca.name} to {cb.name}", "introduction", count * 6,
                             title=f"Introduce to {cb.name}", other_customer_id=b))
         if len(chosen) >= MAX_INTRODUCTIONS:
             break
-    return [i for i in chosen if i.snooze_key not in inputs.snoozed.get(i.customer_id, ())]
+    return [i for i in chosen if i.snooze_key not in circle.snoozed.get(i.customer_id, ())]
 
 
 # --- acting on items ---------------------------------------------------------
@@ -562,8 +625,13 @@ class Health:
 def health(inputs: Inputs, today: date) -> Health:
     """Where the business stands: customers who had value from us within their
     cadence, and those who have not heard from us since their first sale."""
-    customers = [c for c in inputs.customers.values() if c.stage == "customer"]
-    within = sum(1 for c in customers if c.last_value_at and _days(c.last_value_at, today) < c.cadence_days)
-    silent = sum(1 for c in customers if c.first_purchase_on and (
-        c.last_outbound_at is None or c.last_outbound_at.date() < c.first_purchase_on))
-    return Health(len(customers), within, silent)
+    return health_of(inputs.health_codes.values())
+
+
+def health_of(codes) -> Health:
+    customers = within = silent = 0
+    for code in codes:
+        customers += 1
+        within += code >> 1 & 1
+        silent += code >> 2 & 1
+    return Health(customers, within, silent)
