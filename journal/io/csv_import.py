@@ -201,7 +201,9 @@ def _raw_values(row: list[str], columns: _Columns) -> tuple[dict, list[str]]:
     """The mapped values of a row, several columns of one field joined, and the
     lines for its note (columns left over)."""
     # Lately's own exports write "'+44 20…" so no spreadsheet takes it for a formula: read it back as it was.
-    cells = [from_spreadsheet_cell(cell) if cell[:1] == "'" else cell for cell in (c.strip() for c in row)]
+    # A NUL is no text (PostgreSQL refuses it): dropped from every cell, as validate.text does.
+    cells = [from_spreadsheet_cell(cell) if cell[:1] == "'" else cell
+             for cell in ((c.replace("\x00", "") if "\x00" in c else c).strip() for c in row)]
     if len(cells) < columns.width:
         cells += [""] * (columns.width - len(cells))
     values, leftovers = {}, []

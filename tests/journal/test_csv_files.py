@@ -305,3 +305,17 @@ def test_csv_shaped_text_gives_a_plan_or_a_message_and_imports(journal, data):
         report = ci.import_customers(result)
         assert report.created == len(result.new)
         ci.undo_import(report)
+
+
+def test_a_nul_in_any_cell_is_dropped_on_both_backends(journal):
+    """A NUL character in a UTF-16 file's cells (a broken export; Hypothesis
+    found it in a tag) is no text: SQLite would keep it and PostgreSQL refuse
+    the whole import. It is dropped from every cell, as the services drop it."""
+    data = "Name,E-mail,Tags,Notes\nAda Lovelace,ada\x00@example.org,vi\x00p,likes\x00 engines\n".encode("utf-16")
+    plan = _preview_as_the_dialog_does(data)
+    assert isinstance(plan, ci.Plan) and len(plan.new) == 1
+    report = ci.import_customers(plan)
+    assert report.created == 1
+    ada = customers.get_customer(customers.find_by_name("Ada Lovelace").id)
+    assert ada.email == "ada@example.org" and ada.tags == ("vip",)
+    assert "likes engines" in Interaction.get(Interaction.customer == ada.id).notes
