@@ -343,7 +343,7 @@ class LatelyPanel(QDockWidget):
             return attention.update(base, changed, today)
 
         run_in_background(compute, lambda state: self._arrived(generation, state),
-                          lambda error: self._failed(generation, error))
+                          lambda error: self._failed(generation, error), owner=self)
 
     def _arrived(self, generation, state):
         _, _, base = self._running.pop(generation, (None, None, None))
@@ -391,10 +391,10 @@ class LatelyPanel(QDockWidget):
         self._state_in_model = state
         self.reasons.blockSignals(True)
         self.reasons.clear()
-        self.reasons.addItem(f"Everything ({len(items)})", None)
+        self.reasons.addItem(f"Everything ({words.number(len(items))})", None)
         for key, (label, _) in sorted(lately.REASONS.items(), key=lambda kv: -kv[1][1]):
             if counts.get(key):
-                self.reasons.addItem(f"{label} ({counts[key]})", key)
+                self.reasons.addItem(f"{label} ({words.number(counts[key])})", key)
         index = self.reasons.findData(reason)
         self.reasons.setCurrentIndex(max(index, 0))
         self.reasons.blockSignals(False)
