@@ -153,3 +153,40 @@ def test_the_address_names_the_connection_else_it_is_lately(pg_server):
         assert opened.execute_sql("SELECT current_setting('application_name')").fetchone()[0] == "Lately"
     finally:
         opened.close()
+
+
+def _fold_source(server, schema: str) -> str:
+    return server.admin.execute(
+        "SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = %s AND p.proname = 'lately_fold'", (schema,)).fetchone()[0]
+
+
+def test_step_10_gives_a_schema_9_journal_the_quick_fold_with_the_same_results(pg_server, schemas):
+    """A team journal made before step 10 has the fold that searched its whole
+    table for every character; step 10 replaces it, and the index it makes is the same."""
+    from journal.reads import search_pg
+
+    old, new = schemas("lately_t_fold9"), schemas("lately_t_fold10")
+    db.open_server(new).close()
+    opened = db.open_server(old)
+    source, target = search_pg._fold_table()
+    quote = search_pg._literal
+    opened.execute_sql(  # step 9's lately_fold, as it was
+        f"""CREATE OR REPLACE FUNCTION lately_fold(t text) RETURNS text
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT regexp_replace(translate(coalesce(t, ''), {quote(source)}, {quote(target)}),
+                                  '[[:punct:][:space:]]+', ' ', 'g') $$""")
+    samples = ["Zoë Müller-Łukasz", "ÉCOLE  d'été", "plain ASCII, Text_with; PUNCT", "", None, "Ωμέγα Straße"]
+    before = [opened.execute_sql("SELECT lately_fold(%s)", (s,)).fetchone()[0] for s in samples]
+    SchemaVersion.delete().where(SchemaVersion.version == 10).execute()
+    opened.close()
+    assert _fold_source(pg_server, "lately_t_fold9") != _fold_source(pg_server, "lately_t_fold10")
+
+    seen = []
+    opened = db.open_server(old, before_migration=seen.append)
+    assert seen == [9] and migrations.current_version(opened) == 10
+    assert _fold_source(pg_server, "lately_t_fold9") == _fold_source(pg_server, "lately_t_fold10")
+    after = [opened.execute_sql("SELECT lately_fold(%s)", (s,)).fetchone()[0] for s in samples]
+    assert after == before
+    assert after[0] == "zoe muller lukasz"
+    opened.close()
