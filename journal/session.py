@@ -186,6 +186,15 @@ class Journal:
 
         return crypto.is_encrypted(self.path)
 
+    def passphrase(self) -> str | None:
+        """The passphrase this session opened the journal file with (None for a
+        plain file or a team journal), for handing to Lately's own second process."""
+        if self.is_server:
+            return None
+        from journal.storage import crypto
+
+        return crypto.passphrase_for(self.path)
+
     def change_protection(self, old: str | None, new: str | None, progress=None):
         """Encrypt, re-key or decrypt the journal and its backups; the journal must be set aside first."""
         from journal.storage import crypto

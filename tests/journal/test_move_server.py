@@ -115,3 +115,32 @@ def test_the_command_lines_jobs_run_on_a_team_journal(rich_journal, tmp_path, pg
     empty = fresh_database(pg_server, "nothing")
     assert cli.main(["--db", empty, "check"]) == cli.DAMAGED
     assert "holds no Lately journal (it is empty)" in capsys.readouterr().err
+
+
+def test_the_command_line_moves_a_protected_journal_with_the_passphrase_on_stdin(tmp_path, pg_server, capsys,
+                                                                                 monkeypatch):
+    import io
+
+    from journal.io import cli
+    from journal.storage import crypto
+
+    protected = tmp_path / "protected.sqlite3"
+    build_rich_journal(protected)
+    crypto.change_protection(protected, None, "Brass lantern 42")
+    crypto.forget()  # a new process knows no passphrase
+    location = fresh_database(pg_server, "protected")
+    monkeypatch.setattr("sys.stdin", io.StringIO("Brass lantern 41\n"))
+    assert cli.main(["move", "--from", str(protected), "--to", location, "--passphrase-stdin"]) == cli.REFUSED
+    assert "That passphrase does not open protected.sqlite3" in capsys.readouterr().err
+    assert server_tables(location) == []
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal, nothing said
+    assert cli.main(["move", "--from", str(protected), "--to", location]) == cli.REFUSED
+    assert "--passphrase-stdin" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("Brass lantern 42\n"))
+    try:
+        assert cli.main(["move", "--from", str(protected), "--to", location, "--passphrase-stdin"]) == cli.OK
+        assert "match" in capsys.readouterr().out
+        assert table_rows(location) == table_rows(protected)
+    finally:
+        crypto.forget()
+

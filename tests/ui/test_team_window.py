@@ -117,3 +117,41 @@ def test_an_unreachable_server_at_start_is_said_in_the_connect_dialog(qtbot):
     QTimer.singleShot(0, when_asked)
     assert team_mode.open_at_start(location) is None  # nothing opened
     assert "cannot reach the team journal shop on 127.0.0.1" in seen["problem"]
+
+
+def test_a_journal_protected_with_a_passphrase_moves_to_a_server_from_the_window(
+        make_window, qtbot, pg_server, open_answers, lately_home, monkeypatch):
+    """The move runs in a second process, which cannot know the passphrase the
+    window was given: it reaches it through the process's standard input (a
+    pipe), never its command line, its environment or a file."""
+    from journal.storage import crypto
+    from tests.ui.test_passphrase import PASSPHRASE, assert_never_written, protect_from_the_menu
+
+    crypto.forget()
+    window = make_window(populate=lambda: demo.populate(30, today=TODAY))
+    try:
+        protect_from_the_menu(qtbot, window)
+        qtbot.waitUntil(lambda: "protected with a passphrase" in window.statusBar().currentMessage(), timeout=30_000)
+        assert window.files.session.is_protected()
+        file_rows = table_rows(window.journal_path)  # this process was given the passphrase
+        location = fresh_database(pg_server, "protected")
+        said = statuses(window)
+        started = []
+        real_run_move = team_mode.run_move
+
+        def watched(*args, **kwargs):
+            process = real_run_move(*args, **kwargs)
+            started.append((list(process.arguments()), process.processEnvironment().toStringList()))
+            return process
+
+        monkeypatch.setattr(team_mode, "run_move", watched)
+        in_modal(qtbot, window.actions.move_to_server.trigger, type_and_connect(qtbot, location))
+        qtbot.waitUntil(lambda: window.files.session.is_server, timeout=60_000)
+        assert any("every table's row count and checksum match" in s for s in said), said
+        [(arguments, environment)] = started
+        assert "--passphrase-stdin" in arguments
+        assert not any(PASSPHRASE in a for a in arguments) and not any(PASSPHRASE in e for e in environment)
+        assert table_rows(location) == file_rows
+        assert_never_written(lately_home, window.journal_path.parent)
+    finally:
+        crypto.forget()

@@ -181,10 +181,11 @@ def _probe_with_progress(location: str, password):
 # --- moving and backing up, in a second process ---------------------------------------------------
 
 def run_move(parent, heading: str, source: str, target: str, password: str | None, on_done,
-             on_failed, on_cancelled):
+             on_failed, on_cancelled, *, passphrase: str | None = None):
     """`lately move --from SOURCE --to TARGET --progress` behind a progress
     dialog with Cancel. The password reaches the process in its environment
-    (PGPASSWORD, which libpq reads), never on its command line."""
+    (PGPASSWORD, which libpq reads), never on its command line; a protected
+    journal file's passphrase through its standard input, a pipe."""
     process = QProcess(parent)
     env = QProcessEnvironment.systemEnvironment()
     if password:
@@ -256,7 +257,11 @@ def run_move(parent, heading: str, source: str, target: str, password: str | Non
     process.finished.connect(finished)
     dialog.canceled.connect(cancel)
     process.start(sys.executable, ["-c", "import sys; from journal.io import cli; sys.exit(cli.main(sys.argv[1:]))",
-                                   "move", "--from", source, "--to", target, "--progress"])
+                                   "move", "--from", source, "--to", target, "--progress",
+                                   *(["--passphrase-stdin"] if passphrase else [])])
+    if passphrase:
+        process.write((passphrase + "\n").encode("utf-8"))  # buffered by Qt until the process has started
+        process.closeWriteChannel()
     if parent is not None:
         parent.move_process = process  # reachable by tests
         parent.move_dialog = dialog
@@ -298,9 +303,11 @@ def move_to(window, location: str, password: str | None) -> None:
                        "the team journal now? (Your journal file stays as it is; from now on, write in the team "
                        "journal.)", lambda: switch_to_team(window, location, password))
 
-    run_move(window, f"Moving the journal to {where}…", str(window.files.session.path), location, password, done,
+    session = window.files.session
+    run_move(window, f"Moving the journal to {where}…", str(session.path), location, password, done,
              lambda message: window._show_error(message),
-             lambda: window.events.status.emit(f"The move was cancelled; {where} is as empty as it was."))
+             lambda: window.events.status.emit(f"The move was cancelled; {where} is as empty as it was."),
+             passphrase=session.passphrase())
 
 
 def move_to_file(window) -> None:
