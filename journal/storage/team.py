@@ -241,12 +241,13 @@ def probe(location: str, password: str | None = None) -> Probe:
         server.close()
 
 
-def open_journal(location: str, password: str | None = None):
+def open_journal(location: str, password: str | None = None, before_migration=None):
     """Connect to the team journal and make it the database every model uses,
-    bringing its schema up to date (an empty database becomes a new journal)."""
+    bringing its schema up to date (an empty database becomes a new journal);
+    `before_migration(old_version)` is called before an upgrade's first step."""
     from psycopg.conninfo import make_conninfo
 
     from journal.storage.db import open_server
 
     text = _libpq_text(location)
-    return open_server(make_conninfo(text, password=password) if password else text)
+    return open_server(make_conninfo(text, password=password) if password else text, before_migration)
