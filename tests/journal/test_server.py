@@ -178,7 +178,7 @@ def test_step_10_gives_a_schema_9_journal_the_quick_fold_with_the_same_results(p
                                   '[[:punct:][:space:]]+', ' ', 'g') $$""")
     samples = ["Zoë Müller-Łukasz", "ÉCOLE  d'été", "plain ASCII, Text_with; PUNCT", "", None, "Ωμέγα Straße"]
     before = [opened.execute_sql("SELECT lately_fold(%s)", (s,)).fetchone()[0] for s in samples]
-    SchemaVersion.delete().where(SchemaVersion.version == 10).execute()
+    SchemaVersion.update(version=9).where(SchemaVersion.version == 10).execute()  # a new journal has one row
     opened.close()
     assert _fold_source(pg_server, "lately_t_fold9") != _fold_source(pg_server, "lately_t_fold10")
 
@@ -188,5 +188,5 @@ def test_step_10_gives_a_schema_9_journal_the_quick_fold_with_the_same_results(p
     assert _fold_source(pg_server, "lately_t_fold9") == _fold_source(pg_server, "lately_t_fold10")
     after = [opened.execute_sql("SELECT lately_fold(%s)", (s,)).fetchone()[0] for s in samples]
     assert after == before
-    assert after[0] == "zoe muller lukasz"
+    assert after[0] == "zoe muller łukasz"  # as FTS5 folds it: ł has no base letter in Unicode
     opened.close()
