@@ -6,7 +6,7 @@ start-up is said in the Connect dialog."""
 import gc
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from journal.storage import backups, db, team
@@ -155,3 +155,97 @@ def test_a_journal_protected_with_a_passphrase_moves_to_a_server_from_the_window
         assert_never_written(lately_home, window.journal_path.parent)
     finally:
         crypto.forget()
+
+
+class ServerAway:
+    """A real fault on the test server: every connection to the team journal's
+    database terminated (pg_terminate_backend, from a second connection) and,
+    while `away`, new ones refused, as when the server is down."""
+
+    def __init__(self, pg_server, location):
+        from psycopg.conninfo import conninfo_to_dict
+
+        self.admin = pg_server.admin
+        self.name = conninfo_to_dict(location)["dbname"]
+
+    def cut(self, *, away: bool):
+        if away:
+            self.admin.execute(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false')
+        cut = self.admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                 "WHERE datname = %s AND pid <> pg_backend_pid()", (self.name,)).fetchone()[0]
+        assert cut >= 1  # the window's own connection, at least
+
+    def back(self):
+        self.admin.execute(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true')
+
+
+def test_a_lost_connection_is_said_keeps_the_typing_and_connects_again(make_window, qtbot, pg_server, tmp_path):
+    from journal.io import move
+    from journal.storage.models import Interaction
+
+    from .test_main_window import drive_dialog, press
+
+    source = tmp_path / "source.sqlite3"
+    db.connect(source)
+    demo.populate(20, today=TODAY)
+    db.close()
+    location = fresh_database(pg_server, "lost")
+    move.move_journal(str(source), location)
+    window = make_window(tmp_path / "mine.sqlite3")
+    assert team_mode.switch_to_team(window, location, None)
+    server = ServerAway(pg_server, location)
+    where = team.place(location).title
+    window.open_customer(1)
+
+    # The backend terminated while the server stays up: Lately connects again at once, nobody is bothered.
+    server.cut(away=False)
+    window.events.changed.emit(None)
+    assert window.customer_list.model.rowCount() == 20
+
+    seen = {}
+
+    def fill(dialog):
+        qtbot.keyClicks(dialog.summary, "Call about the boat")
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Tab)
+        qtbot.keyClicks(dialog.notes, "She wants the blue sails after all")
+        server.cut(away=True)  # the server goes away while the note is typed
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Return)  # Enter saves: it cannot
+        seen["message"] = dialog.general_error.text()
+        seen["open"] = dialog.isVisible()
+        seen["typed"] = (dialog.summary.text(), dialog.notes.toPlainText())
+        server.back()
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Return)  # the server is back: Enter again saves
+        seen["closed"] = not dialog.isVisible()
+
+    drive_dialog(qtbot, fill)
+    press(qtbot, window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert f"lost its connection to the team journal {where}" in seen["message"], seen["message"]
+    assert "what you typed is still on screen" in seen["message"] and "Traceback" not in seen["message"]
+    assert seen["open"] and seen["typed"] == ("Call about the boat", "She wants the blue sails after all")
+    assert seen["closed"]
+    assert Interaction.select().where(Interaction.summary == "Call about the boat").count() == 1
+
+    # Away while nothing is being saved: the views cannot read; a message with Retry, which connects again.
+    from ui.files import recovery
+
+    watch = recovery.watch_database_errors(window)
+    server.cut(away=True)
+    asked = {}
+
+    def when_asked():
+        box = getattr(window, "lost_connection_box", None)
+        if box is None or not box.isVisible():
+            QTimer.singleShot(20, when_asked)
+            return
+        asked["text"] = box.text()
+        server.back()
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # Retry is the default button
+
+    QTimer.singleShot(0, when_asked)
+    window.events.changed.emit(None)
+    qtbot.waitUntil(lambda: "text" in asked, timeout=20_000)
+    qtbot.waitUntil(lambda: window.lost_connection_box is None, timeout=20_000)
+    assert f"lost its connection to the team journal {where}" in asked["text"]
+    qtbot.waitUntil(lambda: window.customer_list.model.rowCount() == 20, timeout=20_000)
+    assert window.isEnabled() and window.files.session.is_server
+    watch.uninstall()
