@@ -249,3 +249,54 @@ def test_a_lost_connection_is_said_keeps_the_typing_and_connects_again(make_wind
     qtbot.waitUntil(lambda: window.customer_list.model.rowCount() == 20, timeout=20_000)
     assert window.isEnabled() and window.files.session.is_server
     watch.uninstall()
+
+
+def test_the_team_journal_last_open_is_opened_again_at_start(make_window, qtbot, pg_server, tmp_path):
+    from journal.io import move
+    from ui.files.team_dialogs import last_team_location
+
+    source = tmp_path / "source.sqlite3"
+    db.connect(source)
+    demo.populate(12, today=TODAY)
+    db.close()
+    location = fresh_database(pg_server, "again")
+    move.move_journal(str(source), location)
+    window = make_window(tmp_path / "mine.sqlite3")
+    assert last_team_location() is None  # on a file: the file journal opens at start, as ever
+    in_modal(qtbot, window.actions.connect_team.trigger, type_and_connect(qtbot, location))
+    assert window.files.session.is_server and last_team_location() == location
+    window.files.switch_journal(tmp_path / "mine.sqlite3")
+    assert last_team_location() is None
+    assert team_mode.switch_to_team(window, location, None) and last_team_location() == location
+    window.close()  # the day ends; the next morning Lately starts without --db
+
+    session = team_mode.open_at_start(last_team_location(), offer_file=True)
+    try:
+        assert session.is_server and session.is_at(location)
+        from journal.storage.models import Customer
+
+        assert Customer.select().count() == 12
+    finally:
+        session.end()
+
+
+def test_a_last_team_journal_that_does_not_answer_offers_the_file_journal_instead(qtbot):
+    from ui.files.team_dialogs import ConnectDialog
+
+    location = f"postgresql://ada@127.0.0.1:{closed_port()}/shop"
+    seen = {}
+
+    def when_asked():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ConnectDialog):
+            QTimer.singleShot(20, when_asked)
+            return
+        dialog.activateWindow()
+        seen["problem"] = dialog.error.text()
+        seen["offered"] = dialog.file_button.isVisible() and dialog.file_button.text()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+
+    QTimer.singleShot(0, when_asked)
+    assert team_mode.open_at_start(location, offer_file=True) == team_mode.OPEN_FILE
+    assert "cannot reach the team journal shop on 127.0.0.1" in seen["problem"]
+    assert seen["offered"] == "Open a &file journal instead"

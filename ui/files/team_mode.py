@@ -90,11 +90,16 @@ def switch_to_team(window, location: str, password: str | None) -> bool:
 
 # --- starting on a server -----------------------------------------------------------------------
 
-def open_at_start(location: str):
+OPEN_FILE = "open a file journal instead"
+
+
+def open_at_start(location: str, offer_file: bool = False):
     """Connect before the window exists, in a thread behind a small progress
     dialog; on a problem the Connect dialog shows it and lets it be corrected.
     Returns the open session, SHOWN_ELSEWHERE when another window has it and
-    came to the front, or None when the person gave up."""
+    came to the front, or None when the person gave up. With offer_file (the
+    team journal last open, reopened at start) the dialog also offers to open
+    the file journal instead: OPEN_FILE."""
     from journal.session import Journal
 
     from ui.window.single_instance import SHOWN_ELSEWHERE
@@ -115,9 +120,9 @@ def open_at_start(location: str):
         if not problem:
             found, problem = _probe_with_progress(location, password)
         if problem:
-            dialog = ConnectDialog(None, location, problem)
+            dialog = ConnectDialog(None, location, problem, offer_file=offer_file)
             if not dialog.exec():
-                return None
+                return OPEN_FILE if dialog.chose_file else None
             location, password, found, problem = dialog.location, dialog.password, dialog.probe, ""
         if found.state == team.FOREIGN:
             problem = (f"{team.place(location).title} holds other tables, not a Lately journal. "
