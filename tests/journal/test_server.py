@@ -190,3 +190,28 @@ def test_step_10_gives_a_schema_9_journal_the_quick_fold_with_the_same_results(p
     assert after == before
     assert after[0] == "zoe muller łukasz"  # as FTS5 folds it: ł has no base letter in Unicode
     opened.close()
+
+
+def test_name_completion_reads_the_name_prefix_index_then_every_name_only_when_short(pg_server, schemas, monkeypatch):
+    """No pg_trgm in every server (pgserver has none): completion reads the
+    index of lower(name) for the names that start with the word, and looks
+    inside every name and company only when those are fewer than asked for."""
+    opened = db.open_server(schemas("lately_t_complete"))
+    for i in range(30):
+        customers.create_customer(name=f"Mar{i:02d} Smith")
+    customers.create_customer(name="Omar Khan")
+    customers.create_customer(name="Zed Ray", company="Marlow Boats")
+    ran = []
+    real = opened.execute_sql
+    monkeypatch.setattr(opened, "execute_sql", lambda sql, params=None: (ran.append((sql, params)), real(sql, params))[1])
+    assert [c.name for c in search.complete_customers("MAR", 5)] == [f"Mar{i:02d} Smith" for i in range(5)]
+    [(sql, params)] = ran  # five start with it: the index answered, nothing else was read
+    monkeypatch.undo()
+    opened.execute_sql("SET enable_seqscan = off")  # a handful of rows: show that the index can serve it
+    plan = " ".join(row[0] for row in opened.execute_sql(f"EXPLAIN {sql}", params).fetchall())
+    opened.execute_sql("RESET enable_seqscan")
+    assert "customer_name_prefix" in plan, plan
+    # Fewer start with it than asked for: then the word inside a name or a company too, after them.
+    names = [c.name for c in search.complete_customers("mar", 40)]
+    assert names[:30] == [f"Mar{i:02d} Smith" for i in range(30)] and set(names[30:]) == {"Omar Khan", "Zed Ray"}
+    opened.close()
