@@ -180,8 +180,9 @@ def is_connection_lost(error: BaseException) -> bool:
     return False
 
 
-def lost_message(location: str, error: BaseException) -> str:
-    """What to tell a person whose team journal's server went away mid-session."""
+def lost_message(location: str, error: BaseException, saving: bool = True) -> str:
+    """What to tell a person whose team journal's server went away mid-session
+    (`saving`: as a save failed; else as the views could not read)."""
     try:
         name = place(location).title
     except Exception:  # noqa: BLE001
@@ -193,6 +194,10 @@ def lost_message(location: str, error: BaseException) -> str:
     reason = reason.split("FATAL:", 1)[-1].strip()  # libpq's "connection to server … failed: FATAL:  …"
     if "cannot reach the team journal" in reason:  # reconnecting failed: the sentence already names it
         reason = "it does not answer"
+    if not saving:
+        return (f"Lately lost its connection to the team journal {name} ({reason.rstrip('.')}). Nothing is lost: "
+                "what was not saved yet is still on screen. Once the server is back, Lately connects again by "
+                "itself: press Retry, or simply go on then.")
     return (f"Lately lost its connection to the team journal {name} ({reason.rstrip('.')}). Nothing was saved "
             "just now, and nothing is lost: what you typed is still on screen. Once the server is back, Lately "
             "connects again by itself at your next step; try again then.")

@@ -251,8 +251,8 @@ def _server_error(window, error: BaseException) -> None:
 
     where = team.place(window.files.session.location).title
     if team.is_connection_lost(error):
-        box = QMessageBox(QMessageBox.Icon.Warning, "Lately", team.lost_message(window.files.session.location, error),
-                          parent=window)
+        said = team.lost_message(window.files.session.location, error, saving=False)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Lately", said, parent=window)
         retry = box.addButton("&Retry", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Close)
         box.setDefaultButton(retry)
