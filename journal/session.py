@@ -121,11 +121,24 @@ class Journal:
 
     def _open_server(self) -> None:
         """Connect (a short timeout: an unreachable server raises ServerUnavailable
-        at once) and bring the schema up to date."""
+        at once) and bring the schema up to date; before an upgrade, the whole
+        journal is backed up into this team journal's backups folder, as File ›
+        Back up now does (a journal file), so a failed upgrade loses nothing."""
         from journal.storage import team
 
         db.close()
-        team.open_journal(self.address, self.password)
+        team.open_journal(self.address, self.password, before_migration=self._back_up_before_upgrade)
+
+    def _back_up_before_upgrade(self, version: int) -> None:
+        from datetime import datetime
+
+        from journal.io import move
+        from journal.storage import backups
+        from journal.storage.private import make_folder
+
+        folder = make_folder(backups.backups_dir(self.path))
+        name = backups._name(self.path, datetime.now().replace(microsecond=0), f"before-upgrade-from-v{version}")
+        move.back_up_before_upgrade(self.address, self.password, folder / name)
 
     def fill_demo(self) -> None:
         """The demo business, once: a demo journal that has customers keeps them."""
@@ -185,6 +198,15 @@ class Journal:
         from journal.storage import crypto
 
         return crypto.is_encrypted(self.path)
+
+    def passphrase(self) -> str | None:
+        """The passphrase this session opened the journal file with (None for a
+        plain file or a team journal), for handing to Lately's own second process."""
+        if self.is_server:
+            return None
+        from journal.storage import crypto
+
+        return crypto.passphrase_for(self.path)
 
     def change_protection(self, old: str | None, new: str | None, progress=None):
         """Encrypt, re-key or decrypt the journal and its backups; the journal must be set aside first."""

@@ -321,6 +321,9 @@ def add_move_command(jobs) -> None:
                       help="postgresql://user@host/dbname (an empty database), service=NAME, or a new file")
     move.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="the journal file to move")
     move.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)  # for the app: lines to follow
+    move.add_argument("--passphrase-stdin", action="store_true",
+                      help="a journal file protected with a passphrase: read the passphrase from the first line "
+                           "of standard input (without this, a terminal asks for it)")
 
 
 def run_move(journal: Path, args) -> int:
@@ -348,6 +351,7 @@ def run_move(journal: Path, args) -> int:
         path = Path(source).expanduser()
         if not path.is_file():
             raise Failed(f"There is no journal at {path}.")
+        _unlock(path, args.passphrase_stdin)
         lock = _reading(path)  # brings an older journal up to date first, as the app would
         from journal.storage import db
 
@@ -369,6 +373,31 @@ def run_move(journal: Path, args) -> int:
             lock.release()
     print(move.describe(report))
     return OK
+
+
+def _unlock(path: Path, from_stdin: bool) -> None:
+    """A journal file protected with a passphrase: the passphrase from standard
+    input's first line (how the app hands it over: a pipe, never a file or the
+    command line), else asked at a terminal. Nothing is asked of a plain file."""
+    from journal.storage import crypto
+
+    if not crypto.is_encrypted(path):
+        if from_stdin:
+            sys.stdin.readline()  # said, and not needed
+        return
+    if from_stdin:
+        passphrase = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        import getpass
+
+        passphrase = getpass.getpass(f"Passphrase for {path.name}: ")
+    else:
+        raise Failed(f"{path.name} is protected with a passphrase: give it on standard input with "
+                     "--passphrase-stdin, or run the command at a terminal, which asks for it.")
+    try:
+        crypto.unlock(path, passphrase)
+    except crypto.WrongPassphrase:
+        raise Failed(f"That passphrase does not open {path.name}; nothing was moved.") from None
 
 
 def _back_up_team_journal(location: str) -> int:

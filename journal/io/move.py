@@ -18,12 +18,11 @@ import hashlib
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from journal.errors import Cancelled, JournalError
 
-BATCH = 500
+BATCH = 5000  # rows read (and written) at a time
 
 
 class MoveRefused(JournalError):
@@ -68,20 +67,24 @@ def is_postgres(db) -> bool:
 
 # --- the copy ----------------------------------------------------------------------------
 
-def copy_journal(source_db, target_db, *, progress=None, cancelled=None) -> tuple[TableCheck, ...]:
+def copy_journal(source_db, target_db, *, progress=None, cancelled=None, older=False) -> tuple[TableCheck, ...]:
     """Copy the journal in `source_db` into the empty `target_db`, which must be
     the database the models are bound to. One transaction on the target; raises
     MoveRefused on a mismatch and Cancelled when `cancelled()` turns true, and
-    then the target is left as it was. progress(done_rows, total_rows, table)."""
+    then the target is left as it was. progress(done_rows, total_rows, table).
+
+    older=True takes a journal of an older schema too (a team journal's backup
+    before its upgrade): the target has today's schema, a column the old one
+    lacked gets its default, a table it lacked stays empty, and the target's
+    schema history says so (LATEST after the source's own versions)."""
     from journal.storage import migrations
 
     refuse_unless_empty(target_db)
     with reading(source_db):
-        _refuse_unless_current(source_db)
+        _refuse_unless_current(source_db, older)
         tables = models()
         counts = {m: _count(source_db, m) for m in tables}
         total = sum(counts.values())
-        done = 0
         if progress:
             progress(0, total, "")
         with target_db.atomic():
@@ -89,17 +92,7 @@ def copy_journal(source_db, target_db, *, progress=None, cancelled=None) -> tupl
             from journal.storage.models import SchemaVersion
 
             SchemaVersion.delete().execute()  # the source's own history of upgrades is copied below
-            for model in tables:
-                insert, to_db = _insert(target_db, model)
-                for rows in _batches(source_db, model):
-                    if cancelled and cancelled():
-                        raise Cancelled("The move was cancelled; the target was left as it was.")
-                    # One statement for many rows (psycopg pipelines them): building each batch's
-                    # SQL through Peewee took a third of a 5,000-customer move.
-                    target_db.cursor().executemany(insert, [tuple(c(v) for c, v in zip(to_db, row)) for row in rows])
-                    done += len(rows)
-                    if progress:
-                        progress(done, total, model._meta.table_name)
+            theirs = _copy_tables(source_db, target_db, tables, total, progress, cancelled)
             from journal.storage.db import continue_ids
 
             continue_ids(target_db)  # on a server, new ids go on after the moved ones
@@ -107,15 +100,39 @@ def copy_journal(source_db, target_db, *, progress=None, cancelled=None) -> tupl
             for model in tables:
                 if cancelled and cancelled():
                     raise Cancelled("The move was cancelled; the target was left as it was.")
-                theirs = table_check(source_db, model)
-                ours = table_check(target_db, model)
-                if theirs != ours:
+                ours = table_check(target_db, model)  # read back from the target, inside its transaction
+                if theirs[model] != ours:
                     raise MoveRefused(
                         f"The copy of the table {model._meta.table_name} does not match the original "
-                        f"({theirs.rows} rows, checksum {theirs.checksum[:12]}; the copy {ours.rows} rows, "
-                        f"checksum {ours.checksum[:12]}). Nothing was moved.")
+                        f"({theirs[model].rows} rows, checksum {theirs[model].checksum[:12]}; the copy {ours.rows} "
+                        f"rows, checksum {ours.checksum[:12]}). Nothing was moved.")
                 checks.append(ours)
+            if older and not SchemaVersion.select().where(SchemaVersion.version == migrations.LATEST).exists():
+                SchemaVersion.create(version=migrations.LATEST)  # the schema it was made with
     return tuple(checks)
+
+
+def _copy_tables(source_db, target_db, tables, total, progress, cancelled) -> dict:
+    """Every table's rows into the target; returns each table's check of the
+    source, made from the same rows in the same pass (the source is read once)."""
+    from journal.reads import search
+
+    theirs, done = {}, 0
+    # The full-text triggers stay off while the rows go in; the indexes are built once at the end.
+    with search.bulk_load(target_db):
+        for model in tables:
+            check = _Checksum(model)
+            with _writer(target_db, model) as write:
+                for rows in _rows(source_db, model, older=True):
+                    if cancelled and cancelled():
+                        raise Cancelled("The move was cancelled; the target was left as it was.")
+                    check.add(rows)
+                    write(rows)
+                    done += len(rows)
+                    if progress:
+                        progress(done, total, model._meta.table_name)
+            theirs[model] = check.result()
+    return theirs
 
 
 @contextmanager
@@ -144,13 +161,13 @@ def refuse_unless_empty(db) -> None:
             "overwritten. Create a new, empty database for it (README, Team mode) and move it there.")
 
 
-def _refuse_unless_current(db) -> None:
+def _refuse_unless_current(db, older: bool = False) -> None:
     from journal.storage.migrations import LATEST
 
     if "schema_version" not in db.get_tables():
         raise MoveRefused(f"{_name(db)} is not a Lately journal (it has no schema version).")
     version = db.execute_sql("SELECT max(version) FROM schema_version").fetchone()[0] or 0
-    if version != LATEST:
+    if version > LATEST or (version < LATEST and not older):
         newer = version > LATEST
         raise MoveRefused(
             f"{_name(db)} has schema {version}; this Lately moves journals of schema {LATEST}. "
@@ -168,20 +185,77 @@ def _name(db) -> str:
     return Path(db.database).name
 
 
-def _insert(db, model) -> tuple[str, list]:
-    """The table's INSERT with one parameter per column, and each field's conversion to the database."""
+@contextmanager
+def _writer(db, model):
+    """write(rows) puts a batch of the table's rows (Python values) into the
+    target. On a server every batch of the table goes into one COPY … FROM
+    STDIN (one statement, so the search index's statement triggers run once
+    per table, not once per row); into a file, executemany per batch."""
     fields = model._meta.sorted_fields
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    to_db = _converter([None if _plain(f) else f.db_value for f in fields])
+    table = model._meta.table_name
+    if is_postgres(db):
+        cursor = db.connection().cursor()
+        with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+            def write(rows):
+                for row in to_db(rows):
+                    copy.write_row(row)
+            yield write
+        cursor.close()
+        return
     marks = ", ".join([db.param] * len(fields))
-    return f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})', [f.db_value for f in fields]
+    insert = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'
+    cursor = db.cursor()
+    yield lambda rows: cursor.executemany(insert, to_db(rows))
+
+
+def _plain(field) -> bool:
+    """A column whose value is the same Python value read from either database
+    and written to either (integers, text): copied as it is, not converted."""
+    from peewee import CharField, FixedCharField, ForeignKeyField, IntegerField, TextField
+
+    if isinstance(field, ForeignKeyField):
+        return _plain(field.rel_field)
+    return isinstance(field, (IntegerField, CharField, TextField)) and not isinstance(field, FixedCharField)
+
+
+def _converter(conversions):
+    """rows -> rows with conversions[i] applied to column i's values (None: as it is; NULL stays NULL)."""
+    which = [(i, c) for i, c in enumerate(conversions) if c is not None]
+    if not which:
+        return lambda rows: rows
+
+    def convert(rows):
+        out = []
+        for row in rows:
+            row = list(row)
+            for i, c in which:
+                if row[i] is not None:
+                    row[i] = c(row[i])
+            out.append(row)
+        return out
+
+    return convert
 
 
 def _count(db, model) -> int:
+    if not _columns(db, model):
+        return 0
     return db.execute_sql(f'SELECT count(*) FROM "{model._meta.table_name}"').fetchone()[0]
 
 
-def _select(db, model) -> str:
-    fields = model._meta.sorted_fields
+def _columns(db, model) -> set[str]:
+    """The columns the table has in this database (none: no such table)."""
+    table = model._meta.table_name
+    if table not in db.get_tables():
+        return set()
+    cursor = db.execute_sql(f'SELECT * FROM "{table}" LIMIT 0')
+    return {column[0] for column in cursor.description}
+
+
+def _select(db, model, fields=None) -> str:
+    fields = fields or model._meta.sorted_fields
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     # Text keys sorted by bytes on both sides: SQLite's BINARY, PostgreSQL's "C".
     collate = ' COLLATE "C"' if is_postgres(db) else ""
@@ -206,57 +280,78 @@ def _constraint_columns(model) -> list[str]:
     return [f.name for f in model._meta.sorted_fields]
 
 
-def _rows(db, model):
+def _rows(db, model, older=False):
     """The table's rows in key order, as Python values (dates, booleans…) so
-    that a text date from SQLite and a timestamp from PostgreSQL compare equal."""
+    that a text date from SQLite and a timestamp from PostgreSQL compare equal.
+    older=True: a journal of an older schema, whose table may lack columns
+    (each then has its default) or be missing (no rows)."""
     fields = model._meta.sorted_fields
-    convert = [f.python_value for f in fields]
+    convert = _converter([None if _plain(f) else f.python_value for f in fields])
+    present = fields
+    if older:
+        columns = _columns(db, model)
+        if not columns:
+            return
+        present = [f for f in fields if f.column_name in columns]
+        if len(present) < len(fields):
+            convert = _with_defaults(fields, present, convert)
     if is_postgres(db):
         # A named cursor streams inside the read transaction: 2 million rows never sit in memory at once.
         cursor = db.connection().cursor(name=f"lately_move_{model._meta.table_name}")
-        cursor.execute(_select(db, model))
+        cursor.execute(_select(db, model, present))
     else:
-        cursor = db.execute_sql(_select(db, model))
+        cursor = db.execute_sql(_select(db, model, present))
     try:
         while True:
             batch = cursor.fetchmany(BATCH)
             if not batch:
                 return
-            yield [tuple(c(v) for c, v in zip(convert, row)) for row in batch]
+            yield convert(batch)
     finally:
         cursor.close()
 
 
-_batches = _rows
+def _with_defaults(fields, present, convert):
+    """A converter for rows of only the `present` columns: the others get their fields' defaults."""
+    where = {f.column_name: i for i, f in enumerate(present)}
+    picks = [(where[f.column_name], None) if f.column_name in where else (None, f) for f in fields]
+
+    def default(field):
+        return field.default() if callable(field.default) else field.default
+
+    def widen(rows):
+        return convert([tuple(row[i] if f is None else default(f) for i, f in picks) for row in rows])
+
+    return widen
 
 
-def _normal(value) -> bytes:
-    if value is None:
-        return b"\\N"
-    if value is True or value is False:
-        return b"t" if value else b"f"
-    if isinstance(value, datetime):
-        return value.isoformat(" ").encode()
-    if isinstance(value, date):
-        return value.isoformat().encode()
-    if isinstance(value, float):
-        return repr(value).encode()
-    if isinstance(value, bytes):
-        return value.hex().encode()
-    return str(value).encode("utf-8", "surrogatepass")
+
+class _Checksum:
+    """Row count and SHA-256 over a table's rows in key order. The rows are
+    _rows' Python values, the same whichever database they came from (a text
+    date from SQLite and a timestamp from PostgreSQL are both a datetime), so
+    each row's repr() is the same text on both sides: one C call a row."""
+
+    def __init__(self, model):
+        self.table = model._meta.table_name
+        self.digest = hashlib.sha256()
+        self.rows = 0
+
+    def add(self, rows) -> None:
+        text = "\n".join([repr(tuple(row)) for row in rows]) + "\n"
+        self.digest.update(text.encode("utf-8", "surrogatepass"))
+        self.rows += len(rows)
+
+    def result(self) -> TableCheck:
+        return TableCheck(self.table, self.rows, self.digest.hexdigest())
 
 
 def table_check(db, model) -> TableCheck:
-    """Row count and SHA-256 over the table's rows in key order, each value
-    normalised to text the same way whichever database it came from."""
-    digest = hashlib.sha256()
-    count = 0
+    """The table's row count and checksum, read in one pass."""
+    check = _Checksum(model)
     for batch in _rows(db, model):
-        for row in batch:
-            digest.update(b"\x1f".join(_normal(v) for v in row))
-            digest.update(b"\x1e")
-            count += 1
-    return TableCheck(model._meta.table_name, count, digest.hexdigest())
+        check.add(batch)
+    return check.result()
 
 
 # --- opening both ends -------------------------------------------------------------------
@@ -310,7 +405,26 @@ def move_journal(source: str, target: str, *, source_password: str | None = None
     return MoveReport(team.without_password(source), team.without_password(str(target)), tables)
 
 
-def _copy_to_new_file(source_db, path: Path, progress, cancelled) -> tuple[TableCheck, ...]:
+def back_up_before_upgrade(location: str, password: str | None, target: Path) -> MoveReport:
+    """A team journal about to be upgraded from an older schema, copied first
+    (one REPEATABLE READ snapshot, checked table by table) into the new
+    journal file `target`, as a file journal is backed up before its upgrade.
+    The file has today's schema with the journal's rows as they were. Whatever
+    database the models were bound to stays bound when it is done."""
+    from journal.storage import team
+    from journal.storage.models import database
+
+    previous = database.obj
+    source_db = open_source(location, password)
+    try:
+        tables = _copy_to_new_file(source_db, Path(target), None, None, older=True)
+    finally:
+        source_db.close()
+        database.initialize(previous)
+    return MoveReport(team.without_password(location), str(target), tables)
+
+
+def _copy_to_new_file(source_db, path: Path, progress, cancelled, older=False) -> tuple[TableCheck, ...]:
     """Into a private partial file beside the target, renamed into place only
     when the copy is checked: the target never exists half-made."""
     from journal.storage import db as journal_db
@@ -330,7 +444,7 @@ def _copy_to_new_file(source_db, path: Path, progress, cancelled) -> tuple[Table
     try:
         target_db.connect()
         database.initialize(target_db)
-        tables = copy_journal(source_db, target_db, progress=progress, cancelled=cancelled)
+        tables = copy_journal(source_db, target_db, progress=progress, cancelled=cancelled, older=older)
         target_db.close()  # the last connection: SQLite checkpoints the WAL into the file and removes it
         if path.exists():
             raise MoveRefused(f"{path} appeared while the journal was being copied; nothing was overwritten.")

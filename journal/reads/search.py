@@ -154,9 +154,11 @@ def bulk_load(db=None):
     rebuilt from the tables in one pass each, far faster than row by row.
     Use inside the load's transaction, so a failure leaves the triggers."""
     db = db or database
-    if _on_server(db):  # the server's triggers work a statement at a time: kept, and the index rebuilt after
-        yield
-        rebuild(db)
+    if _on_server(db):
+        from journal.reads import search_pg
+
+        with search_pg.bulk_load(db):
+            yield
         return
     scripts = (_SCHEMA, NAMES_SCHEMA)
     for script in scripts:

@@ -237,6 +237,16 @@ def key_for(path: Path) -> str | None:
         raise JournalDamaged(f"{path.name} is not a Lately journal or is damaged ({exc})") from exc
 
 
+def passphrase_for(path: Path) -> str | None:
+    """The passphrase given this session that opens the journal at `path`
+    (None for a plain file), for handing to Lately's own second process (a
+    move) through a pipe. Raises PassphraseNeeded when none opens it."""
+    path = Path(path)
+    if not is_encrypted(path):
+        return None
+    return _passphrase_for(path)
+
+
 def needs_passphrase(path: Path) -> bool:
     """Whether the journal at `path` is encrypted with a passphrase not yet given."""
     try:

@@ -5,10 +5,11 @@ search.py only, so the rest of journal/ could run on PostgreSQL."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 
-from peewee import AutoField, CharField, DatabaseError, PostgresqlDatabase, SqliteDatabase, TextField
+from peewee import AutoField, CharField, DatabaseError, OperationalError, PostgresqlDatabase, SqliteDatabase, TextField
 
 from journal.storage import crypto
 from journal.errors import DiskFull, JournalDamaged, JournalEmpty, JournalReadOnly, ServerUnavailable
@@ -245,6 +246,68 @@ class ServerDatabase(PostgresqlDatabase):
                     continue
                 self.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column_name}" TYPE {kind} COLLATE "C"')
 
+    def execute_sql(self, sql, params=None):
+        """A statement that found the connection gone (the server restarted, the
+        backend terminated) is run once more on a new connection when that is
+        safe: a read or a BEGIN, outside a transaction. A write's failure is
+        said to the person (team.lost_message); nothing was written then."""
+        try:
+            return super().execute_sql(sql, params)
+        except OperationalError:
+            conn = self._state.conn
+            if self.in_transaction() or conn is None or not conn.closed or not _SAFE_AGAIN.match(sql):
+                raise
+        return super().execute_sql(sql, params)
+
+    def begin(self, *args, **kwargs):
+        try:
+            return super().begin(*args, **kwargs)
+        except OperationalError:
+            conn = self._state.conn
+            if conn is None or not conn.closed:
+                raise
+        return super().begin(*args, **kwargs)  # nothing was begun: once more, on a new connection
+
+    def connection(self):
+        """This thread's connection. One the server dropped (restarted, the
+        network cut, the backend terminated) is replaced at the next statement
+        outside a transaction: after a lost connection Lately connects again by
+        itself once the server answers. A server still away raises ServerLost."""
+        self._replace_if_lost()
+        return self._reconnecting(super().connection)
+
+    def cursor(self, *args, **kwargs):
+        self._replace_if_lost()
+        return self._reconnecting(lambda: super(ServerDatabase, self).cursor(*args, **kwargs))
+
+    def connect(self, reuse_if_open=False):
+        """The first connection raises ServerUnavailable (opening is refused);
+        once the journal was open, a failure to connect again is ServerLost."""
+        contexts = list(self._state.ctx)  # a connection_context open in this thread still closes it
+        try:
+            opened = super().connect(reuse_if_open)
+        except ServerUnavailable as exc:
+            if getattr(self, "_was_open", False):
+                raise ServerLost(str(exc)) from exc
+            raise
+        self._state.ctx = contexts
+        self._was_open = True
+        return opened
+
+    def _replace_if_lost(self) -> None:
+        state = self._state
+        if state.conn is not None and not state.closed and state.conn.closed and not self.in_transaction():
+            contexts = state.ctx
+            state.reset()  # libpq has closed it already
+            state.ctx = contexts
+
+    @staticmethod
+    def _reconnecting(get):
+        try:
+            return get()
+        except ServerUnavailable as exc:
+            raise ServerLost(str(exc)) from exc
+
     def _connect(self):
         import psycopg
 
@@ -264,6 +327,14 @@ class ServerDatabase(PostgresqlDatabase):
             raise ServerUnavailable(_server_problem(self.database, exc)) from exc
         conn.autocommit = True
         return conn
+
+
+_SAFE_AGAIN = re.compile(r"\s*(SELECT|WITH|SHOW|BEGIN)\b", re.IGNORECASE)
+
+
+class ServerLost(OperationalError):
+    """The team journal's server went away and does not answer again yet (a
+    database error, so every save's error handling takes it)."""
 
 
 def _server_problem(conninfo: str, exc) -> str:

@@ -161,6 +161,57 @@ def is_connection_error(error: BaseException) -> bool:
     return False
 
 
+def is_connection_lost(error: BaseException) -> bool:
+    """The server dropped the connection or does not answer again (not a
+    statement it refused): libpq's own connection errors, SQLSTATE class 08,
+    or 57P (the server shutting down, the backend terminated)."""
+    import psycopg
+
+    from journal.errors import ServerUnavailable
+
+    seen = error
+    while seen is not None:
+        if isinstance(seen, ServerUnavailable):
+            return True
+        if isinstance(seen, psycopg.OperationalError):
+            state = getattr(seen, "sqlstate", None)
+            return state is None or state.startswith(("08", "57P"))
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def lost_message(location: str, error: BaseException, saving: bool = True) -> str:
+    """What to tell a person whose team journal's server went away mid-session
+    (`saving`: as a save failed; else as the views could not read)."""
+    try:
+        name = place(location).title
+    except Exception:  # noqa: BLE001
+        name = without_password(location)
+    cause = error
+    while cause.__cause__ is not None or cause.__context__ is not None:
+        cause = cause.__cause__ or cause.__context__
+    reason = _first_line(cause)
+    reason = reason.split("FATAL:", 1)[-1].strip()  # libpq's "connection to server … failed: FATAL:  …"
+    if "cannot reach the team journal" in reason:  # reconnecting failed: the sentence already names it
+        reason = "it does not answer"
+    if not saving:
+        return (f"Lately lost its connection to the team journal {name} ({reason.rstrip('.')}). Nothing is lost: "
+                "what was not saved yet is still on screen. Once the server is back, Lately connects again by "
+                "itself: press Retry, or simply go on then.")
+    return (f"Lately lost its connection to the team journal {name} ({reason.rstrip('.')}). Nothing was saved "
+            "just now, and nothing is lost: what you typed is still on screen. Once the server is back, Lately "
+            "connects again by itself at your next step; try again then.")
+
+
+def describe_lost(error: BaseException) -> str | None:
+    """lost_message for the journal open now, when `error` is its server going away; else None."""
+    from journal.storage.models import database, is_server
+
+    if not is_server() or not is_connection_lost(error):
+        return None
+    return lost_message(database.obj.database, error)
+
+
 def unreachable_message(location: str, error: Exception) -> str:
     """What to tell a person whose server could not be reached or refused them."""
     where = without_password(location)
@@ -241,12 +292,13 @@ def probe(location: str, password: str | None = None) -> Probe:
         server.close()
 
 
-def open_journal(location: str, password: str | None = None):
+def open_journal(location: str, password: str | None = None, before_migration=None):
     """Connect to the team journal and make it the database every model uses,
-    bringing its schema up to date (an empty database becomes a new journal)."""
+    bringing its schema up to date (an empty database becomes a new journal);
+    `before_migration(old_version)` is called before an upgrade's first step."""
     from psycopg.conninfo import make_conninfo
 
     from journal.storage.db import open_server
 
     text = _libpq_text(location)
-    return open_server(make_conninfo(text, password=password) if password else text)
+    return open_server(make_conninfo(text, password=password) if password else text, before_migration)

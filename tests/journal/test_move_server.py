@@ -115,3 +115,84 @@ def test_the_command_lines_jobs_run_on_a_team_journal(rich_journal, tmp_path, pg
     empty = fresh_database(pg_server, "nothing")
     assert cli.main(["--db", empty, "check"]) == cli.DAMAGED
     assert "holds no Lately journal (it is empty)" in capsys.readouterr().err
+
+
+def test_the_command_line_moves_a_protected_journal_with_the_passphrase_on_stdin(tmp_path, pg_server, capsys,
+                                                                                 monkeypatch):
+    import io
+
+    from journal.io import cli
+    from journal.storage import crypto
+
+    protected = tmp_path / "protected.sqlite3"
+    build_rich_journal(protected)
+    crypto.change_protection(protected, None, "Brass lantern 42")
+    crypto.forget()  # a new process knows no passphrase
+    location = fresh_database(pg_server, "protected")
+    monkeypatch.setattr("sys.stdin", io.StringIO("Brass lantern 41\n"))
+    assert cli.main(["move", "--from", str(protected), "--to", location, "--passphrase-stdin"]) == cli.REFUSED
+    assert "That passphrase does not open protected.sqlite3" in capsys.readouterr().err
+    assert server_tables(location) == []
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal, nothing said
+    assert cli.main(["move", "--from", str(protected), "--to", location]) == cli.REFUSED
+    assert "--passphrase-stdin" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("Brass lantern 42\n"))
+    try:
+        assert cli.main(["move", "--from", str(protected), "--to", location, "--passphrase-stdin"]) == cli.OK
+        assert "match" in capsys.readouterr().out
+        assert table_rows(location) == table_rows(protected)
+    finally:
+        crypto.forget()
+
+
+def _make_it_schema_8(location):
+    """Take a team journal back to schema 8, as it was before step 9 (no row
+    versions) and step 10 (the slow fold): a real older schema on the server."""
+    import psycopg
+
+    from journal.storage.migrations.m0009_changes_row_versions import VERSIONED
+    from journal.reads import search_pg
+
+    source, target = search_pg._fold_table()
+    with psycopg.connect(location) as conn:
+        for table in VERSIONED:
+            conn.execute(f'DROP TRIGGER "{table}_version" ON "{table}"')
+            conn.execute(f'ALTER TABLE "{table}" DROP COLUMN version')
+        conn.execute(f"""CREATE OR REPLACE FUNCTION lately_fold(t text) RETURNS text
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT regexp_replace(translate(coalesce(t, ''), {search_pg._literal(source)},
+                                  {search_pg._literal(target)}), '[[:punct:][:space:]]+', ' ', 'g') $$""")
+        conn.execute("DELETE FROM schema_version")
+        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (8, '2026-01-05 09:00:00')")
+
+
+def test_a_team_journal_is_backed_up_to_a_file_before_its_schema_is_upgraded(rich_journal, pg_server, lately_home):
+    from journal.session import Journal
+    from journal.storage import backups, migrations
+    from journal.writes import customers as customer_writes
+
+    location = fresh_database(pg_server, "upgrade")
+    move.move_journal(str(rich_journal), location)
+    _make_it_schema_8(location)
+    session = Journal(location)
+    assert backups.list_backups(session.path) == []
+    session.open()
+    try:
+        [made] = backups.list_backups(session.path)
+        assert made.reason == "before-upgrade-from-v8"
+        assert (made.path.stat().st_mode & 0o777) == 0o600 and (made.path.parent.stat().st_mode & 0o777) == 0o700
+        # The models are on the server again, upgraded; the backup holds every row it had then.
+        assert migrations.current_version(db.database.obj) == migrations.LATEST and db.is_server()
+        assert customer_writes.get_customer(1).name
+        kept, now = table_rows(made.path), table_rows(location)
+        assert [v[0] for v in kept.pop("schema_version")] == [8, migrations.LATEST]
+        now.pop("schema_version")
+        assert kept == now  # the rows (the row versions the old schema lacked: 1, as step 9 makes them)
+        assert kept["interaction"] and kept["customer"]
+    finally:
+        session.close()
+    # Opened again: up to date, so no second backup.
+    again = Journal(location)
+    again.open()
+    again.close()
+    assert len(backups.list_backups(session.path)) == 1

@@ -153,3 +153,65 @@ def test_the_address_names_the_connection_else_it_is_lately(pg_server):
         assert opened.execute_sql("SELECT current_setting('application_name')").fetchone()[0] == "Lately"
     finally:
         opened.close()
+
+
+def _fold_source(server, schema: str) -> str:
+    return server.admin.execute(
+        "SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = %s AND p.proname = 'lately_fold'", (schema,)).fetchone()[0]
+
+
+def test_step_10_gives_a_schema_9_journal_the_quick_fold_with_the_same_results(pg_server, schemas):
+    """A team journal made before step 10 has the fold that searched its whole
+    table for every character; step 10 replaces it, and the index it makes is the same."""
+    from journal.reads import search_pg
+
+    old, new = schemas("lately_t_fold9"), schemas("lately_t_fold10")
+    db.open_server(new).close()
+    opened = db.open_server(old)
+    source, target = search_pg._fold_table()
+    quote = search_pg._literal
+    opened.execute_sql(  # step 9's lately_fold, as it was
+        f"""CREATE OR REPLACE FUNCTION lately_fold(t text) RETURNS text
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT regexp_replace(translate(coalesce(t, ''), {quote(source)}, {quote(target)}),
+                                  '[[:punct:][:space:]]+', ' ', 'g') $$""")
+    samples = ["Zoë Müller-Łukasz", "ÉCOLE  d'été", "plain ASCII, Text_with; PUNCT", "", None, "Ωμέγα Straße"]
+    before = [opened.execute_sql("SELECT lately_fold(%s)", (s,)).fetchone()[0] for s in samples]
+    SchemaVersion.update(version=9).where(SchemaVersion.version == 10).execute()  # a new journal has one row
+    opened.close()
+    assert _fold_source(pg_server, "lately_t_fold9") != _fold_source(pg_server, "lately_t_fold10")
+
+    seen = []
+    opened = db.open_server(old, before_migration=seen.append)
+    assert seen == [9] and migrations.current_version(opened) == 10
+    assert _fold_source(pg_server, "lately_t_fold9") == _fold_source(pg_server, "lately_t_fold10")
+    after = [opened.execute_sql("SELECT lately_fold(%s)", (s,)).fetchone()[0] for s in samples]
+    assert after == before
+    assert after[0] == "zoe muller łukasz"  # as FTS5 folds it: ł has no base letter in Unicode
+    opened.close()
+
+
+def test_name_completion_reads_the_name_prefix_index_then_every_name_only_when_short(pg_server, schemas, monkeypatch):
+    """No pg_trgm in every server (pgserver has none): completion reads the
+    index of lower(name) for the names that start with the word, and looks
+    inside every name and company only when those are fewer than asked for."""
+    opened = db.open_server(schemas("lately_t_complete"))
+    for i in range(30):
+        customers.create_customer(name=f"Mar{i:02d} Smith")
+    customers.create_customer(name="Omar Khan")
+    customers.create_customer(name="Zed Ray", company="Marlow Boats")
+    ran = []
+    real = opened.execute_sql
+    monkeypatch.setattr(opened, "execute_sql", lambda sql, params=None: (ran.append((sql, params)), real(sql, params))[1])
+    assert [c.name for c in search.complete_customers("MAR", 5)] == [f"Mar{i:02d} Smith" for i in range(5)]
+    [(sql, params)] = ran  # five start with it: the index answered, nothing else was read
+    monkeypatch.undo()
+    opened.execute_sql("SET enable_seqscan = off")  # a handful of rows: show that the index can serve it
+    plan = " ".join(row[0] for row in opened.execute_sql(f"EXPLAIN {sql}", params).fetchall())
+    opened.execute_sql("RESET enable_seqscan")
+    assert "customer_name_prefix" in plan, plan
+    # Fewer start with it than asked for: then the word inside a name or a company too, after them.
+    names = [c.name for c in search.complete_customers("mar", 40)]
+    assert names[:30] == [f"Mar{i:02d} Smith" for i in range(30)] and set(names[30:]) == {"Omar Khan", "Zed Ray"}
+    opened.close()

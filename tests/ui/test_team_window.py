@@ -6,7 +6,7 @@ start-up is said in the Connect dialog."""
 import gc
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from journal.storage import backups, db, team
@@ -117,3 +117,186 @@ def test_an_unreachable_server_at_start_is_said_in_the_connect_dialog(qtbot):
     QTimer.singleShot(0, when_asked)
     assert team_mode.open_at_start(location) is None  # nothing opened
     assert "cannot reach the team journal shop on 127.0.0.1" in seen["problem"]
+
+
+def test_a_journal_protected_with_a_passphrase_moves_to_a_server_from_the_window(
+        make_window, qtbot, pg_server, open_answers, lately_home, monkeypatch):
+    """The move runs in a second process, which cannot know the passphrase the
+    window was given: it reaches it through the process's standard input (a
+    pipe), never its command line, its environment or a file."""
+    from journal.storage import crypto
+    from tests.ui.test_passphrase import PASSPHRASE, assert_never_written, protect_from_the_menu
+
+    crypto.forget()
+    window = make_window(populate=lambda: demo.populate(30, today=TODAY))
+    try:
+        protect_from_the_menu(qtbot, window)
+        qtbot.waitUntil(lambda: "protected with a passphrase" in window.statusBar().currentMessage(), timeout=30_000)
+        assert window.files.session.is_protected()
+        file_rows = table_rows(window.journal_path)  # this process was given the passphrase
+        location = fresh_database(pg_server, "protected")
+        said = statuses(window)
+        started = []
+        real_run_move = team_mode.run_move
+
+        def watched(*args, **kwargs):
+            process = real_run_move(*args, **kwargs)
+            started.append((list(process.arguments()), process.processEnvironment().toStringList()))
+            return process
+
+        monkeypatch.setattr(team_mode, "run_move", watched)
+        in_modal(qtbot, window.actions.move_to_server.trigger, type_and_connect(qtbot, location))
+        qtbot.waitUntil(lambda: window.files.session.is_server, timeout=60_000)
+        assert any("every table's row count and checksum match" in s for s in said), said
+        [(arguments, environment)] = started
+        assert "--passphrase-stdin" in arguments
+        assert not any(PASSPHRASE in a for a in arguments) and not any(PASSPHRASE in e for e in environment)
+        assert table_rows(location) == file_rows
+        assert_never_written(lately_home, window.journal_path.parent)
+    finally:
+        crypto.forget()
+
+
+class ServerAway:
+    """A real fault on the test server: every connection to the team journal's
+    database terminated (pg_terminate_backend, from a second connection) and,
+    while `away`, new ones refused, as when the server is down."""
+
+    def __init__(self, pg_server, location):
+        from psycopg.conninfo import conninfo_to_dict
+
+        self.admin = pg_server.admin
+        self.name = conninfo_to_dict(location)["dbname"]
+
+    def cut(self, *, away: bool):
+        if away:
+            self.admin.execute(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false')
+        cut = self.admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                 "WHERE datname = %s AND pid <> pg_backend_pid()", (self.name,)).fetchone()[0]
+        assert cut >= 1  # the window's own connection, at least
+
+    def back(self):
+        self.admin.execute(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true')
+
+
+def test_a_lost_connection_is_said_keeps_the_typing_and_connects_again(make_window, qtbot, pg_server, tmp_path):
+    from journal.io import move
+    from journal.storage.models import Interaction
+
+    from .test_main_window import drive_dialog, press
+
+    source = tmp_path / "source.sqlite3"
+    db.connect(source)
+    demo.populate(20, today=TODAY)
+    db.close()
+    location = fresh_database(pg_server, "lost")
+    move.move_journal(str(source), location)
+    window = make_window(tmp_path / "mine.sqlite3")
+    assert team_mode.switch_to_team(window, location, None)
+    server = ServerAway(pg_server, location)
+    where = team.place(location).title
+    window.open_customer(1)
+
+    # The backend terminated while the server stays up: Lately connects again at once, nobody is bothered.
+    server.cut(away=False)
+    window.events.changed.emit(None)
+    assert window.customer_list.model.rowCount() == 20
+
+    seen = {}
+
+    def fill(dialog):
+        qtbot.keyClicks(dialog.summary, "Call about the boat")
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Tab)
+        qtbot.keyClicks(dialog.notes, "She wants the blue sails after all")
+        server.cut(away=True)  # the server goes away while the note is typed
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Return)  # Enter saves: it cannot
+        seen["message"] = dialog.general_error.text()
+        seen["open"] = dialog.isVisible()
+        seen["typed"] = (dialog.summary.text(), dialog.notes.toPlainText())
+        server.back()
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Return)  # the server is back: Enter again saves
+        seen["closed"] = not dialog.isVisible()
+
+    drive_dialog(qtbot, fill)
+    press(qtbot, window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert f"lost its connection to the team journal {where}" in seen["message"], seen["message"]
+    assert "what you typed is still on screen" in seen["message"] and "Traceback" not in seen["message"]
+    assert seen["open"] and seen["typed"] == ("Call about the boat", "She wants the blue sails after all")
+    assert seen["closed"]
+    assert Interaction.select().where(Interaction.summary == "Call about the boat").count() == 1
+
+    # Away while nothing is being saved: the views cannot read; a message with Retry, which connects again.
+    from ui.files import recovery
+
+    watch = recovery.watch_database_errors(window)
+    server.cut(away=True)
+    asked = {}
+
+    def when_asked():
+        box = getattr(window, "lost_connection_box", None)
+        if box is None or not box.isVisible():
+            QTimer.singleShot(20, when_asked)
+            return
+        asked["text"] = box.text()
+        server.back()
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # Retry is the default button
+
+    QTimer.singleShot(0, when_asked)
+    window.events.changed.emit(None)
+    qtbot.waitUntil(lambda: "text" in asked, timeout=20_000)
+    qtbot.waitUntil(lambda: window.lost_connection_box is None, timeout=20_000)
+    assert f"lost its connection to the team journal {where}" in asked["text"]
+    qtbot.waitUntil(lambda: window.customer_list.model.rowCount() == 20, timeout=20_000)
+    assert window.isEnabled() and window.files.session.is_server
+    watch.uninstall()
+
+
+def test_the_team_journal_last_open_is_opened_again_at_start(make_window, qtbot, pg_server, tmp_path):
+    from journal.io import move
+    from ui.files.team_dialogs import last_team_location
+
+    source = tmp_path / "source.sqlite3"
+    db.connect(source)
+    demo.populate(12, today=TODAY)
+    db.close()
+    location = fresh_database(pg_server, "again")
+    move.move_journal(str(source), location)
+    window = make_window(tmp_path / "mine.sqlite3")
+    assert last_team_location() is None  # on a file: the file journal opens at start, as ever
+    in_modal(qtbot, window.actions.connect_team.trigger, type_and_connect(qtbot, location))
+    assert window.files.session.is_server and last_team_location() == location
+    window.files.switch_journal(tmp_path / "mine.sqlite3")
+    assert last_team_location() is None
+    assert team_mode.switch_to_team(window, location, None) and last_team_location() == location
+    window.close()  # the day ends; the next morning Lately starts without --db
+
+    session = team_mode.open_at_start(last_team_location(), offer_file=True)
+    try:
+        assert session.is_server and session.is_at(location)
+        from journal.storage.models import Customer
+
+        assert Customer.select().count() == 12
+    finally:
+        session.end()
+
+
+def test_a_last_team_journal_that_does_not_answer_offers_the_file_journal_instead(qtbot):
+    from ui.files.team_dialogs import ConnectDialog
+
+    location = f"postgresql://ada@127.0.0.1:{closed_port()}/shop"
+    seen = {}
+
+    def when_asked():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ConnectDialog):
+            QTimer.singleShot(20, when_asked)
+            return
+        dialog.activateWindow()
+        seen["problem"] = dialog.error.text()
+        seen["offered"] = dialog.file_button.isVisible() and dialog.file_button.text()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+
+    QTimer.singleShot(0, when_asked)
+    assert team_mode.open_at_start(location, offer_file=True) == team_mode.OPEN_FILE
+    assert "cannot reach the team journal shop on 127.0.0.1" in seen["problem"]
+    assert seen["offered"] == "Open a &file journal instead"

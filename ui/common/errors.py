@@ -8,6 +8,11 @@ from journal.errors import DiskFull
 def describe_save_error(error: BaseException) -> str:
     if isinstance(error, DiskFull):
         return str(error)  # names the folder, says nothing was saved and that the typing is kept
+    from journal.storage import team
+
+    lost = team.describe_lost(error)  # a team journal's server went away
+    if lost:
+        return lost
     text = str(error)
     lowered = text.lower()
     if "disk is full" in lowered or "no space" in lowered:

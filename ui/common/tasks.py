@@ -69,8 +69,17 @@ class _Task(QRunnable):
     def run(self):
         from journal.storage.models import database
 
-        with database.connection_context():  # this thread's own connection
+        try:
+            connection = database.connection_context()  # this thread's own connection
+            connection.__enter__()
+        except BaseException as exc:  # noqa: BLE001 - a team journal's server away: said like any failure
+            exc.formatted = traceback.format_exc()
+            self._emit(self.relay.failed, exc)
+            return
+        try:
             self.deliver()
+        finally:
+            connection.__exit__(None, None, None)
 
     def _progress(self, done, total):
         if self.cancelled:

@@ -37,6 +37,9 @@ class JournalFiles(QObject):
         self.undo_stack = undo_stack
         self.session = session
         self._hear_second_launches(session)
+        from ui.files.team_dialogs import remember_last
+
+        remember_last(session)  # the next start opens this journal again if it is a team journal
 
     def _hear_second_launches(self, session: Journal):
         if session.lock is not None:
@@ -112,6 +115,9 @@ class JournalFiles(QObject):
         QApplication.restoreOverrideCursor()
         previous.release()
         self.session = new
+        from ui.files.team_dialogs import remember_last
+
+        remember_last(new)
         self._hear_second_launches(new)
         self.listen()
         self.opened.emit()

@@ -250,6 +250,18 @@ def _server_error(window, error: BaseException) -> None:
     from journal.storage import team
 
     where = team.place(window.files.session.location).title
+    if team.is_connection_lost(error):
+        said = team.lost_message(window.files.session.location, error, saving=False)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Lately", said, parent=window)
+        retry = box.addButton("&Retry", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setDefaultButton(retry)
+        window.lost_connection_box = box  # reachable by tests
+        box.exec()
+        window.lost_connection_box = None
+        if box.clickedButton() is retry:  # the views read again, which connects again (or says it is still away)
+            QTimer.singleShot(0, window, lambda: window.events.changed.emit(None))
+        return
     QMessageBox.warning(window, "Lately", f"The team journal {where} did not "
                         f"answer as it should ({' '.join(str(error).split())}). What was not saved is still on screen. If "
                         "the connection was lost, check the network, then connect again (File › Connect to a "

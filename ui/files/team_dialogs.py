@@ -37,6 +37,28 @@ def recent_locations() -> list[str]:
     return [v for v in ([value] if isinstance(value, str) else list(value)) if team.is_server(v)]
 
 
+LAST_KEY = "team/last"  # the team journal the window was last on, if it was on one (never a password)
+
+
+def last_team_location() -> str | None:
+    """The team journal to open at start, when the window was last on one."""
+    value = _settings().value(LAST_KEY, "") or ""
+    return value if isinstance(value, str) and team.is_server(value) else None
+
+
+def remember_last(session) -> None:
+    """The window is on `session` now: a team journal is opened again at the
+    next start; a journal file (not the demo) means the file journal is."""
+    if session.demo:
+        return
+    settings = _settings()
+    if session.is_server:
+        settings.setValue(LAST_KEY, team.without_password(session.location))
+    else:
+        settings.remove(LAST_KEY)
+    settings.sync()
+
+
 def remember_location(location: str) -> None:
     """The newest first; always without a password."""
     shown = team.without_password(location)
@@ -73,11 +95,12 @@ def run_in_thread(fn, on_finished) -> _Relay:
 class ConnectDialog(QDialog):
     """Accepted once a connection worked: then location, password and probe say what it found."""
 
-    def __init__(self, parent=None, location: str = "", problem: str = ""):
+    def __init__(self, parent=None, location: str = "", problem: str = "", offer_file: bool = False):
         super().__init__(parent)
         self.setWindowTitle("Connect to a team journal")
         self.setMinimumWidth(480)
         self.location = self.password = self.probe = None
+        self.chose_file = False  # offer_file: the person chose to open their journal file instead
         self._relay = None
         intro = QLabel("A journal the whole team shares, on a PostgreSQL server. Ask whoever runs the server "
                        "for its address, the database and your own user name.")
@@ -125,6 +148,10 @@ class ConnectDialog(QDialog):
         self.connect_button = self.buttons.addButton("&Connect", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.try_to_connect)
         self.buttons.rejected.connect(self.reject)
+        if offer_file:  # at start, on the team journal last open: the file journal is the way out
+            self.file_button = self.buttons.addButton("Open a &file journal instead",
+                                                      QDialogButtonBox.ButtonRole.ActionRole)
+            self.file_button.clicked.connect(self._open_file_instead)
         layout = QVBoxLayout(self)
         # A long message (libpq's reasons are) grows the dialog instead of squeezing its fields.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
@@ -143,6 +170,10 @@ class ConnectDialog(QDialog):
         if problem:
             self._problem(problem)
         (self.recent if recent and not location else self.host if not location else self.secret).setFocus()
+
+    def _open_file_instead(self):
+        self.chose_file = True
+        self.reject()
 
     @staticmethod
     def _label(text, widget) -> QLabel:

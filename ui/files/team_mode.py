@@ -90,11 +90,16 @@ def switch_to_team(window, location: str, password: str | None) -> bool:
 
 # --- starting on a server -----------------------------------------------------------------------
 
-def open_at_start(location: str):
+OPEN_FILE = "open a file journal instead"
+
+
+def open_at_start(location: str, offer_file: bool = False):
     """Connect before the window exists, in a thread behind a small progress
     dialog; on a problem the Connect dialog shows it and lets it be corrected.
     Returns the open session, SHOWN_ELSEWHERE when another window has it and
-    came to the front, or None when the person gave up."""
+    came to the front, or None when the person gave up. With offer_file (the
+    team journal last open, reopened at start) the dialog also offers to open
+    the file journal instead: OPEN_FILE."""
     from journal.session import Journal
 
     from ui.window.single_instance import SHOWN_ELSEWHERE
@@ -115,9 +120,9 @@ def open_at_start(location: str):
         if not problem:
             found, problem = _probe_with_progress(location, password)
         if problem:
-            dialog = ConnectDialog(None, location, problem)
+            dialog = ConnectDialog(None, location, problem, offer_file=offer_file)
             if not dialog.exec():
-                return None
+                return OPEN_FILE if dialog.chose_file else None
             location, password, found, problem = dialog.location, dialog.password, dialog.probe, ""
         if found.state == team.FOREIGN:
             problem = (f"{team.place(location).title} holds other tables, not a Lately journal. "
@@ -181,10 +186,11 @@ def _probe_with_progress(location: str, password):
 # --- moving and backing up, in a second process ---------------------------------------------------
 
 def run_move(parent, heading: str, source: str, target: str, password: str | None, on_done,
-             on_failed, on_cancelled):
+             on_failed, on_cancelled, *, passphrase: str | None = None):
     """`lately move --from SOURCE --to TARGET --progress` behind a progress
     dialog with Cancel. The password reaches the process in its environment
-    (PGPASSWORD, which libpq reads), never on its command line."""
+    (PGPASSWORD, which libpq reads), never on its command line; a protected
+    journal file's passphrase through its standard input, a pipe."""
     process = QProcess(parent)
     env = QProcessEnvironment.systemEnvironment()
     if password:
@@ -256,7 +262,11 @@ def run_move(parent, heading: str, source: str, target: str, password: str | Non
     process.finished.connect(finished)
     dialog.canceled.connect(cancel)
     process.start(sys.executable, ["-c", "import sys; from journal.io import cli; sys.exit(cli.main(sys.argv[1:]))",
-                                   "move", "--from", source, "--to", target, "--progress"])
+                                   "move", "--from", source, "--to", target, "--progress",
+                                   *(["--passphrase-stdin"] if passphrase else [])])
+    if passphrase:
+        process.write((passphrase + "\n").encode("utf-8"))  # buffered by Qt until the process has started
+        process.closeWriteChannel()
     if parent is not None:
         parent.move_process = process  # reachable by tests
         parent.move_dialog = dialog
@@ -298,9 +308,11 @@ def move_to(window, location: str, password: str | None) -> None:
                        "the team journal now? (Your journal file stays as it is; from now on, write in the team "
                        "journal.)", lambda: switch_to_team(window, location, password))
 
-    run_move(window, f"Moving the journal to {where}…", str(window.files.session.path), location, password, done,
+    session = window.files.session
+    run_move(window, f"Moving the journal to {where}…", str(session.path), location, password, done,
              lambda message: window._show_error(message),
-             lambda: window.events.status.emit(f"The move was cancelled; {where} is as empty as it was."))
+             lambda: window.events.status.emit(f"The move was cancelled; {where} is as empty as it was."),
+             passphrase=session.passphrase())
 
 
 def move_to_file(window) -> None:

@@ -35,6 +35,14 @@ def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = 
 
     if db_path and team.is_server(db_path):
         return _run_on_server(app, db_path, measure_startup)
+    if not db_path and not demo:  # the window was last on a team journal: that one again
+        from ui.files.team_dialogs import last_team_location
+
+        last = last_team_location()
+        if last:
+            done = _run_on_server(app, last, measure_startup, offer_file=True)
+            if done is not None:
+                return done  # else the person chose their journal file instead
     path = db.demo_path() if demo else Path(db_path).expanduser() if db_path else db.default_path()
     window = None
     while window is None:
@@ -147,14 +155,17 @@ def _recover_at_start(path: Path, problem: str) -> Path | None:
     return None
 
 
-def _run_on_server(app, location: str, measure_startup: bool = False) -> int:
-    """`lately --db postgresql://…`: the window on a team journal."""
+def _run_on_server(app, location: str, measure_startup: bool = False, offer_file: bool = False) -> int | None:
+    """`lately --db postgresql://…`: the window on a team journal. With
+    offer_file, None when the person chose to open the file journal instead."""
     import time
 
     from ui.window.main_window import MainWindow
-    from ui.files.team_mode import open_at_start
+    from ui.files.team_mode import OPEN_FILE, open_at_start
 
-    session = open_at_start(location)
+    session = open_at_start(location, offer_file=offer_file)
+    if session is OPEN_FILE:
+        return None
     if session is None:
         return 1
     if session is SHOWN_ELSEWHERE:

@@ -20,6 +20,7 @@ STEPS = {
     7: "m0007_scale_rest_name_order",
     8: "m0008_scale_list_customer_order",
     9: "m0009_changes_row_versions",
+    10: "m0010_team_server_speed",
 }
 LATEST = max(STEPS, default=1)
 
