@@ -185,3 +185,32 @@ def test_sorting_from_the_keyboard_with_the_view_menu(qtbot, make_window, small_
     point = header.sectionViewportPosition(COMPANY) + header.sectionSize(COMPANY) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point, header.height() // 2))
     assert window.sort_actions[COMPANY].isChecked() and not window.sort_actions[NAME].isChecked()
+
+
+def test_a_list_read_that_fails_leaves_the_model_whole(qtbot, make_window, small_pages, qtlog, monkeypatch):
+    """A team server gone in the middle of a refresh: the read fails, the error
+    goes on to be shown, and the list is left empty and consistent (no reset or
+    layout change left open, which Qt warns of and views trip over); the next
+    refresh shows everyone again."""
+    from peewee import OperationalError
+
+    window = make_window(populate=many)
+    model = window.customer_list.model
+
+    def gone(query):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with monkeypatch.context() as server_gone:
+        server_gone.setattr(customer_list.pages, "count", gone)
+        with pytest.raises(OperationalError):
+            model.reload()
+        assert model.rowCount() == 0
+        with pytest.raises(OperationalError):
+            model.set_due_only(True)
+        assert model.rowCount() == 0
+    # the server is back
+    model.set_due_only(False)
+    model.reload()
+    assert model.rowCount() == PEOPLE and model.customer_at(0).name == "Person 000"
+    window.customer_list.table.viewport().repaint()
+    assert not [r for r in qtlog.records if "without" in r.message or "ResetModel" in r.message]

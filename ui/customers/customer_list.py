@@ -84,8 +84,20 @@ class CustomerListModel(QAbstractTableModel):
         self.today = date.today()
         self._longest.clear()
         self.beginResetModel()
-        self._requery()
-        self.endResetModel()
+        try:
+            self._requery()
+        except BaseException:
+            self._emptied()
+            raise
+        finally:
+            self.endResetModel()
+
+    def _emptied(self) -> None:
+        """After a read that failed (a team server gone): an empty list that
+        agrees with itself, until the next reload; the error goes on to be shown."""
+        self._query = None
+        self._pages.clear()
+        self._count = 0
 
     def ensure_rows(self, first: int, last: int) -> None:
         """Read the pages holding rows first..last (outside painting)."""
@@ -171,8 +183,14 @@ class CustomerListModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         ids = [self._id_if_cached(index.row()) for index in before]
-        self._requery()
-        places = {cid: pages.position(self.query(), cid) for cid in set(ids) if cid is not None}
+        try:
+            self._requery()
+            places = {cid: pages.position(self.query(), cid) for cid in set(ids) if cid is not None}
+        except BaseException:
+            self._emptied()
+            self.changePersistentIndexList(before, [QModelIndex()] * len(before))
+            self.layoutChanged.emit()
+            raise
         after = [QModelIndex() if places.get(cid) is None else self.index(places[cid], index.column())
                  for cid, index in zip(ids, before)]
         self.changePersistentIndexList(before, after)
