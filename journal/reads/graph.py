@@ -172,13 +172,13 @@ def layout(data: GraphData, known: dict[int, tuple[float, float]] | None = None,
 
     known = {} if known is None else {cid: xy for cid, xy in known.items() if cid in data.nodes}
     ids = list(data.nodes)
-    index = {cid: n for n, cid in enumerate(ids)}
-    edges = [(index[e.source], index[e.target]) for e in data.edges if e.source in index and e.target in index]
-    graph = igraph.Graph(n=len(ids), edges=edges)
     rng = random.Random(seed)
     if rearrange or not known:
         if not ids:
             return {}
+        index = {cid: n for n, cid in enumerate(ids)}
+        edges = [(index[e.source], index[e.target]) for e in data.edges if e.source in index and e.target in index]
+        graph = igraph.Graph(n=len(ids), edges=edges)
         if known:  # start from the current picture (scaled back), new ones spread like igraph's own start
             spread = math.sqrt(len(ids))
             start = [[c / SPACING for c in known[cid]] if cid in known
@@ -194,6 +194,8 @@ def layout(data: GraphData, known: dict[int, tuple[float, float]] | None = None,
         return {cid: (x * SPACING, y * SPACING) for cid, (x, y) in zip(ids, coords)}
 
     positions = dict(known)
+    if len(positions) == len(ids):
+        return positions  # every place known (the usual opening): nothing to work out
     neighbours = {cid: [] for cid in ids}
     for e in data.edges:
         if e.source in neighbours and e.target in neighbours:
