@@ -193,3 +193,21 @@ def test_dragging_in_a_big_graph_zoomed_out(qtbot):
     assert view.model.node_at(view.place_of(61)) == 61  # found at its new place
     view.viewport().grab()
     assert view.canvas.picture.version == view.model.version  # the picture shows it there
+
+
+def test_finding_a_customer_without_connections_shows_everyone_and_centres_on_them(qtbot, make_window):
+    from .test_pickers import choose_second, focused
+
+    window, g = window_with_graph(make_window)
+    customers.create_customer(name="Dee Dee")  # Dee and Dee Dee: the list opens to choose from
+    g.activateWindow()
+    qtbot.waitUntil(lambda: focused() is g.search, timeout=2000)
+    dee = customers.find_by_name("Dee").id
+    assert dee not in g.view.customers()  # only customers with connections, at first
+    choose_second(qtbot, g.search, "Dee", ["Dee", "Dee Dee"])
+    qtbot.waitUntil(lambda: g.view.chosen == customers.find_by_name("Dee Dee").id, timeout=3000)
+    assert not g.connected_only.isChecked() and dee in g.view.customers()
+    place = g.view.mapFromScene(g.view.place_of(g.view.chosen))
+    assert g.view.viewport().rect().contains(place)  # in view, and named
+    g.view.viewport().grab()
+    assert "Dee Dee" in g.view.canvas.last.names

@@ -367,15 +367,17 @@ class GraphWindow(QDialog):
             known = graph.saved_positions()
             positions = graph.layout(data, known, rearrange=rearrange)
             # Known positions were kept as they are: only new (or re-arranged) ones need writing.
-            graph.save_positions(positions if rearrange else
-                                 {cid: xy for cid, xy in positions.items() if cid not in known})
-            return data, positions, GraphModel(data, positions, by), graph.top_referrers(data, limit=15)
+            new = positions if rearrange else {cid: xy for cid, xy in positions.items() if cid not in known}
+            return data, positions, new, GraphModel(data, positions, by), graph.top_referrers(data, limit=15)
 
         run_in_background(work, self._laid_out, lambda error: self.status.setText(f"Could not draw: {error}"),
                           writes=True)
 
     def _laid_out(self, result):
-        self.data, self.positions, model, top = result
+        self.data, self.positions, new, model, top = result
+        if new:  # written after the graph is shown (30,000 places take a second); the write pool keeps the order
+            run_in_background(lambda: graph.save_positions(new), None,
+                              lambda error: self.status.setText(f"Could not keep the places: {error}"), writes=True)
         if model.size_by != self.size_by.currentData():  # changed while it was being laid out
             model.resize(self.size_by.currentData())
         self._show(model, fit=True)
