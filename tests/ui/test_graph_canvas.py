@@ -191,8 +191,10 @@ def test_dragging_in_a_big_graph_zoomed_out(qtbot):
     assert moved and moved[0][0] == 61
     assert view.model.lifted is None and view.mapFromScene(view.place_of(61)) == start + QPoint(0, 40)
     assert view.model.node_at(view.place_of(61)) == 61  # found at its new place
-    view.viewport().grab()
-    assert view.canvas.picture.version == view.model.version  # the picture shows it there
+    view.viewport().grab()  # the picture before the drop, with the node on top, until a new one is made
+    qtbot.waitUntil(lambda: view.canvas.picture.version == view.model.version, timeout=10000)
+    assert view.canvas.picture.lifted is None
+    assert near(colour_at(view, start + QPoint(0, 40)), QColor(theme.STAGE_COLORS["customer"]), 60)
 
 
 def test_finding_a_customer_without_connections_shows_everyone_and_centres_on_them(qtbot, make_window):
@@ -211,3 +213,4 @@ def test_finding_a_customer_without_connections_shows_everyone_and_centres_on_th
     assert g.view.viewport().rect().contains(place)  # in view, and named
     g.view.viewport().grab()
     assert "Dee Dee" in g.view.canvas.last.names
+

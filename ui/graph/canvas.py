@@ -469,6 +469,7 @@ class GraphCanvas(QGraphicsItem):
         self.exporting = False
         self.last = Frame()
         self.making = False  # a picture is being made
+        self._stale_ok = False  # an out-of-date picture may be shown meanwhile (a node moved)
         self.made = 0  # pictures made (the tests and the benchmark wait on this)
         self.last_making_ms = 0.0
         self._bounds = QRectF()
@@ -486,8 +487,16 @@ class GraphCanvas(QGraphicsItem):
     def set_model(self, model: GraphModel | None) -> None:
         self.prepareGeometryChange()
         self.model, self.picture, self.palette = model, None, Palette()
+        self._stale_ok = False
         self._bounds = model.bounds.adjusted(-REACH - 40, -40, REACH + 40, 60) if model else QRectF()
         self.update()
+
+    def moved(self) -> None:
+        """A node lifted to be dragged, or dropped: the picture is out of date, but
+        only there. It is shown until a new one is made off the GUI thread (with
+        thousands in view, making one takes longer than a hand waits)."""
+        self._stale_ok = True
+        self.changed()
 
     def changed(self) -> None:
         """The model changed (a filter, a node dropped): the picture is out of date."""
@@ -519,7 +528,8 @@ class GraphCanvas(QGraphicsItem):
             return
         wanted = detail * (widget.devicePixelRatioF() if widget is not None else 1.0)
         picture = self.picture
-        if picture is None or picture.version != model.version or picture.lifted != model.lifted:
+        current = picture is not None and picture.version == model.version and picture.lifted == model.lifted
+        if picture is None or not (current or self._stale_ok):
             # What it shows changed (or there is none yet): made now, once.
             self._rest.stop()
             started = time.perf_counter()
@@ -537,7 +547,8 @@ class GraphCanvas(QGraphicsItem):
         named = set(picture.frame.names)
         self._paint_on_top(painter, detail, names=True, named=named)
         sharp = abs(picture.detail / wanted - 1) < 0.03
-        if not (sharp and picture.rect.contains(self._around(visible, 0.0))):
+        current = picture.version == model.version and picture.lifted == model.lifted
+        if not (current and sharp and picture.rect.contains(self._around(visible, 0.0))):
             self._rest.start()  # once the view rests, a picture that fits it
 
     def _paint_lifted(self, painter, detail):
@@ -597,10 +608,12 @@ class GraphCanvas(QGraphicsItem):
             return
         self.made += 1
         self.last_making_ms = picture.ms
-        if self.picture is None or (picture.version == self.model.version and picture.lifted == self.model.lifted):
+        current = picture.version == self.model.version and picture.lifted == self.model.lifted
+        if current or self._stale_ok:
             self.picture = picture
+            self._stale_ok = self._stale_ok and not current
             self.update()
-        else:
+        if not current:
             self._rest.start()  # the graph changed meanwhile: make it again
 
     def wait(self, msecs: int = 5000) -> bool:

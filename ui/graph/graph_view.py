@@ -134,10 +134,11 @@ class GraphView(QGraphicsView):
         self.chosen_changed.emit()
 
     def keyPressEvent(self, event):
-        if event.key() in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom(1.25)
-        elif event.key() == Qt.Key.Key_Minus:
-            self.zoom(0.8)
+        if event.key() in (Qt.Key.Key_Plus, Qt.Key.Key_Equal, Qt.Key.Key_Minus):
+            # The keys zoom around the middle of the view, wherever the mouse is.
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+            self.zoom(0.8 if event.key() == Qt.Key.Key_Minus else 1.25)
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         elif event.key() == Qt.Key.Key_0:
             self.fit()
         elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.chosen in self.customers():
@@ -202,6 +203,7 @@ class GraphView(QGraphicsView):
             if not self._dragging:
                 self._dragging = True
                 model.lifted = i  # drawn over the picture while it moves
+                self.canvas.moved()
             before = QRectF(model.xs[i] - REACH, model.ys[i] - 30, 2 * REACH, 70)
             at = self.mapToScene(event.position().toPoint()) - offset
             model.move(i, at.x(), at.y())
@@ -232,7 +234,7 @@ class GraphView(QGraphicsView):
                 self._dragging = False
                 model.drop(i)
                 model.lifted = None
-                self.canvas.changed()
+                self.canvas.moved()
                 self.moved.emit(cid, model.xs[i], model.ys[i])
             else:
                 self.choose(cid)
