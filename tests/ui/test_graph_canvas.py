@@ -214,3 +214,46 @@ def test_finding_a_customer_without_connections_shows_everyone_and_centres_on_th
     g.view.viewport().grab()
     assert "Dee Dee" in g.view.canvas.last.names
 
+
+
+def test_an_empty_graph_says_how_to_connect_customers(qtbot, make_window):
+    window = make_window(populate=lambda: customers.create_customer(name="Ada"))
+    g = window.open_graph()
+    qtbot.waitExposed(g)
+    qtbot.waitUntil(lambda: g.view.model is not None, timeout=3000)
+    g.view.viewport().grab()
+    assert "Customer › Connect…" in g.view.hint_drawn and g.status.text() == "0 customers, 0 connections"
+    qtbot.keyClick(g.search, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    for key in (Qt.Key.Key_Plus, Qt.Key.Key_Minus, Qt.Key.Key_0, Qt.Key.Key_Return):  # nothing to zoom or open
+        qtbot.keyClick(QApplication.focusWidget(), key)
+    g.connected_only.setChecked(False)  # Ada, on her own: no hint
+    qtbot.waitUntil(lambda: len(g.view.customers()) == 1, timeout=3000)
+    g.view.viewport().grab()
+    assert g.view.hint_drawn is None and g.view.canvas.last.nodes == 1
+
+
+def test_right_click_on_a_customer_offers_their_network(qtbot, make_window):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QContextMenuEvent
+
+    _, g = window_with_graph(make_window)
+    qtbot.waitExposed(g)
+    view = g.view
+    seen = []
+
+    def choose_third():
+        menu = QApplication.activePopupWidget()
+        if menu is None:
+            QTimer.singleShot(20, choose_third)
+            return
+        seen.extend(action.text() for action in menu.actions())
+        for key in (Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Return):
+            qtbot.keyClick(menu, key)
+
+    QTimer.singleShot(0, choose_third)
+    point = node_point(view, "Ada")
+    QApplication.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
+                                                              view.viewport().mapToGlobal(point)))
+    assert seen == ["Open customer", "Connect to…", "Show the network around them"]
+    assert view.chosen == customers.find_by_name("Ada").id and g.ego_depth.value() == 2
+    assert g.visible_customers() == {customers.find_by_name(n).id for n in ("Ada", "Bob", "Cy")}

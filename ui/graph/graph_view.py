@@ -61,12 +61,32 @@ class GraphView(QGraphicsView):
         self._link_from: int | None = None
         self._press: tuple[int, QPointF, QPointF] | None = None  # node, where pressed, offset from its centre
         self._dragging = False
+        self.hint_drawn: str | None = None  # the empty state's words, as last painted
 
     def changeEvent(self, event):
         if event.type() == QEvent.Type.PaletteChange:  # light or dark: the graph's own colours follow
             self.setBackgroundBrush(theme.graph_color("canvas"))
             self.canvas.set_model(self.model)
         super().changeEvent(event)
+
+    def empty_hint(self) -> str | None:
+        """What the canvas says when it has no one to show (None when it has)."""
+        model = self.model
+        if model is None or any(model.shown):
+            return None
+        return ("No connections to show yet. Record a referral, an introduction or colleagues with "
+                "Customer › Connect… (Ctrl+Shift+K), and they appear here.")
+
+    def drawForeground(self, painter, rect):
+        hint = self.empty_hint()
+        self.hint_drawn = hint
+        if hint:  # in the middle of the view, at any zoom
+            painter.save()
+            painter.resetTransform()
+            painter.setPen(theme.graph_color("label"))
+            area = QRectF(self.viewport().rect()).adjusted(40, 40, -40, -40)
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, hint)
+            painter.restore()
 
     # -- what is where ----------------------------------------------------------------------------------
     @property
@@ -76,8 +96,10 @@ class GraphView(QGraphicsView):
     def set_model(self, model: GraphModel | None) -> None:
         self.setBackgroundBrush(theme.graph_color("canvas"))
         self.canvas.set_model(model)
-        if model is not None:
+        if model is not None and model.ids:
             self.setSceneRect(self.canvas.boundingRect().adjusted(-400, -400, 400, 400))
+        elif model is not None:  # nobody: nothing to scroll to
+            self.setSceneRect(QRectF(-1, -1, 2, 2))
 
     def customers(self) -> set[int]:
         return set(self.model.ids) if self.model else set()
