@@ -135,3 +135,13 @@ def test_reopening_writes_only_new_positions(qtbot, make_window):
     assert database.execute_sql("SELECT total_changes()").fetchone()[0] - written == 1  # Eve's place only
     after = graph.saved_positions()
     assert set(after) - set(before) == {e.id} and all(after[cid] == xy for cid, xy in before.items())
+
+
+def test_export_to_a_folder_that_is_not_there_says_so(qtbot, make_window, tmp_path, no_modal_boxes):
+    _, g = window_with_graph(make_window)
+    for kind in ("png", "svg"):
+        target = tmp_path / "gone" / f"graph.{kind}"
+        assert g.export(kind, str(target)) is None
+        assert no_modal_boxes[-1][:2] == ("warning", "Export the graph") and str(target) in no_modal_boxes[-1][2]
+        assert not target.exists()
+    assert QApplication.overrideCursor() is None  # the wait cursor went with the export

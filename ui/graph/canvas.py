@@ -281,7 +281,7 @@ class Palette:
 def paint_graph(painter: QPainter, model: GraphModel, palette: Palette, rect: QRectF, detail: float, *,
                 everything: bool = False, skip_lifted: bool = False) -> Frame:
     """Paint the part of the graph in `rect` (scene units) at `detail` (device
-    pixels per scene unit). everything: every name and arrow (an exported file).
+    pixels per scene unit). everything: names and arrows at any zoom (an exported file).
     skip_lifted: leave out the node being dragged and its edges (a picture)."""
     frame = Frame(detail=detail)
     lifted = model.lifted if skip_lifted else None
@@ -303,7 +303,9 @@ def paint_graph(painter: QPainter, model: GraphModel, palette: Palette, rect: QR
     else:
         readable = []
     if readable:
-        frame.names = paint_names(painter, model, palette, readable, crowded=not everything)
+        # In a file too, a name that would cover one already written is left out: where
+        # thousands crowd, all of them are a smudge (and took seconds to write).
+        frame.names = paint_names(painter, model, palette, readable)
     return frame
 
 
@@ -518,6 +520,8 @@ class GraphCanvas(QGraphicsItem):
         detail = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         exposed = option.exposedRect
         if self.exporting or widget is None:
+            if painter.hasClipping():  # the part of the scene going into the file
+                exposed = exposed.intersected(painter.clipBoundingRect())
             self.last = paint_graph(painter, model, self.palette, exposed, detail, everything=self.exporting)
             self._paint_on_top(painter, detail, names=False)
             return

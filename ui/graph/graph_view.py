@@ -14,8 +14,8 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGraphicsScene, QGraphicsView,
-    QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
-    QToolTip, QVBoxLayout, QWidget,
+    QHBoxLayout, QHeaderView, QLabel, QMenu, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidget,
+    QTableWidgetItem, QToolTip, QVBoxLayout, QWidget,
 )
 
 from journal.reads import graph
@@ -518,12 +518,18 @@ class GraphWindow(QDialog):
                 return None
         target = self.view.viewport().rect()
         source = self.view.mapToScene(target).boundingRect()
-        # Every name and arrow in the file, at any zoom.
+        # Names and arrows in the file at any zoom (and thousands in view take a few seconds).
         self.view.canvas.exporting = True
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self._render(kind, path, target, source)
             Path(path).chmod(0o600)  # customer names: the owner's only
+        except OSError as error:
+            QMessageBox.warning(self, "Export the graph",
+                                f"The graph could not be saved as {path}: {error.strerror or error}")
+            return None
         finally:
+            QApplication.restoreOverrideCursor()
             self.view.canvas.exporting = False
         return Path(path)
 
@@ -535,7 +541,8 @@ class GraphWindow(QDialog):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             self.view.scene().render(painter, QRectF(image.rect()), source)
             painter.end()
-            image.save(path)
+            if not image.save(path):
+                raise OSError(0, "the folder cannot be written to, or the disk is full")
             restrict(Path(path))  # owner-only, like every file with the journal's data
         else:
             generator = QSvgGenerator()
