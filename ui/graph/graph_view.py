@@ -395,13 +395,14 @@ class GraphWindow(QDialog):
             return data, positions, new, GraphModel(data, positions, by), graph.top_referrers(data, limit=15)
 
         run_in_background(work, self._laid_out, lambda error: self.status.setText(f"Could not draw: {error}"),
-                          writes=True)
+                          writes=True, owner=self)
 
     def _laid_out(self, result):
         self.data, self.positions, new, model, top = result
         if new:  # written after the graph is shown (30,000 places take a second); the write pool keeps the order
             run_in_background(lambda: graph.save_positions(new), None,
-                              lambda error: self.status.setText(f"Could not keep the places: {error}"), writes=True)
+                              lambda error: self.status.setText(f"Could not keep the places: {error}"), writes=True,
+                              owner=self)
         if model.size_by != self.size_by.currentData():  # changed while it was being laid out
             model.resize(self.size_by.currentData())
         self._show(model, fit=True)
