@@ -395,7 +395,7 @@ def plan_customers(table: Table, mapping: dict[int, str | None], date_format: st
     plan = Plan()
     by_email = {e.casefold(): cid for cid, e in Customer.select(Customer.id, Customer.email)
                 .where(Customer.deleted_at.is_null(), Customer.email != "").tuples()}
-    by_name = {(r.name.casefold(), r.company.casefold()): r.id for r in customers.list_customers(include_archived=True)}
+    by_name = {(name.casefold(), company.casefold()): cid for cid, name, company in customers.names_and_companies()}
     # Seen in this file, by the hash of the e-mail or of (name, company): a 300,000-row
     # file keeps ints, not strings (two different keys sharing a 64-bit hash is not a worry).
     seen_in_file: dict[int, int] = {}
@@ -702,8 +702,8 @@ def plan_purchases(table: Table, mapping: dict[int, str | None], date_format: st
     by_email = {e.casefold(): cid for cid, e in Customer.select(Customer.id, Customer.email)
                 .where(Customer.deleted_at.is_null(), Customer.email != "").tuples()}
     by_name = {}
-    for row in customers.list_customers(include_archived=True):
-        by_name.setdefault(row.name.casefold(), []).append(row.id)
+    for cid, name, _ in customers.names_and_companies():
+        by_name.setdefault(name.casefold(), []).append(cid)
     columns = _Columns(table.headers, mapping, keep_unmapped=False)
     for read, (number, row) in enumerate(table.iter_rows(), start=1):
         if read % PROGRESS_EVERY == 0:

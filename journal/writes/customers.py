@@ -371,6 +371,17 @@ class CustomerRow(NamedTuple):
         return cadence_level(self.days_since_value(today), self.cadence_days)
 
 
+def names_and_companies() -> list[tuple[int, str, str]]:
+    """(id, name, company or "") of every live customer, archived ones too, in
+    name order: what an import matches its rows against, without the facts of
+    the list (at 50,000 customers those cost 40 MB and most of a second)."""
+    query = (Customer.select(Customer.id, Customer.name, Company.name)
+             .join(Company, JOIN.LEFT_OUTER, on=(Customer.company == Company.id))
+             .where(Customer.deleted_at.is_null())
+             .order_by(fn.lower(Customer.name)))
+    return [(cid, name, company or "") for cid, name, company in raw_rows(query)]
+
+
 def list_customers(*, include_archived=False, customer_id: int | None = None) -> list[CustomerRow]:
     """Every customer with the facts the list shows: one query, ordered by name
     (or just one customer's row, to refresh a list after a change)."""

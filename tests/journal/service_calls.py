@@ -228,7 +228,7 @@ WRITES = {
 
 READS = {
     customers: {"interest_topics", "validate_fields", "get_customer", "find_by_name", "all_tags", "tag_cadences",
-                "effective_cadence", "cadence_level", "list_customers", "customer_rows", "customer_since", "cadence_tag"},
+                "effective_cadence", "cadence_level", "list_customers", "names_and_companies", "customer_rows", "customer_since", "cadence_tag"},
     merge: {"customer_references", "strategy_of", "plan_merge", "display"},
     duplicates: {"name_key", "phone_keys", "find_duplicates", "pairs_of", "dismissed_pairs", "already_there"},
     interactions: {"get_interaction", "reciprocity"},
