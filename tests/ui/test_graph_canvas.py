@@ -136,7 +136,8 @@ def big_model(side=30):
     return GraphModel(data, positions, "value")
 
 
-def test_a_big_graph_zoomed_out_shows_a_picture_made_off_the_gui_thread(qtbot):
+def big_view_shown(qtbot) -> GraphView:
+    """big_model() in a shown view, fitted: zoomed far out."""
     view = GraphView()
     qtbot.addWidget(view)
     view.resize(800, 600)
@@ -144,6 +145,11 @@ def test_a_big_graph_zoomed_out_shows_a_picture_made_off_the_gui_thread(qtbot):
     qtbot.waitExposed(view)
     view.set_model(big_model())
     view.fit()
+    return view
+
+
+def test_a_big_graph_zoomed_out_shows_a_picture_made_off_the_gui_thread(qtbot):
+    view = big_view_shown(qtbot)
     canvas = view.canvas
     assert view.model.count_in(view.visible_rect()) > DIRECT
     middle = 15 * 30 + 16  # a customer (n % 3 == 1) in the middle, big enough to be a disc, not a dot
@@ -176,13 +182,7 @@ def test_a_big_graph_zoomed_out_shows_a_picture_made_off_the_gui_thread(qtbot):
 
 
 def test_dragging_in_a_big_graph_zoomed_out(qtbot):
-    view = GraphView()
-    qtbot.addWidget(view)
-    view.resize(800, 600)
-    view.show()
-    qtbot.waitExposed(view)
-    view.set_model(big_model())
-    view.fit()
+    view = big_view_shown(qtbot)
     moved = []
     view.moved.connect(lambda cid, x, y: moved.append((cid, x, y)))
     start = view.mapFromScene(view.place_of(61))

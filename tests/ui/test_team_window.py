@@ -77,15 +77,21 @@ def test_move_to_a_server_then_work_and_back_up_there(make_window, qtbot, pg_ser
     assert table_rows(made.path) == table_rows(location)
 
 
-def test_connect_opens_a_team_journal_and_open_goes_back_to_a_file(make_window, qtbot, pg_server, tmp_path):
+def demo_on_server(pg_server, tmp_path, name: str, customers: int = 20) -> str:
+    """A demo journal moved into a new database on the test server; its location."""
     from journal.io import move
 
     source = tmp_path / "source.sqlite3"
     db.connect(source)
-    demo.populate(20, today=TODAY)
+    demo.populate(customers, today=TODAY)
     db.close()
-    location = fresh_database(pg_server, "connect")
+    location = fresh_database(pg_server, name)
     move.move_journal(str(source), location)
+    return location
+
+
+def test_connect_opens_a_team_journal_and_open_goes_back_to_a_file(make_window, qtbot, pg_server, tmp_path):
+    location = demo_on_server(pg_server, tmp_path, "connect")
     window = make_window(tmp_path / "mine.sqlite3")
     assert window.customer_list.model.rowCount() == 0
     in_modal(qtbot, window.actions.connect_team.trigger, type_and_connect(qtbot, location))
@@ -180,17 +186,11 @@ class ServerAway:
 
 
 def test_a_lost_connection_is_said_keeps_the_typing_and_connects_again(make_window, qtbot, pg_server, tmp_path):
-    from journal.io import move
     from journal.storage.models import Interaction
 
     from .test_main_window import drive_dialog, press
 
-    source = tmp_path / "source.sqlite3"
-    db.connect(source)
-    demo.populate(20, today=TODAY)
-    db.close()
-    location = fresh_database(pg_server, "lost")
-    move.move_journal(str(source), location)
+    location = demo_on_server(pg_server, tmp_path, "lost")
     window = make_window(tmp_path / "mine.sqlite3")
     assert team_mode.switch_to_team(window, location, None)
     server = ServerAway(pg_server, location)
@@ -252,15 +252,9 @@ def test_a_lost_connection_is_said_keeps_the_typing_and_connects_again(make_wind
 
 
 def test_the_team_journal_last_open_is_opened_again_at_start(make_window, qtbot, pg_server, tmp_path):
-    from journal.io import move
     from ui.files.team_dialogs import last_team_location
 
-    source = tmp_path / "source.sqlite3"
-    db.connect(source)
-    demo.populate(12, today=TODAY)
-    db.close()
-    location = fresh_database(pg_server, "again")
-    move.move_journal(str(source), location)
+    location = demo_on_server(pg_server, tmp_path, "again", customers=12)
     window = make_window(tmp_path / "mine.sqlite3")
     assert last_team_location() is None  # on a file: the file journal opens at start, as ever
     in_modal(qtbot, window.actions.connect_team.trigger, type_and_connect(qtbot, location))
