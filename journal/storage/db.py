@@ -329,7 +329,7 @@ class ServerDatabase(PostgresqlDatabase):
         return conn
 
 
-_SAFE_AGAIN = re.compile(r"\s*(SELECT|WITH|SHOW|BEGIN)\b", re.IGNORECASE)
+_SAFE_AGAIN = re.compile(r"\s*(SELECT|SHOW|BEGIN)\b", re.IGNORECASE)  # not WITH: a CTE may write
 
 
 class ServerLost(OperationalError):
