@@ -203,7 +203,9 @@ def test_finding_a_customer_without_connections_shows_everyone_and_centres_on_th
     window, g = window_with_graph(make_window)
     customers.create_customer(name="Dee Dee")  # Dee and Dee Dee: the list opens to choose from
     g.activateWindow()
-    qtbot.waitUntil(lambda: focused() is g.search, timeout=2000)
+    qtbot.waitUntil(lambda: focused() is g.view, timeout=2000)  # opens on the graph: + − zoom at once
+    qtbot.keyClick(g.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert focused() is g.search
     dee = customers.find_by_name("Dee").id
     assert dee not in g.view.customers()  # only customers with connections, at first
     choose_second(qtbot, g.search, "Dee", ["Dee", "Dee Dee"])
@@ -223,7 +225,8 @@ def test_an_empty_graph_says_how_to_connect_customers(qtbot, make_window):
     qtbot.waitUntil(lambda: g.view.model is not None, timeout=3000)
     g.view.viewport().grab()
     assert "Customer › Connect…" in g.view.hint_drawn and g.status.text() == "0 customers, 0 connections"
-    qtbot.keyClick(g.search, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    g.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is g.view, timeout=2000)
     for key in (Qt.Key.Key_Plus, Qt.Key.Key_Minus, Qt.Key.Key_0, Qt.Key.Key_Return):  # nothing to zoom or open
         qtbot.keyClick(QApplication.focusWidget(), key)
     g.connected_only.setChecked(False)  # Ada, on her own: no hint
@@ -257,3 +260,23 @@ def test_right_click_on_a_customer_offers_their_network(qtbot, make_window):
     assert seen == ["Open customer", "Connect to…", "Show the network around them"]
     assert view.chosen == customers.find_by_name("Ada").id and g.ego_depth.value() == 2
     assert g.visible_customers() == {customers.find_by_name(n).id for n in ("Ada", "Bob", "Cy")}
+
+
+def test_the_graph_opens_ready_to_zoom_and_typing_a_name_finds_them(qtbot, make_window):
+    """+ and − zoom as soon as the window is up (the help line says so); the
+    first letters typed on the graph go on in the find box, whose list opens."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    from .test_pickers import focused
+
+    window, g = window_with_graph(make_window)
+    g.activateWindow()
+    qtbot.waitUntil(lambda: focused() is g.view, timeout=2000)
+    scale = g.view.transform().m11()
+    qtbot.keyClick(focused(), Qt.Key.Key_Plus)
+    assert g.view.transform().m11() > scale and g.search.text() == ""
+    qtbot.keyClicks(focused(), "De")
+    assert focused() is g.search and g.search.text() == "De"
+    popup = g.search.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    assert isinstance(popup, QAbstractItemView)

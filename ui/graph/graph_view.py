@@ -10,7 +10,7 @@ from collections import deque
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGraphicsScene, QGraphicsView,
@@ -41,6 +41,7 @@ class GraphView(QGraphicsView):
 
     node_clicked = Signal(int)
     link_requested = Signal(int, int)  # source, target
+    find_box = None  # where letters typed on the graph go (the window's find box)
     moved = Signal(int, float, float)
     chosen_changed = Signal()
 
@@ -165,6 +166,12 @@ class GraphView(QGraphicsView):
             self.fit()
         elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.chosen in self.customers():
             self.node_clicked.emit(self.chosen)
+        elif self.find_box is not None and event.text().isalpha() and not event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            # Typing a name finds them: the letters go on in the find box.
+            self.find_box.setFocus()
+            QApplication.sendEvent(self.find_box, QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers(),
+                                                            event.text()))
         else:
             super().keyPressEvent(event)
 
@@ -363,11 +370,15 @@ class GraphWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         help_text = QLabel("Click a customer to open them · drag to move · Shift-drag from one customer to another "
-                           "to connect them · wheel or + − to zoom, 0 to fit")
+                           "to connect them · wheel or + − to zoom, 0 to fit · type a name or Ctrl+F to find")
         layout.addWidget(help_text)
         chain_tabs(self.view, self.search, self.size_by, self.connected_only, *self.kind_boxes.values(),
                    self.ego_depth, *(buttons[key] for key in ("fit", "arrange", "png", "svg")), self.referrers)
-        self.search.setFocus()  # opens ready to find someone
+        # Opens on the graph, so + − and 0 zoom at once; Ctrl+F, or typing a name, finds someone.
+        self.view.find_box = self.search
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self,
+                  lambda: (self.search.setFocus(Qt.FocusReason.ShortcutFocusReason), self.search.selectAll()))
+        self.view.setFocus()
         self.reload()
 
     @staticmethod
