@@ -136,7 +136,11 @@ def test_cards_are_prepared_off_the_gui_thread_and_only_the_newest_choice_shows(
 
     view.occasion.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view.occasion)
+    assert view.message.toPlainText().startswith("Dear Ada")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)  # welcome
+    # The purchases' cards leave at once: no letter shown under another occasion's name.
+    assert view.count.text() == "Finding whom to thank…"
+    assert view.recipients.count() == 0 and view.message.toPlainText() == "" and view.card_title.text() == ""
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)  # quarterly
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_End)  # chosen by hand: no one yet
     assert view.current_occasion() == "hand"

@@ -210,6 +210,11 @@ class CardsWindow(QDialog):
         hand_picked = list(self.hand_picked)
         self._generation += 1
         generation = self._generation
+        # The last occasion's cards leave at once: never a list or a letter under another occasion's name.
+        self.cards = []
+        self.recipients.clear()
+        self.warning.clear()
+        self._show_card(-1)
         self.count.setText("Finding whom to thank\u2026")
         for button in self.buttons.values():
             button.setEnabled(False)
@@ -301,6 +306,7 @@ class CardsWindow(QDialog):
             self.card_title.clear()
             self.message.clear()
             self.message.setEnabled(False)
+            self.edited_note.clear()
         self.message.blockSignals(False)
 
     def _message_edited(self):
