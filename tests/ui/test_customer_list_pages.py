@@ -172,8 +172,18 @@ def test_sorting_from_the_keyboard_with_the_view_menu(qtbot, make_window, small_
         qtbot.keyClick(sort_menu, letter)
         qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
 
+    table = window.customer_list.table
+    window.resize(1000, 420)  # a dozen rows in sight
+    qtbot.waitUntil(lambda: table.viewport().height() < 300)
+    in_sight = table.viewport().height() // table.verticalHeader().defaultSectionSize()
+    chosen = model.id_at(0)  # Person 000, given flowers today: far down when the most overdue come first
+    window.open_customer(chosen)
     choose(Qt.Key.Key_O)
     assert header.sortIndicatorSection() == OVERDUE and header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    # The customer on screen is still chosen in the list, and in sight at its new place.
+    current = table.currentIndex()
+    assert model.id_at(current.row()) == chosen and current.row() > in_sight
+    assert table.viewport().rect().intersects(table.visualRect(current))
     assert model.customer_at(0).days_overdue(today) > 0
     assert window.sort_actions[OVERDUE].isChecked()
     choose(Qt.Key.Key_O)

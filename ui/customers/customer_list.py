@@ -484,6 +484,9 @@ class CustomerList(QWidget):
             header.setSortIndicator(column, Qt.SortOrder.DescendingOrder)  # comes back here, descending
             return
         self.model.sort(column, order)
+        current = self.table.currentIndex()
+        if current.isValid() and not self._restoring:  # the customer on screen stays in sight, in its new place
+            self.table.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def choose_sort(self, column: int) -> None:
         """Sort by `column` as a click on its heading would (View › Sort customers
