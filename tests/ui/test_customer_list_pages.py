@@ -224,3 +224,27 @@ def test_a_list_read_that_fails_leaves_the_model_whole(qtbot, make_window, small
     assert model.rowCount() == PEOPLE and model.customer_at(0).name == "Person 000"
     window.customer_list.table.viewport().repaint()
     assert not [r for r in qtlog.records if "without" in r.message or "ResetModel" in r.message]
+
+
+def test_down_and_up_in_the_find_box_move_through_the_customers_found(qtbot, make_window, small_pages):
+    """Typing in the find box, then Down: the next customer found opens, and the
+    typing can go on; Up goes back."""
+    window = make_window(populate=many)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    box = window.customer_list.filter_box
+    box.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is box)
+    qtbot.keyClicks(box, "Person 01")  # Person 001 and 010 to 019
+    model = window.customer_list.model
+    found = [model.customer_at(r).name for r in range(model.rowCount())]
+    assert found[:3] == ["Person 001", "Person 010", "Person 011"]
+    assert window.current_customer() == customers.find_by_name("Person 001").id
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert window.current_customer() == customers.find_by_name("Person 011").id
+    assert QApplication.focusWidget() is box
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Up)
+    assert window.current_customer() == customers.find_by_name("Person 010").id
+    qtbot.keyClicks(QApplication.focusWidget(), "9")
+    assert box.text() == "Person 019" and model.rowCount() == 1

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
 from journal.reads import customer_pages as pages
 from journal.writes import customers
@@ -588,7 +588,14 @@ class CustomerList(QWidget):
             if emacs or journal_undo:
                 event.ignore()  # not overridden: the window's shortcut runs
                 return True
+        if (watched is self.filter_box and event.type() == QEvent.Type.KeyPress and event.key() in self.LIST_KEYS
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+            # Up and Down in the find box move through the customers found; typing goes on in the box.
+            QApplication.sendEvent(self.table, QKeyEvent(event.type(), event.key(), event.modifiers()))
+            return True
         return super().eventFilter(watched, event)
+
+    LIST_KEYS = (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
 
     def _current_changed(self, current, _previous):
         if current.isValid() and not self._quiet:
