@@ -102,25 +102,30 @@ def test_connect_opens_a_team_journal_and_open_goes_back_to_a_file(make_window, 
     assert window.windowTitle() == "mine.sqlite3"
 
 
-def test_an_unreachable_server_at_start_is_said_in_the_connect_dialog(qtbot):
-    from PySide6.QtCore import QTimer
-
+def when_the_connect_dialog_asks(inspect) -> None:
+    """Run inspect(dialog) once the Connect dialog is up: connecting comes first,
+    in a thread behind a progress dialog, so look again until it is."""
     from ui.files.team_dialogs import ConnectDialog
 
+    def look():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, ConnectDialog):
+            inspect(dialog)
+        else:
+            QTimer.singleShot(20, look)
+
+    QTimer.singleShot(0, look)
+
+
+def test_an_unreachable_server_at_start_is_said_in_the_connect_dialog(qtbot):
     location = f"postgresql://ada@127.0.0.1:{closed_port()}/shop"
     seen = {}
 
-    def when_asked():
-        # Connecting (in a thread, behind a progress dialog) comes first; then the Connect dialog.
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, ConnectDialog):
-            QTimer.singleShot(20, when_asked)
-            return
+    def asked(dialog):
         seen["problem"] = dialog.error.text()
-        seen["focus"] = QApplication.focusWidget()
         dialog.reject()  # the person gives up
 
-    QTimer.singleShot(0, when_asked)
+    when_the_connect_dialog_asks(asked)
     assert team_mode.open_at_start(location) is None  # nothing opened
     assert "cannot reach the team journal shop on 127.0.0.1" in seen["problem"]
 
@@ -275,22 +280,16 @@ def test_the_team_journal_last_open_is_opened_again_at_start(make_window, qtbot,
 
 
 def test_a_last_team_journal_that_does_not_answer_offers_the_file_journal_instead(qtbot):
-    from ui.files.team_dialogs import ConnectDialog
-
     location = f"postgresql://ada@127.0.0.1:{closed_port()}/shop"
     seen = {}
 
-    def when_asked():
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, ConnectDialog):
-            QTimer.singleShot(20, when_asked)
-            return
+    def asked(dialog):
         dialog.activateWindow()
         seen["problem"] = dialog.error.text()
         seen["offered"] = dialog.file_button.isVisible() and dialog.file_button.text()
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
 
-    QTimer.singleShot(0, when_asked)
+    when_the_connect_dialog_asks(asked)
     assert team_mode.open_at_start(location, offer_file=True) == team_mode.OPEN_FILE
     assert "cannot reach the team journal shop on 127.0.0.1" in seen["problem"]
     assert seen["offered"] == "Open a &file journal instead"
