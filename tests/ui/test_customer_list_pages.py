@@ -248,3 +248,32 @@ def test_down_and_up_in_the_find_box_move_through_the_customers_found(qtbot, mak
     assert window.current_customer() == customers.find_by_name("Person 010").id
     qtbot.keyClicks(QApplication.focusWidget(), "9")
     assert box.text() == "Person 019" and model.rowCount() == 1
+
+
+def test_in_a_narrow_pane_the_company_gives_way_and_how_late_stays_in_sight(qtbot, make_window, small_pages):
+    """A laptop screen and long company names: the company column is elided so
+    that the name and the days overdue stay whole, with no sideways scrolling
+    needed to see who is late."""
+    from ui.customers.customer_list import COMPANY
+
+    def populate():
+        many()
+        customers.create_customer(name="Zed", company="Featherstonehaugh, Cholmondeley & Marjoribanks Holdings Ltd")
+
+    window = make_window(populate=populate)
+    table, header = window.customer_list.table, window.customer_list.table.horizontalHeader()
+    qtbot.waitUntil(window.customer_list.model.measured)
+    lst = window.customer_list
+    window.resize(1300, 700)
+    qtbot.waitUntil(lambda: sum(window.splitter.sizes()) > 800)
+    total = sum(window.splitter.sizes())
+    narrow = lst._natural[NAME] + lst._natural[OVERDUE] + 120 + (lst.width() - table.viewport().width())
+    window.splitter.setSizes([narrow, total - narrow])
+    qtbot.waitUntil(lambda: table.viewport().width() < lst._natural[NAME] + lst._natural[OVERDUE] + 160)
+    assert lst._natural[COMPANY] > 300  # would not fit whole
+    overdue_end = header.sectionViewportPosition(OVERDUE) + header.sectionSize(OVERDUE)
+    assert overdue_end <= table.viewport().width()  # whole, in sight
+    needed = table.fontMetrics().horizontalAdvance("Person 000")
+    assert header.sectionSize(NAME) >= needed and header.sectionSize(COMPANY) < 200
+    window.splitter.setSizes([total - 300, 300])  # room again: the company as wide as the pane allows
+    qtbot.waitUntil(lambda: header.sectionSize(COMPANY) > 300)

@@ -332,6 +332,7 @@ class CustomerList(QWidget):
         self._quiet = False  # selecting without telling (the window already shows that customer)
         self._restoring = False  # a saved header being put back: its sort order stands as saved
         self._measuring = 0  # the latest measuring of the longest names
+        self._natural: dict[int, int] = {}  # each key column's width for its longest text
         self._list_painted, self._after_paint = False, None
         self.filter_box = QLineEdit(placeholderText="Find a customer by name or company…")
         self.filter_box.setClearButtonEnabled(True)
@@ -442,7 +443,21 @@ class CustomerList(QWidget):
             widest = max((metrics.horizontalAdvance(t) for t in self.model.longest_texts(column)), default=0)
             # Cell margins, and room for the sort arrow beside the heading.
             width = max(widest + self.CELL_PADDING, headings.horizontalAdvance(COLUMNS[column]) + 32)
-            header.resizeSection(column, min(width, self.WIDEST_COLUMN))
+            self._natural[column] = min(width, self.WIDEST_COLUMN)
+            header.resizeSection(column, self._natural[column])
+        self._squeeze()
+
+    def _squeeze(self) -> None:
+        """In a pane too narrow for the key columns whole (a laptop screen, long
+        company names), the company gives way, its text elided, so that the name
+        and how late they are stay whole and in sight."""
+        if len(self._natural) < len(KEY_COLUMNS):
+            return
+        room = self.table.viewport().width() - self._natural[NAME] - self._natural[OVERDUE]
+        company = max(min(self._natural[COMPANY], room), 60)
+        header = self.table.horizontalHeader()
+        if header.sectionSize(COMPANY) != company:
+            header.resizeSection(COMPANY, company)
 
     def needed_width(self) -> int:
         """How wide the pane must be to show the key columns whole."""
@@ -572,6 +587,8 @@ class CustomerList(QWidget):
     EMACS_KEYS = (QKeySequence.StandardKey.MoveToEndOfLine, QKeySequence.StandardKey.DeleteEndOfLine)
 
     def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self._squeeze()
         if event.type() == QEvent.Type.Paint and not self._list_painted and watched is self.table.viewport():
             self._list_painted = True
             if self._after_paint is not None:
