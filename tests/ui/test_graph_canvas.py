@@ -16,6 +16,7 @@ from ui.common import theme
 from ui.graph.canvas import DIRECT, SMALLEST_LABEL_SCALE, GraphModel
 from ui.graph.graph_view import GraphView
 
+from .test_appearance import restore_look  # noqa: F401 - a fixture
 from .test_graph_detail import press_until, to_the_graph
 from .test_graph_view import node_point, window_with_graph
 
@@ -95,22 +96,8 @@ def test_hovering_a_connection_says_who_and_how(qtbot, make_window):
     assert QToolTip.text().startswith("Ada → Bob: Referred")
 
 
-@pytest.fixture
-def dark_then_back():
-    app = QApplication.instance()
-    palette, appearance, style = app.palette(), app.property("lately_appearance"), app.style().name()
-    yield app
-    from PySide6.QtWidgets import QStyleFactory
-
-    app.setPalette(palette)
-    app.setProperty("lately_appearance", appearance)
-    if theme._style is not None:
-        app.setStyle(QStyleFactory.create(style))
-        theme._style = None
-
-
-def test_the_graph_follows_the_light_and_dark_scheme(qtbot, make_window, dark_then_back):
-    theme.apply(dark_then_back, theme.LIGHT)
+def test_the_graph_follows_the_light_and_dark_scheme(qtbot, make_window, restore_look):
+    theme.apply(restore_look, theme.LIGHT)
     _, g = window_with_graph(make_window)
     qtbot.waitExposed(g)
     view = g.view
@@ -118,7 +105,7 @@ def test_the_graph_follows_the_light_and_dark_scheme(qtbot, make_window, dark_th
     assert near(colour_at(view, corner), QColor(theme.GRAPH_COLORS["canvas"][theme.LIGHT]), 2)
     bob = customers.find_by_name("Bob").id
     assert near(colour_at(view, node_point(view, "Bob")), stage_colour(view, bob))
-    theme.apply(dark_then_back, theme.DARK)
+    theme.apply(restore_look, theme.DARK)
     qtbot.waitUntil(lambda: near(colour_at(view, corner), QColor(theme.GRAPH_COLORS["canvas"][theme.DARK]), 2),
                     timeout=2000)
     assert near(colour_at(view, node_point(view, "Bob")), stage_colour(view, bob))
