@@ -5,7 +5,6 @@ off the GUI thread when zoomed out, painted directly when zoomed in)."""
 
 import math
 
-import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QToolTip
