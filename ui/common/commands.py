@@ -150,6 +150,8 @@ def redo_on(stack, events, parent=None) -> bool:
 def _step(stack, events, undoing: bool, parent=None) -> bool:
     if not (stack.canUndo() if undoing else stack.canRedo()):
         return False
+    if getattr(stack, "stepping_off_thread", False):
+        return False  # a big step is being written: the next one waits until the stack has moved
     command = stack.command(stack.index() - 1 if undoing else stack.index())
     message = refusal(command, undoing=undoing)
     if message:
@@ -188,17 +190,24 @@ def _step_off_thread(stack, events, command: JournalCommand, undoing: bool, pare
         return command.undo_writes(progress) if undoing else command.redo_writes(progress)
 
     def written(done):
+        stack.stepping_off_thread = False
         command._done_off_thread = done
         _stepped(stack, events, command, undoing)
 
+    def cancelled():
+        stack.stepping_off_thread = False
+        events.status.emit(f"{verb} cancelled: nothing was changed")
+
     def failed(error):
+        stack.stepping_off_thread = False
         if isinstance(error, JournalError):
             events.error.emit(f"Could not {verb.lower()} \u201c{command.text()}\u201d: {error}")
         else:
             events.error.emit(f"Could not {verb.lower()} \u201c{command.text()}\u201d ({error}). Nothing was changed.")
 
+    stack.stepping_off_thread = True
     run_with_progress(parent, f"{verb}ing \u201c{command.text()}\u201d\u2026", work, written, failed, writes=True,
-                      on_cancelled=lambda: events.status.emit(f"{verb} cancelled: nothing was changed"))
+                      on_cancelled=cancelled)
 
 
 class Created(JournalCommand):
