@@ -246,16 +246,16 @@ def search(text: str, limit: int, hit_class, complete, marked, words) -> list:
         interaction_headline = _best_column_headline(("i.summary", "i.notes"), 16)
         rows = db.execute_sql(
             f"""SELECT i.id, i.customer_id, c.name, i.occurred_at, {interaction_headline}, i.summary, i.notes
-                FROM (SELECT s.interaction_id, ts_rank(s.doc, q, 1) AS rank, i.occurred_at
+                FROM (SELECT s.interaction_id
                       FROM to_tsquery('simple', %s) q, interaction_search s
                       JOIN interaction i ON i.id = s.interaction_id
                       JOIN customer c ON c.id = i.customer_id
                       WHERE s.doc @@ q AND c.deleted_at IS NULL
-                      ORDER BY rank DESC, i.occurred_at DESC, i.id LIMIT %s) best
+                      ORDER BY s.interaction_id DESC LIMIT %s) best
                 CROSS JOIN to_tsquery('simple', %s) q
                 JOIN interaction i ON i.id = best.interaction_id
                 JOIN customer c ON c.id = i.customer_id
-                ORDER BY best.rank DESC, best.occurred_at DESC, i.id""",
+                ORDER BY i.id DESC""",
             (query, remaining, query),
         ).fetchall()
         for iid, cid, name, when, snippet, *columns in rows:

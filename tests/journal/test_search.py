@@ -113,3 +113,15 @@ def test_names_sort_and_fold_as_sqlite_sorts_and_folds_them(journal):
         service.create_customer(name=name)
     assert [c.name for c in service.list_customers()] == ["Al", "al b", "bob", "Zed", "Émile", "ål"]
     assert [c.name for c in search.complete_customers("Émi")] == ["Émile"]
+
+
+def test_notes_come_newest_written_first_on_both_backends(journal):
+    """The same contract on SQLite and on a team server: notes in the order they
+    were written, newest first, whatever how often the word appears in each
+    (ranking every note that holds a common word would read them all)."""
+    ada = customer("Ada Lovelace")
+    first = interactions.log_interaction(ada.id, "call", "out", "Walnut, walnut, walnut table").id
+    second = interactions.log_interaction(ada.id, "call", "out", "Asked about the walnut shelf").id
+    third = interactions.log_interaction(ada.id, "meeting", "out", "Showroom visit", notes="walnut chairs").id
+    notes = [hit.interaction_id for hit in search.search("walnut") if not hit.is_customer]
+    assert notes == [third, second, first]
