@@ -326,34 +326,36 @@ class Snooze(JournalCommand):
         lately.snooze(self.customer_id, self.key, self.until)
 
 
-class CardsSent(JournalCommand):
-    """Thank-you cards recorded as sent, already written off the GUI thread
-    (thousands of cards take seconds): undo takes their timeline entries back
-    to the trash and makes what they thanked for wait for thanks again."""
+class Written(JournalCommand):
+    """A step already written by a background task, which recorded what it
+    changed: pushing it writes nothing again; undo and redo go through the core."""
 
-    def __init__(self, events, chosen, sent, changeset):
-        super().__init__(events, f"Record {words.plural(len(chosen), 'card')} as sent")
-        self.chosen = list(chosen)
-        self.sent = sent
+    def __init__(self, events, text: str, changeset: changes.ChangeSet):
+        super().__init__(events, text)
         self._written = changeset
 
-    def apply(self):  # written by the background task, which recorded what it changed
+    def apply(self):
         self.changeset = self._written
         self._applied = True
 
 
-class Imported(JournalCommand):
+class CardsSent(Written):
+    """Thank-you cards recorded as sent (thousands take seconds, so off the GUI
+    thread): undo takes their timeline entries back to the trash and makes what
+    they thanked for wait for thanks again."""
+
+    def __init__(self, events, count: int, changeset: changes.ChangeSet):
+        super().__init__(events, f"Record {words.plural(count, 'card')} as sent", changeset)
+
+
+class Imported(Written):
     """An import, already written by its background task, which recorded what
     it changed (report.changeset): undo takes it back through the import's own
     batched undo, which checks those rows first (journal/io/csv_import.py)."""
 
     def __init__(self, events, report, what: str):
-        super().__init__(events, f"Import {report.created} {what}")
+        super().__init__(events, f"Import {report.created} {what}", report.changeset)
         self.report = report
-
-    def apply(self):  # the import itself ran off the GUI thread, in one transaction
-        self.changeset = self.report.changeset
-        self._applied = True
 
     def redo_writes(self, progress=None):
         from journal.io import csv_import

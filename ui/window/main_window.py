@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
 
                 def written(result):
                     sent, changeset = result
-                    self._perform(commands.CardsSent(self.events, chosen, sent, changeset))
+                    self._perform(commands.CardsSent(self.events, len(chosen), changeset))
                     done(sent.written)
 
                 run_with_progress(self.cards_window, f"Recording {words.plural(len(chosen), 'card')} as sent\u2026",
