@@ -400,7 +400,7 @@ def _put_back_all(changes, current: dict, progress=None) -> None:
         key = _same_write(model, change, current)
         if key is None or key != run_key:
             _put_back_run(run_key, run)
-            done += len(run) if run else 0
+            done += len(run)
             if progress and done - told >= 200:
                 progress(done, len(changes))
                 told = done
