@@ -145,13 +145,13 @@ def main():
             lambda a, b: (a.purchase_count, a.lifetime_cents, a.reached_out, a.they_reached_out)
             == (b[0][6], b[0][7], b[1].get("out", 0), b[1].get("in", 0)))
 
-    # 4. The attention list. The floor runs the queries lately.gather runs with
+    # 4. The attention list. The floor runs the queries lately.read runs with
     # sqlite3 and only fetches their rows (bench_lately.raw_floor).
     from bench_lately import raw_floor
 
     compare("attention list", lambda: lately.attention_items(today), lambda: raw_floor(raw, today), None,
             target=100)
-    compare("  of which: reading its inputs", lambda: lately.gather(today), lambda: raw_floor(raw, today), None,
+    compare("  of which: every customer's items", lambda: lately.read(today), lambda: raw_floor(raw, today), None,
             target=None)
 
     # 5. Graph data: live customers and their connections.

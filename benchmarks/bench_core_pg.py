@@ -80,7 +80,7 @@ def core_queries(today: date):
         ("timeline first page", lambda: timeline.entries(whale), 50),
         ("customer header", lambda: timeline.header(whale, today), 50),
         ("attention list", lambda: lately.attention_items(today), 100),
-        ("  its inputs", lambda: lately.gather(today), 50),
+        ("  every customer's items", lambda: lately.read(today), 50),
         ("graph data", graph.graph_data, 50),
         ("search 'wobbly'", lambda: search.search("wobbly"), 30),
         ("search 'sail'", lambda: search.search("sail"), 30),

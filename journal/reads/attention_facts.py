@@ -26,9 +26,17 @@ class _Dialect:
     live = "c.deleted_at IS NULL AND +c.archived = ?"
 
     @staticmethod
-    def day(column: str) -> str:
-        """The calendar day of a timestamp (or date) column: ISO text in SQLite."""
-        return f"substr({column}, 1, 10)"
+    def age(column: str, today: date) -> str:
+        """Whole days from a timestamp (or date) column's calendar day to `today`
+        (NULL for NULL): dates are ISO text in SQLite, timestamps local without
+        a zone (validate.as_datetime). A day's Julian day starts at noon, hence
+        the half; 1721424 turns an ordinal into SQLite's whole Julian day."""
+        return f"({today.toordinal() + 1721424} - CAST(julianday({column}) - 0.5 AS INTEGER))"
+
+    # Ends a subquery so that it is run on its own, each of its columns worked out
+    # once per row, not copied into every expression of the outer query that uses it
+    # (SQLite never flattens a subquery with an OFFSET; PostgreSQL neither).
+    fence = "LIMIT -1 OFFSET 0"
 
     @staticmethod
     def sql(text: str) -> str:
@@ -39,8 +47,10 @@ class _ServerDialect(_Dialect):
     live = "c.deleted_at IS NULL AND c.archived = ?"
 
     @staticmethod
-    def day(column: str) -> str:
-        return f"CAST({column} AS date)"
+    def age(column: str, today: date) -> str:
+        return f"(DATE '{today.isoformat()}' - CAST({column} AS date))"
+
+    fence = "OFFSET 0"
 
     @staticmethod
     def sql(text: str) -> str:
@@ -64,40 +74,84 @@ def _ids(customer_ids) -> str:
 _TAG_CADENCES = ("(SELECT ct.customer_id AS customer_id, min(t.cadence_days) AS days FROM customer_tag ct "
                  "JOIN tag t ON t.id = ct.tag_id WHERE t.cadence_days IS NOT NULL{only} GROUP BY ct.customer_id)")
 
-# Column order of customers(): lately.build_facts reads it.
-COLUMNS = ("id", "name", "company", "stage", "channel", "since", "cadence", "interests", "account_manager",
-           "last_outbound", "last_value", "last_value_kind", "last_feedback", "last_welcome", "last_reactive_sales",
-           "unanswered", "first_unanswered", "first_purchase", "lifetime")
+# Column order of customer_rules(): journal.rules.lately reads it.
+COLUMNS = ("id", "name", "company", "flags", "interests", "lifetime", "since_age", "buy_age", "value_age", "cadence",
+           "reactive_age", "feedback_age", "unanswered", "unanswered_age", "channel", "manager", "value_kind")
+
+# `flags` packs the stage (STAGE_BITS), the customer's part in the health figures
+# (times HEALTH, see lately.health_codes) and the rules that hold (RULE_BITS):
+# every value fetched costs about as much as working out a rule, so the small
+# numbers come in one.
+STAGE_BITS = {"customer": 1, "prospect": 2}
+HEALTH = 4
+
+# The rules that need one customer's facts, as lately.py states them (its docstring
+# says what each one means), evaluated here: `rules` holds one bit for each that
+# holds (RULE_BITS), and the ages (whole days to today) their wording and priority
+# need come beside it. Numbers rather than text: building text in SQL cost more
+# than the rules themselves.
+RULE_BITS = {"unanswered": 32, "welcome": 64, "never_contacted": 128, "only_reactive_sales": 256, "cadence": 512,
+             "overdue": 1024, "no_feedback": 2048}
+_NEVER = "(stage = 'customer' AND buy_age > {never_grace} AND (out_age IS NULL OR out_age > buy_age))"
+_STARVED = "(stage = 'customer' AND reactive_age <= 2 * cadence AND (value_age IS NULL OR value_age > 2 * cadence))"
+_RULES = """
+    CASE WHEN stage IN ('customer', 'prospect') AND unanswered >= {unanswered_run} THEN 32 ELSE 0 END
+  + CASE WHEN stage = 'customer' AND buy_age <= {welcome_window} AND since_age <= buy_age
+              AND (welcome_age IS NULL OR welcome_age > buy_age) THEN 64 ELSE 0 END
+  + CASE WHEN {never} THEN 128 ELSE 0 END
+  + CASE WHEN {starved} THEN 256 ELSE 0 END
+  + CASE WHEN stage = 'customer' AND coalesce(value_age, since_age) >= cadence AND NOT coalesce({never}, FALSE)
+              AND NOT coalesce({starved}, FALSE)
+         THEN CASE WHEN 2 * coalesce(value_age, since_age) >= 3 * cadence THEN 1536 ELSE 512 END ELSE 0 END
+  + CASE WHEN stage = 'customer' AND since_age >= {feedback_every}
+              AND (feedback_age IS NULL OR feedback_age >= {feedback_every}) THEN 2048 ELSE 0 END"""
 
 
-def _facts_sql(default_cadence: int, where: str, customer_ids=None) -> str:
+def customer_rules(today: date, default_cadence: int, customer_ids=None, *, unanswered_run: int,
+                   welcome_window: int, never_grace: int, feedback_every: int) -> SQL:
+    """Every live customer (not archived), or those of `customer_ids`, in COLUMNS
+    order: their name and company, stage, their part in the health figures
+    (lately.health_codes), the rules they need attention for (RULE_BITS), what
+    introductions weigh (interests, lifetime value), and the words and ages the
+    found rules' wording needs. A query for models.raw_rows."""
     d = _dialect()
     only = "" if customer_ids is None else f" AND ct.customer_id IN ({_ids(customer_ids)})"
-    created = d.day("c.created_at")
-    return f"""
-        SELECT c.id AS id, c.name AS name, coalesce(co.name, '') AS company, c.stage AS stage, c.channel AS channel,
-               coalesce(c.customer_since, s.first_purchase_on,
-                        CASE WHEN c.stage = 'prospect' THEN NULL ELSE {created} END) AS since,
+    where = d.live if customer_ids is None else f"{d.live} AND c.id IN ({_ids(customer_ids)})"
+    age = lambda column: d.age(column, today)  # noqa: E731
+    # Each day's age worked out once a customer, in a subquery run on its own (fence).
+    facts = f"""
+        SELECT c.id AS id, c.name AS name, coalesce(co.name, '') AS company, c.stage AS stage,
+               c.interests AS interests, c.channel AS channel, c.account_manager AS manager,
                coalesce(nullif(c.cadence_days, 0), nullif(tc.days, 0), {int(default_cadence)}) AS cadence,
-               c.interests AS interests, c.account_manager AS account_manager,
-               {d.day("s.last_outbound_at")} AS last_outbound, {d.day("s.last_value_at")} AS last_value,
-               s.last_value_kind AS last_value_kind, {d.day("s.last_feedback_at")} AS last_feedback,
-               {d.day("s.last_welcome_at")} AS last_welcome, {d.day("s.last_reactive_sales_at")} AS last_reactive_sales,
-               coalesce(s.unanswered_count, 0) AS unanswered, {d.day("s.first_unanswered_at")} AS first_unanswered,
-               s.first_purchase_on AS first_purchase, coalesce(s.lifetime_cents, 0) AS lifetime
+               {age("coalesce(c.customer_since, s.first_purchase_on, "
+                    "CASE WHEN c.stage = 'prospect' THEN NULL ELSE c.created_at END)")} AS since_age,
+               {age("s.last_outbound_at")} AS out_age, {age("s.last_value_at")} AS value_age,
+               s.last_value_kind AS value_kind, {age("s.last_feedback_at")} AS feedback_age,
+               {age("s.last_welcome_at")} AS welcome_age, {age("s.last_reactive_sales_at")} AS reactive_age,
+               coalesce(s.unanswered_count, 0) AS unanswered, {age("s.first_unanswered_at")} AS unanswered_age,
+               {age("s.first_purchase_on")} AS buy_age, coalesce(s.lifetime_cents, 0) AS lifetime
         FROM customer c
         LEFT JOIN company co ON co.id = c.company_id
         LEFT JOIN customer_summary s ON s.customer_id = c.id
         LEFT JOIN {_TAG_CADENCES.format(only=only)} tc ON tc.customer_id = c.id
-        WHERE {where}"""
-
-
-def customers(default_cadence: int, customer_ids=None) -> SQL:
-    """The live customers (not archived), or those of `customer_ids`, in COLUMNS
-    order: a query for models.raw_rows."""
-    live = _dialect().live
-    where = live if customer_ids is None else f"{live} AND c.id IN ({_ids(customer_ids)})"
-    return SQL(_dialect().sql(_facts_sql(default_cadence, where, customer_ids)), [False])
+        WHERE {where} {d.fence}"""
+    never = _NEVER.format(never_grace=int(never_grace))
+    rules = _RULES.format(unanswered_run=int(unanswered_run), welcome_window=int(welcome_window), never=never,
+                          starved=_STARVED, feedback_every=int(feedback_every))
+    sql = f"""
+        SELECT id, name, company,
+               CASE stage WHEN 'customer' THEN 1 + {HEALTH} * (1
+                    + CASE WHEN value_age < cadence THEN 2 ELSE 0 END
+                    + CASE WHEN buy_age IS NOT NULL AND (out_age IS NULL OR out_age > buy_age) THEN 4 ELSE 0 END)
+                    WHEN 'prospect' THEN 2 ELSE 0 END
+               + {rules} AS flags,
+               interests, lifetime, since_age, buy_age, value_age, cadence, reactive_age, feedback_age, unanswered,
+               unanswered_age,
+               CASE WHEN unanswered >= {int(unanswered_run)} THEN channel END AS channel,
+               CASE WHEN stage = 'customer' AND buy_age <= {int(welcome_window)} THEN manager END AS manager,
+               CASE WHEN stage = 'customer' AND value_age IS NOT NULL THEN value_kind END AS value_kind
+        FROM ({facts}) f"""
+    return SQL(d.sql(sql), [False])
 
 
 def _day_param(day: date):

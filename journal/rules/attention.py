@@ -63,8 +63,7 @@ def compute(today: date | None = None) -> AttentionState:
 
 def _compute(today: date) -> AttentionState:
     found = lately.everyone(today)
-    items = [i for items in found.by_customer.values() for i in items] + found.introductions
-    items.sort(key=sort_key)
+    items = lately.in_order(found.by_customer, found.introductions)
     codes = bytearray(max(found.health_codes, default=0) + 1)
     for cid, code in found.health_codes.items():
         codes[cid] = code
@@ -121,7 +120,7 @@ def update(state: AttentionState, customer_ids, today: date | None = None) -> At
         return compute(today)
     with snapshot():
         ids = affected_by(customer_ids)
-        part = lately.gather(today, ids)
+        part = lately.read(today, ids)
         people = _people_after(state.people, part.people, ids)
         members, circles = _circles_after(state, people, ids)
         in_circles = {cid for circle in circles.values() for cid in circle}
@@ -135,7 +134,7 @@ def update(state: AttentionState, customer_ids, today: date | None = None) -> At
     removed = [i for cid in ids for i in state.by_customer.get(cid, ())]
     added = []
     for cid in ids:
-        found = lately.customer_items(part, cid, today)
+        found = part.by_customer.get(cid)
         if found:
             by_customer[cid] = found
             added += found

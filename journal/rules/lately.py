@@ -1,11 +1,24 @@
 """What have I done for them lately? The rules that turn the journal into a
 ranked list of whom to attend to, why, and what to do.
 
-gather() reads what the rules need in a few set-based queries (the
-per-customer summary row carries the per-customer facts; SQL works out each
-customer's cadence and the days of their facts: journal.reads.attention_facts);
-evaluate() is pure Python over those inputs, so each rule is tested on
-hand-made journals and the benchmark can feed it from raw SQL.
+The rules, for a customer (tests/journal/test_lately.py holds each one's edges):
+- a purchase not thanked after THANK_GRACE_DAYS: a thank-you, or recognising a
+  return customer (a repeat purchase, or a customer for a year or more);
+- a follow-up due today or before, and not done;
+- a referral made in the last REFERRAL_MEMORY_DAYS and not thanked;
+- UNANSWERED_RUN or more reaches in a row with no answer;
+- a first purchase in the last WELCOME_WINDOW_DAYS with no welcome kit since;
+- no contact from us since the first purchase, more than NEVER_CONTACTED_GRACE_DAYS ago;
+- only support or sales contact within two cadences, no value given in them;
+- else the stay-in-touch cadence passed since value was last given (or since
+  they became a customer): due at the cadence, overdue at one and a half;
+- feedback not asked for FEEDBACK_EVERY_DAYS, as a customer for that long;
+- an introduction between two people who share an interest or a tag.
+
+read() runs them in one snapshot: the rules about one customer's facts in SQL
+over the per-customer summary row (journal.reads.attention_facts.customer_rules),
+returning only what they found; follow-ups and referrals as read; introductions
+here. An item's words are made when it is shown (AttentionItem.evidence).
 
 Who the rules look at: archived and deleted customers never appear. Every
 rule applies to customers; prospects get follow-ups, unanswered runs,
@@ -15,6 +28,7 @@ referral thanks (a former customer who sends someone still deserves thanks)."""
 from __future__ import annotations
 
 import heapq
+from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,10 +37,10 @@ from typing import NamedTuple
 
 from journal.writes import settings
 from journal.rules import words
-from journal.writes.customers import OVERDUE, cadence_level, interest_topics
+from journal.writes.customers import DUE, OVERDUE, interest_topics
 from journal.rules.kinds import KINDS
 from journal.reads import attention_facts
-from journal.storage.models import Customer, Snooze, database, is_server, parsers, raw_rows, to_date, upsert
+from journal.storage.models import Customer, Snooze, raw_rows, to_date, upsert
 
 THANK_GRACE_DAYS = 3  # a purchase is "not yet thanked" once it is more than this old
 WELCOME_WINDOW_DAYS = 30
@@ -53,29 +67,55 @@ REASONS = {
 
 
 class AttentionItem(NamedTuple):
+    """One thing to do for one customer. The rules find it with the numbers its
+    words need (`detail`, by reason: see _WORDING); the words are made when the
+    item is shown, so the tens of thousands of items of a large journal cost a
+    small tuple each, not three sentences."""
     customer_id: int
     customer_name: str
     company: str
     reason: str
-    title: str
-    evidence: str
-    suggestion: str
-    action_kind: str  # the interaction kind that answers it, to prefill quick capture
-    priority: float
+    p6: int  # priority in sixths: REASONS' base * 6 plus up to 60 for urgency (one step a day)
     since: date | None = None
     level: str | None = None  # DUE or OVERDUE for the cadence rule
     ref_id: int | None = None  # the purchase, interaction or connection it is about
     other_customer_id: int | None = None  # the other side of an introduction
+    detail: tuple = ()
+
+    @property
+    def priority(self) -> float:
+        return self.p6 / 6
 
     @property
     def reason_label(self) -> str:
         return REASONS[self.reason][0]
 
     @property
+    def title(self) -> str:
+        if self.reason == "cadence":
+            return "Overdue: stay in touch" if self.level == OVERDUE else "Due: stay in touch"
+        if self.reason == "introduction":
+            return f"Introduce to {self.detail[1]}"
+        return REASONS[self.reason][0]
+
+    @property
+    def evidence(self) -> str:
+        return _WORDING[self.reason](self)[0]
+
+    @property
+    def suggestion(self) -> str:
+        return _WORDING[self.reason](self)[1]
+
+    @property
+    def action_kind(self) -> str:
+        """The interaction kind that answers it, to prefill quick capture."""
+        return _WORDING[self.reason](self)[2]
+
+    @property
     def log_summary(self) -> str:
         """A first line for the note that answers this item."""
         if self.reason == "follow_up_due":
-            return "Followed up: " + self.evidence.split("“", 1)[-1].split("”", 1)[0]
+            return "Followed up: " + self.detail[1]
         if self.reason == "introduction":
             return self.suggestion.replace("Introduce", "Introduced", 1)
         return _LOG_SUMMARIES.get(self.action_kind, KINDS[self.action_kind].label)
@@ -97,28 +137,108 @@ _LOG_SUMMARIES = {
 }
 
 
-class CustomerFacts(NamedTuple):
-    """One customer's facts as the rules read them. The `_at` facts are the
-    calendar days of those moments: every rule counts whole days."""
-    id: int
-    name: str
-    company: str
-    stage: str
-    channel: str
-    since: date | None
-    cadence_days: int
-    interests: tuple[str, ...]
-    account_manager: str
-    last_outbound_at: date | None
-    last_value_at: date | None
-    last_value_kind: str | None
-    last_feedback_at: date | None
-    last_welcome_at: date | None
-    last_reactive_sales_at: date | None
-    unanswered_count: int
-    first_unanswered_at: date | None
-    first_purchase_on: date | None
-    lifetime_cents: int
+# --- the words of each reason: (evidence, suggestion, action kind) from an item's detail ------------------------
+
+def _unanswered_words(i: AttentionItem):
+    count, channel = i.detail
+    return (f"{words.plural(count, 'time')} you reached out since {_on(i.since)} with no reply",
+            f"Try another way than before (they prefer {channel}); ask if there is a better time or channel",
+            {"phone": "call", "visit": "meeting", "letter": "gift"}.get(channel, channel))
+
+
+def _welcome_words(i: AttentionItem):
+    manager, = i.detail
+    who = f" with {manager}'s name and phone" if manager else ""
+    return (f"First purchase on {_on(i.since)}, no welcome kit yet", f"Send a welcome kit{who}, after the thank-you note",
+            "welcome_kit")
+
+
+def _never_words(i: AttentionItem):
+    days, = i.detail
+    return (f"First purchase {words.plural(days, 'day')} ago; you have not been in touch since",
+            "Check in on how it is going — not a sales call", "check_in")
+
+
+def _starved_words(i: AttentionItem):
+    window, topic = i.detail
+    gift, kind = _gift(topic)
+    return (f"Only support or sales contact in the last {words.plural(window, 'day')}",
+            f"Give something with no sale attached: {gift.lower()}, an introduction, "
+            "or a check-in that is not a sales call", kind)
+
+
+def _cadence_words(i: AttentionItem):
+    days, cadence, value_kind, topic = i.detail
+    if value_kind is not None:
+        last = f"Last value given {words.plural(days, 'day')} ago ({KINDS[value_kind].label.lower()})"
+    else:
+        last = f"No value given in {words.plural(days, 'day')} as a customer"
+    return (f"{last}; cadence {words.plural(cadence, 'day')}", *_gift(topic))
+
+
+def _feedback_words(i: AttentionItem):
+    days, asked = i.detail
+    last = f"Last asked {_on(asked)}" if asked else f"Never asked, a customer for {tenure_words(days)}"
+    return last, "Ask how the relationship could be better", "feedback"
+
+
+def _purchase_words(i: AttentionItem):
+    count, product, tenure = i.detail
+    bought = (f"Bought {product} on {_on(i.since)}" if count == 1 else
+              f"{words.plural(count, 'purchase')} not thanked, the first on {_on(i.since)}")
+    if i.reason == "return_customer":
+        tenure = tenure_words(max(tenure, 1))
+        return (f"{bought}; a customer for {tenure}",
+                f"Send a card thanking them for {tenure} with you — never 'thanks for trying us'", "thank_you_card")
+    return f"{bought}, not thanked yet", "Send a personal thank-you card", "thank_you_card"
+
+
+def _follow_up_words(i: AttentionItem):
+    late, summary_text, kind = i.detail
+    when = "today" if late == 0 else f"{words.plural(late, 'day')} ago" if late > 1 else "yesterday"
+    return (f"Follow-up on “{summary_text}” was due {when}", "Follow up as you promised",
+            kind if kind != "note" else "check_in")
+
+
+def _referral_words(i: AttentionItem):
+    names, = i.detail
+    return (f"Referred {', '.join(names)} (since {_on(i.since)})",
+            "Thank them for the referral — a card or a small gift", "thank_you_card")
+
+
+def _introduction_words(i: AttentionItem):
+    shared, other = i.detail
+    return f"Both care about {', '.join(shared)}", f"Introduce {i.customer_name} to {other}", "introduction"
+
+
+_WORDING = {
+    "unanswered": _unanswered_words, "welcome": _welcome_words, "never_contacted": _never_words,
+    "only_reactive_sales": _starved_words, "cadence": _cadence_words, "no_feedback": _feedback_words,
+    "unthanked_purchase": _purchase_words, "return_customer": _purchase_words, "follow_up_due": _follow_up_words,
+    "referral_unthanked": _referral_words, "introduction": _introduction_words,
+}
+
+
+def _gift(topic: str | None) -> tuple[str, str]:
+    """Something of value to give a customer (their first interest, if any), and the kind to log it as."""
+    if topic:
+        return f"Forward something on {topic}", "article"
+    return "Check in on how things are going", "check_in"
+
+
+def _on(day) -> str:
+    """A day in the user's format ('5 Mar 2026', 'Mar 5, 2026'); see journal.rules.words."""
+    return words.day(day)
+
+
+def tenure_words(days: int) -> str:
+    """'five years', 'a year', 'eight months': the way a person says it on a card."""
+    names = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    years = days // 365
+    if years >= 1:
+        return "a year" if years == 1 else f"{names[years] if years < len(names) else years} years"
+    months = max(days // 30, 1)
+    return "a month" if months == 1 else f"{names[months]} months"
 
 
 class Person(NamedTuple):
@@ -137,56 +257,146 @@ class Circle:
 
 
 @dataclass
-class Inputs:
-    """What the rules read, by customer, so one customer's part can be read
-    again and replaced after a change (journal.rules.attention). Read, used and
-    let go: the attention state keeps only what introductions and the health
-    figures need again."""
-
-    customers: dict[int, CustomerFacts]
-    unthanked_purchases: dict[int, list[tuple[date, int, str]]]  # customer -> (date, purchase, product)
-    follow_ups: dict[int, list[tuple[int, date, str, str]]]  # customer -> (interaction, due, summary, kind)
-    # referrer -> (date, connection, referred, the referred's name; None if archived or deleted)
-    unthanked_referrals: dict[int, list[tuple[date, int, int, str | None]]]
+class Found:
+    """The rules run for every customer, or for a few (read()): what
+    journal.rules.attention keeps of them."""
+    by_customer: dict[int, list[AttentionItem]]  # every customer's items but introductions, in sort_key order
+    health_codes: dict[int, int]  # every customer at the customer stage -> their part in the health figures
+    people: dict[int, Person]  # who could be introduced, the most valuable first
+    names: dict[int, tuple[str, str]]  # customer -> (name, company) of those who could be introduced
     snoozed: dict[int, set[str]]  # customer -> snooze keys
-    health_codes: dict[int, int]  # every customer at the customer stage -> their part in the health figures (health_codes)
-    people: dict[int, Person]  # who could be introduced, the most valuable first after a full gather
-    members: dict[str, set[int]] | None = None  # topic -> its people (a full gather only)
-    circles: dict[str, list[int]] | None = None  # topic -> its few most valuable people (a full gather only)
-    circle: Circle | None = None  # what the introductions read about them (a full gather only)
 
 
-def gather(today: date, customer_ids=None) -> Inputs:
-    """The rules' inputs for every customer, or for `customer_ids` (their
-    referrals as the referrer). Call inside db.snapshot() to read them as of one
-    moment."""
+def _p6(reason: str, urgency_days: int = 0) -> int:
+    """A priority in sixths: the reason's base and a sixth more for each day of urgency, up to ten."""
+    return REASONS[reason][1] * 6 + min(max(urgency_days, 0), 60)
+
+
+def read(today: date, customer_ids=None) -> Found:
+    """Run the rules for every live customer, or for `customer_ids` (their
+    referrals as the referrer). The rules that need one customer's facts run in
+    SQL (journal.reads.attention_facts.customer_rules) and return what they
+    found; follow-ups and referrals are read as they are. Call inside
+    db.snapshot() to read as of one moment."""
     ids = None if customer_ids is None else sorted(customer_ids)
-    default = settings.get_settings().default_cadence_days
-    facts = build_facts(raw_rows(attention_facts.customers(default, ids)))
-    inputs = _small_inputs(today, ids)
-    inputs.customers = facts
-    inputs.health_codes = health_codes(facts, today)
-    inputs.people = _people(facts, _tags(ids))
-    if ids is None:
-        inputs.members, inputs.circles = topic_index(inputs.people)
-        inputs.circle = read_circle(today, inputs.circles, facts, inputs.snoozed)
-    return inputs
-
-
-def _small_inputs(today: date, ids) -> Inputs:
-    """Inputs with everything but the customers' facts, health codes and people."""
+    rows = raw_rows(attention_facts.customer_rules(
+        today, settings.get_settings().default_cadence_days, ids, unanswered_run=UNANSWERED_RUN,
+        welcome_window=WELCOME_WINDOW_DAYS, never_grace=NEVER_CONTACTED_GRACE_DAYS, feedback_every=FEEDBACK_EVERY_DAYS))
     purchases = raw_rows(attention_facts.unthanked_purchases(today - timedelta(days=THANK_GRACE_DAYS), ids))
     follow_ups = raw_rows(attention_facts.follow_ups_due(today, ids))
     referrals = raw_rows(attention_facts.unthanked_referrals(today - timedelta(days=REFERRAL_MEMORY_DAYS), ids))
-    return Inputs(
-        customers={},
-        unthanked_purchases=_by_customer((c, (to_date(on), p, name)) for c, on, p, name in purchases),
-        follow_ups=_by_customer((c, (i, to_date(on), text, kind)) for c, i, on, text, kind in follow_ups),
-        unthanked_referrals=_by_customer((s, (to_date(on), c, t, n)) for s, on, c, t, n in referrals),
-        snoozed=_by_customer(raw_rows(attention_facts.snoozes(today, ids)), set),
-        health_codes={},
-        people={},
-    )
+    snoozed = _by_customer(raw_rows(attention_facts.snoozes(today, ids)), set)
+    tags = _tags(ids)
+    t = today.toordinal()
+    days = {}
+
+    def day(age):  # the day `age` days before today: one date object per distinct day
+        found = days.get(age)
+        if found is None:
+            found = days[age] = date.fromordinal(t - age)
+        return found
+
+    by_customer, codes, people, names, shared = {}, {}, [], {}, {}
+    extra = defaultdict(list)  # customer -> follow-ups and referrals (read apart from the customers)
+    for cid, iid, due, summary_text, kind in follow_ups:
+        due = to_date(due)
+        extra[cid].append(("follow_up_due", t - due.toordinal(), iid, (summary_text, kind)))
+    for cid, group in _by_customer((s, (to_date(on), c, n)) for s, on, c, _, n in referrals).items():
+        group.sort(key=lambda r: r[:2])
+        on, connection, _ = group[0]
+        extra[cid].append(("referral_unthanked", t - on.toordinal(), connection,
+                           tuple(n if n is not None else "someone" for _, _, n in group)))
+    bought = _by_customer((c, (to_date(on), p, product)) for c, on, p, product in purchases)
+    for row in rows:
+        cid, name, company, flags, interests, lifetime, since_age, buy_age = row[:8]
+        customer = flags & _CUSTOMER
+        if customer:
+            codes[cid] = flags // attention_facts.HEALTH & 7
+        if customer or flags & _PROSPECT:
+            key = (interests, tags.get(cid, ()))
+            topics = shared.get(key)
+            if topics is None:
+                topics = shared[key] = frozenset(interest_topics(interests)) | frozenset(key[1])
+            if topics:
+                people.append(Person((not customer, -lifetime, cid), topics))
+                names[cid] = (name, company)
+        rules = flags & _ANY_RULE
+        more = extra.pop(cid, None)
+        purchases = bought.get(cid) if customer else None
+        if not rules and more is None and purchases is None:
+            continue
+        items = []
+        if purchases:
+            items.append(_purchase_item(cid, name, company, purchases, since_age, buy_age, t, day))
+        if rules:
+            items += _rule_items(row, rules, day)
+        for reason, age, ref, detail in more or ():
+            if reason == "follow_up_due":
+                items.append(AttentionItem(cid, name, company, reason, _p6(reason, age), day(age), None, ref, None,
+                                           (age, *detail)))
+            else:
+                items.append(AttentionItem(cid, name, company, reason, _p6(reason, age), day(age), None, ref, None,
+                                           (detail,)))
+        hidden = snoozed.get(cid)
+        if hidden:
+            items = [i for i in items if i.snooze_key not in hidden]
+        if items:
+            if len(items) > 1:
+                items.sort(key=_within_customer)
+            by_customer[cid] = items
+    return Found(by_customer, codes, _ranked(people), names, snoozed)
+
+
+_RULE = attention_facts.RULE_BITS
+_ANY_RULE = sum(_RULE.values())
+_CUSTOMER, _PROSPECT = attention_facts.STAGE_BITS["customer"], attention_facts.STAGE_BITS["prospect"]
+
+
+def _rule_items(row: tuple, rules: int, day) -> list[AttentionItem]:
+    """The items of the rules SQL found to hold for one customer (a row of
+    attention_facts.customer_rules; `rules` its RULE_BITS)."""
+    (cid, name, company, _, interests, _, since_age, buy_age, value_age, cadence, reactive_age, feedback_age,
+     unanswered, unanswered_age, channel, manager, value_kind) = row
+    items = []
+    if rules & _RULE["cadence"]:
+        age = value_age if value_age is not None else since_age
+        topic = interest_topics(interests)[:1]
+        items.append(AttentionItem(cid, name, company, "cadence", _p6("cadence", age - cadence), day(age - cadence),
+                                   OVERDUE if rules & _RULE["overdue"] else DUE, None, None,
+                                   (age, cadence, value_kind, topic[0] if topic else None)))
+    if rules & _RULE["no_feedback"]:
+        items.append(AttentionItem(cid, name, company, "no_feedback", _p6("no_feedback"), None, None, None, None,
+                                   (since_age, None if feedback_age is None else day(feedback_age))))
+    if rules & _RULE["unanswered"]:
+        items.append(AttentionItem(cid, name, company, "unanswered", _p6("unanswered", unanswered_age),
+                                   day(unanswered_age), None, None, None, (unanswered, channel)))
+    if rules & _RULE["welcome"]:
+        items.append(AttentionItem(cid, name, company, "welcome", _p6("welcome", buy_age), day(buy_age), None, None,
+                                   None, (manager,)))
+    if rules & _RULE["never_contacted"]:
+        items.append(AttentionItem(cid, name, company, "never_contacted", _p6("never_contacted", buy_age),
+                                   day(buy_age), None, None, None, (buy_age,)))
+    if rules & _RULE["only_reactive_sales"]:
+        topic = interest_topics(interests)[:1]
+        items.append(AttentionItem(cid, name, company, "only_reactive_sales", _p6("only_reactive_sales", reactive_age),
+                                   None, None, None, None, (2 * cadence, topic[0] if topic else None)))
+    return items
+
+
+def _purchase_item(cid: int, name: str, company: str, purchases: list[tuple[date, int, str]], since_age: int | None,
+                   buy_age: int | None, t: int, day) -> AttentionItem:
+    """One item per customer with unthanked purchases: recognising a return
+    customer when any of them is a repeat (or they have been a customer for a
+    year), else a plain thank-you; `t` is today's ordinal."""
+    purchases.sort()
+    oldest_on, oldest_id, product = purchases[0]
+    newest_age = t - purchases[-1][0].toordinal()
+    tenure = since_age - newest_age if since_age is not None else 0
+    reason = ("return_customer" if (buy_age is not None and newest_age < buy_age) or tenure >= 365
+              else "unthanked_purchase")
+    age = t - oldest_on.toordinal()
+    return AttentionItem(cid, name, company, reason, _p6(reason, age), day(age), None, oldest_id, None,
+                         (len(purchases), product, tenure))
 
 
 def _by_customer(pairs, kind=list) -> dict:
@@ -204,17 +414,6 @@ def _tags(customer_ids=None) -> dict[int, tuple[str, ...]]:
     return {cid: tuple(names) for cid, names in result.items()}
 
 
-def _person(c: CustomerFacts, tags: dict[int, tuple[str, ...]], shared: dict) -> Person | None:
-    """Who could be introduced; the many customers with the same topics share one set of them."""
-    if c.stage != "customer" and c.stage != "prospect":
-        return None
-    key = (c.interests, tags.get(c.id, ()))
-    topics = shared.get(key)
-    if topics is None:
-        topics = shared[key] = frozenset(c.interests) | frozenset(key[1])
-    return Person((c.stage != "customer", -c.lifetime_cents, c.id), topics) if topics else None
-
-
 def _ranked(people: list[Person]) -> dict[int, Person]:
     """By customer, the most valuable first (circle_rank). One integer per person
     sorts several times faster than the rank tuples (lifetimes and ids are far below 2**62)."""
@@ -222,41 +421,11 @@ def _ranked(people: list[Person]) -> dict[int, Person]:
     return {person.rank[2]: person for person in people}
 
 
-def _people(facts: dict[int, CustomerFacts], tags: dict[int, tuple[str, ...]]) -> dict[int, Person]:
-    shared = {}
-    return _ranked([p for p in (_person(c, tags, shared) for c in facts.values()) if p is not None])
-
-
-def _health_code(c: CustomerFacts, t: int) -> int:
-    first = c.first_purchase_on
-    return (1 + (2 if c.last_value_at and t - c.last_value_at.toordinal() < c.cadence_days else 0)
-            + (4 if first and (c.last_outbound_at is None or c.last_outbound_at < first) else 0))
-
-
-def health_codes(facts: dict[int, CustomerFacts], today: date) -> dict[int, int]:
+def health_codes(today: date, customer_ids=None) -> dict[int, int]:
     """Each customer's part in the health figures: 1 for a customer (not a
     prospect nor a former one), plus 2 if they had value from us within their
     cadence, plus 4 if they have not heard from us since their first sale."""
-    t = today.toordinal()
-    return {c.id: _health_code(c, t) for c in facts.values() if c.stage == "customer"}
-
-
-def build_facts(rows) -> dict[int, CustomerFacts]:
-    """CustomerFacts from attention_facts.customers rows (shared with the benchmark)."""
-    return {c.id: c for c in _facts(rows)}
-
-
-def _facts(rows):
-    """CustomerFacts one at a time from attention_facts.customers rows."""
-    d = (lambda v: v) if is_server() else parsers("")[1]  # days: ISO text in SQLite, dates from the server
-    for (cid, name, company, stage, channel, since, cadence, interests, manager, last_out, last_value,
-         last_value_kind, last_feedback, last_welcome, last_rs, unanswered, first_unanswered, first_purchase,
-         lifetime) in rows:
-        yield CustomerFacts(
-            cid, name, company, stage, channel, since and d(since), cadence, interest_topics(interests), manager,
-            last_out and d(last_out), last_value and d(last_value), last_value_kind,
-            last_feedback and d(last_feedback), last_welcome and d(last_welcome), last_rs and d(last_rs),
-            unanswered, first_unanswered and d(first_unanswered), first_purchase and d(first_purchase), lifetime)
+    return read(today, customer_ids).health_codes
 
 
 @dataclass
@@ -271,218 +440,53 @@ class Everything:
 
 
 def everyone(today: date) -> Everything:
-    """Every customer's items, from one pass over the customers as the database
-    returns them: no customer's facts are kept once their items are made (at
-    50,000 customers, holding everyone's facts at once was most of the memory
-    the list took to make). Call inside db.snapshot()."""
-    inputs = _small_inputs(today, None)
-    by_customer, codes, people, shared = {}, {}, [], {}
-    t = today.toordinal()
-    tags = _tags()
-    rows = database.execute(attention_facts.customers(settings.get_settings().default_cadence_days))
-    for c in _facts(rows):
-        found = _items_of(c, inputs, today)
-        if found:
-            by_customer[c.id] = found
-        if c.stage == "customer":
-            codes[c.id] = _health_code(c, t)
-        person = _person(c, tags, shared)
-        if person is not None:
-            people.append(person)
-    people = _ranked(people)
-    members, circles = topic_index(people)
-    circle = read_circle(today, circles, snoozed=inputs.snoozed)
-    return Everything(by_customer, introductions(people, circles, circle), codes, people, members, circles)
+    """Every customer's items, the introductions and the health figures' parts.
+    Call inside db.snapshot()."""
+    found = read(today)
+    members, circles = topic_index(found.people)
+    circle = read_circle(today, circles, found.names, found.snoozed)
+    return Everything(found.by_customer, introductions(found.people, circles, circle), found.health_codes,
+                      found.people, members, circles)
 
 
 def attention_items(today: date | None = None) -> list[AttentionItem]:
+    """Every item, most pressing first."""
     today = today or date.today()
     from journal.storage.db import snapshot
 
     with snapshot():  # one consistent view
         found = everyone(today)
-    items = [i for items in found.by_customer.values() for i in items] + found.introductions
-    items.sort(key=sort_key)
-    return items
+    return in_order(found.by_customer, found.introductions)
 
 
 def sort_key(item: AttentionItem):
-    """Most pressing first; ties broken down to the customer, so the order never
-    depends on the order the rows were read in."""
-    return (-item.priority, item.customer_name.lower(), item.reason, item.ref_id or 0, item.customer_id,
+    """Most pressing first; ties by name, then down to the customer and the item,
+    so the order never depends on the order the rows were read in."""
+    return (-item.p6, item.customer_name.lower(), item.customer_id, item.reason, item.ref_id or 0,
             item.other_customer_id or 0)
 
 
-def evaluate(inputs: Inputs, today: date) -> list[AttentionItem]:
-    """Every item from a full gather()."""
-    items: list[AttentionItem] = []
-    for cid in inputs.customers:
-        items += customer_items(inputs, cid, today)
-    items += introductions(inputs.people, inputs.circles, inputs.circle)
-    items.sort(key=sort_key)
-    return items
+def _within_customer(item: AttentionItem):
+    """sort_key among one customer's items."""
+    return -item.p6, item.reason, item.ref_id or 0, item.other_customer_id or 0
 
 
-def customer_items(inputs: Inputs, cid: int, today: date) -> list[AttentionItem]:
-    """Every item about one customer but introductions (which weigh everyone against each other)."""
-    c = inputs.customers.get(cid)
-    return [] if c is None else _items_of(c, inputs, today)
-
-
-def _items_of(c: CustomerFacts, inputs: Inputs, today: date) -> list[AttentionItem]:
-    cid = c.id
-    items = []
-    bought = inputs.unthanked_purchases.get(cid)
-    if bought and c.stage == "customer":
-        items.append(_purchase_item(c, bought, today))
-    for iid, due, summary_text, kind in sorted(inputs.follow_ups.get(cid, ())):  # whatever order SQL gave
-        items.append(_follow_up_item(c, iid, due, summary_text, kind, today))
-    referred = inputs.unthanked_referrals.get(cid)
-    if referred:
-        items.append(_referral_item(c, referred, today))
-    items += _customer_rules(c, today)
-    snoozed = inputs.snoozed.get(cid)
-    if snoozed:
-        items = [i for i in items if i.snooze_key not in snoozed]
-    return items
-
-
-def _item(c: CustomerFacts, reason: str, evidence: str, suggestion: str, action_kind: str, urgency_days: int = 0,
-          *, title=None, since=None, level=None, ref_id=None, other_customer_id=None) -> AttentionItem:
-    label, base = REASONS[reason]
-    priority = base + min(max(urgency_days, 0), 60) / 6
-    return AttentionItem(c.id, c.name, c.company, reason, title or label, evidence, suggestion, action_kind, priority,
-                         since, level, ref_id, other_customer_id)
-
-
-def _on(day) -> str:
-    """A day in the user's format ('5 Mar 2026', 'Mar 5, 2026'); see journal.rules.words."""
-    return words.day(day)
-
-
-def _days(since, today) -> int:
-    """Whole days from `since` (a date or datetime) to `today`."""
-    return today.toordinal() - since.toordinal()
-
-
-def tenure_words(days: int) -> str:
-    """'five years', 'a year', 'eight months': the way a person says it on a card."""
-    names = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
-    years = days // 365
-    if years >= 1:
-        return "a year" if years == 1 else f"{names[years] if years < len(names) else years} years"
-    months = max(days // 30, 1)
-    return "a month" if months == 1 else f"{names[months]} months"
-
-
-def _purchase_item(c: CustomerFacts, purchases: list[tuple[date, int, str]], today: date) -> AttentionItem:
-    """One item per customer with unthanked purchases: recognising a return
-    customer when any of them is a repeat, else a plain thank-you."""
-    purchases = sorted(purchases)
-    oldest_on, oldest_id, _ = purchases[0]
-    newest_on, _, newest_product = purchases[-1]
-    tenure_days = _days(c.since, newest_on) if c.since else 0
-    is_return = (c.first_purchase_on is not None and newest_on > c.first_purchase_on) or tenure_days >= 365
-    bought = (f"Bought {newest_product} on {_on(newest_on)}" if len(purchases) == 1 else
-              f"{words.plural(len(purchases), 'purchase')} not thanked, the first on {_on(oldest_on)}")
-    if is_return:
-        tenure = tenure_words(max(tenure_days, 1))
-        return _item(c, "return_customer", f"{bought}; a customer for {tenure}",
-                     f"Send a card thanking them for {tenure} with you — never 'thanks for trying us'",
-                     "thank_you_card", _days(oldest_on, today), since=oldest_on, ref_id=oldest_id)
-    return _item(c, "unthanked_purchase", f"{bought}, not thanked yet", "Send a personal thank-you card",
-                 "thank_you_card", _days(oldest_on, today), since=oldest_on, ref_id=oldest_id)
-
-
-def _follow_up_item(c: CustomerFacts, iid: int, due: date, summary_text: str, kind: str, today: date) -> AttentionItem:
-    late = _days(due, today)
-    when = "today" if late == 0 else f"{words.plural(late, 'day')} ago" if late > 1 else "yesterday"
-    return _item(c, "follow_up_due", f"Follow-up on “{summary_text}” was due {when}", "Follow up as you promised",
-                 kind if kind != "note" else "check_in", late, since=due, ref_id=iid)
-
-
-def _referral_item(c: CustomerFacts, referrals: list[tuple[date, int, int, str | None]], today: date
-                   ) -> AttentionItem:
-    referrals = sorted(referrals, key=lambda r: r[:3])
-    names = [name if name is not None else "someone" for _, _, _, name in referrals]
-    on, conn_id, _, _ = referrals[0]
-    return _item(c, "referral_unthanked", f"Referred {', '.join(names)} (since {_on(on)})",
-                 "Thank them for the referral — a card or a small gift", "thank_you_card",
-                 _days(on, today), since=on, ref_id=conn_id)
-
-
-def _customer_rules(c: CustomerFacts, today: date) -> list[AttentionItem]:
-    items = []
-    stage = c.stage
-    if stage != "customer" and stage != "prospect":
-        return items
-    t = today.toordinal()
-    if c.unanswered_count >= UNANSWERED_RUN:
-        items.append(_item(
-            c, "unanswered",
-            f"{words.plural(c.unanswered_count, 'time')} you reached out since {_on(c.first_unanswered_at)} with no reply",
-            f"Try another way than before (they prefer {c.channel}); ask if there is a better time or channel",
-            {"phone": "call", "visit": "meeting", "letter": "gift"}.get(c.channel, c.channel),
-            t - c.first_unanswered_at.toordinal(), since=c.first_unanswered_at))
-    if stage != "customer":
-        return items
-
-    first_buy = c.first_purchase_on
-    first_buy_age = t - first_buy.toordinal() if first_buy else None
-    # New: the first purchase is recent and they were not a customer before it.
-    if (first_buy and first_buy_age <= WELCOME_WINDOW_DAYS and c.since >= first_buy
-            and (c.last_welcome_at is None or c.last_welcome_at < first_buy)):
-        who = f" with {c.account_manager}'s name and phone" if c.account_manager else ""
-        items.append(_item(c, "welcome", f"First purchase on {_on(first_buy)}, no welcome kit yet",
-                           f"Send a welcome kit{who}, after the thank-you note", "welcome_kit",
-                           first_buy_age, since=first_buy))
-
-    never = (first_buy is not None and first_buy_age > NEVER_CONTACTED_GRACE_DAYS
-             and (c.last_outbound_at is None or c.last_outbound_at < first_buy))
-    if never:
-        items.append(_item(c, "never_contacted",
-                           f"First purchase {words.plural(first_buy_age, 'day')} ago; you have not been in touch since",
-                           "Check in on how it is going — not a sales call", "check_in", first_buy_age,
-                           since=first_buy))
-
-    cadence = c.cadence_days
-    window = 2 * cadence
-    value_age = t - c.last_value_at.toordinal() if c.last_value_at else None
-    reactive_age = t - c.last_reactive_sales_at.toordinal() if c.last_reactive_sales_at else None
-    starved = reactive_age is not None and reactive_age <= window and (value_age is None or value_age > window)
-    if starved:
-        gift, kind = _gift(c)
-        items.append(_item(c, "only_reactive_sales", f"Only support or sales contact in the last {words.plural(window, 'day')}",
-                           f"Give something with no sale attached: {gift.lower()}, an introduction, "
-                           "or a check-in that is not a sales call", kind, reactive_age))
-
-    since_age = t - c.since.toordinal() if c.since else None
-    days = value_age if value_age is not None else since_age
-    if days is not None and not never and not starved:
-        level = cadence_level(days, cadence)
-        if level:
-            if value_age is not None:
-                last = f"Last value given {words.plural(days, 'day')} ago ({KINDS[c.last_value_kind].label.lower()})"
-            else:
-                last = f"No value given in {words.plural(days, 'day')} as a customer"
-            items.append(_item(
-                c, "cadence", f"{last}; cadence {words.plural(cadence, 'day')}", *_gift(c), days - cadence,
-                title="Overdue: stay in touch" if level == OVERDUE else "Due: stay in touch",
-                level=level, since=date.fromordinal(t - days + cadence)))
-
-    if since_age is not None and since_age >= FEEDBACK_EVERY_DAYS and (
-            c.last_feedback_at is None or t - c.last_feedback_at.toordinal() >= FEEDBACK_EVERY_DAYS):
-        last = (f"Last asked {_on(c.last_feedback_at)}" if c.last_feedback_at
-                else f"Never asked, a customer for {tenure_words(since_age)}")
-        items.append(_item(c, "no_feedback", last, "Ask how the relationship could be better", "feedback"))
-    return items
-
-
-def _gift(c: CustomerFacts) -> tuple[str, str]:
-    """Something of value to give this customer, and the kind to log it as."""
-    if c.interests:
-        return f"Forward something on {c.interests[0]}", "article"
-    return "Check in on how things are going", "check_in"
+def in_order(by_customer: dict[int, list[AttentionItem]], more=()) -> list[AttentionItem]:
+    """Every item of `by_customer` (each customer's in sort_key order) and `more`,
+    in sort_key order. Tens of thousands of items: the customers are sorted by
+    name once and their items dealt into one list per priority, which then
+    come in sort_key order without comparing items."""
+    named = sorted((items[0].customer_name.lower(), cid) for cid, items in by_customer.items())
+    buckets = defaultdict(list)
+    for _, cid in named:
+        for item in by_customer[cid]:
+            buckets[item.p6].append(item)
+    result = []
+    for p6 in sorted(buckets, reverse=True):
+        result += buckets[p6]
+    for item in more:
+        insort(result, item, key=sort_key)
+    return result
 
 
 INTRODUCTION_CIRCLE = 8  # the most valuable members of a topic who are paired with each other
@@ -496,7 +500,7 @@ def circle_rank(people: dict[int, Person]):
 
 def topic_index(people: dict[int, Person]) -> tuple[dict[str, set[int]], dict[str, list[int]]]:
     """Each topic's people, and its circle: its few most valuable people, most
-    valuable first. `people` must be in rank order, as gather() reads them."""
+    valuable first. `people` must be in rank order, as read() gives them."""
     members, circles = defaultdict(set), defaultdict(list)
     for cid, person in people.items():
         for topic in person.topics:
@@ -514,11 +518,10 @@ def topic_circles(people: dict[int, Person], members: dict[str, set[int]], topic
             for topic in topics if members.get(topic)}
 
 
-def read_circle(today: date, circles: dict[str, list[int]], facts: dict[int, CustomerFacts] | None = None,
+def read_circle(today: date, circles: dict[str, list[int]], names: dict[int, tuple[str, str]] | None = None,
                 snoozed: dict[int, set[str]] | None = None) -> Circle:
     """The names, connections and snoozes of everyone in a circle (inside the
-    caller's snapshot); names and snoozes from a full gather's `facts` and
-    `snoozed`, when given."""
+    caller's snapshot); names and snoozes from a full read()'s, when given."""
     ids = sorted({cid for circle in circles.values() for cid in circle})
     connected = defaultdict(set)
     if not ids:
@@ -526,19 +529,13 @@ def read_circle(today: date, circles: dict[str, list[int]], facts: dict[int, Cus
     for a, b in attention_facts.connected_among(ids):
         connected[a].add(b)
         connected[b].add(a)
-    names = ({cid: (facts[cid].name, facts[cid].company) for cid in ids} if facts is not None else
+    names = ({cid: names[cid] for cid in ids} if names is not None else
              {cid: (name, company) for cid, name, company in attention_facts.names(ids)})
     if snoozed is not None:
         snoozed = {cid: snoozed[cid] for cid in ids if cid in snoozed}
     else:
         snoozed = _by_customer(raw_rows(attention_facts.snoozes(today, ids)), set)
     return Circle(names, dict(connected), snoozed)
-
-
-class _Named(NamedTuple):
-    id: int
-    name: str
-    company: str
 
 
 def introductions(people: dict[int, Person], circles: dict[str, list[int]], circle: Circle) -> list[AttentionItem]:
@@ -563,10 +560,9 @@ def introductions(people: dict[int, Person], circles: dict[str, list[int]], circ
             continue
         used |= pair
         a, b = sorted(pair, key=circle_rank(people))
-        ca, cb = _Named(a, *circle.names[a]), _Named(b, *circle.names[b])
-        chosen.append(_item(ca, "introduction", f"Both care about {', '.join(shared)}",
-                            f"Introduce {ca.name} to {cb.name}", "introduction", count * 6,
-                            title=f"Introduce to {cb.name}", other_customer_id=b))
+        (name, company), (other, _) = circle.names[a], circle.names[b]
+        chosen.append(AttentionItem(a, name, company, "introduction", _p6("introduction", count * 6), None, None, None,
+                                    b, (tuple(shared), other)))
         if len(chosen) >= MAX_INTRODUCTIONS:
             break
     return [i for i in chosen if i.snooze_key not in circle.snoozed.get(i.customer_id, ())]
@@ -622,10 +618,10 @@ class Health:
         return self.silent_since_first_sale / self.customers if self.customers else 0.0
 
 
-def health(inputs: Inputs, today: date) -> Health:
+def health(today: date) -> Health:
     """Where the business stands: customers who had value from us within their
     cadence, and those who have not heard from us since their first sale."""
-    return health_of(inputs.health_codes.values())
+    return health_of(health_codes(today).values())
 
 
 def health_of(codes) -> Health:

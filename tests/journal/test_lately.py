@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 
 from journal.writes import customers, interactions, settings
-from journal.rules import lately
+from journal.rules import lately, words
 from journal.errors import ValidationError
 
-from .helpers import TODAY, buy, connect, customer, log
+from .helpers import TODAY, buy, connect, customer, days_ago, log
 
 
 def items(reason=None, today=TODAY):
@@ -108,6 +108,38 @@ def test_cadence_is_due_exactly_at_the_cadence_and_overdue_at_one_and_a_half(jou
     levels = {i.customer_name: i.level for i in items("cadence")}
     assert levels == {"Due": "due", "Overdue": "overdue"}
     assert {i.customer_name: i.title for i in items("cadence")}["Overdue"] == "Overdue: stay in touch"
+
+
+def test_days_are_calendar_days_whatever_the_hour(journal):
+    """The rules count whole calendar days: value given a minute after midnight
+    and a minute before the next one count the same, on both backends."""
+    early = customer("Early", cadence_days=60)
+    interactions.log_interaction(early.id, "article", "out", "Sent", occurred_at=days_ago(60, 0).replace(minute=1))
+    late = customer("Late", cadence_days=60)
+    interactions.log_interaction(late.id, "article", "out", "Sent",
+                                 occurred_at=days_ago(60, 23).replace(minute=59, second=59))
+    not_yet = customer("Not yet", cadence_days=60)
+    interactions.log_interaction(not_yet.id, "article", "out", "Sent",
+                                 occurred_at=days_ago(59, 0).replace(minute=0, second=1))
+    found = {i.customer_name: i for i in items("cadence")}
+    assert sorted(found) == ["Early", "Late"]
+    assert {i.since for i in found.values()} == {TODAY}
+    assert {i.evidence for i in found.values()} == {"Last value given 60 days ago (article shared); cadence 60 days"}
+
+
+def test_the_words_follow_the_locale_the_app_uses_even_after_the_list_was_made(journal):
+    """An item's words are made when it is shown: a list made before the app
+    set the user's locale (the panel computes at start) still reads in it."""
+    c = customer("Ada", customer_since=TODAY - timedelta(days=40))
+    log(c, "check_in", ago=1)
+    buy(c, ago=5, product="Desk")
+    [item] = items("unthanked_purchase")
+    assert item.evidence == "Bought Desk on 10 Jun 2026, not thanked yet"
+    try:
+        words.use(day=lambda d: d.isoformat())
+        assert item.evidence == "Bought Desk on 2026-06-10, not thanked yet"
+    finally:
+        words.use()
 
 
 def test_cadence_counts_only_value_given_by_us(journal):
@@ -311,7 +343,7 @@ def test_health_strip_shares(journal):
     b = customer("B")
     buy(b, ago=50)
     customer("P", stage="prospect")
-    health = lately.health(lately.gather(TODAY), TODAY)
+    health = lately.health(TODAY)
     assert (health.customers, health.within_cadence, health.silent_since_first_sale) == (2, 1, 1)
     assert health.within_cadence_share == 0.5
 

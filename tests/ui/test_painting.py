@@ -3,7 +3,7 @@ dropped a reference to None on every void QPainter call, which aborts the app
 after enough painting; this fails first if an upgrade brings that back."""
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QPainter, QPixmap
@@ -19,8 +19,8 @@ def test_painting_thousands_of_rows_keeps_none_alive(qtbot):
     timeline = TimelineModel()
     timeline._rows = [TimelineEntry("interaction", 1, datetime(2026, 1, 2, 9), "call", "out", "Called", "Notes")]
     attention = AttentionModel()
-    attention.set_rows([AttentionItem(1, "Ada", "", "cadence", "Due", "Evidence", "Suggestion", "check_in", 45.0,
-                                       level="due")])
+    attention.set_rows([AttentionItem(1, "Ada", "", "cadence", 270, date(2026, 1, 2), "due", None, None,
+                                      (92, 90, "article", "sailing"))])
     pixmap = QPixmap(400, 120)
     painter = QPainter(pixmap)
     option = QStyleOptionViewItem()
