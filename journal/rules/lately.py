@@ -40,7 +40,7 @@ from journal.rules import words
 from journal.writes.customers import DUE, OVERDUE, interest_topics
 from journal.rules.kinds import KINDS
 from journal.reads import attention_facts
-from journal.storage.models import Customer, Snooze, raw_rows, to_date, upsert
+from journal.storage.models import Customer, Snooze, database, raw_rows, to_date, upsert
 
 THANK_GRACE_DAYS = 3  # a purchase is "not yet thanked" once it is more than this old
 WELCOME_WINDOW_DAYS = 30
@@ -279,9 +279,6 @@ def read(today: date, customer_ids=None) -> Found:
     found; follow-ups and referrals are read as they are. Call inside
     db.snapshot() to read as of one moment."""
     ids = None if customer_ids is None else sorted(customer_ids)
-    rows = raw_rows(attention_facts.customer_rules(
-        today, settings.get_settings().default_cadence_days, ids, unanswered_run=UNANSWERED_RUN,
-        welcome_window=WELCOME_WINDOW_DAYS, never_grace=NEVER_CONTACTED_GRACE_DAYS, feedback_every=FEEDBACK_EVERY_DAYS))
     purchases = raw_rows(attention_facts.unthanked_purchases(today - timedelta(days=THANK_GRACE_DAYS), ids))
     follow_ups = raw_rows(attention_facts.follow_ups_due(today, ids))
     referrals = raw_rows(attention_facts.unthanked_referrals(today - timedelta(days=REFERRAL_MEMORY_DAYS), ids))
@@ -307,6 +304,11 @@ def read(today: date, customer_ids=None) -> Found:
         extra[cid].append(("referral_unthanked", t - on.toordinal(), connection,
                            tuple(n if n is not None else "someone" for _, _, n in group)))
     bought = _by_customer((c, (to_date(on), p, product)) for c, on, p, product in purchases)
+    # Every customer's row, one at a time as the database returns them: at
+    # 50,000 customers, holding them all at once raised the app's peak memory.
+    rows = database.execute(attention_facts.customer_rules(
+        today, settings.get_settings().default_cadence_days, ids, unanswered_run=UNANSWERED_RUN,
+        welcome_window=WELCOME_WINDOW_DAYS, never_grace=NEVER_CONTACTED_GRACE_DAYS, feedback_every=FEEDBACK_EVERY_DAYS))
     for row in rows:
         cid, name, company, flags, interests, lifetime, since_age, buy_age = row[:8]
         customer = flags & _CUSTOMER
