@@ -46,6 +46,8 @@ class AttentionState:
     # Each live customer's part in the health figures (lately.health_codes), by id:
     # one byte a customer, so a change can take out what they counted before.
     health_codes: bytearray = field(default_factory=bytearray)
+    # How many items there are of each reason (the panel's filter shows them).
+    counts: dict[str, int] = field(default_factory=dict)
     # What changed from the state this one was updated from (all of it after compute()).
     removed: list[AttentionItem] = field(default_factory=list)
     added: list[AttentionItem] = field(default_factory=list)
@@ -67,8 +69,12 @@ def _compute(today: date) -> AttentionState:
     codes = bytearray(max(found.health_codes, default=0) + 1)
     for cid, code in found.health_codes.items():
         codes[cid] = code
+    counts = {}
+    for item in items:
+        counts[item.reason] = counts.get(item.reason, 0) + 1
     return AttentionState(today, found.by_customer, found.introductions, found.people, found.members, found.circles,
-                          items, lately.health_of(found.health_codes.values()), codes, removed=[], added=list(items))
+                          items, lately.health_of(found.health_codes.values()), codes, counts, removed=[],
+                          added=list(items))
 
 
 _gc_lock = threading.Lock()
@@ -150,8 +156,13 @@ def update(state: AttentionState, customer_ids, today: date | None = None) -> At
     for item in added:
         items.insert(bisect_left(items, sort_key(item), key=sort_key), item)
     health, codes = _health_after(state, part.health_codes, ids)
+    counts = dict(state.counts)
+    for item in removed:
+        counts[item.reason] -= 1
+    for item in added:
+        counts[item.reason] = counts.get(item.reason, 0) + 1
     return AttentionState(today, by_customer, introductions, people, members, circles, items, health, codes,
-                          removed, added, full=False)
+                          {reason: n for reason, n in counts.items() if n}, removed, added, full=False)
 
 
 def _people_after(people: dict[int, Person], fresh: dict[int, Person], ids: set[int]) -> dict[int, Person]:

@@ -3,6 +3,7 @@ scratch, after any sequence of writes; the inputs are read as of one moment."""
 
 import sqlite3
 import threading
+from collections import Counter
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -102,6 +103,7 @@ def same(updated, full):
     assert updated.introductions == full.introductions
     assert updated.health == full.health
     assert updated.members == full.members and updated.circles == full.circles
+    assert updated.counts == full.counts == dict(Counter(i.reason for i in full.items))
 
 
 @settings(max_examples=30, deadline=None, database=None,

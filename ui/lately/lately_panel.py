@@ -47,7 +47,7 @@ class AttentionModel(RowsModel):
     out every row it is given. A change to one customer moves only its rows."""
 
     ROW_ROLE = ITEM_ROLE
-    PAGE = 100
+    PAGE = 40  # a few screens of rows: every row given is measured (wrapped text) when the list is filled
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -297,7 +297,6 @@ class LatelyPanel(QDockWidget):
         self._state = self._state_in_model = None  # journal.rules.attention.AttentionState shown
         self._pending, self._pending_all = set(), True  # changes no refresh has started for yet
         self._running = {}  # generation -> (customer ids, everything?, base state) of refreshes not back yet
-        self._counts = {}  # reason -> items of the state in the list
         self._refresh_timer = QTimer(self, singleShot=True, interval=250)
         self._refresh_timer.timeout.connect(self._start)
 
@@ -374,20 +373,12 @@ class LatelyPanel(QDockWidget):
         """Show `state`; when it was updated from the state the list holds, only its changed rows move."""
         from journal.rules import lately
 
-        items, health = state.items, state.health
+        items, health, counts = state.items, state.health, state.counts  # counted off the GUI thread
         reason = self.reasons.currentData()
-        counts = self._counts
         if base is not None and not state.full and base is self._state_in_model:
             self.model.apply(self._shown_reason(state.removed), self._shown_reason(state.added))
-            for item in state.removed:
-                counts[item.reason] -= 1
-            for item in state.added:
-                counts[item.reason] = counts.get(item.reason, 0) + 1
         else:
             self.model.set_rows(self._shown_reason(items))
-            counts.clear()
-            for item in items:
-                counts[item.reason] = counts.get(item.reason, 0) + 1
         self._state_in_model = state
         self.reasons.blockSignals(True)
         self.reasons.clear()
