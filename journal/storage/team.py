@@ -187,13 +187,7 @@ def lost_message(location: str, error: BaseException, saving: bool = True) -> st
         name = place(location).title
     except Exception:  # noqa: BLE001
         name = without_password(location)
-    cause = error
-    while cause.__cause__ is not None or cause.__context__ is not None:
-        cause = cause.__cause__ or cause.__context__
-    reason = _first_line(cause)
-    reason = reason.split("FATAL:", 1)[-1].strip()  # libpq's "connection to server … failed: FATAL:  …"
-    if "cannot reach the team journal" in reason:  # reconnecting failed: the sentence already names it
-        reason = "it does not answer"
+    reason = _lost_reason(lost_details(error))
     if not saving:
         return (f"Lately lost its connection to the team journal {name} ({reason.rstrip('.')}). Nothing is lost: "
                 "what was not saved yet is still on screen. Once the server is back, Lately connects again by "
@@ -201,6 +195,35 @@ def lost_message(location: str, error: BaseException, saving: bool = True) -> st
     return (f"Lately lost its connection to the team journal {name} ({reason.rstrip('.')}). Nothing was saved "
             "just now, and nothing is lost: what you typed is still on screen. Once the server is back, Lately "
             "connects again by itself at your next step; try again then.")
+
+
+def lost_details(error: BaseException) -> str:
+    """The driver's own words for a lost connection (for Show Details): the root cause's."""
+    cause = error
+    while cause.__cause__ is not None or cause.__context__ is not None:
+        cause = cause.__cause__ or cause.__context__
+    return "\n".join(line.strip() for line in str(cause).splitlines() if line.strip()) or type(cause).__name__
+
+
+def _lost_reason(details: str) -> str:
+    """Why the connection went, in plain words (libpq's are kept for Show Details)."""
+    text = " ".join(details.split()).lower()
+    if "administrator command" in text or "terminating connection" in text:
+        return "the server ended the connection"
+    if "shutting down" in text or "starting up" in text or "in recovery" in text:
+        return "the server is restarting"
+    if "not currently accepting connections" in text:
+        return "the server takes no connections to it just now"
+    if "timeout" in text or "timed out" in text:
+        return "it did not answer in time"
+    if "resolve host" in text or "translate host name" in text or "name or service not known" in text:
+        return "its address cannot be found on the network"
+    if ("connection refused" in text or "no such file or directory" in text or "cannot reach" in text
+            or "could not open the team journal" in text):
+        return "it does not answer"
+    if "closed the connection" in text or "connection reset" in text or "broken pipe" in text:
+        return "the server closed the connection"
+    return "the connection was cut"
 
 
 def describe_lost(error: BaseException) -> str | None:
