@@ -304,3 +304,42 @@ def test_stop_looking_for_duplicates_midway_stops_the_worker_and_shows_nothing(q
     window.actions.possible_duplicates.trigger()
     driver.check()
     assert (sorted(Customer.select(Customer.id, Customer.name).tuples()), NotDuplicate.select().count()) == before
+
+
+@pytest.mark.real_threads
+def test_closing_the_duplicates_list_midway_stops_its_worker(qtbot, make_window, monkeypatch):
+    window = make_window(populate=two_smiths)
+    heard, outcome = [], []
+    midway, resume = threading.Event(), threading.Event()
+    real = duplicates.find_duplicates
+
+    def finding(*, include_dismissed=False, progress=None):
+        def reporting(done, total):
+            heard.append(done)
+            if len(heard) == 2:
+                midway.set()
+                assert resume.wait(30), "the test never let the work go on"
+            return progress(done, total)
+        try:
+            found = real(include_dismissed=include_dismissed, progress=reporting)
+        except BaseException as error:
+            outcome.append(type(error))
+            raise
+        outcome.append("finished")
+        return found
+
+    monkeypatch.setattr(duplicates, "find_duplicates", finding)
+
+    def close(dialog):
+        gc.collect()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        qtbot.waitUntil(midway.is_set, timeout=20_000)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        assert not dialog.isVisible()
+
+    driver = drive_dialog(qtbot, close)
+    window.actions.possible_duplicates.trigger()
+    driver.check()
+    resume.set()
+    qtbot.waitUntil(lambda: bool(outcome), timeout=20_000)
+    assert outcome == [Cancelled] and len(heard) == 2
