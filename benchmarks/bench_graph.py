@@ -135,7 +135,8 @@ def export_times(app, window, folder, repeat=5):
         blank.save(str(folder / f"blank{n}.png"))
         floor.append(time.perf_counter() - started)
     ms = lambda samples: f"{statistics.median(samples) * 1000:.0f}"  # noqa: E731
-    return [("export PNG, fitted: before, the scene rendered on the GUI thread", ms(before), ms(floor) + " (a blank PNG saved)"),
+    return [("export PNG, fitted: before, the scene rendered on the GUI thread", ms(before),
+             ms(floor) + " (a blank PNG saved)"),
             ("  now: the GUI thread's part (a snapshot of the arrays)", ms(gui), ""),
             ("  now: until the file is written (painted off the GUI thread)", ms(whole), "")]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QProgressBar, QPushButton, QTableWidget,
-    QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QProgressBar, QPushButton, QSizePolicy,
+    QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 )
 
 from peewee import DatabaseError
@@ -253,6 +253,8 @@ class DuplicatesDialog(QDialog):
         self.stop_button = QPushButton("&Stop")
         self.stop_button.setToolTip("Stop looking for duplicates")
         self.stop_button.clicked.connect(self.stop_or_look_again)
+        # Its own width, beside the bar or (stopped) alone: never stretched across the dialog.
+        self.stop_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self._search = None  # (token, handle) of the looking under way
         self.list = QTreeWidget()
         self.list.setHeaderLabels(["Customer", "May be the same as", "Because of"])
@@ -274,6 +276,7 @@ class DuplicatesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         self.progress_row = hbox((self.progress, 1), self.stop_button, stretch_end=False)
+        self.progress_row.layout().setAlignment(self.stop_button, Qt.AlignmentFlag.AlignLeft)  # alone: at the left
         layout.addWidget(self.progress_row)
         layout.addWidget(self.list, 1)
         layout.addWidget(hbox(self.merge_button, self.different_button))
