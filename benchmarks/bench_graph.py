@@ -92,6 +92,55 @@ def bare_view(positions, edges):
     return view
 
 
+def export_times(app, window, folder, repeat=5):
+    """The graph fitted in the window saved as a PNG: before, the scene rendered on
+    the GUI thread; now, a snapshot on the GUI thread and the painting on a thread
+    of its own. Floor: an image of the same size, blank, saved."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QImage, QPainter
+
+    from ui.common import theme
+
+    view = window.view
+    view.fitInView(view.scene().itemsBoundingRect(), Qt.AspectRatioMode.KeepAspectRatio)
+    settle(app, view)
+    target = view.viewport().rect()
+    source = view.mapToScene(target).boundingRect()
+    before, gui, whole, floor = [], [], [], []
+    written = []
+    window.exported.connect(written.append)
+    for n in range(repeat):
+        started = time.perf_counter()
+        image = QImage(target.size() * 2, QImage.Format.Format_ARGB32)
+        image.fill(theme.graph_color("canvas"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.canvas.exporting = True
+        view.scene().render(painter, QRectF(image.rect()), source)
+        view.canvas.exporting = False
+        painter.end()
+        image.save(str(folder / f"before{n}.png"))
+        before.append(time.perf_counter() - started)
+        written.clear()
+        started = time.perf_counter()
+        window.export("png", str(folder / f"graph{n}.png"))
+        gui.append(time.perf_counter() - started)
+        while not written:
+            app.processEvents()
+            time.sleep(0.001)
+        whole.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        blank = QImage(target.size() * 2, QImage.Format.Format_ARGB32)
+        blank.fill(theme.graph_color("canvas"))
+        blank.save(str(folder / f"blank{n}.png"))
+        floor.append(time.perf_counter() - started)
+    ms = lambda samples: f"{statistics.median(samples) * 1000:.0f}"  # noqa: E731
+    return [("export PNG, fitted: before, the scene rendered on the GUI thread", ms(before),
+             ms(floor) + " (a blank PNG saved)"),
+            ("  now: the GUI thread's part (a snapshot of the arrays)", ms(gui), ""),
+            ("  now: until the file is written (painted off the GUI thread)", ms(whole), "")]
+
+
 def main():
     from PySide6.QtWidgets import QApplication
 
@@ -146,6 +195,7 @@ def main():
         last = view.canvas.last
         ours[scale] += (f"{last.mode}, {len(last.names)} names, {'styled' if last.styled else 'plain'} lines",
                         view.canvas.last_making_ms if last.mode == "picture" else None)
+    rows += export_times(app, window, folder)
     window.hide()
     started = time.perf_counter()
     bare = bare_view(window.positions, window.data.edges)

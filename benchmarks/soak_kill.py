@@ -80,16 +80,6 @@ def child(path: str, seed: int, log_path: str) -> None:
         result = run()
         say("C", op, facts(result) if callable(facts) else facts, group)
 
-    def merge_effects(keep, other):
-        """What merging `other` into `keep` may change among the facts followed."""
-        keys = [["customer", "id", keep, "interests"]]
-        for cid in (keep, other):
-            keys += [["graph_position", "customer_id", cid, "x"], ["snooze", "customer_id", cid, "until"]]
-        for kid in ids("SELECT id FROM connection WHERE ? IN (source_id, target_id) OR ? IN (source_id, target_id)",
-                       keep, other):
-            keys += [["connection", "id", kid, "note"], ["connection", "id", kid, "deleted_at"]]
-        return keys
-
     def as_now(keys):
         return [key + [actual(con, *key)] for key in keys]
 
@@ -220,7 +210,7 @@ def child(path: str, seed: int, log_path: str) -> None:
             elif roll < 0.985:
                 other = pick(live + " AND id != ?", cid)
                 if other:  # the other customer goes to the trash; the kept one gets the merge note
-                    effects = merge_effects(cid, other)
+                    effects = merge_effects(con, cid, other)
                     write("merge customers", lambda r: [fact("customer", "id", other, "deleted_at", SET),
                                                         fact("interaction", "id", r.note_id, "deleted_at", None),
                                                         *as_now(effects)],
@@ -231,6 +221,20 @@ def child(path: str, seed: int, log_path: str) -> None:
                       lambda: graph.save_positions(placed))
         except JournalError as exc:  # refused (a duplicate connection, say): nothing was written
             report_line(f"R {json.dumps(str(exc))}")
+
+
+def merge_effects(con, keep, other):
+    """What merging `other` into `keep` may change among the facts followed: if
+    the kill cuts the merge off after its commit (before the child said so),
+    these are re-read. The other customer going to the trash is one of them: a
+    merge that landed unreported left it expected live ("lost customer id=35")."""
+    keys = [["customer", "id", keep, "interests"], ["customer", "id", other, "deleted_at"]]
+    for cid in (keep, other):
+        keys += [["graph_position", "customer_id", cid, "x"], ["snooze", "customer_id", cid, "until"]]
+    for (kid,) in con.execute("SELECT id FROM connection WHERE ? IN (source_id, target_id) "
+                              "OR ? IN (source_id, target_id)", (keep, other)).fetchall():
+        keys += [["connection", "id", kid, "note"], ["connection", "id", kid, "deleted_at"]]
+    return keys
 
 
 _IMPORTS: list = []

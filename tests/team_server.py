@@ -45,3 +45,36 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class PasswordLogin:
+    """A login role that must give its password, on the session's test server
+    (whose own logins are trusted): a line for it at the top of pg_hba.conf,
+    taken out again afterwards. Needs the server's files on this machine."""
+
+    def __init__(self, pg_server, password: str = "right-password"):
+        from pathlib import Path
+
+        self.admin, self.password = pg_server.admin, password
+        self.role = f"lately_login_{os.getpid()}"
+        self.hba = Path(self.admin.execute("SHOW hba_file").fetchone()[0])
+        if not os.access(self.hba, os.W_OK):
+            pytest.fail(f"the test server's {self.hba} is not on this machine: a password login cannot be set up")
+        self.original = self.hba.read_text()
+        self.admin.execute(f'DROP ROLE IF EXISTS "{self.role}"')
+        self.admin.execute(f"CREATE ROLE \"{self.role}\" LOGIN PASSWORD '{password}'")
+        self.hba.write_text(f"local all {self.role} scram-sha-256\nhost all {self.role} all scram-sha-256\n"
+                            + self.original)
+        self.admin.execute("SELECT pg_reload_conf()")
+
+    def close(self) -> None:
+        self.hba.write_text(self.original)
+        self.admin.execute("SELECT pg_reload_conf()")
+        self.admin.execute(f'DROP ROLE IF EXISTS "{self.role}"')
+
+
+@pytest.fixture
+def password_login(pg_server):
+    login = PasswordLogin(pg_server)
+    yield login
+    login.close()

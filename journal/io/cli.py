@@ -366,7 +366,7 @@ def run_move(journal: Path, args) -> int:
     except Exception as error:
         if team.is_connection_error(error):
             where = args.target if team.is_server(args.target) else source
-            raise Failed(team.unreachable_message(where, error)) from None
+            raise Failed(team.connect_problem(where, error).with_details()) from None
         raise
     finally:
         if lock:
@@ -416,7 +416,7 @@ def _back_up_team_journal(location: str) -> int:
         move.move_journal(location, str(target))
     except Exception as error:
         if team.is_connection_error(error):
-            raise Failed(team.unreachable_message(location, error)) from None
+            raise Failed(team.connect_problem(location, error).with_details()) from None
         raise
     print(f"Backed up to {target}")
     return OK
@@ -433,7 +433,7 @@ def _check_team_journal(location: str) -> int:
         found = team.probe(location)
     except Exception as error:
         if team.is_connection_error(error):
-            raise Failed(team.unreachable_message(location, error)) from None
+            raise Failed(team.connect_problem(location, error).with_details()) from None
         raise
     where = team.place(location).title
     if found.state != team.JOURNAL:

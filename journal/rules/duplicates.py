@@ -18,7 +18,7 @@ from itertools import combinations
 from peewee import JOIN, fn
 
 from journal.rules import validate
-from journal.errors import ValidationError
+from journal.errors import Cancelled, ValidationError
 from journal.storage.models import Company, Customer, NotDuplicate
 
 SAME_EMAIL, SAME_PHONE, SAME_NAME, SIMILAR_NAME = "same e-mail", "same phone", "same name", "similar name"
@@ -148,19 +148,42 @@ def _initial_matches(a: str, b: str) -> bool:
     return (len(fa) == 1 or len(fb) == 1) and fa[0] == fb[0]
 
 
-def find_duplicates(*, include_dismissed: bool = False) -> list[DuplicatePair]:
-    """Every pair of live customers who may be the same person, most certain first."""
+class _Progress:
+    """progress(done, total) about every half percent of the work, not once per
+    customer: at 50,000 customers a report each time would cost as much as the
+    comparing. Callers test `done >= next` themselves before calling at(), so
+    the customers in between cost one comparison. A report that returns False
+    (or raises Cancelled) stops the work."""
+
+    def __init__(self, progress, total: int):
+        self.progress, self.total = progress, max(total, 1)
+        self.every = max(self.total // 200, 1)
+        self.next = 0 if progress is not None else float("inf")
+
+    def at(self, done: int) -> None:
+        self.next = done + self.every
+        if self.progress(min(done, self.total), self.total) is False:
+            raise Cancelled()
+
+
+def find_duplicates(*, include_dismissed: bool = False, progress=None) -> list[DuplicatePair]:
+    """Every pair of live customers who may be the same person, most certain first.
+    progress(done, total), if given, hears how far it is (and may stop it: see pairs_of)."""
     rows = list(
         Customer.select(Customer.id, Customer.name, Customer.company_id, Company.name, Customer.email, Customer.phone)
         .join(Company, JOIN.LEFT_OUTER, on=(Customer.company == Company.id))
         .where(Customer.deleted_at.is_null())
         .tuples()
     )
-    return pairs_of(rows, set() if include_dismissed else dismissed_pairs())
+    return pairs_of(rows, set() if include_dismissed else dismissed_pairs(), progress=progress)
 
 
-def pairs_of(rows, dismissed: set[tuple[int, int]]) -> list[DuplicatePair]:
-    """Pairs from (id, name, company id, company name, email, phone) rows."""
+def pairs_of(rows, dismissed: set[tuple[int, int]], *, progress=None) -> list[DuplicatePair]:
+    """Pairs from (id, name, company id, company name, email, phone) rows.
+    progress(done, total) hears about every half percent; when it returns False
+    or raises Cancelled, the work stops there (Cancelled) and nothing is returned.
+    The first third is reading each customer's keys, the rest comparing names."""
+    ticks = _Progress(progress, 3 * len(rows))
     people = {row[0]: row for row in rows}
     reasons: dict[tuple[int, int], set[str]] = defaultdict(set)
 
@@ -170,7 +193,9 @@ def pairs_of(rows, dismissed: set[tuple[int, int]]) -> list[DuplicatePair]:
 
     by_email, by_phone, by_name = defaultdict(list), defaultdict(list), defaultdict(list)
     by_company, by_surname = defaultdict(list), defaultdict(list)
-    for cid, name, company_id, _, email, phone in rows:
+    for done, (cid, name, company_id, _, email, phone) in enumerate(rows):
+        if done >= ticks.next:
+            ticks.at(done)
         if email and email.strip():
             by_email[email.strip().casefold()].append(cid)
         for key in phone_keys(phone or ""):
@@ -191,6 +216,19 @@ def pairs_of(rows, dismissed: set[tuple[int, int]]) -> list[DuplicatePair]:
             ca, cb = people[a][2], people[b][2]
             if ca is None or cb is None or ca == cb:
                 reasons[(a, b)].add(SAME_NAME)
+    surname_blocks = [ids for ids in by_surname.values()  # one of the two has no company (yet)
+                      if len(ids) <= 1000 and any(people[cid][2] is None for cid in ids)]
+    # The comparing is the other two thirds, shared by the customers it goes through.
+    compared = max(sum(map(len, by_company.values())) + sum(map(len, surname_blocks)), 1)
+    seen = 0
+
+    def comparing(block):
+        nonlocal seen
+        done = len(rows) + 2 * len(rows) * seen // compared
+        if done >= ticks.next:
+            ticks.at(done)
+        seen += len(block)
+        return block
     for ids in by_company.values():
         blocks = [ids]
         if len(ids) > _BIG_BLOCK:  # compare within surname initials instead of every pair
@@ -199,13 +237,13 @@ def pairs_of(rows, dismissed: set[tuple[int, int]]) -> list[DuplicatePair]:
                 by_initial[name_key(people[cid][1]).split()[-1][:1]].append(cid)
             blocks = list(by_initial.values())
         for block in blocks:
-            for pair in _similar_pairs(block, people):
+            for pair in _similar_pairs(comparing(block), people):
                 reasons[pair].add(SIMILAR_NAME)
-    for ids in by_surname.values():  # one of the two has no company (yet): compare within similar surnames
-        if len(ids) > 1000 or all(people[cid][2] is not None for cid in ids):
-            continue
-        for pair in _similar_pairs(ids, people, lambda a, b: people[a][2] is None or people[b][2] is None):
+    for ids in surname_blocks:  # compare within similar surnames
+        for pair in _similar_pairs(comparing(ids), people, lambda a, b: people[a][2] is None or people[b][2] is None):
             reasons[pair].add(SIMILAR_NAME)
+    if ticks.progress is not None:
+        ticks.at(ticks.total)
     found = []
     for (a, b), why in reasons.items():
         if (a, b) in dismissed:

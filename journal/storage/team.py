@@ -187,13 +187,7 @@ def lost_message(location: str, error: BaseException, saving: bool = True) -> st
         name = place(location).title
     except Exception:  # noqa: BLE001
         name = without_password(location)
-    cause = error
-    while cause.__cause__ is not None or cause.__context__ is not None:
-        cause = cause.__cause__ or cause.__context__
-    reason = _first_line(cause)
-    reason = reason.split("FATAL:", 1)[-1].strip()  # libpq's "connection to server … failed: FATAL:  …"
-    if "cannot reach the team journal" in reason:  # reconnecting failed: the sentence already names it
-        reason = "it does not answer"
+    reason = _lost_reason(lost_details(error))
     if not saving:
         return (f"Lately lost its connection to the team journal {name} ({reason.rstrip('.')}). Nothing is lost: "
                 "what was not saved yet is still on screen. Once the server is back, Lately connects again by "
@@ -201,6 +195,35 @@ def lost_message(location: str, error: BaseException, saving: bool = True) -> st
     return (f"Lately lost its connection to the team journal {name} ({reason.rstrip('.')}). Nothing was saved "
             "just now, and nothing is lost: what you typed is still on screen. Once the server is back, Lately "
             "connects again by itself at your next step; try again then.")
+
+
+def lost_details(error: BaseException) -> str:
+    """The driver's own words for a lost connection (for Show Details): the root cause's."""
+    cause = error
+    while cause.__cause__ is not None or cause.__context__ is not None:
+        cause = cause.__cause__ or cause.__context__
+    return "\n".join(line.strip() for line in str(cause).splitlines() if line.strip()) or type(cause).__name__
+
+
+def _lost_reason(details: str) -> str:
+    """Why the connection went, in plain words (libpq's are kept for Show Details)."""
+    text = " ".join(details.split()).lower()
+    if "administrator command" in text or "terminating connection" in text:
+        return "the server ended the connection"
+    if "shutting down" in text or "starting up" in text or "in recovery" in text:
+        return "the server is restarting"
+    if "not currently accepting connections" in text:
+        return "the server takes no connections to it just now"
+    if "timeout" in text or "timed out" in text:
+        return "it did not answer in time"
+    if "resolve host" in text or "translate host name" in text or "name or service not known" in text:
+        return "its address cannot be found on the network"
+    if ("connection refused" in text or "no such file or directory" in text or "cannot reach" in text
+            or "could not open the team journal" in text):
+        return "it does not answer"
+    if "closed the connection" in text or "connection reset" in text or "broken pipe" in text:
+        return "the server closed the connection"
+    return "the connection was cut"
 
 
 def describe_lost(error: BaseException) -> str | None:
@@ -213,22 +236,103 @@ def describe_lost(error: BaseException) -> str | None:
 
 
 def unreachable_message(location: str, error: Exception) -> str:
-    """What to tell a person whose server could not be reached or refused them."""
-    where = without_password(location)
+    """What to tell a person whose server could not be reached or refused them
+    (in plain words; connect_problem also gives the driver's own)."""
+    return connect_problem(location, error).message
+
+
+@dataclass(frozen=True)
+class ConnectProblem:
+    """Why connecting failed: `message`, a plain sentence naming the server and
+    what to do; `details`, the driver's own words (for Show Details); `field`,
+    the Connect dialog's field to correct ("host", "port", "dbname", "user",
+    "password"), or "" when none is to blame."""
+
+    message: str
+    details: str
+    field: str = ""
+
+    def with_details(self) -> str:
+        """For a terminal, where there is no Show Details: the sentence, then the server's words."""
+        return f"{self.message}\n(The server said: {' '.join(self.details.split())})"
+
+
+def connect_problem(location: str, error: BaseException) -> ConnectProblem:
+    """libpq's reasons ("connection failed: … failed: FATAL:  password
+    authentication failed for user …") said as a person would: which server,
+    what happened, what to do. libpq gives no SQLSTATE for a refused
+    connection, so its (English) words are read."""
+    import re
+
     if isinstance(error, JournalError) and error.__cause__ is not None:  # db.ServerUnavailable: the driver's words
         error = error.__cause__
-    text = _first_line(error)
+    details = "\n".join(line.strip() for line in str(error).strip().splitlines() if line.strip()) \
+        or type(error).__name__
+    text = " ".join(details.split()).lower()
     try:
-        name = place(location).title
+        where = place(location)
+        name, server = where.title, where.server
+        user, dbname, host, port = where.user, where.dbname, where.host, where.port or "5432"
     except Exception:  # noqa: BLE001
-        name = where
-    if "password" in text.lower() and ("authentication failed" in text.lower() or "no password" in text.lower()):
-        return (f"The server refused the login for {name}: {_sentence(text)} Check the user name and password "
-                "(or the ~/.pgpass file).")
-    if "does not exist" in text.lower():
-        return f"Lately reached the server, but {text}. Check the database name, or ask whoever runs the server."
-    return (f"Lately cannot reach the team journal {name}: {_sentence(text)} Check that the server is running and "
-            "that this computer may connect to it; nothing was changed.")
+        name = server = without_password(location)
+        user = dbname = host = ""
+        port = "5432"
+    said = re.search(r'(?:role|user) "([^"]*)"', details)
+    user = said.group(1) if said else user
+    who = f"the user {user}" if user else "your user name"
+    said = re.search(r'database "([^"]*)" does not exist', details)
+    dbname = said.group(1) if said else dbname
+
+    def problem(message, field=""):
+        return ConnectProblem(message, details, field)
+
+    if "password authentication failed" in text:
+        return problem(f"The server on {server} did not accept the password for {who}. Type the password again "
+                       "(or correct it in your ~/.pgpass file); whoever runs the server can set a new one.",
+                       "password")
+    if "no password supplied" in text or "password is required" in text:
+        return problem(f"The server on {server} asks for a password for {who}. Type it in the Password field "
+                       "(or keep it in your ~/.pgpass file).", "password")
+    if "does not exist" in text and 'database "' in text:
+        return problem(f"The server on {server} answered, but it has no database named \u201c{dbname}\u201d. Check the "
+                       "database name, or ask whoever runs the server to create it.", "dbname")
+    if "does not exist" in text and 'role "' in text:
+        return problem(f"The server on {server} has no user named \u201c{user}\u201d. Check the user name, or ask "
+                       "whoever runs the server to create a login for you.", "user")
+    if "no pg_hba.conf entry" in text or "pg_hba.conf rejects" in text:
+        return problem(f"The server on {server} does not let {who} connect to {dbname or 'this database'} from this "
+                       "computer. Ask whoever runs the server to allow it (in its pg_hba.conf file).")
+    if "permission denied for database" in text or "not permitted to log in" in text:
+        return problem(f"The server on {server} does not let {who} open {dbname or 'this database'}. Ask whoever runs "
+                       "the server to give you access.", "user")
+    if "connection refused" in text:
+        return problem(f"Lately cannot reach the team journal {name}: nothing answers on port {port} there. Check "
+                       "the server's address and port, and that the server is running (whoever runs it can "
+                       "tell).", "host")
+    if "no such file or directory" in text and "socket" in text:
+        return problem(f"Lately cannot reach the team journal {name}: no PostgreSQL server is running on this "
+                       "computer. Start it, or type the address of the computer it runs on.", "host")
+    if "resolve host" in text or "translate host name" in text or "name or service not known" in text:
+        return problem(f"Lately cannot reach the team journal {name}: there is no computer named {host or server} "
+                       "on the network. Check the server's address for typing mistakes, and that this computer "
+                       "is online.", "host")
+    if "timeout expired" in text or "timed out" in text:
+        return problem(f"Lately cannot reach the team journal {name}: the server did not answer within "
+                       f"{CONNECT_TIMEOUT} seconds. Check that this computer is online and the server is running, "
+                       "then try again.", "host")
+    if "server does not support ssl" in text or ("ssl" in text and "required" in text):
+        return problem(f"The server on {server} and Lately do not agree on a secure (SSL) connection. Choose another "
+                       "Security setting, or ask whoever runs the server which one it needs.")
+    if "certificate" in text:
+        return problem(f"Lately could not check the certificate of the server on {server}, so it did not connect. "
+                       "Ask whoever runs the server for its certificate, or choose another Security setting.")
+    if "too many connections" in text or "connection slots" in text:
+        return problem(f"The server on {server} has as many connections open as it allows. Try again in a moment, "
+                       "or ask whoever runs the server to allow more.")
+    if "starting up" in text or "shutting down" in text or "in recovery" in text:
+        return problem(f"The server on {server} is starting up or shutting down just now. Try again in a moment.")
+    return problem(f"Lately cannot reach the team journal {name}. Check the server's address, that it is running, "
+                   "and your user name and password; Show Details says what the server answered.")
 
 
 def _sentence(text: str) -> str:

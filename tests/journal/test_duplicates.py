@@ -151,3 +151,51 @@ def test_the_fast_similar_names_are_exactly_every_pair_compared(names, without_c
     every = {(a, b) for a in people for b in people
              if a < b and keys[a] != keys[b] and wanted(a, b) and duplicates._similar(keys[a], keys[b])}
     assert fast == every
+
+
+def _many_rows(count=3000):
+    """(id, name, company id, company, email, phone) rows: people in a few firms, some without one."""
+    first = ["John", "Jon", "Ann", "Anne", "Mary", "Marie", "Peter", "Petra", "Jörg", "Jorg"]
+    last = ["Smith", "Smyth", "Lee", "Müller", "Mueller", "Kowalski", "Nakamura", "Okafor", "Rossi", "Dubois"]
+    rows = []
+    for n in range(1, count + 1):
+        company = None if n % 7 == 0 else n % 25
+        rows.append((n, f"{first[n % 10]} {last[(n // 10) % 10]} {n % 97}", company,
+                     f"Firm {company}" if company else None, f"p{n % 1500}@example.org", ""))
+    return rows
+
+
+def test_progress_is_reported_in_order_up_to_the_end_and_the_result_is_the_same():
+    rows = _many_rows()
+    heard = []
+    with_progress = duplicates.pairs_of(rows, set(), progress=lambda done, total: heard.append((done, total)))
+    assert with_progress == duplicates.pairs_of(rows, set())
+    totals = {total for _, total in heard}
+    assert totals == {3 * len(rows)}  # the bar's length never changes under the person's eyes
+    done = [d for d, _ in heard]
+    assert done == sorted(done) and done[0] == 0
+    assert done[-1] >= 0.99 * 3 * len(rows)
+    assert 50 <= len(heard) <= 400  # about every half percent, not once per customer
+
+
+def test_progress_answering_false_stops_the_work_midway():
+    from journal.errors import Cancelled
+
+    rows = _many_rows()
+    heard = []
+
+    def progress(done, total):
+        heard.append(done)
+        return done < total // 2
+
+    with pytest.raises(Cancelled):
+        duplicates.pairs_of(rows, set(), progress=progress)
+    assert heard[-1] >= len(rows) * 3 // 2 and heard[-1] < 0.6 * 3 * len(rows)  # stopped at once, in the comparing
+
+
+def test_find_duplicates_reports_progress_from_the_journal(journal):
+    customer("John Smith", company="Acme")
+    customer("Jon Smith", company="Acme")
+    heard = []
+    pairs = duplicates.find_duplicates(progress=lambda done, total: heard.append((done, total)))
+    assert len(pairs) == 1 and heard[0] == (0, 6) and heard[-1] == (6, 6)

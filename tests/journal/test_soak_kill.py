@@ -56,3 +56,38 @@ def test_the_checker_notices_a_row_that_should_be_gone(plain):
     expected = soak_kill.Expected()
     expected.apply([["customer", "id", 2, None, soak_kill.ABSENT]])
     assert expected.check(plain) == ["customer id=2 should have been removed"]
+
+
+def test_a_merge_that_landed_but_was_not_reported_is_no_lost_customer(tmp_path):
+    """The kill can come after a merge's commit and before the child says so: the
+    merge counts as cut off, and its unreported facts are re-read. The other
+    customer going to the trash used not to be among them, so the checker
+    reported it 'lost' (seen once under load as "lost customer id=35")."""
+    from journal.storage import db
+    from journal.writes import customers, merge
+
+    path = tmp_path / "j.sqlite3"
+    db.connect(path)
+    try:
+        keep, other = customers.create_customer(name="Ada King"), customers.create_customer(name="Ada Lovelace")
+        reported = [["customer", "id", keep.id, "deleted_at", None], ["customer", "id", other.id, "deleted_at", None]]
+        effects = soak_kill.merge_effects(db.database.connection(), keep.id, other.id)
+        merge.merge_customers(keep.id, other.id)  # committed; the kill comes before the child reports it
+    finally:
+        db.close()
+    con = sqlite3.connect(path)
+    try:
+        cut = {"op": "merge customers", "facts": [], "refresh": effects}
+        expected = soak_kill.Expected()
+        expected.apply(reported)
+        assert soak_kill.settle_cut_off(con, expected, cut) == []
+        assert expected.check(con) == []
+        # As the checker was: the same cut-off merge without the other customer's trash among its effects.
+        before = soak_kill.Expected()
+        before.apply(reported)
+        cut["refresh"] = [key for key in effects if key != ["customer", "id", other.id, "deleted_at"]]
+        soak_kill.settle_cut_off(con, before, cut)
+        [lost] = before.check(con)
+        assert lost.startswith(f"customer id={other.id} deleted_at: expected None, found '")
+    finally:
+        con.close()

@@ -155,3 +155,34 @@ def test_radio_buttons_are_visible(scheme, restore_look):
     theme.apply(restore_look, scheme)
     assert ring_contrast(scheme, enabled=True) >= 3.0  # WCAG's 3:1 for the parts of a control
     assert ring_contrast(scheme, enabled=False) >= 1.5
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_filter_chips_read_the_right_way_round(scheme, qtbot, make_window, restore_look):
+    """The timeline's All / Value given / Reactive / Sales: the chip in use is the
+    one that stands out, in the accent, on either scheme (Fusion drew it a shade
+    darker than the others, which on the dark scheme read as the one not in use)."""
+    from ui.timeline.timeline_view import TimelineView
+
+    from .test_main_window import people
+
+    palette = theme.palette_for(scheme)
+    on_text, on = theme.filter_chip_colors(palette, True)
+    off_text, off = theme.filter_chip_colors(palette, False)
+    assert theme.contrast(on_text, on) >= AA and theme.contrast(off_text, off) >= AA
+    assert on == palette.color(Role.Highlight)
+    assert theme.contrast(on, off) >= 1.8, f"{scheme}: the chip in use hardly differs from the others"
+    assert theme.contrast(on, palette.color(Role.Window)) > theme.contrast(off, palette.color(Role.Window))
+
+    window = make_window(populate=people)
+    other = theme.LIGHT if scheme == theme.DARK else theme.DARK
+    window.appearance_actions[other].trigger()
+    window.appearance_actions[scheme].trigger()  # the chips follow a change of scheme
+    chips = window.findChild(TimelineView).filter_group.buttons()
+    assert chips[0].isChecked() and not chips[1].isChecked()
+
+    def drawn(chip):
+        image = chip.grab().toImage()
+        return image.pixelColor(4, image.height() // 2)
+
+    assert drawn(chips[0]) == on and drawn(chips[1]) == off

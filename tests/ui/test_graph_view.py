@@ -1,11 +1,14 @@
 """The graph on a hand-made journal, driven with the mouse."""
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
+import threading
+
+from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtGui import QImage, QMouseEvent, QPainter
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from journal.writes import connections, customers, purchases
 from journal.storage.models import Connection
+from ui.common import theme
 
 from .test_main_window import drive_dialog
 
@@ -80,13 +83,13 @@ def test_clicking_a_node_opens_the_customer(qtbot, make_window):
     assert window.page.header.name.text() == "Cy"
 
 
-def shift_drag(view, start: QPoint, end: QPoint):
+def shift_drag(view, start: QPoint, end: QPoint, modifiers=Qt.KeyboardModifier.ShiftModifier):
     viewport = view.viewport()
     for kind, point, buttons in ((QMouseEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton),
                                  (QMouseEvent.Type.MouseMove, end, Qt.MouseButton.LeftButton),
                                  (QMouseEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)):
         event = QMouseEvent(kind, point, viewport.mapToGlobal(point), Qt.MouseButton.LeftButton, buttons,
-                            Qt.KeyboardModifier.ShiftModifier)
+                            modifiers)
         QApplication.sendEvent(viewport, event)
 
 
@@ -113,13 +116,88 @@ def test_a_connection_to_self_is_refused_with_a_message(qtbot, make_window, no_m
     assert Connection.select().count() == 2
 
 
+def exported(qtbot, g, kind, path):
+    """Export as the PNG…/SVG… button does, and wait for the file (written off the GUI thread)."""
+    with qtbot.waitSignal(g.exported, timeout=20_000) as written:
+        assert g.export(kind, str(path))
+    return written.args[0]
+
+
+def scene_rendered(g):
+    """The PNG as it was made before, by rendering the scene on the GUI thread."""
+    target = g.view.viewport().rect()
+    source = g.view.mapToScene(target).boundingRect()
+    image = QImage(target.size() * 2, QImage.Format.Format_ARGB32)
+    image.fill(theme.graph_color("canvas"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    g.view.canvas.exporting = True
+    g.view.scene().render(painter, QRectF(image.rect()), source)
+    g.view.canvas.exporting = False
+    painter.end()
+    return image
+
+
+def differing_pixels(one: QImage, other: QImage) -> float:
+    one, other = (i.convertToFormat(QImage.Format.Format_ARGB32) for i in (one, other))
+    assert one.size() == other.size()
+    a, b = bytes(one.constBits()), bytes(other.constBits())
+    return sum(a[n:n + 4] != b[n:n + 4] for n in range(0, len(a), 4)) / (len(a) // 4)
+
+
 def test_export_png_and_svg(qtbot, make_window, tmp_path):
     _, g = window_with_graph(make_window)
-    png = g.export("png", str(tmp_path / "graph.png"))
-    svg = g.export("svg", str(tmp_path / "graph.svg"))
+    g.view.choose(customers.find_by_name("Bob").id)
+    png = exported(qtbot, g, "png", tmp_path / "graph.png")
+    svg = exported(qtbot, g, "svg", tmp_path / "graph.svg")
     assert png.stat().st_size > 1000
     assert png.stat().st_mode & 0o777 == 0o600 and svg.stat().st_mode & 0o777 == 0o600
     assert "<svg" in svg.read_text() and all(name in svg.read_text() for name in ("Ada", "Bob", "Cy"))
+    image = QImage(str(png))
+    assert image.size() == g.view.viewport().size() * 2
+    assert len({image.pixel(x, y) for x in range(0, image.width(), 4) for y in range(0, image.height(), 4)}) > 10
+    assert differing_pixels(image, scene_rendered(g)) < 0.001  # the file looks as the scene rendered it
+
+
+def test_export_paints_off_the_gui_thread_while_the_window_stays_usable(qtbot, make_window, tmp_path, monkeypatch):
+    from ui.graph import export
+
+    _, g = window_with_graph(make_window)
+    g.activateWindow()
+    qtbot.waitUntil(g.isActiveWindow, timeout=2000)
+    target = tmp_path / "graph.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    painting, resume, threads = threading.Event(), threading.Event(), []
+    real = export.write_graph
+
+    def writing(job):
+        threads.append(threading.current_thread())
+        painting.set()
+        assert resume.wait(20), "the test never let the painting go on"
+        return real(job)
+
+    monkeypatch.setattr(export, "write_graph", writing)
+    before = scene_rendered(g)
+    png_button = g.export_buttons[0]
+    png_button.setFocus()  # as by Tab
+    with qtbot.waitSignal(g.exported, timeout=20_000) as written:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+        qtbot.waitUntil(painting.is_set, timeout=10_000)
+        assert threads[0] is not threading.main_thread()
+        assert QApplication.overrideCursor().shape() == Qt.CursorShape.BusyCursor
+        assert "Saving the graph as graph.png" in g.status.text() and not png_button.isEnabled()
+        g.search.setFocus()  # as by a click: the window answers while the file is painted
+        qtbot.keyClicks(QApplication.focusWidget(), "Cy")
+        assert g.search.text() == "Cy"
+        ada = customers.find_by_name("Ada").id
+        was = places(g.view)[ada]
+        start = node_point(g.view, "Ada")  # a node dragged meanwhile stays where it was in the file
+        shift_drag(g.view, start, start + QPoint(60, 40), Qt.KeyboardModifier.NoModifier)
+        assert places(g.view)[ada] != was
+        resume.set()
+    assert written.args[0] == target and target.exists()
+    assert QApplication.overrideCursor() is None and png_button.isEnabled()
+    assert differing_pixels(QImage(str(target)), before) < 0.001
 
 
 def test_reopening_writes_only_new_positions(qtbot, make_window):
@@ -141,7 +219,7 @@ def test_export_to_a_folder_that_is_not_there_says_so(qtbot, make_window, tmp_pa
     _, g = window_with_graph(make_window)
     for kind in ("png", "svg"):
         target = tmp_path / "gone" / f"graph.{kind}"
-        assert g.export(kind, str(target)) is None
+        assert exported(qtbot, g, kind, target) is None
         assert no_modal_boxes[-1][:2] == ("warning", "Export the graph") and str(target) in no_modal_boxes[-1][2]
         assert not target.exists()
     assert QApplication.overrideCursor() is None  # the wait cursor went with the export

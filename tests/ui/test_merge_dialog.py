@@ -1,13 +1,18 @@
 """Customer › Merge with… and Customer › Possible duplicates…, driven with keys."""
 
 import gc
+import threading
 from datetime import date, datetime, timedelta
+
+import pytest
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from journal.writes import customers, interactions, purchases
-from journal.storage.models import Customer
+from journal.errors import Cancelled
+from journal.rules import duplicates
+from journal.storage.models import Customer, NotDuplicate
 from ui.customers.merge_dialog import DuplicatesDialog, MergeDialog
 
 from .test_main_window import drive_dialog, press, timeline_titles, visible_names
@@ -236,3 +241,105 @@ def test_a_journal_that_cannot_be_written_changes_nothing_and_says_why(qtbot, ma
     assert seen == {"message": seen["message"], "open": True, "same": True}
     assert seen["message"].startswith("The journal cannot be written")
     assert window.undo_stack.count() == 1 and "Jon Smith" not in visible_names(window)
+
+
+@pytest.mark.real_threads
+def test_stop_looking_for_duplicates_midway_stops_the_worker_and_shows_nothing(qtbot, make_window, monkeypatch):
+    def many():
+        two_smiths()
+        customers.create_customers([{"name": f"Person {n}", "company": f"Firm {n % 5}"} for n in range(600)])
+
+    window = make_window(populate=many)
+    before = (sorted(Customer.select(Customer.id, Customer.name).tuples()), NotDuplicate.select().count())
+    heard, outcome = [], []
+    midway, resume = threading.Event(), threading.Event()
+    real = duplicates.find_duplicates
+
+    def finding(*, include_dismissed=False, progress=None):
+        def reporting(done, total):
+            heard.append((done, total))
+            if len(heard) == 3:  # the worker is midway: it waits there until the test has pressed Stop
+                midway.set()
+                assert resume.wait(30), "the test never let the work go on"
+            return progress(done, total)
+        try:
+            found = real(include_dismissed=include_dismissed, progress=reporting)
+        except BaseException as error:
+            outcome.append(type(error))
+            raise
+        outcome.append(threading.current_thread() is threading.main_thread() and "on the GUI thread" or "finished")
+        return found
+
+    monkeypatch.setattr(duplicates, "find_duplicates", finding)
+
+    def fill(dialog):
+        gc.collect()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        qtbot.waitUntil(midway.is_set, timeout=20_000)
+        qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=5000)  # a bar that moves, not just a line
+        assert dialog.progress.isVisible() and dialog.stop_button.isVisible()
+        assert dialog.progress.maximum() == heard[0][1]
+        listing = QApplication.focusWidget()
+        assert listing is dialog.list and listing.topLevelItemCount() == 0
+        qtbot.keyClick(listing, Qt.Key.Key_Backtab)
+        assert QApplication.focusWidget() is dialog.stop_button
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+        assert "Stopped looking" in dialog.status.text() and not dialog.progress.isVisible()
+        resume.set()
+        qtbot.waitUntil(lambda: bool(outcome), timeout=20_000)
+        assert outcome == [Cancelled]  # the worker itself stopped, at its very next report
+        assert len(heard) == 3 and heard[-1][0] < heard[-1][1] // 2  # the report it waited at raised
+        assert listing.topLevelItemCount() == 0 and not dialog.merge_button.isEnabled()
+        assert dialog.stop_button.text() == "&Look again"
+        assert QApplication.focusWidget() is dialog.stop_button
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)  # look again, to the end this time
+        qtbot.waitUntil(lambda: listing.topLevelItemCount() > 0, timeout=30_000)
+        assert outcome == [Cancelled, "finished"]
+        assert not dialog.progress_row.isVisible()
+        assert [listing.topLevelItem(0).text(c) for c in range(3)] == [
+            "John Smith — Acme", "Jon Smith — Acme", "same e-mail, similar name"]
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+
+    driver = drive_dialog(qtbot, fill)
+    window.actions.possible_duplicates.trigger()
+    driver.check()
+    assert (sorted(Customer.select(Customer.id, Customer.name).tuples()), NotDuplicate.select().count()) == before
+
+
+@pytest.mark.real_threads
+def test_closing_the_duplicates_list_midway_stops_its_worker(qtbot, make_window, monkeypatch):
+    window = make_window(populate=two_smiths)
+    heard, outcome = [], []
+    midway, resume = threading.Event(), threading.Event()
+    real = duplicates.find_duplicates
+
+    def finding(*, include_dismissed=False, progress=None):
+        def reporting(done, total):
+            heard.append(done)
+            if len(heard) == 2:
+                midway.set()
+                assert resume.wait(30), "the test never let the work go on"
+            return progress(done, total)
+        try:
+            found = real(include_dismissed=include_dismissed, progress=reporting)
+        except BaseException as error:
+            outcome.append(type(error))
+            raise
+        outcome.append("finished")
+        return found
+
+    monkeypatch.setattr(duplicates, "find_duplicates", finding)
+
+    def close(dialog):
+        gc.collect()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        qtbot.waitUntil(midway.is_set, timeout=20_000)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        assert not dialog.isVisible()
+
+    driver = drive_dialog(qtbot, close)
+    window.actions.possible_duplicates.trigger()
+    driver.check()
+    resume.set()
+    qtbot.waitUntil(lambda: bool(outcome), timeout=20_000)
+    assert outcome == [Cancelled] and len(heard) == 2

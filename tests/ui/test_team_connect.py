@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from journal.storage import passwords, team
-from tests.team_server import closed_port, fresh_database, needs_server
+from tests.team_server import closed_port, fresh_database, needs_server, password_login  # noqa: F401 - a fixture
 from ui.files import team_dialogs
 from ui.files.team_dialogs import ConnectDialog
 
@@ -95,3 +95,122 @@ def test_a_real_server_connects_and_the_password_goes_to_the_keyring_only(qtbot,
     assert team.parameters(again.typed_location()) == team.parameters(location)
     assert again.dbname.text() == team.place(location).dbname
     assert again.secret.text() == "typed-password" and again.keep.isChecked()
+
+
+RAW_WORDS = ("FATAL", "connection failed", "psycopg", "fe_sendauth", "libpq", "socket", ".s.PGSQL")
+
+
+def connect_by_keys(qtbot, dialog, host, port, dbname, user, password):
+    """Type each field as a person does (Tab between them), then Enter."""
+    assert QApplication.focusWidget() is dialog.host
+    for n, text in enumerate((host, port, dbname, user, password)):
+        if n:
+            tab(qtbot)
+        if text:
+            type_into(qtbot, text)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=team.CONNECT_TIMEOUT * 1000 + 5000)
+    return dialog.error.text()
+
+
+def details_by_keys(qtbot, dialog) -> str:
+    """Show Details (Alt+T) and read what the server answered."""
+    assert dialog.details_button.isVisible() and not dialog.details.isVisible()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.details.isVisible, timeout=2000)
+    assert dialog.details_button.text() == "Hide De&tails"
+    return dialog.details.toPlainText()
+
+
+def socket_folder(pg_server) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    return conninfo_to_dict(pg_server.admin_url)["host"]
+
+
+def port_of(pg_server) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    return str(conninfo_to_dict(pg_server.admin_url).get("port") or "")
+
+
+@needs_server
+def test_a_wrong_password_is_said_plainly_with_the_servers_words_behind_show_details(qtbot, memory_keyring,
+                                                                                      pg_server, password_login):
+    dialog = open_dialog(qtbot)
+    said = connect_by_keys(qtbot, dialog, socket_folder(pg_server), port_of(pg_server), "postgres",
+                           password_login.role, "wrong-password")
+    assert said == (f"The server on this computer did not accept the password for the user {password_login.role}. "
+                    "Type the password again (or correct it in your ~/.pgpass file); whoever runs the server can "
+                    "set a new one.")
+    assert not any(word.lower() in said.lower() for word in RAW_WORDS)
+    assert QApplication.focusWidget() is dialog.secret  # where to correct it
+    details = details_by_keys(qtbot, dialog)
+    assert f'FATAL:  password authentication failed for user "{password_login.role}"' in details
+    assert "wrong-password" not in details and "wrong-password" not in said
+    assert dialog.isVisible() and dialog.result() == 0 and memory_keyring.kept == {}
+    # Typing again hides the old problem and its details; the right password connects.
+    dialog.secret.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_into(qtbot, password_login.password)
+    assert not dialog.error.isVisible() and not dialog.details_button.isVisible()
+    with qtbot.waitSignal(dialog.accepted, timeout=team.CONNECT_TIMEOUT * 1000 + 5000):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+
+@needs_server
+def test_a_database_that_does_not_exist_is_said_plainly(qtbot, memory_keyring, pg_server):
+    dialog = open_dialog(qtbot)
+    said = connect_by_keys(qtbot, dialog, socket_folder(pg_server), port_of(pg_server), "no_such_journal",
+                           "postgres", "")
+    assert said == ("The server on this computer answered, but it has no database named \u201cno_such_journal\u201d. "
+                    "Check the database name, or ask whoever runs the server to create it.")
+    assert not any(word.lower() in said.lower() for word in RAW_WORDS)
+    assert QApplication.focusWidget() is dialog.dbname
+    assert 'FATAL:  database "no_such_journal" does not exist' in details_by_keys(qtbot, dialog)
+
+
+def test_a_port_nothing_listens_on_is_said_plainly(qtbot, memory_keyring):
+    port = closed_port()
+    dialog = open_dialog(qtbot)
+    said = connect_by_keys(qtbot, dialog, "127.0.0.1", str(port), "shop", "ada", "s3cret")
+    assert said == (f"Lately cannot reach the team journal shop on 127.0.0.1:{port}: nothing answers on port {port} "
+                    "there. Check the server's address and port, and that the server is running (whoever runs it "
+                    "can tell).")
+    assert not any(word.lower() in said.lower() for word in RAW_WORDS)
+    assert QApplication.focusWidget() is dialog.host  # the address first, then the port beside it
+    details = details_by_keys(qtbot, dialog)
+    assert f'connection to server at "127.0.0.1", port {port} failed: Connection refused' in details
+    assert "s3cret" not in details
+
+
+def test_a_journal_that_cannot_be_opened_on_its_server_is_said_plainly_and_the_file_stays(qtbot, make_window):
+    """Opening a team journal outside the Connect dialog (after moving one there):
+    the box says it in plain words, the server's behind Show Details, and the
+    window stays on the journal it had."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.files import team_mode
+
+    window = make_window()
+    before = window.files.session.location
+    port = closed_port()
+    seen = {}
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen["text"], seen["details"] = box.text(), box.detailedText()
+        seen["buttons"] = [b.text() for b in box.buttons()]
+        qtbot.keyClick(box, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, answer)
+    assert team_mode.switch_to_team(window, f"postgresql://ada@127.0.0.1:{port}/shop", "s3cret") is False
+    assert seen["text"].startswith(f"Lately cannot reach the team journal shop on 127.0.0.1:{port}: nothing answers")
+    assert not any(word.lower() in seen["text"].lower() for word in RAW_WORDS)
+    assert "Connection refused" in seen["details"] and "s3cret" not in seen["details"]
+    assert any("Show Details" in text for text in seen["buttons"])
+    assert window.files.session.location == before

@@ -242,7 +242,7 @@ def test_a_lost_connection_is_said_keeps_the_typing_and_connects_again(make_wind
         if box is None or not box.isVisible():
             QTimer.singleShot(20, when_asked)
             return
-        asked["text"] = box.text()
+        asked["text"], asked["details"] = box.text(), box.detailedText()
         server.back()
         qtbot.keyClick(box, Qt.Key.Key_Return)  # Retry is the default button
 
@@ -251,6 +251,10 @@ def test_a_lost_connection_is_said_keeps_the_typing_and_connects_again(make_wind
     qtbot.waitUntil(lambda: "text" in asked, timeout=20_000)
     qtbot.waitUntil(lambda: window.lost_connection_box is None, timeout=20_000)
     assert f"lost its connection to the team journal {where}" in asked["text"]
+    for said in (seen["message"], asked["text"]):  # in plain words; libpq's are behind Show Details
+        assert not any(word in said for word in ("FATAL", "connection failed", "socket", ".s.PGSQL")), said
+        assert "the server takes no connections to it just now" in said  # (the test's way of being away)
+    assert "not currently accepting connections" in asked["details"]
     qtbot.waitUntil(lambda: window.customer_list.model.rowCount() == 20, timeout=20_000)
     assert window.isEnabled() and window.files.session.is_server
     watch.uninstall()

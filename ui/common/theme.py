@@ -272,6 +272,29 @@ def paint_row_background(painter, option, hover: bool = True) -> None:
         painter.fillRect(option.rect, palette.color(QPalette.ColorRole.AlternateBase))
 
 
+def filter_chip_colors(palette: QPalette, checked: bool) -> tuple[QColor, QColor]:
+    """(text, background) of a filter chip, such as the timeline's All / Value
+    given / Reactive / Sales: the one in use in the accent, the others as plain
+    buttons. Fusion draws a checked button a shade darker than the others, which
+    on the dark scheme reads the wrong way round (the darker one looks off)."""
+    if checked:
+        return palette.color(QPalette.ColorRole.HighlightedText), palette.color(QPalette.ColorRole.Highlight)
+    return palette.color(QPalette.ColorRole.ButtonText), palette.color(QPalette.ColorRole.Button)
+
+
+def filter_chip_style(palette: QPalette, selector: str) -> str:
+    """A style sheet for the chips `selector` picks, built from `palette`."""
+    text, background = (c.name() for c in filter_chip_colors(palette, False))
+    on_text, on_background = (c.name() for c in filter_chip_colors(palette, True))
+    edge = palette.color(QPalette.ColorRole.Mid).name()
+    focus = palette.color(QPalette.ColorRole.Text).name()  # a ring that shows on the accent and off it
+    return (f"{selector} {{ color: {text}; background: {background}; border: 1px solid {edge};"
+            f" border-radius: 4px; padding: 2px 8px; }}"
+            f"{selector}:hover {{ border-color: {on_background}; }}"
+            f"{selector}:checked {{ color: {on_text}; background: {on_background}; border-color: {on_background}; }}"
+            f"{selector}:focus {{ border: 2px solid {focus}; padding: 1px 7px; }}")
+
+
 def contrast(a: QColor | str, b: QColor | str) -> float:
     """WCAG contrast ratio of two colours (1 to 21)."""
     def luminance(c):

@@ -8,15 +8,15 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QPushButton, QTableWidget,
-    QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QProgressBar, QPushButton, QSizePolicy,
+    QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 )
 
 from peewee import DatabaseError
 
 from journal.writes import customers, merge
 from journal.rules import duplicates, words
-from journal.errors import JournalError, NotFound, ValidationError
+from journal.errors import Cancelled, JournalError, NotFound, ValidationError
 
 from ui.common.commands import JournalCommand
 from ui.common.errors import describe_save_error
@@ -235,7 +235,9 @@ class MergeDialog(QDialog):
 class DuplicatesDialog(QDialog):
     """Customer › Possible duplicates…: `on_merge(keep_id, other_id)` opens the
     merge confirmation and returns True when merged; `on_not_duplicates(pair)`
-    records the decision. Both are undoable from the main window."""
+    records the decision. Both are undoable from the main window. The looking
+    (seconds at 50,000 customers) shows how far it is and can be stopped; closing
+    the dialog stops it too."""
 
     def __init__(self, parent=None, *, on_merge=None, on_not_duplicates=None):
         super().__init__(parent)
@@ -246,6 +248,14 @@ class DuplicatesDialog(QDialog):
             pair.first_id, pair.second_id))
         self.pairs: list[duplicates.DuplicatePair] = []
         self.status = QLabel("Looking for customers who may be the same person…", wordWrap=True)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("How far the looking is")
+        self.stop_button = QPushButton("&Stop")
+        self.stop_button.setToolTip("Stop looking for duplicates")
+        self.stop_button.clicked.connect(self.stop_or_look_again)
+        # Its own width, beside the bar or (stopped) alone: never stretched across the dialog.
+        self.stop_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self._search = None  # (token, handle) of the looking under way
         self.list = QTreeWidget()
         self.list.setHeaderLabels(["Customer", "May be the same as", "Because of"])
         self.list.setRootIsDecorated(False)
@@ -261,10 +271,13 @@ class DuplicatesDialog(QDialog):
         self.different_button.clicked.connect(self.not_duplicates)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
-        for button in (self.merge_button, self.different_button):
+        for button in (self.merge_button, self.different_button, self.stop_button):
             button.setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
+        self.progress_row = hbox((self.progress, 1), self.stop_button, stretch_end=False)
+        self.progress_row.layout().setAlignment(self.stop_button, Qt.AlignmentFlag.AlignLeft)  # alone: at the left
+        layout.addWidget(self.progress_row)
         layout.addWidget(self.list, 1)
         layout.addWidget(hbox(self.merge_button, self.different_button))
         layout.addWidget(self.buttons)
@@ -277,11 +290,77 @@ class DuplicatesDialog(QDialog):
             super().keyPressEvent(event)
 
     def refresh(self) -> None:
-        """Look again (after a merge, an undo, a decision), off the GUI thread."""
-        run_in_background(duplicates.find_duplicates, self._show,
-                          lambda error: self.status.setText(f"Could not look for duplicates: {error}"), owner=self)
+        """Look again (after a merge, an undo, a decision), off the GUI thread.
+        A looking still under way is stopped: its answer would be out of date."""
+        self._stop_search()
+        token = object()  # answers of a looking stopped or replaced since are dropped
+
+        def current():
+            return self._search is not None and self._search[0] is token
+
+        def done(pairs):
+            if current():
+                self._search = None
+                self._show(pairs)
+
+        def failed(error):
+            if not current():
+                return
+            self._search = None
+            if isinstance(error, Cancelled):
+                self._stopped()
+            else:
+                self.progress_row.hide()
+                self.status.setText(f"Could not look for duplicates: {error}")
+
+        def progressed(done, total):
+            if current():
+                self.progress.setMaximum(max(total, 1))
+                self.progress.setValue(min(done, total))
+
+        self._search = (token, None)
+        self.stop_button.setText("&Stop")
+        self.stop_button.setToolTip("Stop looking for duplicates")
+        self.progress.setValue(0)
+        self.progress.show()
+        self.progress_row.show()
+        if not self.pairs:
+            self.status.setText("Looking for customers who may be the same person…")
+        handle = run_in_background(lambda progress: duplicates.find_duplicates(progress=progress),
+                                   done, failed, progressed, owner=self)
+        if current():  # not already answered (as it is when tasks run inline)
+            self._search = (token, handle)
+
+    def stop_or_look_again(self) -> None:
+        if self._search is not None:
+            self._stop_search()
+            self._stopped()
+        else:
+            self.refresh()
+
+    def _stop_search(self) -> None:
+        """The worker stops at its next progress report (within half a percent)."""
+        if self._search is not None:
+            _token, handle = self._search
+            self._search = None
+            if handle is not None:
+                handle.cancel()
+
+    def _stopped(self) -> None:
+        self.progress.hide()
+        self.stop_button.setText("&Look again")
+        self.stop_button.setToolTip("Look for duplicates again")
+        self.pairs = []
+        self.list.clear()
+        self._update_buttons()
+        self.status.setText("Stopped looking for duplicates; nothing was changed.")
+
+    def done(self, result: int) -> None:
+        self._stop_search()  # closing the list stops the looking
+        super().done(result)
 
     def _show(self, pairs) -> None:
+        self.progress_row.hide()
         row = max(self.list.indexOfTopLevelItem(self.list.currentItem()), 0)
         self.pairs = pairs
         self.list.clear()

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from journal.storage import db
+from journal.storage import db, team
 from journal.errors import JournalEmpty, JournalError, JournalLocked
 from journal.session import Journal
 from journal.rules import words
@@ -109,6 +109,10 @@ class JournalFiles(QObject):
             previous.open()
             if isinstance(error, JournalEmpty):
                 self._empty_journal_chosen(new.path, new.demo)
+            elif new.is_server and team.is_connection_error(error):  # said plainly, not in libpq's words
+                from ui.files.team_dialogs import say_connect_problem
+
+                say_connect_problem(self.window, team.connect_problem(new.location, error))
             else:
                 QMessageBox.critical(self.window, "Could not open the journal", str(error))
             return False

@@ -253,6 +253,7 @@ def _server_error(window, error: BaseException) -> None:
     if team.is_connection_lost(error):
         said = team.lost_message(window.files.session.location, error, saving=False)
         box = QMessageBox(QMessageBox.Icon.Warning, "Lately", said, parent=window)
+        box.setDetailedText(team.lost_details(error))  # the server's own words, behind Show Details
         retry = box.addButton("&Retry", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Close)
         box.setDefaultButton(retry)

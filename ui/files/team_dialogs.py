@@ -11,7 +11,8 @@ import threading
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit, QVBoxLayout,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit, QPlainTextEdit,
+    QPushButton, QVBoxLayout,
 )
 
 from journal.storage import passwords, team
@@ -68,6 +69,18 @@ def remember_location(location: str) -> None:
     settings.sync()
 
 
+def say_connect_problem(parent, problem: team.ConnectProblem) -> None:
+    """A connection that failed outside the Connect dialog (opening a journal
+    just moved to a server): the plain sentence, the server's words behind
+    the box's own Show Details."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "Could not connect to the team journal", problem.message,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setDetailedText(problem.details)
+    box.exec()
+
+
 class _Relay(QObject):
     finished = Signal(object, object)  # (result, error)
 
@@ -95,7 +108,8 @@ def run_in_thread(fn, on_finished) -> _Relay:
 class ConnectDialog(QDialog):
     """Accepted once a connection worked: then location, password and probe say what it found."""
 
-    def __init__(self, parent=None, location: str = "", problem: str = "", offer_file: bool = False):
+    def __init__(self, parent=None, location: str = "", problem: str | team.ConnectProblem = "",
+                 offer_file: bool = False):
         super().__init__(parent)
         self.setWindowTitle("Connect to a team journal")
         self.setMinimumWidth(480)
@@ -144,6 +158,16 @@ class ConnectDialog(QDialog):
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.error = ErrorLabel()
+        # The server's own words, for whoever runs it, behind a button: the sentence above says it plainly.
+        self.details_button = QPushButton("Show De&tails")
+        self.details_button.setAutoDefault(False)
+        self.details_button.setCheckable(True)
+        self.details_button.toggled.connect(self._show_details)
+        self.details_button.hide()
+        self.details = QPlainTextEdit(readOnly=True)
+        self.details.setAccessibleName("What the server answered")
+        self.details.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.details.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.connect_button = self.buttons.addButton("&Connect", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.try_to_connect)
@@ -160,16 +184,19 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.keyring_note)
         layout.addWidget(self.status)
         layout.addWidget(self.error)
+        layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.details)
         layout.addWidget(self.buttons)
         self.connect_button.setDefault(True)  # (once in the dialog) Enter in a field connects, never cancels
         self.recent.currentTextChanged.connect(self._fill_from)
         for field in (self.host, self.port, self.dbname, self.user, self.secret, self.url):
-            field.textEdited.connect(lambda _: self.error.clear_message())
+            field.textEdited.connect(lambda _: self._clear_problem())
         if location:
             self._fill_from(team.without_password(location))
         if problem:
             self._problem(problem)
-        (self.recent if recent and not location else self.host if not location else self.secret).setFocus()
+        field = self._field_to_correct(problem) if location else None
+        (field or (self.recent if recent and not location else self.host if not location else self.secret)).setFocus()
 
     def _open_file_instead(self):
         self.chose_file = True
@@ -242,7 +269,11 @@ class ConnectDialog(QDialog):
             self._relay = None
             self._busy(False, "")
             if error is not None:
-                self._problem(team.unreachable_message(location, error))
+                problem = team.connect_problem(location, error)
+                self._problem(problem)
+                field = self._field_to_correct(problem)
+                if field is not None:
+                    field.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
             if found.state == team.FOREIGN:
                 self._problem(
@@ -260,9 +291,35 @@ class ConnectDialog(QDialog):
 
         self._relay = run_in_thread(lambda: team.probe(location, password), finished)
 
-    def _problem(self, message: str) -> None:
+    def _problem(self, problem: str | team.ConnectProblem) -> None:
+        """The problem in a plain sentence; the server's own words behind Show Details."""
+        message, details = (problem.message, problem.details) if isinstance(problem, team.ConnectProblem) \
+            else (problem, "")
         self.error.show_message(message)
-        self.adjustSize()  # taller for libpq's long reasons, never squeezing the fields
+        self.details.setPlainText(details)
+        self.details_button.setChecked(False)
+        self.details_button.setVisible(bool(details))
+        self.adjustSize()  # taller for a long reason, never squeezing the fields
+
+    def _clear_problem(self) -> None:
+        self.error.clear_message()
+        self.details_button.setChecked(False)
+        self.details_button.hide()
+
+    def _show_details(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self.details_button.setText("Hide De&tails" if shown else "Show De&tails")
+        self.adjustSize()
+
+    def _field_to_correct(self, problem) -> QLineEdit | None:
+        """The field the problem names (the URL field when the location was typed there)."""
+        field = getattr(problem, "field", "")
+        if not field:
+            return None
+        if field != "password" and self.url.text().strip():
+            return self.url
+        return {"host": self.host, "port": self.port, "dbname": self.dbname, "user": self.user,
+                "password": self.secret}.get(field)
 
     def _refuse(self, field: QLineEdit, message: str) -> None:
         self._problem(message)

@@ -142,7 +142,8 @@ def open_at_start(location: str, offer_file: bool = False):
             lock.release()
             from journal.errors import JournalError
 
-            problem = str(error) if isinstance(error, JournalError) else team.unreachable_message(location, error)
+            problem = team.connect_problem(location, error) if team.is_connection_error(error) \
+                else str(error) if isinstance(error, JournalError) else team.unreachable_message(location, error)
             continue
         from ui.files.team_dialogs import remember_location
 
@@ -151,7 +152,7 @@ def open_at_start(location: str, offer_file: bool = False):
 
 
 def _probe_with_progress(location: str, password):
-    """(Probe, None) or (None, the problem in words): never blocks the event loop."""
+    """(Probe, None) or (None, the problem: words or a team.ConnectProblem): never blocks the event loop."""
     from PySide6.QtCore import QEventLoop
 
     from ui.files.team_dialogs import run_in_thread
@@ -179,7 +180,7 @@ def _probe_with_progress(location: str, password):
         relay.finished.disconnect()
         return None, "Connecting was cancelled."
     if answer["error"] is not None:
-        return None, team.unreachable_message(location, answer["error"])
+        return None, team.connect_problem(location, answer["error"])
     return answer["found"], None
 
 

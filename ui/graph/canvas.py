@@ -245,6 +245,17 @@ class GraphModel:
         self.bounds = self._bounds()
         self.version += 1
 
+    def snapshot(self) -> GraphModel:
+        """A copy another thread may paint from (an exported file) while the person
+        goes on dragging and filtering: what moves or changes in place is copied."""
+        copy = object.__new__(GraphModel)
+        copy.__dict__.update(self.__dict__)
+        copy.xs, copy.ys, copy.shown = list(self.xs), list(self.ys), list(self.shown)
+        copy.cells = {cell: list(members) for cell, members in self.cells.items()}
+        copy.edge_cells = {cell: list(members) for cell, members in self.edge_cells.items()}
+        copy.name_width = dict(self.name_width)
+        return copy
+
     def show_only(self, wanted: set[int] | None) -> None:
         """Show the customers in `wanted` (their ids), or everyone for None."""
         self.shown = [True] * len(self.ids) if wanted is None else [cid in wanted for cid in self.ids]
@@ -375,6 +386,14 @@ def _paint_nodes(painter, model, palette, nodes, detail, everything):
             painter.setBrush(palette.brushes[stage_name])
             for i in members:
                 painter.drawEllipse(QPointF(xs[i], ys[i]), radius[i], radius[i])
+
+
+def paint_chosen(painter, model, palette, i: int) -> None:
+    """The chosen customer's ring."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(palette.selected)
+    painter.setBrush(palette.brushes[model.stage[i]])
+    painter.drawEllipse(QPointF(model.xs[i], model.ys[i]), model.radius[i], model.radius[i])
 
 
 def paint_names(painter, model, palette, nodes, *, crowded=True, first=None) -> list[str]:
@@ -572,10 +591,7 @@ class GraphCanvas(QGraphicsItem):
         i = model.index.get(self.view.chosen)
         if i is None or not model.shown[i]:
             return
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(self.palette.selected)
-        painter.setBrush(self.palette.brushes[model.stage[i]])
-        painter.drawEllipse(QPointF(model.xs[i], model.ys[i]), model.radius[i], model.radius[i])
+        paint_chosen(painter, model, self.palette, i)
         name = model.nodes[i].name
         if names and name not in named:
             paint_names(painter, model, self.palette, [i], crowded=False)

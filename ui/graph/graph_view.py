@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections import deque
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QKeySequence, QPainter, QPen, QShortcut
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGraphicsScene, QGraphicsView,
     QHBoxLayout, QHeaderView, QLabel, QMenu, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidget,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from journal.reads import graph
-from journal.storage.private import restrict
 from journal.rules.kinds import CONNECTION_KINDS, STAGES
 from journal.rules import words
 
@@ -31,6 +29,7 @@ from ui.common.pickers import CustomerPicker
 from ui.common.tasks import run_in_background
 from ui.common.theme import STAGE_COLORS
 from ui.graph.canvas import EDGE_STYLES, REACH, GraphCanvas, GraphModel
+from ui.graph.export import GraphFile, GraphWriter
 
 
 class GraphView(QGraphicsView):
@@ -286,6 +285,7 @@ class GraphWindow(QDialog):
 
     customer_chosen = Signal(int)
     connect_requested = Signal(int, int)
+    exported = Signal(object)  # the file written, or None
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -332,6 +332,8 @@ class GraphWindow(QDialog):
         buttons["arrange"].clicked.connect(lambda: self.reload(rearrange=True))
         buttons["png"].clicked.connect(lambda: self.export("png"))
         buttons["svg"].clicked.connect(lambda: self.export("svg"))
+        self.export_buttons = (buttons["png"], buttons["svg"])
+        self.writer = GraphWriter()
         self.status = QLabel()
         self.legend = QLabel(self._legend_html())
         self.legend.setTextFormat(Qt.TextFormat.RichText)
@@ -519,50 +521,49 @@ class GraphWindow(QDialog):
 
     def done(self, result):
         self.view.canvas.wait()  # a picture being made finishes before the window goes
+        self.writer.wait()  # and a file being written
         super().done(result)
 
     # -- export ------------------------------------------------------------------------------------------
-    def export(self, kind: str, path: str | None = None) -> Path | None:
+    def export(self, kind: str, path: str | None = None) -> bool:
+        """Write what is in view to a PNG or SVG file, off the GUI thread (a second
+        at 30,000 customers): the window stays usable meanwhile, with a busy
+        cursor and a line saying so. `exported` tells when it is done (with the
+        path, or None when it could not be written). False when nothing was started."""
+        if self.writer.busy:
+            return False
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Export the graph", str(Path.home() / f"lately-graph.{kind}"),
                                                   "PNG image (*.png)" if kind == "png" else "SVG drawing (*.svg)")
             if not path:
-                return None
+                return False
+        model = self.view.model
+        if model is None:
+            return False
         target = self.view.viewport().rect()
-        source = self.view.mapToScene(target).boundingRect()
-        # Names and arrows in the file at any zoom (and thousands in view take a few seconds).
-        self.view.canvas.exporting = True
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self._render(kind, path, target, source)
-            Path(path).chmod(0o600)  # customer names: the owner's only
-        except OSError as error:
-            QMessageBox.warning(self, "Export the graph",
-                                f"The graph could not be saved as {path}: {error.strerror or error}")
-            return None
-        finally:
-            QApplication.restoreOverrideCursor()
-            self.view.canvas.exporting = False
-        return Path(path)
+        job = GraphFile(kind, Path(path), model.snapshot(), self.view.canvas.palette, model.index.get(self.view.chosen),
+                        target.size(), self.view.mapToScene(target).boundingRect())
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        for button in self.export_buttons:
+            button.setEnabled(False)
+        said = self.status.text()
+        self.status.setText(f"Saving the graph as {job.path.name}…")
 
-    def _render(self, kind, path, target, source):
-        if kind == "png":
-            image = QImage(target.size() * 2, QImage.Format.Format_ARGB32)
-            image.fill(theme.graph_color("canvas"))
-            painter = QPainter(image)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            self.view.scene().render(painter, QRectF(image.rect()), source)
-            painter.end()
-            if not image.save(path):
-                raise OSError(0, "the folder cannot be written to, or the disk is full")
-            restrict(Path(path))  # owner-only, like every file with the journal's data
-        else:
-            generator = QSvgGenerator()
-            generator.setFileName(path)
-            generator.setSize(QSize(target.width(), target.height()))
-            generator.setViewBox(QRectF(0, 0, target.width(), target.height()))
-            generator.setTitle("Who referred whom")
-            painter = QPainter(generator)
-            self.view.scene().render(painter, QRectF(0, 0, target.width(), target.height()), source)
-            painter.end()
-            restrict(Path(path))
+        def finished():
+            QApplication.restoreOverrideCursor()
+            for button in self.export_buttons:
+                button.setEnabled(True)
+            self.status.setText(said)
+
+        def done(written):
+            finished()
+            self.exported.emit(written)
+
+        def failed(error):
+            finished()
+            reason = error.strerror or str(error) if isinstance(error, OSError) else str(error)
+            QMessageBox.warning(self, "Export the graph", f"The graph could not be saved as {path}: {reason}")
+            self.exported.emit(None)
+
+        self.writer.start(job, done, failed)
+        return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QHBoxLayout, QLabel, QListView, QMenu, QStackedWidget,
+    QAbstractItemView, QApplication, QButtonGroup, QHBoxLayout, QLabel, QListView, QMenu, QStackedWidget,
     QStyledItemDelegate, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -17,7 +17,7 @@ from journal.rules import words
 
 from ui.common import format as fmt
 from ui.common.icons import paint_disc
-from ui.common.theme import LEFT_MIDDLE, muted, paint_row_background
+from ui.common.theme import LEFT_MIDDLE, filter_chip_style, muted, notifier, paint_row_background
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 # Stage changes are history; everything else in the feed can be deleted (and undone).
@@ -301,6 +301,14 @@ class TimelineView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.stack)
+        self._style_chips()
+        notifier().changed.connect(self._style_chips)  # View › Appearance
+
+    def _style_chips(self, *_):
+        # The application's palette: this widget's own may not have caught up with a change yet.
+        style = filter_chip_style(QApplication.palette(), "QToolButton")
+        for button in self.filter_group.buttons():
+            button.setStyleSheet(style)
 
     def show_customer(self, customer_id: int | None) -> None:
         self.model.show_customer(customer_id, self._klass())
