@@ -266,3 +266,18 @@ def test_name_completion_finds_a_word_inside_names_through_its_pieces_and_short_
     assert names[:30] == [f"Mar{i:02d} Smith" for i in range(30)] and names[30:] == ["Omar Khan", "Zed Ray"]
     assert len(ran) == 1
     opened.close()
+
+
+def test_a_rebuilt_search_index_is_merged_into_its_gin_indexes_at_once(pg_server, schemas):
+    """A move or a bulk load rebuilds the search tables; their rows must not wait
+    in GIN's pending list (read whole by every search until autovacuum comes)."""
+    opened = db.open_server(schemas("lately_t_pending"))
+    ada = customers.create_customer(name="Ada Lovelace", company="Analytical Engines")
+    from journal.writes import interactions
+
+    interactions.log_interaction(ada.id, "call", "out", "Talked about the walnut shelf")
+    search.rebuild()
+    for index in ("customer_search_doc", "interaction_search_doc"):
+        assert opened.execute_sql("SELECT gin_clean_pending_list(%s::regclass)", (index,)).fetchone()[0] == 0, index
+    assert [h.customer_name for h in search.search("walnut")] == ["Ada Lovelace"]
+    opened.close()
