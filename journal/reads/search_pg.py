@@ -249,7 +249,7 @@ def search(text: str, limit: int, hit_class, complete, marked, words) -> list:
     for cid, name, snippet, *columns in rows:
         hits.append(hit_class(cid, name, None, None, _checked(snippet, columns, typed, marked)))
     found = {hit.customer_id for hit in hits}
-    for choice in complete(text, max(limit - len(hits), 0)):
+    for choice in complete(text, limit - len(hits)) if len(hits) < limit else ():  # a full page asks no more
         if choice.id not in found:
             hits.append(hit_class(choice.id, choice.name, None, None, marked(choice.label, typed)))
     remaining = limit - len(hits)

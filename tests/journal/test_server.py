@@ -281,3 +281,22 @@ def test_a_rebuilt_search_index_is_merged_into_its_gin_indexes_at_once(pg_server
         assert opened.execute_sql("SELECT gin_clean_pending_list(%s::regclass)", (index,)).fetchone()[0] == 0, index
     assert [h.customer_name for h in search.search("walnut")] == ["Ada Lovelace"]
     opened.close()
+
+
+def test_a_search_whose_customers_fill_the_page_asks_the_server_once(pg_server, schemas, monkeypatch):
+    """Each statement is a round trip and a plan on the server: when the
+    customers found fill the page, no completion and no notes are asked for."""
+    from journal.writes import interactions
+
+    opened = db.open_server(schemas("lately_t_full_page"))
+    for name in ("Sailor Ann", "Sailor Bob", "Sailor Cy"):
+        interactions.log_interaction(customers.create_customer(name=name).id, "call", "out", "Sailor club meeting")
+    ran = []
+    real = opened.execute_sql
+    monkeypatch.setattr(opened, "execute_sql", lambda sql, params=None: (ran.append(sql), real(sql, params))[1])
+    assert [h.customer_name for h in search.search("sailor", limit=2)] == ["Sailor Ann", "Sailor Bob"]
+    assert len(ran) == 1
+    ran.clear()
+    hits = search.search("sailor", limit=5)  # room left: the notes too
+    assert [h.is_customer for h in hits] == [True, True, True, False, False] and len(ran) == 3
+    opened.close()
