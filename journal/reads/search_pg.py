@@ -255,7 +255,9 @@ def search(text: str, limit: int, hit_class, complete, marked, words) -> list:
     remaining = limit - len(hits)
     if remaining > 0:
         interaction_headline = _best_column_headline(("i.summary", "i.notes"), 16)
-        rows = db.execute_sql(
+        # Walking the notes newest first suits a word in thousands of them, the
+        # GIN index one in a few: planned for each word, never once for all.
+        rows = db.obj.execute_sql_planned_each_time(
             f"""SELECT i.id, i.customer_id, c.name, i.occurred_at, {interaction_headline}, i.summary, i.notes
                 FROM (SELECT s.interaction_id
                       FROM to_tsquery('simple', %s) q, interaction_search s

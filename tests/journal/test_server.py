@@ -300,3 +300,22 @@ def test_a_search_whose_customers_fill_the_page_asks_the_server_once(pg_server, 
     hits = search.search("sailor", limit=5)  # room left: the notes too
     assert [h.is_customer for h in hits] == [True, True, True, False, False] and len(ran) == 3
     opened.close()
+
+
+def test_the_notes_search_is_planned_for_each_word_never_prepared_once_for_all(pg_server, schemas):
+    """psycopg prepares a statement on the server after its fifth run, and the
+    server may then plan it once for every word; the notes' statement must be
+    planned for the word given (a walk newest first, or the GIN index)."""
+    from journal.writes import interactions
+
+    opened = db.open_server(schemas("lately_t_unprepared"))
+    ada = customers.create_customer(name="Ada Lovelace")
+    interactions.log_interaction(ada.id, "call", "out", "Walnut shelf")
+    for word in ("walnut", "shelf", "wal", "she", "walnut", "shelf", "walnut"):
+        assert [h.is_customer for h in search.search(word)] == [False]
+        assert [c.name for c in search.complete_customers("ada")] == ["Ada Lovelace"]
+    prepared = [row[0] for row in opened.execute_sql("SELECT statement FROM pg_prepared_statements").fetchall()]
+    assert any("customer_name_search" in sql for sql in prepared)  # the others are prepared, as psycopg does
+    assert not any("interaction_search" in sql for sql in prepared)
+    assert opened.connection().prepare_threshold == 5  # and left as it was for every other statement
+    opened.close()
