@@ -65,9 +65,12 @@ def pg_journal(built_on: date) -> str:
     if fresh:
         started = time.perf_counter()
         counts = demo.populate_scale(today=built_on)
-        database.execute_sql("ANALYZE")
         stamp.write_text(built_on.isoformat())
         print(f"built the PostgreSQL scale journal: {counts} in {time.perf_counter() - started:.1f} s")
+    # What autovacuum does on a server that runs (within a minute of a load or a
+    # schema step): statistics, visibility map, GIN pending lists merged. This
+    # script's pgserver is stopped after each run, so autovacuum never comes.
+    database.execute_sql("VACUUM ANALYZE")
     db.close()
     return url
 
@@ -76,6 +79,8 @@ def core_queries(today: date):
     whale = (Interaction.select(Interaction.customer).group_by(Interaction.customer)
              .order_by(fn.COUNT(Interaction.id).desc(), Interaction.customer).limit(1).scalar())
     return [
+        # The floor: one statement's round trip through Peewee and the driver, no table read.
+        ("floor: SELECT 1", lambda: db.database.execute_sql("SELECT 1").fetchall(), 50),
         ("customer list (5,000 rows)", customers.list_customers, 50),
         ("timeline first page", lambda: timeline.entries(whale), 50),
         ("customer header", lambda: timeline.header(whale, today), 50),
@@ -90,12 +95,38 @@ def core_queries(today: date):
     ]
 
 
-def run(today: date) -> dict:
+def run(today: date, count_statements=False) -> dict:
     results = {}
     for name, fn, target in core_queries(today):
         median, _, result = timed(fn)
-        results[name] = (median, result, target)
+        results[name] = (median, result, target, statements(fn) if count_statements else None)
     return results
+
+
+def statements(fn) -> int:
+    """How many round trips one call makes to the server: statements, and the
+    COMMITs and ROLLBACKs the driver sends by itself."""
+    import psycopg
+
+    sent = [0]
+    originals = {(psycopg.Cursor, "execute"): psycopg.Cursor.execute,
+                 (psycopg.Connection, "commit"): psycopg.Connection.commit,
+                 (psycopg.Connection, "rollback"): psycopg.Connection.rollback}
+
+    def counting(original):
+        def call(*args, **kwargs):
+            sent[0] += 1
+            return original(*args, **kwargs)
+        return call
+
+    for (owner, name), original in originals.items():
+        setattr(owner, name, counting(original))
+    try:
+        fn()
+    finally:
+        for (owner, name), original in originals.items():
+            setattr(owner, name, original)
+    return sent[0]
 
 
 def comparable(result):
@@ -115,6 +146,10 @@ def unordered(result):
     return result
 
 
+def _ms(value: float) -> str:
+    return f"{value:.2f}" if value < 1 else f"{value:.1f}"  # sub-millisecond queries need the second digit
+
+
 def main():
     path = scale_journal()
     built_on = date.fromtimestamp(path.stat().st_mtime)
@@ -125,19 +160,19 @@ def main():
     on_file = run(today)
     db.close()
     db.open_server(url)
-    on_server = run(today)
+    on_server = run(today, count_statements=True)
     db.close()
 
     rows = []
-    for name, (file_ms, file_result, target) in on_file.items():
-        server_ms, server_result, _ = on_server[name]
+    for name, (file_ms, file_result, target, _) in on_file.items():
+        server_ms, server_result, _, sent = on_server[name]
         same = comparable(file_result) == comparable(server_result)
         same_set = same or unordered(file_result) == unordered(server_result)
         ratio = server_ms / file_ms
-        verdict = "ok" if server_ms < target and ratio <= 2 else "MISS"
-        rows.append((name, f"{file_ms:.1f}", f"{server_ms:.1f}", f"{ratio:.2f}x",
+        verdict = "floor" if name.startswith("floor") else "ok" if server_ms < target and ratio <= 2 else "MISS"
+        rows.append((name, _ms(file_ms), _ms(server_ms), f"{ratio:.2f}x", sent,
                      "yes" if same else "same rows, other order" if same_set else "NO", f"< {target}", verdict))
-    table(rows, ("query", "SQLite ms", "PostgreSQL ms", "ratio", "same answer", "target ms", ""))
+    table(rows, ("query", "SQLite ms", "PostgreSQL ms", "ratio", "statements", "same answer", "target ms", ""))
     print("\n(median of 15 runs after a warm-up; ratio = PostgreSQL / SQLite; PostgreSQL over a local socket)")
 
 

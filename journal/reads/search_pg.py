@@ -95,12 +95,16 @@ def _schema() -> list[str]:
         "CREATE INDEX IF NOT EXISTS customer_search_doc ON customer_search USING gin (doc)",
         "CREATE TABLE IF NOT EXISTS interaction_search (interaction_id integer PRIMARY KEY, doc tsvector NOT NULL)",
         "CREATE INDEX IF NOT EXISTS interaction_search_doc ON interaction_search USING gin (doc)",
+        *_names_schema(),
         f"""CREATE OR REPLACE FUNCTION lately_index_customers(ids integer[]) RETURNS void
             LANGUAGE sql AS $$
             DELETE FROM customer_search WHERE customer_id = ANY(ids);
             INSERT INTO customer_search (customer_id, doc)
             SELECT c.id, {customer_doc} FROM customer c LEFT JOIN company co ON co.id = c.company_id
-            WHERE c.id = ANY(ids) AND c.deleted_at IS NULL $$""",
+            WHERE c.id = ANY(ids) AND c.deleted_at IS NULL;
+            DELETE FROM customer_name_search WHERE customer_id = ANY(ids);
+            INSERT INTO customer_name_search (customer_id, name_key, names, pieces)
+            SELECT {_NAME_ROW} WHERE c.id = ANY(ids) AND c.deleted_at IS NULL $$""",
         f"""CREATE OR REPLACE FUNCTION lately_index_interactions(ids integer[]) RETURNS void
             LANGUAGE sql AS $$
             DELETE FROM interaction_search WHERE interaction_id = ANY(ids);
@@ -118,7 +122,7 @@ def _schema() -> list[str]:
                         WHERE (n.name, n.company_id, n.interests, n.deleted_at)
                               IS DISTINCT FROM (o.name, o.company_id, o.interests, o.deleted_at)));
                 ELSE
-                    DELETE FROM customer_search WHERE customer_id IN (SELECT id FROM old_rows);
+                    PERFORM lately_index_customers(ARRAY(SELECT id FROM old_rows));  -- gone: out of both
                 END IF;
                 RETURN NULL;
             END $$""",
@@ -179,9 +183,16 @@ def rebuild(db=None) -> None:
         db.execute_sql("DELETE FROM customer_search")
         db.execute_sql(f"INSERT INTO customer_search (customer_id, doc) SELECT c.id, {_CUSTOMER_DOC} "
                        "FROM customer c LEFT JOIN company co ON co.id = c.company_id WHERE c.deleted_at IS NULL")
+        rebuild_names(db)
         db.execute_sql("DELETE FROM interaction_search")
         db.execute_sql(f"INSERT INTO interaction_search (interaction_id, doc) SELECT i.id, {_INTERACTION_DOC} "
                        "FROM interaction i WHERE i.deleted_at IS NULL")
+        # The rows went to GIN's pending list, which every search reads whole (and
+        # the planner shuns the index for) until autovacuum merges it: now, by the
+        # owner (whoever made the tables, as a move does; only the owner may).
+        db.execute_sql("SELECT gin_clean_pending_list(c.oid) FROM pg_class c WHERE c.oid IN "
+                       "('customer_search_doc'::regclass, 'interaction_search_doc'::regclass) "
+                       "AND pg_has_role(c.relowner, 'USAGE')")
 
 
 @contextmanager
@@ -238,13 +249,15 @@ def search(text: str, limit: int, hit_class, complete, marked, words) -> list:
     for cid, name, snippet, *columns in rows:
         hits.append(hit_class(cid, name, None, None, _checked(snippet, columns, typed, marked)))
     found = {hit.customer_id for hit in hits}
-    for choice in complete(text, max(limit - len(hits), 0)):
+    for choice in complete(text, limit - len(hits)) if len(hits) < limit else ():  # a full page asks no more
         if choice.id not in found:
             hits.append(hit_class(choice.id, choice.name, None, None, marked(choice.label, typed)))
     remaining = limit - len(hits)
     if remaining > 0:
         interaction_headline = _best_column_headline(("i.summary", "i.notes"), 16)
-        rows = db.execute_sql(
+        # Walking the notes newest first suits a word in thousands of them, the
+        # GIN index one in a few: planned for each word, never once for all.
+        rows = db.obj.execute_sql_planned_each_time(
             f"""SELECT i.id, i.customer_id, c.name, i.occurred_at, {interaction_headline}, i.summary, i.notes
                 FROM (SELECT s.interaction_id
                       FROM to_tsquery('simple', %s) q, interaction_search s
@@ -304,39 +317,91 @@ def _mark_folded(text: str, folded: str, words: list[str]) -> str:
     return "".join(result) + text[cursor:]
 
 
-# Name completion reads the name-prefix index first (lower(name); the column's
-# "C" collation lets a btree answer LIKE 'abc%' and the name order at once).
-# pg_trgm would find any part of a name through an index, but it is not in every
-# server (pgserver's build has no contrib modules), so only the customers whose
-# name does not start with the typed word are looked for in every row, and only
-# when those that do are fewer than asked for.
+# Name completion finds any part of a name or company, any (ASCII) case, as
+# ILIKE over "name company" does. pg_trgm would index that, but it is not in
+# every server (pgserver's build has no contrib modules), so the journal keeps
+# its own: customer_name_search holds each customer's "name company" in small
+# letters (lower() on the "C" columns folds ASCII letters only, as ILIKE there
+# does) and the array of its three-letter pieces, whose GIN index finds the
+# customers holding every piece of a word; LIKE then checks the word itself.
+# A word of three letters inside a name at 5,000 customers: 0.1 ms, not the
+# 2 ms of reading every customer (and its company) with ILIKE.
+_NAME_ROW = """c.id, lower(c.name), lower(c.name || ' ' || coalesce(co.name, '')),
+               lately_trigrams(lower(c.name || ' ' || coalesce(co.name, '')))
+               FROM customer c LEFT JOIN company co ON co.id = c.company_id"""
+
+
+def _names_schema() -> list[str]:
+    return [
+        # Every three-character piece of t, in order (none when shorter).
+        """CREATE OR REPLACE FUNCTION lately_trigrams(t text) RETURNS text[]
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT ARRAY(SELECT substr(t, i, 3) FROM generate_series(1, length(t) - 2) i) $$""",
+        """CREATE TABLE IF NOT EXISTS customer_name_search (
+            customer_id integer PRIMARY KEY, name_key text COLLATE "C" NOT NULL, names text COLLATE "C" NOT NULL,
+            pieces text[] NOT NULL)""",
+        # Without GIN's pending list: pieces go straight into the index, so the
+        # planner trusts it at once (with a list it read all 5,000 rows instead).
+        "CREATE INDEX IF NOT EXISTS customer_name_search_pieces ON customer_name_search USING gin (pieces) "
+        "WITH (fastupdate = off)",
+    ]
+
+
+def rebuild_names(db) -> None:
+    db.execute_sql("DELETE FROM customer_name_search")
+    db.execute_sql(f"INSERT INTO customer_name_search (customer_id, name_key, names, pieces) SELECT {_NAME_ROW} "
+                   "WHERE c.deleted_at IS NULL")
+    db.execute_sql("ANALYZE customer_name_search")  # the planner sees how few rows a piece holds at once
+
+
+def _pieces(word: str) -> list[str]:
+    return sorted({word[i:i + 3] for i in range(len(word) - 2)})
+
+
+# Those whose name starts with a short word are read first through the
+# name-prefix index (lower(name); the column's "C" collation lets a btree answer
+# LIKE 'ab%' and the name order at once): one or two letters are in too many
+# names for the pieces to help, and start enough of them to fill the list.
 NAME_PREFIX_INDEX = "CREATE INDEX IF NOT EXISTS customer_name_prefix ON customer (lower(name))"
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def complete_customers(words: list[str], limit: int, exclude: int | None, escaped, choice_class) -> list:
-    where, params = ["c.deleted_at IS NULL"], []
-    for word in words:
-        where.append("(c.name || ' ' || coalesce(co.name, '')) ILIKE %s ESCAPE '\\'")
+    small = [w.translate(_ASCII_LOWER) for w in words]
+    first = f"{escaped(small[0])}%"
+    rows = []
+    pieces = sorted({p for w in small for p in _pieces(w)})
+    if not pieces:  # every word shorter than three letters
+        holds = ["lower(c.name || ' ' || coalesce(co.name, '')) LIKE %s ESCAPE '\\'"] * len(small)
+        if exclude is not None:
+            holds.append("c.id != %s")
+        rows = database.execute_sql(
+            f"""SELECT c.id, c.name, coalesce(co.name, ''), c.archived
+                FROM customer c LEFT JOIN company co ON co.id = c.company_id
+                WHERE lower(c.name) LIKE %s ESCAPE '\\' AND c.deleted_at IS NULL AND {" AND ".join(holds)}
+                ORDER BY lower(c.name), c.id LIMIT %s""",
+            (first, *[f"%{escaped(w)}%" for w in small], *([exclude] if exclude is not None else []), limit)).fetchall()
+        if len(rows) == limit:
+            return [choice_class(cid, name, company, bool(archived)) for cid, name, company, archived in rows]
+    # The word inside a name or company too: those starting with the first word first, then by name.
+    where, params = [], []
+    if pieces:
+        where.append("s.pieces @> %s")
+        params.append(pieces)
+    for word in small:
+        where.append("s.names LIKE %s ESCAPE '\\'")
         params.append(f"%{escaped(word)}%")
     if exclude is not None:
-        where.append("c.id != %s")
+        where.append("s.customer_id != %s")
         params.append(exclude)
-    select = """SELECT c.id, c.name, coalesce(co.name, ''), c.archived
-                FROM customer c LEFT JOIN company co ON co.id = c.company_id"""
-    # Those whose name starts with the first word come first in the answer: through the index.
-    # (lower() on a "C" column folds ASCII letters only, as ILIKE there does: the word is folded alike.)
     rows = database.execute_sql(
-        f"""{select} WHERE lower(c.name) LIKE %s ESCAPE '\\' AND {" AND ".join(where)}
-            ORDER BY lower(c.name), c.id LIMIT %s""",
-        (f"{escaped(words[0].translate(_ASCII_LOWER))}%", *params, limit)).fetchall()
-    if len(rows) < limit:  # fewer than asked for: the others (the word inside a name or company) too
-        rows = database.execute_sql(
-            f"""{select} WHERE {" AND ".join(where)}
-                ORDER BY c.name ILIKE %s ESCAPE '\\' DESC, lower(c.name) COLLATE "C", c.id
-                LIMIT %s""",
-            (*params, f"{escaped(words[0])}%", limit),
-        ).fetchall()
+        f"""SELECT c.id, c.name, coalesce(co.name, ''), c.archived
+            FROM (SELECT s.customer_id, s.name_key LIKE %s ESCAPE '\\' AS starts, s.name_key
+                  FROM customer_name_search s WHERE {" AND ".join(where)}
+                  ORDER BY starts DESC, s.name_key, s.customer_id LIMIT %s) best
+            JOIN customer c ON c.id = best.customer_id LEFT JOIN company co ON co.id = c.company_id
+            ORDER BY best.starts DESC, best.name_key, best.customer_id""",
+        (first, *params, limit)).fetchall()
     return [choice_class(cid, name, company, bool(archived)) for cid, name, company, archived in rows]
 
 

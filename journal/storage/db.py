@@ -259,6 +259,20 @@ class ServerDatabase(PostgresqlDatabase):
                 raise
         return super().execute_sql(sql, params)
 
+    def execute_sql_planned_each_time(self, sql, params=None):
+        """execute_sql for a statement whose best plan depends on its values
+        (a word in three notes or in thirty thousand). psycopg prepares a
+        statement on the server after its fifth run, and the server may then
+        keep one generic plan for every value: walking all 200,000 notes for a
+        word none holds (35 ms) or reading thousands for a common one."""
+        conn = self.connection()
+        threshold = conn.prepare_threshold
+        conn.prepare_threshold = None  # never prepared: planned with the values given
+        try:
+            return self.execute_sql(sql, params)
+        finally:
+            conn.prepare_threshold = threshold
+
     def begin(self, *args, **kwargs):
         try:
             return super().begin(*args, **kwargs)

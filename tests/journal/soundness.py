@@ -55,7 +55,8 @@ def search_rows():
     """The search index's rows, for comparing states."""
     if is_server():
         return (sql_rows("SELECT customer_id, doc::text FROM customer_search ORDER BY customer_id"),
-                sql_rows("SELECT interaction_id, doc::text FROM interaction_search ORDER BY interaction_id"))
+                sql_rows("SELECT interaction_id, doc::text FROM interaction_search ORDER BY interaction_id"),
+                sql_rows("SELECT customer_id, name_key, names, pieces FROM customer_name_search ORDER BY customer_id"))
     return (sql_rows("SELECT rowid, name, company, interests FROM customer_fts ORDER BY rowid"),
             sql_rows("SELECT rowid, summary, notes FROM interaction_fts ORDER BY rowid"))
 

@@ -83,6 +83,31 @@ def test_customers_are_found_by_any_part_of_their_name_or_company(journal):
     assert [h.customer_name for h in search.search("mullins")] == ["Martha Mullins"]  # the word itself, once
 
 
+def test_completion_follows_edits_renames_archives_deletes_and_restores(people):
+    """Inside a name or company (on a server through an index the triggers keep):
+    every change a person makes reaches it, case ignored, archived customers kept."""
+    from journal.storage.models import Company
+
+    def completed(text):
+        return [c.name for c in search.complete_customers(text)]
+
+    ada, bob = people
+    assert completed("ELAC") == ["Ada Lovelace"] and completed("lytic eng") == ["Ada Lovelace"]
+    customers.update_customer(bob.id, name="Robert Uilder", company="Timberland")
+    assert completed("uilder") == ["Robert Uilder"] and completed("mberl") == ["Robert Uilder"]
+    assert completed("build") == [] and completed("il") == ["Robert Uilder"]
+    Company.update(name="Difference Engines").where(Company.name == "Analytical Engines").execute()
+    assert completed("erence") == ["Ada Lovelace"] and completed("lytic") == []
+    customers.set_archived(ada.id)
+    assert completed("ovel") == ["Ada Lovelace"]
+    customers.delete_customer(ada.id)
+    assert completed("ovel") == [] and completed("ngin") == [] and completed("e") == ["Robert Uilder"]
+    customers.restore_customer(ada.id)
+    assert completed("ovel") == ["Ada Lovelace"] and completed("e") == ["Ada Lovelace", "Robert Uilder"]
+    assert completed("ovel") == [c.name for c in search.complete_customers("ovel", exclude=bob.id)]
+    assert completed("lace") and search.complete_customers("lace", exclude=ada.id) == []
+
+
 def test_words_are_split_where_people_split_them(journal):
     """The same on both backends: a word inside an e-mail address, either half
     of a hyphenated or apostrophed word, punctuation typed or not."""

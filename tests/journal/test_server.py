@@ -30,6 +30,7 @@ def _schema(server, schema: str) -> dict:
     triggers = admin.execute("SELECT DISTINCT trigger_name FROM information_schema.triggers "
                              "WHERE trigger_schema = %s ORDER BY 1", (schema,)).fetchall()
     columns = [(*row[:5], (row[5] or "").replace(f"{schema}.", "")) for row in columns]  # nextval('schema.seq')
+    indexes = [(name, sql.replace(f"{schema}.", "")) for name, sql in indexes]  # schema.lately_trigrams(names)
     return {"columns": columns, "indexes": indexes, "triggers": triggers}
 
 
@@ -178,13 +179,13 @@ def test_step_10_gives_a_schema_9_journal_the_quick_fold_with_the_same_results(p
                                   '[[:punct:][:space:]]+', ' ', 'g') $$""")
     samples = ["Zoë Müller-Łukasz", "ÉCOLE  d'été", "plain ASCII, Text_with; PUNCT", "", None, "Ωμέγα Straße"]
     before = [opened.execute_sql("SELECT lately_fold(%s)", (s,)).fetchone()[0] for s in samples]
-    SchemaVersion.update(version=9).where(SchemaVersion.version == 10).execute()  # a new journal has one row
+    SchemaVersion.update(version=9).where(SchemaVersion.version == migrations.LATEST).execute()  # its one row
     opened.close()
     assert _fold_source(pg_server, "lately_t_fold9") != _fold_source(pg_server, "lately_t_fold10")
 
     seen = []
     opened = db.open_server(old, before_migration=seen.append)
-    assert seen == [9] and migrations.current_version(opened) == 10
+    assert seen == [9] and migrations.current_version(opened) == migrations.LATEST
     assert _fold_source(pg_server, "lately_t_fold9") == _fold_source(pg_server, "lately_t_fold10")
     after = [opened.execute_sql("SELECT lately_fold(%s)", (s,)).fetchone()[0] for s in samples]
     assert after == before
@@ -192,10 +193,47 @@ def test_step_10_gives_a_schema_9_journal_the_quick_fold_with_the_same_results(p
     opened.close()
 
 
-def test_name_completion_reads_the_name_prefix_index_then_every_name_only_when_short(pg_server, schemas, monkeypatch):
-    """No pg_trgm in every server (pgserver has none): completion reads the
-    index of lower(name) for the names that start with the word, and looks
-    inside every name and company only when those are fewer than asked for."""
+def test_step_11_gives_a_schema_10_journal_the_name_pieces_and_their_upkeep(pg_server, schemas):
+    """A team journal made before step 11 has no customer_name_search and
+    triggers that do not keep it; step 11 adds both, filled from the customers,
+    and the journal's schema is then a new one's."""
+    from journal.reads import search_pg
+
+    old, new = schemas("lately_t_names10"), schemas("lately_t_names11")
+    db.open_server(new).close()
+    opened = db.open_server(old)
+    customers.create_customer(name="Martha Mullins", company="Acme Bakery")
+    customers.create_customer(name="Jane Tester", company="Mullin & Co")
+    doc = search_pg._CUSTOMER_DOC
+    opened.execute_sql(  # step 10's upkeep of the customer index, as it was
+        f"""CREATE OR REPLACE FUNCTION lately_index_customers(ids integer[]) RETURNS void LANGUAGE sql AS $$
+            DELETE FROM customer_search WHERE customer_id = ANY(ids);
+            INSERT INTO customer_search (customer_id, doc)
+            SELECT c.id, {doc} FROM customer c LEFT JOIN company co ON co.id = c.company_id
+            WHERE c.id = ANY(ids) AND c.deleted_at IS NULL $$""")
+    opened.execute_sql("DROP TABLE customer_name_search")
+    opened.execute_sql("DROP FUNCTION lately_trigrams(text)")
+    customers.create_customer(name="Omar Dullard")  # written by step 10's triggers
+    SchemaVersion.update(version=10).where(SchemaVersion.version == migrations.LATEST).execute()
+    opened.close()
+
+    seen = []
+    opened = db.open_server(old, before_migration=seen.append)
+    assert seen == [10] and migrations.current_version(opened) == migrations.LATEST
+    assert [c.name for c in search.complete_customers("ULL")] == ["Jane Tester", "Martha Mullins", "Omar Dullard"]
+    customers.update_customer(customers.find_by_name("Omar Dullard").id, name="Omar Brightly")
+    assert [c.name for c in search.complete_customers("ull")] == ["Jane Tester", "Martha Mullins"]
+    opened.close()
+    assert _schema(pg_server, "lately_t_names10") == _schema(pg_server, "lately_t_names11")
+
+
+def test_name_completion_finds_a_word_inside_names_through_its_pieces_and_short_words_by_prefix(
+        pg_server, schemas, monkeypatch):
+    """No pg_trgm in every server (pgserver has none): a word of three letters
+    or more is looked for through the journal's own index of three-letter
+    pieces, in one statement; one or two letters through the index of
+    lower(name) for the names that start with them, and inside every name and
+    company only when those are fewer than asked for."""
     opened = db.open_server(schemas("lately_t_complete"))
     for i in range(30):
         customers.create_customer(name=f"Mar{i:02d} Smith")
@@ -204,14 +242,80 @@ def test_name_completion_reads_the_name_prefix_index_then_every_name_only_when_s
     ran = []
     real = opened.execute_sql
     monkeypatch.setattr(opened, "execute_sql", lambda sql, params=None: (ran.append((sql, params)), real(sql, params))[1])
+
+    def plan(statement) -> str:
+        sql, params = statement
+        opened.execute_sql("SET enable_seqscan = off")  # a handful of rows: show that the index can serve it
+        try:
+            return " ".join(row[0] for row in real(f"EXPLAIN {sql}", params).fetchall())
+        finally:
+            opened.execute_sql("RESET enable_seqscan")
+
     assert [c.name for c in search.complete_customers("MAR", 5)] == [f"Mar{i:02d} Smith" for i in range(5)]
-    [(sql, params)] = ran  # five start with it: the index answered, nothing else was read
-    monkeypatch.undo()
-    opened.execute_sql("SET enable_seqscan = off")  # a handful of rows: show that the index can serve it
-    plan = " ".join(row[0] for row in opened.execute_sql(f"EXPLAIN {sql}", params).fetchall())
-    opened.execute_sql("RESET enable_seqscan")
-    assert "customer_name_prefix" in plan, plan
-    # Fewer start with it than asked for: then the word inside a name or a company too, after them.
+    [statement] = ran
+    assert "customer_name_search_pieces" in plan(statement)
+    ran.clear()
+    names = [c.name for c in search.complete_customers("ar", 40)]  # inside names and companies, by name
+    assert names[:30] == [f"Mar{i:02d} Smith" for i in range(30)] and names[30:] == ["Omar Khan", "Zed Ray"]
+    ran.clear()
+    assert [c.name for c in search.complete_customers("ma", 5)] == [f"Mar{i:02d} Smith" for i in range(5)]
+    [statement] = ran  # five start with it: the name index answered, nothing else was read
+    assert "customer_name_prefix" in plan(statement)
+    ran.clear()
     names = [c.name for c in search.complete_customers("mar", 40)]
-    assert names[:30] == [f"Mar{i:02d} Smith" for i in range(30)] and set(names[30:]) == {"Omar Khan", "Zed Ray"}
+    assert names[:30] == [f"Mar{i:02d} Smith" for i in range(30)] and names[30:] == ["Omar Khan", "Zed Ray"]
+    assert len(ran) == 1
+    opened.close()
+
+
+def test_a_rebuilt_search_index_is_merged_into_its_gin_indexes_at_once(pg_server, schemas):
+    """A move or a bulk load rebuilds the search tables; their rows must not wait
+    in GIN's pending list (read whole by every search until autovacuum comes)."""
+    opened = db.open_server(schemas("lately_t_pending"))
+    ada = customers.create_customer(name="Ada Lovelace", company="Analytical Engines")
+    from journal.writes import interactions
+
+    interactions.log_interaction(ada.id, "call", "out", "Talked about the walnut shelf")
+    search.rebuild()
+    for index in ("customer_search_doc", "interaction_search_doc"):
+        assert opened.execute_sql("SELECT gin_clean_pending_list(%s::regclass)", (index,)).fetchone()[0] == 0, index
+    assert [h.customer_name for h in search.search("walnut")] == ["Ada Lovelace"]
+    opened.close()
+
+
+def test_a_search_whose_customers_fill_the_page_asks_the_server_once(pg_server, schemas, monkeypatch):
+    """Each statement is a round trip and a plan on the server: when the
+    customers found fill the page, no completion and no notes are asked for."""
+    from journal.writes import interactions
+
+    opened = db.open_server(schemas("lately_t_full_page"))
+    for name in ("Sailor Ann", "Sailor Bob", "Sailor Cy"):
+        interactions.log_interaction(customers.create_customer(name=name).id, "call", "out", "Sailor club meeting")
+    ran = []
+    real = opened.execute_sql
+    monkeypatch.setattr(opened, "execute_sql", lambda sql, params=None: (ran.append(sql), real(sql, params))[1])
+    assert [h.customer_name for h in search.search("sailor", limit=2)] == ["Sailor Ann", "Sailor Bob"]
+    assert len(ran) == 1
+    ran.clear()
+    hits = search.search("sailor", limit=5)  # room left: the notes too
+    assert [h.is_customer for h in hits] == [True, True, True, False, False] and len(ran) == 3
+    opened.close()
+
+
+def test_the_notes_search_is_planned_for_each_word_never_prepared_once_for_all(pg_server, schemas):
+    """psycopg prepares a statement on the server after its fifth run, and the
+    server may then plan it once for every word; the notes' statement must be
+    planned for the word given (a walk newest first, or the GIN index)."""
+    from journal.writes import interactions
+
+    opened = db.open_server(schemas("lately_t_unprepared"))
+    ada = customers.create_customer(name="Ada Lovelace")
+    interactions.log_interaction(ada.id, "call", "out", "Walnut shelf")
+    for word in ("walnut", "shelf", "wal", "she", "walnut", "shelf", "walnut"):
+        assert [h.is_customer for h in search.search(word)] == [False]
+        assert [c.name for c in search.complete_customers("ada")] == ["Ada Lovelace"]
+    prepared = [row[0] for row in opened.execute_sql("SELECT statement FROM pg_prepared_statements").fetchall()]
+    assert any("customer_name_search" in sql for sql in prepared)  # the others are prepared, as psycopg does
+    assert not any("interaction_search" in sql for sql in prepared)
+    assert opened.connection().prepare_threshold == 5  # and left as it was for every other statement
     opened.close()

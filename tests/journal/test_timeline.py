@@ -33,6 +33,29 @@ def test_pages_are_contiguous_and_complete(journal):
     assert timeline.entry_count(ada.id) == 250
 
 
+def test_every_page_is_its_slice_of_the_whole_feed(journal):
+    # On a server each source is cut to the page's end before the sources are
+    # merged: a page deep in the feed must still take from every source, ties
+    # (a purchase and a connection on the same day, at midnight) included.
+    ada = customer("Ada")
+    others = iter([customer("Bob"), customer("Cy"), customer("Di")])
+    for n in range(12):
+        log(ada, "article" if n % 3 else "quote", ago=n, summary=f"Note {n}")
+        log(ada, "call", "in", ago=n, summary=f"Same moment {n}")
+        if n % 2:
+            buy(ada, ago=n, product=f"Chair {n}")
+        if n % 4 == 1:
+            other = next(others)
+            connect(*((ada, other) if n % 8 == 1 else (other, ada)), ago=n)
+    customers.update_customer(ada.id, stage="former")
+    for klass in (None, "value"):
+        whole = timeline.entries(ada.id, klass=klass, limit=1000)
+        assert len(whole) == timeline.entry_count(ada.id, klass)
+        for size in (1, 3, 7):
+            for offset in range(0, len(whole) + 1):
+                assert timeline.entries(ada.id, klass=klass, offset=offset, limit=size) == whole[offset:offset + size]
+
+
 def test_filter_by_class(journal):
     ada = customer()
     buy(ada, ago=5)

@@ -21,6 +21,7 @@ STEPS = {
     8: "m0008_scale_list_customer_order",
     9: "m0009_changes_row_versions",
     10: "m0010_team_server_speed",
+    11: "m0011_pgspeed_name_pieces",
 }
 LATEST = max(STEPS, default=1)
 
