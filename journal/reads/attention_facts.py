@@ -1,12 +1,14 @@
-"""The facts the Lately rules read, in the form they read them: the database
-works out each customer's stay-in-touch cadence (their own, their tags', the
-default) and gives the day of each moment (the rules count whole days), so
-Python parses a few thousand distinct days instead of every timestamp; and the
-introductions read only their circles' members (names, connections).
+"""What the Lately rules read. The rules about one customer's own facts run
+here, in SQL (customer_rules): the database works out each customer's
+stay-in-touch cadence (their own, their tags', the default) and the whole
+days since each moment, evaluates the rules and returns which hold, so Python
+only makes the items. The other inputs (purchases not thanked, follow-ups due,
+referrals, snoozes, tags) are read as rows, and the introductions read only
+their circles' members (names, connections).
 
 Both backends: the SQL is written for SQLite with `?` placeholders, and the
-piece that differs (a timestamp's day) comes from _Dialect, as in
-journal.reads.customer_pages."""
+pieces that differ (days between dates, the subquery fence) come from
+_Dialect, as in journal.reads.customer_pages."""
 
 from __future__ import annotations
 
