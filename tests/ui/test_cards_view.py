@@ -87,6 +87,29 @@ def test_card_link_in_the_lately_panel_adds_the_customer(qtbot, make_window):
     assert view.recipients.currentItem().text() == "Ada Lovelace"
 
 
+@pytest.mark.real_threads
+def test_card_link_selects_the_card_once_the_cards_are_written_off_the_gui_thread(qtbot, make_window):
+    """The cards are written on a worker thread: the link waits for them (it
+    raised StopIteration on the empty list before), and a customer the occasion
+    has no card for is added by hand."""
+    window = make_window(populate=shop)
+    qtbot.waitUntil(lambda: any(i.customer_name == "Ada Lovelace" for i in window.lately.visible_items()), timeout=5000)
+    ada = next(i for i in window.lately.visible_items() if i.customer_name == "Ada Lovelace")
+    window.lately.card_requested.emit(ada)
+    view = window.cards_window
+
+    def selected():
+        row = view.recipients.currentRow()
+        return view.cards[row].customer_id if 0 <= row < len(view.cards) else None
+
+    qtbot.waitUntil(lambda: selected() == ada.customer_id, timeout=5000)
+    assert view.current_occasion() == "purchases"
+    carol = customers.create_customer(name="Carol Singer", address="1 High Street\nBath")  # no card this occasion
+    view.show_customer(carol.id)
+    qtbot.waitUntil(lambda: selected() == carol.id, timeout=5000)
+    assert view.current_occasion() == "hand" and carol.id in view.hand_picked
+
+
 def test_hand_selection_from_the_customer_list(qtbot, make_window):
     window = make_window(populate=shop)
     window.open_customer(customers.find_by_name("Bob Builder").id)

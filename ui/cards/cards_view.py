@@ -90,6 +90,8 @@ class CardsWindow(QDialog):
         self.resize(1000, 680)
         self.cards: list[cards.Card] = []
         self._generation = 0  # of rebuild(): only the newest one's cards are shown
+        self._building = False  # a rebuild is under way
+        self._wanted = None  # the customer whose card to select once the list is shown (show_customer)
         # Messages written by hand, by (customer, occasion), and the hand selection are
         # kept in the journal as they are typed, until the cards are recorded as sent:
         # closing the window, or a crash, loses none of them.
@@ -179,6 +181,25 @@ class CardsWindow(QDialog):
     def set_occasion(self, key: str) -> None:
         self.occasion.setCurrentIndex(self.occasion.findData(key))
 
+    def show_customer(self, customer_id: int) -> None:
+        """Select this customer's card, once the list being built is shown (the
+        cards are written off the GUI thread); if the occasion has no card for
+        them, they are added by hand."""
+        self._wanted = customer_id
+        if not self._building:
+            self._select_wanted()
+
+    def _select_wanted(self) -> None:
+        wanted, self._wanted = self._wanted, None
+        if wanted is None:
+            return
+        row = next((n for n, card in enumerate(self.cards) if card.customer_id == wanted), None)
+        if row is not None:
+            self.recipients.setCurrentRow(row)
+        elif wanted not in self.hand_picked or self.current_occasion() != cards.HAND:
+            self._wanted = wanted  # selected once the hand-picked list is shown
+            self.add_customer(wanted)
+
     def add_customer(self, customer_id: int) -> None:
         """Add someone to the hand selection (from the Lately panel, say)."""
         if customer_id not in self.hand_picked:
@@ -210,6 +231,7 @@ class CardsWindow(QDialog):
         hand_picked = list(self.hand_picked)
         self._generation += 1
         generation = self._generation
+        self._building = True
         # The last occasion's cards leave at once: never a list or a letter under another occasion's name.
         self.cards = []
         self.recipients.clear()
@@ -239,8 +261,10 @@ class CardsWindow(QDialog):
         run_in_background(build, built, failed, owner=self)
 
     def _show_cards(self, built: list[cards.Card]):
+        self._building = False
         self.cards = [self._with_written_message(card) for card in built]
         self._fill_list()
+        self._select_wanted()
 
     def _with_written_message(self, card: cards.Card) -> cards.Card:
         """A message written by hand stays with its card while the list is rebuilt,

@@ -551,10 +551,7 @@ class MainWindow(QMainWindow):
             if occasion.every_date:
                 window.in_range.setChecked(False)
             window.set_occasion(occasion.occasion)
-        if not any(c.customer_id == item.customer_id for c in window.cards):
-            window.add_customer(item.customer_id)
-        row = next(n for n, c in enumerate(window.cards) if c.customer_id == item.customer_id)
-        window.recipients.setCurrentRow(row)
+        window.show_customer(item.customer_id)  # once the occasion's cards are written, off the GUI thread
 
     def snooze(self, item, until):
         self._perform(commands.Snooze(self.events, item.customer_id, item.snooze_key, until, item.title),
