@@ -188,8 +188,7 @@ def _purchase_words(i: AttentionItem):
               f"{words.plural(count, 'purchase')} not thanked, the first on {_on(i.since)}")
     if i.reason == "return_customer":
         tenure = tenure_words(max(tenure, 1))
-        return (f"{bought}; a customer for {tenure}",
-                f"Send a card thanking them for {tenure} with you — never 'thanks for trying us'", "thank_you_card")
+        return f"{bought}; a customer for {tenure}", f"Send a card thanking them for {tenure} with you", "thank_you_card"
     return f"{bought}, not thanked yet", "Send a personal thank-you card", "thank_you_card"
 
 
@@ -393,12 +392,13 @@ def _purchase_item(cid: int, name: str, company: str, purchases: list[tuple[date
     purchases.sort()
     oldest_on, oldest_id, product = purchases[0]
     newest_age = t - purchases[-1][0].toordinal()
-    tenure = since_age - newest_age if since_age is not None else 0
-    reason = ("return_customer" if (buy_age is not None and newest_age < buy_age) or tenure >= 365
+    tenure_then = since_age - newest_age if since_age is not None else 0  # a customer this long when they bought
+    reason = ("return_customer" if (buy_age is not None and newest_age < buy_age) or tenure_then >= 365
               else "unthanked_purchase")
     age = t - oldest_on.toordinal()
+    # The card is written today: it thanks them for how long they have been a customer now.
     return AttentionItem(cid, name, company, reason, _p6(reason, age), day(age), None, oldest_id, None,
-                         (len(purchases), product, tenure))
+                         (len(purchases), product, since_age or 0))
 
 
 def _by_customer(pairs, kind=list) -> dict:

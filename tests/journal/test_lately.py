@@ -61,9 +61,21 @@ def test_return_customer_is_recognised_with_tenure(journal):
     [item] = items("return_customer")
     assert item.customer_id == c.id
     assert "a customer for two years" in item.evidence
-    assert "two years" in item.suggestion and "never 'thanks for trying us'" in item.suggestion
+    assert item.suggestion == "Send a card thanking them for two years with you"  # the words, not a rule about them
     assert not items("unthanked_purchase")
     del first
+
+
+def test_a_return_customer_is_thanked_for_how_long_they_have_been_one_today(journal):
+    """The card is written today: a purchase made months ago and not thanked
+    still thanks them for their whole time with you, not the time up to it."""
+    c = customer("Ada", customer_since=TODAY - timedelta(days=335))
+    log(c, "check_in", ago=1)
+    buy(c, ago=300)
+    buy(c, ago=150, product="Second table")
+    [item] = items("return_customer")
+    assert "a customer for eleven months" in item.evidence
+    assert item.suggestion == "Send a card thanking them for eleven months with you"
 
 
 def test_a_customer_for_a_year_buying_for_the_first_time_is_a_return_customer(journal):
