@@ -31,3 +31,17 @@ def test_painting_thousands_of_rows_keeps_none_alive(qtbot):
         AttentionDelegate().paint(painter, option, attention.index(0))
     painter.end()
     assert sys.getrefcount(None) >= before - 50
+
+
+def test_a_follow_up_reads_due_only_from_its_day():
+    from ui.timeline.timeline_view import meta_text
+
+    def entry(on, done=False):
+        return TimelineEntry("interaction", 1, datetime(2026, 11, 24, 9), "call", "out", "Called", "",
+                             follow_up_on=on, follow_up_done=done)
+
+    today = date(2026, 11, 24)
+    assert meta_text(entry(date(2026, 12, 1)), today).endswith("follow up 1 Dec 2026")
+    assert meta_text(entry(today), today).endswith("follow up 24 Nov 2026 (due)")
+    assert meta_text(entry(date(2026, 11, 20)), today).endswith("follow up 20 Nov 2026 (due)")
+    assert meta_text(entry(date(2026, 12, 1), done=True), today).endswith("follow up 1 Dec 2026 (done)")

@@ -3,6 +3,8 @@ at a time as the list scrolls, painted by a delegate from plain entries."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPalette
 from PySide6.QtWidgets import (
@@ -123,7 +125,7 @@ class TimelineModel(QAbstractListModel):
         return None
 
 
-def meta_text(entry: TimelineEntry) -> str:
+def meta_text(entry: TimelineEntry, today: date | None = None) -> str:
     parts = []
     if entry.source == INTERACTION:
         parts.append(KINDS[entry.kind].label)
@@ -131,8 +133,10 @@ def meta_text(entry: TimelineEntry) -> str:
             parts.append("you reached out" if entry.direction == "out" else "they reached out")
         parts.append(fmt.moment(entry.when))
         if entry.follow_up_on:
-            state = "done" if entry.follow_up_done else "due"
-            parts.append(f"follow up {fmt.day(entry.follow_up_on)} ({state})")
+            # Due from its day on; before it, only the day (the Lately panel lists it once it is due).
+            state = (" (done)" if entry.follow_up_done else
+                     " (due)" if entry.follow_up_on <= (today or date.today()) else "")
+            parts.append(f"follow up {fmt.day(entry.follow_up_on)}{state}")
     elif entry.source == "purchase":
         parts += ["Purchase", fmt.money(entry.amount_cents), fmt.day(entry.when), entry.detail]
     elif entry.source == "connection":
