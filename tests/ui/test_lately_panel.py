@@ -94,8 +94,13 @@ def test_snoozing_hides_the_item_until_the_date(qtbot, make_window):
     window = make_window(populate=journal_with_needs)
     panel = window.lately
     item = next(i for i in panel.visible_items() if i.reason == "never_contacted")
-    panel.snooze_requested.emit(item, date.today() + timedelta(days=7))
+    until = date.today() + timedelta(days=7)
+    panel.snooze_requested.emit(item, until)
     qtbot.waitUntil(lambda: ("Sally Silent", "never_contacted") not in reasons(panel))
+    # Who, and the day as the app writes days (no leading zero: '1 Dec 2026').
+    assert window.undo_stack.undoText() == "Snooze “Never contacted since the first sale” for Sally Silent"
+    assert window.statusBar().currentMessage() == (f"Snoozed Sally Silent until {until.day} "
+                                                   f"{until:%b %Y} — Ctrl+Z to undo")
     from journal.rules import lately
 
     back = lately.attention_items(date.today() + timedelta(days=7))

@@ -314,8 +314,8 @@ class ArchiveCustomer(JournalCommand):
 
 
 class Snooze(JournalCommand):
-    def __init__(self, events, customer_id, snooze_key, until, label):
-        super().__init__(events, f"Snooze “{label}”")
+    def __init__(self, events, customer_id, snooze_key, until, label, who=""):
+        super().__init__(events, f"Snooze “{label}” for {who}" if who else f"Snooze “{label}”")
         self.customer_id = customer_id
         self.key = snooze_key
         self.until = until

@@ -554,8 +554,9 @@ class MainWindow(QMainWindow):
         window.show_customer(item.customer_id)  # once the occasion's cards are written, off the GUI thread
 
     def snooze(self, item, until):
-        self._perform(commands.Snooze(self.events, item.customer_id, item.snooze_key, until, item.title),
-                      f"Snoozed until {until:%d %b %Y} — Ctrl+Z to undo")
+        self._perform(commands.Snooze(self.events, item.customer_id, item.snooze_key, until, item.title,
+                                      who=item.customer_name),
+                      f"Snoozed {item.customer_name} until {fmt.day(until)} — Ctrl+Z to undo")
 
     def open_customer(self, customer_id: int):
         """Select and show a customer; an archived one turns on showing archived customers."""
