@@ -70,6 +70,7 @@ def test_logging_from_an_item_removes_it(qtbot, make_window):
     qtbot.waitUntil(lambda: ("Sally Silent", "never_contacted") not in reasons(panel))
     assert ("Sally Silent", "unthanked_purchase") in reasons(panel)  # a check-in is not a thank-you
     assert window.page.header.name.text() == "Sally Silent"
+    assert window.undo_stack.undoText() == "Log “Checked in”"  # what Edit › Undo will say
 
 
 def test_follow_up_and_introduction_items_complete_what_they_ask(qtbot, make_window):

@@ -241,7 +241,7 @@ class Deleted(JournalCommand):
 def LogInteraction(events, customer_id, values: dict) -> Created:  # noqa: N802 - reads like the command it makes
     values = dict(values)
     kind, direction, summary = values.pop("kind"), values.pop("direction"), values.pop("summary")
-    return Created(events, f"Log {summary}", customer_id,
+    return Created(events, f"Log “{summary}”", customer_id,
                    lambda: interactions.log_interaction(customer_id, kind, direction, summary, **values).id)
 
 
