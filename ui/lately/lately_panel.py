@@ -220,6 +220,18 @@ class AttentionDelegate(QStyledItemDelegate):
         return super().editorEvent(event, model, option, index)
 
 
+class AttentionList(QListView):
+    """The panel's list. When the current item leaves (logged, snoozed), no
+    other customer's item takes its place: Qt's list would make the next row
+    current and selected, highlighting someone the customer page does not show."""
+
+    def rowsAboutToBeRemoved(self, parent, start, end):
+        current = self.currentIndex()
+        if current.isValid() and not parent.isValid() and start <= current.row() <= end:
+            self.selectionModel().clearCurrentIndex()
+        super().rowsAboutToBeRemoved(parent, start, end)
+
+
 class SnoozeDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -260,7 +272,7 @@ class LatelyPanel(QDockWidget):
         self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 3 + 4)
         self.reasons = QComboBox()
         self.reasons.currentIndexChanged.connect(self._reason_chosen)
-        self.list = QListView()
+        self.list = AttentionList()
         self.list.setModel(self.model)
         self.delegate = AttentionDelegate(self.list)
         self.list.setItemDelegate(self.delegate)
@@ -469,6 +481,7 @@ class LatelyPanel(QDockWidget):
         self.model.modelReset.connect(self._select_current)  # new results
         self.model.layoutChanged.connect(self._select_current)  # another reason chosen
         self.model.rowsInserted.connect(self._select_current)  # rows fetched or updated
+        self.model.rowsRemoved.connect(self._select_current)  # an item left: their other one, or nothing
 
     def _select_current(self, *_):
         from PySide6.QtCore import QItemSelectionModel
