@@ -74,3 +74,37 @@ def test_logging_one_of_two_items_keeps_the_customers_other_one_highlighted(qtbo
     assert window.page.header.name.text() == "Sally Silent"
     selected, current = highlighted(panel)
     assert selected == ["Sally Silent"] and current in (None, "Sally Silent")
+
+
+def many_needs():
+    from datetime import date, timedelta
+
+    from journal.writes import customers, purchases
+
+    for n in range(30):
+        c = customers.create_customer(name=f"Person {n:02}")
+        purchases.add_purchase(c.id, date.today() - timedelta(days=60 + n), "Oak table", 90_000)
+
+
+def test_choosing_another_reason_shows_the_top_of_the_list(qtbot, make_window):
+    from PySide6.QtCore import QPoint
+
+    window = make_window(populate=many_needs)
+    panel = window.lately
+    bar = panel.list.verticalScrollBar()
+    panel.reasons.setFocus(Qt.FocusReason.TabFocusReason)  # as Tab brings a person there
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.reasons)
+    assert panel.reasons.currentText().startswith("Everything")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)  # Show › the first reason
+    assert not panel.reasons.currentText().startswith("Everything")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is panel.list
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_End)  # down the list
+    qtbot.waitUntil(lambda: bar.value() > 0)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is panel.reasons
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Up)  # Show › Everything
+    assert panel.reasons.currentText().startswith("Everything")
+    assert bar.value() == 0
+    top = panel.list.indexAt(QPoint(2, 2))
+    assert top.row() == 0 and top.data(ITEM_ROLE) == panel.visible_items()[0]

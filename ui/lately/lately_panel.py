@@ -426,6 +426,8 @@ class LatelyPanel(QDockWidget):
     def _reason_chosen(self, _index):
         if self._state is not None:
             self.model.set_rows(self._shown_reason(self._state.items))
+        # Another reason is another list: its most pressing items first, not the old list's place.
+        self.list.scrollToTop()
 
     def visible_items(self) -> list[lately.AttentionItem]:
         """The items in the list now (a page at a time; scrolling down shows more)."""
