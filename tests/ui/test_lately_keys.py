@@ -1,9 +1,14 @@
 """The Lately panel by keyboard and after its items change, in a shown window."""
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from ui.lately.lately_panel import ITEM_ROLE
+from ui.common import theme
+from ui.lately.lately_panel import ITEM_ROLE, focus_ring
+
+from .test_appearance import restore_look  # noqa: F401 - the palette is global: put back after the dark one
 
 from .test_lately_panel import click_link, journal_with_needs, reasons
 from .test_main_window import drive_dialog
@@ -108,3 +113,55 @@ def test_choosing_another_reason_shows_the_top_of_the_list(qtbot, make_window):
     assert bar.value() == 0
     top = panel.list.indexAt(QPoint(2, 2))
     assert top.row() == 0 and top.data(ITEM_ROLE) == panel.visible_items()[0]
+
+
+@pytest.mark.parametrize("scheme", [theme.LIGHT, theme.DARK])
+def test_the_list_by_keyboard_shows_its_current_row(qtbot, make_window, restore_look, scheme):
+    """Tab into the list: a ring shows the row Down and Enter act on, the first
+    when nobody in the list is the customer shown; Down then goes to the next."""
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    if scheme == theme.DARK:
+        window.appearance_actions[theme.DARK].trigger()
+        qtbot.waitUntil(lambda: theme.scheme_of(panel.list.palette()) == theme.DARK, timeout=2000)
+    window.open_customer(ben_id(window))  # he needs nothing: no row is highlighted
+    assert highlighted(panel) == ([], None)
+    panel.reasons.setFocus(Qt.FocusReason.TabFocusReason)  # as Tab brings a person there
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.reasons)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is panel.list
+    assert panel.list.currentIndex().row() == 0  # focus arriving makes the first item current
+    ring = focus_ring(panel.list.palette())
+
+    def ring_on(row):
+        rect = panel.list.visualRect(panel.model.index(row, 0))
+        image = panel.list.viewport().grab().toImage()
+        return all(image.pixelColor(x, y) == ring for x, y in (
+            (rect.center().x(), rect.top()), (rect.center().x(), rect.bottom() - 1), (rect.left(), rect.center().y())))
+
+    assert ring_on(0) and not ring_on(1)
+    assert theme.contrast(ring, panel.list.palette().color(QPalette.ColorRole.Base)) >= 3
+    assert theme.contrast(ring, theme.selected_row(panel.list.palette())) >= 3
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert panel.list.currentIndex().row() == 1 and ring_on(1) and not ring_on(0)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Up)
+    assert panel.list.currentIndex().row() == 0 and ring_on(0)  # selected now, and still ringed
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)  # the ring leaves with the focus
+    assert QApplication.focusWidget() is panel.reasons and not ring_on(0)
+
+
+def test_the_first_down_in_a_list_with_no_current_row_goes_to_the_first_item(qtbot, make_window):
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    window.open_customer(ben_id(window))
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.list.viewport().rect().bottomLeft() + QPoint(2, -2))  # below the items
+    assert QApplication.focusWidget() is panel.list and not panel.list.currentIndex().isValid()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert panel.list.currentIndex().row() == 0
+
+
+def ben_id(window):
+    from journal.storage.models import Customer
+
+    return Customer.get(Customer.name == "Ben Boats").id
