@@ -343,3 +343,44 @@ def test_closing_the_duplicates_list_midway_stops_its_worker(qtbot, make_window,
     resume.set()
     qtbot.waitUntil(lambda: bool(outcome), timeout=20_000)
     assert outcome == [Cancelled] and len(heard) == 2
+
+
+@pytest.mark.real_threads
+def test_merge_and_not_duplicates_wait_for_a_pair_while_the_first_looking_runs(qtbot, make_window, monkeypatch):
+    """On first opening, while it is still looking and nothing is listed, there is
+    no pair to merge or dismiss: both buttons are off, and Tab passes them by."""
+    window = make_window(populate=two_smiths)
+    midway, resume = threading.Event(), threading.Event()
+    real = duplicates.find_duplicates
+
+    def finding(*, include_dismissed=False, progress=None):
+        def reporting(done, total):
+            if not midway.is_set():
+                midway.set()
+                assert resume.wait(30), "the test never let the work go on"
+            return progress(done, total)
+        return real(include_dismissed=include_dismissed, progress=reporting)
+
+    monkeypatch.setattr(duplicates, "find_duplicates", finding)
+
+    def fill(dialog):
+        gc.collect()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        qtbot.waitUntil(midway.is_set, timeout=20_000)
+        listing = QApplication.focusWidget()
+        assert listing is dialog.list and listing.topLevelItemCount() == 0
+        assert not dialog.merge_button.isEnabled() and not dialog.different_button.isEnabled()
+        qtbot.keyClick(listing, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() not in (dialog.merge_button, dialog.different_button)
+        resume.set()
+        qtbot.waitUntil(lambda: listing.topLevelItemCount() == 2, timeout=20_000)
+        assert dialog.current_pair() is not None
+        assert dialog.merge_button.isEnabled() and dialog.different_button.isEnabled()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+
+    driver = drive_dialog(qtbot, fill)
+    try:
+        window.actions.possible_duplicates.trigger()
+    finally:
+        resume.set()  # a failure above must not leave the worker waiting
+    driver.check()

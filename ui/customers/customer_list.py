@@ -7,10 +7,11 @@ already read."""
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
 from journal.reads import customer_pages as pages
 from journal.writes import customers
@@ -375,6 +376,13 @@ class CustomerList(QWidget):
         self.model.modelReset.connect(self._read_visible)
         self.model.layoutChanged.connect(self._read_visible)
         self.table.viewport().installEventFilter(self)
+        # Said in the list's place when the find box matches nobody (the list alone would just be blank).
+        self.no_match = QLabel(self.table.viewport(), alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.no_match.setObjectName("no-match")
+        self.no_match.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.no_match.hide()
+        for signal in (self.model.modelReset, self.model.layoutChanged, self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._say_if_no_match)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -570,8 +578,20 @@ class CustomerList(QWidget):
         self.table.scrollTo(index)
         return True
 
+    def _say_if_no_match(self, *_args) -> None:
+        text = " ".join(self.filter_box.text().split())
+        if text and not self.model.rowCount():
+            self.no_match.setText(f"<p>No customer matches “{escape(text)}”.</p>"
+                                  f"<p style='color:{theme.muted(self.palette()).name()}'>Check the spelling, "
+                                  "or empty the box to see everyone.</p>")
+            self.no_match.setGeometry(self.table.viewport().rect().adjusted(12, 0, -12, 0))
+            self.no_match.show()
+        else:
+            self.no_match.hide()
+
     def _filter(self, text):
         self.model.set_filter(text)
+        self._say_if_no_match()
         if self.model.rowCount() and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
 
@@ -589,6 +609,7 @@ class CustomerList(QWidget):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
             self._squeeze()
+            self.no_match.setGeometry(self.table.viewport().rect().adjusted(12, 0, -12, 0))
         if event.type() == QEvent.Type.Paint and not self._list_painted and watched is self.table.viewport():
             self._list_painted = True
             if self._after_paint is not None:

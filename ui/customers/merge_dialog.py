@@ -282,6 +282,7 @@ class DuplicatesDialog(QDialog):
         layout.addWidget(hbox(self.merge_button, self.different_button))
         layout.addWidget(self.buttons)
         self.list.setFocus()
+        self._update_buttons()  # nothing to merge or dismiss until a pair is listed and chosen
         self.refresh()
 
     def keyPressEvent(self, event):

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QEvent, QModelIndex, QRect, QSize, Qt, QTimer, Signal,
+    QEvent, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal,
 )
-from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPalette
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView, QCalendarWidget, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QHBoxLayout, QLabel,
-    QListView, QMenu, QStackedWidget, QStyledItemDelegate, QVBoxLayout, QWidget,
+    QListView, QMenu, QStackedWidget, QStyle, QStyledItemDelegate, QVBoxLayout, QWidget,
 )
 
 from journal.rules import words
@@ -39,6 +39,13 @@ def priority_color(item: lately.AttentionItem, palette=None) -> QColor:
     if item.priority >= 60:
         return theme.color("due", palette)
     return theme.color("info", palette)
+
+
+def focus_ring(palette) -> QColor:
+    """The ring around the current row while the list has the keyboard focus: the
+    text colour, which shows on a plain row and on a selected one, light or dark
+    (as the filter chips' focus ring)."""
+    return palette.color(QPalette.ColorRole.Text)
 
 
 class AttentionModel(RowsModel):
@@ -120,6 +127,7 @@ class AttentionDelegate(QStyledItemDelegate):
     PAD = 10
     INDENT = 8  # room for the priority bar
     GAP = 2
+    RING = 2  # the focus ring's width
     WRAP = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignTop)
 
     def __init__(self, view=None):
@@ -209,6 +217,11 @@ class AttentionDelegate(QStyledItemDelegate):
             painter.drawText(link, LEFT_MIDDLE, text)
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
         painter.drawLine(rect.left() + self.PAD, rect.bottom(), rect.right() - self.PAD, rect.bottom())
+        if option.state & QStyle.StateFlag.State_HasFocus:  # the current row of the list with the keyboard focus
+            painter.setPen(QPen(focus_ring(palette), self.RING))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            half = self.RING // 2
+            painter.drawRect(rect.adjusted(half, half, -half - 1, -half - 1))
         painter.restore()
 
     def editorEvent(self, event, model, option, index):
@@ -218,6 +231,33 @@ class AttentionDelegate(QStyledItemDelegate):
                     self.action_clicked.emit(key, index.data(ITEM_ROLE))
                     return True
         return super().editorEvent(event, model, option, index)
+
+
+class AttentionList(QListView):
+    """The panel's list. When the current item leaves (logged, snoozed), no
+    other customer's item takes its place: Qt's list would make the next row
+    current and selected, highlighting someone the customer page does not show."""
+
+    def rowsAboutToBeRemoved(self, parent, start, end):
+        current = self.currentIndex()
+        if current.isValid() and not parent.isValid() and start <= current.row() <= end:
+            self.selectionModel().clearCurrentIndex()
+        super().rowsAboutToBeRemoved(parent, start, end)
+
+    def focusInEvent(self, event):
+        """Focus arriving by the keyboard makes a row current, so the ring shows
+        where Down and Enter act: the highlighted row (the customer shown), else
+        the first. The first Down then goes to the second, as the ring said."""
+        from PySide6.QtCore import QItemSelectionModel
+
+        reason = event.reason()
+        if (not self.currentIndex().isValid() and self.model() is not None and self.model().rowCount()
+                and reason not in (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.PopupFocusReason)):
+            selected = self.selectionModel().selectedIndexes()
+            top = self.indexAt(QPoint(1, 1))  # where the person scrolled to, not back to the top
+            index = selected[0] if selected else top if top.isValid() else self.model().index(0, 0)
+            self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+        super().focusInEvent(event)
 
 
 class SnoozeDialog(QDialog):
@@ -260,7 +300,7 @@ class LatelyPanel(QDockWidget):
         self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 3 + 4)
         self.reasons = QComboBox()
         self.reasons.currentIndexChanged.connect(self._reason_chosen)
-        self.list = QListView()
+        self.list = AttentionList()
         self.list.setModel(self.model)
         self.delegate = AttentionDelegate(self.list)
         self.list.setItemDelegate(self.delegate)
@@ -414,6 +454,8 @@ class LatelyPanel(QDockWidget):
     def _reason_chosen(self, _index):
         if self._state is not None:
             self.model.set_rows(self._shown_reason(self._state.items))
+        # Another reason is another list: its most pressing items first, not the old list's place.
+        self.list.scrollToTop()
 
     def visible_items(self) -> list[lately.AttentionItem]:
         """The items in the list now (a page at a time; scrolling down shows more)."""
@@ -469,6 +511,7 @@ class LatelyPanel(QDockWidget):
         self.model.modelReset.connect(self._select_current)  # new results
         self.model.layoutChanged.connect(self._select_current)  # another reason chosen
         self.model.rowsInserted.connect(self._select_current)  # rows fetched or updated
+        self.model.rowsRemoved.connect(self._select_current)  # an item left: their other one, or nothing
 
     def _select_current(self, *_):
         from PySide6.QtCore import QItemSelectionModel
