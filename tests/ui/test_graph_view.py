@@ -223,3 +223,55 @@ def test_export_to_a_folder_that_is_not_there_says_so(qtbot, make_window, tmp_pa
         assert no_modal_boxes[-1][:2] == ("warning", "Export the graph") and str(target) in no_modal_boxes[-1][2]
         assert not target.exists()
     assert QApplication.overrideCursor() is None  # the wait cursor went with the export
+
+
+def graph_in_front(qtbot, make_window):
+    """The graph as Ctrl+G opens it, in front, the keys on the canvas."""
+    _, g = window_with_graph(make_window)
+    g.activateWindow()
+    qtbot.waitUntil(g.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is g.view, timeout=2000)
+    return g
+
+
+def test_export_says_where_the_file_went_and_the_keys_stay_on_the_graph(qtbot, make_window, tmp_path, monkeypatch):
+    g = graph_in_front(qtbot, make_window)
+    for button, kind in zip(g.export_buttons, ("png", "svg")):
+        target = tmp_path / f"graph.{kind}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        with qtbot.waitSignal(g.exported, timeout=20_000) as written:
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert written.args[0] == target and target.exists()
+        assert g.status.text().startswith(f"Saved the graph as graph.{kind} in ")
+        assert g.status.toolTip() == str(target)
+        assert QApplication.focusWidget() is g.view  # not the Top referrers table
+        scale = g.view.transform().m11()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Plus)
+        assert g.view.transform().m11() > scale  # + still zooms the graph
+
+
+def test_export_from_the_keyboard_leaves_the_focus_on_its_button(qtbot, make_window, tmp_path, monkeypatch):
+    g = graph_in_front(qtbot, make_window)
+    target = tmp_path / "graph.svg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    svg_button = g.export_buttons[1]
+    while QApplication.focusWidget() is not svg_button:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    with qtbot.waitSignal(g.exported, timeout=20_000):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    assert target.exists() and "graph.svg" in g.status.text()
+    assert QApplication.focusWidget() is svg_button
+
+
+def test_export_that_cannot_be_written_says_so_in_the_window(qtbot, make_window, tmp_path, monkeypatch,
+                                                             no_modal_boxes):
+    g = graph_in_front(qtbot, make_window)
+    target = tmp_path / "graph.png"
+    target.mkdir()  # a folder of that name is where the file would go: no file can be written there
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    with qtbot.waitSignal(g.exported, timeout=20_000) as written:
+        qtbot.mouseClick(g.export_buttons[0], Qt.MouseButton.LeftButton)
+    assert written.args[0] is None and target.is_dir()
+    assert g.status.text().startswith("Not saved: graph.png could not be written")
+    assert no_modal_boxes[-1][:2] == ("warning", "Export the graph") and str(target) in no_modal_boxes[-1][2]
+    assert QApplication.focusWidget() is g.view
