@@ -241,3 +241,32 @@ def test_the_selected_tab_stands_out(scheme, qtbot, make_window, restore_look):
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
     assert bar.currentIndex() == 1 and window.page.tabs.currentWidget() is window.page.details_tab
     assert mark_contrast() >= 3.0, f"{scheme}: Details hardly stands out"
+
+
+def test_details_tab_built_by_the_arrow_keys_logs_no_tab_order_warnings(qtbot, make_window, restore_look, qtlog):
+    """Switching to Dark and moving Timeline → Details with the arrow keys used
+    to log "QWidget::setTabOrder: 'first' and 'second' must be in the same window"
+    fifteen times: the details form chained its fields before they were in it."""
+    from .test_main_window import people
+
+    window = make_window(populate=people)
+    window.appearance_actions[theme.DARK].trigger()
+    bar = window.page.tabs.tabBar()
+    bar.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is bar, timeout=2000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    assert window.page.tabs.currentWidget() is window.page.details_tab
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    assert [r.message for r in qtlog.records if "setTabOrder" in r.message] == []
+    # The order itself is the one on screen: Name, Company, … and Save last.
+    form = window.page.details
+    name = form.fields["name"]
+    name.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is name, timeout=2000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is form.fields["company"]
+    form.fields["customer_since"].setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is form.save_button
