@@ -275,3 +275,57 @@ def test_export_that_cannot_be_written_says_so_in_the_window(qtbot, make_window,
     assert g.status.text().startswith("Not saved: graph.png could not be written")
     assert no_modal_boxes[-1][:2] == ("warning", "Export the graph") and str(target) in no_modal_boxes[-1][2]
     assert QApplication.focusWidget() is g.view
+
+
+def test_export_from_the_keyboard_keeps_the_focus_when_the_file_dialog_gave_it_back_late(
+        qtbot, make_window, tmp_path, monkeypatch):
+    """On a desktop the graph window is active again only after the file dialog has
+    gone, when the button is already disabled: Qt then puts the keys on the next
+    input (the Top referrers table) unless the export gives them back."""
+    from PySide6.QtWidgets import QWidget
+
+    g = graph_in_front(qtbot, make_window)
+    target = tmp_path / "graph.png"
+    dialog = QWidget()  # a real window of its own, in front while the name is chosen
+
+    def choose(*args, **kwargs):
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
+    png_button = g.export_buttons[0]
+    while QApplication.focusWidget() is not png_button:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    with qtbot.waitSignal(g.exported, timeout=20_000):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+        dialog.close()  # the dialog goes; the graph window comes back to the front
+        g.activateWindow()
+        qtbot.waitUntil(g.isActiveWindow, timeout=2000)
+    assert target.exists()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is png_button, timeout=2000)
+
+
+def test_a_click_elsewhere_during_the_export_keeps_its_focus(qtbot, make_window, tmp_path, monkeypatch):
+    from ui.graph import export
+
+    g = graph_in_front(qtbot, make_window)
+    target = tmp_path / "graph.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    painting, resume = threading.Event(), threading.Event()
+    real = export.write_graph
+
+    def writing(job):
+        painting.set()
+        assert resume.wait(20), "the test never let the painting go on"
+        return real(job)
+
+    monkeypatch.setattr(export, "write_graph", writing)
+    with qtbot.waitSignal(g.exported, timeout=20_000):
+        qtbot.mouseClick(g.export_buttons[0], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(painting.is_set, timeout=10_000)
+        qtbot.mouseClick(g.search, Qt.MouseButton.LeftButton)  # the find box, while the file is painted
+        assert QApplication.focusWidget() is g.search
+        resume.set()
+    assert target.exists() and QApplication.focusWidget() is g.search

@@ -535,7 +535,7 @@ class GraphWindow(QDialog):
         path, or None when it could not be written). False when nothing was started."""
         if self.writer.busy:
             return False
-        before = QApplication.focusWidget()  # where the keys go back to when the file is written
+        before = self.focusWidget()  # where the keys go back to when the file is written
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Export the graph", str(Path.home() / f"lately-graph.{kind}"),
                                                   "PNG image (*.png)" if kind == "png" else "SVG drawing (*.svg)")
@@ -552,7 +552,13 @@ class GraphWindow(QDialog):
             button.setEnabled(False)
         self.status.setToolTip("")
         self.status.setText(f"Saving the graph as {job.path.name}…")
-        moved_to = QApplication.focusWidget()  # elsewhere when the focused button was just disabled
+        # Where Qt puts the keys when the focused button is disabled (at once, or when this window is
+        # active again after the file dialog): the next input that takes Tab.
+        moved_to = before.nextInFocusChain() if before in self.export_buttons else None
+        while moved_to is not None and moved_to is not before and not (
+                moved_to.isEnabled() and moved_to.isVisible() and moved_to.window() is self
+                and moved_to.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            moved_to = moved_to.nextInFocusChain()
 
         def finished(text: str):
             QApplication.restoreOverrideCursor()
@@ -561,7 +567,7 @@ class GraphWindow(QDialog):
             self.status.setText(text)
             self.status.setToolTip(str(job.path))
             # The focus goes back where it was, unless the user has put it somewhere since.
-            if before is not None and before.window() is self and QApplication.focusWidget() in (moved_to, None):
+            if before is not None and before.window() is self and self.focusWidget() in (before, moved_to, None):
                 before.setFocus(Qt.FocusReason.OtherFocusReason)
 
         def done(written):
