@@ -329,3 +329,21 @@ def test_a_click_elsewhere_during_the_export_keeps_its_focus(qtbot, make_window,
         assert QApplication.focusWidget() is g.search
         resume.set()
     assert target.exists() and QApplication.focusWidget() is g.search
+
+
+def test_export_to_a_read_only_folder_says_so_and_keeps_the_keys_on_the_graph(qtbot, make_window, tmp_path,
+                                                                              monkeypatch, no_modal_boxes):
+    from ..small_disk import read_only_disk
+
+    g = graph_in_front(qtbot, make_window)
+    with read_only_disk(tmp_path / "ro") as folder:
+        for button, kind in zip(g.export_buttons, ("png", "svg")):
+            target = folder / f"graph.{kind}"
+            monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+            with qtbot.waitSignal(g.exported, timeout=20_000) as written:
+                qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            assert written.args[0] is None and not target.exists()
+            assert g.status.text().startswith(f"Not saved: graph.{kind} could not be written")
+            assert no_modal_boxes[-1][:2] == ("warning", "Export the graph") and str(target) in no_modal_boxes[-1][2]
+            assert "cannot be written to" in no_modal_boxes[-1][2]
+            assert QApplication.focusWidget() is g.view and QApplication.overrideCursor() is None
