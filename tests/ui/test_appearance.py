@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QRadioButton, QStyleFactory
 
@@ -186,3 +186,87 @@ def test_filter_chips_read_the_right_way_round(scheme, qtbot, make_window, resto
         return image.pixelColor(4, image.height() // 2)
 
     assert drawn(chips[0]) == on and drawn(chips[1]) == off
+
+
+def strongest_contrast(image, against) -> float:
+    return max(theme.contrast(image.pixelColor(x, y), against) for x in range(image.width())
+               for y in range(image.height()) if image.pixelColor(x, y).alpha() == 255)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_lately_docks_float_and_close_buttons_show(scheme, qtbot, make_window, restore_look):
+    """Fusion's grey pictures on the dock's title bar all but vanished on dark."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    window = make_window()
+    window.appearance_actions[scheme].trigger()
+    buttons = {b.objectName(): b for b in window.lately.findChildren(QAbstractButton)
+               if b.objectName() in ("qt_dockwidget_floatbutton", "qt_dockwidget_closebutton")}
+    assert set(buttons) == {"qt_dockwidget_floatbutton", "qt_dockwidget_closebutton"}
+    window_colour = QApplication.instance().palette().color(Role.Window)
+    for name, button in buttons.items():
+        assert button.isVisible()
+        qtbot.waitUntil(lambda: theme.scheme_of(button.palette()) == scheme, timeout=2000)
+        image = button.grab().toImage()
+        ratio = strongest_contrast(image, window_colour)
+        assert ratio >= 3.0, f"{scheme}: the dock's {name} is drawn at {ratio:.2f}:1 on the window"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_selected_tab_stands_out(scheme, qtbot, make_window, restore_look):
+    """Timeline / Details: the tab in use carries a bar the others do not, at 3:1
+    on the window, and it moves with the arrow keys."""
+    from .test_main_window import people
+
+    palette = theme.palette_for(scheme)
+    assert theme.contrast(theme.tab_mark(palette), palette.color(Role.Window)) >= 3.0
+    window = make_window(populate=people)
+    window.appearance_actions[scheme].trigger()
+    bar = window.page.tabs.tabBar()
+    qtbot.waitUntil(lambda: theme.scheme_of(bar.palette()) == scheme, timeout=2000)
+    bar.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is bar, timeout=2000)
+
+    def mark_contrast():
+        """The strongest contrast of the top rows of the selected tab with those of the other."""
+        image = bar.grab().toImage()
+        selected, other = bar.tabRect(bar.currentIndex()), bar.tabRect(1 - bar.currentIndex())
+        top = min(selected.top(), other.top())
+        width = min(selected.width(), other.width()) - 8
+        return max(theme.contrast(image.pixelColor(selected.left() + 4 + x, top + y),
+                                  image.pixelColor(other.left() + 4 + x, top + y))
+                   for x in range(width) for y in range(4))
+
+    assert bar.currentIndex() == 0 and mark_contrast() >= 3.0, f"{scheme}: Timeline hardly stands out"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    assert bar.currentIndex() == 1 and window.page.tabs.currentWidget() is window.page.details_tab
+    assert mark_contrast() >= 3.0, f"{scheme}: Details hardly stands out"
+
+
+def test_details_tab_built_by_the_arrow_keys_logs_no_tab_order_warnings(qtbot, make_window, restore_look, qtlog):
+    """Switching to Dark and moving Timeline → Details with the arrow keys used
+    to log "QWidget::setTabOrder: 'first' and 'second' must be in the same window"
+    fifteen times: the details form chained its fields before they were in it."""
+    from .test_main_window import people
+
+    window = make_window(populate=people)
+    window.appearance_actions[theme.DARK].trigger()
+    bar = window.page.tabs.tabBar()
+    bar.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is bar, timeout=2000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    assert window.page.tabs.currentWidget() is window.page.details_tab
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    assert [r.message for r in qtlog.records if "setTabOrder" in r.message] == []
+    # The order itself is the one on screen: Name, Company, … and Save last.
+    form = window.page.details
+    name = form.fields["name"]
+    name.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is name, timeout=2000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is form.fields["company"]
+    form.fields["customer_since"].setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is form.save_button

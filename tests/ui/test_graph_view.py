@@ -223,3 +223,127 @@ def test_export_to_a_folder_that_is_not_there_says_so(qtbot, make_window, tmp_pa
         assert no_modal_boxes[-1][:2] == ("warning", "Export the graph") and str(target) in no_modal_boxes[-1][2]
         assert not target.exists()
     assert QApplication.overrideCursor() is None  # the wait cursor went with the export
+
+
+def graph_in_front(qtbot, make_window):
+    """The graph as Ctrl+G opens it, in front, the keys on the canvas."""
+    _, g = window_with_graph(make_window)
+    g.activateWindow()
+    qtbot.waitUntil(g.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is g.view, timeout=2000)
+    return g
+
+
+def test_export_says_where_the_file_went_and_the_keys_stay_on_the_graph(qtbot, make_window, tmp_path, monkeypatch):
+    g = graph_in_front(qtbot, make_window)
+    for button, kind in zip(g.export_buttons, ("png", "svg")):
+        target = tmp_path / f"graph.{kind}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        with qtbot.waitSignal(g.exported, timeout=20_000) as written:
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert written.args[0] == target and target.exists()
+        assert g.status.text().startswith(f"Saved the graph as graph.{kind} in ")
+        assert g.status.toolTip() == str(target)
+        assert QApplication.focusWidget() is g.view  # not the Top referrers table
+        scale = g.view.transform().m11()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Plus)
+        assert g.view.transform().m11() > scale  # + still zooms the graph
+
+
+def test_export_from_the_keyboard_leaves_the_focus_on_its_button(qtbot, make_window, tmp_path, monkeypatch):
+    g = graph_in_front(qtbot, make_window)
+    target = tmp_path / "graph.svg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    svg_button = g.export_buttons[1]
+    while QApplication.focusWidget() is not svg_button:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    with qtbot.waitSignal(g.exported, timeout=20_000):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    assert target.exists() and "graph.svg" in g.status.text()
+    assert QApplication.focusWidget() is svg_button
+
+
+def test_export_that_cannot_be_written_says_so_in_the_window(qtbot, make_window, tmp_path, monkeypatch,
+                                                             no_modal_boxes):
+    g = graph_in_front(qtbot, make_window)
+    target = tmp_path / "graph.png"
+    target.mkdir()  # a folder of that name is where the file would go: no file can be written there
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    with qtbot.waitSignal(g.exported, timeout=20_000) as written:
+        qtbot.mouseClick(g.export_buttons[0], Qt.MouseButton.LeftButton)
+    assert written.args[0] is None and target.is_dir()
+    assert g.status.text().startswith("Not saved: graph.png could not be written")
+    assert no_modal_boxes[-1][:2] == ("warning", "Export the graph") and str(target) in no_modal_boxes[-1][2]
+    assert QApplication.focusWidget() is g.view
+
+
+def test_export_from_the_keyboard_keeps_the_focus_when_the_file_dialog_gave_it_back_late(
+        qtbot, make_window, tmp_path, monkeypatch):
+    """On a desktop the graph window is active again only after the file dialog has
+    gone, when the button is already disabled: Qt then puts the keys on the next
+    input (the Top referrers table) unless the export gives them back."""
+    from PySide6.QtWidgets import QWidget
+
+    g = graph_in_front(qtbot, make_window)
+    target = tmp_path / "graph.png"
+    dialog = QWidget()  # a real window of its own, in front while the name is chosen
+
+    def choose(*args, **kwargs):
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
+    png_button = g.export_buttons[0]
+    while QApplication.focusWidget() is not png_button:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    with qtbot.waitSignal(g.exported, timeout=20_000):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+        dialog.close()  # the dialog goes; the graph window comes back to the front
+        g.activateWindow()
+        qtbot.waitUntil(g.isActiveWindow, timeout=2000)
+    assert target.exists()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is png_button, timeout=2000)
+
+
+def test_a_click_elsewhere_during_the_export_keeps_its_focus(qtbot, make_window, tmp_path, monkeypatch):
+    from ui.graph import export
+
+    g = graph_in_front(qtbot, make_window)
+    target = tmp_path / "graph.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    painting, resume = threading.Event(), threading.Event()
+    real = export.write_graph
+
+    def writing(job):
+        painting.set()
+        assert resume.wait(20), "the test never let the painting go on"
+        return real(job)
+
+    monkeypatch.setattr(export, "write_graph", writing)
+    with qtbot.waitSignal(g.exported, timeout=20_000):
+        qtbot.mouseClick(g.export_buttons[0], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(painting.is_set, timeout=10_000)
+        qtbot.mouseClick(g.search, Qt.MouseButton.LeftButton)  # the find box, while the file is painted
+        assert QApplication.focusWidget() is g.search
+        resume.set()
+    assert target.exists() and QApplication.focusWidget() is g.search
+
+
+def test_export_to_a_read_only_folder_says_so_and_keeps_the_keys_on_the_graph(qtbot, make_window, tmp_path,
+                                                                              monkeypatch, no_modal_boxes):
+    from ..small_disk import read_only_disk
+
+    g = graph_in_front(qtbot, make_window)
+    with read_only_disk(tmp_path / "ro") as folder:
+        for button, kind in zip(g.export_buttons, ("png", "svg")):
+            target = folder / f"graph.{kind}"
+            monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+            with qtbot.waitSignal(g.exported, timeout=20_000) as written:
+                qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            assert written.args[0] is None and not target.exists()
+            assert g.status.text().startswith(f"Not saved: graph.{kind} could not be written")
+            assert no_modal_boxes[-1][:2] == ("warning", "Export the graph") and str(target) in no_modal_boxes[-1][2]
+            assert "cannot be written to" in no_modal_boxes[-1][2]
+            assert QApplication.focusWidget() is g.view and QApplication.overrideCursor() is None

@@ -4,9 +4,11 @@ scheme, so a test can check each against the backgrounds it is drawn on."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory
+from PySide6.QtCore import QObject, QPointF, QRectF, QSettings, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication, QProxyStyle, QStyle, QStyleFactory, QStyleOptionToolButton, QTabBar,
+)
 
 # Kind classes, stages and cadence levels: one hue each, for icons, graph nodes
 # and colour bars (shapes, never text on the page's background).
@@ -101,6 +103,9 @@ GRAPH_COLORS = {
     "outline": {LIGHT: "#ffffff", DARK: "#1b1e21"},
     "selected": {LIGHT: "#1d1f23", DARK: "#ffffff"},
 }
+# The bar on the selected tab (Timeline / Details), which Fusion draws only a
+# shade lighter than the others: it reads at 3:1 on the window in each scheme.
+TAB_MARK = {LIGHT: "#2e7d62", DARK: "#7dd3ae"}
 # On paper (cards and the card list): always dark on white.
 PRINT_COLORS = {"text": "#1d1d1f", "message": "#3a3a3c", "warning": "#b3261e", "rule": "#c7c7cc"}
 PAPER = "#ffffff"
@@ -175,9 +180,63 @@ def palette_for(scheme: str) -> QPalette:
     return palette
 
 
+_DOCK_BUTTONS = ("qt_dockwidget_floatbutton", "qt_dockwidget_closebutton")  # a dock's title bar buttons
+_TAB_SIDE = {  # where the mark goes on a selected tab, by the tab bar's shape
+    QTabBar.Shape.RoundedNorth: "top", QTabBar.Shape.TriangularNorth: "top",
+    QTabBar.Shape.RoundedSouth: "bottom", QTabBar.Shape.TriangularSouth: "bottom",
+    QTabBar.Shape.RoundedWest: "left", QTabBar.Shape.TriangularWest: "left",
+    QTabBar.Shape.RoundedEast: "right", QTabBar.Shape.TriangularEast: "right",
+}
+
+
+def tab_mark(palette: QPalette) -> QColor:
+    return QColor(TAB_MARK[scheme_of(palette)])
+
+
 class _Style(QProxyStyle):
     """Fusion, with check and radio indicators given an outline that shows on
-    either scheme (Fusion darkens the window colour, invisible on dark)."""
+    either scheme (Fusion darkens the window colour, invisible on dark); the
+    selected tab marked with a bar; a dock's float and close buttons drawn in
+    the window's text colour (Fusion's grey pictures vanish on dark)."""
+
+    def drawControl(self, element, option, painter, widget=None):
+        super().drawControl(element, option, painter, widget)
+        if element == QStyle.ControlElement.CE_TabBarTabShape and option.state & QStyle.StateFlag.State_Selected:
+            rect, side = option.rect, _TAB_SIDE.get(option.shape, "top")
+            thick = 3
+            bar = {"top": rect.adjusted(1, 0, -1, -(rect.height() - thick)),
+                   "bottom": rect.adjusted(1, rect.height() - thick, -1, 0),
+                   "left": rect.adjusted(0, 1, -(rect.width() - thick), -1),
+                   "right": rect.adjusted(rect.width() - thick, 1, 0, -1)}[side]
+            painter.fillRect(bar, tab_mark(option.palette))
+
+    def drawComplexControl(self, control, option, painter, widget=None):
+        if (control != QStyle.ComplexControl.CC_ToolButton or widget is None
+                or widget.objectName() not in _DOCK_BUTTONS):
+            super().drawComplexControl(control, option, painter, widget)
+            return
+        plain = QStyleOptionToolButton(option)
+        plain.icon = QIcon()  # the frame as Fusion draws it, the picture ours
+        super().drawComplexControl(control, plain, painter, widget)
+        enabled = bool(option.state & QStyle.StateFlag.State_Enabled)
+        group = QPalette.ColorGroup.Active if enabled else QPalette.ColorGroup.Disabled
+        side = max(6, min(option.iconSize.width(), option.rect.width() - 4, option.rect.height() - 4))
+        box = QRectF(0, 0, side, side)
+        box.moveCenter(QRectF(option.rect).center())
+        painter.save()
+        painter.setRenderHint(painter.RenderHint.Antialiasing)
+        painter.setPen(QPen(option.palette.color(group, QPalette.ColorRole.WindowText), 1.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if widget.objectName() == _DOCK_BUTTONS[1]:  # close: a cross
+            painter.drawLine(box.topLeft(), box.bottomRight())
+            painter.drawLine(box.topRight(), box.bottomLeft())
+        else:  # float: two windows, one over the other
+            step = side / 3
+            painter.drawRect(box.adjusted(0, step, -step, 0))
+            painter.drawPolyline([QPointF(box.left() + step, box.top() + step), QPointF(box.left() + step, box.top()),
+                                  box.topRight(), QPointF(box.right(), box.bottom() - step),
+                                  QPointF(box.right() - step, box.bottom() - step)])
+        painter.restore()
 
     def drawPrimitive(self, element, option, painter, widget=None):
         super().drawPrimitive(element, option, painter, widget)

@@ -18,7 +18,7 @@ from journal.rules.kinds import CHANNELS, STAGES
 from ui.capture.capture import from_qdate
 from ui.customers.contacts_editor import ContactsEditor
 from ui.customers.dialogs import date_edit
-from ui.common.forms import ErrorLabel, FormErrors, buddy_label, chain_tabs, form_tab_stops, labelled
+from ui.common.forms import ErrorLabel, FormErrors, buddy_label, labelled
 
 NO_DATE = QDate(1900, 1, 1)
 
@@ -83,7 +83,6 @@ class DetailsForm(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
-        chain_tabs(*form_tab_stops(form), self.revert_button, self.save_button)
         # Enter in a one-line field saves, as in a dialog; Ctrl+Enter saves from anywhere in the form.
         for field in self.fields.values():
             if isinstance(field, QLineEdit):
@@ -95,6 +94,10 @@ class DetailsForm(QWidget):
         inner_layout.addLayout(form)
         inner_layout.addWidget(self.general_error)
         inner_layout.addLayout(buttons)
+        # No setTabOrder here: the layouts give the fields their parent row by row, then Revert and
+        # Save, which is the order on screen (chaining them before, while each was still a window of
+        # its own, only logged "must be in the same window" fifteen times; the contacts editor chains
+        # its own rows).
         inner_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

@@ -333,8 +333,11 @@ class GraphWindow(QDialog):
         buttons["png"].clicked.connect(lambda: self.export("png"))
         buttons["svg"].clicked.connect(lambda: self.export("svg"))
         self.export_buttons = (buttons["png"], buttons["svg"])
+        for button in self.export_buttons:  # a click leaves the keys where they were (+ − still zoom the graph)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.writer = GraphWriter()
         self.status = QLabel()
+        self.status.setWordWrap(True)  # "Saved the graph as … in …" fits the side panel
         self.legend = QLabel(self._legend_html())
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.referrers = QTableWidget(0, 4)
@@ -532,6 +535,7 @@ class GraphWindow(QDialog):
         path, or None when it could not be written). False when nothing was started."""
         if self.writer.busy:
             return False
+        before = self.focusWidget()  # where the keys go back to when the file is written
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Export the graph", str(Path.home() / f"lately-graph.{kind}"),
                                                   "PNG image (*.png)" if kind == "png" else "SVG drawing (*.svg)")
@@ -546,24 +550,39 @@ class GraphWindow(QDialog):
         QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         for button in self.export_buttons:
             button.setEnabled(False)
-        said = self.status.text()
+        self.status.setToolTip("")
         self.status.setText(f"Saving the graph as {job.path.name}…")
+        # Where Qt puts the keys when the focused button is disabled (at once, or when this window is
+        # active again after the file dialog): the next input that takes Tab.
+        moved_to = before.nextInFocusChain() if before in self.export_buttons else None
+        while moved_to is not None and moved_to is not before and not (
+                moved_to.isEnabled() and moved_to.isVisible() and moved_to.window() is self
+                and moved_to.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            moved_to = moved_to.nextInFocusChain()
 
-        def finished():
+        def finished(text: str):
             QApplication.restoreOverrideCursor()
             for button in self.export_buttons:
                 button.setEnabled(True)
-            self.status.setText(said)
+            self.status.setText(text)
+            self.status.setToolTip(str(job.path))
+            # The focus goes back where it was, unless the user has put it somewhere since.
+            if before is not None and before.window() is self and self.focusWidget() in (before, moved_to, None):
+                before.setFocus(Qt.FocusReason.OtherFocusReason)
 
         def done(written):
-            finished()
+            finished(f"Saved the graph as {job.path.name} in {self._folder_words(job.path)}.")
             self.exported.emit(written)
 
         def failed(error):
-            finished()
             reason = error.strerror or str(error) if isinstance(error, OSError) else str(error)
+            finished(f"Not saved: {job.path.name} could not be written ({reason}).")
             QMessageBox.warning(self, "Export the graph", f"The graph could not be saved as {path}: {reason}")
             self.exported.emit(None)
 
         self.writer.start(job, done, failed)
         return True
+
+    def _folder_words(self, path: Path) -> str:
+        """The folder a file went to, shortened in the middle to fit the side panel (the tooltip has it whole)."""
+        return self.status.fontMetrics().elidedText(str(path.parent), Qt.TextElideMode.ElideMiddle, 260)
