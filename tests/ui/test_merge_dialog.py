@@ -243,14 +243,11 @@ def test_a_journal_that_cannot_be_written_changes_nothing_and_says_why(qtbot, ma
     assert window.undo_stack.count() == 1 and "Jon Smith" not in visible_names(window)
 
 
-@pytest.mark.real_threads
-def test_stop_looking_for_duplicates_midway_stops_the_worker_and_shows_nothing(qtbot, make_window, monkeypatch):
-    def many():
-        two_smiths()
-        customers.create_customers([{"name": f"Person {n}", "company": f"Firm {n % 5}"} for n in range(600)])
-
-    window = make_window(populate=many)
-    before = (sorted(Customer.select(Customer.id, Customer.name).tuples()), NotDuplicate.select().count())
+def hold_the_finder(monkeypatch, at: int):
+    """The real duplicates.find_duplicates, held at its `at`-th progress report
+    until the test sets `resume`: (heard, outcome, midway, resume), where heard
+    holds each report (done, total) and outcome how the work ended (the error's
+    type, or where it finished)."""
     heard, outcome = [], []
     midway, resume = threading.Event(), threading.Event()
     real = duplicates.find_duplicates
@@ -258,7 +255,7 @@ def test_stop_looking_for_duplicates_midway_stops_the_worker_and_shows_nothing(q
     def finding(*, include_dismissed=False, progress=None):
         def reporting(done, total):
             heard.append((done, total))
-            if len(heard) == 3:  # the worker is midway: it waits there until the test has pressed Stop
+            if len(heard) == at:  # the worker is midway: it waits there until the test lets it go on
                 midway.set()
                 assert resume.wait(30), "the test never let the work go on"
             return progress(done, total)
@@ -271,6 +268,18 @@ def test_stop_looking_for_duplicates_midway_stops_the_worker_and_shows_nothing(q
         return found
 
     monkeypatch.setattr(duplicates, "find_duplicates", finding)
+    return heard, outcome, midway, resume
+
+
+@pytest.mark.real_threads
+def test_stop_looking_for_duplicates_midway_stops_the_worker_and_shows_nothing(qtbot, make_window, monkeypatch):
+    def many():
+        two_smiths()
+        customers.create_customers([{"name": f"Person {n}", "company": f"Firm {n % 5}"} for n in range(600)])
+
+    window = make_window(populate=many)
+    before = (sorted(Customer.select(Customer.id, Customer.name).tuples()), NotDuplicate.select().count())
+    heard, outcome, midway, resume = hold_the_finder(monkeypatch, at=3)
 
     def fill(dialog):
         gc.collect()
@@ -309,26 +318,7 @@ def test_stop_looking_for_duplicates_midway_stops_the_worker_and_shows_nothing(q
 @pytest.mark.real_threads
 def test_closing_the_duplicates_list_midway_stops_its_worker(qtbot, make_window, monkeypatch):
     window = make_window(populate=two_smiths)
-    heard, outcome = [], []
-    midway, resume = threading.Event(), threading.Event()
-    real = duplicates.find_duplicates
-
-    def finding(*, include_dismissed=False, progress=None):
-        def reporting(done, total):
-            heard.append(done)
-            if len(heard) == 2:
-                midway.set()
-                assert resume.wait(30), "the test never let the work go on"
-            return progress(done, total)
-        try:
-            found = real(include_dismissed=include_dismissed, progress=reporting)
-        except BaseException as error:
-            outcome.append(type(error))
-            raise
-        outcome.append("finished")
-        return found
-
-    monkeypatch.setattr(duplicates, "find_duplicates", finding)
+    heard, outcome, midway, resume = hold_the_finder(monkeypatch, at=2)
 
     def close(dialog):
         gc.collect()
@@ -350,18 +340,7 @@ def test_merge_and_not_duplicates_wait_for_a_pair_while_the_first_looking_runs(q
     """On first opening, while it is still looking and nothing is listed, there is
     no pair to merge or dismiss: both buttons are off, and Tab passes them by."""
     window = make_window(populate=two_smiths)
-    midway, resume = threading.Event(), threading.Event()
-    real = duplicates.find_duplicates
-
-    def finding(*, include_dismissed=False, progress=None):
-        def reporting(done, total):
-            if not midway.is_set():
-                midway.set()
-                assert resume.wait(30), "the test never let the work go on"
-            return progress(done, total)
-        return real(include_dismissed=include_dismissed, progress=reporting)
-
-    monkeypatch.setattr(duplicates, "find_duplicates", finding)
+    _, _, midway, resume = hold_the_finder(monkeypatch, at=1)
 
     def fill(dialog):
         gc.collect()
