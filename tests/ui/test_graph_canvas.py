@@ -134,10 +134,24 @@ def big_view_shown(qtbot) -> GraphView:
     return view
 
 
+def big_view_drawn(qtbot) -> GraphView:
+    """big_view_shown(), once its first picture is on screen."""
+    view = big_view_shown(qtbot)
+    view.viewport().grab()
+    qtbot.waitUntil(lambda: view.canvas.picture is not None, timeout=10000)
+    return view
+
+
 def test_a_big_graph_zoomed_out_shows_a_picture_made_off_the_gui_thread(qtbot):
     view = big_view_shown(qtbot)
     canvas = view.canvas
     assert view.model.count_in(view.visible_rect()) > DIRECT
+    view.viewport().grab()  # the first frame: no picture made on the GUI thread, the view says it is drawing
+    assert canvas.last.mode == "waiting" and canvas.picture is None and canvas.making
+    assert view.hint_drawn == "Drawing the graph…"
+    qtbot.waitUntil(lambda: canvas.picture is not None, timeout=10000)
+    view.viewport().grab()
+    assert view.hint_drawn is None
     middle = 15 * 30 + 16  # a customer (n % 3 == 1) in the middle, big enough to be a disc, not a dot
     here = view.mapFromScene(view.place_of(middle))
     assert near(colour_at(view, here), QColor(theme.STAGE_COLORS["customer"]))
@@ -168,7 +182,7 @@ def test_a_big_graph_zoomed_out_shows_a_picture_made_off_the_gui_thread(qtbot):
 
 
 def test_dragging_in_a_big_graph_zoomed_out(qtbot):
-    view = big_view_shown(qtbot)
+    view = big_view_drawn(qtbot)
     moved = []
     view.moved.connect(lambda cid, x, y: moved.append((cid, x, y)))
     start = view.mapFromScene(view.place_of(61))

@@ -79,6 +79,8 @@ class GraphView(QGraphicsView):
 
     def drawForeground(self, painter, rect):
         hint = self.empty_hint()
+        if hint is None and self.canvas.waiting:  # a big graph's first picture, made off the GUI thread
+            hint = "Drawing the graph…"
         self.hint_drawn = hint
         if hint:  # in the middle of the view, at any zoom
             painter.save()
