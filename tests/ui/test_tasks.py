@@ -82,3 +82,37 @@ def test_a_result_for_a_window_closed_meanwhile_is_dropped(qtbot, threaded):
     tasks.wait_for_background()
     QApplication.processEvents()  # the result is delivered now, and dropped
     assert called == []
+
+
+def test_finished_work_and_all_it_held_are_let_go(qtbot, threaded):
+    """Once a task has reported, nothing keeps its work (and what the work
+    captured) alive. Before, the thread pool kept every task and Qt kept every
+    relay's callbacks, out of the collector's sight: each refresh of the Lately
+    panel kept the state it started from (30 writes at 50,000 customers: 1.5 GB),
+    each closed graph window its arrays."""
+    import gc
+    import weakref
+
+    class Held:  # what a piece of work captures: a state, a window
+        pass
+
+    gone, results = [], []
+    for failing in (False, True):
+        held = Held()
+        weakref.finalize(held, gone.append, failing)
+
+        def work(held=held, failing=failing):
+            if failing:
+                raise ValueError("no")
+            return id(held)
+
+        # (The error itself is not kept here: its traceback holds the work's frame.)
+        tasks.run_in_background(work, results.append, lambda error: results.append(type(error)))
+        del held, work
+    qtbot.waitUntil(lambda: len(results) == 2, timeout=5000)
+
+    def let_go():
+        gc.collect()
+        return sorted(gone) == [False, True]
+
+    qtbot.waitUntil(let_go, timeout=5000)  # waiting lets Qt delete the relays (deleteLater)

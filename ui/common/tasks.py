@@ -122,16 +122,26 @@ def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writ
     if on_progress:
         relay.progress.connect(lambda pair: on_progress(*pair))
     task = _Task(fn, relay, on_progress is not None)
+    # Once it has reported, the relay goes, and its connections with it: they hold
+    # the callbacks, and through them the work and all it captured, from the Qt
+    # side, where Python's collector cannot see them. Kept, every task stayed alive
+    # for as long as the app ran, with what it was given (a closed graph window
+    # and its arrays; the state each refresh of the Lately panel started from).
+    relay.done.connect(lambda *_: _finished(relay, task))
+    relay.failed.connect(lambda *_: _finished(relay, task))
     if _synchronous:
         task.deliver()  # on the GUI thread's own connection
         return Handle(task, relay)
     task.setAutoDelete(False)
-    # Keep the relay and task alive until the task reports back.
-    _pending.add((relay, task))
-    relay.done.connect(lambda *_: _pending.discard((relay, task)))
-    relay.failed.connect(lambda *_: _pending.discard((relay, task)))
+    _pending.add((relay, task))  # alive until the task reports back
     (_writer() if writes else QThreadPool.globalInstance()).start(task)
     return Handle(task, relay)
+
+
+def _finished(relay: _Relay, task: _Task) -> None:
+    _pending.discard((relay, task))
+    task.fn = task.relay = None  # the thread pool keeps the task itself
+    relay.deleteLater()
 
 
 def _while_alive(owner, callback):
