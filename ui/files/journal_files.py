@@ -201,8 +201,10 @@ class JournalFiles(QObject):
         from ui.files.recovery import RestoreDialog
 
         dialog = RestoreDialog(self.session.path, self.window)
-        if dialog.exec() and dialog.chosen():
-            backup = dialog.chosen()
+        chosen = dialog.chosen() if dialog.exec() else None
+        dialog.deleteLater()
+        if chosen:
+            backup = chosen
             answer = QMessageBox.question(
                 self.window, "Restore this backup?",
                 f"Put the backup from {backup.label} in place of your journal? "
@@ -319,6 +321,7 @@ class JournalFiles(QObject):
         self.import_dialog = dialog  # reachable by tests
         dialog.exec()
         self.import_dialog = None
+        dialog.deleteLater()  # a child of the window: it would stay, hidden, as long as the window
 
     def export_file(self, kind: str):
         from journal.io import exports

@@ -497,9 +497,12 @@ class GraphCanvas(QGraphicsItem):
         self._bounds = QRectF()
         self._pool = QThreadPool()
         self._pool.setMaxThreadCount(1)
-        self._relay = _Relay()
+        # Children of the view, so they go with it: their connections to this item's
+        # methods are references Python's collector cannot see, and held the item, its
+        # model and every closed graph window's arrays for as long as the app ran.
+        self._relay = _Relay(view)
         self._relay.done.connect(self._picture_made)
-        self._rest = QTimer()
+        self._rest = QTimer(view)
         self._rest.setSingleShot(True)
         self._rest.setInterval(RESTING_MS)
         self._rest.timeout.connect(self._make_sharp)

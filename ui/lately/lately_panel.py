@@ -487,6 +487,7 @@ class LatelyPanel(QDockWidget):
         dialog = SnoozeDialog(self)
         if dialog.exec():
             self.snooze_requested.emit(item, dialog.chosen())
+        dialog.deleteLater()  # a child of the panel: it would stay, hidden, as long as the panel
 
     def _context_menu(self, pos):
         index = self.list.indexAt(pos)

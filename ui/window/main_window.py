@@ -460,6 +460,7 @@ class MainWindow(QMainWindow):
         self.capture_dialog = dialog  # reachable by tests and by a second shortcut press
         dialog.exec()
         self.capture_dialog = None
+        dialog.deleteLater()  # a child of the window: it would stay, hidden, as long as the window
 
     def act_on(self, item):
         """Log what was done about an attention item, prefilled from it."""
@@ -497,6 +498,7 @@ class MainWindow(QMainWindow):
                                   work, written, failed, writes=True, on_cancelled=cancelled)
 
             self.cards_window = CardsWindow(self, record_sent=record_sent)
+            self.cards_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not kept, hidden, once closed
             self.cards_window.addActions([self.actions.undo, self.actions.redo])  # Ctrl+Z works there too
             self.cards_window.sent.connect(
                 lambda n: self.events.status.emit(f"Recorded {words.plural(n, 'card')} as sent — Ctrl+Z to undo"))
@@ -510,6 +512,7 @@ class MainWindow(QMainWindow):
 
         if getattr(self, "graph_window", None) is None:
             self.graph_window = GraphWindow(self)
+            self.graph_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # and all it holds
             self.graph_window.customer_chosen.connect(self.open_customer)
             self.graph_window.connect_requested.connect(self.connect_in_graph)
             self.graph_window.finished.connect(lambda *_: setattr(self, "graph_window", None))
@@ -534,6 +537,7 @@ class MainWindow(QMainWindow):
             dialog.other.set_customer(target)
         if dialog.exec() and self.graph_window is not None:
             self.graph_window.reload()
+        dialog.deleteLater()
 
     def card_for_current(self):
         cid = self.current_customer()
@@ -584,6 +588,7 @@ class MainWindow(QMainWindow):
         self.capture_dialog = dialog
         dialog.exec()
         self.capture_dialog = None
+        dialog.deleteLater()
 
     def delete_entry(self, source: str, ident: int):
         """Delete a note, purchase or connection from the timeline; Ctrl+Z brings it back."""
@@ -623,6 +628,7 @@ class MainWindow(QMainWindow):
         dialog = NewCustomerDialog(self, on_save=save)
         if dialog.exec() and created:
             self.current.set(created["command"].customer_id)
+        dialog.deleteLater()
 
     def _save_details(self, changes: dict):
         cid = self.current_customer()
@@ -646,6 +652,7 @@ class MainWindow(QMainWindow):
         dialog = PurchaseDialog(name, self, on_save=lambda values: self._perform(
             commands.AddPurchase(self.events, cid, values), f"Purchase logged for {name}"))
         dialog.exec()
+        dialog.deleteLater()
 
     def add_connection(self):
         from ui.customers.dialogs import ConnectionDialog
@@ -657,6 +664,7 @@ class MainWindow(QMainWindow):
         dialog = ConnectionDialog(cid, name, self, on_save=lambda s, t, k, v: self._perform(
             commands.AddConnection(self.events, s, t, k, **v), "Connection added"))
         dialog.exec()
+        dialog.deleteLater()
 
     def edit_details(self):
         if self.current_customer() is not None:
@@ -700,6 +708,7 @@ class MainWindow(QMainWindow):
         self.merge_dialog = dialog  # reachable by tests
         merged = bool(dialog.exec())
         self.merge_dialog = None
+        dialog.deleteLater()
         return merged
 
     def find_duplicates(self):
@@ -718,6 +727,7 @@ class MainWindow(QMainWindow):
         finally:
             self.events.changed.disconnect(dialog.refresh)
             self.duplicates_dialog = None
+            dialog.deleteLater()
 
     def set_show_archived(self, checked: bool):
         self.customer_list.model.include_archived = checked
@@ -738,6 +748,7 @@ class MainWindow(QMainWindow):
         self.trash_dialog = dialog  # reachable by tests
         dialog.exec()
         self.trash_dialog = None
+        dialog.deleteLater()
 
     def search_everything(self):
         from ui.search.search_dialog import SearchDialog
@@ -747,6 +758,7 @@ class MainWindow(QMainWindow):
         self.search_dialog = dialog  # reachable by tests
         dialog.exec()
         self.search_dialog = None
+        dialog.deleteLater()
 
     def reveal(self, customer_id: int, interaction_id=None):
         """Show the customer, and the note if one was chosen."""
@@ -758,7 +770,9 @@ class MainWindow(QMainWindow):
     def edit_settings(self):
         from ui.window.settings_dialog import SettingsDialog
 
-        SettingsDialog(self, on_saved=self._settings_saved).exec()
+        dialog = SettingsDialog(self, on_saved=self._settings_saved)
+        dialog.exec()
+        dialog.deleteLater()
 
     def _settings_saved(self):
         fmt.install(journal_settings.get_settings().currency)  # the currency may have changed
