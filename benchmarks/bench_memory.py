@@ -5,7 +5,8 @@
 A fresh offscreen process per size opens the scale journal as main.py does,
 then opens each view in turn (list, customer page and timeline of the busiest
 customer scrolled to its end, the Lately panel's full computation, the graph,
-the cards window, a search, the import dialog on a Google Contacts file) and
+the cards window, a search, the import dialog on a Google Contacts file, then
+30 notes logged with the panel updated after each, on a copy) and
 reads the kernel's VmRSS and VmHWM (the peak) after each. The floor is a bare
 PySide6 window in the same kind of process. Target: peak < 400 MB at 50,000."""
 
@@ -13,8 +14,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from _harness import ROOT, scale_journal, sizes_arg, table
 
@@ -69,7 +73,7 @@ window.resize(1440, 900)
 window.show()
 settle()
 step("window: customer list, Lately panel")
-from journal.storage.models import Interaction
+from journal.storage.models import Customer, Interaction
 from peewee import fn
 busiest = (Interaction.select(Interaction.customer_id).group_by(Interaction.customer_id)
            .order_by(fn.COUNT(Interaction.id).desc()).limit(1).scalar())
@@ -103,6 +107,13 @@ importer.show()
 settle()
 step("import dialog (Google Contacts CSV)")
 importer.close()
+from datetime import datetime
+from journal.writes import interactions
+for cid in [c for (c,) in Customer.select(Customer.id).order_by(Customer.id).limit(30).tuples()]:
+    interactions.log_interaction(cid, "check_in", "out", "Checked in", occurred_at=datetime.now().replace(microsecond=0))
+    window.lately.refresh_soon(cid)
+    settle()
+step("30 notes logged, the Lately panel updated after each")
 print(json.dumps(steps))
 window.close()
 """
@@ -122,8 +133,10 @@ def main():
     bare = measure(CHILD.format(root=str(ROOT), path="", csv=str(csv), bare=True), env)
     results = {}
     for size in sizes_arg():
-        path = scale_journal(size)
-        results[size] = measure(CHILD.format(root=str(ROOT), path=str(path), csv=str(csv), bare=False), env)
+        with tempfile.TemporaryDirectory(prefix="bench-memory-") as folder:  # it writes: on a copy
+            path = Path(folder) / "journal.sqlite3"
+            shutil.copyfile(scale_journal(size), path)
+            results[size] = measure(CHILD.format(root=str(ROOT), path=str(path), csv=str(csv), bare=False), env)
     names = [name for name, *_ in next(iter(results.values()))]
     rows = [(name, *(f"{dict((n, (rss, hwm)) for n, rss, hwm in r)[name][0]} / "
                      f"{dict((n, (rss, hwm)) for n, rss, hwm in r)[name][1]}" for r in results.values()))
