@@ -150,3 +150,27 @@ def test_notes_come_newest_written_first_on_both_backends(journal):
     third = interactions.log_interaction(ada.id, "meeting", "out", "Showroom visit", notes="walnut chairs").id
     notes = [hit.interaction_id for hit in search.search("walnut") if not hit.is_customer]
     assert notes == [third, second, first]
+
+
+def test_a_page_holds_customers_then_names_holding_the_words_then_notes_each_in_the_room_left(journal):
+    """The customers found come first, then those whose name or company holds
+    the words inside it (asked for the room the customers left, those already
+    found skipped), then the notes, newest first, for the room still left:
+    the same page on both backends (on a server one statement makes it)."""
+    sailors = [customer(name) for name in ("Sailor Ann", "Sailor Bob", "Sailor Cy")]
+    notes = [log(person, summary="Sailor club meeting").id for person in sailors][::-1]
+    tom = customer("Tom Tailoring", company="Bluesailors Ltd")  # the word inside a company's name
+    ann, bob, cy = (("Sailor " + name, None) for name in ("Ann", "Bob", "Cy"))
+    expected = {
+        1: [ann], 2: [ann, bob], 3: [ann, bob, cy],
+        4: [ann, bob, cy, notes[0]],  # one asked of the names: Sailor Ann, found already
+        5: [ann, bob, cy, *notes[:2]],
+        7: [ann, bob, cy, ("Tom Tailoring", None), *notes],  # four asked: Tom is the fourth
+        50: [ann, bob, cy, ("Tom Tailoring", None), *notes],
+    }
+    for limit, page in expected.items():
+        hits = search.search("sailor", limit=limit)
+        assert [hit.interaction_id if hit.interaction_id else (hit.customer_name, None) for hit in hits] == page
+    [named] = [hit for hit in search.search("sailor") if hit.customer_id == tom.id]
+    assert named.snippet == "Tom Tailoring — Blue\x02sailor\x03s Ltd" and named.is_customer
+    assert [hit.interaction_id for hit in search.search("SAILOR CLUB", limit=2)] == notes[:2]  # two words, no names
