@@ -104,7 +104,7 @@ def _schema() -> list[str]:
             SELECT c.id, {customer_doc} FROM customer c LEFT JOIN company co ON co.id = c.company_id
             WHERE c.id = ANY(ids) AND c.deleted_at IS NULL;
             DELETE FROM customer_name_search WHERE customer_id = ANY(ids);
-            INSERT INTO customer_name_search (customer_id, name_key, names, pieces)
+            INSERT INTO customer_name_search (customer_id, name_key, names, pieces, name, company, archived)
             SELECT {_NAME_ROW} WHERE c.id = ANY(ids) AND c.deleted_at IS NULL $$""",
         f"""CREATE OR REPLACE FUNCTION lately_index_interactions(ids integer[]) RETURNS void
             LANGUAGE sql AS $$
@@ -120,8 +120,8 @@ def _schema() -> list[str]:
                 ELSIF TG_OP = 'UPDATE' THEN
                     PERFORM lately_index_customers(ARRAY(
                         SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-                        WHERE (n.name, n.company_id, n.interests, n.deleted_at)
-                              IS DISTINCT FROM (o.name, o.company_id, o.interests, o.deleted_at)));
+                        WHERE (n.name, n.company_id, n.interests, n.deleted_at, n.archived)
+                              IS DISTINCT FROM (o.name, o.company_id, o.interests, o.deleted_at, o.archived)));
                 ELSE
                     PERFORM lately_index_customers(ARRAY(SELECT id FROM old_rows));  -- gone: out of both
                 END IF;
@@ -360,7 +360,7 @@ def _mark_folded(text: str, folded: str, words: list[str]) -> str:
 # A word of three letters inside a name at 5,000 customers: 0.1 ms, not the
 # 2 ms of reading every customer (and its company) with ILIKE.
 _NAME_ROW = """c.id, lower(c.name), lower(c.name || ' ' || coalesce(co.name, '')),
-               lately_trigrams(lower(c.name || ' ' || coalesce(co.name, '')))
+               lately_trigrams(lower(c.name || ' ' || coalesce(co.name, ''))), c.name, coalesce(co.name, ''), c.archived
                FROM customer c LEFT JOIN company co ON co.id = c.company_id"""
 
 
@@ -370,9 +370,12 @@ def _names_schema() -> list[str]:
         """CREATE OR REPLACE FUNCTION lately_trigrams(t text) RETURNS text[]
             LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT ARRAY(SELECT substr(t, i, 3) FROM generate_series(1, length(t) - 2) i) $$""",
+        # What a picker shows of each (name, company, archived) too: a page of
+        # twenty is read from this table alone, not from the customers and companies.
         """CREATE TABLE IF NOT EXISTS customer_name_search (
             customer_id integer PRIMARY KEY, name_key text COLLATE "C" NOT NULL, names text COLLATE "C" NOT NULL,
-            pieces text[] NOT NULL)""",
+            pieces text[] NOT NULL, name text COLLATE "C" NOT NULL, company text COLLATE "C" NOT NULL,
+            archived boolean NOT NULL)""",
         # Without GIN's pending list: pieces go straight into the index, so the
         # planner trusts it at once (with a list it read all 5,000 rows instead).
         "CREATE INDEX IF NOT EXISTS customer_name_search_pieces ON customer_name_search USING gin (pieces) "
@@ -396,13 +399,9 @@ _FIND_CUSTOMERS = """SELECT c.id, c.name::text, {headline}, coalesce(co.name, ''
 
 # Those holding every piece ($2) and every word ($3, LIKE patterns; the default
 # escape is the backslash), but $4: those starting with the first word ($1) first, then by name.
-_COMPLETE_NAMES = """SELECT c.id, c.name::text, coalesce(co.name, '')::text, c.archived
-            FROM (SELECT s.customer_id, s.name_key LIKE $1 AS starts, s.name_key
-                  FROM customer_name_search s
-                  WHERE s.pieces @> $2 AND s.names LIKE ALL ($3) AND s.customer_id IS DISTINCT FROM $4
-                  ORDER BY starts DESC, s.name_key, s.customer_id LIMIT $5) best
-            JOIN customer c ON c.id = best.customer_id LEFT JOIN company co ON co.id = c.company_id
-            ORDER BY best.starts DESC, best.name_key, best.customer_id"""
+_COMPLETE_NAMES = """SELECT s.customer_id, s.name, s.company, s.archived FROM customer_name_search s
+            WHERE s.pieces @> $2 AND s.names LIKE ALL ($3) AND s.customer_id IS DISTINCT FROM $4
+            ORDER BY s.name_key LIKE $1 DESC, s.name_key, s.customer_id LIMIT $5"""
 
 
 def finders() -> list[str]:
@@ -426,7 +425,8 @@ def finders() -> list[str]:
 
 def rebuild_names(db) -> None:
     db.execute_sql("DELETE FROM customer_name_search")
-    db.execute_sql(f"INSERT INTO customer_name_search (customer_id, name_key, names, pieces) SELECT {_NAME_ROW} "
+    db.execute_sql(f"INSERT INTO customer_name_search (customer_id, name_key, names, pieces, name, company, archived) "
+                   f"SELECT {_NAME_ROW} "
                    "WHERE c.deleted_at IS NULL")
     db.execute_sql("ANALYZE customer_name_search")  # the planner sees how few rows a piece holds at once
 
@@ -473,13 +473,10 @@ def complete_customers(words: list[str], limit: int, exclude: int | None, escape
         where.append("s.customer_id != %s")
         params.append(exclude)
     rows = database.execute_sql(
-        f"""SELECT c.id, c.name, coalesce(co.name, ''), c.archived
-            FROM (SELECT s.customer_id, s.name_key LIKE %s ESCAPE '\\' AS starts, s.name_key
-                  FROM customer_name_search s WHERE {" AND ".join(where)}
-                  ORDER BY starts DESC, s.name_key, s.customer_id LIMIT %s) best
-            JOIN customer c ON c.id = best.customer_id LEFT JOIN company co ON co.id = c.company_id
-            ORDER BY best.starts DESC, best.name_key, best.customer_id""",
-        (first, *params, limit)).fetchall()
+        f"""SELECT s.customer_id, s.name, s.company, s.archived FROM customer_name_search s
+            WHERE {" AND ".join(where)}
+            ORDER BY s.name_key LIKE %s ESCAPE '\\' DESC, s.name_key, s.customer_id LIMIT %s""",
+        (*params, first, limit)).fetchall()
     return [choice_class(cid, name, company, bool(archived)) for cid, name, company, archived in rows]
 
 

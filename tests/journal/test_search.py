@@ -100,6 +100,11 @@ def test_completion_follows_edits_renames_archives_deletes_and_restores(people):
     assert completed("erence") == ["Ada Lovelace"] and completed("lytic") == []
     customers.set_archived(ada.id)
     assert completed("ovel") == ["Ada Lovelace"]
+    assert [(c.company, c.archived) for c in search.complete_customers("ovel")] == [("Difference Engines", True)]
+    assert [c.archived for c in search.complete_customers("ov")] == [True]  # short words: another path
+    customers.set_archived(ada.id, False)
+    assert [c.archived for c in search.complete_customers("ovel")] == [False]
+    customers.set_archived(ada.id)
     customers.delete_customer(ada.id)
     assert completed("ovel") == [] and completed("ngin") == [] and completed("e") == ["Robert Uilder"]
     customers.restore_customer(ada.id)

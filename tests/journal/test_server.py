@@ -229,31 +229,56 @@ def test_step_11_gives_a_schema_10_journal_the_name_pieces_and_their_upkeep(pg_s
 
 def test_step_12_gives_a_schema_11_journal_the_finders_the_server_plans_once(pg_server, schemas):
     """A team journal made before step 12 has no lately_find_customers nor
-    lately_complete_names, which search and completion now call; step 12 adds
-    them, each planned once for every word it is called with (a generic plan)."""
+    lately_complete_names, which search and completion now call, and an index
+    of name pieces without what a picker shows; step 12 adds the functions,
+    each planned once for every word it is called with (a generic plan), and
+    makes the index anew, filled from the customers, with its upkeep: the
+    journal's schema is then a new one's."""
     from journal.writes import interactions
 
-    url = schemas("lately_t_finders11")
-    opened = db.open_server(url)
+    old, new = schemas("lately_t_finders11"), schemas("lately_t_finders12")
+    db.open_server(new).close()
+    opened = db.open_server(old)
     martha = customers.create_customer(name="Martha Mullins", company="Acme Bakery")
     interactions.log_interaction(martha.id, "call", "out", "Walnut shelf for the bakery")
     opened.execute_sql("DROP FUNCTION lately_find_customers(text, integer)")
     opened.execute_sql("DROP FUNCTION lately_complete_names(text, text[], text[], integer, integer)")
+    opened.execute_sql("DROP TABLE customer_name_search")
+    opened.execute_sql(  # step 11's index of name pieces and its upkeep, as they were
+        """CREATE TABLE customer_name_search (customer_id integer PRIMARY KEY, name_key text COLLATE "C" NOT NULL,
+           names text COLLATE "C" NOT NULL, pieces text[] NOT NULL)""")
+    opened.execute_sql("CREATE INDEX customer_name_search_pieces ON customer_name_search USING gin (pieces) "
+                       "WITH (fastupdate = off)")
+    doc, row = search_pg._CUSTOMER_DOC, search_pg._NAME_ROW.replace(", c.name, coalesce(co.name, ''), c.archived", "")
+    opened.execute_sql(
+        f"""CREATE OR REPLACE FUNCTION lately_index_customers(ids integer[]) RETURNS void LANGUAGE sql AS $$
+            DELETE FROM customer_search WHERE customer_id = ANY(ids);
+            INSERT INTO customer_search (customer_id, doc)
+            SELECT c.id, {doc} FROM customer c LEFT JOIN company co ON co.id = c.company_id
+            WHERE c.id = ANY(ids) AND c.deleted_at IS NULL;
+            DELETE FROM customer_name_search WHERE customer_id = ANY(ids);
+            INSERT INTO customer_name_search (customer_id, name_key, names, pieces)
+            SELECT {row} WHERE c.id = ANY(ids) AND c.deleted_at IS NULL $$""")
+    jane = customers.create_customer(name="Jane Tester", company="Mullin & Co")  # written by step 11's upkeep
     SchemaVersion.update(version=11).where(SchemaVersion.version == migrations.LATEST).execute()
     opened.close()
 
     seen = []
-    opened = db.open_server(url, before_migration=seen.append)
+    opened = db.open_server(old, before_migration=seen.append)
     assert seen == [11] and migrations.current_version(opened) == migrations.LATEST
     assert [(h.customer_name, h.is_customer) for h in search.search("bakery")] == [
         ("Martha Mullins", True), ("Martha Mullins", False)]
-    assert [c.name for c in search.complete_customers("ULLIN")] == ["Martha Mullins"]
+    assert [(c.name, c.company, c.archived) for c in search.complete_customers("ULLIN")] == [
+        ("Jane Tester", "Mullin & Co", False), ("Martha Mullins", "Acme Bakery", False)]
+    customers.set_archived(jane.id)
+    assert [c.archived for c in search.complete_customers("ullin")] == [True, False]
     settings = opened.execute_sql(
         "SELECT proname, proconfig FROM pg_proc WHERE proname IN ('lately_find_customers', 'lately_complete_names') "
         "AND pronamespace = 'lately_t_finders11'::regnamespace ORDER BY proname").fetchall()
     assert settings == [("lately_complete_names", ["plan_cache_mode=force_generic_plan"]),
                         ("lately_find_customers", ["plan_cache_mode=force_generic_plan"])]
     opened.close()
+    assert _schema(pg_server, "lately_t_finders11") == _schema(pg_server, "lately_t_finders12")
 
 
 def test_name_completion_finds_a_word_inside_names_through_its_pieces_and_short_words_by_prefix(

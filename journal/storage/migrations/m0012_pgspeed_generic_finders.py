@@ -2,7 +2,12 @@
 customers' part of a search and name completion's word-inside-a-name lookup
 run as functions the server plans once per connection for every word
 (lately_find_customers, lately_complete_names in journal/reads/search_pg.py,
-finders): planning them each time cost more than running them."""
+finders): planning them each time cost more than running them. And the index
+of name pieces (customer_name_search) holds what a picker shows of each
+customer (name, company, archived), kept by the search index's triggers, so a
+page of names is read from it alone. The search schema's statements are all
+"if not exists" or "or replace": run again, they make the table anew, give
+the triggers its upkeep and add the functions."""
 
 from peewee import PostgresqlDatabase
 
@@ -12,5 +17,7 @@ def up(db):
         return
     from journal.reads import search_pg
 
-    for statement in search_pg.finders():
+    db.execute_sql("DROP TABLE IF EXISTS customer_name_search")
+    for statement in search_pg._schema():
         db.execute_sql(statement)
+    search_pg.rebuild_names(db)
