@@ -86,6 +86,7 @@ def core_queries(today: date):
         ("customer header", lambda: timeline.header(whale, today), 50),
         ("attention list", lambda: lately.attention_items(today), 100),
         ("  every customer's items", lambda: lately.read(today), 50),
+        ("  its statements alone", attention_statements(today), 50),
         ("graph data", graph.graph_data, 50),
         ("search 'wobbly'", lambda: search.search("wobbly"), 30),
         ("search 'sail'", lambda: search.search("sail"), 30),
@@ -93,6 +94,29 @@ def core_queries(today: date):
         ("complete 'ull'", lambda: search.complete_customers("ull", 20), 30),
         ("complete 'mar'", lambda: search.complete_customers("mar", 20), 30),
     ]
+
+
+def attention_statements(today: date):
+    """The statements lately.read sends, each run and fetched whole, and nothing
+    else: what the database and the driver cost of the items (the rest is Python)."""
+    from datetime import timedelta
+
+    from journal.reads import attention_facts
+    from journal.writes import settings
+
+    def run_them():
+        ids = None
+        statements = [attention_facts.unthanked_purchases(today - timedelta(days=lately.THANK_GRACE_DAYS), ids),
+                      attention_facts.follow_ups_due(today, ids),
+                      attention_facts.unthanked_referrals(today - timedelta(days=lately.REFERRAL_MEMORY_DAYS), ids),
+                      attention_facts.snoozes(today, ids), attention_facts.tags(ids),
+                      attention_facts.customer_rules(
+                          today, settings.get_settings().default_cadence_days, ids,
+                          unanswered_run=lately.UNANSWERED_RUN, welcome_window=lately.WELCOME_WINDOW_DAYS,
+                          never_grace=lately.NEVER_CONTACTED_GRACE_DAYS, feedback_every=lately.FEEDBACK_EVERY_DAYS)]
+        return sum(len(db.database.execute(statement).fetchall()) for statement in statements)
+
+    return run_them
 
 
 def run(today: date, count_statements=False) -> dict:
