@@ -174,8 +174,21 @@ def _ms(value: float) -> str:
     return f"{value:.2f}" if value < 1 else f"{value:.1f}"  # sub-millisecond queries need the second digit
 
 
+def private_copy(path: Path) -> Path:
+    """The shared scale journal, copied: opening it migrates it, and a branch with
+    a newer schema step would leave it too new for every other checkout."""
+    import shutil
+
+    copy = PG_FOLDER / path.name
+    PG_FOLDER.mkdir(exist_ok=True)
+    for stale in PG_FOLDER.glob(path.name + "*"):
+        stale.unlink()
+    shutil.copy2(path, copy)  # with its time: the server's journal is built on the same day
+    return copy
+
+
 def main():
-    path = scale_journal()
+    path = private_copy(scale_journal())
     built_on = date.fromtimestamp(path.stat().st_mtime)
     url = pg_journal(built_on)
     today = date.today()
