@@ -253,18 +253,19 @@ def search(text: str, limit: int, hit_class, complete, marked, words, choice_cla
 @lru_cache(maxsize=1)
 def _notes_sql() -> str:
     """The notes that hold the query's words (the first and third parameters),
-    newest written first, at most the second parameter of them, with their snippets."""
-    headline = _best_column_headline(("i.summary", "i.notes"), 16)
-    return f"""SELECT i.id, i.customer_id, c.name, i.occurred_at, {headline} AS headline, i.summary, i.notes
-                FROM (SELECT s.interaction_id
+    newest written first, at most the second parameter of them, with their
+    snippets. What the page shows comes from the rows the walk read already: no
+    second join for the few kept (a quarter of the plan's time)."""
+    headline = _best_column_headline(("summary", "notes"), 16)
+    return f"""SELECT id, customer_id, name, occurred_at, {headline} AS headline, summary, notes
+                FROM (SELECT i.id, i.customer_id, c.name, i.occurred_at, i.summary, i.notes
                       FROM to_tsquery('simple', %s) q, interaction_search s
                       JOIN interaction i ON i.id = s.interaction_id
                       JOIN customer c ON c.id = i.customer_id
                       WHERE s.doc @@ q AND c.deleted_at IS NULL
                       ORDER BY s.interaction_id DESC LIMIT %s) best
                 CROSS JOIN to_tsquery('simple', %s) q
-                JOIN interaction i ON i.id = best.interaction_id
-                JOIN customer c ON c.id = i.customer_id"""
+                ORDER BY id DESC"""
 
 
 def _search_with_names(query: str, small: list[str], pieces: list[str], limit: int, hit_class, marked, typed,
@@ -304,7 +305,7 @@ def _notes(query: str, limit: int, hit_class, marked, typed) -> list:
     # Walking the notes newest first suits a word in thousands of them, the
     # GIN index one in a few: planned for each word, never once for all.
     rows = database.obj.execute_sql_planned_each_time(
-        f"""{_notes_sql()} ORDER BY i.id DESC""", (query, limit, query)).fetchall()
+        _notes_sql(), (query, limit, query)).fetchall()
     return [hit_class(cid, name, iid, when, _checked(snippet, columns, typed, marked))
             for iid, cid, name, when, snippet, *columns in rows]
 
