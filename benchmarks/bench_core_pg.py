@@ -93,7 +93,29 @@ def core_queries(today: date):
         ("search 'harbour walnut'", lambda: search.search("harbour walnut"), 30),
         ("complete 'ull'", lambda: search.complete_customers("ull", 20), 30),
         ("complete 'mar'", lambda: search.complete_customers("mar", 20), 30),
+        # As a person types: each call another word, so a server that plans a
+        # statement for its word plans it every time (the rows above repeat one word).
+        ("search, another word each call", in_turn(search.search, TYPED_SEARCHES), 30),
+        ("complete, another word each call", in_turn(lambda w: search.complete_customers(w, 20), TYPED_NAMES), 30),
     ]
+
+
+TYPED_SEARCHES = ("walnut", "harbour", "delivery", "quote", "sample", "wobbly", "invoice", "oak table", "follow",
+                  "meeting", "price", "design", "garden", "repair", "order", "visit", "thanks")
+TYPED_NAMES = ("ull", "son", "ell", "art", "ann", "ber", "ill", "ama", "ric", "ton", "ley", "and", "ers", "ris",
+               "lin", "ach", "mar")
+
+
+def in_turn(call, words):
+    """A call that takes the next of `words` each time (the same order on both backends)."""
+    turn = [0]
+
+    def next_word():
+        word = words[turn[0] % len(words)]
+        turn[0] += 1
+        return call(word)
+
+    return next_word
 
 
 def attention_statements(today: date):

@@ -1,13 +1,14 @@
-"""Version 12, for team journals on a server (nothing changes in a file): the
-customers' part of a search and name completion's word-inside-a-name lookup
-run as functions the server plans once per connection for every word
-(lately_find_customers, lately_complete_names in journal/reads/search_pg.py,
-finders): planning them each time cost more than running them. And the index
-of name pieces (customer_name_search) holds what a picker shows of each
-customer (name, company, archived), kept by the search index's triggers, so a
-page of names is read from it alone. The search schema's statements are all
-"if not exists" or "or replace": run again, they make the table anew, give
-the triggers its upkeep and add the functions."""
+"""Version 12, for team journals on a server (nothing changes in a file): a
+search asks for the customers it finds and those whose name holds its words
+in one statement, through two functions the server plans once per connection
+for every word (lately_find_customers, lately_complete_names in
+journal/reads/search_pg.py, finders): planning the customers' statement for
+each word cost more than running it. And the index of name pieces
+(customer_name_search) holds what a picker shows of each customer (name,
+company, archived), kept by the search index's triggers, so a page of names
+is read from it alone. The search schema's statements are all "if not
+exists" or "or replace": run again, they make the table anew, give the
+triggers its upkeep and add the functions."""
 
 from peewee import PostgresqlDatabase
 
