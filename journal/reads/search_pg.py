@@ -110,8 +110,8 @@ def _schema() -> list[str]:
             LANGUAGE sql AS $$
             DELETE FROM interaction_search WHERE interaction_id = ANY(ids);
             INSERT INTO interaction_search (interaction_id, doc)
-            SELECT i.id, {interaction_doc} FROM interaction i
-            WHERE i.id = ANY(ids) AND i.deleted_at IS NULL $$""",
+            SELECT i.id, {interaction_doc} FROM interaction i JOIN customer c ON c.id = i.customer_id
+            WHERE i.id = ANY(ids) AND i.deleted_at IS NULL AND c.deleted_at IS NULL $$""",
         """CREATE OR REPLACE FUNCTION lately_customer_search_trigger() RETURNS trigger
             LANGUAGE plpgsql AS $$
             BEGIN
@@ -122,6 +122,10 @@ def _schema() -> list[str]:
                         SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
                         WHERE (n.name, n.company_id, n.interests, n.deleted_at, n.archived)
                               IS DISTINCT FROM (o.name, o.company_id, o.interests, o.deleted_at, o.archived)));
+                    -- Their notes leave the index with them (to the trash) and come back with them.
+                    PERFORM lately_index_interactions(ARRAY(
+                        SELECT i.id FROM interaction i JOIN new_rows n ON n.id = i.customer_id
+                        JOIN old_rows o ON o.id = n.id WHERE n.deleted_at IS DISTINCT FROM o.deleted_at));
                 ELSE
                     PERFORM lately_index_customers(ARRAY(SELECT id FROM old_rows));  -- gone: out of both
                 END IF;
@@ -143,7 +147,8 @@ def _schema() -> list[str]:
                 ELSIF TG_OP = 'UPDATE' THEN
                     PERFORM lately_index_interactions(ARRAY(
                         SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-                        WHERE (n.summary, n.notes, n.deleted_at) IS DISTINCT FROM (o.summary, o.notes, o.deleted_at)));
+                        WHERE (n.summary, n.notes, n.deleted_at, n.customer_id)
+                              IS DISTINCT FROM (o.summary, o.notes, o.deleted_at, o.customer_id)));
                 ELSE
                     DELETE FROM interaction_search WHERE interaction_id IN (SELECT id FROM old_rows);
                 END IF;
@@ -187,7 +192,8 @@ def rebuild(db=None) -> None:
         rebuild_names(db)
         db.execute_sql("DELETE FROM interaction_search")
         db.execute_sql(f"INSERT INTO interaction_search (interaction_id, doc) SELECT i.id, {_INTERACTION_DOC} "
-                       "FROM interaction i WHERE i.deleted_at IS NULL")
+                       "FROM interaction i JOIN customer c ON c.id = i.customer_id "
+                       "WHERE i.deleted_at IS NULL AND c.deleted_at IS NULL")
         # The rows went to GIN's pending list, which every search reads whole (and
         # the planner shuns the index for) until autovacuum merges it: now, by the
         # owner (whoever made the tables, as a move does; only the owner may).
@@ -254,18 +260,16 @@ def search(text: str, limit: int, hit_class, complete, marked, words, choice_cla
 def _notes_sql() -> str:
     """The notes that hold the query's words (the first and third parameters),
     newest written first, at most the second parameter of them, with their
-    snippets. What the page shows comes from the rows the walk read already: no
-    second join for the few kept (a quarter of the plan's time)."""
-    headline = _best_column_headline(("summary", "notes"), 16)
-    return f"""SELECT id, customer_id, name, occurred_at, {headline} AS headline, summary, notes
-                FROM (SELECT i.id, i.customer_id, c.name, i.occurred_at, i.summary, i.notes
-                      FROM to_tsquery('simple', %s) q, interaction_search s
-                      JOIN interaction i ON i.id = s.interaction_id
-                      JOIN customer c ON c.id = i.customer_id
-                      WHERE s.doc @@ q AND c.deleted_at IS NULL
-                      ORDER BY s.interaction_id DESC LIMIT %s) best
+    snippets. The index holds only the notes of customers out of the trash,
+    so the walk reads it alone: the 50 kept are joined to what the page shows."""
+    headline = _best_column_headline(("i.summary", "i.notes"), 16)
+    return f"""SELECT i.id, i.customer_id, c.name, i.occurred_at, {headline}, i.summary, i.notes
+                FROM (SELECT s.interaction_id FROM to_tsquery('simple', %s) q, interaction_search s
+                      WHERE s.doc @@ q ORDER BY s.interaction_id DESC LIMIT %s) best
                 CROSS JOIN to_tsquery('simple', %s) q
-                ORDER BY id DESC"""
+                JOIN interaction i ON i.id = best.interaction_id
+                JOIN customer c ON c.id = i.customer_id
+                ORDER BY i.id DESC"""
 
 
 def _search_with_names(query: str, small: list[str], pieces: list[str], limit: int, hit_class, marked, typed,

@@ -179,3 +179,30 @@ def test_a_page_holds_customers_then_names_holding_the_words_then_notes_each_in_
     [named] = [hit for hit in search.search("sailor") if hit.customer_id == tom.id]
     assert named.snippet == "Tom Tailoring — Blue\x02sailor\x03s Ltd" and named.is_customer
     assert [hit.interaction_id for hit in search.search("SAILOR CLUB", limit=2)] == notes[:2]  # two words, no names
+
+
+def test_notes_of_a_customer_in_the_trash_are_not_found_and_come_back_with_them(journal):
+    """On both backends, whichever way a note comes to belong to a customer in
+    the trash (on a server the index leaves out their notes, so a search walks
+    it alone)."""
+    from journal.storage.models import Interaction
+
+    ada, bob = customer("Ada Lovelace"), customer("Bob Builder")
+    kept = log(ada, summary="Walnut shelf").id
+    moved = log(bob, summary="Walnut table").id
+
+    def found():
+        return [(hit.interaction_id, hit.customer_name) for hit in search.search("walnut")]
+
+    assert found() == [(moved, "Bob Builder"), (kept, "Ada Lovelace")]
+    customers.delete_customer(ada.id)
+    assert found() == [(moved, "Bob Builder")]
+    Interaction.update(customer=ada.id).where(Interaction.id == moved).execute()  # a note moved into the trash
+    assert found() == []
+    customers.restore_customer(ada.id)
+    assert found() == [(moved, "Ada Lovelace"), (kept, "Ada Lovelace")]
+    customers.delete_customers([ada.id, bob.id])
+    assert found() == []
+    customers.restore_customers([ada.id, bob.id])
+    Interaction.update(customer=bob.id).where(Interaction.id == moved).execute()
+    assert found() == [(moved, "Bob Builder"), (kept, "Ada Lovelace")]

@@ -232,8 +232,9 @@ def test_step_12_gives_a_schema_11_journal_the_finders_the_server_plans_once(pg_
     lately_complete_names, which search and completion now call, and an index
     of name pieces without what a picker shows; step 12 adds the functions,
     each planned once for every word it is called with (a generic plan), and
-    makes the index anew, filled from the customers, with its upkeep: the
-    journal's schema is then a new one's."""
+    makes the index anew, filled from the customers, with its upkeep; the
+    notes of customers in the trash leave the notes' index; the journal's
+    schema is then a new one's."""
     from journal.writes import interactions
 
     old, new = schemas("lately_t_finders11"), schemas("lately_t_finders12")
@@ -260,6 +261,12 @@ def test_step_12_gives_a_schema_11_journal_the_finders_the_server_plans_once(pg_
             INSERT INTO customer_name_search (customer_id, name_key, names, pieces)
             SELECT {row} WHERE c.id = ANY(ids) AND c.deleted_at IS NULL $$""")
     jane = customers.create_customer(name="Jane Tester", company="Mullin & Co")  # written by step 11's upkeep
+    gone = customers.create_customer(name="Zed Gone")
+    interactions.log_interaction(gone.id, "call", "out", "Walnut bench for the bakery")
+    customers.delete_customer(gone.id)
+    opened.execute_sql(  # step 11 kept the notes of a customer in the trash in the index
+        f"INSERT INTO interaction_search (interaction_id, doc) SELECT i.id, {search_pg._INTERACTION_DOC} "
+        "FROM interaction i WHERE i.customer_id = %s", (gone.id,))
     SchemaVersion.update(version=11).where(SchemaVersion.version == migrations.LATEST).execute()
     opened.close()
 
@@ -267,7 +274,9 @@ def test_step_12_gives_a_schema_11_journal_the_finders_the_server_plans_once(pg_
     opened = db.open_server(old, before_migration=seen.append)
     assert seen == [11] and migrations.current_version(opened) == migrations.LATEST
     assert [(h.customer_name, h.is_customer) for h in search.search("bakery")] == [
-        ("Martha Mullins", True), ("Martha Mullins", False)]
+        ("Martha Mullins", True), ("Martha Mullins", False)]  # not Zed Gone's note: out of the index
+    customers.restore_customer(gone.id)
+    assert [h.customer_name for h in search.search("walnut")] == ["Zed Gone", "Martha Mullins"]
     assert [(c.name, c.company, c.archived) for c in search.complete_customers("ULLIN")] == [
         ("Jane Tester", "Mullin & Co", False), ("Martha Mullins", "Acme Bakery", False)]
     customers.set_archived(jane.id)
