@@ -222,7 +222,8 @@ def search(text: str, limit: int = 50) -> list[SearchHit]:
     if _on_server():
         from journal.reads import search_pg
 
-        return search_pg.search(text, limit, SearchHit, complete_customers, _marked, _words)
+        return search_pg.search(text, limit, SearchHit, complete_customers, _marked, _words, CustomerChoice,
+                                _escaped)
     query = fts_query(text, shortest_prefix=2)
     if query is None:
         return []

@@ -96,6 +96,7 @@ def _schema() -> list[str]:
         "CREATE TABLE IF NOT EXISTS interaction_search (interaction_id integer PRIMARY KEY, doc tsvector NOT NULL)",
         "CREATE INDEX IF NOT EXISTS interaction_search_doc ON interaction_search USING gin (doc)",
         *_names_schema(),
+        *finders(),
         f"""CREATE OR REPLACE FUNCTION lately_index_customers(ids integer[]) RETURNS void
             LANGUAGE sql AS $$
             DELETE FROM customer_search WHERE customer_id = ANY(ids);
@@ -103,14 +104,14 @@ def _schema() -> list[str]:
             SELECT c.id, {customer_doc} FROM customer c LEFT JOIN company co ON co.id = c.company_id
             WHERE c.id = ANY(ids) AND c.deleted_at IS NULL;
             DELETE FROM customer_name_search WHERE customer_id = ANY(ids);
-            INSERT INTO customer_name_search (customer_id, name_key, names, pieces)
+            INSERT INTO customer_name_search (customer_id, name_key, names, pieces, name, company, archived)
             SELECT {_NAME_ROW} WHERE c.id = ANY(ids) AND c.deleted_at IS NULL $$""",
         f"""CREATE OR REPLACE FUNCTION lately_index_interactions(ids integer[]) RETURNS void
             LANGUAGE sql AS $$
             DELETE FROM interaction_search WHERE interaction_id = ANY(ids);
             INSERT INTO interaction_search (interaction_id, doc)
-            SELECT i.id, {interaction_doc} FROM interaction i
-            WHERE i.id = ANY(ids) AND i.deleted_at IS NULL $$""",
+            SELECT i.id, {interaction_doc} FROM interaction i JOIN customer c ON c.id = i.customer_id
+            WHERE i.id = ANY(ids) AND i.deleted_at IS NULL AND c.deleted_at IS NULL $$""",
         """CREATE OR REPLACE FUNCTION lately_customer_search_trigger() RETURNS trigger
             LANGUAGE plpgsql AS $$
             BEGIN
@@ -119,8 +120,12 @@ def _schema() -> list[str]:
                 ELSIF TG_OP = 'UPDATE' THEN
                     PERFORM lately_index_customers(ARRAY(
                         SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-                        WHERE (n.name, n.company_id, n.interests, n.deleted_at)
-                              IS DISTINCT FROM (o.name, o.company_id, o.interests, o.deleted_at)));
+                        WHERE (n.name, n.company_id, n.interests, n.deleted_at, n.archived)
+                              IS DISTINCT FROM (o.name, o.company_id, o.interests, o.deleted_at, o.archived)));
+                    -- Their notes leave the index with them (to the trash) and come back with them.
+                    PERFORM lately_index_interactions(ARRAY(
+                        SELECT i.id FROM interaction i JOIN new_rows n ON n.id = i.customer_id
+                        JOIN old_rows o ON o.id = n.id WHERE n.deleted_at IS DISTINCT FROM o.deleted_at));
                 ELSE
                     PERFORM lately_index_customers(ARRAY(SELECT id FROM old_rows));  -- gone: out of both
                 END IF;
@@ -142,7 +147,8 @@ def _schema() -> list[str]:
                 ELSIF TG_OP = 'UPDATE' THEN
                     PERFORM lately_index_interactions(ARRAY(
                         SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-                        WHERE (n.summary, n.notes, n.deleted_at) IS DISTINCT FROM (o.summary, o.notes, o.deleted_at)));
+                        WHERE (n.summary, n.notes, n.deleted_at, n.customer_id)
+                              IS DISTINCT FROM (o.summary, o.notes, o.deleted_at, o.customer_id)));
                 ELSE
                     DELETE FROM interaction_search WHERE interaction_id IN (SELECT id FROM old_rows);
                 END IF;
@@ -186,7 +192,8 @@ def rebuild(db=None) -> None:
         rebuild_names(db)
         db.execute_sql("DELETE FROM interaction_search")
         db.execute_sql(f"INSERT INTO interaction_search (interaction_id, doc) SELECT i.id, {_INTERACTION_DOC} "
-                       "FROM interaction i WHERE i.deleted_at IS NULL")
+                       "FROM interaction i JOIN customer c ON c.id = i.customer_id "
+                       "WHERE i.deleted_at IS NULL AND c.deleted_at IS NULL")
         # The rows went to GIN's pending list, which every search reads whole (and
         # the planner shuns the index for) until autovacuum merges it: now, by the
         # owner (whoever made the tables, as a move does; only the owner may).
@@ -227,53 +234,84 @@ def ts_query(text: str, shortest_prefix: int = 1) -> str | None:
     return " & ".join(f"({t})" for t in terms)
 
 
-def search(text: str, limit: int, hit_class, complete, marked, words) -> list:
+def search(text: str, limit: int, hit_class, complete, marked, words, choice_class, escaped) -> list:
     query = ts_query(text, shortest_prefix=2)  # as search.search: one letter is that word, not every word it begins
     if query is None:
         return []
-    db = database
-    hits = []
-    customer_headline = _best_column_headline(("c.name", "coalesce(co.name, '')", "c.interests"), 12)
-    # The best hits first, then a snippet for those alone (ts_headline reads the whole text).
-    rows = db.execute_sql(
-        f"""SELECT c.id, c.name, {customer_headline}, c.name, coalesce(co.name, ''), c.interests
-            FROM (SELECT s.customer_id, ts_rank(s.doc, q, 1) AS rank
-                  FROM to_tsquery('simple', %s) q, customer_search s
-                  WHERE s.doc @@ q ORDER BY rank DESC, s.customer_id LIMIT %s) best
-            CROSS JOIN to_tsquery('simple', %s) q
-            JOIN customer c ON c.id = best.customer_id LEFT JOIN company co ON co.id = c.company_id
-            ORDER BY best.rank DESC, c.id""",
-        (query, limit, query),
-    ).fetchall()
     typed = words(text)
-    for cid, name, snippet, *columns in rows:
-        hits.append(hit_class(cid, name, None, None, _checked(snippet, columns, typed, marked)))
+    small = [w.translate(_ASCII_LOWER) for w in typed]
+    pieces = sorted({p for w in small for p in _pieces(w)})
+    if pieces:
+        return _search_with_names(query, small, pieces, limit, hit_class, marked, typed, choice_class, escaped)
+    hits = []  # one or two letters in every word: completion reads the name-prefix index first (complete_customers)
+    rows = database.execute_sql("SELECT * FROM lately_find_customers(%s, %s)", (query, limit)).fetchall()
+    for cid, name, snippet, company, interests in rows:
+        hits.append(hit_class(cid, name, None, None, _checked(snippet, (name, company, interests), typed, marked)))
     found = {hit.customer_id for hit in hits}
     for choice in complete(text, limit - len(hits)) if len(hits) < limit else ():  # a full page asks no more
         if choice.id not in found:
             hits.append(hit_class(choice.id, choice.name, None, None, marked(choice.label, typed)))
-    remaining = limit - len(hits)
-    if remaining > 0:
-        interaction_headline = _best_column_headline(("i.summary", "i.notes"), 16)
-        # Walking the notes newest first suits a word in thousands of them, the
-        # GIN index one in a few: planned for each word, never once for all.
-        rows = db.obj.execute_sql_planned_each_time(
-            f"""SELECT i.id, i.customer_id, c.name, i.occurred_at, {interaction_headline}, i.summary, i.notes
-                FROM (SELECT s.interaction_id
-                      FROM to_tsquery('simple', %s) q, interaction_search s
-                      JOIN interaction i ON i.id = s.interaction_id
-                      JOIN customer c ON c.id = i.customer_id
-                      WHERE s.doc @@ q AND c.deleted_at IS NULL
-                      ORDER BY s.interaction_id DESC LIMIT %s) best
+    if len(hits) < limit:
+        hits += _notes(query, limit - len(hits), hit_class, marked, typed)
+    return hits
+
+
+@lru_cache(maxsize=1)
+def _notes_sql() -> str:
+    """The notes that hold the query's words (the first and third parameters),
+    newest written first, at most the second parameter of them, with their
+    snippets. The index holds only the notes of customers out of the trash,
+    so the walk reads it alone: the 50 kept are joined to what the page shows."""
+    headline = _best_column_headline(("i.summary", "i.notes"), 16)
+    return f"""SELECT i.id, i.customer_id, c.name, i.occurred_at, {headline}, i.summary, i.notes
+                FROM (SELECT s.interaction_id FROM to_tsquery('simple', %s) q, interaction_search s
+                      WHERE s.doc @@ q ORDER BY s.interaction_id DESC LIMIT %s) best
                 CROSS JOIN to_tsquery('simple', %s) q
                 JOIN interaction i ON i.id = best.interaction_id
                 JOIN customer c ON c.id = i.customer_id
-                ORDER BY i.id DESC""",
-            (query, remaining, query),
-        ).fetchall()
-        for iid, cid, name, when, snippet, *columns in rows:
-            hits.append(hit_class(cid, name, iid, when, _checked(snippet, columns, typed, marked)))
+                ORDER BY i.id DESC"""
+
+
+def _search_with_names(query: str, small: list[str], pieces: list[str], limit: int, hit_class, marked, typed,
+                       choice_class, escaped) -> list:
+    """search() when a word has three letters or more: the customers found
+    (lately_find_customers) and those with the words inside their name or
+    company (lately_complete_names, as complete_customers finds them, for the
+    room the customers left) in one statement, which is the same for every word
+    (prepared once, its functions' plans generic); then, if the page has room,
+    the notes, planned for the word."""
+    rows = database.execute_sql(
+        """WITH people AS MATERIALIZED (
+                SELECT * FROM lately_find_customers(%(query)s, %(limit)s)
+                     WITH ORDINALITY AS f(id, name, snippet, company, interests, place))
+            SELECT 1 AS part, place, id, name, snippet, company, interests FROM people
+            UNION ALL
+            SELECT 2, n.place, n.id, n.name, NULL, n.company, NULL
+            FROM lately_complete_names(%(starting)s, %(pieces)s, %(words)s, NULL,
+                                       %(limit)s - (SELECT count(*) FROM people)::integer)
+                 WITH ORDINALITY AS n(id, name, company, archived, place)
+            WHERE (SELECT count(*) FROM people) < %(limit)s AND n.id NOT IN (SELECT id FROM people)
+            ORDER BY part, place""",
+        {"query": query, "limit": limit, "starting": f"{escaped(small[0])}%", "pieces": pieces,
+         "words": [f"%{escaped(w)}%" for w in small]}).fetchall()
+    hits = []
+    for part, _, cid, name, snippet, company, interests in rows:
+        if part == 1:
+            hits.append(hit_class(cid, name, None, None, _checked(snippet, (name, company, interests), typed, marked)))
+        else:
+            hits.append(hit_class(cid, name, None, None, marked(choice_class(cid, name, company, False).label, typed)))
+    if len(hits) < limit:
+        hits += _notes(query, limit - len(hits), hit_class, marked, typed)
     return hits
+
+
+def _notes(query: str, limit: int, hit_class, marked, typed) -> list:
+    # Walking the notes newest first suits a word in thousands of them, the
+    # GIN index one in a few: planned for each word, never once for all.
+    rows = database.obj.execute_sql_planned_each_time(
+        _notes_sql(), (query, limit, query)).fetchall()
+    return [hit_class(cid, name, iid, when, _checked(snippet, columns, typed, marked))
+            for iid, cid, name, when, snippet, *columns in rows]
 
 
 def _best_column_headline(columns, words: int) -> str:
@@ -327,7 +365,7 @@ def _mark_folded(text: str, folded: str, words: list[str]) -> str:
 # A word of three letters inside a name at 5,000 customers: 0.1 ms, not the
 # 2 ms of reading every customer (and its company) with ILIKE.
 _NAME_ROW = """c.id, lower(c.name), lower(c.name || ' ' || coalesce(co.name, '')),
-               lately_trigrams(lower(c.name || ' ' || coalesce(co.name, '')))
+               lately_trigrams(lower(c.name || ' ' || coalesce(co.name, ''))), c.name, coalesce(co.name, ''), c.archived
                FROM customer c LEFT JOIN company co ON co.id = c.company_id"""
 
 
@@ -337,9 +375,12 @@ def _names_schema() -> list[str]:
         """CREATE OR REPLACE FUNCTION lately_trigrams(t text) RETURNS text[]
             LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT ARRAY(SELECT substr(t, i, 3) FROM generate_series(1, length(t) - 2) i) $$""",
+        # What a picker shows of each (name, company, archived) too: a page of
+        # twenty is read from this table alone, not from the customers and companies.
         """CREATE TABLE IF NOT EXISTS customer_name_search (
             customer_id integer PRIMARY KEY, name_key text COLLATE "C" NOT NULL, names text COLLATE "C" NOT NULL,
-            pieces text[] NOT NULL)""",
+            pieces text[] NOT NULL, name text COLLATE "C" NOT NULL, company text COLLATE "C" NOT NULL,
+            archived boolean NOT NULL)""",
         # Without GIN's pending list: pieces go straight into the index, so the
         # planner trusts it at once (with a list it read all 5,000 rows instead).
         "CREATE INDEX IF NOT EXISTS customer_name_search_pieces ON customer_name_search USING gin (pieces) "
@@ -347,9 +388,60 @@ def _names_schema() -> list[str]:
     ]
 
 
+# The customers' statements of a search, as functions whose plan the server
+# makes once per connection for every word (a generic plan): their best plan
+# is the same whatever the word (the GIN index, a few hundred rows at most),
+# and planning the customers' one for each word (as the server chose to, its
+# generic plan's estimate being dearer) took 0.3 ms of the 0.4 ms it took.
+# The notes' statement is the other way round (search()): planned for each word.
+_FIND_CUSTOMERS = """SELECT c.id, c.name::text, {headline}, coalesce(co.name, '')::text, c.interests::text
+            FROM (SELECT s.customer_id, ts_rank(s.doc, q, 1) AS rank
+                  FROM to_tsquery('simple', $1) q, customer_search s
+                  WHERE s.doc @@ q ORDER BY rank DESC, s.customer_id LIMIT $2) best
+            CROSS JOIN to_tsquery('simple', $1) q
+            JOIN customer c ON c.id = best.customer_id LEFT JOIN company co ON co.id = c.company_id
+            ORDER BY best.rank DESC, c.id"""
+
+# Those holding every piece ($2) and every word ($3, LIKE patterns; the default
+# escape is the backslash), but $4: those starting with the first word ($1) first, then by name.
+# Name completion sends it as it is: psycopg prepares it, and the server chooses
+# the generic plan by itself (a function around it cost 0.03 ms more a call).
+_COMPLETE_NAMES = """SELECT s.customer_id, s.name, s.company, s.archived FROM customer_name_search s
+            WHERE s.pieces @> $2 AND s.names LIKE ALL ($3) AND s.customer_id IS DISTINCT FROM $4
+            ORDER BY s.name_key LIKE $1 DESC, s.name_key, s.customer_id LIMIT $5"""
+
+
+@lru_cache(maxsize=1)
+def _complete_names_statement() -> str:
+    text = _COMPLETE_NAMES
+    for number, name in enumerate(("starting", "pieces", "words", "leave_out", "most"), 1):
+        text = text.replace(f"${number}", f"%({name})s")
+    return text
+
+
+def finders() -> list[str]:
+    headline = _best_column_headline(("c.name", "coalesce(co.name, '')", "c.interests"), 12)
+    generic = "LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan"
+    return [
+        f"""CREATE OR REPLACE FUNCTION lately_find_customers(query text, most integer)
+            RETURNS TABLE (id integer, name text, snippet text, company text, interests text) {generic} AS $$
+            BEGIN
+                RETURN QUERY {_FIND_CUSTOMERS.format(headline=headline).replace("$1", "query").replace("$2", "most")};
+            END $$""",
+        f"""CREATE OR REPLACE FUNCTION lately_complete_names(starting text, held_pieces text[], held_words text[],
+                                                         leave_out integer, most integer)
+            RETURNS TABLE (id integer, name text, company text, archived boolean) {generic} AS $$
+            BEGIN
+                RETURN QUERY {_COMPLETE_NAMES.replace("$1", "starting").replace("$2", "held_pieces")
+                              .replace("$3", "held_words").replace("$4", "leave_out").replace("$5", "most")};
+            END $$""",
+    ]
+
+
 def rebuild_names(db) -> None:
     db.execute_sql("DELETE FROM customer_name_search")
-    db.execute_sql(f"INSERT INTO customer_name_search (customer_id, name_key, names, pieces) SELECT {_NAME_ROW} "
+    db.execute_sql(f"INSERT INTO customer_name_search (customer_id, name_key, names, pieces, name, company, archived) "
+                   f"SELECT {_NAME_ROW} "
                    "WHERE c.deleted_at IS NULL")
     db.execute_sql("ANALYZE customer_name_search")  # the planner sees how few rows a piece holds at once
 
@@ -384,10 +476,12 @@ def complete_customers(words: list[str], limit: int, exclude: int | None, escape
         if len(rows) == limit:
             return [choice_class(cid, name, company, bool(archived)) for cid, name, company, archived in rows]
     # The word inside a name or company too: those starting with the first word first, then by name.
-    where, params = [], []
     if pieces:
-        where.append("s.pieces @> %s")
-        params.append(pieces)
+        rows = database.execute_sql(_complete_names_statement(), {
+            "starting": first, "pieces": pieces, "words": [f"%{escaped(w)}%" for w in small], "leave_out": exclude,
+            "most": limit}).fetchall()
+        return [choice_class(cid, name, company, archived) for cid, name, company, archived in rows]
+    where, params = [], []
     for word in small:
         where.append("s.names LIKE %s ESCAPE '\\'")
         params.append(f"%{escaped(word)}%")
@@ -395,13 +489,10 @@ def complete_customers(words: list[str], limit: int, exclude: int | None, escape
         where.append("s.customer_id != %s")
         params.append(exclude)
     rows = database.execute_sql(
-        f"""SELECT c.id, c.name, coalesce(co.name, ''), c.archived
-            FROM (SELECT s.customer_id, s.name_key LIKE %s ESCAPE '\\' AS starts, s.name_key
-                  FROM customer_name_search s WHERE {" AND ".join(where)}
-                  ORDER BY starts DESC, s.name_key, s.customer_id LIMIT %s) best
-            JOIN customer c ON c.id = best.customer_id LEFT JOIN company co ON co.id = c.company_id
-            ORDER BY best.starts DESC, best.name_key, best.customer_id""",
-        (first, *params, limit)).fetchall()
+        f"""SELECT s.customer_id, s.name, s.company, s.archived FROM customer_name_search s
+            WHERE {" AND ".join(where)}
+            ORDER BY s.name_key LIKE %s ESCAPE '\\' DESC, s.name_key, s.customer_id LIMIT %s""",
+        (*params, first, limit)).fetchall()
     return [choice_class(cid, name, company, bool(archived)) for cid, name, company, archived in rows]
 
 

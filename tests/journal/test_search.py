@@ -100,6 +100,11 @@ def test_completion_follows_edits_renames_archives_deletes_and_restores(people):
     assert completed("erence") == ["Ada Lovelace"] and completed("lytic") == []
     customers.set_archived(ada.id)
     assert completed("ovel") == ["Ada Lovelace"]
+    assert [(c.company, c.archived) for c in search.complete_customers("ovel")] == [("Difference Engines", True)]
+    assert [c.archived for c in search.complete_customers("ov")] == [True]  # short words: another path
+    customers.set_archived(ada.id, False)
+    assert [c.archived for c in search.complete_customers("ovel")] == [False]
+    customers.set_archived(ada.id)
     customers.delete_customer(ada.id)
     assert completed("ovel") == [] and completed("ngin") == [] and completed("e") == ["Robert Uilder"]
     customers.restore_customer(ada.id)
@@ -150,3 +155,54 @@ def test_notes_come_newest_written_first_on_both_backends(journal):
     third = interactions.log_interaction(ada.id, "meeting", "out", "Showroom visit", notes="walnut chairs").id
     notes = [hit.interaction_id for hit in search.search("walnut") if not hit.is_customer]
     assert notes == [third, second, first]
+
+
+def test_a_page_holds_customers_then_names_holding_the_words_then_notes_each_in_the_room_left(journal):
+    """The customers found come first, then those whose name or company holds
+    the words inside it (asked for the room the customers left, those already
+    found skipped), then the notes, newest first, for the room still left:
+    the same page on both backends (on a server one statement makes it)."""
+    sailors = [customer(name) for name in ("Sailor Ann", "Sailor Bob", "Sailor Cy")]
+    notes = [log(person, summary="Sailor club meeting").id for person in sailors][::-1]
+    tom = customer("Tom Tailoring", company="Bluesailors Ltd")  # the word inside a company's name
+    ann, bob, cy = (("Sailor " + name, None) for name in ("Ann", "Bob", "Cy"))
+    expected = {
+        1: [ann], 2: [ann, bob], 3: [ann, bob, cy],
+        4: [ann, bob, cy, notes[0]],  # one asked of the names: Sailor Ann, found already
+        5: [ann, bob, cy, *notes[:2]],
+        7: [ann, bob, cy, ("Tom Tailoring", None), *notes],  # four asked: Tom is the fourth
+        50: [ann, bob, cy, ("Tom Tailoring", None), *notes],
+    }
+    for limit, page in expected.items():
+        hits = search.search("sailor", limit=limit)
+        assert [hit.interaction_id if hit.interaction_id else (hit.customer_name, None) for hit in hits] == page
+    [named] = [hit for hit in search.search("sailor") if hit.customer_id == tom.id]
+    assert named.snippet == "Tom Tailoring — Blue\x02sailor\x03s Ltd" and named.is_customer
+    assert [hit.interaction_id for hit in search.search("SAILOR CLUB", limit=2)] == notes[:2]  # two words, no names
+
+
+def test_notes_of_a_customer_in_the_trash_are_not_found_and_come_back_with_them(journal):
+    """On both backends, whichever way a note comes to belong to a customer in
+    the trash (on a server the index leaves out their notes, so a search walks
+    it alone)."""
+    from journal.storage.models import Interaction
+
+    ada, bob = customer("Ada Lovelace"), customer("Bob Builder")
+    kept = log(ada, summary="Walnut shelf").id
+    moved = log(bob, summary="Walnut table").id
+
+    def found():
+        return [(hit.interaction_id, hit.customer_name) for hit in search.search("walnut")]
+
+    assert found() == [(moved, "Bob Builder"), (kept, "Ada Lovelace")]
+    customers.delete_customer(ada.id)
+    assert found() == [(moved, "Bob Builder")]
+    Interaction.update(customer=ada.id).where(Interaction.id == moved).execute()  # a note moved into the trash
+    assert found() == []
+    customers.restore_customer(ada.id)
+    assert found() == [(moved, "Ada Lovelace"), (kept, "Ada Lovelace")]
+    customers.delete_customers([ada.id, bob.id])
+    assert found() == []
+    customers.restore_customers([ada.id, bob.id])
+    Interaction.update(customer=bob.id).where(Interaction.id == moved).execute()
+    assert found() == [(moved, "Bob Builder"), (kept, "Ada Lovelace")]

@@ -11,7 +11,7 @@ import pytest
 
 from journal.writes import customers
 from journal.storage import db, migrations
-from journal.reads import search
+from journal.reads import search, search_pg
 from journal.errors import JournalTooNew, ServerUnavailable
 from journal.storage.models import SchemaVersion
 from tests.postgres import OFF
@@ -227,6 +227,69 @@ def test_step_11_gives_a_schema_10_journal_the_name_pieces_and_their_upkeep(pg_s
     assert _schema(pg_server, "lately_t_names10") == _schema(pg_server, "lately_t_names11")
 
 
+def test_step_12_gives_a_schema_11_journal_the_finders_the_server_plans_once(pg_server, schemas):
+    """A team journal made before step 12 has no lately_find_customers nor
+    lately_complete_names, which search and completion now call, and an index
+    of name pieces without what a picker shows; step 12 adds the functions,
+    each planned once for every word it is called with (a generic plan), and
+    makes the index anew, filled from the customers, with its upkeep; the
+    notes of customers in the trash leave the notes' index; the journal's
+    schema is then a new one's."""
+    from journal.writes import interactions
+
+    old, new = schemas("lately_t_finders11"), schemas("lately_t_finders12")
+    db.open_server(new).close()
+    opened = db.open_server(old)
+    martha = customers.create_customer(name="Martha Mullins", company="Acme Bakery")
+    interactions.log_interaction(martha.id, "call", "out", "Walnut shelf for the bakery")
+    opened.execute_sql("DROP FUNCTION lately_find_customers(text, integer)")
+    opened.execute_sql("DROP FUNCTION lately_complete_names(text, text[], text[], integer, integer)")
+    opened.execute_sql("DROP TABLE customer_name_search")
+    opened.execute_sql(  # step 11's index of name pieces and its upkeep, as they were
+        """CREATE TABLE customer_name_search (customer_id integer PRIMARY KEY, name_key text COLLATE "C" NOT NULL,
+           names text COLLATE "C" NOT NULL, pieces text[] NOT NULL)""")
+    opened.execute_sql("CREATE INDEX customer_name_search_pieces ON customer_name_search USING gin (pieces) "
+                       "WITH (fastupdate = off)")
+    doc, row = search_pg._CUSTOMER_DOC, search_pg._NAME_ROW.replace(", c.name, coalesce(co.name, ''), c.archived", "")
+    opened.execute_sql(
+        f"""CREATE OR REPLACE FUNCTION lately_index_customers(ids integer[]) RETURNS void LANGUAGE sql AS $$
+            DELETE FROM customer_search WHERE customer_id = ANY(ids);
+            INSERT INTO customer_search (customer_id, doc)
+            SELECT c.id, {doc} FROM customer c LEFT JOIN company co ON co.id = c.company_id
+            WHERE c.id = ANY(ids) AND c.deleted_at IS NULL;
+            DELETE FROM customer_name_search WHERE customer_id = ANY(ids);
+            INSERT INTO customer_name_search (customer_id, name_key, names, pieces)
+            SELECT {row} WHERE c.id = ANY(ids) AND c.deleted_at IS NULL $$""")
+    jane = customers.create_customer(name="Jane Tester", company="Mullin & Co")  # written by step 11's upkeep
+    gone = customers.create_customer(name="Zed Gone")
+    interactions.log_interaction(gone.id, "call", "out", "Walnut bench for the bakery")
+    customers.delete_customer(gone.id)
+    opened.execute_sql(  # step 11 kept the notes of a customer in the trash in the index
+        f"INSERT INTO interaction_search (interaction_id, doc) SELECT i.id, {search_pg._INTERACTION_DOC} "
+        "FROM interaction i WHERE i.customer_id = %s", (gone.id,))
+    SchemaVersion.update(version=11).where(SchemaVersion.version == migrations.LATEST).execute()
+    opened.close()
+
+    seen = []
+    opened = db.open_server(old, before_migration=seen.append)
+    assert seen == [11] and migrations.current_version(opened) == migrations.LATEST
+    assert [(h.customer_name, h.is_customer) for h in search.search("bakery")] == [
+        ("Martha Mullins", True), ("Martha Mullins", False)]  # not Zed Gone's note: out of the index
+    customers.restore_customer(gone.id)
+    assert [h.customer_name for h in search.search("walnut")] == ["Zed Gone", "Martha Mullins"]
+    assert [(c.name, c.company, c.archived) for c in search.complete_customers("ULLIN")] == [
+        ("Jane Tester", "Mullin & Co", False), ("Martha Mullins", "Acme Bakery", False)]
+    customers.set_archived(jane.id)
+    assert [c.archived for c in search.complete_customers("ullin")] == [True, False]
+    settings = opened.execute_sql(
+        "SELECT proname, proconfig FROM pg_proc WHERE proname IN ('lately_find_customers', 'lately_complete_names') "
+        "AND pronamespace = 'lately_t_finders11'::regnamespace ORDER BY proname").fetchall()
+    assert settings == [("lately_complete_names", ["plan_cache_mode=force_generic_plan"]),
+                        ("lately_find_customers", ["plan_cache_mode=force_generic_plan"])]
+    opened.close()
+    assert _schema(pg_server, "lately_t_finders11") == _schema(pg_server, "lately_t_finders12")
+
+
 def test_name_completion_finds_a_word_inside_names_through_its_pieces_and_short_words_by_prefix(
         pg_server, schemas, monkeypatch):
     """No pg_trgm in every server (pgserver has none): a word of three letters
@@ -251,9 +314,24 @@ def test_name_completion_finds_a_word_inside_names_through_its_pieces_and_short_
         finally:
             opened.execute_sql("RESET enable_seqscan")
 
+    def generic_plan(sql, params) -> str:
+        """The plan the server makes once for every word, once the statement is prepared."""
+        from psycopg.sql import Literal
+
+        opened.connection().execute("PREPARE finding(text, text[], text[], integer, integer) AS " + sql)
+        real("SET plan_cache_mode = force_generic_plan")
+        try:
+            values = ", ".join(Literal(params[name]).as_string(opened.connection())
+                               for name in ("starting", "pieces", "words", "leave_out", "most")).replace("%", "%%")
+            return plan((f"EXECUTE finding({values})", None))  # EXPLAIN EXECUTE takes no bound parameters
+        finally:
+            real("RESET plan_cache_mode")
+            real("DEALLOCATE finding")
+
     assert [c.name for c in search.complete_customers("MAR", 5)] == [f"Mar{i:02d} Smith" for i in range(5)]
-    [statement] = ran
-    assert "customer_name_search_pieces" in plan(statement)
+    [(sql, params)] = ran
+    assert "customer_name_search_pieces" in plan((sql, params))
+    assert "customer_name_search_pieces" in generic_plan(search_pg._COMPLETE_NAMES, params)  # once prepared
     ran.clear()
     names = [c.name for c in search.complete_customers("ar", 40)]  # inside names and companies, by name
     assert names[:30] == [f"Mar{i:02d} Smith" for i in range(30)] and names[30:] == ["Omar Khan", "Zed Ray"]
@@ -283,9 +361,12 @@ def test_a_rebuilt_search_index_is_merged_into_its_gin_indexes_at_once(pg_server
     opened.close()
 
 
-def test_a_search_whose_customers_fill_the_page_asks_the_server_once(pg_server, schemas, monkeypatch):
-    """Each statement is a round trip and a plan on the server: when the
-    customers found fill the page, no completion and no notes are asked for."""
+def test_a_search_asks_the_server_once_for_customers_and_names_then_for_notes_if_room_is_left(
+        pg_server, schemas, monkeypatch):
+    """Each statement is a round trip and a plan on the server: a search of a
+    word of three letters or more asks for the customers and the names holding
+    it in one statement, and for notes only when the page has room (what each
+    part holds: tests/journal/test_search.py, on both backends)."""
     from journal.writes import interactions
 
     opened = db.open_server(schemas("lately_t_full_page"))
@@ -297,8 +378,8 @@ def test_a_search_whose_customers_fill_the_page_asks_the_server_once(pg_server, 
     assert [h.customer_name for h in search.search("sailor", limit=2)] == ["Sailor Ann", "Sailor Bob"]
     assert len(ran) == 1
     ran.clear()
-    hits = search.search("sailor", limit=5)  # room left: the notes too
-    assert [h.is_customer for h in hits] == [True, True, True, False, False] and len(ran) == 3
+    hits = search.search("sailor", limit=5)  # room left: the notes too, planned for the word
+    assert [h.is_customer for h in hits] == [True, True, True, False, False] and len(ran) == 2
     opened.close()
 
 

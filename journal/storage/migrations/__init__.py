@@ -22,6 +22,7 @@ STEPS = {
     9: "m0009_changes_row_versions",
     10: "m0010_team_server_speed",
     11: "m0011_pgspeed_name_pieces",
+    12: "m0012_pgspeed_generic_finders",
 }
 LATEST = max(STEPS, default=1)
 
