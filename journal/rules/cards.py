@@ -307,7 +307,7 @@ def mark_sent(cards: list[Card], sent_on: date | None = None, progress=None) -> 
             for part in chunked(sorted(owner), _CHUNK):
                 waiting += [r for (r,) in model.select(model.id)
                             .where(model.id.in_(part), model.thanked_by.is_null()).tuples()]
-            changes.watch(model, *waiting)
+            changes.watch(model, *waiting, fields=("thanked_by",))
             for part in chunked(waiting, 300):  # an IN list and a CASE: within 999 parameters
                 model.update(thanked_by=Case(model.id, [(r, owner[r]) for r in part])) \
                     .where(model.id.in_(part), model.thanked_by.is_null()).execute()

@@ -14,6 +14,7 @@ from journal.rules import validate
 from journal.errors import NotFound, ValidationError
 from journal.rules.kinds import DIRECTIONS, KINDS, OUT, REFERRED
 from journal.storage.models import Connection, Customer, Interaction, Purchase, now
+from journal.storage import bulk
 
 # Kinds that thank a customer for what they bought or whom they sent us.
 THANKING_KINDS = ("thank_you_card", "gift")
@@ -104,7 +105,7 @@ def log_many(entries, occurred_at, progress=None) -> list[int]:
     one after the other: `entries` is [(customer id, {kind, direction, summary,
     notes})]. Everything is checked before anything is written; a customer's
     first thank-you of the day acknowledges what they bought or referred up to
-    that day. A few statements per few hundred customers, not a dozen per
+    that day. A few statements per few hundred entries, not one or more per
     entry (thousands of cards are marked as sent at once). The summaries are
     left to the caller (summary.refresh, once). `progress(done, total)` is told
     as the entries are written (it raises Cancelled to stop: nothing is kept).
@@ -126,11 +127,14 @@ def log_many(entries, occurred_at, progress=None) -> list[int]:
         raise ValidationError("customer", f"there is no customer with id {missing[0]}")
     with changes.recording():
         ids = []
-        for cid, values in clean:
-            ids.append(Interaction.insert(customer=cid, **values).execute())
-            if progress and (len(ids) % 200 == 0 or len(ids) == len(clean)):
+        rows = [dict(values, customer=cid) for cid, values in clean]
+        for start in range(0, len(rows), _BATCH):  # a few statements per batch, then progress (and Cancel)
+            ids += bulk.insert_rows(Interaction, rows[start:start + _BATCH], returning=True)
+            if progress:
                 progress(len(ids), len(clean))
-        changes.created(Interaction, *ids)
+        # Described short (whose, and the trash they go to when undone), not
+        # thousands of card texts read back.
+        changes.created(Interaction, *ids, fields=("deleted_at",))
         thanks: dict[int, int] = {}  # customer -> their first thank-you
         for row_id, (cid, values) in zip(ids, clean):
             if values["kind"] in THANKING_KINDS and values["direction"] == OUT:
@@ -140,7 +144,7 @@ def log_many(entries, occurred_at, progress=None) -> list[int]:
         for start in range(0, len(thanked), _BATCH):
             part = thanked[start:start + _BATCH]
             for model, column, condition in _unthanked(lambda column: column.in_(part), day):
-                changes.watch_where(model, condition)
+                changes.watch_where(model, condition, fields=("thanked_by",))
                 model.update(thanked_by=Case(column, [(c, thanks[c]) for c in part])).where(condition).execute()
     return ids
 

@@ -51,6 +51,7 @@ OTHER_MODULES = {
     "journal.session": "opens, checks, migrates and closes a journal; tests/journal/test_session.py",
     "journal.storage.backup_files": "lists backup files; tests/journal/test_backups.py",
     "journal.storage.file_check": "reads a file read-only", "journal.storage.private": "file modes", "journal.rules.words": "formatting",
+    "journal.storage.bulk": "many new rows in a few statements, inside a service's transaction (test_cards)",
     "journal.rules.answers": "decides what answers a Lately item; writes nothing",
     "journal.rules.attention": "reads and computes the attention list; tests/journal/test_attention.py",
     "journal.io.import_report": "words", "journal.io.csv_read": "reads bytes; its own Hypothesis test",
