@@ -17,10 +17,24 @@ pytestmark = pytest.mark.real_threads  # connecting runs in a thread behind a pr
 
 
 @pytest.fixture
-def same_font(restore_look):  # noqa: F811
+def left_as_found(restore_look):  # noqa: F811
+    """run() sets the application's font, and its Connect dialog stays behind
+    as the application's active window once given up: put both back, so the
+    next test's keys reach its own windows."""
+    import gc
+
+    from PySide6.QtCore import QEvent
+
+    from ui.files.team_dialogs import ConnectDialog
+
     font = restore_look.font()
     yield
     restore_look.setFont(font)
+    gc.collect()
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, ConnectDialog):
+            widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def start_and_give_up(qtbot, location) -> tuple[int, str]:
@@ -40,7 +54,7 @@ def start_and_give_up(qtbot, location) -> tuple[int, str]:
     return status, seen["problem"]
 
 
-def test_a_port_nothing_listens_on(qtbot, same_font, lately_home):
+def test_a_port_nothing_listens_on(qtbot, left_as_found, lately_home):
     port = closed_port()
     status, said = start_and_give_up(qtbot, f"postgresql://nobody@127.0.0.1:{port}/nothing")
     assert status == 1
@@ -48,7 +62,7 @@ def test_a_port_nothing_listens_on(qtbot, same_font, lately_home):
 
 
 @needs_server
-def test_a_database_the_real_server_does_not_have(qtbot, same_font, lately_home, pg_server):
+def test_a_database_the_real_server_does_not_have(qtbot, left_as_found, lately_home, pg_server):
     from psycopg.conninfo import conninfo_to_dict
 
     server = conninfo_to_dict(pg_server.admin_url)
@@ -58,7 +72,9 @@ def test_a_database_the_real_server_does_not_have(qtbot, same_font, lately_home,
     assert "has no database named “no_such_journal”" in said
 
 
-def test_a_port_that_is_not_a_number(qtbot, same_font, lately_home):
+def test_a_port_that_is_not_a_number(qtbot, left_as_found, lately_home):
     status, said = start_and_give_up(qtbot, "postgresql://ada@127.0.0.1:five/shop")
     assert status == 1
     assert said.startswith("The address given for the team journal shop says port “five”, which is not a port number")
+
+
