@@ -190,6 +190,8 @@ WRITES = {
     interactions.set_follow_up_done: call(ids(), flags),
     interactions.delete_interaction: call(ids()),
     interactions.restore_interaction: call(ids()),
+    interactions.delete_interactions: call(id_lists()),
+    interactions.restore_interactions: call(id_lists()),
     purchases.add_purchase: call(ids(), when, texts, st.one_of(st.integers(0, 10**6), numbers)),
     purchases.update_purchase: kwargs_call((ids(),), purchase_changes),
     purchases.delete_purchase: call(ids()),

@@ -333,3 +333,48 @@ def test_cancel_midway_through_thousands_of_cards_keeps_nothing(journal):
     assert told[0][0] > 0 and told[0][1] == len(found)
     assert journal_rows() == before
     assert_summary_is_exact()
+
+
+def test_thousands_of_cards_unmarked_and_marked_again_a_few_statements_per_table_exactly(journal):
+    """unmark_sent and remark_sent (a script's undo and redo of marking) in
+    batches too: not a transaction, a summary and a dozen statements per card."""
+    from playhouse.test_utils import count_queries
+
+    found = many_cards_waiting()
+    before = journal_rows()
+    sent = cards.mark_sent(found, sent_on=TODAY)
+    marked = journal_rows()
+    with count_queries() as counted:
+        cards.unmark_sent(sent)
+    assert counted.count < 200, counted.count
+    after = journal_rows()
+    trashed = set(sent.interaction_ids)
+    assert all(row["deleted_at"] is not None for row in after["interaction"] if row["id"] in trashed)
+    after["interaction"] = [row for row in after["interaction"] if row["id"] not in trashed]
+    assert after == before
+    assert_summary_is_exact()
+    with count_queries() as counted:
+        cards.remark_sent(sent)
+    assert counted.count < 200, counted.count
+    assert journal_rows() == marked
+    assert_summary_is_exact()
+
+
+@pytest.mark.parametrize("order", ["later first", "earlier first"])
+def test_thank_yous_restored_together_acknowledge_as_one_after_the_other(journal, order):
+    """Each restored thank-you takes what its customer bought up to its day and
+    is still waiting, in the order given, as restore_interaction one by one."""
+    from journal.writes import interactions
+
+    ada = customer("Ada Lovelace")
+    bought = {ago: buy(ada, ago=ago, product=f"Stool {ago}").id for ago in (10, 5, 1)}
+    earlier, later = log(ada, "thank_you_card", ago=7).id, log(ada, "thank_you_card", ago=3).id
+    interactions.delete_interactions([earlier, later])
+    assert Purchase.select().where(Purchase.thanked_by.is_null()).count() == 3
+    interactions.restore_interactions([later, earlier] if order == "later first" else [earlier, later])
+    thanked = {p.id: p.thanked_by_id for p in Purchase.select()}
+    if order == "later first":
+        assert thanked == {bought[10]: later, bought[5]: later, bought[1]: None}
+    else:
+        assert thanked == {bought[10]: earlier, bought[5]: later, bought[1]: None}
+    assert_summary_is_exact()
