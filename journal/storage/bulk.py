@@ -17,14 +17,15 @@ def insert_rows(model, rows: list[dict], *, returning: bool = False) -> list:
     """Insert `rows` (dicts by field name) and, with `returning`, give their new
     ids in the order of `rows`. A field a row leaves out gets the field's
     default, as Peewee would give it (a callable's, such as the time written,
-    taken once for all the rows). Run it inside the write's transaction."""
+    taken once for all the rows and fields). Run it inside the write's transaction."""
     if not rows:
         return []
     names = list(dict.fromkeys(name for row in rows for name in row))
     fields = [model._meta.fields[name] for name in names]
     defaults = [f for f in model._meta.sorted_fields if f.name not in names and f.default is not None]
-    filled = {f.name: f.default() if callable(f.default) else f.default for f in (*fields, *defaults)
-              if f.default is not None}
+    made: dict = {}  # one moment for every "now" default: created_at and updated_at alike
+    filled = {f.name: (made.setdefault(f.default, f.default()) if callable(f.default) else f.default)
+              for f in (*fields, *defaults) if f.default is not None}
     constant = [f.db_value(filled[f.name]) for f in defaults]
     columns = ", ".join(f'"{f.column_name}"' for f in (*fields, *defaults))
     one = "(" + ", ".join([database.param] * (len(fields) + len(defaults))) + ")"
