@@ -18,7 +18,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--version", action="version", version=f"Lately {__version__}")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--db", metavar="PATH", help="open the journal file at PATH (created if missing)")
+    where.add_argument("--db", metavar="PATH", help="open the journal file at PATH (created if missing), or a team "
+                       "journal on a PostgreSQL server: postgresql://user@host/dbname or service=NAME")
     where.add_argument("--demo", action="store_true",
                        help="open a demo journal of a small business, in its own file (never yours)")
     parser.add_argument("--measure-startup", action="store_true",

@@ -23,6 +23,7 @@ REFUSED = 1  # a row was left out, or the job could not be done
 USAGE = 2  # argparse's own status for a command line it cannot read
 DAMAGED = 3  # the journal is damaged or is not a journal
 IN_USE = 4  # Lately (or another command) has the journal open for writing
+NO_SERVER = 5  # the team journal's server cannot be reached, or refused the connection
 
 EXPORTS = ("customers", "interactions", "followups", "journal")
 
@@ -52,13 +53,16 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="lately", description="Lately's jobs from the command line (without a subcommand, the app opens).",
         epilog="Exit status: 0 done; 1 a row was left out or the job failed; 2 a mistake in the command; "
-               "3 the journal is damaged; 4 the journal is open in Lately.")
-    top.add_argument("--db", metavar="PATH", help="the journal file (default: your journal)")
+               "3 the journal is damaged; 4 the journal is open in Lately; 5 the team journal's server cannot be "
+               "reached or refused the connection.")
+    top.add_argument("--db", metavar="PATH", help="the journal file (default: your journal), or a team journal's "
+                     "server: postgresql://user@host/dbname or service=NAME")
     jobs = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def job(name, help_text):
         sub = jobs.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="the journal file")
+        sub.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                         help="the journal file, or a team journal: postgresql://user@host/dbname or service=NAME")
         return sub
 
     imp = job("import", "bring customers (CSV or vCard) or purchases (CSV) in from a file")
@@ -98,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         from journal.errors import JournalDamaged, JournalError, JournalTooNew
         from journal.storage.lock import JournalInUse
 
+        if isinstance(journal, str) and team.is_connection_error(error):
+            # In plain words, as the window's Connect dialog says it (never the password).
+            _say(team.connect_problem(journal, error).for_terminal())
+            return NO_SERVER
         if isinstance(error, JournalInUse):
             _say(str(error))
             return IN_USE
@@ -366,7 +374,7 @@ def run_move(journal: Path, args) -> int:
     except Exception as error:
         if team.is_connection_error(error):
             where = args.target if team.is_server(args.target) else source
-            raise Failed(team.connect_problem(where, error).with_details()) from None
+            raise Failed(team.connect_problem(where, error).for_terminal(), NO_SERVER) from None
         raise
     finally:
         if lock:
@@ -416,7 +424,7 @@ def _back_up_team_journal(location: str) -> int:
         move.move_journal(location, str(target))
     except Exception as error:
         if team.is_connection_error(error):
-            raise Failed(team.connect_problem(location, error).with_details()) from None
+            raise Failed(team.connect_problem(location, error).for_terminal(), NO_SERVER) from None
         raise
     print(f"Backed up to {target}")
     return OK
@@ -433,7 +441,7 @@ def _check_team_journal(location: str) -> int:
         found = team.probe(location)
     except Exception as error:
         if team.is_connection_error(error):
-            raise Failed(team.connect_problem(location, error).with_details()) from None
+            raise Failed(team.connect_problem(location, error).for_terminal(), NO_SERVER) from None
         raise
     where = team.place(location).title
     if found.state != team.JOURNAL:

@@ -10,6 +10,7 @@ from operator import itemgetter
 
 from journal.rules.kinds import ASKING_KINDS, IN, OUT, REACTIVE_OR_SALES_KINDS, VALUE_KINDS
 from journal.storage.models import Customer, CustomerSummary, Interaction, Purchase, database, to_date, to_datetime
+from journal.storage import bulk
 
 _VALUE = frozenset(VALUE_KINDS)
 _REACTIVE_SALES = frozenset(REACTIVE_OR_SALES_KINDS)
@@ -102,9 +103,7 @@ def _write(customer_ids):
     rows = [dict(customer=cid, **_facts(interactions.get(cid, ()), purchases.get(cid, ()))) for cid in customer_ids]
     with database.atomic():
         CustomerSummary.delete().where(CustomerSummary.customer.in_(customer_ids)).execute()
-        per_insert = max(1, 999 // len(rows[0])) if rows else 1  # within SQLite's oldest limit of 999 parameters
-        for start in range(0, len(rows), per_insert):
-            CustomerSummary.insert_many(rows[start:start + per_insert]).execute()
+        bulk.insert_rows(CustomerSummary, rows)  # a few statements, within every backend's limit of parameters
 
 
 def refresh(*customer_ids: int) -> None:

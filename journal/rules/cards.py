@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 from nameparser import HumanName
-from peewee import JOIN, Case, chunked
+from peewee import JOIN, Case, Tuple, chunked
 
 from journal.writes import settings as settings_service
 from journal.writes.customers import customer_since
@@ -307,7 +307,7 @@ def mark_sent(cards: list[Card], sent_on: date | None = None, progress=None) -> 
             for part in chunked(sorted(owner), _CHUNK):
                 waiting += [r for (r,) in model.select(model.id)
                             .where(model.id.in_(part), model.thanked_by.is_null()).tuples()]
-            changes.watch(model, *waiting)
+            changes.watch(model, *waiting, fields=("thanked_by",))
             for part in chunked(waiting, 300):  # an IN list and a CASE: within 999 parameters
                 model.update(thanked_by=Case(model.id, [(r, owner[r]) for r in part])) \
                     .where(model.id.in_(part), model.thanked_by.is_null()).execute()
@@ -329,51 +329,63 @@ def _check_sent(sent) -> None:
         raise ValidationError("cards", f"{type(sent).__name__} is not a record of cards sent")
     _exist(Interaction, "interaction", validate.idents("interaction", sent.interaction_ids))
     _exist(Customer, "customer", validate.idents("customer", sent.customer_ids))
+    named = {Purchase: set(), Connection: set(), Interaction: set()}
     for entry in sent.acknowledged:
         if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] in (Purchase, Connection)):
             raise ValidationError("cards", f"{validate.shown(entry)} is not something a card thanks for")
         row, interaction_id = validate.idents("acknowledged", entry[1:])
-        _exist(entry[0], entry[0].__name__.lower(), [row])
-        _exist(Interaction, "interaction", [interaction_id])
+        named[entry[0]].add(row)
+        named[Interaction].add(interaction_id)
+    for model, ids in named.items():  # a few queries, however many were acknowledged
+        _exist(model, model.__name__.lower(), ids)
 
 
 def _exist(model, what: str, ids) -> None:
     """A record of cards sent names rows that are still there (emptying the trash removes them)."""
-    wanted = set(ids)
-    found = {r for (r,) in model.select(model.id).where(model.id.in_(list(wanted))).tuples()} if wanted else set()
-    if wanted - found:
-        raise ValidationError(what, f"there is no {what} with id {min(wanted - found)}")
+    wanted = sorted(set(ids))
+    found = set()
+    for part in chunked(wanted, _CHUNK):
+        found.update(r for (r,) in model.select(model.id).where(model.id.in_(part)).tuples())
+    if missing := [r for r in wanted if r not in found]:
+        raise ValidationError(what, f"there is no {what} with id {missing[0]}")
 
 
 def unmark_sent(sent: SentCards) -> None:
     """Undo mark_sent(): its timeline entries go to the trash (which releases
     what they thanked for) and what it acknowledged is waiting for thanks again."""
     from journal.writes import changes, interactions
-    from journal.reads import summary
 
     with changes.recording():  # checked inside: the trash could be emptied in between
         _check_sent(sent)
-        for interaction_id in sent.interaction_ids:
-            interactions.delete_interaction(interaction_id)
-        for model, row, interaction_id in sent.acknowledged:
-            changes.watch(model, row)
-            model.update(thanked_by=None).where(model.id == row, model.thanked_by == interaction_id).execute()
-        summary.refresh(*sent.customer_ids)
+        interactions.delete_interactions(sent.interaction_ids)  # (their customers' summaries too)
+        for model, acknowledged in _by_model(sent.acknowledged).items():
+            for part in chunked(acknowledged, _CHUNK // 2):  # (row, entry) pairs: within 999 parameters
+                still = Tuple(model.id, model.thanked_by).in_(part)  # still thanked by the entry that thanked it
+                changes.watch_where(model, still, fields=("thanked_by",))
+                model.update(thanked_by=None).where(still).execute()
 
 
 def remark_sent(sent: SentCards) -> None:
     """Redo mark_sent() after unmark_sent(): the same entries come back from the trash."""
     from journal.writes import changes, interactions
-    from journal.reads import summary
 
     with changes.recording():  # checked inside: the trash could be emptied in between
         _check_sent(sent)
-        for interaction_id in sent.interaction_ids:
-            interactions.restore_interaction(interaction_id)
-        for model, row, interaction_id in sent.acknowledged:
-            changes.watch(model, row)
-            model.update(thanked_by=interaction_id).where(model.id == row, model.thanked_by.is_null()).execute()
-        summary.refresh(*sent.customer_ids)
+        interactions.restore_interactions(sent.interaction_ids)  # (their customers' summaries too)
+        for model, acknowledged in _by_model(sent.acknowledged).items():
+            for part in chunked(acknowledged, _CHUNK // 2):
+                waiting = model.id.in_([row for row, _ in part]) & model.thanked_by.is_null()
+                changes.watch_where(model, waiting, fields=("thanked_by",))
+                # A row named twice is thanked by the first entry naming it, as one after the other would.
+                model.update(thanked_by=Case(model.id, part)).where(waiting).execute()
+
+
+def _by_model(acknowledged) -> dict:
+    """(row, entry) pairs of each table, in the order recorded."""
+    pairs: dict = {}
+    for model, row, interaction_id in acknowledged:
+        pairs.setdefault(model, []).append((row, interaction_id))
+    return pairs
 
 
 def address_lines(address: str) -> list[str]:

@@ -251,10 +251,11 @@ class ConnectProblem:
     message: str
     details: str
     field: str = ""
+    terminal: str = ""  # for a terminal, where there is no Show Details, when it differs from `message`
 
-    def with_details(self) -> str:
-        """For a terminal, where there is no Show Details: the sentence, then the server's words."""
-        return f"{self.message}\n(The server said: {' '.join(self.details.split())})"
+    def for_terminal(self) -> str:
+        """The sentence for a terminal: the driver's words only where Lately cannot tell what they mean."""
+        return self.terminal or self.message
 
 
 def connect_problem(location: str, error: BaseException) -> ConnectProblem:
@@ -283,8 +284,8 @@ def connect_problem(location: str, error: BaseException) -> ConnectProblem:
     said = re.search(r'database "([^"]*)" does not exist', details)
     dbname = said.group(1) if said else dbname
 
-    def problem(message, field=""):
-        return ConnectProblem(message, details, field)
+    def problem(message, field="", terminal=""):
+        return ConnectProblem(message, details, field, terminal)
 
     if "password authentication failed" in text:
         return problem(f"The server on {server} did not accept the password for {who}. Type the password again "
@@ -320,6 +321,15 @@ def connect_problem(location: str, error: BaseException) -> ConnectProblem:
         return problem(f"Lately cannot reach the team journal {name}: the server did not answer within "
                        f"{CONNECT_TIMEOUT} seconds. Check that this computer is online and the server is running, "
                        "then try again.", "host")
+    said = re.search(r'invalid (?:integer value|port number):? "([^"]*)"', details)
+    if said:
+        return problem(f"The address given for the team journal {dbname or name} says port \u201c{said.group(1)}\u201d, which is not a port "
+                       "number. Correct the port (5432 unless whoever runs the server says otherwise).", "port")
+    said = re.search(r'definition of service "([^"]*)" not found', details)
+    if said:
+        return problem(f"There is no service named \u201c{said.group(1)}\u201d in your PostgreSQL service file "
+                       "(~/.pg_service.conf, or the file PGSERVICEFILE names). Check the name, or give the server's "
+                       "address instead.")
     if "server does not support ssl" in text or ("ssl" in text and "required" in text):
         return problem(f"The server on {server} and Lately do not agree on a secure (SSL) connection. Choose another "
                        "Security setting, or ask whoever runs the server which one it needs.")
@@ -331,8 +341,10 @@ def connect_problem(location: str, error: BaseException) -> ConnectProblem:
                        "or ask whoever runs the server to allow more.")
     if "starting up" in text or "shutting down" in text or "in recovery" in text:
         return problem(f"The server on {server} is starting up or shutting down just now. Try again in a moment.")
-    return problem(f"Lately cannot reach the team journal {name}. Check the server's address, that it is running, "
-                   "and your user name and password; Show Details says what the server answered.")
+    check = "Check the server's address, that it is running, and your user name and password"
+    return problem(f"Lately cannot reach the team journal {name}. {check}; Show Details says what the server "
+                   "answered.", terminal=f"Lately cannot reach the team journal {name}; the server answered: "
+                   f"\u201c{_first_line(error)}\u201d. {check}.")
 
 
 def _sentence(text: str) -> str:

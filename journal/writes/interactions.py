@@ -14,6 +14,7 @@ from journal.rules import validate
 from journal.errors import NotFound, ValidationError
 from journal.rules.kinds import DIRECTIONS, KINDS, OUT, REFERRED
 from journal.storage.models import Connection, Customer, Interaction, Purchase, now
+from journal.storage import bulk
 
 # Kinds that thank a customer for what they bought or whom they sent us.
 THANKING_KINDS = ("thank_you_card", "gift")
@@ -104,7 +105,7 @@ def log_many(entries, occurred_at, progress=None) -> list[int]:
     one after the other: `entries` is [(customer id, {kind, direction, summary,
     notes})]. Everything is checked before anything is written; a customer's
     first thank-you of the day acknowledges what they bought or referred up to
-    that day. A few statements per few hundred customers, not a dozen per
+    that day. A few statements per few hundred entries, not one or more per
     entry (thousands of cards are marked as sent at once). The summaries are
     left to the caller (summary.refresh, once). `progress(done, total)` is told
     as the entries are written (it raises Cancelled to stop: nothing is kept).
@@ -126,23 +127,46 @@ def log_many(entries, occurred_at, progress=None) -> list[int]:
         raise ValidationError("customer", f"there is no customer with id {missing[0]}")
     with changes.recording():
         ids = []
-        for cid, values in clean:
-            ids.append(Interaction.insert(customer=cid, **values).execute())
-            if progress and (len(ids) % 200 == 0 or len(ids) == len(clean)):
+        rows = [dict(values, customer=cid) for cid, values in clean]
+        for start in range(0, len(rows), _BATCH):  # a few statements per batch, then progress (and Cancel)
+            ids += bulk.insert_rows(Interaction, rows[start:start + _BATCH], returning=True)
+            if progress:
                 progress(len(ids), len(clean))
-        changes.created(Interaction, *ids)
-        thanks: dict[int, int] = {}  # customer -> their first thank-you
-        for row_id, (cid, values) in zip(ids, clean):
-            if values["kind"] in THANKING_KINDS and values["direction"] == OUT:
-                thanks.setdefault(cid, row_id)
-        day = clean[0][1]["occurred_at"].date()
-        thanked = sorted(thanks)
-        for start in range(0, len(thanked), _BATCH):
-            part = thanked[start:start + _BATCH]
-            for model, column, condition in _unthanked(lambda column: column.in_(part), day):
-                changes.watch_where(model, condition)
-                model.update(thanked_by=Case(column, [(c, thanks[c]) for c in part])).where(condition).execute()
+        # Described short (whose, and the trash they go to when undone), not
+        # thousands of card texts read back.
+        changes.created(Interaction, *ids, fields=("deleted_at",))
+        _acknowledge_many([(row_id, cid, values["kind"], values["direction"], values["occurred_at"])
+                           for row_id, (cid, values) in zip(ids, clean)])
     return ids
+
+
+def _acknowledge_many(rows) -> None:
+    """_acknowledge() for many thank-yous (id, customer, kind, direction, when),
+    as it would run for each in turn: each acknowledges what its customer
+    bought or referred up to its day and is still waiting. A few statements per
+    few hundred customers: a round takes each customer's next thank-you, and a
+    round's thank-yous of one day go together (marking cards: one round, one day).
+    A thank-you no later than one of the customer's before it finds nothing left."""
+    waiting: dict[int, list] = {}
+    for row_id, cid, kind, direction, when in rows:
+        if kind in THANKING_KINDS and direction == OUT:
+            waiting.setdefault(cid, []).append((row_id, when.date()))
+    reached: dict[int, date] = {}  # each customer's latest day acknowledged so far
+    while waiting:
+        by_day: dict[date, dict[int, int]] = {}
+        for cid, queue in waiting.items():
+            row_id, day = queue.pop(0)
+            if cid not in reached or day > reached[cid]:
+                reached[cid] = day
+                by_day.setdefault(day, {})[cid] = row_id
+        waiting = {cid: queue for cid, queue in waiting.items() if queue}
+        for day, thanks in sorted(by_day.items()):
+            thanked = sorted(thanks)
+            for start in range(0, len(thanked), _BATCH):
+                part = thanked[start:start + _BATCH]
+                for model, column, condition in _unthanked(lambda column: column.in_(part), day):
+                    changes.watch_where(model, condition, fields=("thanked_by",))
+                    model.update(thanked_by=Case(column, [(c, thanks[c]) for c in part])).where(condition).execute()
 
 
 def _release(row: Interaction) -> None:
@@ -208,6 +232,65 @@ def restore_interaction(interaction_id: int) -> InteractionData:
         _acknowledge(row)
         summary.refresh(row.customer_id)
     return _to_data(row)
+
+
+def delete_interactions(interaction_ids) -> changes.ChangeSet:
+    """Move many notes to the trash in one transaction, as delete_interaction()
+    would one after the other (what they thanked for waits for thanks again),
+    in a few statements per few hundred notes. Each must be on a timeline."""
+    ids = list(dict.fromkeys(validate.idents("interaction", interaction_ids)))
+    with changes.recording() as recorded:
+        whose = _customers_of(ids, deleted=False)
+        moment = now()
+        for start in range(0, len(ids), _BATCH):
+            part = ids[start:start + _BATCH]
+            changes.watch(Interaction, *part, fields=("deleted_at",))
+            Interaction.update(deleted_at=moment).where(Interaction.id.in_(part)).execute()
+            for model in (Purchase, Connection):
+                changes.watch_where(model, model.thanked_by.in_(part), fields=("thanked_by",))
+                model.update(thanked_by=None).where(model.thanked_by.in_(part)).execute()
+        summary.refresh(*set(whose.values()))
+    return recorded.changeset
+
+
+def restore_interactions(interaction_ids) -> changes.ChangeSet:
+    """Bring many notes back from the trash in one transaction, as
+    restore_interaction() would one after the other (a thank-you acknowledges
+    again what is still waiting), in a few statements per few hundred notes."""
+    ids = list(dict.fromkeys(validate.idents("interaction", interaction_ids)))
+    with changes.recording() as recorded:
+        whose = _customers_of(ids, deleted=True)
+        customers = sorted(set(whose.values()))
+        live = set()
+        for start in range(0, len(customers), _BATCH):
+            live.update(c for (c,) in Customer.select(Customer.id).where(
+                Customer.id.in_(customers[start:start + _BATCH]), Customer.deleted_at.is_null()).tuples())
+        if gone := next((whose[i] for i in ids if whose[i] not in live), None):
+            raise ValidationError("customer", f"there is no customer with id {gone}")
+        restored = []
+        for start in range(0, len(ids), _BATCH):
+            part = ids[start:start + _BATCH]
+            changes.watch(Interaction, *part, fields=("deleted_at",))
+            Interaction.update(deleted_at=None).where(Interaction.id.in_(part)).execute()
+            found = {row[0]: row for row in Interaction.select(
+                Interaction.id, Interaction.customer_id, Interaction.kind, Interaction.direction,
+                Interaction.occurred_at).where(Interaction.id.in_(part)).tuples()}
+            restored += [found[i] for i in part]
+        _acknowledge_many(restored)
+        summary.refresh(*customers)
+    return recorded.changeset
+
+
+def _customers_of(ids: list[int], *, deleted: bool) -> dict[int, int]:
+    """Each note's customer; NotFound, as _row() says it, for one not on a
+    timeline (deleted=False) or not in the trash (deleted=True)."""
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), _BATCH):
+        found.update(Interaction.select(Interaction.id, Interaction.customer_id).where(
+            Interaction.id.in_(ids[start:start + _BATCH]), Interaction.deleted_at.is_null(not deleted)).tuples())
+    if missing := next((i for i in ids if i not in found), None):
+        raise NotFound("interaction", missing)
+    return found
 
 
 def get_interaction(interaction_id: int) -> InteractionData:

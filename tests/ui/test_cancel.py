@@ -232,6 +232,49 @@ def test_cancel_marking_cards_as_sent_records_nothing(qtbot, make_window, monkey
     assert view.buttons["sent"].isEnabled()  # to try again
 
 
+def seven_hundred_buyers():
+    from datetime import date, timedelta
+
+    from journal.storage.models import database
+
+    with database.atomic():
+        Customer.insert_many([{"name": f"Buyer {n:03}", "stage": "customer"} for n in range(700)]).execute()
+        Purchase.insert_many([{"customer": cid, "purchased_on": date.today() - timedelta(days=4), "product": "Lamp",
+                               "amount_cents": 8_900} for (cid,) in Customer.select(Customer.id).tuples()]).execute()
+        summary.rebuild_all()  # (written around the services)
+
+
+def test_cancel_midway_through_hundreds_of_cards_records_none(qtbot, make_window, monkeypatch):
+    """Cancel pressed once hundreds of the cards' entries are written (in
+    batches, in the worker's one transaction): every one of them goes."""
+    from journal.rules import cards
+
+    window = make_window(populate=seven_hundred_buyers)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    reported = []
+
+    def telling(function):
+        def wrapped(*args, progress, **kwargs):
+            return function(*args, progress=lambda done, total: (reported.append(done), progress(done, total))[1],
+                            **kwargs)
+        return wrapped
+
+    midway = Midway(at=2)
+    monkeypatch.setattr(cards, "mark_sent", telling(midway.wrap(cards.mark_sent)))
+    window.actions.cards.trigger()
+    view = window.cards_window
+    qtbot.waitUntil(lambda: len(view.cards) == 700, timeout=20_000)
+    before = journal_state()
+    view.buttons["sent"].setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    midway.press_cancel(qtbot, view)
+    qtbot.waitUntil(lambda: "no card was recorded" in view.error.text(), timeout=20_000)
+    assert 0 < reported[-1] < 700  # cancelled midway, with entries already written
+    assert journal_state() == before
+    assert Purchase.select().where(Purchase.thanked_by.is_null()).count() == 700
+    assert not window.undo_stack.canUndo() and view.buttons["sent"].isEnabled()
+
+
 def _mark_shop_cards_as_sent(qtbot, window, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.actions.cards.trigger()

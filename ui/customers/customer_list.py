@@ -325,6 +325,9 @@ class CustomerList(QWidget):
     """The filter box above the table; emits the selected customer's id."""
 
     customer_selected = Signal(int)
+    # The find box matches nobody: what the customer's page should say instead
+    # (no customer is current then); "" once it matches someone again.
+    found_nobody = Signal(str)
     columns_fitted = Signal()  # the key columns were measured on the whole list (they may be wider)
 
     def __init__(self, parent=None):
@@ -335,6 +338,9 @@ class CustomerList(QWidget):
         self._measuring = 0  # the latest measuring of the longest names
         self._natural: dict[int, int] = {}  # each key column's width for its longest text
         self._list_painted, self._after_paint = False, None
+        self._shown: tuple[int, str] | None = None  # the last customer shown: id and name
+        self._held: tuple[int, str] | None = None  # shown before the find matched nobody: back when it matches
+        self._why_nobody = ""  # while the find matches nobody: what the page says instead
         self.filter_box = QLineEdit(placeholderText="Find a customer by name or company…")
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self._filter)
@@ -562,7 +568,13 @@ class CustomerList(QWidget):
         if row is None:
             if self.model.row_of_any(customer_id) is None:
                 return False
-            self.filter_box.setText("")  # hidden by the filter: empty it (and its undo) so the customer shows
+            # Hidden by the filter: empty it (and its undo) so the customer shows, and
+            # without choosing on the way the first row or the one shown before the find.
+            self._held, self._quiet = None, True
+            try:
+                self.filter_box.setText("")
+            finally:
+                self._quiet = False
             row = self.model.row_of(customer_id)
             if row is None:
                 return False
@@ -576,24 +588,42 @@ class CustomerList(QWidget):
         finally:
             self._quiet = False
         self.table.scrollTo(index)
+        self._shown = (customer_id, self.model.customer_at(row).name)
         return True
 
     def _say_if_no_match(self, *_args) -> None:
         text = " ".join(self.filter_box.text().split())
+        muted = theme.muted(self.palette()).name()
         if text and not self.model.rowCount():
             self.no_match.setText(f"<p>No customer matches “{escape(text)}”.</p>"
-                                  f"<p style='color:{theme.muted(self.palette()).name()}'>Check the spelling, "
+                                  f"<p style='color:{muted}'>Check the spelling, "
                                   "or empty the box to see everyone.</p>")
             self.no_match.setGeometry(self.table.viewport().rect().adjusted(12, 0, -12, 0))
             self.no_match.show()
+            if not self._why_nobody:  # the customer shown until now comes back when the find matches again
+                self._held = self._shown
+            back = f"go back to {escape(self._held[1])}" if self._held else "see everyone"
+            why = (f"<p style='font-size:large'>No customer to show</p><p>No customer matches “{escape(text)}”.</p>"
+                   f"<p style='color:{muted}'>Press Escape to clear the find and {back}.</p>")
         else:
             self.no_match.hide()
+            why = ""
+        if why != self._why_nobody:
+            self._why_nobody = why
+            self.found_nobody.emit(why)
+
+    def why_nobody(self) -> str:
+        """While the find box matches nobody, what the page says instead of a customer; else ""."""
+        return self._why_nobody
 
     def _filter(self, text):
+        held = self._held if self._why_nobody else None
         self.model.set_filter(text)
         self._say_if_no_match()
         if self.model.rowCount() and not self.table.currentIndex().isValid():
-            self.table.setCurrentIndex(self.model.index(0, 0))
+            # Matching again after matching nobody: the customer shown before, if found.
+            row = self.model.row_of(held[0]) if held else None
+            self.table.setCurrentIndex(self.model.index(row if row is not None else 0, 0))
 
     def _open_first(self):
         if self.model.rowCount():
@@ -631,10 +661,22 @@ class CustomerList(QWidget):
             # Up and Down in the find box move through the customers found; typing goes on in the box.
             QApplication.sendEvent(self.table, QKeyEvent(event.type(), event.key(), event.modifiers()))
             return True
+        if (watched is self.filter_box and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+                and event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier
+                and self.filter_box.text()):
+            # Escape clears the find (Ctrl+Z in the box brings it back).
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # the box's, before any shortcut of the window
+                return False
+            self.filter_box.clear()
+            return True
         return super().eventFilter(watched, event)
 
     LIST_KEYS = (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
 
     def _current_changed(self, current, _previous):
-        if current.isValid() and not self._quiet:
-            self.customer_selected.emit(self.model.id_at(current.row()))
+        if current.isValid():
+            customer = self.model.customer_at(current.row())
+            self._shown = (customer.id, customer.name)
+            if not self._quiet:
+                self.customer_selected.emit(customer.id)

@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self.page = CustomerPage()
         self.no_selection = QLabel("Choose a customer on the left, or press Ctrl+N to add one.",
                                    alignment=Qt.AlignmentFlag.AlignCenter)
+        self.no_selection.setWordWrap(True)
+        self._choose_a_customer = self.no_selection.text()  # said again once a find matches someone
         self.page_stack = QStackedWidget()
         self.page_stack.addWidget(self.no_selection)
         self.page_stack.addWidget(self.page)
@@ -272,6 +274,7 @@ class MainWindow(QMainWindow):
         self.files.opened.connect(self._journal_opened)
         self.files.reopened.connect(self._journal_reopened)
         self.customer_list.customer_selected.connect(self.current.set)
+        self.customer_list.found_nobody.connect(self._found_nobody)
         self.current.changed.connect(self._follow_current)
         self.lately.follow(self.current)
         self.customer_list.columns_fitted.connect(self._give_the_list_room)  # measured after the first paint
@@ -384,6 +387,7 @@ class MainWindow(QMainWindow):
     def _follow_current(self, customer_id: int | None) -> None:
         """The list's selection, the page and the actions follow the current customer."""
         if customer_id is None:
+            self.no_selection.setText(self.customer_list.why_nobody() or self._choose_a_customer)
             self.page_stack.setCurrentWidget(self.no_selection)
         else:
             self.customer_list.select(customer_id, emit=False)
@@ -395,6 +399,13 @@ class MainWindow(QMainWindow):
             else:
                 self.page_stack.setCurrentWidget(self.page)
         self._update_actions()
+
+    def _found_nobody(self, why: str) -> None:
+        """The find box matches nobody: no customer is current, so nothing acts on
+        one, and the page says why; the list brings them back when it matches again."""
+        if why:
+            self.current.set(None)
+            self.no_selection.setText(why)
 
     def _journal_changed(self, customer_id):
         focus = customer_id if customer_id is not None else self.current.id
