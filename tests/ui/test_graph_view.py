@@ -347,3 +347,36 @@ def test_export_to_a_read_only_folder_says_so_and_keeps_the_keys_on_the_graph(qt
             assert no_modal_boxes[-1][:2] == ("warning", "Export the graph") and str(target) in no_modal_boxes[-1][2]
             assert "cannot be written to" in no_modal_boxes[-1][2]
             assert QApplication.focusWidget() is g.view and QApplication.overrideCursor() is None
+
+
+def test_an_export_lets_go_of_its_snapshot_once_written(qtbot, make_window, tmp_path):
+    """The file is painted from a snapshot of the graph's arrays: once written,
+    nothing keeps that snapshot (each export used to keep its own for as long as
+    the app ran, held by the thread pool's task)."""
+    import gc
+    import weakref
+
+    from ui.graph import canvas
+
+    _, g = window_with_graph(make_window)
+    snapshots = []
+    original = canvas.GraphModel.snapshot
+
+    def snapshot(model):
+        copy = original(model)
+        snapshots.append(weakref.ref(copy))
+        return copy
+
+    canvas.GraphModel.snapshot = snapshot
+    try:
+        for n in range(2):
+            assert exported(qtbot, g, "png", tmp_path / f"graph{n}.png").exists()
+    finally:
+        canvas.GraphModel.snapshot = original
+    assert len(snapshots) == 2
+
+    def let_go():
+        gc.collect()
+        return all(ref() is None for ref in snapshots)
+
+    qtbot.waitUntil(let_go, timeout=5000)  # waiting lets Qt delete the relays

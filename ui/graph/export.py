@@ -116,6 +116,11 @@ class GraphWriter:
         def finished(callback):
             def call(value):
                 self._running.discard(kept)
+                # The thread pool keeps a task it does not delete, and the relay's
+                # connections hold this closure from the Qt side: without this, every
+                # export kept its snapshot of the graph for as long as the app ran.
+                task.job = task.relay = None
+                relay.deleteLater()
                 callback(value)
             return call
 
