@@ -114,3 +114,32 @@ def test_opening_a_customer_from_the_panel_while_the_find_matches_nobody_shows_t
     assert window.current.id == chosen == found.current_id()
     assert window.page.isVisible() and window.page.customer_id == chosen
     assert set(loads) == {chosen}  # never Grace's page on the way
+
+
+def test_another_journal_opens_with_everyone_whatever_the_find_said(qtbot, make_window, tmp_path):
+    """A find that matched nobody, then File › Open of another journal: the new
+    journal shows everyone and its first customer, and Escape in the box never
+    brings back a customer of the journal before (nor one with that id)."""
+    from journal.storage import db
+    from journal.writes import customers
+
+    other = tmp_path / "other.sqlite3"
+    db.connect(other)
+    for name in ("Otto Other", "Olga Other", "Oscar Other", "Ozzy Other"):
+        customers.create_customer(name=name)
+    db.close()
+    window = make_window(populate=people)
+    found = window.customer_list
+    press(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "zzq")
+    assert found.why_nobody() and window.current.id is None
+    window.files.switch_journal(other)
+    assert window.journal_path == other
+    assert found.filter_box.text() == "" and not found.why_nobody()
+    assert len(visible_names(window)) == 4 and window.page.header.name.text() == visible_names(window)[0]
+    first = visible_names(window)[0]
+    press(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "qx")  # no letter of it in any name here: nobody from the start
+    assert f"go back to {first}" in found.why_nobody()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert window.page.header.name.text() == first

@@ -557,6 +557,13 @@ class CustomerList(QWidget):
         shown = self.table.viewport().height() // max(self.table.verticalHeader().defaultSectionSize(), 1) + 1
         self.model.ensure_rows(top - shown, top + 2 * shown)
 
+    def forget_find(self) -> None:
+        """Another journal opened: its list starts with everyone, and nobody of the
+        journal before is held to come back when a find matches again."""
+        self._held = self._shown = None
+        if self.filter_box.text():
+            self.filter_box.setText("")  # (its undo history goes with it)
+
     def forget_typing(self) -> None:
         """After a change to the journal, the find box's own undo history goes, so
         that Ctrl+Z there is the journal's Undo (see eventFilter)."""

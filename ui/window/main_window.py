@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.current.set(None)
         self.page.forget()
+        self.customer_list.forget_find()
         self._journal_reopened()
 
     def _journal_reopened(self):
