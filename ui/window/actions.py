@@ -100,6 +100,8 @@ def build_actions(window) -> SimpleNamespace:
                         "Your name and signature, default and tag cadences", fallback="Ctrl+,"),
         quit=action("&Quit", window.close, QKeySequence.StandardKey.Quit, fallback="Ctrl+Q"),
         about=action("&About Lately", window.about),
+        shortcuts=action("&Keyboard shortcuts", window.show_shortcuts, QKeySequence.StandardKey.HelpContents,
+                         "Every key of Lately in one list", fallback="F1"),
         undo=undo,
         redo=redo,
     )

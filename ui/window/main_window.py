@@ -214,7 +214,9 @@ class MainWindow(QMainWindow):
         self._sort_menu(self.view_menu.addMenu("&Sort customers by"))
         self.view_menu.addAction(a.graph)
         self._appearance_menu(self.view_menu.addMenu("A&ppearance"))  # (&a is for archived)
-        bar.addMenu("&Help").addAction(a.about)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a.shortcuts)
+        help_menu.addAction(a.about)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -796,6 +798,11 @@ class MainWindow(QMainWindow):
 
     def move_to_file(self):
         team_mode.move_to_file(self)
+
+    def show_shortcuts(self):
+        from ui.window.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
 
     def about(self):
         QMessageBox.about(self, "About Lately",
