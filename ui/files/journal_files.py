@@ -281,7 +281,8 @@ class JournalFiles(QObject):
                                     f"{done_text}, but these backups could not be read with the old passphrase "
                                     f"or could not be rewritten, and are left as they were: {names}")
             moved = len(report.backups)
-            self.events.status.emit(f"{done_text}" + (f", and so are its {moved} backups." if moved else "."))
+            also = {0: "", 1: ", and so is its backup"}.get(moved, f", and so are its {words.plural(moved, 'backup')}")
+            self.events.status.emit(f"{done_text}{also}.")
 
         def failed(error):
             reopen()
