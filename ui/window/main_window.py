@@ -51,10 +51,11 @@ class EmptyState(QWidget):
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, in either scheme
         add = QPushButton("Add your first customer")
-        add.setDefault(True)
         add.clicked.connect(window.new_customer)
         demo = QPushButton("Explore the demo journal")
         demo.clicked.connect(window.files.open_demo)
+        for button in (add, demo):  # Enter presses the one with the focus, as in a dialog (else only Space)
+            button.setAutoDefault(True)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         for widget in (title, text):
