@@ -36,6 +36,7 @@ class JournalFiles(QObject):
         self.events = events
         self.undo_stack = undo_stack
         self.session = session
+        self.before_demo: Path | None = None  # the journal file open when the demo was chosen
         self._hear_second_launches(session)
         from ui.files.team_dialogs import remember_last
 
@@ -76,14 +77,22 @@ class JournalFiles(QObject):
             self.switch_journal(Path(path))
 
     def open_demo(self):
-        self.switch_journal(db.demo_path(), demo=True)
+        before = None if (self.session.demo or self.session.is_server) else self.session.path
+        if self.switch_journal(db.demo_path(), demo=True) and before is not None:
+            self.before_demo = before
 
-    def switch_journal(self, path: Path, demo: bool = False, new_in_empty: bool = False):
+    def leave_demo(self):
+        """File › Leave the demo journal: back to the journal open before it (its
+        file may sit in a hidden folder a file dialog does not show), or, when
+        Lately started on the demo, to the person's own journal."""
+        self.switch_journal(self.before_demo or db.default_path())
+
+    def switch_journal(self, path: Path, demo: bool = False, new_in_empty: bool = False) -> bool:
         from ui.window.single_instance import JournalLock
 
         if self.session.is_at(path):
-            return
-        self.switch_to(Journal(path, demo=demo, lock=JournalLock(path)), new_in_empty=new_in_empty)
+            return False
+        return self.switch_to(Journal(path, demo=demo, lock=JournalLock(path)), new_in_empty=new_in_empty)
 
     def switch_to(self, new: Journal, new_in_empty: bool = False) -> bool:
         """Put the window on the journal `new` (not yet locked nor open). When it

@@ -95,6 +95,8 @@ def build_actions(window) -> SimpleNamespace:
                             "Copy the team journal into a new journal file, checked table by table"),
         open_demo=action("Open the &demo journal", window.files.open_demo, None,
                          "Explore Lately with a small business's made-up customers"),
+        leave_demo=action("Lea&ve the demo journal", window.files.leave_demo, None,
+                          "Back to the journal you had open before the demo"),
         trash=action("&Trash…", window.open_trash, None, "See what was deleted, bring it back, or empty the trash"),
         settings=action("Setti&ngs…", window.edit_settings, QKeySequence.StandardKey.Preferences,
                         "Your name and signature, default and tag cadences", fallback="Ctrl+,"),

@@ -152,6 +152,9 @@ class MainWindow(QMainWindow):
                               (self.actions.remove_protection, protected)):
             action.setVisible(shown)
             action.setEnabled(shown)
+        for action, shown in ((self.actions.leave_demo, self.is_demo), (self.actions.open_demo, not self.is_demo)):
+            action.setVisible(shown)
+            action.setEnabled(shown)
         team_mode.update_actions(self)  # a team journal: no passphrase, no restore; move to a file instead
 
     # -- after the first paint: the window comes first, then the work that can wait ----------------
@@ -190,8 +193,8 @@ class MainWindow(QMainWindow):
         a = self.actions
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for item in (a.new_journal, a.open_journal, a.connect_team, a.open_demo, None, a.import_customers, a.import_purchases,
-                     a.import_journal):
+        for item in (a.new_journal, a.open_journal, a.connect_team, a.open_demo, a.leave_demo, None, a.import_customers,
+                     a.import_purchases, a.import_journal):
             file_menu.addSeparator() if item is None else file_menu.addAction(item)
         export_menu = file_menu.addMenu("&Export")
         for item in (a.export_customers, a.export_interactions, a.export_journal, a.export_follow_ups):
