@@ -321,6 +321,8 @@ class JournalFiles(QObject):
             if report.customer_ids or report.purchase_ids or report.merges:
                 commands.perform(self.undo_stack, commands.Imported(self.events, report, what))
                 self.events.status.emit(f"Imported {report.created} {what} — Ctrl+Z to undo")
+                if report.customer_ids and self.window.current_customer() is None:
+                    self.window.open_customer(report.customer_ids[0])  # not an empty page: the file's first
             else:
                 self.events.status.emit(f"Imported no {what}")
             QMessageBox.information(self.window, "Import finished", report_text(report, what))
