@@ -347,3 +347,23 @@ def test_export_to_a_read_only_folder_says_so_and_keeps_the_keys_on_the_graph(qt
             assert no_modal_boxes[-1][:2] == ("warning", "Export the graph") and str(target) in no_modal_boxes[-1][2]
             assert "cannot be written to" in no_modal_boxes[-1][2]
             assert QApplication.focusWidget() is g.view and QApplication.overrideCursor() is None
+
+
+def test_finding_nobody_in_the_graph_says_so_beside_the_find_box(qtbot, make_window):
+    """Found in a real window: a name that matches nobody, then Enter, did nothing
+    at all — no message, no popup — as if the key had not been pressed."""
+    g = graph_in_front(qtbot, make_window)
+    qtbot.keyClicks(QApplication.focusWidget(), "Zed")  # typed on the graph: the letters go to the find box
+    assert QApplication.focusWidget() is g.search and g.search.text() == "Zed"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert g.find_error.isVisible() and g.find_error.text() == "No customer matches “Zed”."
+    assert QApplication.focusWidget() is g.search  # to correct it where it is
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backspace)
+    assert not g.find_error.isVisible()  # typing again takes the message away
+    g.search.selectAll()
+    qtbot.keyClicks(QApplication.focusWidget(), "Cy")
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)  # the names found, to choose from
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Down)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Return)  # a person's Enter goes to the list
+    qtbot.waitUntil(lambda: g.view.chosen == customers.find_by_name("Cy").id, timeout=3000)
+    assert not g.find_error.isVisible()
