@@ -3,7 +3,7 @@ journal as `main.py --db` does, waits for the window, then is sent SIGTERM (as a
 logout or a shutdown sends it) — while idle, or just after typing a note in quick
 capture, before its draft timer has fired.
 
-    python terminate_driver.py idle JOURNAL
+    python terminate_driver.py idle JOURNAL [SIGNAL]
     python terminate_driver.py typing JOURNAL
 """
 
@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
-def main(step: str, journal: str) -> int:
+def main(step: str, journal: str, sent: str = "SIGTERM") -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -40,7 +40,7 @@ def main(step: str, journal: str) -> int:
             QTimer.singleShot(0, type_then_terminate)
             window.actions.quick_capture.trigger()  # Ctrl+L: the dialog's own event loop runs from here
         else:
-            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), getattr(signal, sent))
 
     def type_then_terminate():
         dialog = QApplication.activeModalWidget()

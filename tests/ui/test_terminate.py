@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings
 
 from journal.storage import db
@@ -18,10 +19,10 @@ from journal.writes import customers, drafts
 DRIVER = Path(__file__).with_name("terminate_driver.py")
 
 
-def run_driver(home: Path, step: str, journal: Path) -> subprocess.CompletedProcess:
+def run_driver(home: Path, step: str, journal: Path, *more: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, LATELY_HOME=str(home), QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, str(DRIVER), step, str(journal)], env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([sys.executable, str(DRIVER), step, str(journal), *more], env=env, capture_output=True,
+                          text=True, timeout=120)
 
 
 def journal_with_ada(tmp_path) -> Path:
@@ -32,11 +33,12 @@ def journal_with_ada(tmp_path) -> Path:
     return path
 
 
-def test_sigterm_quits_as_quit_does(tmp_path, lately_home):
+@pytest.mark.parametrize("sent", ["SIGTERM", "SIGINT"])  # SIGINT: Ctrl+C in the terminal it was started from
+def test_sigterm_quits_as_quit_does(tmp_path, lately_home, sent):
     path = journal_with_ada(tmp_path)
-    done = run_driver(lately_home, "idle", path)
+    done = run_driver(lately_home, "idle", path, sent)
     assert done.returncode == 0, (done.returncode, done.stderr)  # closed, not killed (-15)
-    assert "Traceback" not in done.stderr
+    assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr
     settings = QSettings(str(lately_home / "window.ini"), QSettings.Format.IniFormat)
     assert settings.value("geometry") is not None  # the layout was saved
     assert any(key.startswith("last_customer/") for key in settings.allKeys())

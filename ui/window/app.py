@@ -82,11 +82,12 @@ def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = 
 
 
 def close_on_terminate(app) -> None:
-    """SIGTERM (a logout, a shutdown, `kill`) and SIGHUP (the terminal it was
-    started from closed) close Lately as Quit does: the note being written is
+    """SIGTERM (a logout, a shutdown, `kill`), SIGHUP (the terminal it was
+    started from closed) and SIGINT (Ctrl+C there) close Lately as Quit does: the note being written is
     kept as a draft, the window's layout and last customer are saved, the
     journal's lock is given back. Left to Python's default the process just
-    died, and the next start came back with the old layout and a stale lock.
+    died (Ctrl+C: with a KeyboardInterrupt traceback), and the next start came
+    back with the old layout and a stale lock.
     A signal only wakes the event loop (a socket written by Python's signal
     machinery); the closing runs there, on the GUI thread, as a menu action would."""
     import signal
@@ -103,7 +104,7 @@ def close_on_terminate(app) -> None:
         signal.set_wakeup_fd(write_end.fileno(), warn_on_full_buffer=False)
     except ValueError:  # not the main thread (an embedding); leave the defaults
         return
-    caught = (signal.SIGTERM, signal.SIGHUP)
+    caught = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
     for number in caught:
         signal.signal(number, lambda *_: None)  # the wake-up byte does the work, in the event loop
 
