@@ -380,3 +380,23 @@ def test_an_export_lets_go_of_its_snapshot_once_written(qtbot, make_window, tmp_
         return all(ref() is None for ref in snapshots)
 
     qtbot.waitUntil(let_go, timeout=5000)  # waiting lets Qt delete the relays
+
+
+def test_finding_nobody_in_the_graph_says_so_beside_the_find_box(qtbot, make_window):
+    """Found in a real window: a name that matches nobody, then Enter, did nothing
+    at all — no message, no popup — as if the key had not been pressed."""
+    g = graph_in_front(qtbot, make_window)
+    qtbot.keyClicks(QApplication.focusWidget(), "Zed")  # typed on the graph: the letters go to the find box
+    assert QApplication.focusWidget() is g.search and g.search.text() == "Zed"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert g.find_error.isVisible() and g.find_error.text() == "No customer matches “Zed”."
+    assert QApplication.focusWidget() is g.search  # to correct it where it is
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backspace)
+    assert not g.find_error.isVisible()  # typing again takes the message away
+    g.search.selectAll()
+    qtbot.keyClicks(QApplication.focusWidget(), "Cy")
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)  # the names found, to choose from
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Down)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Return)  # a person's Enter goes to the list
+    qtbot.waitUntil(lambda: g.view.chosen == customers.find_by_name("Cy").id, timeout=3000)
+    assert not g.find_error.isVisible()

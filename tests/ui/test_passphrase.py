@@ -101,6 +101,7 @@ def test_protect_from_the_file_menu_then_write(qtbot, make_window, tmp_path, lat
     assert crypto.is_encrypted(path)
     assert [crypto.is_encrypted(b.path) for b in backups.list_backups(path)] == [True]
     assert "protected with a passphrase" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage().endswith(", and so is its backup.")  # one: not "its 1 backups"
     assert not window.actions.protect.isVisible() and window.actions.change_passphrase.isVisible()
     assert window.actions.remove_protection.isVisible() and not no_modal_boxes
     assert window.customer_list.model.rowCount() == 3  # the window goes on with the journal as it was

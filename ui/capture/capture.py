@@ -132,6 +132,11 @@ class CaptureDialog(QDialog):
             self.customer.setEnabled(False)
         elif customer_id:
             self.customer.set_customer(customer_id)
+        # What happened happened by today: a slip of Up in the day or the month (or a mistyped
+        # year) must not log a contact in the future, which would count as the latest one. An
+        # entry already later than today (an import, a planned visit) keeps its date when edited.
+        latest = QDateTime(QDate.currentDate(), QTime(23, 59))
+        self.when.setMaximumDateTime(max(latest, self.when.dateTime()) if editing else latest)
         self.kind.currentIndexChanged.connect(self._kind_changed)
 
         self._draft_timer = QTimer(self, singleShot=True, interval=400)

@@ -322,6 +322,24 @@ def title_font(base: QFont, scale: float = 1.5, bold=True) -> QFont:
     return font
 
 
+def focus_ring(palette: QPalette) -> QColor:
+    """The ring around the current row of a painted list while it has the keyboard
+    focus: the text colour, which shows on a plain row and on a selected one,
+    light or dark (as the filter chips' focus ring)."""
+    return palette.color(QPalette.ColorRole.Text)
+
+
+def paint_focus_ring(painter, option, width: int = 2) -> None:
+    """The ring, if this row is the current one of a list with the keyboard focus."""
+    if option.state & QStyle.StateFlag.State_HasFocus:
+        painter.save()
+        painter.setPen(QPen(focus_ring(option.palette), width))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        half = width // 2
+        painter.drawRect(option.rect.adjusted(half, half, -half - 1, -half - 1))
+        painter.restore()
+
+
 def paint_row_background(painter, option, hover: bool = True) -> None:
     """The one look of a selected (and hovered) row in the painted lists."""
     palette = option.palette

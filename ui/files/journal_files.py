@@ -36,6 +36,7 @@ class JournalFiles(QObject):
         self.events = events
         self.undo_stack = undo_stack
         self.session = session
+        self.before_demo: Path | None = None  # the journal file open when the demo was chosen
         self._hear_second_launches(session)
         from ui.files.team_dialogs import remember_last
 
@@ -76,14 +77,22 @@ class JournalFiles(QObject):
             self.switch_journal(Path(path))
 
     def open_demo(self):
-        self.switch_journal(db.demo_path(), demo=True)
+        before = None if (self.session.demo or self.session.is_server) else self.session.path
+        if self.switch_journal(db.demo_path(), demo=True) and before is not None:
+            self.before_demo = before
 
-    def switch_journal(self, path: Path, demo: bool = False, new_in_empty: bool = False):
+    def leave_demo(self):
+        """File › Leave the demo journal: back to the journal open before it (its
+        file may sit in a hidden folder a file dialog does not show), or, when
+        Lately started on the demo, to the person's own journal."""
+        self.switch_journal(self.before_demo or db.default_path())
+
+    def switch_journal(self, path: Path, demo: bool = False, new_in_empty: bool = False) -> bool:
         from ui.window.single_instance import JournalLock
 
         if self.session.is_at(path):
-            return
-        self.switch_to(Journal(path, demo=demo, lock=JournalLock(path)), new_in_empty=new_in_empty)
+            return False
+        return self.switch_to(Journal(path, demo=demo, lock=JournalLock(path)), new_in_empty=new_in_empty)
 
     def switch_to(self, new: Journal, new_in_empty: bool = False) -> bool:
         """Put the window on the journal `new` (not yet locked nor open). When it
@@ -283,7 +292,8 @@ class JournalFiles(QObject):
                                     f"{done_text}, but these backups could not be read with the old passphrase "
                                     f"or could not be rewritten, and are left as they were: {names}")
             moved = len(report.backups)
-            self.events.status.emit(f"{done_text}" + (f", and so are its {moved} backups." if moved else "."))
+            also = {0: "", 1: ", and so is its backup"}.get(moved, f", and so are its {words.plural(moved, 'backup')}")
+            self.events.status.emit(f"{done_text}{also}.")
 
         def failed(error):
             reopen()
@@ -313,6 +323,8 @@ class JournalFiles(QObject):
             if report.customer_ids or report.purchase_ids or report.merges:
                 commands.perform(self.undo_stack, commands.Imported(self.events, report, what))
                 self.events.status.emit(f"Imported {report.created} {what} — Ctrl+Z to undo")
+                if report.customer_ids and self.window.current_customer() is None:
+                    self.window.open_customer(report.customer_ids[0])  # not an empty page: the file's first
             else:
                 self.events.status.emit(f"Imported no {what}")
             QMessageBox.information(self.window, "Import finished", report_text(report, what))

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from journal.storage import crypto
 from journal.errors import JournalDamaged, JournalError
 
-from ui.common.forms import ErrorLabel
+from ui.common.forms import ErrorLabel, buttons_left_to_right, chain_tabs
 
 MISMATCH = "The two passphrases are not the same."
 TOO_SHORT = f"A passphrase needs at least {crypto.MIN_PASSPHRASE} characters."
@@ -62,6 +62,9 @@ class PassphraseDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.accept_button.setDefault(True)  # once in the dialog: Enter in a field means this, not Cancel
+        # Tab from the last field to the button drawn next (Protect, Open, …), not to Cancel, which
+        # was made first: Enter there cancelled without a word.
+        chain_tabs(*self.fields(), *buttons_left_to_right(self.buttons))
         for field in self.fields():
             field.textEdited.connect(lambda _: self.error.clear_message())
         self.fields()[0].setFocus()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from journal.storage import passwords, team
 
-from ui.common.forms import ErrorLabel
+from ui.common.forms import ErrorLabel, buttons_left_to_right, chain_tabs
 
 RECENT_KEY = "team/recent"
 RECENT_KEPT = 8
@@ -188,6 +188,10 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.details)
         layout.addWidget(self.buttons)
         self.connect_button.setDefault(True)  # (once in the dialog) Enter in a field connects, never cancels
+        # Top to bottom, then the buttons as drawn: Tab from the last field reaches Connect, not Cancel
+        # (made first), where Enter would have closed the dialog. Hidden ones are passed over.
+        chain_tabs(self.recent, self.host, self.port, self.dbname, self.user, self.secret, self.keep, self.sslmode,
+                   self.url, self.details_button, self.details, *buttons_left_to_right(self.buttons))
         self.recent.currentTextChanged.connect(self._fill_from)
         for field in (self.host, self.port, self.dbname, self.user, self.secret, self.url):
             field.textEdited.connect(lambda _: self._clear_problem())

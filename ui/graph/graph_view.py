@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QToolTip, QVBoxLayout, QWidget,
 )
 
+from journal.errors import ValidationError
 from journal.reads import graph
 from journal.rules.kinds import CONNECTION_KINDS, STAGES
 from journal.rules import words
@@ -24,7 +25,7 @@ from journal.rules import words
 from ui.common import format as fmt
 from ui.common import theme
 
-from ui.common.forms import buddy_label, chain_tabs
+from ui.common.forms import ErrorLabel, buddy_label, chain_tabs
 from ui.common.pickers import CustomerPicker
 from ui.common.tasks import run_in_background
 from ui.common.theme import STAGE_COLORS
@@ -310,6 +311,8 @@ class GraphWindow(QDialog):
         self.search.setPlaceholderText("Find a customer in the graph…")
         self.search.returnPressed.connect(self._find)
         self.search.picked.connect(self._find)
+        self.find_error = ErrorLabel()  # "No customer matches …", under the find box until it is typed in again
+        self.search.textEdited.connect(lambda _: self.find_error.clear_message())
         self.size_by = QComboBox()
         self.size_by.addItem("Lifetime value", "value")
         self.size_by.addItem("Referrals made", "referrals")
@@ -357,6 +360,7 @@ class GraphWindow(QDialog):
         side = QWidget()
         form = QFormLayout(side)
         form.addRow(self.search)
+        form.addRow(self.find_error)
         form.addRow(buddy_label("Si&ze by", self.size_by), self.size_by)
         form.addRow(self.connected_only)
         for box in self.kind_boxes.values():
@@ -504,8 +508,10 @@ class GraphWindow(QDialog):
     def _find(self):
         try:
             cid = self.search.customer_id()
-        except Exception:  # noqa: BLE001 - the picker explains itself in its text
+        except ValidationError as error:  # nobody, or several (their list opens to choose from)
+            self.find_error.show_message(error.reason[:1].upper() + error.reason[1:] + ".")
             return
+        self.find_error.clear_message()
         if cid not in self.view.customers() and self.connected_only.isChecked():
             self._finding = cid  # centred on once the graph with everyone is laid out
             self.connected_only.setChecked(False)

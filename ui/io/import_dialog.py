@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QListWidget,
-    QMessageBox, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QListView,
+    QListWidget, QMessageBox, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
 from journal.errors import Cancelled
@@ -103,7 +103,21 @@ class ImportDialog(QDialog):
         self.summary = QLabel(wordWrap=True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.summary)
+        if self.is_vcard:
+            # A contacts file has no columns to check: who would be imported, as each card reads.
+            self.people = QTableWidget(0, 4)
+            self.people.setHorizontalHeaderLabels(["Name", "Company", "Email", "Phone"])
+            self.people.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            self.people.verticalHeader().hide()
+            self.people.setTabKeyNavigation(False)  # Tab goes on to the choices below
+            self.people.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            self.people.setAccessibleName("Who would be imported")
+            layout.insertWidget(1, self.people, 2)
         self.problems = QListWidget()
+        # A message is read whole, wrapped to the width, never cut off behind a sideways scroll.
+        self.problems.setWordWrap(True)
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.problems.setResizeMode(QListView.ResizeMode.Adjust)
         layout.addWidget(self.problems, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -130,9 +144,12 @@ class ImportDialog(QDialog):
             stops += [self.skip, self.merge]
             if self.table is not None:
                 stops += [self.without_value, self.skip_rows, self.keep_unmapped]
+        if self.is_vcard:
+            stops.insert(0, self.people)
         stops += [self.problems, *buttons_left_to_right(self.buttons)]
         chain_tabs(*stops)
-        first = next((w for w in stops if w not in (self.columns, self.problems)), stops[0])
+        first = next((w for w in stops if w not in (self.columns, self.problems, getattr(self, "people", None))),
+                     stops[0])
         first.setFocus()
 
     # -- reading the file --------------------------------------------------------------------
@@ -216,8 +233,10 @@ class ImportDialog(QDialog):
         if generation != self._generation:
             return
         self.plan = plan
-        self.about.setText(f"<b>{self.path.name}</b>: {source}. Check how each column is read; "
-                           "nothing is written until you press Import.")
+        check = "Check who is imported" if self.is_vcard else "Check how each column is read"
+        self.about.setText(f"<b>{self.path.name}</b>: {source}. {check}; nothing is written until you press Import.")
+        if self.is_vcard:
+            self._fill_people(plan)
         refused, partial = plan.refused, plan.partial
         def count(n, singular, plural=None):
             return f"<b>{words.number(n)}</b> {words.noun(n, singular, plural)}"
@@ -244,6 +263,19 @@ class ImportDialog(QDialog):
         if len(lines) > SHOWN_PROBLEMS:
             self.problems.addItem(f"… and {len(lines) - SHOWN_PROBLEMS:,} more")
         self.import_button.setEnabled(bool(plan.new or (plan.duplicates and self.merge.isChecked())))
+
+    def _fill_people(self, plan):
+        """The cards' people: new ones first, then those already in the journal (greyed)."""
+        rows = [(values, False) for _, values in plan.new] + [(values, True) for _, values, *_ in plan.duplicates]
+        self.people.setRowCount(min(len(rows), SHOWN_PROBLEMS))
+        grey = theme.muted(self.people.palette())
+        for row, (values, known) in enumerate(rows[:SHOWN_PROBLEMS]):
+            for column, key in enumerate(("name", "company", "email", "phone")):
+                item = _item(values.get(key) or "")
+                if known:
+                    item.setForeground(grey)
+                    item.setToolTip("Already in the journal")
+                self.people.setItem(row, column, item)
 
     # -- importing ---------------------------------------------------------------------------------
     def start_import(self):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QItemSelectionModel, QModelIndex, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QButtonGroup, QHBoxLayout, QLabel, QListView, QMenu, QStackedWidget,
@@ -19,7 +19,7 @@ from journal.rules import words
 
 from ui.common import format as fmt
 from ui.common.icons import paint_disc
-from ui.common.theme import LEFT_MIDDLE, filter_chip_style, muted, notifier, paint_row_background
+from ui.common.theme import LEFT_MIDDLE, filter_chip_style, muted, notifier, paint_focus_ring, paint_row_background
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 # Stage changes are history; everything else in the feed can be deleted (and undone).
@@ -225,6 +225,7 @@ class TimelineDelegate(QStyledItemDelegate):
             painter.drawText(QRect(x, y, text_width, line), LEFT_MIDDLE, notes)
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
         painter.drawLine(x, rect.bottom(), rect.right() - self.PAD, rect.bottom())
+        paint_focus_ring(painter, option)  # where Enter and Delete act, while the feed has the keys
         painter.restore()
 
     def _direction_badge(self, painter, icon_rect, direction, palette):
@@ -253,6 +254,43 @@ class TimelineList(QListView):
             self.delete_pressed.emit()
             return
         super().keyPressEvent(event)
+
+    # A month's heading is a row of the list but no place for the keys: Enter and
+    # Delete do nothing there and nothing would show where the cursor is. Up,
+    # Down, Home, End and the page keys step over headings to the next entry.
+    BACKWARDS = (QAbstractItemView.CursorAction.MoveUp, QAbstractItemView.CursorAction.MovePageUp,
+                 QAbstractItemView.CursorAction.MovePrevious, QAbstractItemView.CursorAction.MoveLeft)
+
+    def moveCursor(self, action, modifiers):
+        index = super().moveCursor(action, modifiers)
+        return self.entry_near(index, backwards=action in self.BACKWARDS, fallback=self.currentIndex())
+
+    def entry_near(self, index, backwards=False, fallback=QModelIndex()):
+        """`index` if it is an entry, else the entry next to it (above it if
+        `backwards` and there is one)."""
+        model = self.model()
+        if not index.isValid() or not index.data(IS_MONTH_ROLE):
+            return index
+        steps = (-1, 1) if backwards else (1,)
+        for step in steps:
+            row = index.row() + step
+            if 0 <= row < model.rowCount() and not model.index(row).data(IS_MONTH_ROLE):
+                return model.index(row)
+        return fallback if fallback.isValid() else QModelIndex()
+
+    def focusInEvent(self, event):
+        """Focus arriving by the keyboard makes an entry current, so the ring shows
+        where Down, Enter and Delete act: the selected entry, else the top one in view."""
+        if (self.model() is not None and self.model().rowCount()
+                and event.reason() not in (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.PopupFocusReason)):
+            current = self.currentIndex()
+            if not current.isValid() or current.data(IS_MONTH_ROLE):
+                selected = self.selectionModel().selectedIndexes()
+                top = self.indexAt(QPoint(1, 1))
+                index = selected[0] if selected else self.entry_near(top if top.isValid() else self.model().index(0))
+                if index.isValid():
+                    self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+        super().focusInEvent(event)
 
 
 class TimelineView(QWidget):
@@ -319,8 +357,26 @@ class TimelineView(QWidget):
         self._update_state()
 
     def reload(self) -> None:
+        """After a change: the same entry stays current (an edit), else the one now
+        in its place (a delete: the next entry, or the one above the last), so a
+        person working down the feed with the keys keeps their place."""
+        current = self.list.currentIndex()
+        entry, row = current.data(ENTRY_ROLE), current.row()
         self.model.reload()
         self._update_state()
+        if not isinstance(entry, TimelineEntry):
+            return
+        again = self.model.row_of_entry(entry.source, entry.id)
+        rows = self.model.rowCount()
+        if again is None and rows:
+            index = self.list.entry_near(self.model.index(min(row, rows - 1)))
+            if not index.isValid() or row >= rows:
+                index = self.list.entry_near(self.model.index(min(row, rows - 1)), backwards=True)
+            again = index.row() if index.isValid() else None
+        if again is not None:
+            index = self.model.index(again)
+            self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.list.scrollTo(index)
 
     def select_entry(self, source: str, ident: int) -> None:
         row = self.model.row_of_entry(source, ident)

@@ -30,6 +30,7 @@ def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = 
     app.setApplicationDisplayName("Lately")
     app.setWindowIcon(app_icon())
     theme.apply(app)
+    close_on_terminate(app)
 
     from journal.storage import team
 
@@ -78,6 +79,57 @@ def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = 
         window.first_painted.connect(report)
     window.show()
     return app.exec()
+
+
+def close_on_terminate(app) -> None:
+    """SIGTERM (a logout, a shutdown, `kill`), SIGHUP (the terminal it was
+    started from closed) and SIGINT (Ctrl+C there) close Lately as Quit does: the note being written is
+    kept as a draft, the window's layout and last customer are saved, the
+    journal's lock is given back. Left to Python's default the process just
+    died (Ctrl+C: with a KeyboardInterrupt traceback), and the next start came
+    back with the old layout and a stale lock.
+    A signal only wakes the event loop (a socket written by Python's signal
+    machinery); the closing runs there, on the GUI thread, as a menu action would."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier, QTimer
+
+    if getattr(app, "_lately_terminate", None) is not None:
+        return
+    read_end, write_end = socket.socketpair()
+    for end in (read_end, write_end):
+        end.setblocking(False)
+    try:
+        signal.set_wakeup_fd(write_end.fileno(), warn_on_full_buffer=False)
+    except ValueError:  # not the main thread (an embedding); leave the defaults
+        return
+    caught = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+    for number in caught:
+        signal.signal(number, lambda *_: None)  # the wake-up byte does the work, in the event loop
+
+    def woke():
+        try:
+            numbers = read_end.recv(64)
+        except BlockingIOError:
+            return
+        if any(n in caught for n in numbers):
+            QTimer.singleShot(0, lambda: _close_everything(app))
+
+    notifier = QSocketNotifier(read_end.fileno(), QSocketNotifier.Type.Read, app)
+    notifier.activated.connect(woke)
+    app._lately_terminate = (read_end, write_end, notifier)  # kept alive with the application
+
+
+def _close_everything(app) -> None:
+    from ui.window.main_window import MainWindow
+
+    for window in [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]:
+        capture = getattr(window, "capture_dialog", None)
+        if capture is not None:
+            capture.save_draft()  # what was typed in the last moments, before the draft timer fired
+        window.close()  # the layout, the last customer, background work finished, the lock given back
+    app.exit(0)  # and any dialog still open (its own event loop) with it, asking nothing
 
 
 def open_with_recovery(path: Path, demo: bool = False):

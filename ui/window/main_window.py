@@ -51,10 +51,11 @@ class EmptyState(QWidget):
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, in either scheme
         add = QPushButton("Add your first customer")
-        add.setDefault(True)
         add.clicked.connect(window.new_customer)
         demo = QPushButton("Explore the demo journal")
         demo.clicked.connect(window.files.open_demo)
+        for button in (add, demo):  # Enter presses the one with the focus, as in a dialog (else only Space)
+            button.setAutoDefault(True)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         for widget in (title, text):
@@ -154,6 +155,9 @@ class MainWindow(QMainWindow):
                               (self.actions.remove_protection, protected)):
             action.setVisible(shown)
             action.setEnabled(shown)
+        for action, shown in ((self.actions.leave_demo, self.is_demo), (self.actions.open_demo, not self.is_demo)):
+            action.setVisible(shown)
+            action.setEnabled(shown)
         team_mode.update_actions(self)  # a team journal: no passphrase, no restore; move to a file instead
 
     # -- after the first paint: the window comes first, then the work that can wait ----------------
@@ -192,8 +196,8 @@ class MainWindow(QMainWindow):
         a = self.actions
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for item in (a.new_journal, a.open_journal, a.connect_team, a.open_demo, None, a.import_customers, a.import_purchases,
-                     a.import_journal):
+        for item in (a.new_journal, a.open_journal, a.connect_team, a.open_demo, a.leave_demo, None, a.import_customers,
+                     a.import_purchases, a.import_journal):
             file_menu.addSeparator() if item is None else file_menu.addAction(item)
         export_menu = file_menu.addMenu("&Export")
         for item in (a.export_customers, a.export_interactions, a.export_journal, a.export_follow_ups):
@@ -217,7 +221,9 @@ class MainWindow(QMainWindow):
         self._sort_menu(self.view_menu.addMenu("&Sort customers by"))
         self.view_menu.addAction(a.graph)
         self._appearance_menu(self.view_menu.addMenu("A&ppearance"))  # (&a is for archived)
-        bar.addMenu("&Help").addAction(a.about)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a.shortcuts)
+        help_menu.addAction(a.about)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -822,6 +828,11 @@ class MainWindow(QMainWindow):
 
     def move_to_file(self):
         team_mode.move_to_file(self)
+
+    def show_shortcuts(self):
+        from ui.window.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
 
     def about(self):
         QMessageBox.about(self, "About Lately",
