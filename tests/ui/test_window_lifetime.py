@@ -38,7 +38,8 @@ def test_closed_windows_and_dialogs_are_deleted(qtbot, make_window):
             escape(qtbot, getattr(window, name))
             qtbot.waitUntil(lambda: getattr(window, name, None) is None, timeout=5000)
         for key, modifiers in ((Qt.Key.Key_L, CTRL), (Qt.Key.Key_K, CTRL), (Qt.Key.Key_N, CTRL),
-                               (Qt.Key.Key_P, CTRL | SHIFT), (Qt.Key.Key_K, CTRL | SHIFT)):  # dialogs
+                               (Qt.Key.Key_P, CTRL | SHIFT), (Qt.Key.Key_K, CTRL | SHIFT),
+                               (Qt.Key.Key_F1, Qt.KeyboardModifier.NoModifier)):  # dialogs
             window.activateWindow()
             qtbot.waitUntil(window.isActiveWindow, timeout=3000)
             in_modal(qtbot, lambda: qtbot.keyClick(QApplication.focusWidget() or window, key, modifiers),

@@ -832,7 +832,9 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self):
         from ui.window.shortcuts_dialog import ShortcutsDialog
 
-        ShortcutsDialog(self).exec()
+        dialog = ShortcutsDialog(self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def about(self):
         QMessageBox.about(self, "About Lately",
