@@ -53,7 +53,7 @@ def test_snoozing_the_shown_customer_highlights_nobody_else(qtbot, make_window):
         menu = QApplication.activePopupWidget()
         assert menu.isVisible()
         qtbot.keyClick(menu, Qt.Key.Key_Down)
-        assert menu.activeAction().text() == "For a week"
+        assert menu.activeAction().text() == "For a &week"
         qtbot.keyClick(menu, Qt.Key.Key_Return)
         chose.append(True)
 
@@ -165,3 +165,41 @@ def ben_id(window):
     from journal.storage.models import Customer
 
     return Customer.get(Customer.name == "Ben Boats").id
+
+
+def test_the_items_menu_is_chosen_from_by_its_letters(qtbot, make_window):
+    """The Menu key on an item opens its menu; each choice has a letter: S opens
+    Snooze, W snoozes for a week."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QMenu
+
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    panel.list.setFocus()
+    qtbot.keyClick(panel.list, Qt.Key.Key_Home)
+    item = panel.list.currentIndex().data(ITEM_ROLE)
+    seen = []
+
+    def choose():  # the menu is modal: chosen by keys while it is open
+        try:
+            qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+            menu = QApplication.activePopupWidget()
+            seen.append([a.text() for a in menu.actions()])
+            qtbot.keyClick(menu, Qt.Key.Key_S)
+            qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not menu, timeout=2000)
+            snooze = QApplication.activePopupWidget()
+            seen.append([a.text() for a in snooze.actions()])
+            qtbot.keyClick(snooze, Qt.Key.Key_W)
+        finally:  # a failure above must not leave the test waiting on an open menu
+            while QApplication.activePopupWidget() is not None:
+                QApplication.activePopupWidget().close()
+
+    QTimer.singleShot(0, choose)
+    # The Menu key (or Shift+F10) as the platform delivers it: a context menu event from the keyboard, at the current row.
+    where = panel.list.visualRect(panel.list.currentIndex()).center()
+    QApplication.sendEvent(panel.list.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, where,
+                                                                      panel.list.viewport().mapToGlobal(where)))
+    assert seen == [["&Log what I did…", "&Open customer", "Add to the thank-you &cards", "&Snooze"],
+                    ["For a &week", "For a &month", "For &three months", "Until a &date…"]]
+    qtbot.waitUntil(lambda: (item.customer_name, item.reason) not in reasons(panel))

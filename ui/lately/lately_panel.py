@@ -435,11 +435,13 @@ class LatelyPanel(QDockWidget):
         self.summary.setVisible(bool(health.customers))
         self.filter_row.setVisible(bool(health.customers))
         if health.customers:
+            # The second sentence is a warning: with nobody silent since a first sale
+            # (a journal with no sales yet, too) "0% have not heard from you" says nothing.
+            silent = (f" <b>{health.silent_share:.0%}</b> {words.noun(health.customers, 'has', 'have')} not heard "
+                      "from you since their first sale." if health.silent_since_first_sale else "")
             self.summary.setText(
                 f"<b>{health.within_cadence_share:.0%}</b> of your {words.plural(health.customers, 'customer')} "
-                f"had something of value from you within their cadence. "
-                f"<b>{health.silent_share:.0%}</b> {words.noun(health.customers, 'has', 'have')} not heard from you "
-                f"since their first sale.")
+                f"had something of value from you within their cadence.{silent}")
         if items:
             self.stack.setCurrentWidget(self.list)
         elif health.customers:
@@ -479,9 +481,9 @@ class LatelyPanel(QDockWidget):
 
     def _add_snooze_choices(self, menu, item):
         today = date.today()
-        for text, days in (("For a week", 7), ("For a month", 30), ("For three months", 91)):
+        for text, days in (("For a &week", 7), ("For a &month", 30), ("For &three months", 91)):
             menu.addAction(text, lambda d=days: self.snooze_requested.emit(item, today + timedelta(days=d)))
-        menu.addAction("Until a date…", lambda: self._snooze_until(item))
+        menu.addAction("Until a &date…", lambda: self._snooze_until(item))
 
     def _snooze_until(self, item):
         dialog = SnoozeDialog(self)
@@ -495,10 +497,11 @@ class LatelyPanel(QDockWidget):
             return
         item = index.data(ITEM_ROLE)
         menu = QMenu(self)
-        menu.addAction("Log what I did…", lambda: self.log_requested.emit(item))
-        menu.addAction("Open customer", lambda: self.open_requested.emit(item.customer_id))
-        menu.addAction("Add to the thank-you cards", lambda: self.card_requested.emit(item))
-        self._add_snooze_choices(menu.addMenu("Snooze"), item)
+        # Letters to choose by keys, the menu opened with the Menu key (or Shift+F10).
+        menu.addAction("&Log what I did…", lambda: self.log_requested.emit(item))
+        menu.addAction("&Open customer", lambda: self.open_requested.emit(item.customer_id))
+        menu.addAction("Add to the thank-you &cards", lambda: self.card_requested.emit(item))
+        self._add_snooze_choices(menu.addMenu("&Snooze"), item)
         menu.exec(self.list.viewport().mapToGlobal(pos))
 
     # -- following the current customer ---------------------------------------------------------------
