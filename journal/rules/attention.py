@@ -60,22 +60,7 @@ def compute(today: date | None = None) -> AttentionState:
 
     today = today or date.today()
     with _no_cyclic_gc(), snapshot():
-        state = _compute(today)
-        if len(state.items) >= FREEZE_FROM_ITEMS:
-            gc.freeze()  # before the collector runs again: its first pass would walk them all
-    return state
-
-
-# From this many items, a full computation's objects are moved out of the cyclic
-# collector's sight once made (gc.freeze). They hold no cycles and reference
-# counting still frees them; but left in view, the collector's next passes walked
-# all of them with Python's lock held, and the window stood still meanwhile: at
-# 50,000 customers (61,000 items) 150-230 ms after every full computation. What
-# else is alive then is frozen with them: the window's own long-lived objects, and
-# any cyclic garbage not yet collected, which is then never collected (a few
-# objects made on the GUI thread during the computation). Small journals never
-# freeze: their pause is a few milliseconds.
-FREEZE_FROM_ITEMS = 20_000
+        return _compute(today)
 
 
 def _compute(today: date) -> AttentionState:

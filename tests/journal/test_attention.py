@@ -206,32 +206,3 @@ def test_the_inputs_are_read_as_of_one_moment(journal, backend, monkeypatch):
     assert later.health.customers == 2
     assert "Late Larry" in {i.customer_name for i in later.items if i.reason == "unthanked_purchase"}
 
-
-def test_a_large_list_is_kept_out_of_the_collectors_walks(journal, monkeypatch):
-    """A full computation's items are frozen out of the cyclic collector's passes
-    once the list is large (at 50,000 customers its next full pass held Python's
-    lock for 150-230 ms, the window standing still), and are still freed when
-    the list is dropped; a small list is left to the collector."""
-    import gc
-
-    for name in NAMES[:4]:
-        buy(customer(name), ago=10)  # an unthanked purchase each
-    assert gc.get_freeze_count() == 0
-    small = attention.compute(TODAY)
-    assert gc.get_freeze_count() == 0  # below the threshold: nothing frozen
-    walked = {id(o) for o in gc.get_objects()}
-    assert all(id(item) in walked for item in small.items)
-    del small, walked
-
-    monkeypatch.setattr(attention, "FREEZE_FROM_ITEMS", 4)
-    try:
-        large = attention.compute(TODAY)
-        assert len(large.items) >= 4
-        walked = {id(o) for o in gc.get_objects()}
-        assert not any(id(item) in walked for item in large.items)
-        assert gc.is_tracked(large.items[0])  # frozen, not untracked: reference counting still frees them
-        frozen = gc.get_freeze_count()
-        del large, walked
-        assert gc.get_freeze_count() < frozen - 4
-    finally:
-        gc.unfreeze()
