@@ -280,3 +280,27 @@ def test_the_graph_opens_ready_to_zoom_and_typing_a_name_finds_them(qtbot, make_
     popup = g.search.completer().popup()
     qtbot.waitUntil(popup.isVisible, timeout=3000)
     assert isinstance(popup, QAbstractItemView)
+
+
+def test_a_big_graphs_first_picture_is_made_once(qtbot):
+    """Frames painted while the first picture is being made ask for the same
+    picture: it is made once, not again once it is back."""
+    view = big_view_shown(qtbot)
+    canvas = view.canvas
+    view.viewport().grab()
+    view.viewport().grab()  # a second frame before the picture is back (an expose, a tooltip)
+    qtbot.waitUntil(lambda: canvas.picture is not None and not canvas.making, timeout=10000)
+    assert canvas.made == 1 and not canvas._rest.isActive()  # and no second one on its way
+
+
+def test_a_picture_of_the_graph_before_a_reload_is_never_shown_as_current(qtbot):
+    """Every model starts at version 0: a picture made for the model before a
+    reload is not taken as the new model's."""
+    view = big_view_shown(qtbot)
+    canvas = view.canvas
+    view.viewport().grab()  # the first model's picture asked for
+    view.set_model(big_model(side=31))  # reloaded meanwhile (Only customers with connections, a new layout)
+    view.fit()
+    qtbot.waitUntil(lambda: canvas.picture is not None and not canvas.making, timeout=10000)
+    assert canvas.picture.models == canvas._models
+    assert canvas.picture.frame.nodes == 31 * 31  # the new model's customers, not the 30 * 30 before

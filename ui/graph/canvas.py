@@ -439,6 +439,7 @@ class Picture:
     frame: Frame
     lifted: int | None
     ms: float = 0.0  # how long it took to make
+    models: int = -1  # the canvas's count of models given when it was asked for (GraphCanvas._is_current)
 
 
 def make_picture(model: GraphModel, palette: Palette, rect: QRectF, detail: float) -> Picture:
@@ -490,7 +491,9 @@ class GraphCanvas(QGraphicsItem):
         self.exporting = False
         self.last = Frame()
         self.making = False  # a picture is being made
-        self._again = False  # asked for while one was being made
+        self._again = False  # a different picture asked for while one was being made
+        self._making_for = None  # what the picture being made is for (_request)
+        self._models = 0  # models given so far: a picture of an earlier one is never current
         self._stale_ok = False  # an out-of-date picture may be shown meanwhile (a node moved)
         self.made = 0  # pictures made (the tests and the benchmark wait on this)
         self.last_making_ms = 0.0
@@ -510,6 +513,7 @@ class GraphCanvas(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the view handles the mouse
 
     def set_model(self, model: GraphModel | None) -> None:
+        self._models += 1
         self.prepareGeometryChange()
         self.model, self.picture, self.palette = model, None, Palette()
         self._stale_ok = False
@@ -555,7 +559,7 @@ class GraphCanvas(QGraphicsItem):
             return
         wanted = detail * (widget.devicePixelRatioF() if widget is not None else 1.0)
         picture = self.picture
-        current = picture is not None and picture.version == model.version and picture.lifted == model.lifted
+        current = picture is not None and self._is_current(picture)
         if picture is None:
             # None yet (just opened, or the colours changed): made off the GUI thread at
             # once; at 30,000 customers making it here held the window 0.1-0.4 s. The
@@ -615,6 +619,12 @@ class GraphCanvas(QGraphicsItem):
         inside = grown.intersected(self._bounds)
         return inside if not inside.isEmpty() else visible
 
+    def _is_current(self, picture: Picture) -> bool:
+        """`picture` shows the model as it is now (not an earlier model's same version)."""
+        model = self.model
+        return (picture.models == self._models and picture.version == model.version
+                and picture.lifted == model.lifted)
+
     @property
     def waiting(self) -> bool:
         """The graph is too big to paint each frame and its first picture is being made."""
@@ -625,19 +635,23 @@ class GraphCanvas(QGraphicsItem):
 
         if self.model is None or not isValid(self.view):  # the window closed while a picture was on its way
             return
-        if self.making:
-            self._again = True  # made again once this one is back (_picture_made)
-            return
         widget = self.view.viewport()
         visible = self.view.visible_rect()
         wanted = self.view.transform().m11() * widget.devicePixelRatioF()
         model, palette, rect = self.model, self.palette, self._around(visible)
-        self.making = True
+        wanted_for = (self._models, model.version, model.lifted, rect.getRect(), wanted, palette)
+        if self.making:
+            # Made again once this one is back (_picture_made), if it is not what is being made already.
+            self._again = self._again or wanted_for != self._making_for
+            return
+        self.making, self._making_for = True, wanted_for
         started = time.perf_counter()
+        models = self._models
 
         def work():
             picture = make_picture(model, palette, rect, wanted)
             picture.ms = (time.perf_counter() - started) * 1000
+            picture.models = models
             return picture
 
         self._pool.start(_Job(work, self._relay))
@@ -651,7 +665,7 @@ class GraphCanvas(QGraphicsItem):
             return
         self.made += 1
         self.last_making_ms = picture.ms
-        current = picture.version == self.model.version and picture.lifted == self.model.lifted
+        current = self._is_current(picture)
         if current or self._stale_ok:
             self.picture = picture
             self._stale_ok = self._stale_ok and not current

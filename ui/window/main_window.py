@@ -362,6 +362,8 @@ class MainWindow(QMainWindow):
         settings.setValue(self._last_customer_key(), self.current_customer() or 0)
         settings.sync()
         wait_for_background()
+        if getattr(self, "graph_window", None) is not None:
+            self.graph_window.view.canvas.wait()  # a picture being made reports to the view before it goes
         self.files.release()
         super().closeEvent(event)
 
