@@ -43,7 +43,7 @@ def parameters(location: str) -> dict[str, str]:
         return {k: str(v) for k, v in conninfo_to_dict(_libpq_text(location)).items() if v is not None}
     except Exception as error:  # psycopg.ProgrammingError: libpq could not read it
         raise BadLocation(f"Lately cannot read the server location {without_password(location)!r}: "
-                              f"{_first_line(error)}") from None
+                              f"{_without_secret(_first_line(error), location)}") from None
 
 
 def build(*, host="", port="", dbname="", user="", sslmode="", service="") -> str:
@@ -71,6 +71,31 @@ def without_password(location: str) -> str:
     from psycopg.conninfo import make_conninfo
 
     return make_conninfo("", **params)
+
+
+def _without_secret(text: str, location: str) -> str:
+    """`text` (the driver's words about `location`) with the location's password
+    taken out: libpq quotes what it could not read, a password included."""
+    import re
+    from urllib.parse import unquote, urlsplit
+
+    secrets = set()
+    try:
+        if isinstance(location, str) and location.strip().lower().startswith(SCHEMES):
+            password = urlsplit(location.strip()).password
+            if password:
+                secrets |= {password, unquote(password)}
+        else:
+            secrets |= set(re.findall(r"password\s*=\s*(?:'((?:[^'\\]|\\.)*)'|(\S+))", location or "") and
+                           [a or b for a, b in re.findall(r"password\s*=\s*(?:'((?:[^'\\]|\\.)*)'|(\S+))",
+                                                          location)])
+    except ValueError:  # an address urllib cannot split: cut what follows "user:" by hand
+        found = re.search(r"://[^:/@]*:([^@]*)@", location or "")
+        if found:
+            secrets |= {found.group(1), unquote(found.group(1))}
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, "…")
+    return text
 
 
 def _cut_url_password(location: str) -> str:
@@ -269,6 +294,7 @@ def connect_problem(location: str, error: BaseException) -> ConnectProblem:
         error = error.__cause__
     details = "\n".join(line.strip() for line in str(error).strip().splitlines() if line.strip()) \
         or type(error).__name__
+    details = _without_secret(details, location)
     text = " ".join(details.split()).lower()
     try:
         where = place(location)
@@ -286,6 +312,14 @@ def connect_problem(location: str, error: BaseException) -> ConnectProblem:
 
     def problem(message, field="", terminal=""):
         return ConnectProblem(message, details, field, terminal)
+
+    journal = f"the team journal {dbname}" if dbname else "the team journal"
+    said = re.search(r'invalid (?:integer value|port number):? "([^"]*)"', details)
+    ports = [p.strip() for p in str(port).split(",")]  # libpq takes one port per host, comma-separated
+    bad_port = said.group(1) if said else next((p for p in ports if p and not p.isdigit()), None)
+    if bad_port:  # (with a computer's name, libpq looks the port up itself and blames the computer)
+        return problem(f"The address given for {journal} says port \u201c{bad_port}\u201d, which is not a port "
+                       "number. Correct the port (5432 unless whoever runs the server says otherwise).", "port")
 
     if "password authentication failed" in text:
         return problem(f"The server on {server} did not accept the password for {who}. Type the password again "
@@ -321,10 +355,6 @@ def connect_problem(location: str, error: BaseException) -> ConnectProblem:
         return problem(f"Lately cannot reach the team journal {name}: the server did not answer within "
                        f"{CONNECT_TIMEOUT} seconds. Check that this computer is online and the server is running, "
                        "then try again.", "host")
-    said = re.search(r'invalid (?:integer value|port number):? "([^"]*)"', details)
-    if said:
-        return problem(f"The address given for the team journal {dbname or name} says port \u201c{said.group(1)}\u201d, which is not a port "
-                       "number. Correct the port (5432 unless whoever runs the server says otherwise).", "port")
     said = re.search(r'definition of service "([^"]*)" not found', details)
     if said:
         return problem(f"There is no service named \u201c{said.group(1)}\u201d in your PostgreSQL service file "
@@ -344,7 +374,7 @@ def connect_problem(location: str, error: BaseException) -> ConnectProblem:
     check = "Check the server's address, that it is running, and your user name and password"
     return problem(f"Lately cannot reach the team journal {name}. {check}; Show Details says what the server "
                    "answered.", terminal=f"Lately cannot reach the team journal {name}; the server answered: "
-                   f"\u201c{_first_line(error)}\u201d. {check}.")
+                   f"\u201c{_without_secret(_first_line(error), location)}\u201d. {check}.")
 
 
 def _sentence(text: str) -> str:

@@ -59,8 +59,22 @@ def test_a_port_that_is_not_a_number_and_a_service_that_is_not_there_are_said_pl
     done = lately("export", "customers", tmp_path / "out.csv", "--db", "postgresql://ada@127.0.0.1:five/shop",
                   home=lately_home)
     said_plainly(done, "the team journal shop says port “five”, which is not a port number")
+    done = lately("check", "--db", "postgresql://ada@localhost:five/shop", home=lately_home)  # a name, not a number
+    said_plainly(done, "the team journal shop says port “five”, which is not a port number")
     done = lately("check", "--db", "service=lately_no_such_service", home=lately_home)
     said_plainly(done, "no service named “lately_no_such_service”")
+
+
+
+def test_an_address_libpq_cannot_read_is_said_without_its_password(tmp_path, lately_home):
+    """libpq quotes the part of an address it could not read, a password too:
+    a terminal never shows it (found by review: "p%zzsecret" was printed)."""
+    done = lately("check", "--db", "postgresql://ada:p%zzsecret@127.0.0.1/shop", home=lately_home)
+    said = done.stderr
+    assert done.returncode == cli.NO_SERVER and "zzsecret" not in said and "invalid percent-encoded" in said, said
+    done = lately("check", "--db", "host=127.0.0.1 password='sec ret' port=x", home=lately_home)
+    said = said_plainly(done, "The address given for the team journal says port “x”")
+    assert "sec ret" not in said and "team journal team journal" not in said
 
 
 @needs_server
