@@ -214,3 +214,17 @@ def test_a_journal_that_cannot_be_opened_on_its_server_is_said_plainly_and_the_f
     assert "Connection refused" in seen["details"] and "s3cret" not in seen["details"]
     assert any("Show Details" in text for text in seen["buttons"])
     assert window.files.session.location == before
+
+
+def test_the_dialog_without_recent_journals_logs_no_tab_order_warning(qtbot, qtlog):
+    """Recent is shown only with recent team journals: without them it is not in
+    the dialog, and chaining it logged "setTabOrder: 'first' and 'second' must be
+    in the same window"."""
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    dialog = ConnectDialog(window)
+    qtbot.addWidget(dialog)
+    assert dialog.recent.parent() is None  # no recent journals in this test's settings
+    assert [r.message for r in qtlog.records if "setTabOrder" in r.message] == []

@@ -190,7 +190,8 @@ class ConnectDialog(QDialog):
         self.connect_button.setDefault(True)  # (once in the dialog) Enter in a field connects, never cancels
         # Top to bottom, then the buttons as drawn: Tab from the last field reaches Connect, not Cancel
         # (made first), where Enter would have closed the dialog. Hidden ones are passed over.
-        chain_tabs(self.recent, self.host, self.port, self.dbname, self.user, self.secret, self.keep, self.sslmode,
+        chain_tabs(*([self.recent] if self.recent.parent() is not None else []),  # shown only with recent journals
+                   self.host, self.port, self.dbname, self.user, self.secret, self.keep, self.sslmode,
                    self.url, self.details_button, self.details, *buttons_left_to_right(self.buttons))
         self.recent.currentTextChanged.connect(self._fill_from)
         for field in (self.host, self.port, self.dbname, self.user, self.secret, self.url):
