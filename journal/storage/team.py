@@ -86,9 +86,8 @@ def _without_secret(text: str, location: str) -> str:
             if password:
                 secrets |= {password, unquote(password)}
         else:
-            secrets |= set(re.findall(r"password\s*=\s*(?:'((?:[^'\\]|\\.)*)'|(\S+))", location or "") and
-                           [a or b for a, b in re.findall(r"password\s*=\s*(?:'((?:[^'\\]|\\.)*)'|(\S+))",
-                                                          location)])
+            said = re.findall(r"password\s*=\s*(?:'((?:[^'\\]|\\.)*)'|(\S+))", location or "")
+            secrets |= {quoted or bare for quoted, bare in said}  # password='quoted' or password=bare
     except ValueError:  # an address urllib cannot split: cut what follows "user:" by hand
         found = re.search(r"://[^:/@]*:([^@]*)@", location or "")
         if found:

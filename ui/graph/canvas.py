@@ -492,7 +492,7 @@ class GraphCanvas(QGraphicsItem):
         self.last = Frame()
         self.making = False  # a picture is being made
         self._again = False  # a different picture asked for while one was being made
-        self._making_for = None  # what the picture being made is for (_request)
+        self._making_for = None  # what the picture being made is for (_make_sharp)
         self._models = 0  # models given so far: a picture of an earlier one is never current
         self._stale_ok = False  # an out-of-date picture may be shown meanwhile (a node moved)
         self.made = 0  # pictures made (the tests and the benchmark wait on this)
@@ -666,7 +666,7 @@ class GraphCanvas(QGraphicsItem):
         self.made += 1
         self.last_making_ms = picture.ms
         current = self._is_current(picture)
-        if current or self._stale_ok:
+        if current or (self._stale_ok and picture.models == self._models):  # never an earlier model's
             self.picture = picture
             self._stale_ok = self._stale_ok and not current
             self.update()
