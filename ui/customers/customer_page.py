@@ -151,6 +151,7 @@ class CustomerPage(QWidget):
                                (self.connect_button, self.connection_requested),
                                (self.archive_button, self.archive_requested)):
             button.clicked.connect(signal)
+            button.setAutoDefault(True)  # Enter presses the focused button, as Space does (outside a dialog Qt needs this)
             actions.addWidget(button)
         actions.addStretch(1)
         layout = QVBoxLayout(self)
