@@ -67,18 +67,13 @@ def test_by_keyboard_the_people_come_first_and_enter_imports(qtbot, make_window)
     assert customers.find_by_name("Jörg Müller") is not None
 
 
-def test_the_first_import_into_an_empty_journal_shows_the_first_customer(qtbot, make_window, monkeypatch,
-                                                                          no_modal_boxes):
-    """Found in a real window: after importing Outlook's contacts into a new
-    journal the page said "Choose a customer on the left" — nobody was shown."""
+def import_with_keys(qtbot, window, monkeypatch, path):
+    """Ctrl+I, `path` chosen in the file dialog, and Enter in the preview once it is read."""
     from PySide6.QtWidgets import QFileDialog
 
     from .test_main_window import drive_dialog, press
 
-    window = make_window()
-    assert window.current_customer() is None
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        lambda *a, **k: (str(FIXTURES / "csv" / "outlook-contacts.csv"), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
 
     def import_with_enter(dialog):
         qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
@@ -87,26 +82,22 @@ def test_the_first_import_into_an_empty_journal_shows_the_first_customer(qtbot, 
 
     drive_dialog(qtbot, import_with_enter)
     press(qtbot, window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_the_first_import_into_an_empty_journal_shows_the_first_customer(qtbot, make_window, monkeypatch,
+                                                                          no_modal_boxes):
+    """Found in a real window: after importing Outlook's contacts into a new
+    journal the page said "Choose a customer on the left" — nobody was shown."""
+    window = make_window()
+    assert window.current_customer() is None
+    import_with_keys(qtbot, window, monkeypatch, FIXTURES / "csv" / "outlook-contacts.csv")
     assert [kind for kind, *_ in no_modal_boxes] == ["information"]  # Import finished
     assert window.page.header.name.text() == "Jörg Müller"  # the file's first row, shown
     assert window.customer_list.current_id() == window.current_customer()
 
 
 def test_an_import_leaves_the_customer_you_were_looking_at(qtbot, make_window, monkeypatch, no_modal_boxes):
-    from PySide6.QtWidgets import QFileDialog
-
-    from .test_main_window import drive_dialog, press
-
     window = make_window(populate=lambda: customers.create_customer(name="Ada Lovelace"))
     window.open_customer(customers.find_by_name("Ada Lovelace").id)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        lambda *a, **k: (str(FIXTURES / "vcards" / "google30.vcf"), ""))
-
-    def import_with_enter(dialog):
-        qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
-        qtbot.waitUntil(dialog.isActiveWindow)
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-
-    drive_dialog(qtbot, import_with_enter)
-    press(qtbot, window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    import_with_keys(qtbot, window, monkeypatch, FIXTURES / "vcards" / "google30.vcf")
     assert window.page.header.name.text() == "Ada Lovelace"
