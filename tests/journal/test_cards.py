@@ -295,6 +295,14 @@ def test_thousands_of_cards_are_marked_as_sent_a_few_statements_per_table(journa
     assert_summary_is_exact()
 
 
+def assert_as_before_but_the_entries_trashed(rows, before, sent):
+    """Every row as it was `before`; the entries the marking wrote are in the trash, and only they are new."""
+    trashed = set(sent.interaction_ids)
+    assert all(row["deleted_at"] is not None for row in rows["interaction"] if row["id"] in trashed)
+    rows["interaction"] = [row for row in rows["interaction"] if row["id"] not in trashed]
+    assert rows == before
+
+
 def test_thousands_of_cards_undone_and_redone_exactly(journal):
     from journal.writes import changes
 
@@ -304,12 +312,7 @@ def test_thousands_of_cards_undone_and_redone_exactly(journal):
         sent = cards.mark_sent(found, sent_on=TODAY)
     marked = journal_rows()
     undone = changes.undo(recorded.changeset)
-    after_undo = journal_rows()
-    # Every row as it was; the entries written are in the trash, and only they are new.
-    trashed = set(sent.interaction_ids)
-    assert all(row["deleted_at"] is not None for row in after_undo["interaction"] if row["id"] in trashed)
-    after_undo["interaction"] = [row for row in after_undo["interaction"] if row["id"] not in trashed]
-    assert after_undo == before
+    assert_as_before_but_the_entries_trashed(journal_rows(), before, sent)
     assert_summary_is_exact()
     changes.redo(undone)
     assert journal_rows() == marked
@@ -347,11 +350,7 @@ def test_thousands_of_cards_unmarked_and_marked_again_a_few_statements_per_table
     with count_queries() as counted:
         cards.unmark_sent(sent)
     assert counted.count < 200, counted.count
-    after = journal_rows()
-    trashed = set(sent.interaction_ids)
-    assert all(row["deleted_at"] is not None for row in after["interaction"] if row["id"] in trashed)
-    after["interaction"] = [row for row in after["interaction"] if row["id"] not in trashed]
-    assert after == before
+    assert_as_before_but_the_entries_trashed(journal_rows(), before, sent)
     assert_summary_is_exact()
     with count_queries() as counted:
         cards.remark_sent(sent)
