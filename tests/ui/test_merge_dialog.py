@@ -243,6 +243,12 @@ def test_a_journal_that_cannot_be_written_changes_nothing_and_says_why(qtbot, ma
     assert window.undo_stack.count() == 1 and "Jon Smith" not in visible_names(window)
 
 
+def when_midway(qtbot, dialog, midway):
+    """Once the dialog is up and the held finder has reached its report (hold_the_finder)."""
+    gc.collect()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(midway.is_set, timeout=20_000)
+
 def hold_the_finder(monkeypatch, at: int):
     """The real duplicates.find_duplicates, held at its `at`-th progress report
     until the test sets `resume`: (heard, outcome, midway, resume), where heard
@@ -282,9 +288,7 @@ def test_stop_looking_for_duplicates_midway_stops_the_worker_and_shows_nothing(q
     heard, outcome, midway, resume = hold_the_finder(monkeypatch, at=3)
 
     def fill(dialog):
-        gc.collect()
-        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
-        qtbot.waitUntil(midway.is_set, timeout=20_000)
+        when_midway(qtbot, dialog, midway)
         qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=5000)  # a bar that moves, not just a line
         assert dialog.progress.isVisible() and dialog.stop_button.isVisible()
         assert dialog.progress.maximum() == heard[0][1]
@@ -321,9 +325,7 @@ def test_closing_the_duplicates_list_midway_stops_its_worker(qtbot, make_window,
     heard, outcome, midway, resume = hold_the_finder(monkeypatch, at=2)
 
     def close(dialog):
-        gc.collect()
-        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
-        qtbot.waitUntil(midway.is_set, timeout=20_000)
+        when_midway(qtbot, dialog, midway)
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
         assert not dialog.isVisible()
 
@@ -343,9 +345,7 @@ def test_merge_and_not_duplicates_wait_for_a_pair_while_the_first_looking_runs(q
     _, _, midway, resume = hold_the_finder(monkeypatch, at=1)
 
     def fill(dialog):
-        gc.collect()
-        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
-        qtbot.waitUntil(midway.is_set, timeout=20_000)
+        when_midway(qtbot, dialog, midway)
         listing = QApplication.focusWidget()
         assert listing is dialog.list and listing.topLevelItemCount() == 0
         assert not dialog.merge_button.isEnabled() and not dialog.different_button.isEnabled()
