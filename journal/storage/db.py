@@ -340,6 +340,9 @@ class ServerDatabase(PostgresqlDatabase):
         except psycopg.Error as exc:
             raise ServerUnavailable(_server_problem(self.database, exc)) from exc
         conn.autocommit = True
+        from journal.storage import team_changes
+
+        team_changes.mark_connection(conn)  # colleagues' windows hear of this connection's writes, this one's not
         return conn
 
 

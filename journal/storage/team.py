@@ -168,6 +168,14 @@ def server_database(location: str, password: str | None = None):
     return ServerDatabase(_libpq_text(location), **connect_arguments(location, password))
 
 
+def listening_connection(location: str, password: str | None = None):
+    """A connection of its own (psycopg's, autocommit) for hearing colleagues'
+    changes to the team journal at `location` (journal.storage.team_changes.Listener)."""
+    import psycopg
+
+    return psycopg.connect(_libpq_text(location), autocommit=True, **connect_arguments(location, password))
+
+
 def _libpq_text(location: str) -> str:
     text = location.strip()
     return "postgresql://" + text[len("postgres://"):] if text.lower().startswith("postgres://") else text

@@ -52,6 +52,7 @@ OTHER_MODULES = {
     "journal.storage.backup_files": "lists backup files; tests/journal/test_backups.py",
     "journal.storage.file_check": "reads a file read-only", "journal.storage.private": "file modes", "journal.rules.words": "formatting",
     "journal.storage.bulk": "many new rows in a few statements, inside a service's transaction (test_cards)",
+    "journal.storage.team_changes": "colleagues' changes told by the server; tests/journal/test_team_changes.py",
     "journal.rules.answers": "decides what answers a Lately item; writes nothing",
     "journal.rules.attention": "reads and computes the attention list; tests/journal/test_attention.py",
     "journal.io.import_report": "words", "journal.io.csv_read": "reads bytes; its own Hypothesis test",

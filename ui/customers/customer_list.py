@@ -177,6 +177,10 @@ class CustomerListModel(QAbstractTableModel):
         if self._query is not None:  # else read in this order when the list loads
             self._relayout()
 
+    def relayout(self) -> None:
+        """Every row read again (written elsewhere), selections kept on their customers."""
+        self._relayout()
+
     def _relayout(self) -> None:
         """Show the list as the query now says, keeping selections and other
         persistent indexes on their customers (an index on a customer filtered
@@ -404,6 +408,12 @@ class CustomerList(QWidget):
         for customer_id in dict.fromkeys((keep, current)):
             if customer_id is not None and self.select(customer_id, emit=False):
                 break
+
+    def refresh_elsewhere(self) -> None:
+        """After a change made elsewhere (a colleague's): every row read again,
+        in place, the chosen customer and the scroll kept (one gone away is no
+        longer chosen)."""
+        self.model.relayout()
 
     def refresh(self, customer_id: int | None) -> None:
         """After a change: one row when one customer changed, else everything."""

@@ -24,7 +24,8 @@ from journal.rules import words
 
 from ui.common import commands
 from ui.common import format as fmt
-from ui.files import team_mode
+from ui.files import team_changes, team_mode
+from ui.files.team_changes import ColleagueChanges
 from ui.window.actions import build_actions
 from ui.customers.customer_list import CustomerList
 from ui.customers.customer_page import CustomerPage
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.lately = LatelyPanel(self)
         self.lately.setMinimumWidth(300)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.lately)
+        self.colleagues = ColleagueChanges(self)  # a team journal: colleagues' changes shown as they are made
         self._menus()
         self._update_protection_actions()
         self._connect()
@@ -115,6 +117,7 @@ class MainWindow(QMainWindow):
         self._first_size()
         self._restore_state()
         self._load()
+        self.colleagues.follow(self.session)
         self._check_on_start = check_integrity
         if daily_backup:
             QTimer.singleShot(1500, self.files, self.files.daily_backup)
@@ -146,6 +149,7 @@ class MainWindow(QMainWindow):
 
     def _journal_reopened(self):
         self._load()
+        self.colleagues.follow(self.session)
         self.lately.refresh()
         self._update_protection_actions()
 
@@ -286,6 +290,7 @@ class MainWindow(QMainWindow):
         self.lately.follow(self.current)
         self.customer_list.columns_fitted.connect(self._give_the_list_room)  # measured after the first paint
         self.events.changed.connect(self._journal_changed)
+        self.colleagues.changed.connect(self._colleagues_changed)
         self.events.error.connect(self._show_error)
         self.events.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
         page = self.page
@@ -361,6 +366,7 @@ class MainWindow(QMainWindow):
         settings.setValue("customer_columns", self.customer_list.header_state())
         settings.setValue(self._last_customer_key(), self.current_customer() or 0)
         settings.sync()
+        self.colleagues.stop()
         wait_for_background()
         if getattr(self, "graph_window", None) is not None:
             self.graph_window.view.canvas.wait()  # a picture being made reports to the view before it goes
@@ -431,6 +437,29 @@ class MainWindow(QMainWindow):
         cards_window = getattr(self, "cards_window", None)
         if cards_window is not None and cards_window.isVisible():  # who is waiting for a card may have changed
             cards_window.rebuild()
+
+    def _colleagues_changed(self, ids, users):
+        """A colleague changed the team journal (`ids`: the customers, None: maybe
+        anyone): what shows it is read again. Unlike the user's own change, the
+        selection stays where the user put it, and so does the list's scroll."""
+        self.customer_list.refresh_elsewhere()
+        self._update_empty_state()
+        current = self.current.id
+        if current is not None and (ids is None or current in ids):
+            try:
+                self.page.show_customer(current)  # their page and timeline; details being edited are kept
+            except NotFound:  # a colleague deleted them
+                self.current.set(None)
+        if ids is None:
+            self.lately.refresh_soon(None)
+        else:
+            for customer_id in ids:
+                self.lately.refresh_soon(customer_id)
+        self._update_actions()
+        cards_window = getattr(self, "cards_window", None)
+        if cards_window is not None and cards_window.isVisible():
+            cards_window.rebuild()
+        self.statusBar().showMessage(team_changes.status_words(users), 6000)
 
     def _update_actions(self, *_):
         has = self.current_customer() is not None

@@ -23,6 +23,7 @@ STEPS = {
     10: "m0010_team_server_speed",
     11: "m0011_pgspeed_name_pieces",
     12: "m0012_pgspeed_generic_finders",
+    13: "m0013_team_changes_told",
 }
 LATEST = max(STEPS, default=1)
 
@@ -49,6 +50,9 @@ def bring_up_to_date(db, before_step=None) -> list[int]:
 
             customer_pages.install(db)
             importlib.import_module(f"{__name__}.m0009_changes_row_versions").install(db)
+            from journal.storage import team_changes
+
+            team_changes.install(db)
             SchemaVersion.create(version=LATEST)
         return []
     if version > LATEST:

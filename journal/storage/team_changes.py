@@ -1,0 +1,230 @@
+"""Colleagues' changes to a team journal, as they are made: the server says
+which customers each write changed (PostgreSQL's LISTEN/NOTIFY), so every
+other window refreshes within a second rather than at its next start.
+
+The server does the telling itself, with a trigger after each statement on
+the tables a person writes (install(), schema step 13): every write path is
+heard — the services, a bulk import's SQL, the command line in another
+process, a colleague's psql. A notification is sent when its transaction
+commits, never for one rolled back, and carries:
+- `origin`: the Lately process whose connection wrote (set on each of its
+  connections, ORIGIN), so a window does not refresh again for its own writes;
+- `user`: the login role that wrote (session_user: a person's own role even
+  when `ALTER ROLE … SET role` makes them act as the team's group role);
+- `ids`: the customers the statement touched, or "*" when it may have touched
+  many (a tag, a setting, a company renamed, or too many ids to list);
+- `schema`: the journal's schema, since one database may hold several
+  journals and a channel is the whole database's.
+
+A Listener holds its own connection in a thread of its own and reports each
+colleague's change to a callback; when its connection is lost it connects
+again and reports "anything may have changed" (what was said meanwhile is not
+kept by the server). No Qt here: the window's side is ui/files/team_changes.py."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from dataclasses import dataclass
+
+from peewee import PostgresqlDatabase
+
+CHANNEL = "lately_changes"
+
+# This process, as the origin of its connections' writes (set on each: db.ServerDatabase._connect).
+ORIGIN = uuid.uuid4().hex
+
+# Each table a person writes, with the columns that name the customers a row is
+# about; none: a row that may matter to many customers (a tag's cadence, the
+# default cadence, a company's name).
+WATCHED = {
+    "customer": ("id",),
+    "interaction": ("customer_id",),
+    "purchase": ("customer_id",),
+    "connection": ("source_id", "target_id"),
+    "stage_change": ("customer_id",),
+    "customer_tag": ("customer_id",),
+    "contact_point": ("customer_id",),
+    "snooze": ("customer_id",),
+    "graph_position": ("customer_id",),
+    "not_duplicate": ("first_id", "second_id"),
+    "tag": (),
+    "setting": (),
+    "company": (),
+}
+
+# Longer lists of ids are sent as "*" (a notification's payload must stay under 8,000 bytes).
+MOST_IDS_TEXT = 7000
+
+_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION lately_notify_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  parts text[] := '{{}}';
+  ids text;
+  c text;
+BEGIN
+  IF TG_NARGS = 0 THEN
+    IF TG_OP = 'DELETE' THEN
+      EXECUTE 'SELECT CASE WHEN EXISTS (SELECT 1 FROM lately_old) THEN ''*'' END' INTO ids;
+    ELSE
+      EXECUTE 'SELECT CASE WHEN EXISTS (SELECT 1 FROM lately_new) THEN ''*'' END' INTO ids;
+    END IF;
+  ELSE
+    FOREACH c IN ARRAY TG_ARGV LOOP
+      IF TG_OP <> 'DELETE' THEN parts := parts || format('SELECT %%I FROM lately_new', c); END IF;
+      IF TG_OP <> 'INSERT' THEN parts := parts || format('SELECT %%I FROM lately_old', c); END IF;
+    END LOOP;
+    EXECUTE format('SELECT string_agg(DISTINCT x::text, '','') FROM (%%s) AS t(x) WHERE x IS NOT NULL',
+                   array_to_string(parts, ' UNION ALL ')) INTO ids;
+    IF length(ids) > {MOST_IDS_TEXT} THEN ids := '*'; END IF;
+  END IF;
+  IF ids IS NOT NULL THEN
+    PERFORM pg_notify('{CHANNEL}', json_build_object(
+      'origin', current_setting('lately.origin', true), 'user', session_user::text, 'schema', TG_TABLE_SCHEMA,
+      'ids', ids)::text);
+  END IF;
+  RETURN NULL;
+END $$"""
+
+_EVENTS = (("insert", "INSERT", "NEW TABLE AS lately_new"),
+           ("update", "UPDATE", "OLD TABLE AS lately_old NEW TABLE AS lately_new"),
+           ("delete", "DELETE", "OLD TABLE AS lately_old"))
+
+
+def _on_server(db) -> bool:
+    return isinstance(getattr(db, "obj", db), PostgresqlDatabase)
+
+
+def install(db) -> None:
+    """The function and triggers that tell colleagues' windows of each write;
+    on a server only (a file has one writer at a time: its lock). Run again,
+    they are made anew."""
+    if not _on_server(db):
+        return
+    db.execute_sql(_FUNCTION)  # (its %% are psycopg's way of writing %)
+    for table, columns in WATCHED.items():
+        arguments = ", ".join(f"'{c}'" for c in columns)
+        for name, event, transition in _EVENTS:
+            trigger = f"{table}_tell_{name}"
+            db.execute_sql(f'DROP TRIGGER IF EXISTS "{trigger}" ON "{table}"')
+            # Transition tables allow one event per trigger, hence three.
+            db.execute_sql(f'CREATE TRIGGER "{trigger}" AFTER {event} ON "{table}" REFERENCING {transition} '
+                           f"FOR EACH STATEMENT EXECUTE FUNCTION lately_notify_changes({arguments})")
+
+
+def mark_connection(conn) -> None:
+    """Say on a new server connection (psycopg's) that its writes are this process's."""
+    conn.execute("SELECT set_config('lately.origin', %s, false)", [ORIGIN])
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one colleague's write changed: `ids` the customers, or None when it
+    may have been anyone; `user` the role that wrote, "" when not known."""
+    user: str
+    ids: frozenset[int] | None
+
+
+@dataclass(frozen=True)
+class Told:
+    """A notification as the server sent it: which process wrote (None: not a
+    Lately), the journal's schema (a database may hold several) and the change."""
+    origin: str | None
+    schema: str
+    change: Change
+
+
+def parse(payload: str) -> Told | None:
+    """A notification's payload read; None if it is not one of ours."""
+    try:
+        said = json.loads(payload)
+        ids = said["ids"]
+        change = Change(str(said.get("user") or ""),
+                        None if ids == "*" else frozenset(int(i) for i in str(ids).split(",") if i))
+        return Told(said.get("origin") or None, str(said["schema"]), change)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+EVERYTHING = Change("", None)  # said after the listener lost its connection: anything may have changed
+
+
+_log = logging.getLogger(__name__)
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    import psycopg
+
+    return isinstance(exc, (psycopg.OperationalError, ConnectionError, TimeoutError))
+
+
+class Listener:
+    """Listens for colleagues' changes on a connection and thread of its own
+    (`connect()` makes the connection: journal.storage.team.listening_connection),
+    calling `report(change)` from that thread for each write by another
+    process to the same journal. stop() ends it."""
+
+    WAIT = 0.5  # seconds between looks at whether to stop
+    AGAIN_AFTER = (1, 2, 5, 10, 30)  # seconds before each try to connect again, then every 30
+
+    def __init__(self, connect, report):
+        self.connect, self.report = connect, report
+        self._stop = threading.Event()
+        self.listening = threading.Event()  # set while its connection listens
+        self._heard = False
+        self._thread = threading.Thread(target=self._run, name="lately-team-changes", daemon=True)
+
+    def start(self) -> Listener:
+        self._thread.start()
+        return self
+
+    def stop(self, wait: float = 5.0) -> None:
+        """Stop listening; wait up to `wait` seconds for the thread to end (it
+        looks every WAIT seconds; 0: do not wait, it ends on its own)."""
+        self._stop.set()
+        if wait and self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(wait)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def _run(self) -> None:
+        tries, lost = 0, False
+        while not self._stop.is_set():
+            self._heard = False
+            try:
+                self._listen(again=lost)
+                return
+            except Exception as exc:  # the server went away, or never answered: connect again after a while
+                if not _is_connection_error(exc):
+                    _log.warning("listening for colleagues' changes failed; trying again", exc_info=True)
+                lost = True
+                tries = 0 if self._heard else tries  # it had been listening: try again soon
+                if self._stop.wait(self.AGAIN_AFTER[min(tries, len(self.AGAIN_AFTER) - 1)]):
+                    return
+                tries += 1
+
+    def _listen(self, again: bool) -> None:
+        conn = self.connect()
+        try:
+            schema = conn.execute("SELECT current_schema()").fetchone()[0]  # where this journal's tables are
+            conn.execute(f"LISTEN {CHANNEL}")
+            self._heard = True
+            self.listening.set()
+            if again:
+                self.report(EVERYTHING)  # what was said while it was away is lost
+            while not self._stop.is_set():
+                for note in conn.notifies(timeout=self.WAIT):
+                    told = parse(note.payload)
+                    if told is not None and told.origin != ORIGIN and told.schema == schema:
+                        self.report(told.change)
+                    if self._stop.is_set():
+                        break
+                if conn.closed or conn.broken:
+                    raise ConnectionError("the team journal's server closed the connection")
+        finally:
+            self.listening.clear()
+            conn.close()

@@ -1,0 +1,38 @@
+"""A colleague at another computer, as a real second process: opens the team
+journal at argv[1] and makes the writes named after it, through the same
+services the app uses, then exits. For the tests of colleagues' changes
+(tests/journal/test_team_changes.py, tests/ui/test_team_live.py).
+
+    python -m tests.colleague LOCATION note CUSTOMER_ID SUMMARY
+    python -m tests.colleague LOCATION customer NAME
+    python -m tests.colleague LOCATION cadence DAYS
+    python -m tests.colleague LOCATION customers COUNT
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str]) -> int:
+    from journal.storage import db
+    from journal.writes import customers, interactions, settings
+
+    location, what, *rest = argv
+    db.open_server(location)
+    if what == "note":
+        interactions.log_interaction(int(rest[0]), "call", "out", rest[1])
+    elif what == "customer":
+        print(customers.create_customer(name=rest[0]).id)
+    elif what == "cadence":
+        settings.update_settings(default_cadence_days=int(rest[0]))
+    elif what == "customers":
+        customers.create_customers([{"name": f"Newcomer {n}"} for n in range(int(rest[0]))])
+    else:
+        raise SystemExit(f"unknown write {what!r}")
+    db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,196 @@
+"""Colleagues' changes to a team journal are told as they are made
+(journal/storage/team_changes.py): a write by another process reaches a
+Listener with the customers it changed and who wrote it; the listener's own
+process's writes, a statement that changed nothing and a transaction rolled
+back are not told; a write about many customers says so; a listener whose
+connection is lost connects again and says anything may have changed; a file
+journal has none of it. Against the session's real PostgreSQL server, with
+the colleague a real second process (tests/colleague.py)."""
+
+import queue
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from journal.storage import db, team, team_changes
+from journal.writes import customers, interactions
+from tests.team_server import fresh_database, needs_server
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def colleague(location: str, *words: str) -> str:
+    """Run a colleague's writes in a second process; what it printed."""
+    done = subprocess.run([sys.executable, "-m", "tests.colleague", location, *map(str, words)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+class Heard:
+    """A listener on `location` and what it reported, waited for by condition."""
+
+    def __init__(self, location):
+        self.queue = queue.Queue()
+        self.listener = team_changes.Listener(lambda: team.listening_connection(location), self.queue.put).start()
+        assert self.listener.listening.wait(30), "the listener never listened"
+
+    def next(self, timeout: float = 20) -> team_changes.Change:
+        return self.queue.get(timeout=timeout)
+
+    def stop(self):
+        self.listener.stop()
+
+
+@pytest.fixture
+def team_journal(pg_server):
+    location = fresh_database(pg_server, "told")
+    db.open_server(location)
+    heard = Heard(location)
+    yield location, heard
+    heard.stop()
+    db.close()
+
+
+def admin_session_user(pg_server) -> str:
+    return pg_server.admin.execute("SELECT session_user").fetchone()[0]
+
+
+@needs_server
+def test_a_colleagues_note_is_told_with_its_customer_and_who_wrote_it(team_journal, pg_server):
+    location, heard = team_journal
+    ada = customers.create_customer(name="Ada Lovelace").id  # this process: not told
+    colleague(location, "note", ada, "Called about the walnut table")
+    change = heard.next()
+    assert change.ids == {ada}
+    assert change.user == admin_session_user(pg_server)  # the role the colleague logged in as
+    new = int(colleague(location, "customer", "Bea Newcomer"))
+    assert heard.next().ids == {new}
+
+
+@needs_server
+def test_this_processs_own_writes_are_not_told_to_it(team_journal):
+    location, heard = team_journal
+    ada = customers.create_customer(name="Ada").id
+    interactions.log_interaction(ada, "call", "out", "Our own call")
+    customers.update_customer(ada, name="Ada L.")
+    marker = int(colleague(location, "customer", "After ours"))
+    assert heard.next().ids == {marker}  # the first thing told: ours never were
+
+
+@needs_server
+def test_a_rolled_back_write_and_a_write_that_changed_nothing_are_not_told(team_journal, pg_server):
+    location, heard = team_journal
+    ada = customers.create_customer(name="Ada").id
+    with psycopg.connect(location) as other:  # a colleague's transaction, given up
+        other.execute("UPDATE customer SET name = 'Changed' WHERE id = %s", [ada])
+        other.rollback()
+    with psycopg.connect(location, autocommit=True) as other:
+        other.execute("UPDATE customer SET name = 'Nobody' WHERE id = -1")
+    marker = int(colleague(location, "customer", "After those"))
+    assert heard.next().ids == {marker}
+
+
+@needs_server
+def test_a_change_that_may_touch_anyone_is_told_as_such(team_journal):
+    location, heard = team_journal
+    colleague(location, "cadence", 45)  # the default cadence: everyone's attention
+    assert heard.next().ids is None
+
+
+@needs_server
+def test_each_statement_names_its_customers_and_one_about_too_many_says_anyone(team_journal):
+    location, heard = team_journal
+    colleague(location, "customers", 3)  # one transaction, a statement each
+    told = set()
+    while len(told) < 3:
+        told |= heard.next().ids
+    assert len(told) == 3
+    colleague(location, "customers", 2000)
+    for _ in range(2000):
+        assert len(heard.next().ids) == 1
+    with psycopg.connect(location, autocommit=True) as other:  # one statement, 2,003 customers
+        other.execute("UPDATE customer SET updated_at = now()")
+    assert heard.next().ids is None  # their ids would not fit in what the server may say
+
+
+@needs_server
+def test_a_lost_listener_connects_again_and_says_anything_may_have_changed(team_journal, pg_server):
+    location, heard = team_journal
+    team_changes.Listener.AGAIN_AFTER = (0,)  # connect again at once (this test's listener only needs it)
+    try:
+        killed = pg_server.admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = %s",
+            [f"LISTEN {team_changes.CHANNEL}"]).fetchall()
+        assert killed
+        assert heard.next() == team_changes.EVERYTHING
+        assert heard.listener.listening.wait(30)
+        new = int(colleague(location, "customer", "After the loss"))
+        assert heard.next().ids == {new}
+    finally:
+        team_changes.Listener.AGAIN_AFTER = (1, 2, 5, 10, 30)
+
+
+@needs_server
+def test_stop_ends_the_listeners_thread(team_journal):
+    _, heard = team_journal
+    heard.stop()
+    assert not heard.listener.running
+
+
+@needs_server
+def test_a_team_journal_of_schema_12_is_told_once_upgraded(pg_server):
+    from journal.storage import migrations
+    from journal.storage.models import SchemaVersion
+
+    location = fresh_database(pg_server, "told12")
+    opened = db.open_server(location)
+    for table in team_changes.WATCHED:  # as step 12 left it
+        for event in ("insert", "update", "delete"):
+            opened.execute_sql(f'DROP TRIGGER "{table}_tell_{event}" ON "{table}"')
+    opened.execute_sql("DROP FUNCTION lately_notify_changes()")
+    SchemaVersion.update(version=12).where(SchemaVersion.version == migrations.LATEST).execute()
+    ada = customers.create_customer(name="Ada").id
+    opened.close()
+
+    opened = db.open_server(location)
+    assert migrations.current_version(opened) == migrations.LATEST
+    heard = Heard(location)
+    try:
+        colleague(location, "note", ada, "Told after the upgrade")
+        assert heard.next().ids == {ada}
+    finally:
+        heard.stop()
+        opened.close()
+
+
+@needs_server
+def test_a_journal_in_another_schema_of_the_same_database_is_not_heard(pg_server):
+    """A database's channel is shared by its schemas: each journal hears only its own."""
+    here, elsewhere = pg_server.fresh_schema("lately_t_told_here"), pg_server.fresh_schema("lately_t_told_there")
+    db.open_server(elsewhere).close()
+    opened = db.open_server(here)
+    customers.create_customer(name="Ours")  # (this process's: not told) so that ids differ between the two
+    heard = Heard(here)
+    try:
+        assert int(colleague(elsewhere, "customer", "Someone elsewhere")) == 1
+        marker = int(colleague(here, "customer", "Here"))
+        assert marker == 2 and heard.next().ids == {marker}
+    finally:
+        heard.stop()
+        opened.close()
+        for schema in ("lately_t_told_here", "lately_t_told_there"):
+            pg_server.admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def test_a_journal_file_has_no_such_triggers(tmp_path):
+    database = db.connect(tmp_path / "journal.sqlite3")
+    try:
+        team_changes.install(database)  # run again: still nothing, a file has one writer at a time
+        names = [n for (n,) in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
+        assert names and not [n for n in names if "_tell_" in n]
+    finally:
+        database.close()

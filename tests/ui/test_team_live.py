@@ -1,0 +1,109 @@
+"""A colleague's change to a team journal shows in the window as it is made,
+without a restart: a note on the customer shown, a new customer in the list,
+the Lately panel read again; and what the person is doing stays — the
+customer chosen, the list's scroll, a details form half-edited. The colleague
+is a real second process (tests/colleague.py) on the session's real
+PostgreSQL server."""
+
+import gc
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from journal.storage import team_changes
+from tests.journal.test_team_changes import colleague
+from tests.team_server import needs_server
+
+from .focus_helpers import in_modal
+from .test_main_window import timeline_titles, visible_names
+from .test_team_window import demo_on_server, type_and_connect
+
+pytestmark = [pytest.mark.real_threads, needs_server]
+
+
+def team_window(make_window, qtbot, pg_server, tmp_path, customers=60):
+    location = demo_on_server(pg_server, tmp_path, "live", customers=customers)
+    window = make_window(tmp_path / "mine.sqlite3")
+    in_modal(qtbot, window.actions.connect_team.trigger, type_and_connect(qtbot, location))
+    assert window.files.session.is_server
+    qtbot.waitUntil(lambda: window.colleagues.listener is not None and window.colleagues.listener.listening.is_set(),
+                    timeout=30_000)
+    qtbot.waitUntil(lambda: not window.lately.loading, timeout=30_000)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    return window, location
+
+
+def said(window) -> str:
+    return window.statusBar().currentMessage()
+
+
+def test_a_colleagues_note_and_new_customer_show_and_the_users_place_stays(make_window, qtbot, pg_server, tmp_path):
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path)
+    user = pg_server.admin.execute("SELECT session_user").fetchone()[0]
+    table = window.customer_list.table
+    model = window.customer_list.model
+    chosen = model.id_at(3)
+    window.open_customer(chosen)
+    assert window.current_customer() == chosen
+    before = list(timeline_titles(window))
+    bar = table.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    scrolled = bar.value()
+
+    colleague(location, "note", chosen, "Ben called about the walnut table")
+    qtbot.waitUntil(lambda: "Ben called about the walnut table" in timeline_titles(window), timeout=15_000)
+    assert timeline_titles(window)[1:] == before or len(timeline_titles(window)) == len(before) + 1
+    assert window.current_customer() == chosen
+    assert bar.value() == scrolled
+    assert said(window) == f"Updated with {user}'s changes."
+
+    colleague(location, "customer", "Zed Newcomer")
+    qtbot.waitUntil(lambda: "Zed Newcomer" in visible_names(window), timeout=15_000)
+    assert window.current_customer() == chosen  # a colleague's new customer does not take the page
+    assert bar.value() == scrolled
+
+
+def test_details_being_typed_stay_when_a_colleague_writes_about_that_customer(make_window, qtbot, pg_server, tmp_path):
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=12)
+    chosen = window.current_customer()
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    field = window.page.details.fields["name"]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=5000)
+    gc.collect()
+    qtbot.keyClick(field, Qt.Key.Key_End)
+    qtbot.keyClicks(field, " Jr")
+    typed = field.text()
+
+    colleague(location, "note", chosen, "Colleague's note while you type")
+    qtbot.waitUntil(lambda: "Colleague's note while you type" in timeline_titles(window), timeout=15_000)
+    assert window.page.details.fields["name"].text() == typed
+    assert window.current_customer() == chosen
+
+
+def test_the_window_stops_listening_when_it_goes_back_to_a_file(make_window, qtbot, pg_server, tmp_path):
+    window, _ = team_window(make_window, qtbot, pg_server, tmp_path, customers=5)
+    listener = window.colleagues.listener
+    window.files.switch_journal(tmp_path / "mine.sqlite3")
+    assert window.colleagues.listener is None
+    qtbot.waitUntil(lambda: not listener.running, timeout=5000)  # its thread ends on its own
+
+
+def test_what_arrives_together_is_shown_once(qtbot):
+    from ui.files.team_changes import ColleagueChanges
+
+    changes = ColleagueChanges()
+    listening = changes.listener = object()  # as if listening
+    shown = []
+    changes.changed.connect(lambda ids, users: shown.append((ids, users)))
+    for change in (team_changes.Change("ben", frozenset({1})), team_changes.Change("cy", frozenset({2, 3})),
+                   team_changes.Change("ben", frozenset({3}))):
+        changes._heard.emit((listening, change))
+    changes._heard.emit((object(), team_changes.Change("dee", frozenset({9}))))  # a listener stopped before
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=5000)
+    assert shown == [(frozenset({1, 2, 3}), ("ben", "cy"))]
+    changes._heard.emit((listening, team_changes.Change("ben", frozenset({4}))))
+    changes._heard.emit((listening, team_changes.EVERYTHING))
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=5000)
+    assert shown[1] == (None, ("ben",))
