@@ -7,6 +7,8 @@ services the app uses, then exits. For the tests of colleagues' changes
     python -m tests.colleague LOCATION customer NAME
     python -m tests.colleague LOCATION cadence DAYS
     python -m tests.colleague LOCATION customers COUNT
+    python -m tests.colleague LOCATION purchase CUSTOMER_ID PRODUCT
+    python -m tests.colleague LOCATION connect SOURCE_ID TARGET_ID
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import sys
 
 def main(argv: list[str]) -> int:
     from journal.storage import db
-    from journal.writes import customers, interactions, settings
+    from journal.writes import connections, customers, interactions, purchases, settings
 
     location, what, *rest = argv
     db.open_server(location)
@@ -28,6 +30,10 @@ def main(argv: list[str]) -> int:
         settings.update_settings(default_cadence_days=int(rest[0]))
     elif what == "customers":
         customers.create_customers([{"name": f"Newcomer {n}"} for n in range(int(rest[0]))])
+    elif what == "purchase":
+        purchases.add_purchase(int(rest[0]), "2026-11-02", rest[1], 12_500)
+    elif what == "connect":
+        connections.add_connection(int(rest[0]), int(rest[1]), "referred")
     else:
         raise SystemExit(f"unknown write {what!r}")
     db.close()

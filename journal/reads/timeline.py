@@ -15,7 +15,7 @@ from journal.writes.customers import cadence_tag, customer_since, effective_cade
 from journal.errors import NotFound
 from journal.rules.kinds import KINDS, STAGES, kinds_of
 from journal.storage.models import (
-    Connection, Customer, CustomerSummary, Interaction, Purchase, StageChange, database, raw_rows, to_date, to_datetime,
+    Connection, Customer, CustomerSummary, Interaction, Purchase, StageChange, database, me, raw_rows, to_date, to_datetime,
 )
 
 INTERACTION, PURCHASE, CONNECTION, STAGE = "interaction", "purchase", "connection", "stage"
@@ -33,6 +33,7 @@ class TimelineEntry:
     amount_cents: int | None = None
     follow_up_on: date | None = None
     follow_up_done: bool = False
+    author: str | None = None  # a colleague who wrote it (a team journal's login role); None: you, or not known
 
     @property
     def month(self) -> tuple[int, int]:
@@ -52,7 +53,7 @@ def _as_datetime(value) -> datetime:
 def _feed_query(customer_id: int, klass: str | None, top=None):
     """Every entry of the feed as one UNION ALL with the same columns in each part:
     source, id, at, kind, direction, title, detail, amount, follow_up_on,
-    follow_up_done, a, b (a, b: the two customers of a connection). With `top`,
+    follow_up_done, a, b (a, b: the two customers of a connection), written_by. With `top`,
     each part holds only its first `top` entries in the feed's order (newest
     first): all a page ending at `top` can take from it."""
     null = SQL("NULL")
@@ -60,7 +61,7 @@ def _feed_query(customer_id: int, klass: str | None, top=None):
     inter = (Interaction
              .select(Value(INTERACTION).alias("source"), Interaction.id.alias("id"), Interaction.occurred_at.alias("at"),
                      Interaction.kind, Interaction.direction, Interaction.summary, Interaction.notes, null,
-                     Interaction.follow_up_on, Interaction.follow_up_done, no_id, no_id)
+                     Interaction.follow_up_on, Interaction.follow_up_done, no_id, no_id, Interaction.written_by)
              .where(Interaction.customer == customer_id, Interaction.deleted_at.is_null()))
     if top is not None:
         inter = inter.order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(top)
@@ -69,17 +70,18 @@ def _feed_query(customer_id: int, klass: str | None, top=None):
     # thanked_by as text: it shares a column with notes, and PostgreSQL's UNION wants one type.
     purchase = (Purchase
                 .select(Value(PURCHASE), Purchase.id, Purchase.purchased_on, Value(PURCHASE), null, Purchase.product,
-                        Purchase.thanked_by.cast("TEXT"), Purchase.amount_cents, null, Value(False), null, null)
+                        Purchase.thanked_by.cast("TEXT"), Purchase.amount_cents, null, Value(False), null, null,
+                        Purchase.written_by)
                 .where(Purchase.customer == customer_id, Purchase.deleted_at.is_null()))
     connection = (Connection
                   .select(Value(CONNECTION), Connection.id, Connection.connected_on, Connection.kind,
                           Case(None, [(Connection.source == customer_id, "out")], "in"), Connection.note, null, null,
-                          null, Value(False), Connection.source, Connection.target)
+                          null, Value(False), Connection.source, Connection.target, Connection.written_by)
                   .where((Connection.source == customer_id) | (Connection.target == customer_id),
                          Connection.deleted_at.is_null()))
     stage = (StageChange
              .select(Value(STAGE), StageChange.id, StageChange.changed_at, Value(STAGE), null, StageChange.new_stage,
-                     StageChange.old_stage, null, null, Value(False), null, null)
+                     StageChange.old_stage, null, null, Value(False), null, null, null)
              .where(StageChange.customer == customer_id))
     if top is not None:
         purchase = purchase.order_by(Purchase.purchased_on.desc(), Purchase.id.desc()).limit(top)
@@ -100,7 +102,8 @@ def entries(customer_id: int, *, klass: str | None = None, offset: int = 0, limi
     rows = database.execute_sql(sql, [values.get(p, p) if type(p) is int else p for p in template]).fetchall()
     people = {r[10] for r in rows if r[0] == CONNECTION} | {r[11] for r in rows if r[0] == CONNECTION}
     names = dict(raw_rows(Customer.select(Customer.id, Customer.name).where(Customer.id.in_(people)))) if people else {}
-    return [_entry(row, names) for row in rows]
+    you = me()
+    return [_entry(row, names, you) for row in rows]
 
 
 # Building the four-part query costs more than running it; build it once per
@@ -122,17 +125,19 @@ def _page_sql(database_type, klass):
     return sql, tuple(params)
 
 
-def _entry(row, names) -> TimelineEntry:
-    source, ident, at, kind, direction, title, detail, amount, follow_up, done, a, b = row
+def _entry(row, names, you: str | None) -> TimelineEntry:
+    source, ident, at, kind, direction, title, detail, amount, follow_up, done, a, b, written_by = row
     when = _as_datetime(at)
+    author = written_by if written_by and written_by != you else None
     if source == INTERACTION:
         return TimelineEntry(source, ident, when, kind, direction, title, detail,
-                             follow_up_on=to_date(follow_up), follow_up_done=bool(done))
+                             follow_up_on=to_date(follow_up), follow_up_done=bool(done), author=author)
     if source == PURCHASE:
         return TimelineEntry(source, ident, when, kind, None, f"Bought {title}",
-                             "thanked" if detail else "not thanked yet", amount_cents=amount)
+                             "thanked" if detail else "not thanked yet", amount_cents=amount, author=author)
     if source == CONNECTION:
-        return TimelineEntry(source, ident, when, kind, direction, connection_title(kind, names[a], names[b]), title)
+        return TimelineEntry(source, ident, when, kind, direction, connection_title(kind, names[a], names[b]), title,
+                             author=author)
     return TimelineEntry(source, ident, when, kind, None, f"Became {STAGES.get(title, title).lower()}",
                          f"Was {STAGES.get(detail, detail).lower()}")
 

@@ -18,6 +18,19 @@ def is_server(db=None) -> bool:
     return isinstance(getattr(db, "obj", db), peewee.PostgresqlDatabase)
 
 
+def me() -> str | None:
+    """Who "you" are in the journal's `written_by` columns: a team journal's
+    login role (session_user, asked once per server database); None for a
+    file, whose rows record nobody."""
+    db = database.obj
+    if not is_server(db):
+        return None
+    known = getattr(db, "_lately_me", None)
+    if known is None:
+        known = db._lately_me = db.execute_sql("SELECT session_user").fetchone()[0]
+    return known
+
+
 class DateTimeField(peewee.DateTimeField):
     """Peewee's field tries several strptime formats per value; the lists read
     thousands of rows, so parse ISO text with the C fromisoformat first."""
@@ -134,6 +147,7 @@ class Interaction(BaseModel):
     updated_at = DateTimeField(default=now)
     deleted_at = DateTimeField(null=True)
     version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by a trigger on every update: journal/writes/changes.py
+    written_by = CharField(null=True)  # the team journal's login role that wrote it (schema step 14: last, as added); a file's: None
 
     class Meta:
         indexes = (
@@ -153,6 +167,7 @@ class Purchase(BaseModel):
     created_at = DateTimeField(default=now)
     deleted_at = DateTimeField(null=True)
     version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by a trigger on every update: journal/writes/changes.py
+    written_by = CharField(null=True)  # as Interaction.written_by
 
     class Meta:
         indexes = ((("customer", "purchased_on"), False),)
@@ -169,6 +184,7 @@ class Connection(BaseModel):
     created_at = DateTimeField(default=now)
     deleted_at = DateTimeField(null=True)
     version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by a trigger on every update: journal/writes/changes.py
+    written_by = CharField(null=True)  # as Interaction.written_by
 
     class Meta:
         indexes = ((("source", "target", "kind"), False), (("target",), False))

@@ -45,3 +45,20 @@ def test_a_follow_up_reads_due_only_from_its_day():
     assert meta_text(entry(today), today).endswith("follow up 24 Nov 2026 (due)")
     assert meta_text(entry(date(2026, 11, 20)), today).endswith("follow up 20 Nov 2026 (due)")
     assert meta_text(entry(date(2026, 12, 1), done=True), today).endswith("follow up 1 Dec 2026 (done)")
+
+
+def test_what_a_colleague_wrote_names_them_and_yours_does_not():
+    from ui.timeline.timeline_view import meta_text
+
+    def entry(source="interaction", kind="call", direction="out", author=None):
+        return TimelineEntry(source, 1, datetime(2026, 11, 24, 9), kind, direction, "Called", "thanked",
+                             amount_cents=1200 if source == "purchase" else None, author=author)
+
+    assert "you reached out" in meta_text(entry())
+    assert "ben reached out" in meta_text(entry(author="ben")) and "noted by" not in meta_text(entry(author="ben"))
+    inbound = meta_text(entry(direction="in", author="ben"))
+    assert "they reached out" in inbound and inbound.endswith("noted by ben")
+    assert meta_text(entry(kind="note", direction="out", author="ben")).endswith("noted by ben")
+    assert meta_text(entry(source="purchase", kind="purchase", direction=None, author="ben")).endswith("logged by ben")
+    assert meta_text(entry(source="connection", kind="referred", direction="out", author="ben")).endswith("by ben")
+    assert "by" not in meta_text(entry(source="connection", kind="referred", direction="out"))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from journal.storage import team_changes
 from tests.journal.test_team_changes import colleague
-from tests.team_server import needs_server
+from tests.team_server import as_colleague, needs_server
 
 from .focus_helpers import in_modal
 from .test_main_window import timeline_titles, visible_names
@@ -39,9 +39,18 @@ def said(window) -> str:
     return window.statusBar().currentMessage()
 
 
+def timeline_meta(window, title: str) -> str:
+    """The line under an entry's title, as painted and as a screen reader hears it."""
+    model = window.page.timeline.model
+    for row in range(model.rowCount()):
+        if model.index(row).data() == title:
+            return model.index(row).data(Qt.ItemDataRole.AccessibleDescriptionRole)
+    raise AssertionError(f"no entry {title!r}")
+
+
 def test_a_colleagues_note_and_new_customer_show_and_the_users_place_stays(make_window, qtbot, pg_server, tmp_path):
     window, location = team_window(make_window, qtbot, pg_server, tmp_path)
-    user = pg_server.admin.execute("SELECT session_user").fetchone()[0]
+    ben = as_colleague(pg_server, location)
     table = window.customer_list.table
     model = window.customer_list.model
     chosen = model.id_at(3)
@@ -52,14 +61,17 @@ def test_a_colleagues_note_and_new_customer_show_and_the_users_place_stays(make_
     bar.setValue(bar.maximum() // 2)
     scrolled = bar.value()
 
-    colleague(location, "note", chosen, "Ben called about the walnut table")
+    colleague(ben, "note", chosen, "Ben called about the walnut table")
     qtbot.waitUntil(lambda: "Ben called about the walnut table" in timeline_titles(window), timeout=15_000)
-    assert timeline_titles(window)[1:] == before or len(timeline_titles(window)) == len(before) + 1
+    assert timeline_titles(window) == ["Ben called about the walnut table", *before]
     assert window.current_customer() == chosen
     assert bar.value() == scrolled
-    assert said(window) == f"Updated with {user}'s changes."
+    assert said(window) == "Updated with lately_ben's changes."
+    assert "lately_ben reached out" in timeline_meta(window, "Ben called about the walnut table")
+    assert all("reached out" not in timeline_meta(window, t) or "you reached out" in timeline_meta(window, t)
+               or "they reached out" in timeline_meta(window, t) for t in before)  # the demo's own: yours
 
-    colleague(location, "customer", "Zed Newcomer")
+    colleague(ben, "customer", "Zed Newcomer")
     qtbot.waitUntil(lambda: "Zed Newcomer" in visible_names(window), timeout=15_000)
     assert window.current_customer() == chosen  # a colleague's new customer does not take the page
     assert bar.value() == scrolled

@@ -127,11 +127,19 @@ class TimelineModel(QAbstractListModel):
 
 def meta_text(entry: TimelineEntry, today: date | None = None) -> str:
     parts = []
+    # In a team journal, what a colleague wrote says so (entry.author); yours and a file's do not.
+    by = f"noted by {entry.author}" if entry.author else None
     if entry.source == INTERACTION:
         parts.append(KINDS[entry.kind].label)
         if entry.kind != "note":  # an internal note is nobody reaching out
-            parts.append("you reached out" if entry.direction == "out" else "they reached out")
+            if entry.direction == "out":
+                parts.append(f"{entry.author} reached out" if entry.author else "you reached out")
+                by = None
+            else:
+                parts.append("they reached out")
         parts.append(fmt.moment(entry.when))
+        if by:
+            parts.append(by)
         if entry.follow_up_on:
             # Due from its day on; before it, only the day (the Lately panel lists it once it is due).
             state = (" (done)" if entry.follow_up_done else
@@ -139,8 +147,12 @@ def meta_text(entry: TimelineEntry, today: date | None = None) -> str:
             parts.append(f"follow up {fmt.day(entry.follow_up_on)}{state}")
     elif entry.source == "purchase":
         parts += ["Purchase", fmt.money(entry.amount_cents), fmt.day(entry.when), entry.detail]
+        if entry.author:
+            parts.append(f"logged by {entry.author}")
     elif entry.source == "connection":
         parts += [CONNECTION_KINDS[entry.kind], fmt.day(entry.when)]
+        if entry.author:
+            parts.append(f"by {entry.author}")
     else:
         parts += ["Stage", fmt.moment(entry.when)]
     return "  ·  ".join(parts)

@@ -24,6 +24,7 @@ STEPS = {
     11: "m0011_pgspeed_name_pieces",
     12: "m0012_pgspeed_generic_finders",
     13: "m0013_team_changes_told",
+    14: "m0014_team_authors",
 }
 LATEST = max(STEPS, default=1)
 
@@ -53,6 +54,7 @@ def bring_up_to_date(db, before_step=None) -> list[int]:
             from journal.storage import team_changes
 
             team_changes.install(db)
+            importlib.import_module(f"{__name__}.m0014_team_authors").install(db)
             SchemaVersion.create(version=LATEST)
         return []
     if version > LATEST:
