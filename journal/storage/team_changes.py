@@ -148,6 +148,24 @@ def parse(payload: str) -> Told | None:
         return None
 
 
+# More customers than this changed at once are reported as "anyone" (the window reads everything again).
+MOST_IDS_REPORTED = 1000
+
+
+def together(changes: list[Change]) -> list[Change]:
+    """`changes` as one per person, in the order first heard: their customers
+    together, or None (anyone) when any said so or there are too many to name."""
+    merged: dict[str, set[int] | None] = {}
+    for change in changes:
+        ids = merged.get(change.user, set())
+        if ids is None or change.ids is None:
+            merged[change.user] = None
+        else:
+            ids |= change.ids
+            merged[change.user] = ids if len(ids) <= MOST_IDS_REPORTED else None
+    return [Change(user, None if ids is None else frozenset(ids)) for user, ids in merged.items()]
+
+
 EVERYTHING = Change("", None)  # said after the listener lost its connection: anything may have changed
 
 
@@ -167,6 +185,7 @@ class Listener:
     process to the same journal. stop() ends it."""
 
     WAIT = 0.5  # seconds between looks at whether to stop
+    TOGETHER = 0.05  # what arrives within this after a first change is reported with it
     AGAIN_AFTER = (1, 2, 5, 10, 30)  # seconds before each try to connect again, then every 30
 
     def __init__(self, connect, report):
@@ -217,12 +236,13 @@ class Listener:
             if again:
                 self.report(EVERYTHING)  # what was said while it was away is lost
             while not self._stop.is_set():
-                for note in conn.notifies(timeout=self.WAIT):
-                    told = parse(note.payload)
-                    if told is not None and told.origin != ORIGIN and told.schema == schema:
-                        self.report(told.change)
-                    if self._stop.is_set():
-                        break
+                first = list(conn.notifies(timeout=self.WAIT, stop_after=1))
+                if first:  # and what comes right behind it: an import's thousands of statements, say
+                    heard = first + list(conn.notifies(timeout=self.TOGETHER))
+                    ours = [told.change for told in map(parse, (n.payload for n in heard))
+                            if told is not None and told.origin != ORIGIN and told.schema == schema]
+                    for change in together(ours):
+                        self.report(change)
                 if conn.closed or conn.broken:
                     raise ConnectionError("the team journal's server closed the connection")
         finally:

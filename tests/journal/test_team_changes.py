@@ -109,9 +109,12 @@ def test_each_statement_names_its_customers_and_one_about_too_many_says_anyone(t
     while len(told) < 3:
         told |= heard.next().ids
     assert len(told) == 3
-    colleague(location, "customers", 2000)
-    for _ in range(2000):
-        assert len(heard.next().ids) == 1
+    colleague(location, "customers", 2000)  # 2,000 statements in one transaction: heard together
+    told = set()
+    while told is not None and len(told) < 2000:
+        change = heard.next()
+        told = None if change.ids is None else told | change.ids
+    assert told is None  # more than the listener names: anyone, so the window reads everything again
     with psycopg.connect(location, autocommit=True) as other:  # one statement, 2,003 customers
         other.execute("UPDATE customer SET updated_at = now()")
     assert heard.next().ids is None  # their ids would not fit in what the server may say
@@ -184,6 +187,17 @@ def test_a_journal_in_another_schema_of_the_same_database_is_not_heard(pg_server
         opened.close()
         for schema in ("lately_t_told_here", "lately_t_told_there"):
             pg_server.admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def test_changes_heard_together_are_one_per_person():
+    Change = team_changes.Change
+    assert team_changes.together([Change("ben", frozenset({1})), Change("cy", frozenset({2})),
+                                  Change("ben", frozenset({3}))]) == [Change("ben", frozenset({1, 3})),
+                                                                       Change("cy", frozenset({2}))]
+    assert team_changes.together([Change("ben", frozenset({1})), Change("ben", None)]) == [Change("ben", None)]
+    many = [Change("ben", frozenset({n})) for n in range(team_changes.MOST_IDS_REPORTED + 1)]
+    assert team_changes.together(many) == [Change("ben", None)]
+    assert team_changes.together([]) == []
 
 
 def test_a_journal_file_has_no_such_triggers(tmp_path):
