@@ -66,7 +66,7 @@ def test_a_colleagues_note_and_new_customer_show_and_the_users_place_stays(make_
     assert timeline_titles(window) == ["Ben called about the walnut table", *before]
     assert window.current_customer() == chosen
     assert bar.value() == scrolled
-    assert said(window) == "Updated with lately_ben's changes."
+    assert said(window) == f"Updated with lately_ben's changes to {model.customer_at(model.row_of(chosen)).name}."
     assert "lately_ben reached out" in timeline_meta(window, "Ben called about the walnut table")
     assert all("reached out" not in timeline_meta(window, t) or "you reached out" in timeline_meta(window, t)
                or "they reached out" in timeline_meta(window, t) for t in before)  # the demo's own: yours
@@ -100,6 +100,14 @@ def test_the_window_stops_listening_when_it_goes_back_to_a_file(make_window, qtb
     window.files.switch_journal(tmp_path / "mine.sqlite3")
     assert window.colleagues.listener is None
     qtbot.waitUntil(lambda: not listener.running, timeout=5000)  # its thread ends on its own
+
+
+def test_the_status_bar_says_who_and_about_whom():
+    from ui.files.team_changes import status_words
+
+    assert status_words(("ben",), "Ada Lovelace") == "Updated with ben's changes to Ada Lovelace."
+    assert status_words(("ben", "cy", "dee")) == "Updated with changes by ben, cy and dee."
+    assert status_words(()) == "Updated with changes made elsewhere."
 
 
 def test_what_arrives_together_is_shown_once(qtbot):

@@ -71,10 +71,12 @@ class ColleagueChanges(QObject):
         self.changed.emit(None if ids is None else frozenset(ids), users)
 
 
-def status_words(users: tuple[str, ...]) -> str:
-    """The status bar's words after a colleague's change is shown."""
+def status_words(users: tuple[str, ...], about: str | None = None) -> str:
+    """The status bar's words after a colleague's change is shown; `about`: the
+    one customer it was about, when it was one."""
+    to = f" to {about}" if about else ""
     if not users:
-        return "Updated with changes made elsewhere."
+        return f"Updated with changes made elsewhere{to}."
     if len(users) == 1:
-        return f"Updated with {users[0]}'s changes."
-    return f"Updated with changes by {', '.join(users[:-1])} and {users[-1]}."
+        return f"Updated with {users[0]}'s changes{to}."
+    return f"Updated with changes by {', '.join(users[:-1])} and {users[-1]}{to}."

@@ -459,7 +459,13 @@ class MainWindow(QMainWindow):
         cards_window = getattr(self, "cards_window", None)
         if cards_window is not None and cards_window.isVisible():
             cards_window.rebuild()
-        self.statusBar().showMessage(team_changes.status_words(users), 6000)
+        about = None
+        if ids is not None and len(ids) == 1:
+            try:
+                about = customers.get_customer(next(iter(ids))).name
+            except NotFound:  # deleted, or gone for good
+                pass
+        self.statusBar().showMessage(team_changes.status_words(users, about), 6000)
 
     def _update_actions(self, *_):
         has = self.current_customer() is not None
