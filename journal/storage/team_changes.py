@@ -55,6 +55,10 @@ WATCHED = {
     "company": (),
 }
 
+# A new tag or company matters to nobody yet (the customer given it is told with their
+# own row); renaming one, or a tag's cadence, matters to all who have it.
+NEW_ROWS_UNTOLD = {"tag", "company"}
+
 # Longer lists of ids are sent as "*" (a notification's payload must stay under 8,000 bytes).
 MOST_IDS_TEXT = 7000
 
@@ -109,6 +113,8 @@ def install(db) -> None:
         for name, event, transition in _EVENTS:
             trigger = f"{table}_tell_{name}"
             db.execute_sql(f'DROP TRIGGER IF EXISTS "{trigger}" ON "{table}"')
+            if event == "INSERT" and table in NEW_ROWS_UNTOLD:
+                continue
             # Transition tables allow one event per trigger, hence three.
             db.execute_sql(f'CREATE TRIGGER "{trigger}" AFTER {event} ON "{table}" REFERENCING {transition} '
                            f"FOR EACH STATEMENT EXECUTE FUNCTION lately_notify_changes({arguments})")
@@ -242,6 +248,8 @@ class Listener:
                     ours = [told.change for told in map(parse, (n.payload for n in heard))
                             if told is not None and told.origin != ORIGIN and told.schema == schema]
                     for change in together(ours):
+                        if self._stop.is_set():
+                            break  # stopped meanwhile: whoever it reported to may be gone
                         self.report(change)
                 if conn.closed or conn.broken:
                     raise ConnectionError("the team journal's server closed the connection")

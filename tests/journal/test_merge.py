@@ -173,7 +173,8 @@ def test_undo_puts_back_every_row_and_redo_the_merge(journal):
     merge.undo_merge(result)
     undone = dump()
     note = [r for r in undone["interaction"] if r[0] == result.note_id]
-    assert note and note[0][-1] is not None  # the merge note is in the trash
+    deleted_at = [f.name for f in Interaction._meta.sorted_fields].index("deleted_at")
+    assert note and note[0][deleted_at] is not None  # the merge note is in the trash
     undone["interaction"] = [r for r in undone["interaction"] if r[0] != result.note_id]
     assert undone == before
     assert customers.get_customer(other.id).email == "JOHN@acme.example"

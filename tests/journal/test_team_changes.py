@@ -99,6 +99,12 @@ def test_a_change_that_may_touch_anyone_is_told_as_such(team_journal):
     location, heard = team_journal
     colleague(location, "cadence", 45)  # the default cadence: everyone's attention
     assert heard.next().ids is None
+    with psycopg.connect(location, autocommit=True) as other:
+        other.execute("INSERT INTO company (name, created_at) VALUES ('New & Co', now())")  # nobody has it yet
+        marker = int(colleague(location, "customer", "Marker"))
+        assert heard.next().ids == {marker}  # the new company was not told
+        other.execute("UPDATE company SET name = 'Renamed & Co'")  # all who have it
+        assert heard.next().ids is None
 
 
 @needs_server
@@ -153,7 +159,7 @@ def test_a_team_journal_of_schema_12_is_told_once_upgraded(pg_server):
     opened = db.open_server(location)
     for table in team_changes.WATCHED:  # as step 12 left it
         for event in ("insert", "update", "delete"):
-            opened.execute_sql(f'DROP TRIGGER "{table}_tell_{event}" ON "{table}"')
+            opened.execute_sql(f'DROP TRIGGER IF EXISTS "{table}_tell_{event}" ON "{table}"')
     opened.execute_sql("DROP FUNCTION lately_notify_changes()")
     SchemaVersion.update(version=12).where(SchemaVersion.version == migrations.LATEST).execute()
     ada = customers.create_customer(name="Ada").id
