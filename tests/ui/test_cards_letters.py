@@ -4,13 +4,14 @@ cards ended without one."""
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintPreviewDialog
-from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel, QMessageBox, QWidget
 
 from journal.writes import customers, purchases, settings
 
 from .focus_helpers import check_mnemonics, focused, mnemonic, tab_stops
+from .modal_helpers import when_open
 from .test_main_window import press
 
 
@@ -57,25 +58,6 @@ def test_every_button_and_field_of_the_cards_window_has_its_own_alt_letter(qtbot
     check_every_letter(qtbot, cards)
     qtbot.keyClick(focused(), Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
     assert focused() is cards.picker
-
-
-def when_open(qtbot, kind, act, attempts=250):
-    """act(dialog) once a modal dialog of `kind` is up (checked every 20 ms, never a guess at how long)."""
-    def look():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
-            try:
-                dialog.activateWindow()
-                qtbot.waitUntil(lambda: focused() is not None and focused().window() is dialog, timeout=3000)
-                act(dialog)
-            except BaseException:  # closed: the test fails rather than hangs
-                dialog.reject()
-                raise
-        elif look.left:
-            look.left -= 1
-            QTimer.singleShot(20, look)
-    look.left = attempts
-    QTimer.singleShot(0, look)
 
 
 def test_an_empty_signature_is_said_and_set_before_printing(qtbot, make_window, monkeypatch):

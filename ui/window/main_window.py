@@ -813,11 +813,9 @@ class MainWindow(QMainWindow):
         if not draft or not (draft.get("notes") or draft.get("summary")):
             return
         who = draft.get("customer_text") or "a customer"
-        answer = QMessageBox.question(
-            self, "Continue your note?",
-            f"You were writing a note about {who} when Lately last closed. Continue it?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard, QMessageBox.StandardButton.Yes)
-        if answer == QMessageBox.StandardButton.Yes:
+        from ui.capture.draft_offer import continue_draft
+
+        if continue_draft(self, who):  # (Escape too: see there)
             self.quick_capture(draft=draft)
         else:
             drafts.discard_draft(drafts.QUICK_CAPTURE)
