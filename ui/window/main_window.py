@@ -671,6 +671,7 @@ class MainWindow(QMainWindow):
         name = customers.get_customer(cid).name
         dialog = PurchaseDialog(name, self, on_save=lambda values: self._perform(
             commands.AddPurchase(self.events, cid, values), f"Purchase logged for {name}"))
+        dialog.currency_chosen.connect(self._settings_saved)  # (the currency, chosen with the first purchase)
         dialog.exec()
         dialog.deleteLater()
 
