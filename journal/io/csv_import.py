@@ -309,7 +309,7 @@ def _clean_row(values: dict, date_format: str | None, checks=_CHECKED) -> list[t
                 if len(value) > 320 or not _EMAIL.match(value):
                     raise ValidationError("email", "is not an e-mail address")
             elif key == "customer_since":
-                values[key] = _date(value, date_format)
+                values[key] = _not_after_today(_date(value, date_format), "customer since", value)
             elif key == "stage":
                 values[key] = _stage(value)
             elif key == "tags":
@@ -326,12 +326,22 @@ def _date(value: str, date_format: str | None) -> date | None:
         "customer_since"]
 
 
+def _not_after_today(day: date | None, field_name: str, written: str) -> date | None:
+    """A day from a file that is after today is no fact yet, as quick capture will
+    not log one: refused as a bad value is, with the line and why."""
+    if day is not None and day > date.today():
+        raise ValidationError(field_name, f"{written.strip()!r} is in the future")
+    return day
+
+
 def _why(key: str, value: str, error: ValidationError) -> str:
     word = FIELD_WORDS.get(key, key.replace("_", " "))
     shown = value if len(value) <= 60 else value[:57] + "…"
     if key == "email":
         return f"e-mail {shown!r} is not an e-mail address"
     if key == "customer_since":
+        if error.reason.endswith("is in the future"):
+            return f"customer since {shown!r} is in the future"
         return f"customer since {shown!r} is not a date this file uses"
     if key == "stage":
         return f"stage {shown!r} is not one Lately knows (prospect, customer or former)"
@@ -738,8 +748,10 @@ def plan_purchases(table: Table, mapping: dict[int, str | None], date_format: st
             if cid is None:
                 who = values.get("customer") or values.get("email") or "(no customer)"
                 raise ValidationError("customer", f"no customer {who!r} in the journal; import customers first")
+            written = values.get("purchased_on", "")
             record = purchases.validate_purchase(dict(
-                purchased_on=parse_date(values.get("purchased_on", ""), date_format, "purchase date"),
+                purchased_on=_not_after_today(parse_date(written, date_format, "purchase date"), "purchase date",
+                                              written),
                 product=values.get("product", ""),
                 amount_cents=purchases.parse_amount(values.get("amount", ""), decimal),
             ))
