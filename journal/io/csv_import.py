@@ -84,6 +84,20 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/
 # Values contact programs write into columns nobody filled in (Outlook: "0/0/00"
 # birthdays, "Normal" priority…): not worth a line in a note.
 EMPTY_WORDS = frozenset({"0/0/00", "0.0.00", "00.00.0000", "normal", "unspecified", "false", "keine angabe"})
+# Columns Outlook's contact export (File › Open & Export › Export to a file ›
+# Comma Separated Values) writes about its own records, not about the person:
+# how each e-mail address is routed ("SMTP", "EX") and the display name Outlook
+# made from it ("Jörg Müller (joerg@…)"), its free/busy and directory servers,
+# the item's priority, sensitivity and private flag, and the initials it works
+# out from the name. Left out of the note: they tell the owner nothing.
+# (Its address, phone, e-mail 2 and 3 and other columns are information, and
+# land in their fields or in the note.)
+OUTLOOK_METADATA = frozenset({
+    "e mail type", "e mail 2 type", "e mail 3 type", "e mail display name", "e mail 2 display name",
+    "e mail 3 display name", "internet free busy", "directory server", "priority", "sensitivity", "private",
+    "initials"})
+# Headings only Outlook's export has: a file with one of them is taken for one.
+OUTLOOK_SIGNS = frozenset({"e mail type", "e mail display name"})
 NAME_PARTS = ("name_prefix", "first_name", "middle_name", "last_name", "name_suffix")
 _SINGLE = ("name", "company", "email", "phone", "stage", "account_manager", "customer_since") + NAME_PARTS
 _TEXT_LIMITS = {"name": 200, "company": 200, "phone": 200, "account_manager": 200, "address": 10_000,
@@ -185,8 +199,10 @@ class _Columns:
         self.single = [(f, ix[0]) for f, ix in self.by_field.items() if len(ix) == 1 and f not in ADDRESS_PARTS]
         self.several = [(f, ix) for f, ix in self.by_field.items() if len(ix) > 1 and f not in ADDRESS_PARTS]
         self.parts = [(f, self.by_field[f]) for f in ADDRESS_PARTS if f in self.by_field]
+        outlook = bool(OUTLOOK_SIGNS & {_normal(h) for h in headers})
         self.unmapped = ([i for i in range(len(headers)) if not mapping.get(i)
-                          and not (self.parts and "formatted" in headers[i].casefold())]  # the parts say it
+                          and not (self.parts and "formatted" in headers[i].casefold())  # the parts say it
+                          and not (outlook and _normal(headers[i]) in OUTLOOK_METADATA)]
                          if keep_unmapped else [])
         self.width = max([len(headers)] + [i + 1 for i in mapping])
         present = set(self.by_field) | {"name"} | ({"address"} if self.parts else set())
@@ -293,7 +309,7 @@ def _clean_row(values: dict, date_format: str | None, checks=_CHECKED) -> list[t
                 if len(value) > 320 or not _EMAIL.match(value):
                     raise ValidationError("email", "is not an e-mail address")
             elif key == "customer_since":
-                values[key] = _date(value, date_format)
+                values[key] = _not_after_today(_date(value, date_format), "customer since", value)
             elif key == "stage":
                 values[key] = _stage(value)
             elif key == "tags":
@@ -310,12 +326,22 @@ def _date(value: str, date_format: str | None) -> date | None:
         "customer_since"]
 
 
+def _not_after_today(day: date | None, field_name: str, written: str) -> date | None:
+    """A day from a file that is after today is no fact yet, as quick capture will
+    not log one: refused as a bad value is, with the line and why."""
+    if day is not None and day > date.today():
+        raise ValidationError(field_name, f"{written.strip()!r} is in the future")
+    return day
+
+
 def _why(key: str, value: str, error: ValidationError) -> str:
     word = FIELD_WORDS.get(key, key.replace("_", " "))
     shown = value if len(value) <= 60 else value[:57] + "…"
     if key == "email":
         return f"e-mail {shown!r} is not an e-mail address"
     if key == "customer_since":
+        if error.reason.endswith("is in the future"):
+            return f"customer since {shown!r} is in the future"
         return f"customer since {shown!r} is not a date this file uses"
     if key == "stage":
         return f"stage {shown!r} is not one Lately knows (prospect, customer or former)"
@@ -722,8 +748,10 @@ def plan_purchases(table: Table, mapping: dict[int, str | None], date_format: st
             if cid is None:
                 who = values.get("customer") or values.get("email") or "(no customer)"
                 raise ValidationError("customer", f"no customer {who!r} in the journal; import customers first")
+            written = values.get("purchased_on", "")
             record = purchases.validate_purchase(dict(
-                purchased_on=parse_date(values.get("purchased_on", ""), date_format, "purchase date"),
+                purchased_on=_not_after_today(parse_date(written, date_format, "purchase date"), "purchase date",
+                                              written),
                 product=values.get("product", ""),
                 amount_cents=purchases.parse_amount(values.get("amount", ""), decimal),
             ))

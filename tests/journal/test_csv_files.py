@@ -116,6 +116,12 @@ def test_outlook_export(journal):
     assert note.startswith("Liefert samstags.\nRuft lieber an.")
     assert "Home Street: Gartenweg 3" in note and "Mobile Phone: +49 170 1234567" in note
     assert "0/0/00" not in note and "Normal" not in note and "Unspecified" not in note  # Outlook's empty values
+    # Outlook's own bookkeeping is no note: how an address is routed, the display name it made, the initials.
+    assert "SMTP" not in note and "Type" not in note and "Display Name" not in note and "J.M." not in note
+    # What Outlook knows about the person still lands: a second e-mail, gender, who referred them, its user fields.
+    for line in ("E-mail 2 Address: j.mueller@privat.example", "Gender: Male", "Referred By: Anna Schmidt",
+                 "User 1: Stammkunde seit 2009", "Title: Herr", "Department: Einkauf", "Job Title: Inhaber"):
+        assert line in note
     elijah = customers.find_by_name("Elijah Perkins Jr.")
     assert elijah.address == "c/o Studio\nBuilding 2\n12 High St\nSpringfield, IL 62701\nUSA"
 

@@ -255,8 +255,11 @@ def test_escape_with_notes_asks_first_and_draft_survives_a_crash(qtbot, make_win
 
     no_modal_boxes.clear()
     from PySide6.QtWidgets import QMessageBox
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    drive_dialog(qtbot, check)
+
+    from .modal_helpers import when_open
+
+    when_open(qtbot, QMessageBox, lambda box: qtbot.keyClick(box, Qt.Key.Key_Return))  # Yes, continue it
+    when_open(qtbot, CaptureDialog, check)
     window._offer_draft()
     assert restored == {"notes": "Typed before the crash", "customer": "Ada Lovelace — Analytical Engines"}
     assert drafts.load_draft("quick_capture") is None

@@ -147,6 +147,7 @@ class CaptureDialog(QDialog):
                            self.follow_up_date.dateChanged, self.direction.buttonToggled):
                 signal.connect(lambda *_: self._draft_timer.start())
         (self.summary if (customer_id or editing) else self.customer).setFocus()
+        self._given_summary = self.summary.text()  # (a suggested one, as from the Lately panel, is not typed text)
 
     # -- filling and reading ---------------------------------------------------------------
     def _fill(self, row: InteractionData):
@@ -186,7 +187,9 @@ class CaptureDialog(QDialog):
         )
 
     def has_typed_text(self) -> bool:
-        return bool(self.notes.toPlainText().strip())
+        """Notes, or a summary other than the one the dialog opened with (a draft's, brought back, counts)."""
+        summary = self.summary.text().strip()
+        return bool(self.notes.toPlainText().strip()) or (bool(summary) and summary != self._given_summary.strip())
 
     # -- drafts ------------------------------------------------------------------------------
     def save_draft(self):

@@ -21,6 +21,7 @@ from journal.rules import words
 from ui.common import format as fmt
 
 from ui.common import theme
+from ui.cards import signature
 from ui.cards.card_printing import CARD_SIZES, CARDS, LIST, draw, page_layout, write_pdf
 from ui.capture.capture import from_qdate
 from ui.common.forms import DateEdit, ErrorLabel, buddy_label, chain_tabs, hbox, vbox
@@ -108,24 +109,25 @@ class CardsWindow(QDialog):
         self.start = DateEdit(QDate.currentDate().addDays(-30), calendarPopup=True, displayFormat=fmt.date_format())
         self.end = DateEdit(QDate.currentDate(), calendarPopup=True, displayFormat=fmt.date_format())
         self.picker = CustomerPicker()
-        self.add_button = QPushButton("Add")
+        self.add_button = QPushButton("&Add")
         self.add_button.clicked.connect(self._add_picked)
         self.picker.returnPressed.connect(self._add_picked)
         self.picker.picked.connect(self._add_picked)
-        template = QPushButton("Template…")
+        template = QPushButton("&Template…")
         template.clicked.connect(self.edit_template)
         top = QHBoxLayout()
         top.addWidget(buddy_label("&Occasion", self.occasion))
         top.addWidget(self.occasion)
-        self.in_range = QCheckBox("only those bought between")
+        self.in_range = QCheckBox("Only those &bought")
         self.in_range.toggled.connect(self.start.setEnabled)
         self.in_range.toggled.connect(self.end.setEnabled)
         self.in_range.toggled.connect(self.rebuild)
         self.start.setEnabled(False)
         self.end.setEnabled(False)
-        self.range_box = hbox(self.in_range, self.start, QLabel("and"), self.end, stretch_end=False)
+        self.range_box = hbox(self.in_range, buddy_label("bet&ween", self.start), self.start,
+                              buddy_label("a&nd", self.end), self.end, stretch_end=False)
         top.addWidget(self.range_box)
-        self.hand_box = hbox((self.picker, 1), self.add_button, stretch_end=False)
+        self.hand_box = hbox(buddy_label("&Customer", self.picker), (self.picker, 1), self.add_button, stretch_end=False)
         top.addWidget(self.hand_box, 1)
         top.addStretch(0)
         top.addWidget(template)
@@ -141,20 +143,28 @@ class CardsWindow(QDialog):
         self.card_title = QLabel()
         self.edited_note = QLabel()
         splitter = QSplitter()
-        splitter.addWidget(vbox(self.count, (self.recipients, 1), self.warning))
-        splitter.addWidget(vbox(self.card_title, (self.message, 1), self.edited_note))
+        splitter.addWidget(vbox(hbox(buddy_label("&Recipients", self.recipients), self.count),
+                                (self.recipients, 1), self.warning))
+        splitter.addWidget(vbox(buddy_label("&Message", self.message), self.card_title, (self.message, 1),
+                                self.edited_note))
         splitter.setSizes([340, 660])
 
         self.size = QComboBox()
         self.size.addItems(list(CARD_SIZES))
         self.error = ErrorLabel()
+        # Said while the signature is empty, with the way to set it: the cards would
+        # otherwise end with the owner's bare name, or with nothing at all.
+        self.unsigned = QLabel(wordWrap=True)
+        self.sign_button = QPushButton("Set si&gnature…")
+        self.sign_button.clicked.connect(self.edit_signature)
+        self.unsigned_box = hbox((self.unsigned, 1), self.sign_button, stretch_end=False)
         bottom = QHBoxLayout()
         bottom.addWidget(buddy_label("Card si&ze", self.size))
         bottom.addWidget(self.size)
         bottom.addStretch(1)
         self.buttons = {}
-        for key, text in (("preview", "Print preview…"), ("print", "Print…"), ("pdf", "Cards as PDF…"),
-                          ("list_pdf", "List as PDF…"), ("csv", "CSV for mail merge…"), ("sent", "Mark as sent")):
+        for key, text in (("preview", "Print pre&view…"), ("print", "&Print…"), ("pdf", "Cards as P&DF…"),
+                          ("list_pdf", "&List as PDF…"), ("csv", "CSV for ma&il merge…"), ("sent", "Mark as &sent")):
             button = QPushButton(text)
             button.clicked.connect(getattr(self, f"do_{key}"))
             self.buttons[key] = button
@@ -163,10 +173,11 @@ class CardsWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.unsigned_box)
         layout.addWidget(self.error)
         layout.addLayout(bottom)
         chain_tabs(self.occasion, self.in_range, self.start, self.end, self.picker, self.add_button, template,
-                   self.recipients, self.message, self.size, *self.buttons.values())
+                   self.recipients, self.message, self.sign_button, self.size, *self.buttons.values())
         self.occasion.setFocus()
 
         self.occasion.currentIndexChanged.connect(self.rebuild)
@@ -238,6 +249,7 @@ class CardsWindow(QDialog):
         self.warning.clear()
         self._show_card(-1)
         self.count.setText("Finding whom to thank\u2026")
+        self._say_if_unsigned()
         for button in self.buttons.values():
             button.setEnabled(False)
 
@@ -351,6 +363,22 @@ class CardsWindow(QDialog):
                 self.error.show_message(str(error))
             self._fill_list()
 
+    # -- the signature ------------------------------------------------------------------------------------
+    def _say_if_unsigned(self) -> None:
+        said = signature.unsigned_words()
+        self.unsigned.setText(said)
+        self.unsigned_box.setVisible(bool(said))
+
+    def edit_signature(self) -> None:
+        """The settings, with the keys in the signature; the cards are written again with it."""
+        signature.edit(self, self.rebuild)
+
+    def _confirm_signature(self) -> bool:
+        answer = signature.ask_before_printing(self)
+        if answer == signature.SIGN_FIRST:
+            self.edit_signature()  # the cards are written again with it: look, then print
+        return answer == signature.PRINT
+
     # -- printing and exporting --------------------------------------------------------------------------
     def _confirm_addresses(self) -> bool:
         missing = [c.name for c in self.cards if not c.has_address]
@@ -369,21 +397,21 @@ class CardsWindow(QDialog):
         return printer
 
     def do_preview(self):
-        if not self._confirm_addresses():
+        if not self._confirm_signature() or not self._confirm_addresses():
             return
         dialog = QPrintPreviewDialog(self._printer(), self)
         dialog.paintRequested.connect(lambda printer: draw(printer, self.cards, CARDS))
         dialog.exec()
 
     def do_print(self):
-        if not self._confirm_addresses():
+        if not self._confirm_signature() or not self._confirm_addresses():
             return
         printer = self._printer()
         if QPrintDialog(printer, self).exec():
             draw(printer, self.cards, CARDS)
 
     def _pdf(self, kind, name):
-        if not self._confirm_addresses():
+        if (kind == CARDS and not self._confirm_signature()) or not self._confirm_addresses():
             return
         path, _ = QFileDialog.getSaveFileName(self, "Save as PDF", str(Path.home() / name), "PDF (*.pdf)")
         if not path:

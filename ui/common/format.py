@@ -82,6 +82,17 @@ def install(currency: str = "", locale: QLocale | None = None) -> None:
         return loc.toCurrencyString(cents / 100, symbol, 2)
 
     words.use(day=_cached_day, number=lambda n, loc=numbers: loc.toString(n), money=money_text)
+    global _currency_known
+    _currency_known = symbol is not None
+
+
+_currency_known = False
+
+
+def currency_known() -> bool:
+    """False while neither the system's locale nor the journal names a currency:
+    amounts then read as bare numbers, and the places money is typed offer one."""
+    return _currency_known
 
 
 def date_format() -> str:

@@ -20,6 +20,7 @@ from journal.rules import words
 
 from ui.common import format as fmt
 from ui.common import theme
+from ui.customers.current_row import CurrentRowDelegate
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -352,6 +353,7 @@ class CustomerList(QWidget):
         self.filter_box.installEventFilter(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegate(CurrentRowDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setTabKeyNavigation(False)  # rows are chosen, not cells: Tab moves on to the customer's page

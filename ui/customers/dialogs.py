@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import date
 
 from peewee import DatabaseError
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QRadioButton, QVBoxLayout,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QRadioButton, QVBoxLayout,
 )
 
-from journal.writes import purchases
+from journal.writes import purchases, settings
 from journal.errors import ValidationError
 from journal.rules.kinds import CONNECTION_KINDS, STAGES
 
@@ -105,13 +105,43 @@ class NewCustomerDialog(FormDialog):
                     phone=self.phone.text(), stage=self.stage.currentData())
 
 
+def currency_choice() -> QComboBox:
+    """Every currency Qt knows, typed to find ("eur", "Euro"); first, none."""
+    box = QComboBox()
+    box.addItem("None chosen (no sign)", "")
+    for code, label in fmt.currencies():
+        box.addItem(label, code)
+    return box
+
+
 class PurchaseDialog(FormDialog):
+    currency_chosen = Signal()  # the journal's currency was set here: every amount on screen reads again
+
     def __init__(self, customer_name: str, parent=None, on_save=None):
         super().__init__(f"Purchase by {customer_name}", parent)
         self.product = self.add_row("&Product", QLineEdit(), "product")
         self.amount = self.add_row("&Amount", QLineEdit(placeholderText="e.g. 1,250.00"), "amount")
         self.when = self.add_row("&Date", date_edit(), "purchase_date")
-        self.save = lambda: on_save(self.values())
+        self.currency = None
+        if not fmt.currency_known():
+            # Neither the system nor the journal names a currency: amounts would read
+            # as bare numbers everywhere. Asked here, where money is first typed.
+            self.currency = currency_choice()
+            self.add_row("&Currency", self.currency, "currency")
+            hint = QLabel("Your system names no currency. Choose yours once and every amount shows it "
+                          "(it is kept in Edit › Settings…); left empty, amounts show no sign.")
+            hint.setWordWrap(True)
+            self.form.addRow("", hint)
+
+        def save():
+            code = self.currency.currentData() if self.currency is not None else ""
+            if code:  # kept first: the purchase's refresh then shows its amount with the sign
+                settings.update_settings(currency=code)
+                self.currency = None
+                self.currency_chosen.emit()
+            on_save(self.values())
+
+        self.save = save
 
     def values(self) -> dict:
         return dict(purchased_on=from_qdate(self.when.date()), product=self.product.text(),

@@ -327,13 +327,15 @@ class JournalFiles(QObject):
                     self.window.open_customer(report.customer_ids[0])  # not an empty page: the file's first
             else:
                 self.events.status.emit(f"Imported no {what}")
-            QMessageBox.information(self.window, "Import finished", report_text(report, what))
 
         dialog.imported.connect(imported)
         self.import_dialog = dialog  # reachable by tests
         dialog.exec()
         self.import_dialog = None
+        report = getattr(dialog, "report", None)
         dialog.deleteLater()  # a child of the window: it would stay, hidden, as long as the window
+        if report is not None:  # once the import window is closed: one window at a time, never one over another
+            QMessageBox.information(self.window, "Import finished", report_text(report, what))
 
     def export_file(self, kind: str):
         from journal.io import exports

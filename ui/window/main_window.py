@@ -706,6 +706,7 @@ class MainWindow(QMainWindow):
         name = customers.get_customer(cid).name
         dialog = PurchaseDialog(name, self, on_save=lambda values: self._perform(
             commands.AddPurchase(self.events, cid, values), f"Purchase logged for {name}"))
+        dialog.currency_chosen.connect(self._settings_saved)  # (the currency, chosen with the first purchase)
         dialog.exec()
         dialog.deleteLater()
 
@@ -848,11 +849,9 @@ class MainWindow(QMainWindow):
         if not draft or not (draft.get("notes") or draft.get("summary")):
             return
         who = draft.get("customer_text") or "a customer"
-        answer = QMessageBox.question(
-            self, "Continue your note?",
-            f"You were writing a note about {who} when Lately last closed. Continue it?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard, QMessageBox.StandardButton.Yes)
-        if answer == QMessageBox.StandardButton.Yes:
+        from ui.capture.draft_offer import continue_draft
+
+        if continue_draft(self, who):  # (Escape too: see there)
             self.quick_capture(draft=draft)
         else:
             drafts.discard_draft(drafts.QUICK_CAPTURE)

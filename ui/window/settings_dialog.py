@@ -21,7 +21,7 @@ class SettingsDialog(FormDialog):
         self.business = self.add_row("&Business", QLineEdit(current.business_name), "business_name")
         self.currency = QComboBox()
         own = fmt.system_currency()
-        self.currency.addItem(f"As the system's ({own})" if own else "As the system's (none set)", "")
+        self.currency.addItem(f"As the system's ({own})" if own else "None: your system names none, amounts show no sign", "")
         for code, label in fmt.currencies():
             self.currency.addItem(label, code)
         self.currency.setCurrentIndex(max(self.currency.findData(current.currency), 0))
