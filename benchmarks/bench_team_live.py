@@ -76,9 +76,9 @@ def main():
     listener.report = lambda change: (heard_at.append(time.perf_counter()), report(change))
     real = window._colleagues_changed
 
-    def timed_refresh(ids, users):
+    def timed_refresh(change, users):
         started = time.perf_counter()
-        real(ids, users)
+        real(change, users)
         refresh_ms.append((time.perf_counter() - started) * 1000)
         shown_at.append(time.perf_counter())
 

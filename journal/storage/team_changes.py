@@ -14,7 +14,8 @@ commits, never for one rolled back, and carries:
 - `ids`: the customers the statement touched, or "*" when it may have touched
   many (a tag, a setting, a company renamed, or too many ids to list);
 - `schema`: the journal's schema, since one database may hold several
-  journals and a channel is the whole database's.
+  journals and a channel is the whole database's;
+- `table`: the table written (a graph position moved matters only to the graph).
 
 A Listener holds its own connection in a thread of its own and reports each
 colleague's change to a callback; when its connection is lost it connects
@@ -87,7 +88,7 @@ BEGIN
   IF ids IS NOT NULL THEN
     PERFORM pg_notify('{CHANNEL}', json_build_object(
       'origin', current_setting('lately.origin', true), 'user', session_user::text, 'schema', TG_TABLE_SCHEMA,
-      'ids', ids)::text);
+      'table', TG_TABLE_NAME, 'ids', ids)::text);
   END IF;
   RETURN NULL;
 END $$"""
@@ -128,9 +129,19 @@ def mark_connection(conn) -> None:
 @dataclass(frozen=True)
 class Change:
     """What one colleague's write changed: `ids` the customers, or None when it
-    may have been anyone; `user` the role that wrote, "" when not known."""
+    may have been anyone; `user` the role that wrote, "" when not known;
+    `tables` the tables written, None when not known (any)."""
     user: str
     ids: frozenset[int] | None
+    tables: frozenset[str] | None = None
+
+    def merged(self, other: Change) -> Change:
+        """Both, as one change of this one's user."""
+        ids = None if self.ids is None or other.ids is None else self.ids | other.ids
+        if ids is not None and len(ids) > MOST_IDS_REPORTED:
+            ids = None
+        tables = None if self.tables is None or other.tables is None else self.tables | other.tables
+        return Change(self.user, ids, tables)
 
 
 @dataclass(frozen=True)
@@ -148,7 +159,8 @@ def parse(payload: str) -> Told | None:
         said = json.loads(payload)
         ids = said["ids"]
         change = Change(str(said.get("user") or ""),
-                        None if ids == "*" else frozenset(int(i) for i in str(ids).split(",") if i))
+                        None if ids == "*" else frozenset(int(i) for i in str(ids).split(",") if i),
+                        frozenset((str(said["table"]),)) if said.get("table") else None)
         return Told(said.get("origin") or None, str(said["schema"]), change)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
@@ -161,15 +173,11 @@ MOST_IDS_REPORTED = 1000
 def together(changes: list[Change]) -> list[Change]:
     """`changes` as one per person, in the order first heard: their customers
     together, or None (anyone) when any said so or there are too many to name."""
-    merged: dict[str, set[int] | None] = {}
+    merged: dict[str, Change] = {}
     for change in changes:
-        ids = merged.get(change.user, set())
-        if ids is None or change.ids is None:
-            merged[change.user] = None
-        else:
-            ids |= change.ids
-            merged[change.user] = ids if len(ids) <= MOST_IDS_REPORTED else None
-    return [Change(user, None if ids is None else frozenset(ids)) for user, ids in merged.items()]
+        before = merged.get(change.user)
+        merged[change.user] = change if before is None else before.merged(change)
+    return list(merged.values())
 
 
 EVERYTHING = Change("", None)  # said after the listener lost its connection: anything may have changed

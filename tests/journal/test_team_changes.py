@@ -203,6 +203,9 @@ def test_changes_heard_together_are_one_per_person():
     assert team_changes.together([Change("ben", frozenset({1})), Change("ben", None)]) == [Change("ben", None)]
     many = [Change("ben", frozenset({n})) for n in range(team_changes.MOST_IDS_REPORTED + 1)]
     assert team_changes.together(many) == [Change("ben", None)]
+    assert team_changes.together([Change("ben", frozenset({1}), frozenset({"interaction"})),
+                                  Change("ben", frozenset({1}), frozenset({"purchase"}))]) == [
+        Change("ben", frozenset({1}), frozenset({"interaction", "purchase"}))]
     assert team_changes.together([]) == []
 
 

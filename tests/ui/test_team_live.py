@@ -7,6 +7,7 @@ PostgreSQL server."""
 
 import gc
 
+import psycopg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -113,17 +114,37 @@ def test_the_status_bar_says_who_and_about_whom():
 def test_what_arrives_together_is_shown_once(qtbot):
     from ui.files.team_changes import ColleagueChanges
 
+    Change = team_changes.Change
     changes = ColleagueChanges()
     listening = changes.listener = object()  # as if listening
     shown = []
-    changes.changed.connect(lambda ids, users: shown.append((ids, users)))
-    for change in (team_changes.Change("ben", frozenset({1})), team_changes.Change("cy", frozenset({2, 3})),
-                   team_changes.Change("ben", frozenset({3}))):
+    changes.changed.connect(lambda change, users: shown.append((change, users)))
+    for change in (Change("ben", frozenset({1}), frozenset({"interaction"})),
+                   Change("cy", frozenset({2, 3}), frozenset({"customer"})),
+                   Change("ben", frozenset({3}), frozenset({"interaction"}))):
         changes._heard.emit((listening, change))
-    changes._heard.emit((object(), team_changes.Change("dee", frozenset({9}))))  # a listener stopped before
+    changes._heard.emit((object(), Change("dee", frozenset({9}))))  # a listener stopped before
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=5000)
-    assert shown == [(frozenset({1, 2, 3}), ("ben", "cy"))]
-    changes._heard.emit((listening, team_changes.Change("ben", frozenset({4}))))
+    assert shown == [(Change("ben", frozenset({1, 2, 3}), frozenset({"interaction", "customer"})), ("ben", "cy"))]
+    changes._heard.emit((listening, Change("ben", frozenset({4}))))
     changes._heard.emit((listening, team_changes.EVERYTHING))
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=5000)
-    assert shown[1] == (None, ("ben",))
+    assert shown[1] == (Change("ben", None, None), ("ben",))
+
+
+def test_a_colleague_moving_a_graph_node_reloads_only_the_graph(make_window, qtbot, pg_server, tmp_path):
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=12)
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: getattr(window, "graph_window", None) is not None, timeout=5000)
+    graph_reloads, list_reloads = [], []
+    window.graph_window.reload = lambda *a, **k: graph_reloads.append(1)
+    window.customer_list.refresh_elsewhere = lambda: list_reloads.append(1)
+    shown = window.current_customer()
+    with psycopg.connect(as_colleague(pg_server, location), autocommit=True) as ben:
+        ben.execute("INSERT INTO graph_position (customer_id, x, y) VALUES (%s, 1.5, 2.5) "
+                    "ON CONFLICT (customer_id) DO UPDATE SET x = 1.5, y = 2.5", [shown])
+    qtbot.waitUntil(lambda: bool(graph_reloads), timeout=15_000)
+    assert not list_reloads  # a node moved: nothing in the list, page or panel changed
+    colleague(as_colleague(pg_server, location), "note", shown, "A note, not a graph change")
+    qtbot.waitUntil(lambda: bool(list_reloads), timeout=15_000)
+    assert len(graph_reloads) == 1

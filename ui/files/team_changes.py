@@ -13,11 +13,12 @@ from journal.storage import team, team_changes
 
 
 class ColleagueChanges(QObject):
-    """Listens to the open team journal (follow()) and emits `changed(ids, users)`
-    on the GUI thread: the customers changed (a frozenset), or None when anyone
-    may have changed, and who changed them (their login names, in the order first heard)."""
+    """Listens to the open team journal (follow()) and emits `changed(change)`
+    on the GUI thread: a team_changes.Change of what was heard together (its
+    customers, or None when anyone may have changed; the tables, or None for
+    any), and `users` who changed them, in the order first heard."""
 
-    changed = Signal(object, object)
+    changed = Signal(object, object)  # the change, the users
     _heard = Signal(object)  # (listener, change), from the listener's thread
 
     GATHER_MS = 400  # changes heard within this are shown together
@@ -25,7 +26,7 @@ class ColleagueChanges(QObject):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.listener: team_changes.Listener | None = None
-        self._ids: set[int] | None = set()
+        self._change: team_changes.Change | None = None
         self._users: list[str] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -50,25 +51,23 @@ class ColleagueChanges(QObject):
         if listener is not None:
             listener.stop(wait=0)
         self._timer.stop()
-        self._ids, self._users = set(), []
+        self._change, self._users = None, []
 
     def _gather(self, heard) -> None:
         listener, change = heard
         if listener is not self.listener:
             return  # heard by a listener stopped since (another journal is open now)
-        if change.ids is None or self._ids is None:
-            self._ids = None
-        else:
-            self._ids |= change.ids
+        self._change = change if self._change is None else self._change.merged(change)
         if change.user and change.user not in self._users:
             self._users.append(change.user)
         if not self._timer.isActive():
             self._timer.start()
 
     def _say(self) -> None:
-        ids, users = self._ids, tuple(self._users)
-        self._ids, self._users = set(), []
-        self.changed.emit(None if ids is None else frozenset(ids), users)
+        change, users = self._change, tuple(self._users)
+        self._change, self._users = None, []
+        if change is not None:
+            self.changed.emit(change, users)
 
 
 def status_words(users: tuple[str, ...], about: str | None = None) -> str:

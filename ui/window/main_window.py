@@ -438,10 +438,26 @@ class MainWindow(QMainWindow):
         if cards_window is not None and cards_window.isVisible():  # who is waiting for a card may have changed
             cards_window.rebuild()
 
-    def _colleagues_changed(self, ids, users):
-        """A colleague changed the team journal (`ids`: the customers, None: maybe
-        anyone): what shows it is read again. Unlike the user's own change, the
-        selection stays where the user put it, and so does the list's scroll."""
+    def _colleagues_changed(self, change, users):
+        """A colleague changed the team journal (`change.ids`: the customers,
+        None: maybe anyone): what shows it is read again. Unlike the user's own
+        change, the selection stays where the user put it, and so does the
+        list's scroll. A graph position moved matters only to the graph."""
+        ids, tables = change.ids, change.tables
+        if tables is None or tables - {"graph_position", "not_duplicate"}:
+            self._colleagues_changed_customers(ids)
+        graph_window = getattr(self, "graph_window", None)
+        if graph_window is not None and (tables is None or tables & {"customer", "connection", "graph_position"}):
+            graph_window.reload()  # off the GUI thread; its places kept
+        about = None
+        if ids is not None and len(ids) == 1:
+            try:
+                about = customers.get_customer(next(iter(ids))).name
+            except NotFound:  # deleted, or gone for good
+                pass
+        self.statusBar().showMessage(team_changes.status_words(users, about), 6000)
+
+    def _colleagues_changed_customers(self, ids):
         self.customer_list.refresh_elsewhere()
         self._update_empty_state()
         current = self.current.id
@@ -459,13 +475,6 @@ class MainWindow(QMainWindow):
         cards_window = getattr(self, "cards_window", None)
         if cards_window is not None and cards_window.isVisible():
             cards_window.rebuild()
-        about = None
-        if ids is not None and len(ids) == 1:
-            try:
-                about = customers.get_customer(next(iter(ids))).name
-            except NotFound:  # deleted, or gone for good
-                pass
-        self.statusBar().showMessage(team_changes.status_words(users, about), 6000)
 
     def _update_actions(self, *_):
         has = self.current_customer() is not None
