@@ -43,6 +43,9 @@ class Fact(QFrame):
         layout.setSpacing(2)
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
+        # When a neighbour's text wraps to more lines, this card grows with it: the
+        # caption and its value stay together at the top rather than drifting apart.
+        layout.addStretch(1)
 
     def set(self, text: str, hint: str = "") -> None:
         self.value.setText(text)
