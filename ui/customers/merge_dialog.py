@@ -20,6 +20,7 @@ from journal.errors import Cancelled, JournalError, NotFound, ValidationError
 
 from ui.common.commands import JournalCommand
 from ui.common.errors import describe_save_error
+from ui.common.empty_hint import EmptyHint
 from ui.common.forms import ErrorLabel, enter_outside_buttons, hbox
 from ui.common.pickers import CustomerPicker, customer_label
 from ui.common.tasks import run_in_background
@@ -263,6 +264,7 @@ class DuplicatesDialog(QDialog):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.list.itemActivated.connect(lambda *_: self.merge_current())
+        self.empty_hint = EmptyHint(self.list)  # words once the looking has found nobody
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.merge_button = QPushButton("&Merge…")
         self.merge_button.clicked.connect(self.merge_current)
@@ -374,7 +376,8 @@ class DuplicatesDialog(QDialog):
             self.list.setCurrentItem(self.list.topLevelItem(min(row, len(pairs) - 1)))
             self.status.setText(f"{words.number(len(pairs))} pairs of customers may be the same person. <b>Merge</b> them, or "
                                 "say they are <b>not duplicates</b> and they will not be suggested again.")
-        else:
+        self.empty_hint.set_text("" if pairs else "No possible duplicates.")
+        if not pairs:
             self.status.setText("No possible duplicates: no two customers share an e-mail address or a phone "
                                 "number, or have nearly the same name in the same company.")
         self._update_buttons()
