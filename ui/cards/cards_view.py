@@ -371,7 +371,11 @@ class CardsWindow(QDialog):
     def do_preview(self):
         if not self._confirm_addresses():
             return
-        dialog = QPrintPreviewDialog(self._printer(), self)
+        # Kept: the dialog paints on this printer long after this line, and a QPrinter has
+        # no parent to hold it, so Python would free it under the dialog (a crash on a desktop).
+        self.preview_printer = self._printer()
+        dialog = QPrintPreviewDialog(self.preview_printer, self)
+        self.preview_dialog = dialog  # reachable by tests
         dialog.paintRequested.connect(lambda printer: draw(printer, self.cards, CARDS))
         dialog.exec()
 
