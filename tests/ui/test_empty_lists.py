@@ -113,3 +113,19 @@ def test_an_import_with_rows_left_out_lists_them_without_the_hint(qtbot, make_wi
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
     assert dialog.problems.count() == 1
     assert not dialog.problems_hint.showing()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_no_one_to_thank_says_so_in_the_list(scheme, qtbot, make_window, restore_look):  # noqa: F811
+    from journal.writes import customers
+
+    window = make_window(populate=lambda: customers.create_customer(name="Ada Lovelace"))  # nothing bought yet
+    window.appearance_actions[scheme].trigger()
+    window.actions.cards.trigger()
+    view = window.cards_window
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.recipients_hint.showing(), timeout=5000)
+    assert view.recipients.count() == 0
+    assert view.recipients_hint.text.startswith("No one to thank for this occasion.")
+    assert hint_drawn(view.recipients, scheme) >= 4.5
+    view.close()

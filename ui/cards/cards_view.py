@@ -21,6 +21,7 @@ from journal.rules import words
 from ui.common import format as fmt
 
 from ui.common import theme
+from ui.common.empty_hint import EmptyHint
 from ui.cards.card_printing import CARD_SIZES, CARDS, LIST, draw, page_layout, write_pdf
 from ui.capture.capture import from_qdate
 from ui.common.forms import DateEdit, ErrorLabel, buddy_label, chain_tabs, hbox, vbox
@@ -132,6 +133,7 @@ class CardsWindow(QDialog):
 
         self.recipients = QListWidget()
         self.recipients.currentRowChanged.connect(self._show_card)
+        self.recipients_hint = EmptyHint(self.recipients)  # an empty list says what to do, not a blank box
         self.count = QLabel()
         self.warning = QLabel(wordWrap=True)
         self.warning.setStyleSheet(f"color: {theme.color('overdue').name()};")
@@ -238,6 +240,7 @@ class CardsWindow(QDialog):
         self.warning.clear()
         self._show_card(-1)
         self.count.setText("Finding whom to thank\u2026")
+        self.recipients_hint.set_text("")
         for button in self.buttons.values():
             button.setEnabled(False)
 
@@ -306,6 +309,8 @@ class CardsWindow(QDialog):
         self.recipients.blockSignals(False)
         missing = [c.name for c in self.cards if not c.has_address]
         self.count.setText(words.plural(len(self.cards), "card") if self.cards else "No one to thank for this occasion.")
+        self.recipients_hint.set_text("Type a customer's name above, then Add." if self.current_occasion() == cards.HAND
+                                      else "No one to thank for this occasion.\nChoose another occasion above.")
         self.warning.setText(f"{words.number(len(missing))} without a postal address: {', '.join(missing[:6])}"
                              f"{'…' if len(missing) > 6 else ''}" if missing else "")
         self._enable_buttons()
