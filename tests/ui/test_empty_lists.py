@@ -129,3 +129,28 @@ def test_no_one_to_thank_says_so_in_the_list(scheme, qtbot, make_window, restore
     assert view.recipients_hint.text.startswith("No one to thank for this occasion.")
     assert hint_drawn(view.recipients, scheme) >= 4.5
     view.close()
+
+
+def test_one_possible_duplicate_is_one_pair(qtbot, make_window):
+    """Seen in a real window: '1 pairs of customers may be the same person.'"""
+    from journal.writes import customers
+
+    def populate():
+        customers.create_customer(name="John Smith", company="Acme", email="john@acme.example")
+        customers.create_customer(name="Jon Smith", company="Acme", email="JOHN@acme.example")
+
+    window = make_window(populate=populate)
+    seen = {}
+
+    def look(dialog):
+        qtbot.waitUntil(lambda: dialog.progress_row.isHidden(), timeout=5000)
+        seen["rows"] = dialog.list.topLevelItemCount()
+        seen["status"] = dialog.status.text()
+        seen["hint"] = dialog.empty_hint.showing()
+        dialog.reject()
+
+    driver = drive_dialog(qtbot, look)
+    window.actions.possible_duplicates.trigger()
+    driver.check()
+    assert seen["rows"] == 1 and not seen["hint"]
+    assert seen["status"].startswith("1 pair of customers may be the same person.")

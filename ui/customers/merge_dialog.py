@@ -374,7 +374,7 @@ class DuplicatesDialog(QDialog):
             self.list.addTopLevelItem(item)
         if pairs:
             self.list.setCurrentItem(self.list.topLevelItem(min(row, len(pairs) - 1)))
-            self.status.setText(f"{words.number(len(pairs))} pairs of customers may be the same person. <b>Merge</b> them, or "
+            self.status.setText(f"{words.plural(len(pairs), 'pair')} of customers may be the same person. <b>Merge</b> them, or "
                                 "say they are <b>not duplicates</b> and they will not be suggested again.")
         self.empty_hint.set_text("" if pairs else "No possible duplicates.")
         if not pairs:
