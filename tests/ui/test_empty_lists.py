@@ -154,3 +154,23 @@ def test_one_possible_duplicate_is_one_pair(qtbot, make_window):
     driver.check()
     assert seen["rows"] == 1 and not seen["hint"]
     assert seen["status"].startswith("1 pair of customers may be the same person.")
+
+
+def test_the_settings_hint_is_as_wide_as_the_fields(qtbot, make_window):
+    """Seen in a real window: the words under 'Stay in touch every' wrapped at
+    two thirds of the form's width, a ragged column beside full-width fields."""
+    window = make_window()
+    seen = {}
+
+    def look(dialog):
+        from PySide6.QtWidgets import QLabel
+
+        hint = next(label for label in dialog.findChildren(QLabel) if "own cadence wins" in label.text())
+        seen["hint"] = hint.width()
+        seen["field"] = dialog.business.width()
+        dialog.reject()
+
+    driver = drive_dialog(qtbot, look)
+    window.actions.settings.trigger()
+    driver.check()
+    assert seen["hint"] == seen["field"]
