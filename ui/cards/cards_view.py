@@ -136,7 +136,8 @@ class CardsWindow(QDialog):
         self.recipients_hint = EmptyHint(self.recipients)  # an empty list says what to do, not a blank box
         self.count = QLabel()
         self.warning = QLabel(wordWrap=True)
-        self.warning.setStyleSheet(f"color: {theme.color('overdue').name()};")
+        self._recolour()
+        theme.notifier().changed.connect(self._recolour)  # View › Appearance while the window is open
         self.message = QPlainTextEdit()
         self.message.setTabChangesFocus(True)  # a card has no use for tab characters; Tab leaves, as everywhere
         self.message.textChanged.connect(self._message_edited)
@@ -175,6 +176,15 @@ class CardsWindow(QDialog):
         self.start.dateChanged.connect(self.rebuild)
         self.end.dateChanged.connect(self.rebuild)
         self.rebuild()
+
+    def _recolour(self, *_):
+        """The address warning and the cards without an address, in the red of the scheme in use."""
+        red = theme.color("overdue")
+        self.warning.setStyleSheet(f"color: {red.name()};")
+        shown = getattr(self, "cards", [])
+        for row in range(min(self.recipients.count(), len(shown))):
+            if not shown[row].has_address:
+                self.recipients.item(row).setForeground(red)
 
     # -- building the list --------------------------------------------------------------------------
     def current_occasion(self) -> str:
@@ -457,5 +467,4 @@ class CardsWindow(QDialog):
         self._record_sent(sent, recorded, failed, cancelled)
 
     def _told(self, text: str):
-        self.error.setStyleSheet(f"color: {theme.color('success').name()};")
-        self.error.show_message(text)
+        self.error.show_message(text, tone="success")
