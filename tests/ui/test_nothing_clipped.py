@@ -232,7 +232,10 @@ def test_each_fact_card_keeps_its_value_under_its_caption(demo_window):
     than its words need draws them in the middle of it)."""
     header = demo_window.page.header
     cards = (header.since, header.purchases, header.last_value, header.reciprocity)
-    assert len({card.height() for card in cards}) == 1  # one row, one height
+    rows = {}
+    for card in cards:
+        rows.setdefault(card.y(), set()).add(card.height())
+    assert all(len(heights) == 1 for heights in rows.values())  # a row, one height
     spacing = cards[0].layout().spacing()
     roomy = 0
     for card in cards:
@@ -243,3 +246,15 @@ def test_each_fact_card_keeps_its_value_under_its_caption(demo_window):
         assert card.caption.geometry().top() <= card.contentsRect().top() + card.layout().contentsMargins().top()
         roomy += card.contentsRect().bottom() - card.value.geometry().bottom() > 12
     assert roomy, "no card was taller than its words: the test saw nothing"
+
+
+def test_no_fact_card_squeezes_its_value_into_many_lines(demo_window):
+    """Seen at 1366x768: four cards in a row, 'You reached out 10 times, they
+    0 times' in four short lines and '2 purchases · $492.00 in all' in three.
+    Where the row is that narrow the cards go two by two."""
+    header = demo_window.page.header
+    for card in (header.since, header.purchases, header.last_value, header.reciprocity):
+        value = card.value
+        lines = value.heightForWidth(value.width()) / value.fontMetrics().lineSpacing()
+        assert lines < 2.5, f"{card.caption.text()}: {value.text()!r} takes {lines:.1f} lines"
+        assert card.caption.heightForWidth(card.caption.width()) < 1.5 * card.caption.fontMetrics().lineSpacing()
