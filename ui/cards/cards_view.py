@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListWidget,
-    QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout,
+    QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTextBrowser, QVBoxLayout,
 )
 
 from journal.rules import cards
@@ -35,21 +35,30 @@ class TemplateDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Card template")
-        self.resize(620, 520)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        # The template beside the placeholders, the template the larger: never taller than a laptop's screen.
+        self.resize(min(940, int(screen.width() * 0.9)) if screen else 940,
+                    min(620, int(screen.height() * 0.85)) if screen else 620)
         self.editor = QPlainTextEdit(settings.get_settings().card_template)
         self.editor.setTabChangesFocus(True)
-        help_text = "<br>".join(f"<code>{{{{ {k} }}}}</code> — {v}" for k, v in cards.PLACEHOLDERS.items())
-        hint = QLabel(f"Placeholders you can use:<br>{help_text}")
-        hint.setWordWrap(True)
+        help_text = "".join(f"<p><code>{{{{ {k} }}}}</code> — {v}</p>" for k, v in cards.PLACEHOLDERS.items())
+        self.placeholders = QTextBrowser()
+        self.placeholders.document().setDefaultStyleSheet("p { margin-top: 0; margin-bottom: 6px; }")
+        self.placeholders.setHtml(help_text)
+        self.placeholders.setAccessibleName("Placeholders you can use")
+        self.placeholders.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes from the template to the buttons
         self.error = ErrorLabel()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        columns = QHBoxLayout()
+        columns.addWidget(vbox(buddy_label("The &message of every card", self.editor), (self.editor, 1)), 3)
+        columns.addWidget(vbox(QLabel("Placeholders you can use"), (self.placeholders, 1)), 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.editor, 1)
-        layout.addWidget(hint)
+        layout.addLayout(columns, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.editor.setFocus()
 
     def accept(self):
         text = self.editor.toPlainText()
