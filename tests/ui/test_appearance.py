@@ -87,16 +87,28 @@ def test_fixed_colours_meet_aa():
         assert theme.contrast(theme.PRINT_COLORS[name], theme.PAPER) >= AA, name
 
 
+def test_shapes_stand_out_where_they_are_drawn():
+    """Seen in a real window: the white glyph on an orange (reactive) disc, a
+    former customer's grey node and the orange 'introduced' line on the light
+    graph were each under 3:1, the least for shapes a person must tell apart."""
+    for klass, disc in theme.CLASS_COLORS.items():
+        assert theme.contrast(theme.GLYPH_COLOR, disc) >= 3.0, klass
+    for scheme in SCHEMES:
+        canvas = theme.GRAPH_COLORS["canvas"][scheme]
+        for name, colour in [*theme.STAGE_COLORS.items(), *theme.EDGE_COLORS.items()]:
+            assert theme.contrast(colour, canvas) >= 3.0, f"{scheme}: {name}"
+
+
 def test_colours_live_in_the_theme_only():
     """So the tests above see every one: no colour literal anywhere else in ui/."""
     literal = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|QColor\(\s*[\"'\d]|color:\s*[a-z]+\b")
     found = []
-    for path in sorted(Path(theme.__file__).parent.glob("*.py")):
+    for path in sorted(Path(theme.__file__).parent.parent.glob("*/*.py")):
         if path.name == "theme.py":
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if literal.search(line):
-                found.append(f"{path.name}:{number}: {line.strip()}")
+                found.append(f"{path.parent.name}/{path.name}:{number}: {line.strip()}")
     assert found == []
 
 

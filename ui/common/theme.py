@@ -11,18 +11,20 @@ from PySide6.QtWidgets import (
 )
 
 # Kind classes, stages and cadence levels: one hue each, for icons, graph nodes
-# and colour bars (shapes, never text on the page's background).
+# and colour bars (shapes, never text on the page's background). The white glyph
+# on each kind's disc, and each node and line on the graph's canvas, reads at 3:1
+# or more (tests/ui/test_appearance.py).
 CLASS_COLORS = {
-    "value": "#2e9d6a", "reactive": "#d98b1c", "sales": "#3f7dd1", "neutral": "#7b8494",
-    "purchase": "#8a5cc7", "connection": "#16a2a8", "stage": "#5d6b7a",
+    "value": "#2e9d6a", "reactive": "#c27410", "sales": "#3f7dd1", "neutral": "#7b8494",
+    "purchase": "#8a5cc7", "connection": "#139196", "stage": "#5d6b7a",
 }
-STAGE_COLORS = {"prospect": "#3f7dd1", "customer": "#2e9d6a", "former": "#8d939c"}
+STAGE_COLORS = {"prospect": "#3f7dd1", "customer": "#2e9d6a", "former": "#838a94"}
 # The stage chip: white bold text on these, in both schemes.
 STAGE_CHIP_COLORS = {"prospect": "#2d62ad", "customer": "#1f7550", "former": "#5f6670"}
 STAGE_CHIP_TEXT = "#ffffff"
 GLYPH_COLOR = "#ffffff"  # the symbol on a kind's disc
 # The graph's connection lines: referred, introduced (dashed), colleagues (dotted).
-EDGE_COLORS = {"referred": "#2e7d62", "introduced": "#d98b1c", "colleague": "#7b8494"}
+EDGE_COLORS = {"referred": "#2e7d62", "introduced": "#c27410", "colleague": "#7b8494"}
 # Colour bars for cadence levels (text in these levels uses TEXT_COLORS["due"/"overdue"]).
 LEVEL_COLORS = {"due": "#c98a00", "overdue": "#d0463b"}
 ACCENT = "#2e7d62"
