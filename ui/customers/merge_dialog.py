@@ -217,6 +217,25 @@ class MergeDialog(QDialog):
         self.table.resizeRowsToContents()
         self.moving.setText(f"Moves to {plan.keep_name}: {plan.moving_text}. A note on their timeline records "
                             "the merge.")
+        if self.isVisible():
+            self._fit_the_comparison()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self._fit_the_comparison()
+
+    def _fit_the_comparison(self) -> None:
+        """Taller, up to most of the screen, so every field compared shows without
+        scrolling (seen on a 1920 × 1080 screen: a third of them behind a scroll bar)."""
+        table = self.table
+        if table.rowCount() == 0:
+            return
+        self.layout().activate()
+        needed = table.verticalHeader().length() + table.horizontalHeader().height() + 2 * table.frameWidth()
+        short = needed - table.height()
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if short > 0 and screen is not None:
+            self.resize(self.width(), max(self.height(), min(self.height() + short, int(screen.height() * 0.85))))
 
     def accept(self):
         if self.plan is None or self.other_id is None:
