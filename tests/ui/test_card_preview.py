@@ -36,6 +36,8 @@ def test_print_preview_shows_the_cards_and_closes(qtbot, make_window, monkeypatc
             preview.updatePreview()  # paints again on the dialog's printer
             QApplication.processEvents()
             seen["pages"] = preview.pageCount()
+            screen = dialog.screen().availableGeometry()
+            seen["size"] = dialog.height() >= 0.8 * min(860, screen.height()) and dialog.width() <= screen.width()
         finally:
             dialog.reject()
 
@@ -44,5 +46,5 @@ def test_print_preview_shows_the_cards_and_closes(qtbot, make_window, monkeypatc
     button.setFocus()  # as by Tab
     assert QApplication.focusWidget() is button
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
-    assert seen == {"dialog": QPrintPreviewDialog.__name__, "pages": 2}  # Ada's card and Bob's
+    assert seen == {"dialog": QPrintPreviewDialog.__name__, "pages": 2, "size": True}  # Ada's card and Bob's, roomy
     assert view.isVisible()  # the cards window is still there after the preview

@@ -400,6 +400,9 @@ class CardsWindow(QDialog):
         self.preview_printer = self._printer()
         dialog = QPrintPreviewDialog(self.preview_printer, self)
         self.preview_dialog = dialog  # reachable by tests
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:  # Qt's own size shows a card the size of a stamp: most of the screen instead
+            dialog.resize(min(1100, int(screen.width() * 0.9)), min(860, int(screen.height() * 0.9)))
         dialog.paintRequested.connect(lambda printer: draw(printer, self.cards, CARDS))
         dialog.exec()
 
