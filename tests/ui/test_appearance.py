@@ -282,3 +282,28 @@ def test_details_tab_built_by_the_arrow_keys_logs_no_tab_order_warnings(qtbot, m
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is form.save_button
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_menu_stands_apart_from_the_list_it_opens_over(scheme, qtbot, make_window, restore_look):
+    """Seen in a real window on dark: File and Customer menus were painted in
+    the customer list's own colour and melted into the rows under them."""
+    from PySide6.QtWidgets import QMenu
+
+    window = make_window()
+    window.appearance_actions[scheme].trigger()
+    menu = QMenu(window)
+    menu.addAction("New customer…")
+    greyed = menu.addAction("Undo")
+    greyed.setEnabled(False)
+    menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitExposed(menu)
+    image = menu.grab().toImage()
+    fill = image.pixelColor(image.width() - 4, image.height() // 2)  # right of the words, inside the frame
+    lists = [QApplication.palette().color(Group.Active, role) for role in (Role.Base, Role.AlternateBase, Role.Window)]
+    if scheme == theme.DARK:
+        assert all(fill.lightness() - colour.lightness() >= 15 for colour in lists), fill.name()
+    for group, least in ((Group.Active, AA), (Group.Disabled, 3.0)):
+        text = menu.palette().color(group, Role.Text)
+        assert theme.contrast(text, fill) >= least, f"{scheme}: {group.name} items at {theme.contrast(text, fill):.2f}:1"
+    menu.close()

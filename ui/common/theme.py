@@ -108,6 +108,10 @@ GRAPH_COLORS = {
 # The bar on the selected tab (Timeline / Details), which Fusion draws only a
 # shade lighter than the others: it reads at 3:1 on the window in each scheme.
 TAB_MARK = {LIGHT: "#2e7d62", DARK: "#7dd3ae"}
+# Under a menu's items: on dark, a shade above the lists and the window it opens
+# over (Fusion paints it in the list colour, so a menu melted into the list under it).
+MENU_BACKGROUND = {LIGHT: "#ffffff", DARK: "#353a40"}
+MENU_DISABLED_TEXT = {LIGHT: "#80868e", DARK: "#8f959d"}  # greyed items (Undo, nothing to undo), still read on it
 # On paper (cards and the card list): always dark on white.
 PRINT_COLORS = {"text": "#1d1d1f", "message": "#3a3a3c", "warning": "#b3261e", "rule": "#c7c7cc"}
 PAPER = "#ffffff"
@@ -179,6 +183,15 @@ def palette_for(scheme: str) -> QPalette:
         for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
             palette.setColor(group, role, QColor(active))
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled))
+    return palette
+
+
+def menu_palette(scheme: str) -> QPalette:
+    palette = palette_for(scheme)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled):
+        palette.setColor(group, QPalette.ColorRole.Base, QColor(MENU_BACKGROUND[scheme]))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(MENU_DISABLED_TEXT[scheme]))
     return palette
 
 
@@ -283,6 +296,7 @@ def apply(app, appearance: str | None = None) -> None:
     scheme = system_scheme() if appearance == SYSTEM else appearance
     app.setProperty("lately_appearance", appearance)
     app.setPalette(palette_for(scheme))
+    app.setPalette(menu_palette(scheme), "QMenu")
     notifier().changed.emit(scheme)
     font = app.font()
     if font.pointSizeF() < 10:
