@@ -21,10 +21,10 @@ from journal.rules import words
 from ui.common import format as fmt
 
 from ui.common import theme
-from ui.common.empty_hint import EmptyHint
 from ui.cards.card_printing import CARD_SIZES, CARDS, LIST, draw, page_layout, write_pdf
 from ui.capture.capture import from_qdate
 from ui.common.forms import DateEdit, ErrorLabel, buddy_label, chain_tabs, hbox, vbox
+from ui.common.empty_hint import EmptyHint
 from ui.common.pickers import CustomerPicker
 from ui.common.tasks import run_in_background, run_with_progress
 
@@ -256,10 +256,10 @@ class CardsWindow(QDialog):
         # The last occasion's cards leave at once: never a list or a letter under another occasion's name.
         self.cards = []
         self.recipients.clear()
+        self.recipients_hint.set_text("")
         self.warning.clear()
         self._show_card(-1)
         self.count.setText("Finding whom to thank\u2026")
-        self.recipients_hint.set_text("")
         for button in self.buttons.values():
             button.setEnabled(False)
 
