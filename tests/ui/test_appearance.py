@@ -87,16 +87,28 @@ def test_fixed_colours_meet_aa():
         assert theme.contrast(theme.PRINT_COLORS[name], theme.PAPER) >= AA, name
 
 
+def test_shapes_stand_out_where_they_are_drawn():
+    """Seen in a real window: the white glyph on an orange (reactive) disc, a
+    former customer's grey node and the orange 'introduced' line on the light
+    graph were each under 3:1, the least for shapes a person must tell apart."""
+    for klass, disc in theme.CLASS_COLORS.items():
+        assert theme.contrast(theme.GLYPH_COLOR, disc) >= 3.0, klass
+    for scheme in SCHEMES:
+        canvas = theme.GRAPH_COLORS["canvas"][scheme]
+        for name, colour in [*theme.STAGE_COLORS.items(), *theme.EDGE_COLORS.items()]:
+            assert theme.contrast(colour, canvas) >= 3.0, f"{scheme}: {name}"
+
+
 def test_colours_live_in_the_theme_only():
     """So the tests above see every one: no colour literal anywhere else in ui/."""
     literal = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|QColor\(\s*[\"'\d]|color:\s*[a-z]+\b")
     found = []
-    for path in sorted(Path(theme.__file__).parent.glob("*.py")):
+    for path in sorted(Path(theme.__file__).parent.parent.glob("*/*.py")):
         if path.name == "theme.py":
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if literal.search(line):
-                found.append(f"{path.name}:{number}: {line.strip()}")
+                found.append(f"{path.parent.name}/{path.name}:{number}: {line.strip()}")
     assert found == []
 
 
@@ -270,3 +282,28 @@ def test_details_tab_built_by_the_arrow_keys_logs_no_tab_order_warnings(qtbot, m
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is form.save_button
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_menu_stands_apart_from_the_list_it_opens_over(scheme, qtbot, make_window, restore_look):
+    """Seen in a real window on dark: File and Customer menus were painted in
+    the customer list's own colour and melted into the rows under them."""
+    from PySide6.QtWidgets import QMenu
+
+    window = make_window()
+    window.appearance_actions[scheme].trigger()
+    menu = QMenu(window)
+    menu.addAction("New customer…")
+    greyed = menu.addAction("Undo")
+    greyed.setEnabled(False)
+    menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitExposed(menu)
+    image = menu.grab().toImage()
+    fill = image.pixelColor(image.width() - 4, image.height() // 2)  # right of the words, inside the frame
+    lists = [QApplication.palette().color(Group.Active, role) for role in (Role.Base, Role.AlternateBase, Role.Window)]
+    if scheme == theme.DARK:
+        assert all(fill.lightness() - colour.lightness() >= 15 for colour in lists), fill.name()
+    for group, least in ((Group.Active, AA), (Group.Disabled, 3.0)):
+        text = menu.palette().color(group, Role.Text)
+        assert theme.contrast(text, fill) >= least, f"{scheme}: {group.name} items at {theme.contrast(text, fill):.2f}:1"
+    menu.close()

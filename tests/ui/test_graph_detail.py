@@ -3,10 +3,10 @@ zoomed out no names are drawn and edges are plain lines; zoomed in the names
 and the edges' dashes and arrowheads come back."""
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QFontMetricsF, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from ui.graph.canvas import EDGE_STYLE_SCALE, SMALLEST_LABEL_SCALE
+from ui.graph.canvas import EDGE_STYLE_SCALE, LABEL_FONT, SMALLEST_LABEL_SCALE
 
 from .test_graph_view import window_with_graph
 
@@ -65,6 +65,27 @@ def test_zoomed_out_no_names_and_plain_edges_zoomed_in_both(qtbot, make_window):
     wheel(view, -12)  # the wheel zooms out the same way
     assert view.transform().m11() < SMALLEST_LABEL_SCALE
     assert painted(view) == [] and not styled(view)
+
+
+def test_zoomed_out_the_names_drawn_stay_as_big_on_screen(qtbot, make_window):
+    """Seen in a real window: at the zoom that fits the demo into a 1366 × 768
+    window the names were drawn 7 pixels tall, hard to read. Zoomed out, the
+    names still drawn keep the size they have at 100 %."""
+    _, g = window_with_graph(make_window)
+    view = g.view
+    to_the_graph(qtbot, g)
+    at_full_size = QFontMetricsF(LABEL_FONT).height()
+    press_until(qtbot, view, Qt.Key.Key_Plus, lambda: view.transform().m11() >= 1.0)
+    press_until(qtbot, view, Qt.Key.Key_Minus, lambda: view.transform().m11() < 0.7)
+    assert view.transform().m11() >= SMALLEST_LABEL_SCALE
+    view.centerOn(view.place_of(next(iter(view.customers()))))
+    assert painted(view), "no names drawn at this zoom: the test saw nothing"
+    assert view.canvas.last.name_pixels >= at_full_size - 0.01
+    cy = next(cid for cid in view.customers() if view.model.nodes[view.model.index[cid]].name == "Cy")
+    press_until(qtbot, view, Qt.Key.Key_Minus, lambda: view.transform().m11() < SMALLEST_LABEL_SCALE * 0.8)
+    view.choose(cy)
+    assert painted(view) == ["Cy"]  # the chosen one, named at any zoom, as big too
+    assert view.canvas.last.name_pixels >= at_full_size - 0.01
 
 
 def test_the_chosen_customer_keeps_their_name_zoomed_out(qtbot, make_window):

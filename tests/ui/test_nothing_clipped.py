@@ -223,3 +223,38 @@ def test_timeline_titles_and_details_wrap_inside_their_rows(demo_window):
             used += height + 2
         assert used <= rect.height(), f"{entry.title} does not fit its row"
         assert rect.right() <= view.viewport().width()
+
+
+def test_each_fact_card_keeps_its_value_under_its_caption(demo_window):
+    """The four cards under a customer's name share a row: when one value wraps
+    to more lines, the others grow with it, and their caption and value stay
+    together at the top instead of drifting apart (a label given more height
+    than its words need draws them in the middle of it)."""
+    header = demo_window.page.header
+    cards = (header.since, header.purchases, header.last_value, header.reciprocity)
+    rows = {}
+    for card in cards:
+        rows.setdefault(card.y(), set()).add(card.height())
+    assert all(len(heights) == 1 for heights in rows.values())  # a row, one height
+    spacing = cards[0].layout().spacing()
+    roomy = 0
+    for card in cards:
+        for label in (card.caption, card.value):
+            assert label.height() <= label.heightForWidth(label.width()), f"{label.text()!r} floats in its room"
+        gap = card.value.geometry().top() - card.caption.geometry().bottom() - 1
+        assert gap <= spacing, f"{card.caption.text()}: {gap}px between the caption and its value"
+        assert card.caption.geometry().top() <= card.contentsRect().top() + card.layout().contentsMargins().top()
+        roomy += card.contentsRect().bottom() - card.value.geometry().bottom() > 12
+    assert roomy, "no card was taller than its words: the test saw nothing"
+
+
+def test_no_fact_card_squeezes_its_value_into_many_lines(demo_window):
+    """Seen at 1366x768: four cards in a row, 'You reached out 10 times, they
+    0 times' in four short lines and '2 purchases · $492.00 in all' in three.
+    Where the row is that narrow the cards go two by two."""
+    header = demo_window.page.header
+    for card in (header.since, header.purchases, header.last_value, header.reciprocity):
+        value = card.value
+        lines = value.heightForWidth(value.width()) / value.fontMetrics().lineSpacing()
+        assert lines < 2.5, f"{card.caption.text()}: {value.text()!r} takes {lines:.1f} lines"
+        assert card.caption.heightForWidth(card.caption.width()) < 1.5 * card.caption.fontMetrics().lineSpacing()

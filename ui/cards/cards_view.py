@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListWidget,
-    QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout,
+    QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTextBrowser, QVBoxLayout,
 )
 
 from journal.rules import cards
@@ -25,6 +25,7 @@ from ui.cards import signature
 from ui.cards.card_printing import CARD_SIZES, CARDS, LIST, draw, page_layout, write_pdf
 from ui.capture.capture import from_qdate
 from ui.common.forms import DateEdit, ErrorLabel, buddy_label, chain_tabs, hbox, vbox
+from ui.common.empty_hint import EmptyHint
 from ui.common.pickers import CustomerPicker
 from ui.common.tasks import run_in_background, run_with_progress
 
@@ -35,21 +36,30 @@ class TemplateDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Card template")
-        self.resize(620, 520)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        # The template beside the placeholders, the template the larger: never taller than a laptop's screen.
+        self.resize(min(940, int(screen.width() * 0.9)) if screen else 940,
+                    min(620, int(screen.height() * 0.85)) if screen else 620)
         self.editor = QPlainTextEdit(settings.get_settings().card_template)
         self.editor.setTabChangesFocus(True)
-        help_text = "<br>".join(f"<code>{{{{ {k} }}}}</code> — {v}" for k, v in cards.PLACEHOLDERS.items())
-        hint = QLabel(f"Placeholders you can use:<br>{help_text}")
-        hint.setWordWrap(True)
+        help_text = "".join(f"<p><code>{{{{ {k} }}}}</code> — {v}</p>" for k, v in cards.PLACEHOLDERS.items())
+        self.placeholders = QTextBrowser()
+        self.placeholders.document().setDefaultStyleSheet("p { margin-top: 0; margin-bottom: 6px; }")
+        self.placeholders.setHtml(help_text)
+        self.placeholders.setAccessibleName("Placeholders you can use")
+        self.placeholders.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes from the template to the buttons
         self.error = ErrorLabel()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        columns = QHBoxLayout()
+        columns.addWidget(vbox(buddy_label("The &message of every card", self.editor), (self.editor, 1)), 3)
+        columns.addWidget(vbox(QLabel("Placeholders you can use"), (self.placeholders, 1)), 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.editor, 1)
-        layout.addWidget(hint)
+        layout.addLayout(columns, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.editor.setFocus()
 
     def accept(self):
         text = self.editor.toPlainText()
@@ -134,9 +144,11 @@ class CardsWindow(QDialog):
 
         self.recipients = QListWidget()
         self.recipients.currentRowChanged.connect(self._show_card)
+        self.recipients_hint = EmptyHint(self.recipients)  # an empty list says what to do, not a blank box
         self.count = QLabel()
         self.warning = QLabel(wordWrap=True)
-        self.warning.setStyleSheet(f"color: {theme.color('overdue').name()};")
+        self._recolour()
+        theme.notifier().changed.connect(self._recolour)  # View › Appearance while the window is open
         self.message = QPlainTextEdit()
         self.message.setTabChangesFocus(True)  # a card has no use for tab characters; Tab leaves, as everywhere
         self.message.textChanged.connect(self._message_edited)
@@ -184,6 +196,15 @@ class CardsWindow(QDialog):
         self.start.dateChanged.connect(self.rebuild)
         self.end.dateChanged.connect(self.rebuild)
         self.rebuild()
+
+    def _recolour(self, *_):
+        """The address warning and the cards without an address, in the red of the scheme in use."""
+        red = theme.color("overdue")
+        self.warning.setStyleSheet(f"color: {red.name()};")
+        shown = getattr(self, "cards", [])
+        for row in range(min(self.recipients.count(), len(shown))):
+            if not shown[row].has_address:
+                self.recipients.item(row).setForeground(red)
 
     # -- building the list --------------------------------------------------------------------------
     def current_occasion(self) -> str:
@@ -246,6 +267,7 @@ class CardsWindow(QDialog):
         # The last occasion's cards leave at once: never a list or a letter under another occasion's name.
         self.cards = []
         self.recipients.clear()
+        self.recipients_hint.set_text("")
         self.warning.clear()
         self._show_card(-1)
         self.count.setText("Finding whom to thank\u2026")
@@ -318,6 +340,8 @@ class CardsWindow(QDialog):
         self.recipients.blockSignals(False)
         missing = [c.name for c in self.cards if not c.has_address]
         self.count.setText(words.plural(len(self.cards), "card") if self.cards else "No one to thank for this occasion.")
+        self.recipients_hint.set_text("Type a customer's name above, then Add." if self.current_occasion() == cards.HAND
+                                      else "No one to thank for this occasion.\nChoose another occasion above.")
         self.warning.setText(f"{words.number(len(missing))} without a postal address: {', '.join(missing[:6])}"
                              f"{'…' if len(missing) > 6 else ''}" if missing else "")
         self._enable_buttons()
@@ -399,7 +423,14 @@ class CardsWindow(QDialog):
     def do_preview(self):
         if not self._confirm_signature() or not self._confirm_addresses():
             return
-        dialog = QPrintPreviewDialog(self._printer(), self)
+        # Kept: the dialog paints on this printer long after this line, and a QPrinter has
+        # no parent to hold it, so Python would free it under the dialog (a crash on a desktop).
+        self.preview_printer = self._printer()
+        dialog = QPrintPreviewDialog(self.preview_printer, self)
+        self.preview_dialog = dialog  # reachable by tests
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:  # Qt's own size shows a card the size of a stamp: most of the screen instead
+            dialog.resize(min(1100, int(screen.width() * 0.9)), min(860, int(screen.height() * 0.9)))
         dialog.paintRequested.connect(lambda printer: draw(printer, self.cards, CARDS))
         dialog.exec()
 
@@ -476,5 +507,4 @@ class CardsWindow(QDialog):
         self._record_sent(sent, recorded, failed, cancelled)
 
     def _told(self, text: str):
-        self.error.setStyleSheet(f"color: {theme.color('success').name()};")
-        self.error.show_message(text)
+        self.error.show_message(text, tone="success")

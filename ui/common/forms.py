@@ -12,13 +12,25 @@ from ui.common import theme
 
 
 class ErrorLabel(QLabel):
+    """A line under a field: a problem in the scheme's red, or (tone="success")
+    what went well in its green. The colour follows View › Appearance, and each
+    message brings its own tone (a problem after a success is red again)."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setStyleSheet(f"color: {theme.color('overdue').name()};")
+        self._tone = "overdue"
+        self._recolour()
+        theme.notifier().changed.connect(self._recolour)
         self.setWordWrap(True)
         self.hide()
 
-    def show_message(self, text: str) -> None:
+    def _recolour(self, *_):
+        self.setStyleSheet(f"color: {theme.color(self._tone).name()};")
+
+    def show_message(self, text: str, tone: str = "overdue") -> None:
+        if tone != self._tone:
+            self._tone = tone
+            self._recolour()
         self.setText(text)
         self.show()
 

@@ -11,18 +11,20 @@ from PySide6.QtWidgets import (
 )
 
 # Kind classes, stages and cadence levels: one hue each, for icons, graph nodes
-# and colour bars (shapes, never text on the page's background).
+# and colour bars (shapes, never text on the page's background). The white glyph
+# on each kind's disc, and each node and line on the graph's canvas, reads at 3:1
+# or more (tests/ui/test_appearance.py).
 CLASS_COLORS = {
-    "value": "#2e9d6a", "reactive": "#d98b1c", "sales": "#3f7dd1", "neutral": "#7b8494",
-    "purchase": "#8a5cc7", "connection": "#16a2a8", "stage": "#5d6b7a",
+    "value": "#2e9d6a", "reactive": "#c27410", "sales": "#3f7dd1", "neutral": "#7b8494",
+    "purchase": "#8a5cc7", "connection": "#139196", "stage": "#5d6b7a",
 }
-STAGE_COLORS = {"prospect": "#3f7dd1", "customer": "#2e9d6a", "former": "#8d939c"}
+STAGE_COLORS = {"prospect": "#3f7dd1", "customer": "#2e9d6a", "former": "#838a94"}
 # The stage chip: white bold text on these, in both schemes.
 STAGE_CHIP_COLORS = {"prospect": "#2d62ad", "customer": "#1f7550", "former": "#5f6670"}
 STAGE_CHIP_TEXT = "#ffffff"
 GLYPH_COLOR = "#ffffff"  # the symbol on a kind's disc
 # The graph's connection lines: referred, introduced (dashed), colleagues (dotted).
-EDGE_COLORS = {"referred": "#2e7d62", "introduced": "#d98b1c", "colleague": "#7b8494"}
+EDGE_COLORS = {"referred": "#2e7d62", "introduced": "#c27410", "colleague": "#7b8494"}
 # Colour bars for cadence levels (text in these levels uses TEXT_COLORS["due"/"overdue"]).
 LEVEL_COLORS = {"due": "#c98a00", "overdue": "#d0463b"}
 ACCENT = "#2e7d62"
@@ -106,6 +108,10 @@ GRAPH_COLORS = {
 # The bar on the selected tab (Timeline / Details), which Fusion draws only a
 # shade lighter than the others: it reads at 3:1 on the window in each scheme.
 TAB_MARK = {LIGHT: "#2e7d62", DARK: "#7dd3ae"}
+# Under a menu's items: on dark, a shade above the lists and the window it opens
+# over (Fusion paints it in the list colour, so a menu melted into the list under it).
+MENU_BACKGROUND = {LIGHT: "#ffffff", DARK: "#353a40"}
+MENU_DISABLED_TEXT = {LIGHT: "#80868e", DARK: "#8f959d"}  # greyed items (Undo, nothing to undo), still read on it
 # On paper (cards and the card list): always dark on white.
 PRINT_COLORS = {"text": "#1d1d1f", "message": "#3a3a3c", "warning": "#b3261e", "rule": "#c7c7cc"}
 PAPER = "#ffffff"
@@ -177,6 +183,15 @@ def palette_for(scheme: str) -> QPalette:
         for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
             palette.setColor(group, role, QColor(active))
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled))
+    return palette
+
+
+def menu_palette(scheme: str) -> QPalette:
+    palette = palette_for(scheme)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled):
+        palette.setColor(group, QPalette.ColorRole.Base, QColor(MENU_BACKGROUND[scheme]))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(MENU_DISABLED_TEXT[scheme]))
     return palette
 
 
@@ -281,6 +296,7 @@ def apply(app, appearance: str | None = None) -> None:
     scheme = system_scheme() if appearance == SYSTEM else appearance
     app.setProperty("lately_appearance", appearance)
     app.setPalette(palette_for(scheme))
+    app.setPalette(menu_palette(scheme), "QMenu")
     notifier().changed.emit(scheme)
     font = app.font()
     if font.pointSizeF() < 10:

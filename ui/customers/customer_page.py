@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from ui.customers.details_form import DetailsForm
 
 
+FOUR_IN_A_ROW = 640  # the header's width from which the four fact cards share one row
+
+
 class Fact(QFrame):
     """A small card: a caption above a value."""
 
@@ -43,6 +46,9 @@ class Fact(QFrame):
         layout.setSpacing(2)
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
+        # When a neighbour's text wraps to more lines, this card grows with it: the
+        # caption and its value stay together at the top rather than drifting apart.
+        layout.addStretch(1)
 
     def set(self, text: str, hint: str = "") -> None:
         self.value.setText(text)
@@ -68,9 +74,9 @@ class Header(QWidget):
         top.addStretch(1)
         facts = QGridLayout()
         facts.setSpacing(8)
-        for n, fact in enumerate((self.since, self.purchases, self.last_value, self.reciprocity)):
-            facts.addWidget(fact, 0, n)
-            facts.setColumnStretch(n, 1)
+        self.facts = facts
+        self._columns = 0
+        self._arrange(4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -79,6 +85,22 @@ class Header(QWidget):
         layout.addLayout(facts)
         self._style()
         notifier().changed.connect(self._style)  # View › Appearance
+
+    def _arrange(self, columns: int) -> None:
+        """The four cards in a row, or two rows of two where a row of four would
+        squeeze each value into three or four short lines."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for n, fact in enumerate((self.since, self.purchases, self.last_value, self.reciprocity)):
+            self.facts.removeWidget(fact)
+            self.facts.addWidget(fact, n // columns, n % columns)
+        for n in range(4):
+            self.facts.setColumnStretch(n, 1 if n < columns else 0)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._arrange(4 if event.size().width() >= FOUR_IN_A_ROW else 2)
 
     def _style(self, *_):
         palette = QApplication.palette()  # (this widget's own may not have caught up with a change yet)

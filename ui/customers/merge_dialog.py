@@ -20,6 +20,7 @@ from journal.errors import Cancelled, JournalError, NotFound, ValidationError
 
 from ui.common.commands import JournalCommand
 from ui.common.errors import describe_save_error
+from ui.common.empty_hint import EmptyHint
 from ui.common.forms import ErrorLabel, enter_outside_buttons, hbox
 from ui.common.pickers import CustomerPicker, customer_label
 from ui.common.tasks import run_in_background
@@ -216,6 +217,25 @@ class MergeDialog(QDialog):
         self.table.resizeRowsToContents()
         self.moving.setText(f"Moves to {plan.keep_name}: {plan.moving_text}. A note on their timeline records "
                             "the merge.")
+        if self.isVisible():
+            self._fit_the_comparison()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self._fit_the_comparison()
+
+    def _fit_the_comparison(self) -> None:
+        """Taller, up to most of the screen, so every field compared shows without
+        scrolling (seen on a 1920 × 1080 screen: a third of them behind a scroll bar)."""
+        table = self.table
+        if table.rowCount() == 0:
+            return
+        self.layout().activate()
+        needed = table.verticalHeader().length() + table.horizontalHeader().height() + 2 * table.frameWidth()
+        short = needed - table.height()
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if short > 0 and screen is not None:
+            self.resize(self.width(), max(self.height(), min(self.height() + short, int(screen.height() * 0.85))))
 
     def accept(self):
         if self.plan is None or self.other_id is None:
@@ -263,6 +283,7 @@ class DuplicatesDialog(QDialog):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.list.itemActivated.connect(lambda *_: self.merge_current())
+        self.empty_hint = EmptyHint(self.list)  # words once the looking has found nobody
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.merge_button = QPushButton("&Merge…")
         self.merge_button.clicked.connect(self.merge_current)
@@ -372,9 +393,10 @@ class DuplicatesDialog(QDialog):
             self.list.addTopLevelItem(item)
         if pairs:
             self.list.setCurrentItem(self.list.topLevelItem(min(row, len(pairs) - 1)))
-            self.status.setText(f"{words.number(len(pairs))} pairs of customers may be the same person. <b>Merge</b> them, or "
+            self.status.setText(f"{words.plural(len(pairs), 'pair')} of customers may be the same person. <b>Merge</b> them, or "
                                 "say they are <b>not duplicates</b> and they will not be suggested again.")
-        else:
+        self.empty_hint.set_text("" if pairs else "No possible duplicates.")
+        if not pairs:
             self.status.setText("No possible duplicates: no two customers share an e-mail address or a phone "
                                 "number, or have nearly the same name in the same company.")
         self._update_buttons()

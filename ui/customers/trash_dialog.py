@@ -12,6 +12,7 @@ from journal.errors import JournalError
 from journal.rules import words
 
 from ui.common import format as fmt
+from ui.common.empty_hint import EmptyHint
 from ui.common.forms import buttons_left_to_right, chain_tabs
 
 WHAT = {"customer": "Customer", "interaction": "Note", "purchase": "Purchase", "connection": "Connection"}
@@ -26,6 +27,7 @@ class TrashDialog(QDialog):
         self.resize(560, 440)
         self.list = QListWidget()
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        self.empty_hint = EmptyHint(self.list, "The trash is empty.")
         self.explain = QLabel("Deleted customers, notes, purchases and connections wait here until you empty "
                               "the trash. A deleted customer's notes come back with them.")
         self.explain.setWordWrap(True)
@@ -57,8 +59,6 @@ class TrashDialog(QDialog):
         empty = self.list.count() == 0
         self.restore_button.setEnabled(not empty)
         self.empty_button.setEnabled(not empty)
-        if empty:
-            self.message.setText("The trash is empty.")
 
     def restore_selected(self):
         chosen = [row.data(Qt.ItemDataRole.UserRole) for row in self.list.selectedItems()]

@@ -31,6 +31,10 @@ KINDS = tuple(EDGE_STYLES)
 
 LABEL_FONT = QFont()
 LABEL_FONT.setPointSizeF(7.5)
+# Zoomed out below this, the names grow in the scene to stay as big on screen as at it
+# (at the zoom that fits the demo in a 1366 × 768 window they were 7 pixels tall).
+NAME_FLOOR = 1.0
+_GROWN_FONTS: dict[float, QFont] = {}
 
 # Level of detail: the zoom (view pixels per scene unit) from which edges show
 # their style (dashes, arrowheads); a name shows from its node's label_scale.
@@ -58,6 +62,7 @@ class Frame:
     edges: list[int] = field(default_factory=list)  # the model's edges drawn
     styled: bool = False  # ... in their own style (dashes, arrowheads), or as plain thin lines
     nodes: int = 0
+    name_pixels: float = 0.0  # how tall a line of the names drawn is on screen
 
 
 class GraphModel:
@@ -316,8 +321,25 @@ def paint_graph(painter: QPainter, model: GraphModel, palette: Palette, rect: QR
     if readable:
         # In a file too, a name that would cover one already written is left out: where
         # thousands crowd, all of them are a smudge (and took seconds to write).
-        frame.names = paint_names(painter, model, palette, readable)
+        grow = 1.0 if everything else name_growth(detail)
+        frame.names = paint_names(painter, model, palette, readable, grow=grow)
+        frame.name_pixels = palette.line_height * grow * detail
     return frame
+
+
+def name_growth(detail: float) -> float:
+    """How much bigger than LABEL_FONT, in the scene, a name is drawn at this zoom."""
+    return max(1.0, NAME_FLOOR / detail) if detail > 0 else 1.0
+
+
+def _name_font(grow: float) -> QFont:
+    grow = round(grow, 2)  # a few fonts, reused frame after frame
+    font = _GROWN_FONTS.get(grow)
+    if font is None:
+        font = QFont(LABEL_FONT)
+        font.setPointSizeF(LABEL_FONT.pointSizeF() * grow)
+        _GROWN_FONTS[grow] = font
+    return font
 
 
 def _paint_edges(painter, model, palette, edges, styled, frame):
@@ -396,15 +418,16 @@ def paint_chosen(painter, model, palette, i: int) -> None:
     painter.drawEllipse(QPointF(model.xs[i], model.ys[i]), model.radius[i], model.radius[i])
 
 
-def paint_names(painter, model, palette, nodes, *, crowded=True, first=None) -> list[str]:
+def paint_names(painter, model, palette, nodes, *, crowded=True, first=None, grow=1.0) -> list[str]:
     """Names under their nodes, bigger customers first; where crowded, a name
     that would overlap one already drawn is left out, so a corner is not a
-    smudge of text. `first` is drawn before all others (the chosen customer)."""
-    painter.setFont(LABEL_FONT)
+    smudge of text. `first` is drawn before all others (the chosen customer).
+    grow: the names this much bigger than LABEL_FONT (zoomed out, see name_growth)."""
+    painter.setFont(LABEL_FONT if grow == 1.0 else _name_font(grow))
     painter.setPen(palette.label)
     metrics = QFontMetricsF(LABEL_FONT)
     order = sorted(nodes, key=lambda i: (i != first, -model.radius[i]))
-    taken, line = set(), palette.line_height
+    taken, line = set(), palette.line_height * grow
     width_of = model.name_width
     drawn = []
     for i in order:
@@ -412,6 +435,7 @@ def paint_names(painter, model, palette, nodes, *, crowded=True, first=None) -> 
         width = width_of.get(i)
         if width is None:
             width = width_of[i] = metrics.horizontalAdvance(name)
+        width *= grow
         x = model.xs[i]
         half = width / 2
         top = model.ys[i] + model.radius[i] + 1
@@ -608,8 +632,10 @@ class GraphCanvas(QGraphicsItem):
         paint_chosen(painter, model, self.palette, i)
         name = model.nodes[i].name
         if names and name not in named:
-            paint_names(painter, model, self.palette, [i], crowded=False)
+            grow = name_growth(detail)
+            paint_names(painter, model, self.palette, [i], crowded=False, grow=grow)
             self.last.names.append(name)
+            self.last.name_pixels = max(self.last.name_pixels, self.palette.line_height * grow * detail)
 
     # -- pictures -----------------------------------------------------------------------------------------
     def _around(self, visible: QRectF, margin: float = MARGIN) -> QRectF:

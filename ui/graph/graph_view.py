@@ -155,7 +155,7 @@ class GraphView(QGraphicsView):
         for cid in (before, customer_id):
             place = self.place_of(cid) if cid is not None else None
             if place is not None:  # the ring and the name, which reaches wider than the node
-                self.canvas.update(QRectF(place.x() - REACH - 30, place.y() - 30, 2 * REACH + 60, 70))
+                self.canvas.update(QRectF(place.x() - REACH - 30, place.y() - 30, 2 * REACH + 60, 100))  # a grown name too
         self.chosen_changed.emit()
 
     def keyPressEvent(self, event):

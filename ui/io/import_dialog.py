@@ -19,6 +19,7 @@ from journal.io import vcard
 from journal.io.import_report import report_text  # noqa: F401 - one text for the window and the command line
 
 from ui.common import theme
+from ui.common.empty_hint import EmptyHint
 from ui.common.forms import buttons_left_to_right, chain_tabs, hbox
 from ui.common.tasks import run_in_background, run_with_progress
 
@@ -118,6 +119,7 @@ class ImportDialog(QDialog):
         self.problems.setWordWrap(True)
         self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems.setResizeMode(QListView.ResizeMode.Adjust)
+        self.problems_hint = EmptyHint(self.problems)  # once read: words, not a blank box, when all is well
         layout.addWidget(self.problems, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -196,6 +198,7 @@ class ImportDialog(QDialog):
         self.plan = None
         self.import_button.setEnabled(False)
         self.summary.setText("Reading the file…")
+        self.problems_hint.set_text("")
         table, what, is_vcard, vcard_data = self.table, self.what, self.is_vcard, getattr(self, "vcard_data", None)
         mapping, date_format = (self.mapping(), self.date_format.currentData()) if table is not None else ({}, None)
         keep, skip = self.keep_unmapped.isChecked(), self.skip_rows.isChecked()
@@ -256,6 +259,7 @@ class ImportDialog(QDialog):
                                                                                     if self.table else ()))
         self.summary.setText(" · ".join(parts) + warnings)
         self.problems.clear()
+        self.problems_hint.set_text("Nothing left out: every row can be imported as it is.")
         lines = [f"Line {p.line}: {p.message}" for p in plan.problems]
         lines += [f"Line {line}: {values.get('name', '')} — {why}" for line, values, _, why in plan.duplicates]
         lines += [f"Line {w.line}: {w.message}" for w in plan.warnings]  # imported, but worth a look

@@ -4,7 +4,7 @@ cadence each tag carries."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QSpinBox, QTableWidget, QTableWidgetItem
 
 from journal.writes import customers, preferences, settings
 
@@ -34,6 +34,8 @@ class SettingsDialog(FormDialog):
         self.add_row("Stay in touch e&very", self.cadence, "default_cadence_days")
         hint = QLabel("A customer's own cadence wins, then the shortest cadence of their tags, then this one.")
         hint.setWordWrap(True)
+        # As wide as the fields above it: a form leaves a label at its own narrow guess otherwise.
+        hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.form.addRow("", hint)
         self.kept = QSpinBox(minimum=1, maximum=1000, suffix=" backups", value=current.backups_kept)
         self.add_row("&Keep the newest", self.kept, "backups_kept")
