@@ -335,14 +335,14 @@ class ServerDatabase(PostgresqlDatabase):
         for key, value in (("connect_timeout", SERVER_CONNECT_TIMEOUT), ("application_name", "Lately")):
             if key not in given:  # what the address says wins
                 params.setdefault(key, value)
-        try:
-            conn = psycopg.connect(self.database, **params)
-        except psycopg.Error as exc:
-            raise ServerUnavailable(_server_problem(self.database, exc)) from exc
-        conn.autocommit = True
         from journal.storage import team_changes
 
-        team_changes.mark_connection(conn)  # colleagues' windows hear of this connection's writes, this one's not
+        try:
+            conn = psycopg.connect(self.database, **params)
+            conn.autocommit = True
+            team_changes.mark_connection(conn)  # colleagues' windows hear of this connection's writes, this one's not
+        except psycopg.Error as exc:
+            raise ServerUnavailable(_server_problem(self.database, exc)) from exc
         return conn
 
 

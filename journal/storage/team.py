@@ -168,12 +168,22 @@ def server_database(location: str, password: str | None = None):
     return ServerDatabase(_libpq_text(location), **connect_arguments(location, password))
 
 
+# The listening connection only waits: without these a link gone dead (a laptop asleep, the
+# network changed) would go unnoticed for the system's two hours. (A server on this computer's
+# own socket has no link to lose; libpq leaves them out there.)
+LISTEN_KEEPALIVES = {"keepalives": "1", "keepalives_idle": "30", "keepalives_interval": "10",
+                     "keepalives_count": "3", "tcp_user_timeout": "60000"}
+
+
 def listening_connection(location: str, password: str | None = None):
     """A connection of its own (psycopg's, autocommit) for hearing colleagues'
-    changes to the team journal at `location` (journal.storage.team_changes.Listener)."""
+    changes to the team journal at `location` (journal.storage.team_changes.Listener),
+    which finds out within about a minute that its link has gone dead."""
     import psycopg
 
-    return psycopg.connect(_libpq_text(location), autocommit=True, **connect_arguments(location, password))
+    given = parameters(location)
+    extra = {k: v for k, v in LISTEN_KEEPALIVES.items() if k not in given}  # what the address says wins
+    return psycopg.connect(_libpq_text(location), autocommit=True, **connect_arguments(location, password), **extra)
 
 
 def _libpq_text(location: str) -> str:

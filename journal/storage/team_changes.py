@@ -121,6 +121,22 @@ def install(db) -> None:
                            f"FOR EACH STATEMENT EXECUTE FUNCTION lately_notify_changes({arguments})")
 
 
+_WRITE_MARK = "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
+
+
+def write_mark(db) -> int | None:
+    """Where the server's writes have got to (the next transaction id to be
+    given out, which only a write takes); None for a file. Taken before a
+    window reads the journal, for its Listener's `since`."""
+    if not _on_server(db):
+        return None
+    return db.execute_sql(_WRITE_MARK).fetchone()[0]
+
+
+def _write_mark(conn) -> int:
+    return conn.execute(_WRITE_MARK).fetchone()[0]
+
+
 def mark_connection(conn) -> None:
     """Say on a new server connection (psycopg's) that its writes are this process's."""
     conn.execute("SELECT set_config('lately.origin', %s, false)", [ORIGIN])
@@ -202,8 +218,11 @@ class Listener:
     TOGETHER = 0.05  # what arrives within this after a first change is reported with it
     AGAIN_AFTER = (1, 2, 5, 10, 30)  # seconds before each try to connect again, then every 30
 
-    def __init__(self, connect, report):
-        self.connect, self.report = connect, report
+    def __init__(self, connect, report, since: int | None = None):
+        """`since`: write_mark() taken before the window read the journal: a
+        write committed after it and before the listener listens is reported
+        as "anything may have changed" once it listens."""
+        self.connect, self.report, self.since = connect, report, since
         self._stop = threading.Event()
         self.listening = threading.Event()  # set while its connection listens
         self._heard = False
@@ -232,6 +251,8 @@ class Listener:
                 self._listen(again=lost)
                 return
             except Exception as exc:  # the server went away, or never answered: connect again after a while
+                if self._stop.is_set():
+                    return  # stopped meanwhile (whoever it reported to may be gone)
                 if not _is_connection_error(exc):
                     _log.warning("listening for colleagues' changes failed; trying again", exc_info=True)
                 lost = True
@@ -247,8 +268,8 @@ class Listener:
             conn.execute(f"LISTEN {CHANNEL}")
             self._heard = True
             self.listening.set()
-            if again:
-                self.report(EVERYTHING)  # what was said while it was away is lost
+            if again or (self.since is not None and _write_mark(conn) > self.since):
+                self.report(EVERYTHING)  # what was said while it was away, or before it listened, is lost
             while not self._stop.is_set():
                 first = list(conn.notifies(timeout=self.WAIT, stop_after=1))
                 if first:  # and what comes right behind it: an import's thousands of statements, say

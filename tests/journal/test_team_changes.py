@@ -33,9 +33,10 @@ def colleague(location: str, *words: str) -> str:
 class Heard:
     """A listener on `location` and what it reported, waited for by condition."""
 
-    def __init__(self, location):
+    def __init__(self, location, since=None):
         self.queue = queue.Queue()
-        self.listener = team_changes.Listener(lambda: team.listening_connection(location), self.queue.put).start()
+        self.listener = team_changes.Listener(lambda: team.listening_connection(location), self.queue.put,
+                                              since).start()
         assert self.listener.listening.wait(30), "the listener never listened"
 
     def next(self, timeout: float = 20) -> team_changes.Change:
@@ -141,6 +142,39 @@ def test_a_lost_listener_connects_again_and_says_anything_may_have_changed(team_
         assert heard.next().ids == {new}
     finally:
         team_changes.Listener.AGAIN_AFTER = (1, 2, 5, 10, 30)
+
+
+@needs_server
+def test_a_write_after_the_window_read_and_before_it_listens_is_not_missed(pg_server):
+    location = fresh_database(pg_server, "told_gap")
+    opened = db.open_server(location)
+    try:
+        quiet = team_changes.write_mark(opened)  # the window reads the journal now; nobody writes
+        heard = Heard(location, since=quiet)
+        try:
+            marker = int(colleague(location, "customer", "After it listened"))
+            assert heard.next().ids == {marker}  # nothing was missed: no "anything" first
+        finally:
+            heard.stop()
+        before = team_changes.write_mark(opened)  # the window reads the journal again...
+        colleague(location, "customer", "Written before it listened")  # ...a colleague writes...
+        heard = Heard(location, since=before)  # ...and only then does it listen
+        try:
+            assert heard.next() == team_changes.EVERYTHING
+        finally:
+            heard.stop()
+    finally:
+        opened.close()
+
+
+@needs_server
+def test_the_listening_connection_finds_a_dead_link_within_a_minute(pg_server):
+    location = fresh_database(pg_server, "told_alive")
+    with team.listening_connection(location) as conn:
+        given = conn.info.get_parameters()
+        assert {k: given.get(k) for k in team.LISTEN_KEEPALIVES} == team.LISTEN_KEEPALIVES
+    with team.listening_connection(location + "&keepalives_idle=5") as conn:  # the address's own wins
+        assert conn.info.get_parameters()["keepalives_idle"] == "5"
 
 
 @needs_server

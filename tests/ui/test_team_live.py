@@ -109,6 +109,22 @@ def test_the_status_bar_says_who_and_about_whom():
     assert status_words(("ben",), "Ada Lovelace") == "Updated with ben's changes to Ada Lovelace."
     assert status_words(("ben", "cy", "dee")) == "Updated with changes by ben, cy and dee."
     assert status_words(()) == "Updated with changes made elsewhere."
+    assert status_words(("ada",), "Bea", me="ada") == "Updated with your changes made elsewhere to Bea."
+    assert status_words(("ben", "ada"), me="ada") == "Updated with changes by ben and you."
+
+
+def test_a_customer_added_above_the_view_does_not_move_the_rows_under_the_mouse(
+        make_window, qtbot, pg_server, tmp_path):
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=80)
+    table, model = window.customer_list.table, window.customer_list.model
+    bar = table.verticalScrollBar()
+    assert bar.maximum() > 10  # the list scrolls
+    bar.setValue(bar.maximum() // 2)
+    top = model.customer_at(table.rowAt(0)).name
+    count = model.rowCount()
+    colleague(as_colleague(pg_server, location), "customer", "Aaa First")  # sorts above everyone
+    qtbot.waitUntil(lambda: model.rowCount() == count + 1, timeout=15_000)
+    assert model.customer_at(table.rowAt(0)).name == top
 
 
 def test_what_arrives_together_is_shown_once(qtbot):

@@ -413,9 +413,20 @@ class CustomerList(QWidget):
 
     def refresh_elsewhere(self) -> None:
         """After a change made elsewhere (a colleague's): every row read again,
-        in place, the chosen customer and the scroll kept (one gone away is no
-        longer chosen)."""
+        in place, the chosen customer kept (one gone away is no longer chosen),
+        and the customer at the top of the view stays there, so a customer
+        added or gone above it does not move the rows under the mouse."""
+        table = self.table
+        top = table.rowAt(0)
+        anchor = self.model._id_if_cached(top) if top >= 0 else None
+        offset = table.rowViewportPosition(top) if top >= 0 else 0  # <= 0: the top row may be cut
         self.model.relayout()
+        row = self.model.row_of(anchor) if anchor is not None else None
+        if row is not None and row != top:
+            table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+            if offset:
+                bar = table.verticalScrollBar()
+                bar.setValue(bar.value() - offset)
 
     def refresh(self, customer_id: int | None) -> None:
         """After a change: one row when one customer changed, else everything."""

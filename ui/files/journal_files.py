@@ -107,6 +107,9 @@ class JournalFiles(QObject):
             new.release()
             return False
         previous = self.session
+        colleagues = getattr(self.window, "colleagues", None)
+        if colleagues is not None:
+            colleagues.stop()  # nothing heard of the journal closing reaches the one opening (follow() starts again)
         wait_for_background()
         previous.close()  # its lock is kept until the new one is open: a failure goes back to it
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from journal.storage import team, team_changes
+from peewee import DatabaseError
+
+from journal.storage import models, team, team_changes
 
 
 class ColleagueChanges(QObject):
@@ -36,12 +38,18 @@ class ColleagueChanges(QObject):
 
     def follow(self, session) -> None:
         """Listen to `session`'s journal if it is a team journal (and stop
-        listening to the one before)."""
+        listening to the one before). Call it before the window reads the
+        journal: a colleague's write between that read and the listener's
+        first LISTEN is then not missed (team_changes.write_mark)."""
         self.stop()
         if session.is_server:
+            try:
+                since = team_changes.write_mark(models.database.obj)
+            except DatabaseError:  # the server away: the window's own reading says so
+                since = None
             address, password = session.address, session.password
             listener = team_changes.Listener(lambda: team.listening_connection(address, password),
-                                             lambda change: self._heard.emit((listener, change)))
+                                             lambda change: self._heard.emit((listener, change)), since)
             self.listener = listener.start()
 
     def stop(self) -> None:
@@ -70,10 +78,14 @@ class ColleagueChanges(QObject):
             self.changed.emit(change, users)
 
 
-def status_words(users: tuple[str, ...], about: str | None = None) -> str:
+def status_words(users: tuple[str, ...], about: str | None = None, me: str | None = None) -> str:
     """The status bar's words after a colleague's change is shown; `about`: the
-    one customer it was about, when it was one."""
+    one customer it was about, when it was one; `me`: the user's own login (a
+    change of theirs made elsewhere, the command line say, is "your")."""
     to = f" to {about}" if about else ""
+    if users == (me,):
+        return f"Updated with your changes made elsewhere{to}."
+    users = tuple("you" if user == me else user for user in users)
     if not users:
         return f"Updated with changes made elsewhere{to}."
     if len(users) == 1:

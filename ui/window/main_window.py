@@ -16,7 +16,7 @@ from peewee import DatabaseError
 
 from journal import __version__
 from journal.writes import customers, drafts, interactions
-from journal.storage import db
+from journal.storage import db, models
 from journal.writes import settings as journal_settings
 from journal.errors import NotFound, ValidationError
 from journal.session import Journal
@@ -116,8 +116,8 @@ class MainWindow(QMainWindow):
         self.statusBar()
         self._first_size()
         self._restore_state()
+        self.colleagues.follow(self.session)  # before the journal is read: nothing a colleague writes meanwhile is missed
         self._load()
-        self.colleagues.follow(self.session)
         self._check_on_start = check_integrity
         if daily_backup:
             QTimer.singleShot(1500, self.files, self.files.daily_backup)
@@ -148,8 +148,8 @@ class MainWindow(QMainWindow):
         self._journal_reopened()
 
     def _journal_reopened(self):
-        self._load()
         self.colleagues.follow(self.session)
+        self._load()
         self.lately.refresh()
         self._update_protection_actions()
 
@@ -444,8 +444,10 @@ class MainWindow(QMainWindow):
         change, the selection stays where the user put it, and so does the
         list's scroll. A graph position moved matters only to the graph."""
         ids, tables = change.ids, change.tables
+        if tables is None or "setting" in tables:
+            fmt.install(journal_settings.get_settings().currency)  # a colleague chose the currency, say
         if tables is None or tables - {"graph_position", "not_duplicate"}:
-            self._colleagues_changed_customers(ids)
+            self._colleagues_changed_customers(ids, tables)
         graph_window = getattr(self, "graph_window", None)
         if graph_window is not None and (tables is None or tables & {"customer", "connection", "graph_position"}):
             graph_window.reload()  # off the GUI thread; its places kept
@@ -455,9 +457,9 @@ class MainWindow(QMainWindow):
                 about = customers.get_customer(next(iter(ids))).name
             except NotFound:  # deleted, or gone for good
                 pass
-        self.statusBar().showMessage(team_changes.status_words(users, about), 6000)
+        self.statusBar().showMessage(team_changes.status_words(users, about, models.me()), 6000)
 
-    def _colleagues_changed_customers(self, ids):
+    def _colleagues_changed_customers(self, ids, tables):
         self.customer_list.refresh_elsewhere()
         self._update_empty_state()
         current = self.current.id
@@ -473,7 +475,8 @@ class MainWindow(QMainWindow):
                 self.lately.refresh_soon(customer_id)
         self._update_actions()
         cards_window = getattr(self, "cards_window", None)
-        if cards_window is not None and cards_window.isVisible():
+        if cards_window is not None and cards_window.isVisible() and (  # who is waiting for a card
+                tables is None or tables & {"customer", "purchase", "connection", "interaction", "setting"}):
             cards_window.rebuild()
 
     def _update_actions(self, *_):
