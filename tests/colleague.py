@@ -7,6 +7,8 @@ services the app uses, then exits. For the tests of colleagues' changes
     python -m tests.colleague LOCATION customer NAME
     python -m tests.colleague LOCATION cadence DAYS
     python -m tests.colleague LOCATION customers COUNT
+    python -m tests.colleague LOCATION edit CUSTOMER_ID FIELD=VALUE...
+    python -m tests.colleague LOCATION delete CUSTOMER_ID
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ def main(argv: list[str]) -> int:
         settings.update_settings(default_cadence_days=int(rest[0]))
     elif what == "customers":
         customers.create_customers([{"name": f"Newcomer {n}"} for n in range(int(rest[0]))])
+    elif what == "edit":
+        customers.update_customer(int(rest[0]), **dict(pair.split("=", 1) for pair in rest[1:]))
+    elif what == "delete":
+        customers.delete_customer(int(rest[0]))
     else:
         raise SystemExit(f"unknown write {what!r}")
     db.close()

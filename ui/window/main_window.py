@@ -18,7 +18,7 @@ from journal import __version__
 from journal.writes import customers, drafts, interactions
 from journal.storage import db
 from journal.writes import settings as journal_settings
-from journal.errors import NotFound, ValidationError
+from journal.errors import ChangedSince, NotFound, ValidationError
 from journal.session import Journal
 from journal.rules import words
 
@@ -685,9 +685,12 @@ class MainWindow(QMainWindow):
             self.events.status.emit("Nothing to save")
             return
         try:
-            self._perform(commands.EditCustomer(self.events, cid, changes), "Details saved — Ctrl+Z to undo")
+            self._perform(commands.EditCustomer(self.events, cid, changes, self.page.details.began_with(changes)),
+                          "Details saved — Ctrl+Z to undo")
         except ValidationError as error:
             self.page.details.show_error(error)
+        except ChangedSince as refusal:  # a colleague changed a field being edited: theirs stays, and shows
+            self.page.details.refused(refusal, customers.get_customer(cid))
         except (OSError, DatabaseError) as error:
             self.page.details.general_error.show_message(describe_save_error(error))
 

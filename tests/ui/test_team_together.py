@@ -1,0 +1,79 @@
+"""Two people at work on one team journal, the colleague a real second process
+(tests/colleague.py). Editing one customer's details: a colleague's save shows
+in the form's untouched fields while the person types, is never put back by the
+person's save, and a field both changed is refused with the newer value named —
+the person's typing kept, and saved over theirs only when they save again."""
+
+import gc
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from journal.writes import customers
+from tests.journal.test_team_changes import colleague
+from tests.team_server import needs_server
+
+from .test_main_window import visible_names
+from .test_team_live import team_window
+
+pytestmark = [pytest.mark.real_threads, needs_server]
+
+
+def start_editing_the_name(window, qtbot, typed: str):
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    field = window.page.details.fields["name"]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=5000)
+    gc.collect()
+    qtbot.keyClick(field, Qt.Key.Key_End)
+    qtbot.keyClicks(field, typed)
+    return field
+
+
+def test_a_colleagues_change_to_another_field_shows_and_is_not_put_back_by_the_save(make_window, qtbot, pg_server,
+                                                                                       tmp_path):
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=12)
+    chosen = window.current_customer()
+    name = customers.get_customer(chosen).name
+    field = start_editing_the_name(window, qtbot, " Jr")
+
+    colleague(location, "edit", chosen, "phone=555 0177")
+    phone = window.page.details.fields["phone"]
+    qtbot.waitUntil(lambda: phone.text() == "555 0177", timeout=15_000)  # the untouched field shows theirs
+    assert field.text() == f"{name} Jr" and QApplication.focusWidget() is field
+
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    saved = customers.get_customer(chosen)
+    assert (saved.name, saved.phone) == (f"{name} Jr", "555 0177")
+    assert window.page.details.errors.messages() == []
+
+
+def test_a_field_both_changed_is_refused_naming_theirs_then_saved_again_on_purpose(make_window, qtbot, pg_server,
+                                                                                  tmp_path):
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=12)
+    chosen = window.current_customer()
+    name = customers.get_customer(chosen).name
+    field = start_editing_the_name(window, qtbot, " Jr")
+
+    colleague(location, "edit", chosen, f"name={name} Sr", "email=sr@example.org")
+    qtbot.waitUntil(lambda: f"{name} Sr" in visible_names(window), timeout=15_000)
+    assert field.text() == f"{name} Jr"  # the typing stays while theirs comes in
+    assert window.page.details.fields["email"].text() == "sr@example.org"
+
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    [said] = window.page.details.errors.messages()  # under the name field, in sight
+    assert said.startswith(f"{name} Sr's name was changed since you began: it is now “{name} Sr”. Nothing was saved.")
+    assert "save again" in said
+    assert not window.page.details.general_error.isVisible()
+    label = window.page.details.errors._labels["name"][0]
+    assert label.isVisible() and not label.visibleRegion().isEmpty()
+    assert customers.get_customer(chosen).name == f"{name} Sr"  # theirs stands
+    assert field.text() == f"{name} Jr" and QApplication.focusWidget() is field
+    assert window.undo_stack.count() == 0
+
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # seen, and saved again: the person's name replaces theirs
+    saved = customers.get_customer(chosen)
+    assert (saved.name, saved.email) == (f"{name} Jr", "sr@example.org")
+    assert window.page.details.errors.messages() == []
+    assert window.undo_stack.count() == 1
+
