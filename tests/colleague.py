@@ -9,6 +9,8 @@ services the app uses, then exits. For the tests of colleagues' changes
     python -m tests.colleague LOCATION customers COUNT
     python -m tests.colleague LOCATION edit CUSTOMER_ID FIELD=VALUE...
     python -m tests.colleague LOCATION delete CUSTOMER_ID
+    python -m tests.colleague LOCATION draft SUMMARY   (the note they are typing, saved as Lately saves it)
+    python -m tests.colleague LOCATION draft?          (prints the summary of their draft)
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sys
 
 def main(argv: list[str]) -> int:
     from journal.storage import db
-    from journal.writes import customers, interactions, settings
+    from journal.writes import customers, drafts, interactions, settings
 
     location, what, *rest = argv
     db.open_server(location)
@@ -34,6 +36,10 @@ def main(argv: list[str]) -> int:
         customers.update_customer(int(rest[0]), **dict(pair.split("=", 1) for pair in rest[1:]))
     elif what == "delete":
         customers.delete_customer(int(rest[0]))
+    elif what == "draft":
+        drafts.save_draft(drafts.QUICK_CAPTURE, {"summary": rest[0], "customer_text": ""})
+    elif what == "draft?":
+        print((drafts.load_draft(drafts.QUICK_CAPTURE) or {}).get("summary", ""))
     else:
         raise SystemExit(f"unknown write {what!r}")
     db.close()

@@ -399,6 +399,21 @@ def _first_line(error: Exception) -> str:
     return " ".join(_sentence(line) for line in lines[:2]).rstrip(".")
 
 
+def login_user(database) -> str | None:
+    """On a team journal, the person's own login role (session_user: theirs even
+    when `ALTER ROLE … SET role` has them act as the team's group role); None on
+    a journal file. Asked of the server once per open journal."""
+    from peewee import PostgresqlDatabase
+
+    database = getattr(database, "obj", database)
+    if not isinstance(database, PostgresqlDatabase):
+        return None
+    user = getattr(database, "lately_login_user", None)
+    if user is None:
+        user = database.lately_login_user = database.execute_sql("SELECT session_user").fetchone()[0]
+    return user
+
+
 def local_path(location: str):
     """A team journal's place on this computer: a folder of its own for its
     backups, the one-window lock and the window's remembered state. Never a

@@ -2,7 +2,8 @@
 (tests/colleague.py). Editing one customer's details: a colleague's save shows
 in the form's untouched fields while the person types, is never put back by the
 person's save, and a field both changed is refused with the newer value named —
-the person's typing kept, and saved over theirs only when they save again."""
+the person's typing kept, and saved over theirs only when they save again.
+Typing notes: each person's draft is their own."""
 
 import gc
 
@@ -10,10 +11,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from journal.writes import customers
+from journal.writes import customers, drafts
 from tests.journal.test_team_changes import colleague
-from tests.team_server import needs_server
+from tests.team_server import colleague_login, needs_server  # noqa: F401 - a fixture
 
+from .focus_helpers import in_modal
 from .test_main_window import visible_names
 from .test_team_live import team_window
 
@@ -77,3 +79,23 @@ def test_a_field_both_changed_is_refused_naming_theirs_then_saved_again_on_purpo
     assert window.page.details.errors.messages() == []
     assert window.undo_stack.count() == 1
 
+
+def test_the_note_being_typed_is_the_persons_own_draft_never_a_colleagues(make_window, qtbot, pg_server, tmp_path,
+                                                                          colleague_login):  # noqa: F811
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=5)
+    ben = colleague_login.at(location)
+    colleague(ben, "draft", "Ben's half-written note")  # Ben's Lately keeps the note he is typing
+
+    def type_a_note(dialog):
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.summary, timeout=5000)
+        gc.collect()
+        qtbot.keyClicks(dialog.summary, "Ada's own note")
+        qtbot.waitUntil(lambda: (drafts.load_draft(drafts.QUICK_CAPTURE) or {}).get("summary") == "Ada's own note",
+                        timeout=5000)  # saved as typed, as her own draft
+        assert colleague(ben, "draft?") == "Ben's half-written note"
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+    in_modal(qtbot, window.actions.quick_capture.trigger, type_a_note)
+    assert drafts.load_draft(drafts.QUICK_CAPTURE) is None  # her note is saved, her draft gone
+    assert colleague(ben, "draft?") == "Ben's half-written note"  # his is still there for him
