@@ -99,3 +99,22 @@ def test_the_note_being_typed_is_the_persons_own_draft_never_a_colleagues(make_w
     in_modal(qtbot, window.actions.quick_capture.trigger, type_a_note)
     assert drafts.load_draft(drafts.QUICK_CAPTURE) is None  # her note is saved, her draft gone
     assert colleague(ben, "draft?") == "Ben's half-written note"  # his is still there for him
+
+
+def test_a_colleague_deleting_the_one_customer_found_leaves_the_find_not_an_empty_journal(make_window, qtbot, pg_server,
+                                                                                       tmp_path):
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=8)
+    chosen = window.current_customer()
+    name = customers.get_customer(chosen).name
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    find = window.customer_list.filter_box
+    assert QApplication.focusWidget() is find
+    gc.collect()
+    qtbot.keyClicks(find, name)
+    qtbot.waitUntil(lambda: visible_names(window) == [name], timeout=5000)
+
+    colleague(location, "delete", chosen)
+    qtbot.waitUntil(lambda: window.current_customer() is None, timeout=15_000)
+    assert window.central.currentWidget() is window.splitter  # not "Your journal is empty"
+    assert f"No customer matches “{name}”" in window.no_selection.text()
+    assert QApplication.focusWidget() is find and find.text() == name

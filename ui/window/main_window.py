@@ -392,7 +392,9 @@ class MainWindow(QMainWindow):
         self.current.set(self.customer_list.current_id())
 
     def _update_empty_state(self):
-        empty = self.customer_list.model.rowCount() == 0 and not self.actions.show_archived.isChecked()
+        found = self.customer_list  # a find or a tag that matches nobody (any more) is not an empty journal
+        empty = (found.model.rowCount() == 0 and not self.actions.show_archived.isChecked()
+                 and not found.filter_box.text().strip() and found.model.tag is None)
         self.central.setCurrentWidget(self.empty_state if empty else self.splitter)
 
     # -- reacting -----------------------------------------------------------------------------------
