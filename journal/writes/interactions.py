@@ -61,7 +61,9 @@ def _clean(values: dict, current: Interaction | None = None) -> dict:
 
 def _live_customer(customer_id) -> Customer:
     customer_id = validate.ident("customer", customer_id)
-    row = Customer.get_or_none((Customer.id == customer_id) & Customer.deleted_at.is_null())
+    row = Customer.get_or_none(Customer.id == customer_id)
+    if row is not None and row.deleted_at is not None:  # since the note was begun, say (a colleague's delete)
+        raise ValidationError("customer", f"{row.name} is in the trash now: Edit › Trash brings them back")
     if row is None:
         raise ValidationError("customer", f"there is no customer with id {customer_id}")
     return row

@@ -70,3 +70,16 @@ def test_without_what_it_began_with_a_save_writes_as_before(ada, journal):
     elsewhere(journal, ada.id, phone="555 0177")
     customers.update_customer(ada.id, phone="555 0199")  # an import, a script: no form began anywhere
     assert customers.get_customer(ada.id).phone == "555 0199"
+
+
+def test_a_note_or_purchase_for_a_customer_moved_to_the_trash_since_names_them(ada, journal):
+    from datetime import date
+
+    from journal.errors import ValidationError
+    from journal.writes import interactions, purchases
+
+    customers.delete_customer(ada.id)  # a colleague's delete, while the note was being written
+    for write in (lambda: interactions.log_interaction(ada.id, "call", "out", "Talked"),
+                  lambda: purchases.add_purchase(ada.id, date(2026, 11, 2), "Walnut table", 120_000)):
+        with pytest.raises(ValidationError, match="Ada Lovelace is in the trash now: Edit › Trash brings them back"):
+            write()

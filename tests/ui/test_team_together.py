@@ -118,3 +118,23 @@ def test_a_colleague_deleting_the_one_customer_found_leaves_the_find_not_an_empt
     assert window.central.currentWidget() is window.splitter  # not "Your journal is empty"
     assert f"No customer matches “{name}”" in window.no_selection.text()
     assert QApplication.focusWidget() is find and find.text() == name
+
+
+def test_a_note_on_a_customer_a_colleague_deleted_meanwhile_stays_open_and_says_so(make_window, qtbot, pg_server,
+                                                                                   tmp_path):
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=8)
+    chosen = window.current_customer()
+    name = customers.get_customer(chosen).name
+
+    def write_while_they_delete(dialog):
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.summary, timeout=5000)
+        gc.collect()
+        qtbot.keyClicks(dialog.summary, "Talked about the walnut table")
+        colleague(location, "delete", chosen)
+        qtbot.waitUntil(lambda: window.current_customer() is None, timeout=15_000)  # their delete came in
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert dialog.isVisible()  # nothing typed is lost
+        assert dialog.errors.messages() == [f"Customer: {name} is in the trash now: Edit › Trash brings them back"]
+        assert dialog.summary.text() == "Talked about the walnut table"
+
+    in_modal(qtbot, window.actions.quick_capture.trigger, write_while_they_delete)
