@@ -3,7 +3,8 @@ journal at argv[1] and makes the writes named after it, through the same
 services the app uses, then exits. For the tests of colleagues' changes
 (tests/journal/test_team_changes.py, tests/ui/test_team_live.py).
 
-    python -m tests.colleague LOCATION note CUSTOMER_ID SUMMARY
+    python -m tests.colleague LOCATION note CUSTOMER_ID SUMMARY   (prints the note's id)
+    python -m tests.colleague LOCATION edit-note NOTE_ID FIELD=VALUE...
     python -m tests.colleague LOCATION customer NAME
     python -m tests.colleague LOCATION cadence DAYS
     python -m tests.colleague LOCATION customers COUNT
@@ -25,7 +26,9 @@ def main(argv: list[str]) -> int:
     location, what, *rest = argv
     db.open_server(location)
     if what == "note":
-        interactions.log_interaction(int(rest[0]), "call", "out", rest[1])
+        print(interactions.log_interaction(int(rest[0]), "call", "out", rest[1]).id)
+    elif what == "edit-note":
+        interactions.update_interaction(int(rest[0]), **dict(pair.split("=", 1) for pair in rest[1:]))
     elif what == "customer":
         print(customers.create_customer(name=rest[0]).id)
     elif what == "cadence":

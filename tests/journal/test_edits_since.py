@@ -83,3 +83,23 @@ def test_a_note_or_purchase_for_a_customer_moved_to_the_trash_since_names_them(a
                   lambda: purchases.add_purchase(ada.id, date(2026, 11, 2), "Walnut table", 120_000)):
         with pytest.raises(ValidationError, match="Ada Lovelace is in the trash now: Edit › Trash brings them back"):
             write()
+
+
+def test_a_notes_field_changed_since_refuses_its_edit_and_another_field_stays_theirs(ada, journal):
+    from journal.writes import interactions
+
+    note = interactions.log_interaction(ada.id, "call", "out", "Walnut table call", notes="")
+    script = ("import sys; from journal.storage import db; from journal.writes import interactions; "
+              f"d = db.{'open_server' if not isinstance(journal, Path) else 'connect'}(sys.argv[1]); "
+              "interactions.update_interaction(int(sys.argv[2]), summary='Ben: walnut', notes='They want oak'); "
+              "d.close()")
+    done = subprocess.run([sys.executable, "-c", script, str(journal), str(note.id)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with pytest.raises(ChangedSince, match="This note's summary was changed since you began: it is now “Ben: "
+                                           "walnut”") as refused:
+        interactions.update_interaction(note.id, {"summary": "Walnut table call"}, summary="Walnut legs")
+    assert (refused.value.field, interactions.get_interaction(note.id).summary) == ("summary", "Ben: walnut")
+    interactions.update_interaction(note.id, {"kind": "call"}, kind="meeting")
+    now = interactions.get_interaction(note.id)
+    assert (now.kind, now.summary, now.notes) == ("meeting", "Ben: walnut", "They want oak")

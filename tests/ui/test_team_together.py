@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from journal.writes import customers, drafts
+from journal.writes import customers, drafts, interactions
 from tests.journal.test_team_changes import colleague
 from tests.team_server import colleague_login, needs_server  # noqa: F401 - a fixture
 
@@ -138,3 +138,44 @@ def test_a_note_on_a_customer_a_colleague_deleted_meanwhile_stays_open_and_says_
         assert dialog.summary.text() == "Talked about the walnut table"
 
     in_modal(qtbot, window.actions.quick_capture.trigger, write_while_they_delete)
+
+
+def test_a_note_both_edited_is_refused_at_its_field_then_saved_again_on_purpose(make_window, qtbot, pg_server,
+                                                                               tmp_path):
+    from .test_main_window import timeline_titles
+    from .test_timeline_keys import current_title, tab_into_timeline
+
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=5)
+    chosen = window.current_customer()
+    note = int(colleague(location, "note", chosen, "Walnut table call"))
+    qtbot.waitUntil(lambda: "Walnut table call" in timeline_titles(window), timeout=15_000)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    timeline = tab_into_timeline(qtbot, window)
+    for _ in range(40):  # down the feed to the note (the demo's own notes may be later)
+        if current_title(timeline) == "Walnut table call":
+            break
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert current_title(timeline) == "Walnut table call"
+
+    def edit_while_they_edit(dialog):
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+        assert QApplication.focusWidget() is dialog.summary
+        gc.collect()
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_End)
+        qtbot.keyClicks(dialog.summary, " about the legs")
+        colleague(location, "edit-note", note, "summary=Walnut table call, ben's words", "notes=They want oak")
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert dialog.isVisible()
+        assert dialog.errors.messages() == ["Summary: changed since you began: it is now “Walnut table call, "
+                                            "ben's words”. Nothing was saved; save again to put yours in its place"]
+        assert QApplication.focusWidget() is dialog.summary
+        assert dialog.summary.text() == "Walnut table call about the legs"
+        assert interactions.get_interaction(note).summary == "Walnut table call, ben's words"  # theirs stands
+
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # on purpose
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+    in_modal(qtbot, lambda: qtbot.keyClick(timeline.list, Qt.Key.Key_Return), edit_while_they_edit)
+    saved = interactions.get_interaction(note)
+    assert (saved.summary, saved.notes) == ("Walnut table call about the legs", "They want oak")  # theirs kept

@@ -629,11 +629,19 @@ class MainWindow(QMainWindow):
         except NotFound:
             return
 
+        began = {"row": row}  # what the person's changes replace: as opened; once told of a newer change, that
+
         def save(_cid, values):
-            changes = {k: v for k, v in values.items() if getattr(row, k) != v}
+            changes = {k: v for k, v in values.items() if getattr(row, k) != v}  # only what they changed is sent
             if changes:
-                self._perform(commands.EditInteraction(self.events, interaction_id, changes),
-                              "Saved your changes — Ctrl+Z to undo")
+                expected = {k: getattr(began["row"], k) for k in changes}
+                try:
+                    self._perform(commands.EditInteraction(self.events, interaction_id, changes, expected),
+                                  "Saved your changes — Ctrl+Z to undo")
+                except ChangedSince as refusal:  # a colleague's newer change: said at its field; saving again
+                    began["row"] = interactions.get_interaction(interaction_id)  # puts the person's in its place
+                    raise ValidationError(refusal.field, f"{refusal.reason}; save again to put yours in its "
+                                                         "place") from None
 
         dialog = CaptureDialog(self, editing=row, on_save=save)
         self.capture_dialog = dialog
