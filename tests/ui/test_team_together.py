@@ -179,3 +179,15 @@ def test_a_note_both_edited_is_refused_at_its_field_then_saved_again_on_purpose(
     in_modal(qtbot, lambda: qtbot.keyClick(timeline.list, Qt.Key.Key_Return), edit_while_they_edit)
     saved = interactions.get_interaction(note)
     assert (saved.summary, saved.notes) == ("Walnut table call about the legs", "They want oak")  # theirs kept
+
+
+def test_the_customer_shown_deleted_by_a_colleague_is_said_in_the_status_bar(make_window, qtbot, pg_server, tmp_path):
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=6)
+    user = pg_server.admin.execute("SELECT session_user").fetchone()[0]
+    chosen = window.current_customer()
+    name = customers.get_customer(chosen).name
+    colleague(location, "delete", chosen)
+    qtbot.waitUntil(lambda: window.current_customer() is None, timeout=15_000)
+    assert window.statusBar().currentMessage() == (f"{name} is in the trash now ({user}'s change): "
+                                                   "Edit › Trash brings them back.")
+    assert name not in visible_names(window)

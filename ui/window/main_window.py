@@ -447,10 +447,13 @@ class MainWindow(QMainWindow):
         self.customer_list.refresh_elsewhere()
         self._update_empty_state()
         current = self.current.id
+        said = team_changes.status_words(users)
         if current is not None and (ids is None or current in ids):
             try:
                 self.page.show_customer(current)  # their page and timeline; details being edited are kept
-            except NotFound:  # a colleague deleted them
+            except NotFound:  # a colleague deleted them: say why their page went away
+                gone = self.page._customer.name if self.page._customer is not None else "The customer shown"
+                said = team_changes.deleted_words(gone, users)
                 self.current.set(None)
         if ids is None:
             self.lately.refresh_soon(None)
@@ -461,7 +464,7 @@ class MainWindow(QMainWindow):
         cards_window = getattr(self, "cards_window", None)
         if cards_window is not None and cards_window.isVisible():
             cards_window.rebuild()
-        self.statusBar().showMessage(team_changes.status_words(users), 6000)
+        self.statusBar().showMessage(said, 6000)
 
     def _update_actions(self, *_):
         has = self.current_customer() is not None
