@@ -230,7 +230,8 @@ def _refuse_if_changed_since(customer_id: int, clean: dict, expected: dict) -> N
     if len(changed) == 1 and changed[0] not in ("contacts", "address"):
         now_value = getattr(current, changed[0])
         shown = ", ".join(now_value) if changed[0] == "tags" else "" if now_value is None else str(now_value)
-        what = f"{current.name}'s {FIELD_WORDS[changed[0]]} was changed since you began: it is now “{shown}”"
+        verb = "were" if changed[0] in ("tags", "interests") else "was"
+        what = f"{current.name}'s {FIELD_WORDS[changed[0]]} {verb} changed since you began: it is now “{shown}”"
     else:
         names = [FIELD_WORDS[key] for key in changed]
         listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -191,3 +191,25 @@ def test_the_customer_shown_deleted_by_a_colleague_is_said_in_the_status_bar(mak
     assert window.statusBar().currentMessage() == (f"{name} is in the trash now ({user}'s change): "
                                                    "Edit › Trash brings them back.")
     assert name not in visible_names(window)
+
+
+def test_saving_again_what_the_journal_tidied_is_not_taken_for_a_colleagues_change(make_window, qtbot):
+    """A file journal is enough: the person's own save, tidied (a tag typed twice),
+    must not leave an edit behind that a second save would find changed since."""
+    window = make_window(populate=lambda: customers.create_customer(name="Ada Lovelace"))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    details = window.page.details
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is details.fields["name"])
+    gc.collect()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    tags = details.fields["tags"]
+    assert QApplication.focusWidget() is tags
+    qtbot.keyClicks(tags, "vip, VIP,  trade ")
+    qtbot.keyClick(tags, Qt.Key.Key_Return)
+    assert customers.get_customer(window.current_customer()).tags == ("trade", "vip")
+    assert tags.text() == "trade, vip" and details.changes() == {}  # the form shows what was saved
+    qtbot.keyClick(tags, Qt.Key.Key_Return)
+    assert details.errors.messages() == []
+    assert window.statusBar().currentMessage() == "Nothing to save"

@@ -700,6 +700,7 @@ class MainWindow(QMainWindow):
         try:
             self._perform(commands.EditCustomer(self.events, cid, changes, self.page.details.began_with(changes)),
                           "Details saved — Ctrl+Z to undo")
+            self.page.details.show_customer(customers.get_customer(cid))  # as saved (tidied), no edit left over
         except ValidationError as error:
             self.page.details.show_error(error)
         except ChangedSince as refusal:  # a colleague changed a field being edited: theirs stays, and shows
