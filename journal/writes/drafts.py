@@ -24,6 +24,12 @@ def _key(key) -> str:
     return f"{key}@{who}" if who else key
 
 
+def every_key(key: str) -> list[str]:
+    """The rows of a dialog's drafts: on a team journal, every person's."""
+    key = validate.text("draft", key, required=True, max_len=200)
+    return [k for (k,) in Draft.select(Draft.key).tuples() if k == key or k.startswith(f"{key}@")]
+
+
 def save_draft(key: str, values: dict) -> changes.ChangeSet:
     key = _key(key)
     if not isinstance(values, dict):
