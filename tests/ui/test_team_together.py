@@ -213,3 +213,25 @@ def test_saving_again_what_the_journal_tidied_is_not_taken_for_a_colleagues_chan
     qtbot.keyClick(tags, Qt.Key.Key_Return)
     assert details.errors.messages() == []
     assert window.statusBar().currentMessage() == "Nothing to save"
+
+
+def test_settings_saved_keep_a_colleagues_change_to_another_setting(make_window, qtbot, pg_server, tmp_path):
+    from journal.writes import settings
+
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=4)
+    cadence = settings.get_settings().default_cadence_days
+
+    def rename_while_they_change_the_cadence(dialog):
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+        assert QApplication.focusWidget() is dialog.owner
+        gc.collect()
+        qtbot.keyClick(dialog.owner, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(dialog.owner, "Ada Byron")
+        colleague(location, "cadence", cadence + 11)
+        qtbot.keyClick(dialog.owner, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+    in_modal(qtbot, window.actions.settings.trigger, rename_while_they_change_the_cadence)
+    saved = settings.get_settings()
+    assert (saved.owner_name, saved.default_cadence_days) == ("Ada Byron", cadence + 11)
