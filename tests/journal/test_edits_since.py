@@ -103,3 +103,20 @@ def test_a_notes_field_changed_since_refuses_its_edit_and_another_field_stays_th
     interactions.update_interaction(note.id, {"kind": "call"}, kind="meeting")
     now = interactions.get_interaction(note.id)
     assert (now.kind, now.summary, now.notes) == ("meeting", "Ben: walnut", "They want oak")
+
+
+def test_an_undo_refused_names_the_note_as_the_person_left_it_and_says_their_words(ada, journal):
+    from journal.writes import changes, interactions
+
+    with changes.recording() as logged:
+        note = interactions.log_interaction(ada.id, "call", "out", "Undo me please")
+    script = ("import sys; from journal.storage import db; from journal.writes import interactions; "
+              f"d = db.{'open_server' if not isinstance(journal, Path) else 'connect'}(sys.argv[1]); "
+              "interactions.update_interaction(int(sys.argv[2]), summary='Ben fixed this note'); d.close()")
+    done = subprocess.run([sys.executable, "-c", script, str(journal), str(note.id)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with pytest.raises(ChangedSince) as refused:
+        changes.undo(logged.changeset)
+    assert str(refused.value) == ("The summary of Ada Lovelace's note “Undo me please” was changed since: it is now "
+                                  "“Ben fixed this note”. Undoing would overwrite that, so nothing was changed.")
