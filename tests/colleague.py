@@ -3,12 +3,17 @@ journal at argv[1] and makes the writes named after it, through the same
 services the app uses, then exits. For the tests of colleagues' changes
 (tests/journal/test_team_changes.py, tests/ui/test_team_live.py).
 
-    python -m tests.colleague LOCATION note CUSTOMER_ID SUMMARY
+    python -m tests.colleague LOCATION note CUSTOMER_ID SUMMARY   (prints the note's id)
+    python -m tests.colleague LOCATION edit-note NOTE_ID FIELD=VALUE...
     python -m tests.colleague LOCATION customer NAME
     python -m tests.colleague LOCATION cadence DAYS
     python -m tests.colleague LOCATION customers COUNT
     python -m tests.colleague LOCATION purchase CUSTOMER_ID PRODUCT
     python -m tests.colleague LOCATION connect SOURCE_ID TARGET_ID
+    python -m tests.colleague LOCATION edit CUSTOMER_ID FIELD=VALUE...
+    python -m tests.colleague LOCATION delete CUSTOMER_ID
+    python -m tests.colleague LOCATION draft SUMMARY   (the note they are typing, saved as Lately saves it)
+    python -m tests.colleague LOCATION draft?          (prints the summary of their draft)
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ import sys
 
 def main(argv: list[str]) -> int:
     from journal.storage import db
-    from journal.writes import connections, customers, interactions, purchases, settings
+    from journal.writes import connections, customers, drafts, interactions, purchases, settings
 
     location, what, *rest = argv
     db.open_server(location)
     if what == "note":
-        interactions.log_interaction(int(rest[0]), "call", "out", rest[1])
+        print(interactions.log_interaction(int(rest[0]), "call", "out", rest[1]).id)
+    elif what == "edit-note":
+        interactions.update_interaction(int(rest[0]), **dict(pair.split("=", 1) for pair in rest[1:]))
     elif what == "customer":
         print(customers.create_customer(name=rest[0]).id)
     elif what == "cadence":
@@ -34,6 +41,14 @@ def main(argv: list[str]) -> int:
         purchases.add_purchase(int(rest[0]), "2026-11-02", rest[1], 12_500)
     elif what == "connect":
         connections.add_connection(int(rest[0]), int(rest[1]), "referred")
+    elif what == "edit":
+        customers.update_customer(int(rest[0]), **dict(pair.split("=", 1) for pair in rest[1:]))
+    elif what == "delete":
+        customers.delete_customer(int(rest[0]))
+    elif what == "draft":
+        drafts.save_draft(drafts.QUICK_CAPTURE, {"summary": rest[0], "customer_text": ""})
+    elif what == "draft?":
+        print((drafts.load_draft(drafts.QUICK_CAPTURE) or {}).get("summary", ""))
     else:
         raise SystemExit(f"unknown write {what!r}")
     db.close()

@@ -92,3 +92,33 @@ def password_login(pg_server):
     login = PasswordLogin(pg_server)
     yield login
     login.close()
+
+
+class ColleagueLogin:
+    """A second person's own login role on the session's test server, made as
+    README's Team mode makes one: a member of the role that owns the journals,
+    acting as it (`ALTER ROLE … SET role`). at(location): the same team journal,
+    logged in as them."""
+
+    def __init__(self, pg_server, name: str = "ben"):
+        self.admin = pg_server.admin
+        self.role = f"lately_{name}_{os.getpid()}"
+        owner = self.admin.execute("SELECT current_user").fetchone()[0]
+        self.admin.execute(f'DROP ROLE IF EXISTS "{self.role}"')
+        self.admin.execute(f'CREATE ROLE "{self.role}" LOGIN IN ROLE "{owner}"')
+        self.admin.execute(f'ALTER ROLE "{self.role}" SET role TO "{owner}"')
+
+    def at(self, location: str) -> str:
+        from psycopg.conninfo import make_conninfo
+
+        return make_conninfo(location, user=self.role)
+
+    def close(self) -> None:
+        self.admin.execute(f'DROP ROLE IF EXISTS "{self.role}"')
+
+
+@pytest.fixture
+def colleague_login(pg_server):
+    login = ColleagueLogin(pg_server)
+    yield login
+    login.close()

@@ -470,5 +470,9 @@ def _sqlite_files(path: Path) -> list[Path]:
 def describe(report: MoveReport) -> str:
     from journal.rules import words
 
-    return (f"Moved {words.plural(report.rows, 'row')} in {len(report.tables)} tables to {report.target}; "
+    from journal.storage import team
+
+    # Into a server the journal moves (from then on, one writes there); to a file it is a copy, the server's stays.
+    done = "Moved" if team.is_server(report.target) else "Copied"
+    return (f"{done} {words.plural(report.rows, 'row')} in {len(report.tables)} tables to {report.target}; "
             "every table's row count and checksum match the original.")

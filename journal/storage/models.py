@@ -19,9 +19,10 @@ def is_server(db=None) -> bool:
 
 
 def me() -> str | None:
-    """Who "you" are in the journal's `written_by` columns: a team journal's
-    login role (session_user, asked once per server database); None for a
-    file, whose rows record nobody."""
+    """Who "you" are on a team journal: the login role (session_user: a
+    person's own even when `ALTER ROLE … SET role` has them act as the team's
+    group role), asked once per server database, as `written_by` columns and
+    each person's drafts name them; None for a file, whose rows record nobody."""
     db = database.obj
     if not is_server(db):
         return None

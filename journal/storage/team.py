@@ -128,10 +128,10 @@ class Place:
 
     @property
     def server(self) -> str:
-        host = self.host or "this computer"
-        if host.startswith("/"):
-            host = "this computer"
-        return f"{host}:{self.port}" if self.port and self.port != "5432" else host
+        other_port = self.port and self.port != "5432"
+        if not self.host or self.host.startswith("/"):  # a socket: "this computer:5499" reads as a typo
+            return f"this computer (port {self.port})" if other_port else "this computer"
+        return f"{self.host}:{self.port}" if other_port else self.host
 
     @property
     def key(self) -> str:

@@ -592,8 +592,9 @@ def _shown(value) -> str:
 def _describe(change: Change, row: dict) -> str:
     """'Jane Tester's phone was changed since: it is now “555 0199”. …'"""
     row = _rows(_BY_TABLE[change.table], [_hashable(change.row_id)]).get(_hashable(change.row_id), row)  # whole
-    what = _what(change.table, row)
     after = change.after or {}
+    # Named as the person left it (the note “Called Ben”), not by the newer words said after it.
+    what = _what(change.table, {**row, **{k: v for k, v in after.items() if k in row}})
     differ = [k for k in row if k not in _BOOKKEEPING and k in after and row.get(k) != after.get(k)] or \
         [k for k in row if k not in _BOOKKEEPING and row.get(k) != after.get(k)]
     if differ == ["deleted_at"]:

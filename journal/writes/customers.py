@@ -13,10 +13,11 @@ from peewee import JOIN, fn
 from journal.writes import changes, contacts, settings
 from journal.reads import summary
 from journal.rules import validate
-from journal.errors import NotFound, ValidationError
+from journal.errors import ChangedSince, NotFound, ValidationError
 from journal.rules.kinds import CHANNELS, STAGES
 from journal.storage.models import (
-    Company, ContactPoint, Customer, CustomerSummary, CustomerTag, StageChange, Tag, now, parsers, raw_rows,
+    Company, ContactPoint, Customer, CustomerSummary, CustomerTag, StageChange, Tag, database, now, parsers,
+    raw_rows,
 )
 
 
@@ -119,11 +120,13 @@ def _link_tags(customer_id: int, names, tags: _Names) -> None:
         CustomerTag.insert_many([{"customer": customer_id, "tag": tag_id} for tag_id in chosen]).execute()
 
 
-def _row(customer_id: int, *, include_deleted=False) -> Customer:
+def _row(customer_id: int, *, include_deleted=False, locked=False) -> Customer:
     customer_id = validate.ident("customer", customer_id)
     query = Customer.select().where(Customer.id == customer_id)
     if not include_deleted:
         query = query.where(Customer.deleted_at.is_null())
+    if locked and database.obj.for_update:  # a server: a colleague's save of this row waits for ours
+        query = query.for_update()
     row = query.first()
     if row is None:
         raise NotFound("customer", customer_id)
@@ -167,10 +170,17 @@ def create_customers(many: list[dict]) -> list[int]:
     return created
 
 
-def update_customer(customer_id: int, **values) -> CustomerData:
+def update_customer(customer_id: int, expected: dict | None = None, **values) -> CustomerData:
+    """Change the fields given. `expected`: those fields as the person saw them
+    when they began changing them (a details form); a field someone else has
+    changed since, to anything but what this write gives it, refuses the whole
+    write (ChangedSince, nothing written; its `fields` names them), so a
+    colleague's newer change is never overwritten unseen. Fields not given stay as they are, whoever changed them."""
     clean = _clean(values)
     with changes.recording():
-        row = _row(customer_id)
+        row = _row(customer_id, locked=expected is not None)
+        if expected:
+            _refuse_if_changed_since(customer_id, clean, expected)
         changes.watch(Customer, row.id)
         if "tags" in clean:
             changes.watch_where(CustomerTag, CustomerTag.customer == row.id)
@@ -190,6 +200,45 @@ def update_customer(customer_id: int, **values) -> CustomerData:
         row.updated_at = now()
         row.save()
     return get_customer(customer_id)
+
+
+FIELD_WORDS = {
+    "name": "name", "company": "company", "email": "e-mail", "phone": "phone", "address": "postal address",
+    "contacts": "other contact details", "channel": "preferred channel", "stage": "stage",
+    "interests": "interests", "tags": "tags", "account_manager": "account manager",
+    "account_manager_phone": "account manager's phone", "cadence_days": "stay-in-touch cadence",
+    "customer_since": "customer since",
+}
+assert set(FIELD_WORDS) == set(EDITABLE)
+
+
+def _comparable(key: str, value):
+    if key == "tags":
+        return tuple(sorted(name.casefold() for name in value or ()))
+    if key == "contacts":
+        return tuple(tuple(point) for point in value or ())
+    return value or None
+
+
+def _refuse_if_changed_since(customer_id: int, clean: dict, expected: dict) -> None:
+    current = get_customer(customer_id)
+    changed = [key for key in clean if key in expected
+               and _comparable(key, getattr(current, key)) not in (_comparable(key, expected[key]),
+                                                                  _comparable(key, clean[key]))]
+    if not changed:
+        return
+    if len(changed) == 1 and changed[0] not in ("contacts", "address"):
+        now_value = getattr(current, changed[0])
+        shown = ", ".join(now_value) if changed[0] == "tags" else "" if now_value is None else str(now_value)
+        verb = "were" if changed[0] in ("tags", "interests") else "was"
+        what = f"{current.name}'s {FIELD_WORDS[changed[0]]} {verb} changed since you began: it is now “{shown}”"
+    else:
+        names = [FIELD_WORDS[key] for key in changed]
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        what = f"{current.name}'s {listed} {'was' if len(names) == 1 else 'were'} changed since you began"
+    refusal = ChangedSince(f"{what}. Nothing was saved.")
+    refusal.fields = tuple(changed)  # for the form: where to say it
+    raise refusal
 
 
 def set_archived(customer_id: int, archived: bool = True) -> CustomerData:

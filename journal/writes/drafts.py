@@ -8,14 +8,25 @@ import json
 from journal.writes import changes
 from journal.rules import validate
 from journal.errors import ValidationError
-from journal.storage.models import Draft, now, upsert
+from journal.storage.models import Draft, me, now, upsert
 
 QUICK_CAPTURE = "quick_capture"  # the quick-capture dialog's draft
 THANK_YOU_CARDS = "thank_you_cards"  # messages written by hand in the cards window, and its hand selection
 
 
 def _key(key) -> str:
-    return validate.text("draft", key, required=True, max_len=200)
+    """The draft's row: on a team journal, the person's own (a colleague's note
+    being typed, in a dialog of the same name, is theirs: never offered to
+    another, never overwritten by another's typing)."""
+    key = validate.text("draft", key, required=True, max_len=200)
+    who = me()
+    return f"{key}@{who}" if who else key
+
+
+def every_key(key: str) -> list[str]:
+    """The rows of a dialog's drafts: on a team journal, every person's."""
+    key = validate.text("draft", key, required=True, max_len=200)
+    return [k for (k,) in Draft.select(Draft.key).tuples() if k == key or k.startswith(f"{key}@")]
 
 
 def save_draft(key: str, values: dict) -> changes.ChangeSet:

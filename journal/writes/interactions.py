@@ -11,9 +11,9 @@ from peewee import Case
 from journal.writes import changes
 from journal.reads import summary
 from journal.rules import validate
-from journal.errors import NotFound, ValidationError
+from journal.errors import ChangedSince, NotFound, ValidationError
 from journal.rules.kinds import DIRECTIONS, KINDS, OUT, REFERRED
-from journal.storage.models import Connection, Customer, Interaction, Purchase, now
+from journal.storage.models import Connection, Customer, Interaction, Purchase, database, now
 from journal.storage import bulk
 
 # Kinds that thank a customer for what they bought or whom they sent us.
@@ -61,16 +61,21 @@ def _clean(values: dict, current: Interaction | None = None) -> dict:
 
 def _live_customer(customer_id) -> Customer:
     customer_id = validate.ident("customer", customer_id)
-    row = Customer.get_or_none((Customer.id == customer_id) & Customer.deleted_at.is_null())
+    row = Customer.get_or_none(Customer.id == customer_id)
+    if row is not None and row.deleted_at is not None:  # since the note was begun, say (a colleague's delete)
+        raise ValidationError("customer", f"{row.name} is in the trash now: Edit › Trash brings them back")
     if row is None:
         raise ValidationError("customer", f"there is no customer with id {customer_id}")
     return row
 
 
-def _row(interaction_id, *, deleted=False) -> Interaction:
+def _row(interaction_id, *, deleted=False, locked=False) -> Interaction:
     interaction_id = validate.ident("interaction", interaction_id)
     condition = Interaction.deleted_at.is_null(not deleted)
-    row = Interaction.get_or_none((Interaction.id == interaction_id) & condition)
+    query = Interaction.select().where((Interaction.id == interaction_id) & condition)
+    if locked and database.obj.for_update:  # a server: a colleague's save of this row waits for ours
+        query = query.for_update()
+    row = query.first()
     if row is None:
         raise NotFound("interaction", interaction_id)
     return row
@@ -191,11 +196,18 @@ def log_interaction(customer_id: int, kind: str, direction: str, summary_text: s
     return _to_data(row)
 
 
-def update_interaction(interaction_id: int, **values) -> InteractionData:
+def update_interaction(interaction_id: int, expected: dict | None = None, **values) -> InteractionData:
+    """Change the fields given. `expected`: those fields as the person saw them
+    when they began (the note's dialog); a field someone else has changed since,
+    to anything but what this write gives it, refuses the write (ChangedSince,
+    its `field` and `reason` for the form; nothing written): a colleague's newer
+    change is never overwritten unseen."""
     with changes.recording():
-        row = _row(interaction_id)
+        row = _row(interaction_id, locked=expected is not None)
         changes.watch(Interaction, row.id)
         clean = _clean(values, current=row)
+        if expected:
+            _refuse_if_changed_since(_to_data(row), clean, expected)
         for key, value in clean.items():
             setattr(row, key, value)
         row.updated_at = now()
@@ -204,6 +216,23 @@ def update_interaction(interaction_id: int, **values) -> InteractionData:
         _acknowledge(row)
         summary.refresh(row.customer_id)
     return _to_data(row)
+
+
+_FIELDS = {"occurred_at": "when"}  # the name a form knows the field by, where it differs
+
+
+def _refuse_if_changed_since(current: InteractionData, clean: dict, expected: dict) -> None:
+    for key in clean:
+        now_value = getattr(current, key, None)
+        if key in expected and now_value not in (expected[key], clean[key]):
+            shown = "" if now_value is None else f"{now_value:%d %b %Y, %H:%M}" if isinstance(now_value, datetime) \
+                else str(now_value)
+            if len(shown) > 80:
+                shown = shown[:79] + "…"
+            reason = f"changed since you began: it is now “{shown}”. Nothing was saved"
+            refusal = ChangedSince(f"This note's {key.replace('_', ' ')} was {reason}.")
+            refusal.field, refusal.reason = _FIELDS.get(key, key), reason  # for the form: where to say it
+            raise refusal
 
 
 def set_follow_up_done(interaction_id: int, done: bool = True) -> InteractionData:

@@ -261,9 +261,12 @@ def merge_customers(keep_id: int, other_id: int) -> MergeResult:
             elif strategy == CONNECTION and fk.column_name == "source_id":  # both ends at once
                 changes.extend(_merge_connections(keep_id, other_id))
         changes.extend(_rewrite_snooze_keys(other_id, keep_id))
-        card_draft, leftover_messages = _rewrite_card_draft(other_id, keep_id)
-        if card_draft:
-            changes.append(card_draft)
+        leftover_messages = []
+        for row in Draft.select().where(Draft.key.in_(drafts.every_key(drafts.THANK_YOU_CARDS))):
+            card_draft, leftover = _rewrite_card_draft(row, other_id, keep_id)  # each person's, on a team journal
+            leftover_messages += leftover
+            if card_draft:
+                changes.append(card_draft)
         moment = now()
         changes.append(Edited("customer", (("id", other_id),), (("deleted_at", None),), (("deleted_at", moment),)))
         _apply(changes[-1], forward=True)
@@ -439,13 +442,10 @@ def _rewrite_snooze_keys(other_id: int, keep_id: int) -> list[Edited]:
     return changes
 
 
-def _rewrite_card_draft(other_id: int, keep_id: int) -> tuple[Edited | None, list[str]]:
+def _rewrite_card_draft(row: Draft, other_id: int, keep_id: int) -> tuple[Edited | None, list[str]]:
     """The thank-you cards' hand-written messages and hand selection name
     customers by id. A message for the other customer becomes the kept one's,
     unless they have their own for that occasion (then it goes into the note)."""
-    row = Draft.get_or_none(Draft.key == drafts.THANK_YOU_CARDS)
-    if row is None:
-        return None, []
     try:
         saved = json.loads(row.payload)
         messages = [(int(cid), str(occasion), str(text)) for cid, occasion, text in saved.get("messages", [])]
@@ -465,7 +465,7 @@ def _rewrite_card_draft(other_id: int, keep_id: int) -> tuple[Edited | None, lis
         kept_messages.append([cid, occasion, text])
     picked = list(dict.fromkeys(keep_id if cid == other_id else cid for cid in picked))
     payload = json.dumps({**saved, "messages": kept_messages, "hand_picked": picked}, ensure_ascii=False)
-    change = Edited("draft", (("key", drafts.THANK_YOU_CARDS),), (("payload", row.payload),), (("payload", payload),))
+    change = Edited("draft", (("key", row.key),), (("payload", row.payload),), (("payload", payload),))
     _apply(change, forward=True)
     return change, leftover
 

@@ -106,7 +106,10 @@ def add_purchase(customer_id: int, purchased_on, product: str, amount_cents: int
     clean = _clean(dict(purchased_on=purchased_on, product=product, amount_cents=amount_cents))
     customer_id = validate.ident("customer", customer_id)
     with changes.recording():
-        if not Customer.get_or_none((Customer.id == customer_id) & Customer.deleted_at.is_null()):
+        customer = Customer.get_or_none(Customer.id == customer_id)
+        if customer is not None and customer.deleted_at is not None:  # since the purchase was begun, say
+            raise ValidationError("customer", f"{customer.name} is in the trash now: Edit › Trash brings them back")
+        if customer is None:
             raise ValidationError("customer", f"there is no customer with id {customer_id}")
         row = Purchase.create(customer=customer_id, **clean)
         changes.created(Purchase, row.id)

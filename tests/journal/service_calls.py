@@ -241,7 +241,7 @@ READS = {
     lately: {"read", "everyone", "attention_items", "in_order", "tenure_words", "health", "health_of",
              "health_codes", "introductions", "sort_key", "topic_index", "topic_circles", "circle_rank", "read_circle"},
     settings: {"get_settings"},
-    drafts: {"load_draft"},
+    drafts: {"load_draft", "every_key"},
     trash: {"trash_items"},
     cards: {"check_template", "render", "build_cards", "rerender", "export_csv", "name_parts", "address_lines"},
     graph: {"graph_data", "build", "top_referrers", "saved_positions", "layout"},

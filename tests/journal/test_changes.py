@@ -311,7 +311,8 @@ def test_an_undo_that_is_not_refused_checks_all_rows_before_writing_any(people, 
     moved = [c for c in result.changeset.of("interaction") if c.before and c.after][-1]
     other_connection.execute_sql("UPDATE interaction SET summary = 'Renamed' WHERE id = ?", [moved.row_id])
     before = dump()
-    with pytest.raises(ChangedSince, match="summary of Ada Lovelace's note “Renamed”"):
+    with pytest.raises(ChangedSince, match="summary of Ada Lovelace's note “Their own note” was changed since: "
+                                           "it is now “Renamed”"):
         changes.undo(result.changeset)
     assert dump() == before
 

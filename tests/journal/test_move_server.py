@@ -89,7 +89,11 @@ def test_the_command_line_moves_to_a_server_with_libpq_credentials(rich_journal,
 
     location = fresh_database(pg_server, "cli")
     assert cli.main(["move", "--from", str(rich_journal), "--to", location]) == cli.OK
-    assert "match" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith("Moved ")
+    copy = tmp_path / "copy.sqlite3"
+    assert cli.main(["move", "--from", location, "--to", str(copy)]) == cli.OK
+    said = capsys.readouterr().out
+    assert said.startswith("Copied ") and f"tables to {copy};" in said  # the team journal stays: a copy
     assert cli.main(["move", "--from", str(rich_journal), "--to", location]) == cli.REFUSED
     assert "not empty" in capsys.readouterr().err
 

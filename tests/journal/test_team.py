@@ -30,6 +30,7 @@ def test_the_title_names_the_database_and_server():
     assert team.place("postgresql://ada@db.example.com/shop").title == "shop on db.example.com"
     assert team.place("postgresql://ada@db.example.com:5433/shop").title == "shop on db.example.com:5433"
     assert team.place("host=/run/postgresql dbname=shop").title == "shop on this computer"
+    assert team.place("postgresql://ada@/shop?host=/tmp/sock&port=5499").title == "shop on this computer (port 5499)"
     assert team.place("service=shop").title == "shop"
     assert team.place("service=shop dbname=sales").title == "sales (service shop)"
 

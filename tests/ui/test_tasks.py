@@ -116,3 +116,34 @@ def test_finished_work_and_all_it_held_are_let_go(qtbot, threaded):
         return sorted(gone) == [False, True]
 
     qtbot.waitUntil(let_go, timeout=5000)  # waiting lets Qt delete the relays (deleteLater)
+
+
+def test_work_that_outlives_its_journal_closes_that_journals_connection_not_the_next_ones(
+        qtbot, threaded, tmp_path):
+    """Another journal opened while a task still runs (a switch that waited its
+    three seconds, a test's next journal): the task's ending closes the
+    connection it opened, to the first, and takes nothing of the second's
+    (before, it popped the second's empty list of connection contexts: IndexError)."""
+    from journal.storage import db
+    from journal.storage.models import database
+
+    first = database.obj
+    started, go_on, seen = threading.Event(), threading.Event(), {}
+
+    def work():
+        started.set()
+        go_on.wait(10)
+        return Customer.select().count()  # still the first journal's, on this thread's own connection
+
+    tasks.run_in_background(work, lambda n: seen.setdefault("done", n),
+                            lambda error: seen.setdefault("error", error))
+    assert started.wait(10)
+    second = db.connect(tmp_path / "second.sqlite3")  # the proxy now points at another journal
+    try:
+        go_on.set()
+        qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+        assert tasks.wait_for_background()
+        assert "done" in seen  # and no error in the worker's closing (pytest-qt fails the test on one)
+    finally:
+        second.close()
+    assert first is not second

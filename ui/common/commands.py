@@ -290,16 +290,18 @@ class Edited(JournalCommand):
         self._update(self.values)
 
 
-def EditInteraction(events, interaction_id, values: dict) -> Edited:  # noqa: N802
+def EditInteraction(events, interaction_id, values: dict, expected: dict | None = None) -> Edited:  # noqa: N802
+    """`expected`: the fields as the person began with them; changed since by someone else, the edit is refused."""
     row = interactions.get_interaction(interaction_id)
     return Edited(events, "Edit interaction", row.customer_id, values,
-                  lambda values: interactions.update_interaction(interaction_id, **values))
+                  lambda values: interactions.update_interaction(interaction_id, expected, **values))
 
 
-def EditCustomer(events, customer_id, values: dict) -> Edited:  # noqa: N802
+def EditCustomer(events, customer_id, values: dict, expected: dict | None = None) -> Edited:  # noqa: N802
+    """`expected`: the fields as the person began with them; changed since by someone else, the edit is refused."""
     customers.get_customer(customer_id)  # a customer gone since raises here, before anything is pushed
     return Edited(events, "Edit customer details", customer_id, values,
-                  lambda values: customers.update_customer(customer_id, **values))
+                  lambda values: customers.update_customer(customer_id, expected, **values))
 
 
 class ArchiveCustomer(JournalCommand):

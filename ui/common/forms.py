@@ -56,9 +56,13 @@ class FormErrors:
 
     def show(self, error: ValidationError) -> QWidget | None:
         """Show the message beside its field; returns the widget to focus."""
+        return self.show_message(error.field, str(error))
+
+    def show_message(self, field: str, text: str) -> QWidget | None:
+        """Show `text` beside the field named; returns the widget to focus."""
         self.clear()
-        label, widget = self._labels.get(self._key(error.field), (self.fallback, None))
-        label.show_message(str(error))
+        label, widget = self._labels.get(self._key(field), (self.fallback, None))
+        label.show_message(text)
         return widget
 
     def clear(self) -> None:

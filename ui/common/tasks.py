@@ -16,6 +16,8 @@ has really stopped."""
 
 from __future__ import annotations
 
+from peewee import DatabaseError
+
 import traceback
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -70,7 +72,10 @@ class _Task(QRunnable):
         from journal.storage.models import database
 
         try:
-            connection = database.connection_context()  # this thread's own connection
+            # This thread's own connection, to the journal open now: the proxy resolved once, so a
+            # journal opened meanwhile (the proxy pointed elsewhere) never gets this one's closing.
+            target = database.obj
+            connection = target.connection_context()
             connection.__enter__()
         except BaseException as exc:  # noqa: BLE001 - a team journal's server away: said like any failure
             exc.formatted = traceback.format_exc()
@@ -79,7 +84,10 @@ class _Task(QRunnable):
         try:
             self.deliver()
         finally:
-            connection.__exit__(None, None, None)
+            try:
+                connection.__exit__(None, None, None)
+            except DatabaseError:  # its connection was lost mid-work (a team server gone): the work has
+                target.dispose()  # reported that; what is left of the connection is let go, not closed
 
     def _progress(self, done, total):
         if self.cancelled:

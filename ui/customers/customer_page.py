@@ -195,7 +195,7 @@ class CustomerPage(QWidget):
             if changed or not self._details.changes():
                 self._details.show_customer(customer)
             else:  # edits in progress are kept while the same customer is refreshed
-                self._details.customer = customer
+                self._details.refresh(customer)
         if changed:
             self.timeline.show_customer(customer_id)
         else:

@@ -4,6 +4,8 @@ so a start or a customer switch never pays for a form nobody looks at."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -12,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.writes import customers
-from journal.errors import ValidationError
+from journal.errors import ChangedSince, ValidationError
 from journal.rules.kinds import CHANNELS, STAGES
 
 from ui.capture.capture import from_qdate
@@ -118,18 +120,61 @@ class DetailsForm(QWidget):
     def show_customer(self, customer: customers.CustomerData) -> None:
         self.customer = customer
         self.errors.clear()
+        self._fill(customer)
+
+    def _fill(self, customer: customers.CustomerData, keep=()) -> None:
+        """Show the customer's values, but for the fields in `keep` (being edited)."""
         f = self.fields
         for key in ("name", "company", "email", "phone", "interests", "account_manager", "account_manager_phone"):
-            f[key].setText(getattr(customer, key))
-        f["address"].setPlainText(customer.address)
-        self.contacts_editor.set_contacts(customer.contacts)
-        f["channel"].setCurrentIndex(max(f["channel"].findData(customer.channel), 0))
-        f["stage"].setCurrentIndex(max(f["stage"].findData(customer.stage), 0))
-        f["tags"].setText(", ".join(customer.tags))
-        f["cadence_days"].setValue(customer.cadence_days or 0)
-        since = f["customer_since"]
-        recorded = customer.customer_since
-        since.setDate(QDate(recorded.year, recorded.month, recorded.day) if recorded else NO_DATE)
+            if key not in keep:
+                f[key].setText(getattr(customer, key))
+        if "address" not in keep:
+            f["address"].setPlainText(customer.address)
+        if "contacts" not in keep:
+            self.contacts_editor.set_contacts(customer.contacts)
+        for key in ("channel", "stage"):
+            if key not in keep:
+                f[key].setCurrentIndex(max(f[key].findData(getattr(customer, key)), 0))
+        if "tags" not in keep:
+            f["tags"].setText(", ".join(customer.tags))
+        if "cadence_days" not in keep:
+            f["cadence_days"].setValue(customer.cadence_days or 0)
+        if "customer_since" not in keep:
+            recorded = customer.customer_since
+            f["customer_since"].setDate(QDate(recorded.year, recorded.month, recorded.day) if recorded else NO_DATE)
+
+    def refresh(self, customer: customers.CustomerData, *, theirs_seen: bool = False) -> None:
+        """The same customer read again while edits are in progress (a colleague's
+        change, the person's own save): the fields the person has not changed show
+        the newer values; the fields they changed keep their typing and the value
+        they began from, so saving refuses a field someone changed under them
+        rather than overwrite it (began_with). `theirs_seen`: the person has been
+        told of the newer values, so a save again puts theirs in their place."""
+        editing = self.changes()
+        newer = customer
+        if not theirs_seen:
+            values = self.values()
+            began = {key: getattr(self.customer, key) for key in editing
+                     if _differs(key, values[key], getattr(customer, key))}  # saved as typed: no longer an edit
+            customer = replace(customer, **began)
+        self.customer = customer
+        keep = [key for key in editing if _differs(key, self.values()[key], getattr(newer, key))]
+        self._fill(newer, keep)
+
+    def refused(self, refusal: ChangedSince, customer: customers.CustomerData) -> None:
+        """The save was refused: someone changed a field being edited. Said under
+        that field; the newer values show where the person made no change; their
+        typing stays, and a save again puts it in place of the newer values, now seen."""
+        self.refresh(customer, theirs_seen=True)
+        fields = getattr(refusal, "fields", ()) or ("",)
+        widget = self.errors.show_message(fields[0], f"{refusal} Your change is still here: save again to put "
+                                          "it in place of theirs, or Revert to see theirs.")
+        if widget is not None:
+            widget.setFocus()
+
+    def began_with(self, changes: dict) -> dict:
+        """The changed fields' values as the person began with them (customers.update_customer's `expected`)."""
+        return {key: getattr(self.customer, key) for key in changes}
 
     def values(self) -> dict:
         f = self.fields
@@ -147,15 +192,7 @@ class DetailsForm(QWidget):
     def changes(self) -> dict:
         """Only the fields that differ from the customer as shown."""
         current = self.customer
-        result = {}
-        for key, value in self.values().items():
-            old = getattr(current, key)
-            if key in ("tags", "contacts"):
-                if tuple(value) != tuple(old):
-                    result[key] = value
-            elif (value or None) != (old or None):
-                result[key] = value
-        return result
+        return {key: value for key, value in self.values().items() if _differs(key, value, getattr(current, key))}
 
     def show_error(self, error: ValidationError) -> None:
         widget = self.errors.show(error)
@@ -165,3 +202,9 @@ class DetailsForm(QWidget):
     def _save(self):
         self.errors.clear()
         self.save_requested.emit(self.changes())
+
+
+def _differs(key: str, value, old) -> bool:
+    if key in ("tags", "contacts"):
+        return tuple(value) != tuple(old)
+    return (value or None) != (old or None)

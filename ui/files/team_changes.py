@@ -91,3 +91,9 @@ def status_words(users: tuple[str, ...], about: str | None = None, me: str | Non
     if len(users) == 1:
         return f"Updated with {users[0]}'s changes{to}."
     return f"Updated with changes by {', '.join(users[:-1])} and {users[-1]}{to}."
+
+
+def deleted_words(name: str, users: tuple[str, ...]) -> str:
+    """The status bar's words when a colleague moved the customer shown to the trash."""
+    by = f" ({users[0]}'s change)" if len(users) == 1 else ""
+    return f"{name} is in the trash now{by}: Edit › Trash brings them back."

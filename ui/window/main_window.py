@@ -18,7 +18,7 @@ from journal import __version__
 from journal.writes import customers, drafts, interactions
 from journal.storage import db, models
 from journal.writes import settings as journal_settings
-from journal.errors import NotFound, ValidationError
+from journal.errors import ChangedSince, NotFound, ValidationError
 from journal.session import Journal
 from journal.rules import words
 
@@ -392,7 +392,9 @@ class MainWindow(QMainWindow):
         self.current.set(self.customer_list.current_id())
 
     def _update_empty_state(self):
-        empty = self.customer_list.model.rowCount() == 0 and not self.actions.show_archived.isChecked()
+        found = self.customer_list  # a find or a tag that matches nobody (any more) is not an empty journal
+        empty = (found.model.rowCount() == 0 and not self.actions.show_archived.isChecked()
+                 and not found.filter_box.text().strip() and found.model.tag is None)
         self.central.setCurrentWidget(self.empty_state if empty else self.splitter)
 
     # -- reacting -----------------------------------------------------------------------------------
@@ -446,8 +448,9 @@ class MainWindow(QMainWindow):
         ids, tables = change.ids, change.tables
         if tables is None or "setting" in tables:
             fmt.install(journal_settings.get_settings().currency)  # a colleague chose the currency, say
+        gone = None
         if tables is None or tables - {"graph_position", "not_duplicate"}:
-            self._colleagues_changed_customers(ids, tables)
+            gone = self._colleagues_changed_customers(ids, tables)
         graph_window = getattr(self, "graph_window", None)
         if graph_window is not None and (tables is None or tables & {"customer", "connection", "graph_position"}):
             graph_window.reload()  # off the GUI thread; its places kept
@@ -457,16 +460,21 @@ class MainWindow(QMainWindow):
                 about = customers.get_customer(next(iter(ids))).name
             except NotFound:  # deleted, or gone for good
                 pass
-        self.statusBar().showMessage(team_changes.status_words(users, about, models.me()), 6000)
+        said = (team_changes.deleted_words(gone, users) if gone else  # why the page they had open went away
+                team_changes.status_words(users, about, models.me()))
+        self.statusBar().showMessage(said, 6000)
 
-    def _colleagues_changed_customers(self, ids, tables):
+    def _colleagues_changed_customers(self, ids, tables) -> str | None:
+        """The list, the page shown, the Lately panel and the cards read again;
+        the name of the customer shown if a colleague moved them to the trash."""
         self.customer_list.refresh_elsewhere()
         self._update_empty_state()
-        current = self.current.id
+        current, gone = self.current.id, None
         if current is not None and (ids is None or current in ids):
             try:
                 self.page.show_customer(current)  # their page and timeline; details being edited are kept
-            except NotFound:  # a colleague deleted them
+            except NotFound:  # a colleague deleted them: say why their page went away
+                gone = self.page._customer.name if self.page._customer is not None else "The customer shown"
                 self.current.set(None)
         if ids is None:
             self.lately.refresh_soon(None)
@@ -478,6 +486,7 @@ class MainWindow(QMainWindow):
         if cards_window is not None and cards_window.isVisible() and (  # who is waiting for a card
                 tables is None or tables & {"customer", "purchase", "connection", "interaction", "setting"}):
             cards_window.rebuild()
+        return gone
 
     def _update_actions(self, *_):
         has = self.current_customer() is not None
@@ -645,11 +654,19 @@ class MainWindow(QMainWindow):
         except NotFound:
             return
 
+        began = {"row": row}  # what the person's changes replace: as opened; once told of a newer change, that
+
         def save(_cid, values):
-            changes = {k: v for k, v in values.items() if getattr(row, k) != v}
+            changes = {k: v for k, v in values.items() if getattr(row, k) != v}  # only what they changed is sent
             if changes:
-                self._perform(commands.EditInteraction(self.events, interaction_id, changes),
-                              "Saved your changes — Ctrl+Z to undo")
+                expected = {k: getattr(began["row"], k) for k in changes}
+                try:
+                    self._perform(commands.EditInteraction(self.events, interaction_id, changes, expected),
+                                  "Saved your changes — Ctrl+Z to undo")
+                except ChangedSince as refusal:  # a colleague's newer change: said at its field; saving again
+                    began["row"] = interactions.get_interaction(interaction_id)  # puts the person's in its place
+                    raise ValidationError(refusal.field, f"{refusal.reason}; save again to put yours in its "
+                                                         "place") from None
 
         dialog = CaptureDialog(self, editing=row, on_save=save)
         self.capture_dialog = dialog
@@ -703,9 +720,13 @@ class MainWindow(QMainWindow):
             self.events.status.emit("Nothing to save")
             return
         try:
-            self._perform(commands.EditCustomer(self.events, cid, changes), "Details saved — Ctrl+Z to undo")
+            self._perform(commands.EditCustomer(self.events, cid, changes, self.page.details.began_with(changes)),
+                          "Details saved — Ctrl+Z to undo")
+            self.page.details.show_customer(customers.get_customer(cid))  # as saved (tidied), no edit left over
         except ValidationError as error:
             self.page.details.show_error(error)
+        except ChangedSince as refusal:  # a colleague changed a field being edited: theirs stays, and shows
+            self.page.details.refused(refusal, customers.get_customer(cid))
         except (OSError, DatabaseError) as error:
             self.page.details.general_error.show_message(describe_save_error(error))
 

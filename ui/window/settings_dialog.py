@@ -54,12 +54,20 @@ class SettingsDialog(FormDialog):
         self.add_row("&Tag cadences", self.tags, "cadence_days", "tag")
         self.on_saved = on_saved
         self.save = self._save
+        self._opened = self._values()  # what the dialog showed, to send only what the person changed
+
+    def _values(self) -> tuple[dict, dict]:
+        return (dict(owner_name=self.owner.text(), business_name=self.business.text(),
+                     currency=self.currency.currentData(), signature=self.signature.toPlainText(),
+                     default_cadence_days=self.cadence.value(), backups_kept=self.kept.value()),
+                {self.tags.item(row, 0).text(): self.tags.item(row, 1).text() for row in range(self.tags.rowCount())})
 
     def _save(self):
-        preferences.save_settings(
-            dict(owner_name=self.owner.text(), business_name=self.business.text(),
-                 currency=self.currency.currentData(), signature=self.signature.toPlainText(),
-                 default_cadence_days=self.cadence.value(), backups_kept=self.kept.value()),
-            {self.tags.item(row, 0).text(): self.tags.item(row, 1).text() for row in range(self.tags.rowCount())})
+        # Only what the person changed: a colleague's change to another setting meanwhile
+        # (a team journal's settings are the team's) stays as they made it.
+        values, tags = self._values()
+        opened, opened_tags = self._opened
+        preferences.save_settings({k: v for k, v in values.items() if v != opened[k]},
+                                  {k: v for k, v in tags.items() if v != opened_tags.get(k)})
         if self.on_saved:
             self.on_saved()
