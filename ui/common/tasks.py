@@ -16,13 +16,13 @@ has really stopped."""
 
 from __future__ import annotations
 
-from peewee import DatabaseError
-
 import traceback
 
+from peewee import DatabaseError
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from journal.errors import Cancelled
+from ui.common import memory
 
 _synchronous = False
 _write_pool: QThreadPool | None = None
@@ -57,8 +57,10 @@ class _Task(QRunnable):
             result = self.call()
         except BaseException as exc:  # delivered to the GUI, never lost in a thread
             exc.formatted = traceback.format_exc()
+            memory.give_back()
             self._emit(self.relay.failed, exc)
         else:
+            memory.give_back()  # what the work made and let go of (its temporaries): back to the system
             self._emit(self.relay.done, result)
 
     @staticmethod
