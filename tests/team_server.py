@@ -38,20 +38,6 @@ def fresh_database(pg_server, prefix: str = "team") -> str:
     return f"postgresql://{netloc}/{name}{query}"
 
 
-def as_colleague(pg_server, location: str, role: str = "lately_ben") -> str:
-    """`location` as another person logs in: a login role of their own on the
-    test server (trusted, as its own logins are), a member of the role that
-    owns the journal's tables, as a team's people are members of its group role."""
-    from psycopg.conninfo import make_conninfo
-
-    admin = pg_server.admin
-    if admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone() is None:
-        owner = admin.execute("SELECT current_user").fetchone()[0]
-        admin.execute(f'CREATE ROLE "{role}" LOGIN')
-        admin.execute(f'GRANT "{owner}" TO "{role}"')
-    return make_conninfo(location, user=role)
-
-
 def closed_port() -> int:
     """A real port on this machine that nothing listens on."""
     import socket

@@ -145,16 +145,15 @@ def place(location: str) -> Place:
                  user=params.get("user", ""), service=params.get("service", ""))
 
 
-def connect_arguments(location: str, password: str | None = None) -> dict:
+def connect_arguments(location: str, password: str | None = None, *, listening: bool = False) -> dict:
     """What psycopg.connect gets besides the location itself, which goes to
     libpq whole (so .pgpass, service files and sslmode work as in psql): a
-    short connect timeout unless the location names one."""
+    short connect timeout, and for a listening connection its keepalives
+    (LISTEN_KEEPALIVES), each unless the location names its own."""
     params = parameters(location)
-    extra = {}
-    if "connect_timeout" not in params:
-        extra["connect_timeout"] = CONNECT_TIMEOUT
-    if "application_name" not in params:
-        extra["application_name"] = "Lately"
+    wanted = {"connect_timeout": CONNECT_TIMEOUT, "application_name": "Lately",
+              **(LISTEN_KEEPALIVES if listening else {})}
+    extra = {key: value for key, value in wanted.items() if key not in params}
     if password:
         extra["password"] = password
     return extra
@@ -181,9 +180,8 @@ def listening_connection(location: str, password: str | None = None):
     which finds out within about a minute that its link has gone dead."""
     import psycopg
 
-    given = parameters(location)
-    extra = {k: v for k, v in LISTEN_KEEPALIVES.items() if k not in given}  # what the address says wins
-    return psycopg.connect(_libpq_text(location), autocommit=True, **connect_arguments(location, password), **extra)
+    return psycopg.connect(_libpq_text(location), autocommit=True,
+                           **connect_arguments(location, password, listening=True))
 
 
 def _libpq_text(location: str) -> str:

@@ -30,7 +30,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 
-from peewee import PostgresqlDatabase
+from journal.storage.models import is_server
 
 CHANNEL = "lately_changes"
 
@@ -98,15 +98,11 @@ _EVENTS = (("insert", "INSERT", "NEW TABLE AS lately_new"),
            ("delete", "DELETE", "OLD TABLE AS lately_old"))
 
 
-def _on_server(db) -> bool:
-    return isinstance(getattr(db, "obj", db), PostgresqlDatabase)
-
-
 def install(db) -> None:
     """The function and triggers that tell colleagues' windows of each write;
     on a server only (a file has one writer at a time: its lock). Run again,
     they are made anew."""
-    if not _on_server(db):
+    if not is_server(db):
         return
     db.execute_sql(_FUNCTION)  # (its %% are psycopg's way of writing %)
     for table, columns in WATCHED.items():
@@ -128,7 +124,7 @@ def write_mark(db) -> int | None:
     """Where the server's writes have got to (the next transaction id to be
     given out, which only a write takes); None for a file. Taken before a
     window reads the journal, for its Listener's `since`."""
-    if not _on_server(db):
+    if not is_server(db):
         return None
     return db.execute_sql(_WRITE_MARK).fetchone()[0]
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from journal.storage import team_changes
 from tests.journal.test_team_changes import colleague
-from tests.team_server import as_colleague, needs_server
+from tests.team_server import colleague_login, needs_server  # noqa: F401 - a fixture
 
 from .focus_helpers import in_modal
 from .test_main_window import timeline_titles, visible_names
@@ -36,6 +36,17 @@ def team_window(make_window, qtbot, pg_server, tmp_path, customers=60):
     return window, location
 
 
+def start_editing_the_name(window, qtbot, typed: str):
+    """Ctrl+E, then `typed` at the end of the name: the details form being edited, by keys."""
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    field = window.page.details.fields["name"]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=5000)
+    gc.collect()
+    qtbot.keyClick(field, Qt.Key.Key_End)
+    qtbot.keyClicks(field, typed)
+    return field
+
+
 def said(window) -> str:
     return window.statusBar().currentMessage()
 
@@ -49,9 +60,10 @@ def timeline_meta(window, title: str) -> str:
     raise AssertionError(f"no entry {title!r}")
 
 
-def test_a_colleagues_note_and_new_customer_show_and_the_users_place_stays(make_window, qtbot, pg_server, tmp_path):
+def test_a_colleagues_note_and_new_customer_show_and_the_users_place_stays(make_window, qtbot, pg_server, tmp_path,
+                                                                          colleague_login):  # noqa: F811
     window, location = team_window(make_window, qtbot, pg_server, tmp_path)
-    ben = as_colleague(pg_server, location)
+    ben = colleague_login.at(location)
     table = window.customer_list.table
     model = window.customer_list.model
     chosen = model.id_at(3)
@@ -67,8 +79,9 @@ def test_a_colleagues_note_and_new_customer_show_and_the_users_place_stays(make_
     assert timeline_titles(window) == ["Ben called about the walnut table", *before]
     assert window.current_customer() == chosen
     assert bar.value() == scrolled
-    assert said(window) == f"Updated with lately_ben's changes to {model.customer_at(model.row_of(chosen)).name}."
-    assert "lately_ben reached out" in timeline_meta(window, "Ben called about the walnut table")
+    who = colleague_login.role
+    assert said(window) == f"Updated with {who}'s changes to {model.customer_at(model.row_of(chosen)).name}."
+    assert f"{who} reached out" in timeline_meta(window, "Ben called about the walnut table")
     assert all("reached out" not in timeline_meta(window, t) or "you reached out" in timeline_meta(window, t)
                or "they reached out" in timeline_meta(window, t) for t in before)  # the demo's own: yours
 
@@ -81,13 +94,7 @@ def test_a_colleagues_note_and_new_customer_show_and_the_users_place_stays(make_
 def test_details_being_typed_stay_when_a_colleague_writes_about_that_customer(make_window, qtbot, pg_server, tmp_path):
     window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=12)
     chosen = window.current_customer()
-    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    field = window.page.details.fields["name"]
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=5000)
-    gc.collect()
-    qtbot.keyClick(field, Qt.Key.Key_End)
-    qtbot.keyClicks(field, " Jr")
-    typed = field.text()
+    typed = start_editing_the_name(window, qtbot, " Jr").text()
 
     colleague(location, "note", chosen, "Colleague's note while you type")
     qtbot.waitUntil(lambda: "Colleague's note while you type" in timeline_titles(window), timeout=15_000)
@@ -114,7 +121,7 @@ def test_the_status_bar_says_who_and_about_whom():
 
 
 def test_a_customer_added_above_the_view_does_not_move_the_rows_under_the_mouse(
-        make_window, qtbot, pg_server, tmp_path):
+        make_window, qtbot, pg_server, tmp_path, colleague_login):  # noqa: F811
     window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=80)
     table, model = window.customer_list.table, window.customer_list.model
     bar = table.verticalScrollBar()
@@ -122,7 +129,7 @@ def test_a_customer_added_above_the_view_does_not_move_the_rows_under_the_mouse(
     bar.setValue(bar.maximum() // 2)
     top = model.customer_at(table.rowAt(0)).name
     count = model.rowCount()
-    colleague(as_colleague(pg_server, location), "customer", "Aaa First")  # sorts above everyone
+    colleague(colleague_login.at(location), "customer", "Aaa First")  # sorts above everyone
     qtbot.waitUntil(lambda: model.rowCount() == count + 1, timeout=15_000)
     assert model.customer_at(table.rowAt(0)).name == top
 
@@ -148,7 +155,8 @@ def test_what_arrives_together_is_shown_once(qtbot):
     assert shown[1] == (Change("ben", None, None), ("ben",))
 
 
-def test_a_colleague_moving_a_graph_node_reloads_only_the_graph(make_window, qtbot, pg_server, tmp_path):
+def test_a_colleague_moving_a_graph_node_reloads_only_the_graph(make_window, qtbot, pg_server, tmp_path,
+                                                                colleague_login):  # noqa: F811
     window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=12)
     qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: getattr(window, "graph_window", None) is not None, timeout=5000)
@@ -156,11 +164,11 @@ def test_a_colleague_moving_a_graph_node_reloads_only_the_graph(make_window, qtb
     window.graph_window.reload = lambda *a, **k: graph_reloads.append(1)
     window.customer_list.refresh_elsewhere = lambda: list_reloads.append(1)
     shown = window.current_customer()
-    with psycopg.connect(as_colleague(pg_server, location), autocommit=True) as ben:
+    with psycopg.connect(colleague_login.at(location), autocommit=True) as ben:
         ben.execute("INSERT INTO graph_position (customer_id, x, y) VALUES (%s, 1.5, 2.5) "
                     "ON CONFLICT (customer_id) DO UPDATE SET x = 1.5, y = 2.5", [shown])
     qtbot.waitUntil(lambda: bool(graph_reloads), timeout=15_000)
     assert not list_reloads  # a node moved: nothing in the list, page or panel changed
-    colleague(as_colleague(pg_server, location), "note", shown, "A note, not a graph change")
+    colleague(colleague_login.at(location), "note", shown, "A note, not a graph change")
     qtbot.waitUntil(lambda: bool(list_reloads), timeout=15_000)
     assert len(graph_reloads) == 1

@@ -17,19 +17,9 @@ from tests.team_server import colleague_login, needs_server  # noqa: F401 - a fi
 
 from .focus_helpers import in_modal
 from .test_main_window import visible_names
-from .test_team_live import team_window
+from .test_team_live import start_editing_the_name, team_window
 
 pytestmark = [pytest.mark.real_threads, needs_server]
-
-
-def start_editing_the_name(window, qtbot, typed: str):
-    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    field = window.page.details.fields["name"]
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=5000)
-    gc.collect()
-    qtbot.keyClick(field, Qt.Key.Key_End)
-    qtbot.keyClicks(field, typed)
-    return field
 
 
 def test_a_colleagues_change_to_another_field_shows_and_is_not_put_back_by_the_save(make_window, qtbot, pg_server,

@@ -7,17 +7,13 @@ nobody can write it in someone else's name by leaving it out. A journal file
 has one writer: its rows have none (NULL), as do the rows written before this
 step. A journal moved between a file and a server keeps what it has."""
 
-from peewee import PostgresqlDatabase
+from journal.storage.models import is_server
 
 TABLES = ("interaction", "purchase", "connection")
 
 
-def _on_server(db) -> bool:
-    return isinstance(getattr(db, "obj", db), PostgresqlDatabase)
-
-
 def up(db):
-    collate = ' COLLATE "C"' if _on_server(db) else ""  # as db.ServerDatabase.create_tables makes text columns
+    collate = ' COLLATE "C"' if is_server(db) else ""  # as db.ServerDatabase.create_tables makes text columns
     for table in TABLES:
         if not any(c.name == "written_by" for c in db.get_columns(table)):
             db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "written_by" VARCHAR(255){collate}')
@@ -26,6 +22,6 @@ def up(db):
 
 def install(db) -> None:
     """The server's default for the column; also run for a new journal."""
-    if _on_server(db):
+    if is_server(db):
         for table in TABLES:
             db.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "written_by" SET DEFAULT session_user')
