@@ -107,7 +107,9 @@ def test_the_command_lines_jobs_run_on_a_team_journal(rich_journal, tmp_path, pg
     assert cli.main(["--db", location, "export", "customers", str(customers_csv)]) == cli.OK
     assert customers_csv.read_text(encoding="utf-8-sig").count("\n") > 30
     assert cli.main(["--db", location, "check"]) == cli.OK
-    assert "answers: 40 customers" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "(39 customers, not the 1 in the trash)" in said  # the export, and check, tell the same number
+    assert "answers: 39 customers (+1 in the trash), 444 interactions (+17 in the trash)." in said
     assert cli.main(["--db", location, "backup"]) == cli.OK
     made = capsys.readouterr().out.strip().removeprefix("Backed up to ")
     assert (int(__import__("os").stat(made).st_mode) & 0o777) == 0o600
