@@ -291,6 +291,9 @@ def test_a_last_team_journal_that_does_not_answer_offers_the_file_journal_instea
         dialog.activateWindow()
         seen["problem"] = dialog.error.text()
         seen["offered"] = dialog.file_button.isVisible() and dialog.file_button.text()
+        # The keys go where focus is once the dialog has it (on a loaded machine, not at once).
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
+                        and QApplication.focusWidget().window() is dialog, timeout=5000)
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
 
     when_the_connect_dialog_asks(asked)
