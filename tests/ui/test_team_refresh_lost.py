@@ -160,3 +160,37 @@ def test_the_server_stopped_during_a_colleague_refresh_is_said_once_and_the_wind
     assert len(boxes.seen) == 1
     boxes.done = True
     watch.uninstall()
+
+
+def test_closing_the_message_while_the_server_is_away_the_window_comes_back_by_itself(
+        make_window, qtbot, pg_server, tmp_path, colleague_login):  # noqa: F811
+    """Close rather than Retry, the server still away: the window keeps what it
+    showed, and once the server is back it reads the journal again on its own
+    (the listener connects again and says anything may have changed)."""
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=30)
+    ben = colleague_login.at(location)
+    watch = recovery.watch_database_errors(window)
+    server = ServerAway(pg_server, location)
+    chosen = window.current_customer()
+    listed = window.customer_list.model.rowCount()
+    closed = []
+
+    def close_it():
+        box = getattr(window, "lost_connection_box", None)
+        if box is None or not box.isVisible():
+            QTimer.singleShot(20, close_it)
+            return
+        closed.append(box.text())
+        qtbot.keyClick(box, Qt.Key.Key_Escape)  # Close
+
+    QTimer.singleShot(0, close_it)
+    lose_the_server_during_the_refresh(window, server, away=True)
+    colleague(ben, "note", chosen, "Ben's note before the outage")
+    qtbot.waitUntil(lambda: bool(closed) and window.lost_connection_box is None, timeout=30_000)
+    assert window.customer_list.model.rowCount() == listed  # what it showed stays while the server is away
+    qtbot.waitUntil(lambda: not window.colleagues.listener.listening.is_set(), timeout=30_000)
+    server.back()
+    qtbot.waitUntil(lambda: "Ben's note before the outage" in timeline_titles(window), timeout=30_000)
+    assert len(closed) == 1 and window.lost_connection_box is None
+    assert window.customer_list.model.rowCount() == listed
+    watch.uninstall()
