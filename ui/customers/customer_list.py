@@ -189,11 +189,11 @@ class CustomerListModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         ids = [self._id_if_cached(index.row()) for index in before]
-        shown = self._shown()
+        shown = self._shown()  # a team server lost while reading: what was shown stays, the error is said
         try:
             self._requery()
             places = {cid: pages.position(self.query(), cid) for cid in set(ids) if cid is not None}
-        except BaseException:  # a team server lost while reading: what was shown stays, the error is said
+        except BaseException:
             self._show_again(shown)
             self.layoutChanged.emit()
             raise
