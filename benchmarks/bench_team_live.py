@@ -18,6 +18,12 @@ Figures, medians of --writes:
 - the Lately panel's update for that customer (off the GUI thread).
 Floor: the notification alone, to a bare psycopg connection that listens.
 
+Then a stream (--stream seconds): an import on another desk, one statement
+after another (about 50 a second, thousands a minute) on customers across the
+list, one of them the customer shown: how often the window was read again
+while it came, the GUI thread's time for it, and from the last statement to
+the last refresh (ColleagueChanges.BUSY_MS: at most every 2 s, then once more).
+
 The server and journal: those of bench_core_pg.py (LATELY_BENCH_PG_URL, or a
 pgserver kept in the temporary folder)."""
 
@@ -38,6 +44,7 @@ from journal.storage import team_changes
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--writes", type=int, default=15)
+    parser.add_argument("--stream", type=float, default=20.0, help="seconds of a colleague's stream of writes")
     args = parser.parse_args()
     built_on = date.fromtimestamp(scale_journal("5k").stat().st_mtime)
     url = pg_journal(built_on)
@@ -116,6 +123,43 @@ def main():
     ]
     table(rows, (f"a colleague's note, 5,000 customers (median of {args.writes})", "ms", "floor ms"))
     print("floor: the notification reaching a bare psycopg connection that listens")
+
+    import threading
+
+    ids = [window.customer_list.model.id_at(n) for n in range(40)]
+    stop, statements, last_commit = threading.Event(), [0], [0.0]
+
+    def importing():
+        conn = psycopg.connect(url, autocommit=True)
+        while not stop.is_set():
+            n = statements[0]
+            conn.execute("INSERT INTO interaction (customer_id, occurred_at, kind, direction, summary, notes, "
+                         "follow_up_done, created_at, updated_at) VALUES (%s, now(), 'email', 'in', %s, '', false, "
+                         "now(), now())", [shown_id if n % 10 == 0 else ids[n % len(ids)], f"Imported {n}"])
+            last_commit[0] = time.perf_counter()
+            statements[0] += 1
+            time.sleep(0.02)
+        conn.close()
+
+    first = len(refresh_ms)
+    started = time.perf_counter()
+    thread = threading.Thread(target=importing)
+    thread.start()
+    wait_until(lambda: time.perf_counter() - started > args.stream, timeout=args.stream + 30)
+    stop.set()
+    thread.join()
+    ended = last_commit[0]
+    wait_until(lambda: bool(shown_at) and shown_at[-1] > ended, timeout=30)
+    stream_ms = refresh_ms[first:]
+    rows = [
+        ("statements", f"{statements[0]}", ""),
+        ("refreshes of the window", f"{len(stream_ms)}", ""),
+        ("  one every (s)", f"{args.stream / max(len(stream_ms) - 1, 1):.2f}", ""),
+        ("  GUI thread per refresh, median (ms)", f"{median(stream_ms):.1f}", ""),
+        ("  GUI thread in all (ms)", f"{sum(stream_ms):.0f}", ""),
+        ("last statement to the last refresh done (ms)", f"{(shown_at[-1] - ended) * 1000:.0f}", ""),
+    ]
+    table(rows, (f"a colleague's stream of writes for {args.stream:.0f} s", "", ""))
     colleague.close()
     floor.close()
     window.close()

@@ -14,6 +14,9 @@ services the app uses, then exits. For the tests of colleagues' changes
     python -m tests.colleague LOCATION delete CUSTOMER_ID
     python -m tests.colleague LOCATION draft SUMMARY   (the note they are typing, saved as Lately saves it)
     python -m tests.colleague LOCATION draft?          (prints the summary of their draft)
+    python -m tests.colleague LOCATION stream CUSTOMER_ID  (notes "Imported note 1", 2, … one statement each,
+                                                        as an import does, until a line or the end of stdin;
+                                                        prints the last number)
 """
 
 from __future__ import annotations
@@ -47,6 +50,16 @@ def main(argv: list[str]) -> int:
         customers.delete_customer(int(rest[0]))
     elif what == "draft":
         drafts.save_draft(drafts.QUICK_CAPTURE, {"summary": rest[0], "customer_text": ""})
+    elif what == "stream":
+        import threading
+
+        told = threading.Event()
+        threading.Thread(target=lambda: (sys.stdin.readline(), told.set()), daemon=True).start()
+        n = 0
+        while not told.is_set():
+            n += 1
+            interactions.log_interaction(int(rest[0]), "email", "in", f"Imported note {n}")
+        print(n)
     elif what == "draft?":
         print((drafts.load_draft(drafts.QUICK_CAPTURE) or {}).get("summary", ""))
     else:

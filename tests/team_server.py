@@ -108,3 +108,50 @@ def colleague_login(pg_server):
     login = ColleagueLogin(pg_server)
     yield login
     login.close()
+
+
+class OwnServer:
+    """A PostgreSQL server of a test's own (pgserver's build, in a folder of
+    the test's), to stop for real and start again — as when the team's server
+    goes down and comes back — without touching the session's server.
+    admin_url: as ServerForTests', so fresh_database(own) works on it."""
+
+    def __init__(self, folder):
+        self.data = folder / "data"
+        self.server = None
+        self.start()
+        self.admin_url = self.server.get_uri()
+
+    def start(self) -> None:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import pgserver
+
+            self.server = pgserver.get_server(self.data, cleanup_mode="stop")
+
+    def stop(self) -> None:
+        """Stopped as its administrator stops it (`pg_ctl stop`, fast: every session ended)."""
+        self.server.cleanup()
+
+    def close(self) -> None:
+        if self.server is not None and self.server.get_pid() is not None:
+            self.server.cleanup()
+
+
+@pytest.fixture
+def own_server():
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    if OFF:
+        pytest.skip("LATELY_TEST_PG=off: the PostgreSQL half was not asked for")
+    folder = Path(tempfile.mkdtemp(prefix="lately-own-pg-"))  # as tests/postgres.py's: one the server's user reaches
+    try:
+        server = OwnServer(folder)
+        yield server
+        server.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

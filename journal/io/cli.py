@@ -243,14 +243,15 @@ def _reading(journal: Path):
 
 def run_export(journal: Path, args) -> int:
     from journal.io import exports
+    from journal.rules import words
 
     lock = _reading(journal)
     target = args.file.expanduser()
     try:
         if args.what == "customers":
-            count = f"{exports.export_customers_csv(target)} customers"
+            count = words.plural(exports.export_customers_csv(target), "customer") + _left_out("customer")
         elif args.what == "interactions":
-            count = f"{exports.export_interactions_csv(target)} interactions"
+            count = words.plural(exports.export_interactions_csv(target), "interaction") + _left_out("interaction")
         elif args.what == "followups":
             count = f"{exports.export_follow_ups_ics(target)} follow-ups"
         else:
@@ -263,6 +264,28 @@ def run_export(journal: Path, args) -> int:
             lock.release()
     print(f"Saved {target} ({count}).")
     return OK
+
+
+def _left_out(table: str) -> str:
+    """', not the 3 in the trash': so an export and `check` tell the same numbers."""
+    from journal.rules import words
+    from journal.storage import db
+    from journal.storage.file_check import journal_counts
+
+    trash = journal_counts(db.database.execute_sql)[f"{table}_trash"]
+    return f", not the {words.number(trash)} in the trash" if trash else ""
+
+
+def _counted(counts: dict[str, int]) -> str:
+    """'5,000 customers (+3 in the trash), 200 interactions': what an export
+    writes, and beside it what is in the trash."""
+    from journal.rules import words
+
+    def one(table):
+        trash = counts[f"{table}_trash"]
+        return words.plural(counts[table], table) + (f" (+{words.number(trash)} in the trash)" if trash else "")
+
+    return f"{one('customer')}, {one('interaction')}"
 
 
 def run_backup(journal: Path, args) -> int:
@@ -291,7 +314,6 @@ def _backups_kept(journal: Path) -> int:
 def run_check(journal: Path, args) -> int:
     """SQLite's full integrity check and foreign-key check, read-only: the file is never changed."""
     from journal.storage import team
-    from journal.rules import words
 
     if team.is_server(journal):
         return _check_team_journal(journal)
@@ -309,8 +331,7 @@ def run_check(journal: Path, args) -> int:
         raise Failed(f"{journal.name} was written by a newer version of Lately (schema {version}); "
                      "update Lately to check it.")
     later = f"; it will be upgraded from schema {version} when Lately opens it" if version < LATEST else ""
-    print(f"{journal.name} is sound: {words.plural(counts['customer'], 'customer')}, "
-          f"{words.plural(counts['interaction'], 'interaction')}{later}.")
+    print(f"{journal.name} is sound: {_counted(counts)}{later}.")
     return OK
 
 
@@ -434,7 +455,7 @@ def _check_team_journal(location: str) -> int:
     """On a server: it answers, it holds a Lately journal of a schema this
     Lately knows. (The server checks its own pages; there is no file here.)"""
     from journal.storage import team
-    from journal.rules import words
+    from journal.storage.file_check import journal_counts
     from journal.storage.migrations import LATEST
 
     try:
@@ -452,11 +473,9 @@ def _check_team_journal(location: str) -> int:
     server = team.server_database(location)
     server.connect()
     try:
-        customers = server.execute_sql("SELECT count(*) FROM customer").fetchone()[0]
-        interactions = server.execute_sql("SELECT count(*) FROM interaction").fetchone()[0]
+        counts = journal_counts(server.execute_sql)
     finally:
         server.close()
     later = f"; it will be upgraded from schema {found.version} when Lately opens it" if found.version < LATEST else ""
-    print(f"{where} answers: {words.plural(customers, 'customer')}, {words.plural(interactions, 'interaction')}"
-          f"{later}. (The server checks its own pages.)")
+    print(f"{where} answers: {_counted(counts)}{later}. (The server checks its own pages.)")
     return OK

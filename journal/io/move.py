@@ -2,7 +2,8 @@
 to server): every table copied with its ids, the trash, settings, graph
 positions, contact points and drafts, in ONE transaction on the target, then
 checked table by table (row count and a checksum computed the same way on
-both sides) before that transaction commits. A failure, a mismatch or a
+both sides) before that transaction commits; only then are the drafts of the
+person moving it keyed as the target names its people (drafts_follow). A failure, a mismatch or a
 Cancel leaves the target as it was: an empty database stays empty, a new
 file is never made.
 
@@ -109,7 +110,47 @@ def copy_journal(source_db, target_db, *, progress=None, cancelled=None, older=F
                 checks.append(ours)
             if older and not SchemaVersion.select().where(SchemaVersion.version == migrations.LATEST).exists():
                 SchemaVersion.create(version=migrations.LATEST)  # the schema it was made with
+            # Checked as copied; then the drafts of whoever moves it are theirs where it arrives.
+            drafts_follow(person(source_db), person(target_db))
     return tuple(checks)
+
+
+def person(db) -> str | None:
+    """Who is moving the journal, as that end knows them: on a server the login
+    role (as models.me()), on a file nobody."""
+    return db.execute_sql("SELECT session_user").fetchone()[0] if is_postgres(db) else None
+
+
+def drafts_follow(source_person: str | None, target_person: str | None) -> None:
+    """The half-typed notes and cards of the person moving the journal, keyed as
+    the target names them (journal.writes.drafts: a file's drafts are its one
+    person's, a server's each carry their login role): a file's `quick_capture`
+    is `quick_capture@ada` on the server ada moves it to, and back again when
+    she copies it to a file. A colleague's drafts keep their names, so they are
+    theirs again wherever the journal goes next. Where the target already holds
+    a draft of the same name (one copied earlier), the newer of the two stays."""
+    from journal.storage.models import Draft
+
+    if source_person == target_person:
+        return
+
+    def split(key: str) -> tuple[str, str | None]:
+        base, at, who = key.partition("@")
+        return base, (who if at else None)
+
+    rows = {key: saved for key, saved in Draft.select(Draft.key, Draft.saved_at).tuples()}
+    for key, saved in sorted(rows.items()):
+        base, who = split(key)
+        if who != source_person:
+            continue
+        new = f"{base}@{target_person}" if target_person else base
+        there = rows.get(new)
+        if there is not None and there > saved:
+            Draft.delete().where(Draft.key == key).execute()
+            continue
+        if there is not None:
+            Draft.delete().where(Draft.key == new).execute()
+        Draft.update(key=new).where(Draft.key == key).execute()
 
 
 def _copy_tables(source_db, target_db, tables, total, progress, cancelled) -> dict:

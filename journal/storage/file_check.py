@@ -18,7 +18,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
 
 
 def check_file(path: Path) -> tuple[int, dict[str, int]]:
-    """(schema version, {'customer': n, 'interaction': n}) of a sound journal;
+    """(schema version, journal_counts()) of a sound journal;
     JournalDamaged naming the problem otherwise."""
     con = _read_only(path)
     try:
@@ -33,12 +33,33 @@ def check_file(path: Path) -> tuple[int, dict[str, int]]:
             tables = sorted({r[0] for r in orphans})
             raise JournalDamaged(f"{path.name} is damaged: {len(orphans)} rows refer to rows that are gone "
                                  f"(in {', '.join(tables)}).")
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("customer", "interaction")}
+        counts = journal_counts(con.execute)
     except sqlite3.DatabaseError as error:
         raise JournalDamaged(f"{path.name} is not a Lately journal or is damaged ({error}).") from None
     finally:
         con.close()
     return version, counts
+
+
+# What the exports write (journal/io/exports.py) and what is in the trash: a
+# note of a customer in the trash goes to the trash with them. Portable SQL, so
+# `check` counts a file and a team journal alike.
+_COUNTS = """
+SELECT (SELECT count(*) FROM customer WHERE deleted_at IS NULL),
+       (SELECT count(*) FROM customer WHERE deleted_at IS NOT NULL),
+       (SELECT count(*) FROM interaction i JOIN customer c ON c.id = i.customer_id
+         WHERE i.deleted_at IS NULL AND c.deleted_at IS NULL),
+       (SELECT count(*) FROM interaction)
+"""
+
+
+def journal_counts(execute) -> dict[str, int]:
+    """{'customer', 'customer_trash', 'interaction', 'interaction_trash'}: the
+    customers and notes an export writes, and those in the trash. execute: a
+    connection's execute (sqlite3's, or Peewee's execute_sql)."""
+    customers, customers_trash, interactions, every_interaction = execute(_COUNTS).fetchone()
+    return {"customer": customers, "customer_trash": customers_trash, "interaction": interactions,
+            "interaction_trash": every_interaction - interactions}
 
 
 def read_setting(path: Path, key: str) -> str | None:

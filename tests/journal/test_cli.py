@@ -267,3 +267,28 @@ def test_an_older_journal_is_backed_up_before_an_import_upgrades_it(files, latel
     assert backup.name.endswith("-before-upgrade-from-v1.sqlite3")
     assert _customers(backup) == ["Alan Turing", "Grace Hopper"]
     assert "Grace Hopper" in _customers(old) and "Ada Lovelace" in _customers(old)
+
+
+def test_check_and_export_tell_the_same_numbers_and_the_trash_beside_them(journal, tmp_path, lately_home):
+    """`check` counts what an export writes, and says the trash apart: on a file
+    and on a team journal alike."""
+    from journal.storage import db
+    from journal.writes import customers, interactions
+
+    people = [customers.create_customer(name=name) for name in ("Ada Lovelace", "Grace Hopper", "Alan Turing")]
+    notes = [interactions.log_interaction(c.id, "call", "out", f"Called {c.name}") for c in people]
+    interactions.log_interaction(people[0].id, "email", "out", "Sent the article")
+    customers.delete_customer(people[2].id)  # Alan and his note go to the trash
+    interactions.delete_interaction(notes[1].id)  # and one of Grace's notes
+    db.close()
+
+    done = lately("check", "--db", journal, home=lately_home)
+    assert done.returncode == cli.OK, done.stderr
+    assert ": 2 customers (+1 in the trash), 2 interactions (+2 in the trash)" in done.stdout
+
+    said = lately("export", "customers", tmp_path / "c.csv", "--db", journal, home=lately_home)
+    assert said.returncode == cli.OK, said.stderr
+    assert said.stdout.strip() == f"Saved {tmp_path / 'c.csv'} (2 customers, not the 1 in the trash)."
+    assert (tmp_path / "c.csv").read_text(encoding="utf-8-sig").count("\n") == 1 + 2
+    said = lately("export", "interactions", tmp_path / "i.csv", "--db", journal, home=lately_home)
+    assert said.stdout.strip() == f"Saved {tmp_path / 'i.csv'} (2 interactions, not the 2 in the trash)."

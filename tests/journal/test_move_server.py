@@ -5,7 +5,7 @@ database empty; the moved journal works on the server (new ids, search)."""
 
 import pytest
 
-from journal.writes import customers
+from journal.writes import customers, drafts
 from journal.storage import db, team
 from journal.errors import Cancelled
 from journal.io import move
@@ -32,15 +32,36 @@ def server_tables(location):
         server.close()
 
 
+def as_in_a_file(rows, location):
+    """A team journal's table_rows with its mover's drafts keyed as a file keys
+    them (move.drafts_follow): what a file moved there had, or a copy to a file has."""
+    who = me_on(location)
+    rows = dict(rows)
+    rows["draft"] = [[key.removesuffix(f"@{who}"), *rest] for key, *rest in rows["draft"]]
+    return rows
+
+
+def me_on(location):
+    server = team.server_database(location)
+    server.connect()
+    try:
+        return move.person(server)
+    finally:
+        server.close()
+
+
 def test_the_demo_journal_goes_to_the_server_and_back_table_by_table(rich_journal, tmp_path, pg_server):
     location = fresh_database(pg_server, "roundtrip")
     there = move.move_journal(str(rich_journal), location)
     back = tmp_path / "back.sqlite3"
     again = move.move_journal(location, str(back))
     original = table_rows(rich_journal)
-    assert table_rows(location) == original
+    on_server = table_rows(location)
+    assert on_server.pop("draft") == [[f"capture@{me_on(location)}", *original["draft"][0][1:]]]  # the mover's
+    assert on_server == {t: rows for t, rows in original.items() if t != "draft"}
     assert table_rows(back) == original
-    assert there.tables == again.tables  # the same counts and checksums on both sides
+    # The same counts and checksums on both sides (the drafts, keyed as each end names the mover, aside).
+    assert [t for t in there.tables if t.table != "draft"] == [t for t in again.tables if t.table != "draft"]
     assert there.counts()["interaction"] > 100
     # The journal works on the server: new ids follow the moved ones, search finds what was moved.
     team.open_journal(location)
@@ -107,11 +128,13 @@ def test_the_command_lines_jobs_run_on_a_team_journal(rich_journal, tmp_path, pg
     assert cli.main(["--db", location, "export", "customers", str(customers_csv)]) == cli.OK
     assert customers_csv.read_text(encoding="utf-8-sig").count("\n") > 30
     assert cli.main(["--db", location, "check"]) == cli.OK
-    assert "answers: 40 customers" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "(39 customers, not the 1 in the trash)" in said  # the export, and check, tell the same number
+    assert "answers: 39 customers (+1 in the trash), 444 interactions (+17 in the trash)." in said
     assert cli.main(["--db", location, "backup"]) == cli.OK
     made = capsys.readouterr().out.strip().removeprefix("Backed up to ")
     assert (int(__import__("os").stat(made).st_mode) & 0o777) == 0o600
-    assert table_rows(made) == table_rows(location)
+    assert table_rows(made) == as_in_a_file(table_rows(location), location)
     new = tmp_path / "new.csv"
     new.write_text("Name,Email\nZed Newcomer,zed@example.com\n", encoding="utf-8")
     assert cli.main(["--db", location, "import", "customers", str(new)]) == cli.OK
@@ -144,7 +167,7 @@ def test_the_command_line_moves_a_protected_journal_with_the_passphrase_on_stdin
     try:
         assert cli.main(["move", "--from", str(protected), "--to", location, "--passphrase-stdin"]) == cli.OK
         assert "match" in capsys.readouterr().out
-        assert table_rows(location) == table_rows(protected)
+        assert as_in_a_file(table_rows(location), location) == table_rows(protected)
     finally:
         crypto.forget()
 
@@ -188,7 +211,7 @@ def test_a_team_journal_is_backed_up_to_a_file_before_its_schema_is_upgraded(ric
         # The models are on the server again, upgraded; the backup holds every row it had then.
         assert migrations.current_version(db.database.obj) == migrations.LATEST and db.is_server()
         assert customer_writes.get_customer(1).name
-        kept, now = table_rows(made.path), table_rows(location)
+        kept, now = table_rows(made.path), as_in_a_file(table_rows(location), location)
         assert [v[0] for v in kept.pop("schema_version")] == [8, migrations.LATEST]
         now.pop("schema_version")
         assert kept == now  # the rows (the row versions the old schema lacked: 1, as step 9 makes them)
@@ -200,3 +223,52 @@ def test_a_team_journal_is_backed_up_to_a_file_before_its_schema_is_upgraded(ric
     again.open()
     again.close()
     assert len(backups.list_backups(session.path)) == 1
+
+
+def test_a_half_typed_note_follows_the_person_who_moves_the_journal_and_back(tmp_path, pg_server):
+    """A file's drafts are its one person's; on a server each person's carry
+    their login role (journal.writes.drafts). Ada moves her file to the team
+    server: her unsaved note and cards are hers there; Ben's stay his. She
+    copies it back to a file: hers are there again, and Ben's come back to him
+    when the file goes to a server once more."""
+    from tests.team_server import ColleagueLogin
+
+    ada, ben = ColleagueLogin(pg_server, "ada"), ColleagueLogin(pg_server, "ben")
+    try:
+        mine = tmp_path / "mine.sqlite3"
+        db.connect(mine)
+        customers.create_customer(name="Grace Hopper")
+        drafts.save_draft(drafts.QUICK_CAPTURE, {"summary": "Called about the oak ta", "customer_text": "Grace"})
+        drafts.save_draft(drafts.THANK_YOU_CARDS, {"messages": [[1, "hand", "Dear Grace"]], "hand_picked": [1]})
+        db.close()
+        location = fresh_database(pg_server, "drafts")
+        move.move_journal(str(mine), ada.at(location))
+
+        db.open_server(ada.at(location))
+        assert drafts.load_draft(drafts.QUICK_CAPTURE) == {"summary": "Called about the oak ta",
+                                                           "customer_text": "Grace"}
+        assert drafts.load_draft(drafts.THANK_YOU_CARDS)["messages"] == [[1, "hand", "Dear Grace"]]
+        db.close()
+        db.open_server(ben.at(location))
+        assert drafts.load_draft(drafts.QUICK_CAPTURE) is None  # Ada's note is never offered to Ben
+        drafts.save_draft(drafts.QUICK_CAPTURE, {"summary": "Ben's own", "customer_text": ""})
+        db.close()
+
+        back = tmp_path / "back.sqlite3"
+        move.move_journal(ada.at(location), str(back))  # Ada copies it to a file
+        db.connect(back)
+        assert drafts.load_draft(drafts.QUICK_CAPTURE)["summary"] == "Called about the oak ta"
+        assert drafts.load_draft(drafts.THANK_YOU_CARDS)["hand_picked"] == [1]
+        db.close()
+
+        again = fresh_database(pg_server, "drafts_again")
+        move.move_journal(str(back), ada.at(again))
+        db.open_server(ben.at(again))
+        assert drafts.load_draft(drafts.QUICK_CAPTURE)["summary"] == "Ben's own"  # his again
+        db.close()
+        db.open_server(ada.at(again))
+        assert drafts.load_draft(drafts.QUICK_CAPTURE)["summary"] == "Called about the oak ta"
+        db.close()
+    finally:
+        ada.close()
+        ben.close()

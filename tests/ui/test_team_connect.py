@@ -228,3 +228,42 @@ def test_the_dialog_without_recent_journals_logs_no_tab_order_warning(qtbot, qtl
     qtbot.addWidget(dialog)
     assert dialog.recent.parent() is None  # no recent journals in this test's settings
     assert [r.message for r in qtlog.records if "setTabOrder" in r.message] == []
+
+
+def test_a_typed_url_shows_in_the_fields_it_overrides_and_clearing_it_gives_them_back(qtbot):
+    """The URL wins over host, port, database, user and SSL: while it is given,
+    those fields show what it names, take no typing, and a line says why; the
+    person's own values come back when the URL is cleared."""
+    dialog = open_dialog(qtbot)
+    type_into(qtbot, "127.0.0.1")
+    tab(qtbot)
+    tab(qtbot)
+    type_into(qtbot, "shop")
+    tab(qtbot)
+    type_into(qtbot, "ada")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is dialog.url
+    type_into(qtbot, "postgresql://ben@db.example.com:6543/other?sslmode=require")
+    shown = (dialog.host.text(), dialog.port.text(), dialog.dbname.text(), dialog.user.text(),
+             dialog.sslmode.currentText())
+    assert shown == ("db.example.com", "6543", "other", "ben", "require")
+    assert team.parameters(dialog.typed_location()) == {"host": "db.example.com", "port": "6543", "dbname": "other",
+                                                        "user": "ben", "sslmode": "require"}  # what is shown is used
+    assert not any(f.isEnabled() for f in (dialog.host, dialog.port, dialog.dbname, dialog.user, dialog.sslmode))
+    assert dialog.url_note.isVisible() and "connects with the URL" in dialog.url_note.text()
+    qtbot.waitUntil(lambda: dialog.url_note.height() >= dialog.url_note.heightForWidth(dialog.url_note.width()))
+    assert dialog.secret.isEnabled()  # a password still goes with a URL
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() in (dialog.secret, dialog.keep)  # greyed fields are passed over
+    # Half a URL names nothing yet: the fields say so rather than what was typed in them before.
+    dialog.url.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_into(qtbot, "postg")
+    assert (dialog.host.text(), dialog.dbname.text(), dialog.user.text()) == ("", "", "")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backspace)
+    assert (dialog.host.text(), dialog.port.text(), dialog.dbname.text(), dialog.user.text()) == \
+        ("127.0.0.1", "", "shop", "ada")
+    assert all(f.isEnabled() for f in (dialog.host, dialog.port, dialog.dbname, dialog.user, dialog.sslmode))
+    assert not dialog.url_note.isVisible()
+    assert team.parameters(dialog.typed_location()) == {"host": "127.0.0.1", "dbname": "shop", "user": "ada"}

@@ -172,3 +172,37 @@ def test_a_colleague_moving_a_graph_node_reloads_only_the_graph(make_window, qtb
     colleague(colleague_login.at(location), "note", shown, "A note, not a graph change")
     qtbot.waitUntil(lambda: bool(list_reloads), timeout=15_000)
     assert len(graph_reloads) == 1
+
+
+def test_a_stream_of_colleagues_writes_is_shown_every_two_seconds_and_once_more_when_it_stops(
+        make_window, qtbot, pg_server, tmp_path, colleague_login):  # noqa: F811
+    """An import on another desk: notes one statement after another, for as
+    long as it takes. The window is read again at most every BUSY_MS while they
+    come (not every 0.4 s: 25 ms of the GUI thread each at 5,000 customers), and
+    once more when they stop, with the last of them."""
+    import subprocess
+    import sys
+    import time
+
+    from ui.files.team_changes import ColleagueChanges
+
+    from tests.journal.test_team_changes import ROOT
+
+    window, location = team_window(make_window, qtbot, pg_server, tmp_path, customers=20)
+    chosen = window.current_customer()
+    refreshed = []  # monotonic seconds at the end of each refresh the window made (this slot runs after its own)
+    window.colleagues.changed.connect(lambda *_: refreshed.append(time.monotonic()))
+    importing = subprocess.Popen([sys.executable, "-m", "tests.colleague", colleague_login.at(location), "stream",
+                                  str(chosen)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        qtbot.waitUntil(lambda: len(refreshed) >= 4, timeout=60_000)  # the stream still coming
+    finally:
+        last, _ = importing.communicate("stop\n", timeout=60)
+    assert importing.returncode == 0
+    last = int(last)
+    during = list(refreshed)
+    qtbot.waitUntil(lambda: f"Imported note {last}" in timeline_titles(window), timeout=15_000)
+    assert timeline_titles(window)[0] == f"Imported note {last}"  # the last of them shown, once it stopped
+    gaps = [b - a for a, b in zip(during[1:], during[2:])]  # after the first: a stream was coming
+    assert gaps and min(gaps) >= 1.99, gaps  # a floor (less whole milliseconds), never a speed: slowness widens them
+    assert ColleagueChanges.BUSY_MS == 2000

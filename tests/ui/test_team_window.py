@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from journal.storage import backups, db, team
 from journal.io import demo
 from tests.journal.test_move import TODAY, table_rows
-from tests.team_server import closed_port, fresh_database, needs_server
+from tests.team_server import closed_port, colleague_login, fresh_database, needs_server  # noqa: F401 (a fixture)
 from ui.files import team_mode
 
 from .focus_helpers import in_modal
@@ -291,9 +291,51 @@ def test_a_last_team_journal_that_does_not_answer_offers_the_file_journal_instea
         dialog.activateWindow()
         seen["problem"] = dialog.error.text()
         seen["offered"] = dialog.file_button.isVisible() and dialog.file_button.text()
+        # The keys go where focus is once the dialog has it (on a loaded machine, not at once).
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
+                        and QApplication.focusWidget().window() is dialog, timeout=5000)
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
 
     when_the_connect_dialog_asks(asked)
     assert team_mode.open_at_start(location, offer_file=True) == team_mode.OPEN_FILE
     assert "cannot reach the team journal shop on 127.0.0.1" in seen["problem"]
     assert seen["offered"] == "Open a &file journal instead"
+
+
+def test_a_half_typed_note_moves_to_the_server_with_the_journal(make_window, qtbot, pg_server, open_answers,
+                                                                colleague_login):
+    """Lately was killed while a note was typed; the person then moves the
+    journal to the team server under their own login and opens it there: the
+    note is offered there, continues in quick capture, and is saved there."""
+    from PySide6.QtWidgets import QMessageBox as Box
+
+    from journal.storage.models import Interaction
+    from journal.writes import drafts
+    from ui.capture.capture import CaptureDialog
+
+    from .modal_helpers import when_open
+
+    window = make_window(populate=lambda: demo.populate(20, today=TODAY))
+    name = window.customer_list.model.index(0, 0).data()
+    drafts.save_draft(drafts.QUICK_CAPTURE, {"customer_text": name, "kind": "call", "direction": "out",
+                                             "summary": "Rang about the oak table", "notes": "Wants it by May"})
+    location = colleague_login.at(fresh_database(pg_server, "draft_moves"))
+    seen = {}
+
+    def continued(dialog):
+        seen["typed"] = (dialog.customer.text(), dialog.summary.text(), dialog.notes.toPlainText())
+        qtbot.keyClick(dialog.summary, Qt.Key.Key_Return)  # Enter saves it
+
+    # Looked for while the move runs in its second process (up to a minute), then in turn.
+    when_open(qtbot, Box, lambda box: (seen.setdefault("asked", box.text()), qtbot.keyClick(box, Qt.Key.Key_Return)),
+              attempts=3000)
+    when_open(qtbot, CaptureDialog, continued, attempts=3000)
+    in_modal(qtbot, window.actions.move_to_server.trigger, type_and_connect(qtbot, location))
+    qtbot.waitUntil(lambda: window.files.session.is_server, timeout=60_000)
+    qtbot.waitUntil(lambda: "typed" in seen, timeout=20_000)
+    assert "You were writing a note about" in seen["asked"] and name in seen["asked"]
+    assert seen["typed"] == (name, "Rang about the oak table", "Wants it by May")
+    qtbot.waitUntil(lambda: window.capture_dialog is None, timeout=20_000)
+    saved = Interaction.get(Interaction.summary == "Rang about the oak table")
+    assert saved.notes == "Wants it by May" and saved.written_by == colleague_login.role
+    assert drafts.load_draft(drafts.QUICK_CAPTURE) is None

@@ -189,18 +189,28 @@ class CustomerListModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         ids = [self._id_if_cached(index.row()) for index in before]
+        shown = self._shown()  # a team server lost while reading: what was shown stays, the error is said
         try:
             self._requery()
             places = {cid: pages.position(self.query(), cid) for cid in set(ids) if cid is not None}
         except BaseException:
-            self._emptied()
-            self.changePersistentIndexList(before, [QModelIndex()] * len(before))
+            self._show_again(shown)
             self.layoutChanged.emit()
             raise
         after = [QModelIndex() if places.get(cid) is None else self.index(places[cid], index.column())
                  for cid, index in zip(ids, before)]
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
+
+    _SHOWN = ("_query", "_pages", "_count", "_order", "_places")  # what the rows shown are read from
+
+    def _shown(self) -> dict:
+        values = {name: getattr(self, name) for name in self._SHOWN if hasattr(self, name)}
+        return {name: dict(value) if isinstance(value, dict) else value for name, value in values.items()}
+
+    def _show_again(self, shown: dict) -> None:
+        for name, value in shown.items():
+            setattr(self, name, value)
 
     def _id_if_cached(self, row: int) -> int | None:
         found = self._cached(row)

@@ -21,6 +21,8 @@ from ui.common.forms import ErrorLabel, buttons_left_to_right, chain_tabs
 
 RECENT_KEY = "team/recent"
 RECENT_KEPT = 8
+URL_NOTE = ("Lately connects with the URL or service: the fields above show what it names. "
+            "Clear it to use the fields.")
 NO_KEYRING = ("There is no keyring on this computer, so the password will not be remembered: "
               "you will type it each time (or keep it in ~/.pgpass).")
 
@@ -116,6 +118,7 @@ class ConnectDialog(QDialog):
         self.location = self.password = self.probe = None
         self.chose_file = False  # offer_file: the person chose to open their journal file instead
         self._relay = None
+        self._own = None  # what the person typed in the fields, while a URL overrides them
         intro = QLabel("A journal the whole team shares, on a PostgreSQL server. Ask whoever runs the server "
                        "for its address, the database and your own user name.")
         intro.setWordWrap(True)
@@ -148,6 +151,11 @@ class ConnectDialog(QDialog):
         form.addRow("", self.keep)
         form.addRow(self._label("&SSL", self.sslmode), self.sslmode)
         form.addRow(self._label("Or a U&RL or service", self.url), self.url)
+        # A URL wins over the fields: so they never say something else, they show what it names, greyed.
+        self.url_note = QLabel(URL_NOTE)
+        self.url_note.setWordWrap(True)
+        self.url_note.hide()
+        form.addRow("", self.url_note)
         self.keyring_note = QLabel(NO_KEYRING)
         self.keyring_note.setWordWrap(True)
         if not passwords.available():
@@ -194,6 +202,7 @@ class ConnectDialog(QDialog):
                    self.host, self.port, self.dbname, self.user, self.secret, self.keep, self.sslmode,
                    self.url, self.details_button, self.details, *buttons_left_to_right(self.buttons))
         self.recent.currentTextChanged.connect(self._fill_from)
+        self.url.textChanged.connect(self._follow_url)
         for field in (self.host, self.port, self.dbname, self.user, self.secret, self.url):
             field.textEdited.connect(lambda _: self._clear_problem())
         if location:
@@ -223,9 +232,7 @@ class ConnectDialog(QDialog):
             self.url.setText(location)
             return
         if set(params) - {"host", "port", "dbname", "user", "sslmode"}:
-            self.url.setText(location)
-            for field in (self.host, self.port, self.dbname, self.user):
-                field.clear()
+            self.url.setText(location)  # the fields follow it (_follow_url)
         else:
             self.url.clear()
             self.host.setText(params.get("host", ""))
@@ -237,6 +244,45 @@ class ConnectDialog(QDialog):
         kept = passwords.recall(team.place(location).key)
         self.secret.setText(kept or "")
         self.keep.setChecked(bool(kept))
+
+    def _url_given(self) -> bool:
+        return bool(self.url.text().strip())
+
+    def _follow_url(self, text: str) -> None:
+        """While a URL or service is given, the fields it overrides show what it
+        names (empty where it names nothing, or cannot be read yet) and take no
+        typing; cleared, they are back as the person left them."""
+        given = self._url_given()
+        if self.url_note.isVisibleTo(self) != given:
+            self.url_note.setVisible(given)
+            self.adjustSize()  # room for the line, never squeezing the fields
+        for widget in self._location_fields():
+            widget.setEnabled(not given and self._relay is None)
+        if not given:
+            if self._own is not None:
+                self._show_fields(self._own)
+                self._own = None
+            return
+        if self._own is None:
+            self._own = {"host": self.host.text(), "port": self.port.text(), "dbname": self.dbname.text(),
+                         "user": self.user.text(), "sslmode": self.sslmode.currentText()}
+        params = {}
+        if team.is_server(text.strip()):
+            try:
+                params = team.parameters(text.strip())
+            except team.BadLocation:
+                pass
+        self._show_fields(params)
+
+    def _show_fields(self, values: dict) -> None:
+        self.host.setText(values.get("host", ""))
+        self.port.setText(values.get("port", ""))
+        self.dbname.setText(values.get("dbname", ""))
+        self.user.setText(values.get("user", ""))
+        self.sslmode.setCurrentIndex(max(self.sslmode.findText(values.get("sslmode", "prefer")), 0))
+
+    def _location_fields(self):
+        return (self.host, self.port, self.dbname, self.user, self.sslmode)
 
     def typed_location(self) -> str:
         url = self.url.text().strip()
@@ -333,9 +379,10 @@ class ConnectDialog(QDialog):
     def _busy(self, busy: bool, text: str) -> None:
         self.status.setText(text)
         self.connect_button.setEnabled(not busy)
-        for widget in (self.recent, self.host, self.port, self.dbname, self.user, self.secret, self.keep,
-                       self.sslmode, self.url):
+        for widget in (self.recent, self.secret, self.keep, self.url):
             widget.setEnabled(not busy and (widget is not self.keep or passwords.available()))
+        for widget in self._location_fields():
+            widget.setEnabled(not busy and not self._url_given())
         if not busy:  # back where the person corrects what was typed
             (self.url if self.url.text().strip() else self.host).setFocus(Qt.FocusReason.OtherFocusReason)
 

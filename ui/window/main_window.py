@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self.page.forget()
         self.customer_list.forget_find()
         self._journal_reopened()
+        QTimer.singleShot(0, self, self._offer_draft)  # a note left half-typed there (or moved there with it)
 
     def _journal_reopened(self):
         self.colleagues.follow(self.session)
