@@ -1,0 +1,177 @@
+"""Where each customer's name goes on the graph, so every name drawn can be read.
+
+A name goes under its node where that is free, else beside it (right, left),
+above, or at a corner: the first place where it covers no other customer's
+disc and no name already placed. Names are placed most valuable first (the
+chosen customer before all); a name with no free place is left out, and shows
+when the person points at or chooses that customer (`forced`: placed where it
+covers least, drawn on an opaque backing).
+
+Plain geometry on lists of numbers, no Qt: the picture of a big graph is made
+off the GUI thread, and the tests check the rectangles themselves."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+# Where to try, in order of preference, as (dx, dy) of the name's rectangle
+# relative to the node: names under nodes read most naturally in a network
+# drawing; beside them next; above last (it reads as belonging to the node
+# above). Corners help where a node has neighbours straight below and beside.
+_BELOW, _RIGHT, _LEFT, _ABOVE, _BELOW_RIGHT, _BELOW_LEFT, _ABOVE_RIGHT, _ABOVE_LEFT = range(8)
+SPOTS = (_BELOW, _RIGHT, _LEFT, _ABOVE, _BELOW_RIGHT, _BELOW_LEFT, _ABOVE_RIGHT, _ABOVE_LEFT)
+CORNER = 0.75  # a corner spot starts this far out along each axis, in radii (0.75·√2 > 1: clear of the disc)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One name and the rectangle it was drawn in (scene units)."""
+    node: int
+    left: float
+    top: float
+    width: float
+    height: float
+    forced: bool = False  # placed over something: drawn on an opaque backing
+
+    @property
+    def rect(self) -> tuple[float, float, float, float]:
+        return self.left, self.top, self.width, self.height
+
+
+def spot(kind: int, x: float, y: float, r: float, width: float, height: float, gap: float) -> tuple[float, float]:
+    """The top-left corner of a name `width` × `height` at spot `kind` of a disc at (x, y), radius r."""
+    if kind == _BELOW:
+        return x - width / 2, y + r + gap
+    if kind == _RIGHT:
+        return x + r + 2 * gap, y - height / 2
+    if kind == _LEFT:
+        return x - r - 2 * gap - width, y - height / 2
+    if kind == _ABOVE:
+        return x - width / 2, y - r - gap - height
+    c = CORNER * r + gap
+    if kind == _BELOW_RIGHT:
+        return x + c, y + c
+    if kind == _BELOW_LEFT:
+        return x - c - width, y + c
+    if kind == _ABOVE_RIGHT:
+        return x + c, y - c - height
+    return x - c - width, y - c - height
+
+
+def overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Two rectangles (left, top, width, height) share some area (touching edges do not)."""
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _hits_disc(left, top, width, height, cx, cy, r) -> bool:
+    nearest_x = min(max(cx, left), left + width)
+    nearest_y = min(max(cy, top), top + height)
+    return (nearest_x - cx) ** 2 + (nearest_y - cy) ** 2 < r * r
+
+
+class NamePlacer:
+    """Places names one by one over the discs of `obstacles` (node indices),
+    each new name clear of those discs and of the names placed before it.
+    Two grids of square cells a few names tall find what is near a rectangle
+    without looking at everything in view."""
+
+    def __init__(self, xs, ys, radius, obstacles, line: float):
+        self.xs, self.ys, self.radius = xs, ys, radius
+        self.line = line
+        self.gap = max(1.0, line * 0.12)
+        self.cell = max(line * 2.0, 1e-6)
+        self.discs: dict[tuple[int, int], list[int]] = {}
+        self.names: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+        self.placed: list[Placed] = []
+        cell = self.cell
+        discs = self.discs
+        for j in obstacles:
+            x, y, r = xs[j], ys[j], radius[j]
+            for cx in range(math.floor((x - r) / cell), math.floor((x + r) / cell) + 1):
+                for cy in range(math.floor((y - r) / cell), math.floor((y + r) / cell) + 1):
+                    members = discs.get((cx, cy))
+                    if members is None:
+                        discs[(cx, cy)] = [j]
+                    else:
+                        members.append(j)
+
+    def _cells(self, left, top, width, height):
+        cell = self.cell
+        return [(cx, cy) for cx in range(math.floor(left / cell), math.floor((left + width) / cell) + 1)
+                for cy in range(math.floor(top / cell), math.floor((top + height) / cell) + 1)]
+
+    def cost(self, own: int, rect) -> int:
+        """How many discs (other than `own`) and placed names `rect` covers; 0 is free.
+        Names count more than discs: a name over a name is two unreadable names."""
+        left, top, width, height = rect
+        xs, ys, radius = self.xs, self.ys, self.radius
+        seen_discs: set[int] = set()
+        seen_names: set[tuple] = set()
+        total = 0
+        for key in self._cells(left, top, width, height):
+            for j in self.discs.get(key, ()):
+                if j != own and j not in seen_discs:
+                    seen_discs.add(j)
+                    if _hits_disc(left, top, width, height, xs[j], ys[j], radius[j] + self.gap):
+                        total += 1
+            for other in self.names.get(key, ()):
+                if other not in seen_names:
+                    seen_names.add(other)
+                    if overlaps(rect, other):
+                        total += 3
+        return total
+
+    def is_free(self, own: int, rect) -> bool:
+        left, top, width, height = rect
+        xs, ys, radius, gap = self.xs, self.ys, self.radius, self.gap
+        for key in self._cells(left, top, width, height):
+            for j in self.discs.get(key, ()):
+                if j != own and _hits_disc(left, top, width, height, xs[j], ys[j], radius[j] + gap):
+                    return False
+            for other in self.names.get(key, ()):
+                if overlaps(rect, other):
+                    return False
+        return True
+
+    def take(self, placed: Placed) -> None:
+        rect = placed.rect
+        for key in self._cells(*rect):
+            self.names.setdefault(key, []).append(rect)
+        self.placed.append(placed)
+
+    def place(self, i: int, width: float, *, forced: bool = False) -> Placed | None:
+        """Put node i's name (this wide, a line tall) at its first free spot; when
+        there is none, nowhere (None) — or, `forced`, where it covers least."""
+        x, y, r, height, gap = self.xs[i], self.ys[i], self.radius[i], self.line, self.gap
+        best, best_cost = None, math.inf
+        for kind in SPOTS:
+            left, top = spot(kind, x, y, r, width, height, gap)
+            rect = (left, top, width, height)
+            if self.is_free(i, rect):
+                placed = Placed(i, left, top, width, height)
+                self.take(placed)
+                return placed
+            if forced:
+                cost = self.cost(i, rect)
+                if cost < best_cost:
+                    best, best_cost = rect, cost
+        if not forced:
+            return None
+        placed = Placed(i, *best, forced=True)
+        self.take(placed)
+        return placed
+
+
+def place_names(xs, ys, radius, order, widths, line, obstacles, *, forced=(), before=()) -> list[Placed]:
+    """Names for the nodes in `order` (most wanted first), each `widths[i]` wide
+    and `line` tall, clear of the discs of `obstacles` and of each other; the
+    rectangles in `before` (names drawn already) are kept clear too. Nodes in
+    `forced` are always named."""
+    placer = NamePlacer(xs, ys, radius, obstacles, line)
+    for rect in before:
+        for key in placer._cells(*rect):
+            placer.names.setdefault(key, []).append(rect)
+    for i in order:
+        placer.place(i, widths[i], forced=i in forced)
+    return placer.placed
