@@ -123,15 +123,26 @@ class NamePlacer:
         return total
 
     def is_free(self, own: int, rect) -> bool:
+        # The hot loop of a picture with names (hundreds of names, up to eight spots each): inlined.
         left, top, width, height = rect
-        xs, ys, radius, gap = self.xs, self.ys, self.radius, self.gap
-        for key in self._cells(left, top, width, height):
-            for j in self.discs.get(key, ()):
-                if j != own and _hits_disc(left, top, width, height, xs[j], ys[j], radius[j] + gap):
-                    return False
-            for other in self.names.get(key, ()):
-                if overlaps(rect, other):
-                    return False
+        right, bottom = left + width, top + height
+        xs, ys, radius, gap, cell = self.xs, self.ys, self.radius, self.gap, self.cell
+        discs, names = self.discs, self.names
+        rows = range(math.floor(top / cell), math.floor(bottom / cell) + 1)
+        for cx in range(math.floor(left / cell), math.floor(right / cell) + 1):
+            for cy in rows:
+                key = (cx, cy)
+                for j in discs.get(key, ()):
+                    if j != own:
+                        x, y, r = xs[j], ys[j], radius[j] + gap
+                        dx = x - (left if x < left else right if x > right else x)
+                        dy = y - (top if y < top else bottom if y > bottom else y)
+                        if dx * dx + dy * dy < r * r:
+                            return False
+                for other in names.get(key, ()):
+                    if left < other[0] + other[2] and other[0] < right and top < other[1] + other[3] \
+                            and other[1] < bottom:
+                        return False
         return True
 
     def take(self, placed: Placed) -> None:
