@@ -80,6 +80,7 @@ class NamePlacer:
         self.xs, self.ys, self.radius = xs, ys, radius
         self.line = line
         self.gap = max(1.0, line * 0.12)
+        self.margin = line * 0.3  # between two names
         self.cell = max(line * 2.0, 1e-6)
         self.discs: dict[tuple[int, int], list[int]] = {}
         self.names: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
@@ -146,7 +147,9 @@ class NamePlacer:
         return True
 
     def take(self, placed: Placed) -> None:
-        rect = placed.rect
+        # Kept clear with a margin: two names edge to edge read as one name on two lines.
+        m = self.margin
+        rect = (placed.left - m, placed.top - m, placed.width + 2 * m, placed.height + 2 * m)
         for key in self._cells(*rect):
             self.names.setdefault(key, []).append(rect)
         self.placed.append(placed)
