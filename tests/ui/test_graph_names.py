@@ -52,20 +52,26 @@ def at_zoom(view, zoom, centre=QPointF(800, 800)):
 
 
 def assert_readable(model, frame):
-    """Each name drawn covers no one's disc but its own customer's, and no other name."""
+    """Each name drawn covers no other name; no one's disc but its own customer's,
+    or, where a crowd left no free place (on an opaque backing), no disc's middle."""
     rects = frame.name_rects
-    assert len(rects) == len(frame.names) > 3
+    assert len(rects) == len(frame.names) == len(frame.name_over) > 3
     for n, a in enumerate(rects):
         for b in rects[n + 1:]:
             assert not overlaps(a, b), f"{a} and {b} overlap"
     by_name = {model.nodes[i].name: i for i in range(len(model.ids))}
-    for name, (left, top, width, height) in zip(frame.names, rects):
+    for name, (left, top, width, height), over in zip(frame.names, rects, frame.name_over):
         own = by_name[name]
         x, y, r = model.xs[own], model.ys[own], model.radius[own]
         # beside its own customer: touching the disc's neighbourhood
         assert _hits_disc(left, top, width, height, x, y, r + height), f"{name} is far from its customer"
         for j in model.nodes_in(QRectF(left, top, width, height)):
-            if j != own:
+            if j == own:
+                continue
+            if over:
+                assert not (left < model.xs[j] < left + width and top < model.ys[j] < top + height), \
+                    f"{name} hides the middle of {model.nodes[j].name}"
+            else:
                 assert not _hits_disc(left, top, width, height, model.xs[j], model.ys[j], model.radius[j]), \
                     f"{name} is drawn over {model.nodes[j].name}"
 
@@ -82,7 +88,8 @@ def test_crowded_names_painted_directly_cover_no_customer_and_no_name(qtbot):
     in_view = model.nodes_in(view.visible_rect())
     assert len(frame.names) < len(in_view)  # crowded: some left out rather than drawn over others
     by_name = {model.nodes[i].name: i for i in in_view}
-    sizes = [model.radius[by_name[name]] for name in frame.names if name in by_name]
+    sizes = [model.radius[by_name[name]] for name, over in zip(frame.names, frame.name_over)
+             if name in by_name and not over]
     assert sizes == sorted(sizes, reverse=True)  # the most valuable placed first
 
     # Panning repaints only the strip scrolled into view: the names stay where they were.
@@ -152,7 +159,14 @@ def test_placing_names_in_a_random_crowd():
     order = sorted(range(count), key=lambda i: -radius[i])
     placed = place_names(xs, ys, radius, order, widths, 12.0, range(count), forced={order[-1]})
     free = [p for p in placed if not p.forced]
-    assert 20 < len(free) < count
+    assert 20 < len(free) < len(placed) < count  # some over rims in the crowd, most left out
+    for over in (p for p in placed if p.forced and p.node != order[-1]):
+        left, top, width, height = over.rect
+        assert not any(left < xs[j] < left + width and top < ys[j] < top + height
+                       for j in range(count) if j != over.node)
+        for other in placed:
+            if other is not over:
+                assert not overlaps(over.rect, other.rect)
     for n, a in enumerate(free):
         left, top, width, height = a.rect
         apart = (left - 3, top - 3, width + 6, height + 6)  # a little space between: not read as one name

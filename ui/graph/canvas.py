@@ -65,6 +65,7 @@ class Frame:
     nodes: int = 0
     name_pixels: float = 0.0  # how tall a line of the names drawn is on screen
     name_rects: list[tuple[float, float, float, float]] = field(default_factory=list)  # where (scene units)
+    name_over: list[bool] = field(default_factory=list)  # ... over the rim of a disc, on an opaque backing
 
 
 class GraphModel:
@@ -334,10 +335,13 @@ def paint_graph(painter: QPainter, model: GraphModel, palette: Palette, rect: QR
         # left out: where thousands crowd, all of them are a smudge.
         grow = 1.0 if everything else name_growth(detail)
         # Names of nodes just outside are placed too (they reach in): so are their neighbours' discs.
-        obstacles = [i for i in model.nodes_in(around.adjusted(-2 * REACH, -48, 2 * REACH, 48)) if i != lifted]
-        placed = paint_names(painter, model, palette, readable, obstacles=obstacles, grow=grow)
+        known = around.adjusted(-2 * REACH, -48, 2 * REACH, 48)
+        obstacles = [i for i in model.nodes_in(known) if i != lifted]
+        placed = paint_names(painter, model, palette, readable, obstacles=obstacles, grow=grow,
+                             known=None if everything else known.getCoords())
         frame.names = [model.nodes[p.node].name for p in placed]
         frame.name_rects = [p.rect for p in placed]
+        frame.name_over = [p.forced for p in placed]
         frame.name_pixels = palette.line_height * grow * detail
     return frame
 
@@ -434,7 +438,7 @@ def paint_chosen(painter, model, palette, i: int) -> None:
 
 
 def paint_names(painter, model, palette, nodes, *, obstacles=(), first=None, grow=1.0, forced=(),
-                before=()) -> list[Placed]:
+                before=(), known=None) -> list[Placed]:
     """Names beside their nodes, most valuable first (`first`, the chosen
     customer, before all): each where it covers no other node and no name
     already placed (names.py), or left out. `forced` nodes are named wherever
@@ -453,7 +457,7 @@ def paint_names(painter, model, palette, nodes, *, obstacles=(), first=None, gro
     radius = model.radius
     order = sorted(nodes, key=lambda i: (i != first, -radius[i], i))
     placed = place_names(model.xs, model.ys, radius, order, widths, palette.line_height * grow,
-                         obstacles, forced=set(forced), before=before)
+                         obstacles, forced=set(forced), before=before, known=known)
     if not placed:
         return placed
     painter.save()
@@ -619,7 +623,8 @@ class GraphCanvas(QGraphicsItem):
         painter.drawImage(picture.rect, picture.image)
         painter.restore()
         self.last = Frame(detail, "picture", list(picture.frame.names), picture.frame.edges, picture.frame.styled,
-                          picture.frame.nodes, name_rects=list(picture.frame.name_rects))
+                          picture.frame.nodes, name_rects=list(picture.frame.name_rects),
+                          name_over=list(picture.frame.name_over))
         if model.lifted is not None:
             self._paint_lifted(painter, detail)
         self._paint_on_top(painter, detail, names=True)
@@ -666,6 +671,7 @@ class GraphCanvas(QGraphicsItem):
                              grow=grow, forced=wanted, before=self.last.name_rects)
         self.last.names.extend(model.nodes[p.node].name for p in placed)
         self.last.name_rects.extend(p.rect for p in placed)
+        self.last.name_over.extend(p.forced for p in placed)
         self.last.name_pixels = max(self.last.name_pixels, self.palette.line_height * grow * detail)
 
     # -- pictures -----------------------------------------------------------------------------------------
