@@ -338,7 +338,7 @@ def paint_graph(painter: QPainter, model: GraphModel, palette: Palette, rect: QR
         known = around.adjusted(-2 * REACH, -48, 2 * REACH, 48)
         obstacles = [i for i in model.nodes_in(known) if i != lifted]
         placed = paint_names(painter, model, palette, readable, obstacles=obstacles, grow=grow,
-                             known=None if everything else known.getCoords())
+                             known=None if everything else known.getCoords(), quick=everything)
         frame.names = [model.nodes[p.node].name for p in placed]
         frame.name_rects = [p.rect for p in placed]
         frame.name_over = [p.forced for p in placed]
@@ -438,7 +438,7 @@ def paint_chosen(painter, model, palette, i: int) -> None:
 
 
 def paint_names(painter, model, palette, nodes, *, obstacles=(), first=None, grow=1.0, forced=(),
-                before=(), known=None) -> list[Placed]:
+                before=(), known=None, quick=False) -> list[Placed]:
     """Names beside their nodes, most valuable first (`first`, the chosen
     customer, before all): each where it covers no other node and no name
     already placed (names.py), or left out. `forced` nodes are named wherever
@@ -457,7 +457,7 @@ def paint_names(painter, model, palette, nodes, *, obstacles=(), first=None, gro
     radius = model.radius
     order = sorted(nodes, key=lambda i: (i != first, -radius[i], i))
     placed = place_names(model.xs, model.ys, radius, order, widths, palette.line_height * grow,
-                         obstacles, forced=set(forced), before=before, known=known)
+                         obstacles, forced=set(forced), before=before, known=known, quick=quick)
     if not placed:
         return placed
     painter.save()
