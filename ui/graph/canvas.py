@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 from journal.reads import graph
 from ui.common import theme
 from ui.common.theme import EDGE_COLORS, STAGE_COLORS
+from ui.graph.names import Placed, place_names
 
 EDGE_STYLES = {  # colour, pen style, arrow
     "referred": (EDGE_COLORS["referred"], Qt.PenStyle.SolidLine, True),
@@ -63,6 +64,8 @@ class Frame:
     styled: bool = False  # ... in their own style (dashes, arrowheads), or as plain thin lines
     nodes: int = 0
     name_pixels: float = 0.0  # how tall a line of the names drawn is on screen
+    name_rects: list[tuple[float, float, float, float]] = field(default_factory=list)  # where (scene units)
+    name_over: list[bool] = field(default_factory=list)  # ... over the rim of a disc, on an opaque backing
 
 
 class GraphModel:
@@ -292,13 +295,19 @@ class Palette:
             styled.setCosmetic(True)
             self.plain[kind], self.styled[kind], self.arrow[kind] = plain, styled, QBrush(QColor(colour))
         self.line_height = QFontMetricsF(LABEL_FONT).height()
+        backing = QColor(self.canvas)
+        backing.setAlpha(200)  # lines under a name fade; the name reads
+        self.backing = QBrush(backing)
+        self.solid_backing = QBrush(self.canvas)
 
 
 def paint_graph(painter: QPainter, model: GraphModel, palette: Palette, rect: QRectF, detail: float, *,
-                everything: bool = False, skip_lifted: bool = False) -> Frame:
+                everything: bool = False, skip_lifted: bool = False, names_rect: QRectF | None = None) -> Frame:
     """Paint the part of the graph in `rect` (scene units) at `detail` (device
     pixels per scene unit). everything: names and arrows at any zoom (an exported file).
-    skip_lifted: leave out the node being dragged and its edges (a picture)."""
+    skip_lifted: leave out the node being dragged and its edges (a picture).
+    names_rect: where the names are placed, when more than `rect` (the view, of which
+    `rect` is the part being painted)."""
     frame = Frame(detail=detail)
     lifted = model.lifted if skip_lifted else None
     nodes = model.nodes_in(rect)
@@ -312,17 +321,27 @@ def paint_graph(painter: QPainter, model: GraphModel, palette: Palette, rect: QR
     _paint_edges(painter, model, palette, edges, styled, frame)
     _paint_nodes(painter, model, palette, nodes, detail, everything)
     frame.nodes = len(nodes)
+    # The names are placed over a region the same from frame to frame (the view, not
+    # the strip a scroll exposed), so a name does not move or split as the view pans.
+    around = rect if names_rect is None else names_rect
     if everything:
         readable = nodes
     elif detail >= SMALLEST_LABEL_SCALE:
-        readable = [i for i in model.readable_in(rect.adjusted(-REACH, -24, REACH, 24), detail) if i != lifted]
+        readable = [i for i in model.readable_in(around.adjusted(-REACH, -24, REACH, 24), detail) if i != lifted]
     else:
         readable = []
     if readable:
-        # In a file too, a name that would cover one already written is left out: where
-        # thousands crowd, all of them are a smudge (and took seconds to write).
+        # In a file too, a name that would cover a node or a name already written is
+        # left out: where thousands crowd, all of them are a smudge.
         grow = 1.0 if everything else name_growth(detail)
-        frame.names = paint_names(painter, model, palette, readable, grow=grow)
+        # Names of nodes just outside are placed too (they reach in): so are their neighbours' discs.
+        known = around.adjusted(-2 * REACH, -48, 2 * REACH, 48)
+        obstacles = [i for i in model.nodes_in(known) if i != lifted]
+        placed = paint_names(painter, model, palette, readable, obstacles=obstacles, grow=grow,
+                             known=None if everything else known.getCoords(), quick=everything)
+        frame.names = [model.nodes[p.node].name for p in placed]
+        frame.name_rects = [p.rect for p in placed]
+        frame.name_over = [p.forced for p in placed]
         frame.name_pixels = palette.line_height * grow * detail
     return frame
 
@@ -418,39 +437,40 @@ def paint_chosen(painter, model, palette, i: int) -> None:
     painter.drawEllipse(QPointF(model.xs[i], model.ys[i]), model.radius[i], model.radius[i])
 
 
-def paint_names(painter, model, palette, nodes, *, crowded=True, first=None, grow=1.0) -> list[str]:
-    """Names under their nodes, bigger customers first; where crowded, a name
-    that would overlap one already drawn is left out, so a corner is not a
-    smudge of text. `first` is drawn before all others (the chosen customer).
+def paint_names(painter, model, palette, nodes, *, obstacles=(), first=None, grow=1.0, forced=(),
+                before=(), known=None, quick=False) -> list[Placed]:
+    """Names beside their nodes, most valuable first (`first`, the chosen
+    customer, before all): each where it covers no other node and no name
+    already placed (names.py), or left out. `forced` nodes are named wherever
+    they cover least, on an opaque backing (pointed at, chosen). `before`: the
+    rectangles of names already drawn there (a picture's), kept clear.
     grow: the names this much bigger than LABEL_FONT (zoomed out, see name_growth)."""
-    painter.setFont(LABEL_FONT if grow == 1.0 else _name_font(grow))
-    painter.setPen(palette.label)
     metrics = QFontMetricsF(LABEL_FONT)
-    order = sorted(nodes, key=lambda i: (i != first, -model.radius[i]))
-    taken, line = set(), palette.line_height * grow
     width_of = model.name_width
-    drawn = []
-    for i in order:
-        name = model.nodes[i].name
+    pad = 2 * grow  # the backing a little wider than the text
+    widths = {}
+    for i in nodes:
         width = width_of.get(i)
         if width is None:
-            width = width_of[i] = metrics.horizontalAdvance(name)
-        width *= grow
-        x = model.xs[i]
-        half = width / 2
-        top = model.ys[i] + model.radius[i] + 1
-        if crowded:
-            # A grid of cells a name tall: a name is left out when a cell it covers
-            # was taken by a name already drawn (roughly: they would overlap).
-            row = int(top // line)
-            cells = [(r, c) for r in (row, row + 1)
-                     for c in range(int((x - half) // (2 * line)), int((x + half) // (2 * line)) + 1)]
-            if any(cell in taken for cell in cells):
-                continue
-            taken.update(cells)
-        painter.drawText(QRectF(x - half - 2, top, width + 4, line), Qt.AlignmentFlag.AlignCenter, name)
-        drawn.append(name)
-    return drawn
+            width = width_of[i] = metrics.horizontalAdvance(model.nodes[i].name)
+        widths[i] = width * grow + 2 * pad
+    radius = model.radius
+    order = sorted(nodes, key=lambda i: (i != first, -radius[i], i))
+    placed = place_names(model.xs, model.ys, radius, order, widths, palette.line_height * grow,
+                         obstacles, forced=set(forced), before=before, known=known, quick=quick)
+    if not placed:
+        return placed
+    painter.save()
+    painter.setFont(LABEL_FONT if grow == 1.0 else _name_font(grow))
+    painter.setPen(Qt.PenStyle.NoPen)
+    for name in placed:  # a backing, so a line passing under a name does not cross its letters
+        painter.setBrush(palette.solid_backing if name.forced else palette.backing)
+        painter.drawRoundedRect(QRectF(*name.rect), 2 * grow, 2 * grow)
+    painter.setPen(palette.label)
+    for name in placed:
+        painter.drawText(QRectF(*name.rect), Qt.AlignmentFlag.AlignCenter, model.nodes[name.node].name)
+    painter.restore()
+    return placed
 
 
 # -- pictures made off the GUI thread ----------------------------------------------------------------------
@@ -578,8 +598,8 @@ class GraphCanvas(QGraphicsItem):
             return
         visible = self.view.visible_rect()
         if model.count_in(visible) <= DIRECT:
-            self.last = paint_graph(painter, model, self.palette, exposed, detail)
-            self._paint_on_top(painter, detail, names=True, named=set(self.last.names))
+            self.last = paint_graph(painter, model, self.palette, exposed, detail, names_rect=visible)
+            self._paint_on_top(painter, detail, names=True)
             return
         wanted = detail * (widget.devicePixelRatioF() if widget is not None else 1.0)
         picture = self.picture
@@ -603,11 +623,11 @@ class GraphCanvas(QGraphicsItem):
         painter.drawImage(picture.rect, picture.image)
         painter.restore()
         self.last = Frame(detail, "picture", list(picture.frame.names), picture.frame.edges, picture.frame.styled,
-                          picture.frame.nodes)
+                          picture.frame.nodes, name_rects=list(picture.frame.name_rects),
+                          name_over=list(picture.frame.name_over))
         if model.lifted is not None:
             self._paint_lifted(painter, detail)
-        named = set(picture.frame.names)
-        self._paint_on_top(painter, detail, names=True, named=named)
+        self._paint_on_top(painter, detail, names=True)
         sharp = abs(picture.detail / wanted - 1) < 0.03
         if not requested and not (current and sharp and picture.rect.contains(self._around(visible, 0.0))):
             self._rest.start()  # once the view rests, a picture that fits it
@@ -623,19 +643,36 @@ class GraphCanvas(QGraphicsItem):
         _paint_edges(painter, model, self.palette, edges, detail >= EDGE_STYLE_SCALE, frame)
         _paint_nodes(painter, model, self.palette, [i], detail, False)
 
-    def _paint_on_top(self, painter, detail, *, names, named=frozenset()):
-        """The chosen customer: ringed, and named at any zoom."""
+    def _paint_on_top(self, painter, detail, *, names):
+        """The chosen customer: ringed, and named at any zoom; the one pointed at,
+        named too. A name left out where it had no free place shows so, on an
+        opaque backing beside the names drawn (self.last.name_rects)."""
         model = self.model
-        i = model.index.get(self.view.chosen)
-        if i is None or not model.shown[i]:
+        chosen = model.index.get(self.view.chosen)
+        if chosen is not None and model.shown[chosen]:
+            paint_chosen(painter, model, self.palette, chosen)
+        else:
+            chosen = None
+        if not names:
             return
-        paint_chosen(painter, model, self.palette, i)
-        name = model.nodes[i].name
-        if names and name not in named:
-            grow = name_growth(detail)
-            paint_names(painter, model, self.palette, [i], crowded=False, grow=grow)
-            self.last.names.append(name)
-            self.last.name_pixels = max(self.last.name_pixels, self.palette.line_height * grow * detail)
+        pointed = getattr(self.view, "pointed", None)
+        if pointed is not None and (pointed >= len(model.ids) or not model.shown[pointed]):
+            pointed = None
+        named = set(self.last.names)
+        wanted = [i for i in dict.fromkeys((chosen, pointed)) if i is not None and model.nodes[i].name not in named]
+        if not wanted:
+            return
+        grow = name_growth(detail)
+        near = QRectF()
+        for i in wanted:
+            reach = model.radius[i] + REACH
+            near = near.united(QRectF(model.xs[i] - reach, model.ys[i] - reach, 2 * reach, 2 * reach))
+        placed = paint_names(painter, model, self.palette, wanted, obstacles=model.nodes_in(near), first=chosen,
+                             grow=grow, forced=wanted, before=self.last.name_rects)
+        self.last.names.extend(model.nodes[p.node].name for p in placed)
+        self.last.name_rects.extend(p.rect for p in placed)
+        self.last.name_over.extend(p.forced for p in placed)
+        self.last.name_pixels = max(self.last.name_pixels, self.palette.line_height * grow * detail)
 
     # -- pictures -----------------------------------------------------------------------------------------
     def _around(self, visible: QRectF, margin: float = MARGIN) -> QRectF:

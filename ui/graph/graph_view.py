@@ -58,6 +58,7 @@ class GraphView(QGraphicsView):
         self.canvas = GraphCanvas(self)
         self.scene().addItem(self.canvas)
         self.chosen: int | None = None
+        self.pointed: int | None = None  # the node under the mouse (an index into the model)
         self._link = None
         self._link_from: int | None = None
         self._press: tuple[int, QPointF, QPointF] | None = None  # node, where pressed, offset from its centre
@@ -98,6 +99,7 @@ class GraphView(QGraphicsView):
 
     def set_model(self, model: GraphModel | None) -> None:
         self.setBackgroundBrush(theme.graph_color("canvas"))
+        self.pointed = None  # an index into the model before
         self.canvas.set_model(model)
         if model is not None and model.ids:
             self.setSceneRect(self.canvas.boundingRect().adjusted(-400, -400, 400, 400))
@@ -245,7 +247,19 @@ class GraphView(QGraphicsView):
                                    .normalized().adjusted(-30, -30, 30, 30))
             self.viewport().update()
             return
+        if not event.buttons():
+            self.point_at(self.node_at(event.position().toPoint()))
         super().mouseMoveEvent(event)
+
+    def point_at(self, i: int | None) -> None:
+        """The customer under the mouse: their name shows, even where it had no room."""
+        if i != self.pointed:
+            self.pointed = i
+            self.viewport().update()
+
+    def leaveEvent(self, event):
+        self.point_at(None)
+        super().leaveEvent(event)
 
     def mouseReleaseEvent(self, event):
         if self._link is not None:

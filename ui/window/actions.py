@@ -31,12 +31,24 @@ def build_actions(window) -> SimpleNamespace:
     redo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
     # The stack's own undo() would undo blindly: ask the core first (a refusal is
     # shown and the command stays done). Text and enabled state stay the stack's.
+    from shiboken6 import isValid
+
     from ui.common import commands
 
     undo.triggered.disconnect()
     undo.triggered.connect(lambda: commands.undo_on(window.undo_stack, window.events, window))
     redo.triggered.disconnect()
     redo.triggered.connect(lambda: commands.redo_on(window.undo_stack, window.events, window))
+    # Their tooltips name what they would undo and the key, like every toolbar button's.
+    for act, verb, changed in ((undo, "Undo", window.undo_stack.undoTextChanged),
+                               (redo, "Redo", window.undo_stack.redoTextChanged)):
+        def tip(text, act=act, verb=verb):
+            if not isValid(act):  # the window closing: its stack says it is clean once more
+                return
+            key = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            act.setToolTip(f"{verb} {text} ({key})" if text else f"{verb} ({key})")
+        changed.connect(tip)
+        tip("")
     return SimpleNamespace(
         quick_capture=action("&Log interaction…", lambda: window.quick_capture(window.current_customer()), "Ctrl+L",
                              "Write down what happened with a customer"),

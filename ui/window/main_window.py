@@ -24,6 +24,7 @@ from journal.rules import words
 
 from ui.common import commands
 from ui.common import format as fmt
+from ui.common import icons
 from ui.files import team_changes, team_mode
 from ui.files.team_changes import ColleagueChanges
 from ui.window.actions import build_actions
@@ -232,7 +233,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        icons.dress_actions(a, toolbar)  # pictures beside the words, redrawn light or dark
         for item in (a.quick_capture, a.new_customer, a.search, a.cards, a.graph, None, a.undo, a.redo):
             toolbar.addSeparator() if item is None else toolbar.addAction(item)
         self.addToolBar(toolbar)
