@@ -633,3 +633,42 @@ def health_of(codes) -> Health:
         within += code >> 1 & 1
         silent += code >> 2 & 1
     return Health(customers, within, silent)
+
+
+def item_of_row(row: tuple) -> AttentionItem:
+    """An item from a row of journal.reads.attention_items.page (SPIKE)."""
+    cid, name, company, reason, p6, since, level, ref_id, other_id, n1, n2, s1, s2 = row
+    since = date.fromordinal(since) if since is not None else None
+    if reason == "cadence":
+        topic = interest_topics(s2 or "")[:1]
+        detail = (n1, n2, s1, topic[0] if topic else None)
+    elif reason == "no_feedback":
+        detail = (n1, date.fromordinal(n2) if n2 is not None else None)
+    elif reason == "unanswered":
+        detail = (n1, s1)
+    elif reason == "welcome":
+        detail = (s1,)
+    elif reason == "never_contacted":
+        detail = (n1,)
+    elif reason == "only_reactive_sales":
+        topic = interest_topics(s2 or "")[:1]
+        detail = (n1, topic[0] if topic else None)
+    elif reason in ("unthanked_purchase", "return_customer"):
+        detail = (n1, s1, n2)
+    elif reason == "follow_up_due":
+        detail = (n1, s1, s2)
+    elif reason == "referral_unthanked":
+        detail = (tuple(s1.split("\x1f")),)
+    else:
+        raise ValueError(reason)
+    return AttentionItem(cid, name, company, reason, p6, since, level, ref_id, other_id, detail)
+
+
+def build_items(today: date, customer_ids=None) -> None:
+    """SPIKE: every item but introductions into the connection's temporary table."""
+    from journal.reads import attention_items
+
+    attention_items.build(today, settings.get_settings().default_cadence_days, unanswered_run=UNANSWERED_RUN,
+                          welcome_window=WELCOME_WINDOW_DAYS, never_grace=NEVER_CONTACTED_GRACE_DAYS,
+                          feedback_every=FEEDBACK_EVERY_DAYS, thank_grace=THANK_GRACE_DAYS,
+                          referral_memory=REFERRAL_MEMORY_DAYS, customer_ids=customer_ids)
