@@ -1,14 +1,18 @@
-"""SPIKE (not wired in): the attention list's items made, ordered and counted
-inside the database, in a temporary table of the connection that builds them,
-so that no Python runs per customer or per item; the panel would read a page
-of rows at a time. journal.rules.lately.read is the oracle: every item it
-makes, this makes (tests/journal/test_attention_items.py), but for the
-introductions, which still need Python (interest topics).
+"""The attention list's items made, ordered and counted inside the database,
+in temporary tables of the connection that builds them (the Lately panel's
+kept thread: ui.common.tasks), so that no Python runs per customer or per
+item; the panel reads a page of rows at a time. The introductions are made
+in Python (journal.rules.lately) and put in the same table.
 
-Rows of `temp.lately_item`: customer, name, company, reason, p6 (priority in
-sixths), since (a day as an ordinal, or NULL), level, ref_id, other_id and
-n1..n3, s1, s2 (the numbers and words its wording needs, by reason: see
-journal.rules.lately's items_of_rows)."""
+`lately_rules` holds each live customer's row of attention_facts.customer_rules
+(their stage and health bits, the rules that hold, the ages the words need).
+`lately_item` holds the items: customer, name, company, name_key, reason, p6
+(priority in sixths), since (a day as an ordinal, or NULL), level, ref_id,
+other_id, and n1, n2, s1, s2: the numbers and words its wording needs, by
+reason (journal.rules.lately.item_of_row reads them).
+
+journal.rules.lately.read states the same rules in Python, item by item; the
+tests hold the two to the same items (tests/journal/test_attention_items.py)."""
 
 from __future__ import annotations
 
@@ -32,7 +36,6 @@ def _p6(reason: str, urgency: str = "0") -> str:
 
 
 class _Files:
-    temp = "TEMP"
     day_of = staticmethod(lambda column: f"(CAST(julianday({column}) - 0.5 AS INTEGER) + 1 - 1721425)")
     ph = "?"
     false = 0
@@ -55,6 +58,15 @@ def _exec(sql: str, params=()):
     return database.execute_sql(sql.replace("?", d.ph) if d is _Server else sql, list(params))
 
 
+def prepare() -> None:
+    """Before a whole build, outside any transaction (SQLite refuses it inside
+    one): temporary tables kept in memory, so names and notes never go to an
+    unprotected temporary file beside a journal protected by a passphrase.
+    (Setting it drops every temporary table: done once per connection.)"""
+    if not is_server() and _exec("PRAGMA temp_store").fetchone()[0] != 2 and not database.in_transaction():
+        _exec("PRAGMA temp_store = MEMORY")
+
+
 def build(today: date, default_cadence: int, *, unanswered_run: int, welcome_window: int, never_grace: int,
           feedback_every: int, thank_grace: int, referral_memory: int, customer_ids=None) -> None:
     """Make (or, for `customer_ids`, make again) every item but introductions."""
@@ -62,7 +74,7 @@ def build(today: date, default_cadence: int, *, unanswered_run: int, welcome_win
     ids = None if customer_ids is None else sorted(customer_ids)
     only = "" if ids is None else " WHERE customer_id IN (%s)" % (", ".join(str(int(i)) for i in ids) or "NULL")
     rules = _rules_sql(today, default_cadence, ids, unanswered_run, welcome_window, never_grace, feedback_every)
-    if ids is None:  # everything again: new tables, indexed once filled
+    if ids is None:  # everything again: new tables, indexed once filled (index_items)
         _exec(f"DROP TABLE IF EXISTS {RULES}")
         _exec(f"DROP TABLE IF EXISTS {TABLE}")
         _exec(f"CREATE TEMP TABLE {RULES} AS {rules}", [False])
@@ -72,7 +84,7 @@ def build(today: date, default_cadence: int, *, unanswered_run: int, welcome_win
               "n1 INTEGER, n2 INTEGER, s1 TEXT, s2 TEXT)")
     else:
         _exec(f"DELETE FROM {RULES} WHERE id IN (%s)" % (", ".join(str(int(i)) for i in ids) or "NULL"))
-        _exec(f"DELETE FROM {TABLE}{only}")
+        _exec(f"DELETE FROM {TABLE}{only} AND reason <> 'introduction'")  # those are put apart
         _exec(f"INSERT INTO {RULES} {rules}", [False])
     rid = "" if ids is None else " AND r.id IN (%s)" % (", ".join(str(int(i)) for i in ids) or "NULL")
     B = attention_facts.RULE_BITS
@@ -171,20 +183,90 @@ def _rules_sql(today, default_cadence, ids, unanswered_run, welcome_window, neve
     return q.sql
 
 
-ORDER = "p6 DESC, name_key{collate}, customer_id, reason, coalesce(ref_id, 0), coalesce(other_id, 0)"
+_NAME_KEY = {"sqlite": "name_key", "server": 'name_key COLLATE "C"'}
+ORDER = "p6 DESC, {name_key}, customer_id, reason, coalesce(ref_id, 0), coalesce(other_id, 0)"
+COLUMNS = "customer_id, name, company, reason, p6, since, level, ref_id, other_id, n1, n2, s1, s2"
 
 
-def counts() -> dict[str, int]:
-    return dict(_exec(f"SELECT reason, count(*) FROM {TABLE} GROUP BY reason").fetchall())
+def _order() -> str:
+    return ORDER.format(name_key=_NAME_KEY["server" if is_server() else "sqlite"])
+
+
+def index_items() -> None:
+    """After a whole build: the panel's order, and each customer's items, by index."""
+    _exec(f"CREATE INDEX {TABLE}_order ON {TABLE} ({_order()})")
+    _exec(f"CREATE INDEX {TABLE}_customer ON {TABLE} (customer_id)")
+
+
+def mark() -> int:
+    """After a whole build: a new number for the tables as they are now, which
+    the state made with them keeps (made_by). Anything else that builds in the
+    same connection (a test, a benchmark) gives another."""
+    global _marks
+    _marks += 1
+    _exec(f"DROP TABLE IF EXISTS {TABLE}_mark")
+    _exec(f"CREATE TEMP TABLE {TABLE}_mark (mark INTEGER)")
+    _exec(f"INSERT INTO {TABLE}_mark VALUES ({_marks})")
+    return _marks
+
+
+_marks = 0
+
+
+def made_by(mark: int) -> bool:
+    """Whether this connection holds the tables marked `mark` (a connection made
+    again after it was lost has none; another build has another mark)."""
+    if is_server():
+        if not _exec(f"SELECT to_regclass('pg_temp.{TABLE}_mark') IS NOT NULL").fetchone()[0]:
+            return False
+    elif not _exec(f"SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = '{TABLE}_mark'").fetchall():
+        return False
+    return _exec(f"SELECT mark FROM {TABLE}_mark").fetchone() == (mark,)
+
+
+def _among(column: str, customer_ids) -> str:
+    return "" if customer_ids is None else f" AND {column} IN (%s)" % (
+        ", ".join(str(int(i)) for i in customer_ids) or "NULL")
+
+
+def counts(customer_ids=None) -> dict[str, int]:
+    """How many items of each reason (of `customer_ids`' but introductions, when given)."""
+    where = "" if customer_ids is None else " WHERE reason <> 'introduction'" + _among("customer_id", customer_ids)
+    return dict(_exec(f"SELECT reason, count(*) FROM {TABLE}{where} GROUP BY reason").fetchall())
 
 
 def page(offset: int, limit: int, reason: str | None = None) -> list[tuple]:
+    """Rows `offset` to `offset + limit` in the panel's order, of one reason or all."""
     where = "" if reason is None else " WHERE reason = ?"
-    order = ORDER.format(collate=' COLLATE "C"' if is_server() else "")
-    return _exec(f"SELECT customer_id, name, company, reason, p6, since, level, ref_id, other_id, n1, n2, s1, s2 "
-                 f"FROM {TABLE}{where} ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}",
+    return _exec(f"SELECT {COLUMNS} FROM {TABLE}{where} ORDER BY {_order()} LIMIT {int(limit)} OFFSET {int(offset)}",
                  [reason] if reason else []).fetchall()
 
 
-def health_codes() -> dict[int, int]:
-    return dict(_exec(f"SELECT id, (flags / {attention_facts.HEALTH}) & 7 FROM {RULES} WHERE flags & 1 = 1").fetchall())
+def health(customer_ids=None) -> tuple[int, int, int]:
+    """(customers, within their cadence, silent since the first sale) of everyone
+    at the customer stage, or of those of `customer_ids` (lately.health_codes)."""
+    h = attention_facts.HEALTH
+    row = _exec(f"SELECT count(*), coalesce(sum((flags / {h * 2}) & 1), 0), coalesce(sum((flags / {h * 4}) & 1), 0) "
+                f"FROM {RULES} WHERE flags & 1 = 1" + _among("id", customer_ids)).fetchone()
+    return tuple(int(n) for n in row)
+
+
+def people(customer_ids=None) -> list[tuple]:
+    """(customer, is a customer, interests, lifetime) of the customers and
+    prospects with an interest or a tag (who could be introduced), the most
+    valuable first: customers before prospects, then by lifetime value, then id
+    (lately.circle_rank)."""
+    return _exec(f"SELECT r.id, r.flags & 1, r.interests, r.lifetime FROM {RULES} r "
+                 f"WHERE r.flags & 3 <> 0 AND (r.interests <> '' "
+                 f"OR EXISTS (SELECT 1 FROM customer_tag ct WHERE ct.customer_id = r.id))"
+                 + _among("r.id", customer_ids) + " ORDER BY r.flags & 1 DESC, r.lifetime DESC, r.id").fetchall()
+
+
+def put_introductions(rows) -> None:
+    """The introductions in place of those there: rows of (customer, name,
+    company, p6, other, shared topics joined by \x1f, the other's name)."""
+    _exec(f"DELETE FROM {TABLE} WHERE reason = 'introduction'")
+    for cid, name, company, p6, other, shared, other_name in rows:
+        _exec(f"INSERT INTO {TABLE} (customer_id, name, company, name_key, reason, p6, other_id, s1, s2) "
+              "VALUES (?, ?, ?, lower(?), 'introduction', ?, ?, ?, ?)",
+              [cid, name, company, name, p6, other, shared, other_name])

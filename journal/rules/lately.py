@@ -452,13 +452,10 @@ def everyone(today: date) -> Everything:
 
 
 def attention_items(today: date | None = None) -> list[AttentionItem]:
-    """Every item, most pressing first."""
-    today = today or date.today()
-    from journal.storage.db import snapshot
+    """Every item, most pressing first (made in this thread's connection)."""
+    from journal.rules import attention
 
-    with snapshot():  # one consistent view
-        found = everyone(today)
-    return in_order(found.by_customer, found.introductions)
+    return attention.items(attention.compute(today or date.today()))
 
 
 def sort_key(item: AttentionItem):
@@ -659,13 +656,39 @@ def item_of_row(row: tuple) -> AttentionItem:
         detail = (n1, s1, s2)
     elif reason == "referral_unthanked":
         detail = (tuple(s1.split("\x1f")),)
+    elif reason == "introduction":
+        detail = (tuple(s1.split("\x1f")), s2)
     else:
         raise ValueError(reason)
     return AttentionItem(cid, name, company, reason, p6, since, level, ref_id, other_id, detail)
 
 
+def introduction_rows(items: list[AttentionItem]) -> list[tuple]:
+    """The introductions as attention_items.put_introductions takes them."""
+    return [(i.customer_id, i.customer_name, i.company, i.p6, i.other_customer_id, "\x1f".join(i.detail[0]),
+             i.detail[1]) for i in items]
+
+
+def people_of(customer_ids=None) -> dict[int, Person]:
+    """Who could be introduced (customers and prospects with an interest or a
+    tag), most valuable first: from the rows build_items made, as read() finds them."""
+    from journal.reads import attention_items
+
+    tags = _tags(None if customer_ids is None else sorted(customer_ids))
+    people, shared = {}, {}
+    for cid, customer, interests, lifetime in attention_items.people(customer_ids):  # in rank order
+        key = (interests, tags.get(cid, ()))
+        topics = shared.get(key)
+        if topics is None:
+            topics = shared[key] = frozenset(interest_topics(interests)) | frozenset(key[1])
+        if topics:
+            people[cid] = Person((not customer, -lifetime, cid), topics)
+    return people
+
+
 def build_items(today: date, customer_ids=None) -> None:
-    """SPIKE: every item but introductions into the connection's temporary table."""
+    """Every item but introductions into the connection's temporary table
+    (journal.reads.attention_items), for everyone or made again for `customer_ids`."""
     from journal.reads import attention_items
 
     attention_items.build(today, settings.get_settings().default_cadence_days, unanswered_run=UNANSWERED_RUN,

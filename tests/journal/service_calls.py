@@ -40,6 +40,7 @@ OTHER_MODULES = {
     "journal.reads.timeline": "reads", "journal.io": "package",
     "journal.reads.customer_pages": "reads (the customer list's pages; test_customer_pages)",
     "journal.reads.attention_facts": "reads for the Lately rules (test_attention, test_lately)",
+    "journal.reads.attention_items": "the Lately items made in temporary tables (test_attention_items, test_attention)",
     "journal.io.csv_import": "rows are planned and checked, then saved by create_customers/add_purchase; "
                              "rewritten on another branch with its own tests",
     "journal.io.vcard": "plans cards for create_customers", "journal.io.exports": "writes files; import_json takes a file",
@@ -239,7 +240,8 @@ READS = {
     purchases: {"validate_purchase", "purchases_of", "format_cents"},
     connections: {"connections_of"},
     lately: {"read", "everyone", "attention_items", "in_order", "tenure_words", "health", "health_of",
-             "health_codes", "introductions", "sort_key", "topic_index", "topic_circles", "circle_rank", "read_circle"},
+             "health_codes", "introductions", "sort_key", "topic_index", "topic_circles", "circle_rank", "read_circle",
+             "item_of_row", "introduction_rows", "people_of", "build_items"},
     settings: {"get_settings"},
     drafts: {"load_draft", "every_key"},
     trash: {"trash_items"},

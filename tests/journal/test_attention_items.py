@@ -1,4 +1,6 @@
-"""SPIKE: the items made inside the database are the items lately.read makes."""
+"""The items made inside the database (journal.reads.attention_items) are the
+items lately.read, the rules stated in Python item by item, makes: every
+reason, then after random writes and partial builds, on both backends."""
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 

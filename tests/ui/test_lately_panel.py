@@ -1,6 +1,8 @@
 """The Lately panel on a hand-made journal: what it shows, and acting on it."""
 
 import threading
+
+import pytest
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
@@ -165,14 +167,15 @@ def test_a_quick_capture_typed_with_keys_updates_the_panel_for_that_customer(qtb
     qtbot.waitUntil(lambda: ("Sally Silent", "never_contacted") not in reasons(panel))  # a meeting is contact
     assert ("Sally Silent", "unthanked_purchase") in reasons(panel)  # but not a thank-you
     assert shown == [True] and not panel._state.full  # one refresh, for her alone
-    assert panel.visible_items() == attention.compute().items
+    assert panel.visible_items() == attention.items(attention.compute())
     assert "Everything (3)" == panel.reasons.itemText(0)
 
 
-def test_a_slow_older_refresh_never_covers_a_newer_one(qtbot, make_window, monkeypatch):
-    """Real threads: a refresh reads the journal, then is held up; a change is
-    made and a second refresh shows it; when the first finally reports, its
-    older list is not shown."""
+def test_refreshes_run_one_after_another_and_the_newest_stays_on_screen(qtbot, make_window, monkeypatch):
+    """Real threads: the items live in the kept thread's connection, so refreshes
+    run there one after another. A refresh reads the journal, then is held up;
+    a change is made and a second refresh asked for: it waits for the first,
+    which is shown when it comes, and then the second, with the change."""
     from ui.common import tasks
 
     from journal.rules import attention
@@ -200,15 +203,50 @@ def test_a_slow_older_refresh_never_covers_a_newer_one(qtbot, make_window, monke
         assert read.wait(10)
         newer = customers.create_customer(name="Nora Newer")
         purchases.add_purchase(newer.id, date.today() - timedelta(days=60), "Desk", 50_000)
-        panel.refresh()  # the fast one, after the change
-        qtbot.waitUntil(lambda: any(i.customer_name == "Nora Newer" for i in panel.visible_items()), timeout=5000)
-        assert slow not in [g for g, _ in arrived]  # the slow one is still out
-        assert not panel.loading  # nothing it could still show: the slow one's result is older
-        with qtbot.waitSignal(panel.computed, timeout=5000, check_params_cb=lambda g, _: g == slow):
-            release.set()
-        assert (slow, False) in arrived  # it came back, and was not shown
-        assert any(i.customer_name == "Nora Newer" for i in panel.visible_items())
-    finally:
+        panel.refresh()  # after the change
+        fast = panel._generation
+        assert not arrived and panel.loading
         release.set()
+        qtbot.waitUntil(lambda: any(i.customer_name == "Nora Newer" for i in panel.visible_items()), timeout=5000)
+        assert arrived == [(slow, True), (fast, True)]
+        assert not panel.loading
+    finally:
         tasks.wait_for_background()
         tasks.set_synchronous(True)
+
+
+def many_in_need():
+    """120 customers who each bought a month ago, never thanked, never contacted,
+    not yet welcomed: 360 items."""
+    today = date.today()
+    for n in range(120):
+        c = customers.create_customer(name=f"Customer {n:03}")
+        purchases.add_purchase(c.id, today - timedelta(days=30), "Chair", 10_000)
+
+
+@pytest.mark.real_threads
+def test_the_list_reads_the_next_page_when_the_keys_reach_its_end(qtbot, make_window):
+    """The items live in the database: the panel holds a page (40), and the
+    keys taking the current row to its end bring the next page, read on the
+    kept thread, until all 360 are there; the counts say 360 from the start."""
+    window = make_window(populate=many_in_need)
+    panel = window.lately
+    qtbot.waitUntil(lambda: len(panel.visible_items()) == AttentionModel.PAGE, timeout=5000)
+    assert panel.reasons.itemText(0) == "Everything (360)" and panel.model.total == 360
+    panel.list.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.list)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    for _ in range(20):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_End)
+        qtbot.waitUntil(lambda: not panel.model.asked, timeout=5000)
+        if len(panel.visible_items()) == 360:
+            break
+    items = panel.visible_items()
+    assert len(set(items)) == 360 and items == sorted(items, key=lately_sort_key())
+    assert panel.list.currentIndex().row() >= 300  # the keys went down with the rows
+
+
+def lately_sort_key():
+    from journal.rules.lately import sort_key
+
+    return sort_key

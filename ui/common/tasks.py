@@ -99,14 +99,13 @@ class _Task(QRunnable):
         """On the kept thread: its connection to the journal open now, opened
         once and kept (with the temporary tables made in it) for the next
         task; the previous journal's closed first."""
-        global _kept_target, _kept_serial
+        global _kept_target
         try:
             if _kept_target is not target:
                 _close_kept()
                 _kept_target = target
             if target.is_closed():
                 target.connect()
-                _kept_serial += 1
         except BaseException as exc:  # noqa: BLE001 - a team journal's server away: said like any failure
             exc.formatted = traceback.format_exc()
             self._emit(self.relay.failed, exc)
@@ -141,19 +140,12 @@ _pending: set = set()
 
 # The kept thread: one thread that keeps its connection between tasks, so that
 # what a task leaves in it (temporary tables) is there for the next. Its
-# connection is the journal's; a new journal, or one lost, gives a new one,
-# counted by kept_connection(). A Python thread, not a QThreadPool's: Peewee
-# keeps connections in thread-local state, which Python drops between two
-# calls into a thread it did not start.
+# connection is the journal's; a new journal, or one lost, gives a new one
+# (the tasks find their tables gone). A Python thread, not a QThreadPool's:
+# Peewee keeps connections in thread-local state, which Python drops between
+# two calls into a thread it did not start.
 _kept_queue = None
 _kept_target = None
-_kept_serial = 0
-
-
-def kept_connection() -> int:
-    """Which connection the kept thread is on (call on that thread): a new
-    number whenever it had to connect again, its temporary tables gone."""
-    return _kept_serial
 
 
 def _connection_lost(target) -> bool:
@@ -179,7 +171,7 @@ def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writ
     on_error like any other error. Callbacks run on the GUI thread; given an
     `owner` (the widget that shows the result), they are skipped once it is gone.
     `kept`: on the kept thread, one task after another on a connection kept
-    between them (kept_connection)."""
+    between them."""
     if owner is not None:
         on_done, on_error, on_progress = (_while_alive(owner, f) for f in (on_done, on_error, on_progress))
     relay = _Relay()
