@@ -250,3 +250,42 @@ def lately_sort_key():
     from journal.rules.lately import sort_key
 
     return sort_key
+
+
+@pytest.mark.real_threads
+def test_a_refresh_asked_for_while_another_runs_starts_from_what_that_one_made(qtbot, make_window, monkeypatch):
+    """The items are in the kept thread's tables, which each refresh changes:
+    a second refresh asked for while the first still runs must build on what
+    the first made, not on the state on screen when it was asked for (its
+    counts were off by the first one's change)."""
+    from journal.rules import attention
+
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    qtbot.waitUntil(lambda: len(panel.visible_items()) == 4, timeout=5000)
+    held, release = threading.Event(), threading.Event()
+    original = attention.update
+
+    def first_held(state, ids, today=None):
+        result = original(state, ids, today)
+        if not held.is_set():
+            held.set()
+            assert release.wait(10), "the test never let the first refresh finish"
+        return result
+
+    monkeypatch.setattr(attention, "update", first_held)
+    sally = customers.find_by_name("Sally Silent")
+    interactions.log_interaction(sally.id, "check_in", "out", "How is the table?", occurred_at=datetime.now())
+    panel.refresh_soon(sally.id)
+    panel._start()
+    assert held.wait(10)
+    peter = customers.find_by_name("Peter Promise")
+    purchases.add_purchase(peter.id, date.today() - timedelta(days=10), "Shelves", 30_000)
+    customers.update_customer(peter.id, stage="customer")
+    panel.refresh_soon(peter.id)
+    panel._start()
+    release.set()
+    qtbot.waitUntil(lambda: not panel.loading, timeout=5000)
+    full = attention.compute()  # (in this thread's connection: the panel's tables are the kept thread's)
+    assert panel._state.counts == full.counts and panel._state.health == full.health
+    assert panel.visible_items() == attention.items(full)

@@ -3,8 +3,8 @@ computed off the GUI thread after every change; the list only paints them."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -337,6 +337,8 @@ class LatelyPanel(QDockWidget):
         self._generation = self._shown_generation = 0
         self._state = self._state_in_model = None  # journal.rules.attention.AttentionState shown
         self._reason_in_model = None  # the reason whose rows the list holds (None: everything)
+        # The state the last refresh left in the kept thread's tables, read and set on that thread only.
+        self._made = SimpleNamespace(state=None)
         self.model.more_wanted.connect(self._more_wanted)
         self._pending, self._pending_all = set(), True  # changes no refresh has started for yet
         self._running = {}  # generation -> (customer ids, everything?, base state) of refreshes not back yet
@@ -376,13 +378,19 @@ class LatelyPanel(QDockWidget):
             everything = everything or all_of_it
         self._running[generation] = (changed, everything, self._state)
         self._pending, self._pending_all = set(), False
-        base, today = self._state, date.today()
+        base, today = self._state, date.today()  # (base: what the list holds now, to move only what changed)
         reason, shown = self.reasons.currentData(), max(len(self.model.rows), AttentionModel.PAGE)
         self.loading = True
 
+        made = self._made
+
         def compute():
             # On the kept thread: the items stay in its connection, where the pages are read from.
-            state = attention.compute(today) if everything else attention.update(base, changed, today)
+            # Refreshes run there one after another, each from the state the one before left in
+            # the tables (made.state), not from the one on screen when it was asked for.
+            base = made.state
+            state = attention.compute(today) if everything or base is None else attention.update(base, changed, today)
+            made.state = state
             if reason is not None and not state.counts.get(reason):
                 return state, attention.rows(0, shown), None  # nothing left of the reason shown: everything
             return state, attention.rows(0, shown, reason), reason
