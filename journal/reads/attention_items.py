@@ -59,12 +59,10 @@ def _exec(sql: str, params=()):
 
 
 def prepare() -> None:
-    """Before a whole build, outside any transaction (SQLite refuses it inside
-    one): temporary tables kept in memory, so names and notes never go to an
-    unprotected temporary file beside a journal protected by a passphrase.
-    (Setting it drops every temporary table: done once per connection.)"""
-    if not is_server() and _exec("PRAGMA temp_store").fetchone()[0] != 2 and not database.in_transaction():
-        _exec("PRAGMA temp_store = MEMORY")
+    """Before a whole build, outside any transaction: the tables kept in memory."""
+    from journal.storage.db import temporary_tables_in_memory
+
+    temporary_tables_in_memory()
 
 
 def build(today: date, default_cadence: int, *, unanswered_run: int, welcome_window: int, never_grace: int,
@@ -216,12 +214,9 @@ _marks = 0
 def made_by(mark: int) -> bool:
     """Whether this connection holds the tables marked `mark` (a connection made
     again after it was lost has none; another build has another mark)."""
-    if is_server():
-        if not _exec(f"SELECT to_regclass('pg_temp.{TABLE}_mark') IS NOT NULL").fetchone()[0]:
-            return False
-    elif not _exec(f"SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = '{TABLE}_mark'").fetchall():
-        return False
-    return _exec(f"SELECT mark FROM {TABLE}_mark").fetchone() == (mark,)
+    from journal.storage.db import temporary_table_exists
+
+    return temporary_table_exists(f"{TABLE}_mark") and _exec(f"SELECT mark FROM {TABLE}_mark").fetchone() == (mark,)
 
 
 def _among(column: str, customer_ids) -> str:

@@ -82,6 +82,11 @@ def items(state: AttentionState) -> list[AttentionItem]:
     return rows(0, state.total)
 
 
+def all_items(today: date | None = None) -> list[AttentionItem]:
+    """Every item, most pressing first, made in this thread's connection."""
+    return items(compute(today))
+
+
 _gc_lock = threading.Lock()
 _gc_holders, _gc_was_on = 0, True
 

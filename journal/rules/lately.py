@@ -451,13 +451,6 @@ def everyone(today: date) -> Everything:
                       found.people, members, circles)
 
 
-def attention_items(today: date | None = None) -> list[AttentionItem]:
-    """Every item, most pressing first (made in this thread's connection)."""
-    from journal.rules import attention
-
-    return attention.items(attention.compute(today or date.today()))
-
-
 def sort_key(item: AttentionItem):
     """Most pressing first; ties by name, then down to the customer and the item,
     so the order never depends on the order the rows were read in."""

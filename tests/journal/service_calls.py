@@ -239,7 +239,7 @@ READS = {
     interactions: {"get_interaction", "reciprocity"},
     purchases: {"validate_purchase", "purchases_of", "format_cents"},
     connections: {"connections_of"},
-    lately: {"read", "everyone", "attention_items", "in_order", "tenure_words", "health", "health_of",
+    lately: {"read", "everyone", "in_order", "tenure_words", "health", "health_of",
              "health_codes", "introductions", "sort_key", "topic_index", "topic_circles", "circle_rank", "read_circle",
              "item_of_row", "introduction_rows", "people_of", "build_items"},
     settings: {"get_settings"},

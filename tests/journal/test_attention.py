@@ -247,7 +247,7 @@ def test_an_update_of_tables_made_again_since_starts_from_scratch(journal):
     attention.compute(TODAY + timedelta(days=1))  # another day's list, in the same tables
     again = attention.update(state, {ann.id}, TODAY)
     assert again.full and again.mark != state.mark
-    assert attention.items(again) == lately.attention_items(TODAY)
+    assert attention.items(again) == attention.all_items(TODAY)
     database.close()  # a new connection, without the tables
     database.connect()
     assert attention.update(attention.compute(TODAY), set(), TODAY).full is False

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
+from journal.rules import attention
 from journal.writes import customers, interactions, purchases
 from journal.storage.models import Connection, Interaction
 from ui.lately.lately_panel import AttentionModel, ITEM_ROLE
@@ -106,7 +107,7 @@ def test_snoozing_hides_the_item_until_the_date(qtbot, make_window):
                                                    f"{until:%b %Y} — Ctrl+Z to undo")
     from journal.rules import lately
 
-    back = lately.attention_items(date.today() + timedelta(days=7))
+    back = attention.all_items(date.today() + timedelta(days=7))
     assert ("Sally Silent", "never_contacted") in [(i.customer_name, i.reason) for i in back]
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: ("Sally Silent", "never_contacted") in reasons(panel))
