@@ -28,7 +28,7 @@ from journal.writes import customers
 from journal.storage import db
 from journal.io import demo
 from journal.reads import graph, search, timeline
-from journal.rules import lately
+from journal.rules import attention, lately
 from peewee import fn
 
 from journal.storage.models import Customer, Interaction
@@ -84,8 +84,8 @@ def core_queries(today: date):
         ("customer list (5,000 rows)", customers.list_customers, 50),
         ("timeline first page", lambda: timeline.entries(whale), 50),
         ("customer header", lambda: timeline.header(whale, today), 50),
-        ("attention list", lambda: lately.attention_items(today), 100),
-        ("  every customer's items", lambda: lately.read(today), 50),
+        ("attention list (made in the database)", lambda: attention.compute(today), 50),
+        ("  the same rules in Python (lately.read)", lambda: lately.read(today), 50),
         ("  its statements alone", attention_statements(today), 50),
         ("graph data", graph.graph_data, 50),
         ("search 'wobbly'", lambda: search.search("wobbly"), 30),

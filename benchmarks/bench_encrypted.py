@@ -19,7 +19,7 @@ from _harness import CACHE, scale_journal, table, timed
 from journal.storage import backups, crypto, db
 from journal.writes import customers
 from journal.reads import graph, search, timeline
-from journal.rules import lately
+from journal.rules import attention
 
 PASSPHRASE = "benchmark passphrase"
 
@@ -31,7 +31,7 @@ def queries():
         ("customer list (5,000 rows)", customers.list_customers),
         ("timeline first page", lambda: timeline.entries(whale)),
         ("customer header", lambda: timeline.header(whale, today)),
-        ("attention list", lambda: lately.attention_items(today)),
+        ("attention list", lambda: attention.compute(today)),
         ("graph data", graph.graph_data),
         ("search 'wobbly'", lambda: search.search("wobbly")),
         ("search 'sail'", lambda: search.search("sail")),

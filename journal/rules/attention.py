@@ -1,8 +1,11 @@
-"""The attention list kept between changes. compute() reads every input in one
-read transaction and runs the rules for everyone; update() reads again only the
-customers a change can affect and runs their rules, and gives the same list a
-full compute() would (tests/journal/test_attention.py checks it after random
-writes).
+"""The attention list kept between changes, in the database. compute() makes
+every item in temporary tables of the connection it runs on (the Lately
+panel's kept thread: journal.reads.attention_items), in one read transaction;
+update() makes again only the items of the customers a change can affect, and
+leaves the tables as a full compute() would (tests/journal/test_attention.py
+checks it after random writes). The panel reads the items a page at a time
+(rows()), so at 50,000 customers the 61,000 items never become Python objects
+but for the few dozen on screen.
 
 What one customer's change can affect: that customer's own items; the items of
 everyone connected to them (a referrer's item names whom they referred, and a
@@ -12,46 +15,41 @@ state keeps each topic's members and circle (its few most valuable members), so
 only the topics the changed customers were or are on are ranked again, and only
 the circles' members are read again.
 
-The state holds no customer's facts but for who could be introduced (rank and
-topics) and one byte each for the health figures: at 50,000 customers the facts
-of everyone, as Python objects, were most of the panel's memory.
-
-A state is never changed once made: update() returns a new one, so the panel
-can keep showing one state while the next is computed off the GUI thread."""
+A state is never changed once made: update() returns a new one. The tables
+are the newest state's: read rows only on the connection, and after the state,
+they were made for."""
 
 from __future__ import annotations
 
 import gc
 import threading
-from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+from journal.reads import attention_items
 from journal.rules import lately
-from journal.rules.lately import AttentionItem, Health, Person, sort_key
+from journal.rules.lately import AttentionItem, Health, Person
 from journal.storage.models import Connection, raw_rows
 
 
 @dataclass(frozen=True)
 class AttentionState:
     today: date
-    by_customer: dict[int, list[AttentionItem]]  # every customer's items but introductions
     introductions: list[AttentionItem]
     people: dict[int, Person]  # who could be introduced, with their rank and topics
     members: dict[str, set[int]]  # topic -> who could be introduced on it
     circles: dict[str, list[int]]  # topic -> its few most valuable members (lately.topic_index)
-    items: list[AttentionItem]  # everything, most pressing first (lately.sort_key)
     health: Health
-    # Each live customer's part in the health figures (lately.health_codes), by id:
-    # one byte a customer, so a change can take out what they counted before.
-    health_codes: bytearray = field(default_factory=bytearray)
     # How many items there are of each reason (the panel's filter shows them).
     counts: dict[str, int] = field(default_factory=dict)
-    # What changed from the state this one was updated from (all of it after compute()).
-    removed: list[AttentionItem] = field(default_factory=list)
-    added: list[AttentionItem] = field(default_factory=list)
     full: bool = True  # computed from scratch, not updated
+    mark: int = 0  # the tables' (attention_items.mark): updated only while they are still these
+    changed: frozenset[int] = frozenset()  # the customers whose items were made again by update()
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
 def compute(today: date | None = None) -> AttentionState:
@@ -59,22 +57,34 @@ def compute(today: date | None = None) -> AttentionState:
     from journal.storage.db import snapshot
 
     today = today or date.today()
+    attention_items.prepare()
     with _no_cyclic_gc(), snapshot():
-        return _compute(today)
+        lately.build_items(today)
+        people = lately.people_of()
+        members, circles = lately.topic_index(people)
+        introductions = lately.introductions(people, circles, lately.read_circle(today, circles))
+        attention_items.put_introductions(lately.introduction_rows(introductions))
+        attention_items.index_items()
+        counts = attention_items.counts()
+        health = Health(*attention_items.health())
+        mark = attention_items.mark()
+    return AttentionState(today, introductions, people, members, circles, health, counts, mark=mark)
 
 
-def _compute(today: date) -> AttentionState:
-    found = lately.everyone(today)
-    items = lately.in_order(found.by_customer, found.introductions)
-    codes = bytearray(max(found.health_codes, default=0) + 1)
-    for cid, code in found.health_codes.items():
-        codes[cid] = code
-    counts = {}
-    for item in items:
-        counts[item.reason] = counts.get(item.reason, 0) + 1
-    return AttentionState(today, found.by_customer, found.introductions, found.people, found.members, found.circles,
-                          items, lately.health_of(found.health_codes.values()), codes, counts, removed=[],
-                          added=list(items))
+def rows(offset: int, limit: int, reason: str | None = None) -> list[AttentionItem]:
+    """Items `offset` to `offset + limit`, most pressing first (lately.sort_key),
+    of one reason or all: on the connection the newest state was made on."""
+    return [lately.item_of_row(row) for row in attention_items.page(offset, limit, reason)]
+
+
+def items(state: AttentionState) -> list[AttentionItem]:
+    """Every item of `state`, most pressing first."""
+    return rows(0, state.total)
+
+
+def all_items(today: date | None = None) -> list[AttentionItem]:
+    """Every item, most pressing first, made in this thread's connection."""
+    return items(compute(today))
 
 
 _gc_lock = threading.Lock()
@@ -83,10 +93,9 @@ _gc_holders, _gc_was_on = 0, True
 
 @contextmanager
 def _no_cyclic_gc():
-    """Without Python's cyclic collector while the list is made: it makes tens of
-    thousands of small objects that hold no cycles, and at 50,000 customers the
-    collector's passes over them took a third of the time. Reference counting
-    still frees everything; the collector runs again once the last one is done."""
+    """Without Python's cyclic collector while the people are made: tens of
+    thousands of small objects that hold no cycles. Reference counting still
+    frees everything; the collector runs again once the last one is done."""
     global _gc_holders, _gc_was_on
     with _gc_lock:
         if not _gc_holders:
@@ -118,51 +127,43 @@ def affected_by(customer_ids) -> set[int]:
 
 def update(state: AttentionState, customer_ids, today: date | None = None) -> AttentionState:
     """`state` after a change to `customer_ids`: only what that change can affect
-    is read and evaluated again. A new day starts again from scratch."""
+    is read and made again. A new day, or tables that are not the state's (a
+    connection made again after it was lost, or another build meanwhile),
+    starts again from scratch."""
     from journal.storage.db import snapshot
 
     today = today or date.today()
-    if today != state.today:
+    if today != state.today or not attention_items.made_by(state.mark):
         return compute(today)
     with snapshot():
         ids = affected_by(customer_ids)
-        part = lately.read(today, ids)
-        people = _people_after(state.people, part.people, ids)
+        counts_before, health_before = attention_items.counts(ids), attention_items.health(ids)
+        lately.build_items(today, ids)
+        counts_after, health_after = attention_items.counts(ids), attention_items.health(ids)
+        fresh = lately.people_of(ids)
+        people = _people_after(state.people, fresh, ids)
         members, circles = _circles_after(state, people, ids)
         in_circles = {cid for circle in circles.values() for cid in circle}
         in_circles_before = {cid for circle in state.circles.values() for cid in circle}
-        if circles == state.circles and not ids & in_circles and not ids & in_circles_before:
-            introductions = state.introductions  # nothing an introduction reads has changed
-        else:
+        introductions = state.introductions
+        if not (circles == state.circles and not ids & in_circles and not ids & in_circles_before):
             introductions = lately.introductions(people, circles, lately.read_circle(today, circles))
+        if introductions != state.introductions or ids & {i.other_customer_id for i in introductions}:
+            attention_items.put_introductions(lately.introduction_rows(introductions))
 
-    by_customer = dict(state.by_customer)
-    removed = [i for cid in ids for i in state.by_customer.get(cid, ())]
-    added = []
-    for cid in ids:
-        found = part.by_customer.get(cid)
-        if found:
-            by_customer[cid] = found
-            added += found
-        else:
-            by_customer.pop(cid, None)
-    if introductions != state.introductions:
-        removed += state.introductions
-        added += introductions
-
-    items = list(state.items)
-    for item in removed:
-        del items[_position(items, item)]
-    for item in added:
-        items.insert(bisect_left(items, sort_key(item), key=sort_key), item)
-    health, codes = _health_after(state, part.health_codes, ids)
     counts = dict(state.counts)
-    for item in removed:
-        counts[item.reason] -= 1
-    for item in added:
-        counts[item.reason] = counts.get(item.reason, 0) + 1
-    return AttentionState(today, by_customer, introductions, people, members, circles, items, health, codes,
-                          {reason: n for reason, n in counts.items() if n}, removed, added, full=False)
+    for reason, n in counts_before.items():
+        counts[reason] -= n
+    for reason, n in counts_after.items():
+        counts[reason] = counts.get(reason, 0) + n
+    counts["introduction"] = len(introductions)
+    health = state.health
+    health = Health(*(now - before + after for now, before, after in
+                      zip((health.customers, health.within_cadence, health.silent_since_first_sale),
+                          health_before, health_after)))
+    return AttentionState(today, introductions, people, members, circles, health,
+                          {reason: n for reason, n in counts.items() if n}, full=False, mark=state.mark,
+                          changed=frozenset(ids))
 
 
 def _people_after(people: dict[int, Person], fresh: dict[int, Person], ids: set[int]) -> dict[int, Person]:
@@ -215,26 +216,3 @@ def _circles_after(state: AttentionState, people: dict[int, Person], ids: set[in
         circles.pop(topic, None)
     circles.update(lately.topic_circles(people, members, again))
     return members, circles
-
-
-def _position(items: list[AttentionItem], item: AttentionItem) -> int:
-    at = bisect_left(items, sort_key(item), key=sort_key)
-    while items[at] != item:  # equal keys: the same customer and reason, told apart by the rest
-        at += 1
-    return at
-
-
-def _health_after(state: AttentionState, fresh: dict[int, int], ids: set[int]) -> tuple[Health, bytearray]:
-    """The health figures and codes with those of `ids` replaced by `fresh`."""
-    codes = bytearray(state.health_codes)
-    if ids and max(ids) >= len(codes):
-        codes.extend(bytes(max(ids) + 1 - len(codes)))
-    before = lately.health_of(codes[cid] for cid in ids if codes[cid])
-    for cid in ids:
-        codes[cid] = fresh.get(cid, 0)
-    after = lately.health_of(fresh.values())
-    health = state.health
-    return Health(health.customers - before.customers + after.customers,
-                  health.within_cadence - before.within_cadence + after.within_cadence,
-                  health.silent_since_first_sale - before.silent_since_first_sale + after.silent_since_first_sale
-                  ), codes

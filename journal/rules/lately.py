@@ -451,16 +451,6 @@ def everyone(today: date) -> Everything:
                       found.people, members, circles)
 
 
-def attention_items(today: date | None = None) -> list[AttentionItem]:
-    """Every item, most pressing first."""
-    today = today or date.today()
-    from journal.storage.db import snapshot
-
-    with snapshot():  # one consistent view
-        found = everyone(today)
-    return in_order(found.by_customer, found.introductions)
-
-
 def sort_key(item: AttentionItem):
     """Most pressing first; ties by name, then down to the customer and the item,
     so the order never depends on the order the rows were read in."""
@@ -633,3 +623,68 @@ def health_of(codes) -> Health:
         within += code >> 1 & 1
         silent += code >> 2 & 1
     return Health(customers, within, silent)
+
+
+def item_of_row(row: tuple) -> AttentionItem:
+    """An item from a row of journal.reads.attention_items.page (SPIKE)."""
+    cid, name, company, reason, p6, since, level, ref_id, other_id, n1, n2, s1, s2 = row
+    since = date.fromordinal(since) if since is not None else None
+    if reason == "cadence":
+        topic = interest_topics(s2 or "")[:1]
+        detail = (n1, n2, s1, topic[0] if topic else None)
+    elif reason == "no_feedback":
+        detail = (n1, date.fromordinal(n2) if n2 is not None else None)
+    elif reason == "unanswered":
+        detail = (n1, s1)
+    elif reason == "welcome":
+        detail = (s1,)
+    elif reason == "never_contacted":
+        detail = (n1,)
+    elif reason == "only_reactive_sales":
+        topic = interest_topics(s2 or "")[:1]
+        detail = (n1, topic[0] if topic else None)
+    elif reason in ("unthanked_purchase", "return_customer"):
+        detail = (n1, s1, n2)
+    elif reason == "follow_up_due":
+        detail = (n1, s1, s2)
+    elif reason == "referral_unthanked":
+        detail = (tuple(s1.split("\x1f")),)
+    elif reason == "introduction":
+        detail = (tuple(s1.split("\x1f")), s2)
+    else:
+        raise ValueError(reason)
+    return AttentionItem(cid, name, company, reason, p6, since, level, ref_id, other_id, detail)
+
+
+def introduction_rows(items: list[AttentionItem]) -> list[tuple]:
+    """The introductions as attention_items.put_introductions takes them."""
+    return [(i.customer_id, i.customer_name, i.company, i.p6, i.other_customer_id, "\x1f".join(i.detail[0]),
+             i.detail[1]) for i in items]
+
+
+def people_of(customer_ids=None) -> dict[int, Person]:
+    """Who could be introduced (customers and prospects with an interest or a
+    tag), most valuable first: from the rows build_items made, as read() finds them."""
+    from journal.reads import attention_items
+
+    tags = _tags(None if customer_ids is None else sorted(customer_ids))
+    people, shared = {}, {}
+    for cid, customer, interests, lifetime in attention_items.people(customer_ids):  # in rank order
+        key = (interests, tags.get(cid, ()))
+        topics = shared.get(key)
+        if topics is None:
+            topics = shared[key] = frozenset(interest_topics(interests)) | frozenset(key[1])
+        if topics:
+            people[cid] = Person((not customer, -lifetime, cid), topics)
+    return people
+
+
+def build_items(today: date, customer_ids=None) -> None:
+    """Every item but introductions into the connection's temporary table
+    (journal.reads.attention_items), for everyone or made again for `customer_ids`."""
+    from journal.reads import attention_items
+
+    attention_items.build(today, settings.get_settings().default_cadence_days, unanswered_run=UNANSWERED_RUN,
+                          welcome_window=WELCOME_WINDOW_DAYS, never_grace=NEVER_CONTACTED_GRACE_DAYS,
+                          feedback_every=FEEDBACK_EVERY_DAYS, thank_grace=THANK_GRACE_DAYS,
+                          referral_memory=REFERRAL_MEMORY_DAYS, customer_ids=customer_ids)

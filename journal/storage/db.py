@@ -94,6 +94,26 @@ def snapshot():
 is_server = models_is_server  # (in models, so the search and list modules can ask without importing db)
 
 
+def temporary_table_exists(name: str) -> bool:
+    """Whether this thread's connection holds the temporary table `name` (a
+    connection made again has none)."""
+    if is_server():
+        return database.execute_sql("SELECT to_regclass(%s) IS NOT NULL", [f"pg_temp.{name}"]).fetchone()[0]
+    return bool(database.execute_sql("SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = ?",
+                                     [name]).fetchall())
+
+
+def temporary_tables_in_memory() -> None:
+    """This thread's connection keeps its temporary tables in memory, so what
+    they hold (names, notes) never goes to an unprotected temporary file beside
+    a journal protected by a passphrase. SQLite refuses it inside a transaction,
+    and setting it drops every temporary table: call it outside one, before
+    making them (done once per connection). A server keeps its own."""
+    if not is_server() and not database.in_transaction() \
+            and database.execute_sql("PRAGMA temp_store").fetchone()[0] != 2:
+        database.execute_sql("PRAGMA temp_store = MEMORY")
+
+
 def _create_private_file(path: Path) -> None:
     from journal.storage.private import make_folder
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from journal.rules import answers, cards, lately
+from journal.rules import answers, attention, cards, lately
 from journal.writes import customers, preferences, settings
 from journal.errors import NotFound, ValidationError
 from journal.storage.models import Setting, Tag
@@ -14,7 +14,7 @@ from .helpers import TODAY, buy, connect, customer, log
 
 
 def item_of(reason):
-    return next(i for i in lately.attention_items(TODAY) if i.reason == reason)
+    return next(i for i in attention.all_items(TODAY) if i.reason == reason)
 
 
 def test_each_card_reason_opens_its_occasion(journal):

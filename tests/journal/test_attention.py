@@ -97,13 +97,34 @@ def write(data, people):
     return who
 
 
-def same(updated, full):
-    assert updated.items == full.items
-    assert updated.by_customer == full.by_customer
+def in_another_connection(fn):
+    """fn() in a thread of its own, so on a connection of its own (Peewee's are per thread)."""
+    from journal.storage.models import database
+
+    result = {}
+
+    def run():
+        try:
+            result["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - raised again in the test's thread
+            result["error"] = exc
+        finally:
+            database.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
+def same(updated, full, updated_items, full_items):
+    assert updated_items == full_items
     assert updated.introductions == full.introductions
     assert updated.health == full.health
     assert updated.members == full.members and updated.circles == full.circles
-    assert updated.counts == full.counts == dict(Counter(i.reason for i in full.items))
+    assert updated.counts == full.counts == dict(Counter(i.reason for i in full_items))
 
 
 @settings(max_examples=30, deadline=None, database=None,
@@ -121,13 +142,15 @@ def test_an_update_after_any_writes_equals_a_full_recompute(tmp_path_factory, da
                 named = write(data, people)
             except JournalError:
                 continue  # refused (a deleted customer, a connection that exists): nothing changed
-            before = state
             state = attention.update(state, {named}, TODAY)
-            same(state, attention.compute(TODAY))
-            assert not state.full
-            # What the panel is told changed takes the old list to the new one.
-            kept = [i for i in before.items if i not in state.removed]
-            assert sorted(kept + state.added, key=lately.sort_key) == state.items
+            assert not state.full and named in state.changed
+            updated_items = attention.items(state)
+            full, full_items = in_another_connection(lambda: (lambda f: (f, attention.items(f)))(
+                attention.compute(TODAY)))  # (this connection's tables are the updated state's)
+            same(state, full, updated_items, full_items)
+            # and the Python statement of the rules finds the same items
+            found = lately.read(TODAY)
+            assert [i for i in updated_items if i.reason != "introduction"] == lately.in_order(found.by_customer)
     finally:
         database.close()
 
@@ -139,11 +162,12 @@ def test_a_change_reads_only_the_customers_it_can_affect(journal):
     assert attention.affected_by({b.id}) == {a.id, b.id}
     assert attention.affected_by({c.id}) == {c.id}
     state = attention.compute(TODAY)
-    [referral] = [i for i in state.items if i.reason == "referral_unthanked"]
+    [referral] = [i for i in attention.items(state) if i.reason == "referral_unthanked"]
     assert referral.evidence.startswith("Referred Ben Boats")
     customers.update_customer(b.id, name="Benjamin Boats")
     state = attention.update(state, {b.id}, TODAY)
-    [referral] = [i for i in state.items if i.reason == "referral_unthanked"]
+    assert state.changed == {a.id, b.id}
+    [referral] = [i for i in attention.items(state) if i.reason == "referral_unthanked"]
     assert referral.evidence.startswith("Referred Benjamin Boats")
 
 
@@ -159,13 +183,15 @@ def test_the_inputs_are_read_as_of_one_moment(journal, backend, monkeypatch):
     the new customer's purchase was read, the customer was not)."""
     ada = customer("Ada Lovelace", customer_since=TODAY - timedelta(days=30))
     log(ada, "check_in", ago=1)
-    reads = []
-    original = lately.raw_rows
+    from journal.reads import attention_items
 
-    def between_queries(query):
-        rows = original(query)
-        reads.append(len(rows))
-        if len(reads) == 1:  # the customers have been read: another program writes now
+    reads = []
+    original = attention_items._exec
+
+    def between_queries(sql, params=()):
+        rows = original(sql, params)
+        reads.append(sql)
+        if sql.startswith("CREATE TEMP TABLE lately_rules"):  # the customers' rules are made: another program writes
             def other_program():
                 if backend == "postgresql":
                     return other_program_on_the_server()
@@ -196,13 +222,36 @@ def test_the_inputs_are_read_as_of_one_moment(journal, backend, monkeypatch):
             thread.join()
         return rows
 
-    monkeypatch.setattr(lately, "raw_rows", between_queries)
+    monkeypatch.setattr(attention_items, "_exec", between_queries)
     state = attention.compute(TODAY)
-    assert len(reads) > 2
+    assert any(sql.startswith("CREATE TEMP TABLE lately_rules") for sql in reads[:-3])
     assert state.health.customers == 1
-    assert {i.customer_name for i in state.items} <= {"Ada Lovelace"}
-    monkeypatch.setattr(lately, "raw_rows", original)
+    assert {i.customer_name for i in attention.items(state)} <= {"Ada Lovelace"}
+    monkeypatch.setattr(attention_items, "_exec", original)
     later = attention.compute(TODAY)
     assert later.health.customers == 2
-    assert "Late Larry" in {i.customer_name for i in later.items if i.reason == "unthanked_purchase"}
+    assert "Late Larry" in {i.customer_name for i in attention.items(later) if i.reason == "unthanked_purchase"}
 
+
+
+def test_an_update_of_tables_made_again_since_starts_from_scratch(journal):
+    """The items live in the connection's temporary tables. Another build in the
+    same connection since the state was made, or a connection made again (its
+    tables gone), and update() computes everything, never patching tables that
+    are not the state's."""
+    from journal.storage.models import database
+
+    ann = customer("Ann Sailor")
+    buy(ann, ago=30)
+    state = attention.compute(TODAY)
+    attention.compute(TODAY + timedelta(days=1))  # another day's list, in the same tables
+    again = attention.update(state, {ann.id}, TODAY)
+    assert again.full and again.mark != state.mark
+    assert attention.items(again) == attention.all_items(TODAY)
+    database.close()  # a new connection, without the tables
+    database.connect()
+    assert attention.update(attention.compute(TODAY), set(), TODAY).full is False
+    lost = attention.compute(TODAY)
+    database.close()
+    database.connect()
+    assert attention.update(lost, {ann.id}, TODAY).full

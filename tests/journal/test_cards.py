@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from journal.rules import cards, lately
+from journal.rules import attention, cards
 from journal.writes import settings, trash
 from journal.reads import summary
 from journal.errors import ValidationError
@@ -76,7 +76,7 @@ def test_hand_edits_survive_a_new_template(shop):
 def test_marking_as_sent_writes_once_and_clears_the_lately_items(shop):
     new, loyal, referrer, _ = shop
     today = date.today()
-    before = {(i.customer_name, i.reason) for i in lately.attention_items(today)}
+    before = {(i.customer_name, i.reason) for i in attention.all_items(today)}
     assert ("Nina New", "unthanked_purchase") in before and ("Rita Referrer", "referral_unthanked") in before
     found = cards.build_cards(cards.PURCHASES, today=today) + cards.build_cards(cards.REFERRALS, today=today)
     assert cards.mark_sent(found).written == 3
@@ -86,7 +86,7 @@ def test_marking_as_sent_writes_once_and_clears_the_lately_items(shop):
     again = cards.mark_sent(found)  # marking twice doubles nothing
     assert again.written == 0 and not again.interaction_ids and not again.acknowledged
     assert notes.count() == 3
-    after = {(i.customer_name, i.reason) for i in lately.attention_items(today)}
+    after = {(i.customer_name, i.reason) for i in attention.all_items(today)}
     assert not after & {("Nina New", "unthanked_purchase"), ("Lou Loyal", "return_customer"),
                         ("Rita Referrer", "referral_unthanked")}
 

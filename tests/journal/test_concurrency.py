@@ -15,7 +15,7 @@ import pytest
 
 from journal.writes import customers, drafts, interactions, purchases
 from journal.storage import db
-from journal.rules import lately
+from journal.rules import attention, lately
 from journal.storage.models import database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +55,7 @@ def test_reading_takes_no_lock_so_it_runs_while_another_process_writes(journal):
         writer.execute("BEGIN IMMEDIATE")
         writer.execute("UPDATE customer SET interests = 'oak'")
         # The Lately panel, the graph and the JSON export read in a snapshot.
-        assert isinstance(lately.attention_items(), list)
+        assert isinstance(attention.all_items(), list)
         with db.snapshot():
             assert customers.list_customers()[0].name == "Ada"
         writer.rollback()

@@ -4,7 +4,7 @@ import pytest
 from peewee import fn
 
 from journal.io import demo
-from journal.rules import lately
+from journal.rules import attention, lately
 from journal.reads import search, summary, timeline
 from journal.errors import JournalError
 from journal.storage.models import Connection, Customer, Interaction, Purchase
@@ -19,7 +19,7 @@ def test_demo_is_believable_and_repeatable(journal):
     assert Customer.select().count() == 150
     stages = Counter(c.stage for c in Customer.select())
     assert stages["customer"] > 100 and stages["prospect"] > 5 and stages["former"] > 2
-    reasons = Counter(i.reason for i in lately.attention_items(TODAY))
+    reasons = Counter(i.reason for i in attention.all_items(TODAY))
     assert set(reasons) == set(lately.REASONS), f"every rule has an example: {reasons}"
     snapshot = summary.snapshot()
     summary.rebuild_all()

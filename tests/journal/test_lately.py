@@ -5,19 +5,19 @@ from datetime import timedelta
 import pytest
 
 from journal.writes import customers, interactions, settings
-from journal.rules import lately, words
+from journal.rules import attention, lately, words
 from journal.errors import ValidationError
 
 from .helpers import TODAY, buy, connect, customer, days_ago, log
 
 
 def items(reason=None, today=TODAY):
-    found = lately.attention_items(today)
+    found = attention.all_items(today)
     return [i for i in found if reason is None or i.reason == reason]
 
 
 def reasons_for(c, today=TODAY):
-    return sorted(i.reason for i in lately.attention_items(today) if i.customer_id == c.id)
+    return sorted(i.reason for i in attention.all_items(today) if i.customer_id == c.id)
 
 
 @pytest.fixture

@@ -4,14 +4,14 @@ and a cadence names where it comes from."""
 from datetime import timedelta
 
 from journal.writes import customers
-from journal.rules import lately
+from journal.rules import attention
 from journal.reads import timeline
 
 from .helpers import TODAY, customer, log
 
 
 def evidence(c, reason):
-    return [i.evidence for i in lately.attention_items(TODAY) if i.customer_id == c.id and i.reason == reason]
+    return [i.evidence for i in attention.all_items(TODAY) if i.customer_id == c.id and i.reason == reason]
 
 
 def test_a_one_day_cadence_reads_in_the_singular(journal):

@@ -1,11 +1,14 @@
 """The Lately panel on a hand-made journal: what it shows, and acting on it."""
 
 import threading
+
+import pytest
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
+from journal.rules import attention
 from journal.writes import customers, interactions, purchases
 from journal.storage.models import Connection, Interaction
 from ui.lately.lately_panel import AttentionModel, ITEM_ROLE
@@ -104,7 +107,7 @@ def test_snoozing_hides_the_item_until_the_date(qtbot, make_window):
                                                    f"{until:%b %Y} — Ctrl+Z to undo")
     from journal.rules import lately
 
-    back = lately.attention_items(date.today() + timedelta(days=7))
+    back = attention.all_items(date.today() + timedelta(days=7))
     assert ("Sally Silent", "never_contacted") in [(i.customer_name, i.reason) for i in back]
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: ("Sally Silent", "never_contacted") in reasons(panel))
@@ -165,14 +168,15 @@ def test_a_quick_capture_typed_with_keys_updates_the_panel_for_that_customer(qtb
     qtbot.waitUntil(lambda: ("Sally Silent", "never_contacted") not in reasons(panel))  # a meeting is contact
     assert ("Sally Silent", "unthanked_purchase") in reasons(panel)  # but not a thank-you
     assert shown == [True] and not panel._state.full  # one refresh, for her alone
-    assert panel.visible_items() == attention.compute().items
+    assert panel.visible_items() == attention.items(attention.compute())
     assert "Everything (3)" == panel.reasons.itemText(0)
 
 
-def test_a_slow_older_refresh_never_covers_a_newer_one(qtbot, make_window, monkeypatch):
-    """Real threads: a refresh reads the journal, then is held up; a change is
-    made and a second refresh shows it; when the first finally reports, its
-    older list is not shown."""
+def test_refreshes_run_one_after_another_and_the_newest_stays_on_screen(qtbot, make_window, monkeypatch):
+    """Real threads: the items live in the kept thread's connection, so refreshes
+    run there one after another. A refresh reads the journal, then is held up;
+    a change is made and a second refresh asked for: it waits for the first,
+    which is shown when it comes, and then the second, with the change."""
     from ui.common import tasks
 
     from journal.rules import attention
@@ -200,15 +204,89 @@ def test_a_slow_older_refresh_never_covers_a_newer_one(qtbot, make_window, monke
         assert read.wait(10)
         newer = customers.create_customer(name="Nora Newer")
         purchases.add_purchase(newer.id, date.today() - timedelta(days=60), "Desk", 50_000)
-        panel.refresh()  # the fast one, after the change
-        qtbot.waitUntil(lambda: any(i.customer_name == "Nora Newer" for i in panel.visible_items()), timeout=5000)
-        assert slow not in [g for g, _ in arrived]  # the slow one is still out
-        assert not panel.loading  # nothing it could still show: the slow one's result is older
-        with qtbot.waitSignal(panel.computed, timeout=5000, check_params_cb=lambda g, _: g == slow):
-            release.set()
-        assert (slow, False) in arrived  # it came back, and was not shown
-        assert any(i.customer_name == "Nora Newer" for i in panel.visible_items())
-    finally:
+        panel.refresh()  # after the change
+        fast = panel._generation
+        assert not arrived and panel.loading
         release.set()
+        qtbot.waitUntil(lambda: any(i.customer_name == "Nora Newer" for i in panel.visible_items()), timeout=5000)
+        assert arrived == [(slow, True), (fast, True)]
+        assert not panel.loading
+    finally:
         tasks.wait_for_background()
         tasks.set_synchronous(True)
+
+
+def many_in_need():
+    """120 customers who each bought a month ago, never thanked, never contacted,
+    not yet welcomed: 360 items."""
+    today = date.today()
+    for n in range(120):
+        c = customers.create_customer(name=f"Customer {n:03}")
+        purchases.add_purchase(c.id, today - timedelta(days=30), "Chair", 10_000)
+
+
+@pytest.mark.real_threads
+def test_the_list_reads_the_next_page_when_the_keys_reach_its_end(qtbot, make_window):
+    """The items live in the database: the panel holds a page (40), and the
+    keys taking the current row to its end bring the next page, read on the
+    kept thread, until all 360 are there; the counts say 360 from the start."""
+    window = make_window(populate=many_in_need)
+    panel = window.lately
+    qtbot.waitUntil(lambda: len(panel.visible_items()) == AttentionModel.PAGE, timeout=5000)
+    assert panel.reasons.itemText(0) == "Everything (360)" and panel.model.total == 360
+    panel.list.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.list)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    for _ in range(20):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_End)
+        qtbot.waitUntil(lambda: not panel.model.asked, timeout=5000)
+        if len(panel.visible_items()) == 360:
+            break
+    items = panel.visible_items()
+    assert len(set(items)) == 360 and items == sorted(items, key=lately_sort_key())
+    assert panel.list.currentIndex().row() >= 300  # the keys went down with the rows
+
+
+def lately_sort_key():
+    from journal.rules.lately import sort_key
+
+    return sort_key
+
+
+@pytest.mark.real_threads
+def test_a_refresh_asked_for_while_another_runs_starts_from_what_that_one_made(qtbot, make_window, monkeypatch):
+    """The items are in the kept thread's tables, which each refresh changes:
+    a second refresh asked for while the first still runs must build on what
+    the first made, not on the state on screen when it was asked for (its
+    counts were off by the first one's change)."""
+    from journal.rules import attention
+
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    qtbot.waitUntil(lambda: len(panel.visible_items()) == 4, timeout=5000)
+    held, release = threading.Event(), threading.Event()
+    original = attention.update
+
+    def first_held(state, ids, today=None):
+        result = original(state, ids, today)
+        if not held.is_set():
+            held.set()
+            assert release.wait(10), "the test never let the first refresh finish"
+        return result
+
+    monkeypatch.setattr(attention, "update", first_held)
+    sally = customers.find_by_name("Sally Silent")
+    interactions.log_interaction(sally.id, "check_in", "out", "How is the table?", occurred_at=datetime.now())
+    panel.refresh_soon(sally.id)
+    panel._start()
+    assert held.wait(10)
+    peter = customers.find_by_name("Peter Promise")
+    purchases.add_purchase(peter.id, date.today() - timedelta(days=10), "Shelves", 30_000)
+    customers.update_customer(peter.id, stage="customer")
+    panel.refresh_soon(peter.id)
+    panel._start()
+    release.set()
+    qtbot.waitUntil(lambda: not panel.loading, timeout=5000)
+    full = attention.compute()  # (in this thread's connection: the panel's tables are the kept thread's)
+    assert panel._state.counts == full.counts and panel._state.health == full.health
+    assert panel.visible_items() == attention.items(full)

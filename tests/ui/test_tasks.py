@@ -147,3 +147,41 @@ def test_work_that_outlives_its_journal_closes_that_journals_connection_not_the_
     finally:
         second.close()
     assert first is not second
+
+
+def test_the_kept_thread_keeps_its_connection_and_what_it_made_there(qtbot, threaded, tmp_path):
+    """Tasks on the kept thread run one after another on one connection: a
+    temporary table made by one is there for the next. Closing the journal
+    (wait_for_background) closes it; the next journal's first task connects
+    again and finds no such table."""
+    from journal.storage import db
+    from journal.storage.models import database
+
+    seen = []
+
+    def make():
+        database.execute_sql("CREATE TEMP TABLE kept_here (n INTEGER)")
+        database.execute_sql("INSERT INTO kept_here VALUES (7)")
+        return threading.get_ident(), id(database.connection())
+
+    def read():
+        found = database.execute_sql("SELECT name FROM sqlite_temp_master WHERE name = 'kept_here'").fetchall()
+        return threading.get_ident(), id(database.connection()), bool(found)
+
+    for fn in (make, read, read):
+        tasks.run_in_background(fn, seen.append, kept=True)
+    qtbot.waitUntil(lambda: len(seen) == 3, timeout=5000)
+    (thread, serial), (thread2, serial2, found), (_, _, found_again) = seen
+    assert thread == thread2 != threading.get_ident()
+    assert serial == serial2 and found and found_again
+
+    assert tasks.wait_for_background()
+    second = db.connect(tmp_path / "second.sqlite3")
+    try:
+        tasks.run_in_background(read, seen.append, kept=True)
+        qtbot.waitUntil(lambda: len(seen) == 4, timeout=5000)
+        thread3, _, found3 = seen[3]
+        assert thread3 == thread and not found3
+    finally:
+        assert tasks.wait_for_background()
+        second.close()

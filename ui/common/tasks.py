@@ -40,12 +40,13 @@ class _Relay(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, fn, relay: _Relay, wants_progress: bool):
+    def __init__(self, fn, relay: _Relay, wants_progress: bool, kept: bool = False):
         super().__init__()
         self.fn = fn
         self.relay = relay
         self.wants_progress = wants_progress
         self.cancelled = False
+        self.kept = kept  # on the kept thread, whose connection stays open between tasks
 
     def call(self):
         if self.wants_progress:
@@ -73,6 +74,9 @@ class _Task(QRunnable):
     def run(self):
         from journal.storage.models import database
 
+        if self.kept:
+            self._run_kept(database.obj)
+            return
         try:
             # This thread's own connection, to the journal open now: the proxy resolved once, so a
             # journal opened meanwhile (the proxy pointed elsewhere) never gets this one's closing.
@@ -90,6 +94,25 @@ class _Task(QRunnable):
                 connection.__exit__(None, None, None)
             except DatabaseError:  # its connection was lost mid-work (a team server gone): the work has
                 target.dispose()  # reported that; what is left of the connection is let go, not closed
+
+    def _run_kept(self, target):
+        """On the kept thread: its connection to the journal open now, opened
+        once and kept (with the temporary tables made in it) for the next
+        task; the previous journal's closed first."""
+        global _kept_target
+        try:
+            if _kept_target is not target:
+                _close_kept()
+                _kept_target = target
+            if target.is_closed():
+                target.connect()
+        except BaseException as exc:  # noqa: BLE001 - a team journal's server away: said like any failure
+            exc.formatted = traceback.format_exc()
+            self._emit(self.relay.failed, exc)
+            return
+        self.deliver()  # (reports its own failures)
+        if not target.is_closed() and _connection_lost(target):
+            _close_kept()
 
     def _progress(self, done, total):
         if self.cancelled:
@@ -115,12 +138,40 @@ class Handle:
 
 _pending: set = set()
 
+# The kept thread: one thread that keeps its connection between tasks, so that
+# what a task leaves in it (temporary tables) is there for the next. Its
+# connection is the journal's; a new journal, or one lost, gives a new one
+# (the tasks find their tables gone). A Python thread, not a QThreadPool's:
+# Peewee keeps connections in thread-local state, which Python drops between
+# two calls into a thread it did not start.
+_kept_queue = None
+_kept_target = None
 
-def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writes=False, owner=None) -> Handle:
+
+def _connection_lost(target) -> bool:
+    connection = target.connection()
+    # psycopg marks a connection whose link broke; sqlite3 has nothing to lose
+    return bool(getattr(connection, "broken", False) or getattr(connection, "closed", False))
+
+
+def _close_kept() -> None:
+    global _kept_target
+    if _kept_target is not None:
+        try:
+            _kept_target.close()
+        except Exception:  # noqa: BLE001 - lost mid-work: let go, not closed
+            _kept_target.dispose()
+        _kept_target = None
+
+
+def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writes=False, kept=False,
+                      owner=None) -> Handle:
     """Run fn() off the GUI thread (fn(progress) if on_progress is given). Once
     the handle is cancelled, progress(done, total) raises Cancelled, which reaches
     on_error like any other error. Callbacks run on the GUI thread; given an
-    `owner` (the widget that shows the result), they are skipped once it is gone."""
+    `owner` (the widget that shows the result), they are skipped once it is gone.
+    `kept`: on the kept thread, one task after another on a connection kept
+    between them."""
     if owner is not None:
         on_done, on_error, on_progress = (_while_alive(owner, f) for f in (on_done, on_error, on_progress))
     relay = _Relay()
@@ -131,7 +182,7 @@ def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writ
         relay.failed.connect(on_error)
     if on_progress:
         relay.progress.connect(lambda pair: on_progress(*pair))
-    task = _Task(fn, relay, on_progress is not None)
+    task = _Task(fn, relay, on_progress is not None, kept)
     # Once it has reported, the relay goes, and its connections with it: they hold
     # the callbacks, and through them the work and all it captured, from the Qt
     # side, where Python's collector cannot see them. Kept, every task stayed alive
@@ -144,7 +195,10 @@ def run_in_background(fn, on_done=None, on_error=None, on_progress=None, *, writ
         return Handle(task, relay)
     task.setAutoDelete(False)
     _pending.add((relay, task))  # alive until the task reports back
-    (_writer() if writes else QThreadPool.globalInstance()).start(task)
+    if kept:
+        _kept().put(task)
+    else:
+        (_writer() if writes else QThreadPool.globalInstance()).start(task)
     return Handle(task, relay)
 
 
@@ -180,11 +234,52 @@ def _writer() -> QThreadPool:
     return _write_pool
 
 
+def _kept():
+    global _kept_queue
+    if _kept_queue is None:
+        import queue
+        import threading
+
+        _kept_queue = queue.Queue()
+        threading.Thread(target=_kept_loop, args=(_kept_queue,), name="lately-kept", daemon=True).start()
+    return _kept_queue
+
+
+def _kept_loop(tasks) -> None:
+    while True:
+        task = tasks.get()
+        try:
+            if task is None:
+                _close_kept()
+            else:
+                task.run()
+        finally:
+            tasks.task_done()
+
+
+def _wait_kept(msecs: int) -> bool:
+    """The kept thread's work done and its connection closed, within `msecs`."""
+    import time
+
+    _kept_queue.put(None)
+    deadline = time.monotonic() + msecs / 1000
+    with _kept_queue.all_tasks_done:
+        while _kept_queue.unfinished_tasks:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            _kept_queue.all_tasks_done.wait(left)
+    return True
+
+
 def wait_for_background(msecs: int = 3000) -> bool:
-    """At exit: let running work finish (a write is never cut off halfway)."""
+    """At exit, or before a journal is closed or replaced: let running work
+    finish (a write is never cut off halfway); the kept thread's connection closed."""
     done = QThreadPool.globalInstance().waitForDone(msecs)
     if _write_pool is not None:
         done = _write_pool.waitForDone(msecs) and done
+    if _kept_queue is not None:
+        done = _wait_kept(msecs) and done
     return done
 
 

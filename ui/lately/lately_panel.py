@@ -3,8 +3,8 @@ computed off the GUI thread after every change; the list only paints them."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -49,65 +49,66 @@ def focus_ring(palette) -> QColor:
 
 
 class AttentionModel(RowsModel):
-    """The items of one reason (or all), most pressing first, shown a page at a
-    time: at 5,000 customers there are thousands of items, and a list view lays
-    out every row it is given. A change to one customer moves only its rows."""
+    """The items of one reason (or all), most pressing first, read a page at a
+    time from the database by the panel (journal.rules.attention.rows): at
+    50,000 customers there are 61,000 items, and a list view lays out every row
+    it is given. `rows` are those read so far, `total` how many there are; the
+    next page is asked for (`more_wanted`) when the view scrolls to the end and
+    shown when it comes (append_rows). After a change only the changed rows move."""
 
     ROW_ROLE = ITEM_ROLE
     PAGE = 40  # a few screens of rows: every row given is measured (wrapped text) when the list is filled
 
+    more_wanted = Signal(int)  # how many rows are shown: the next page is wanted after them
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.shown = 0  # rows[:shown] are in the view; fetchMore shows the next page
+        self.total = 0
+        self.asked = False  # a page is on its way
 
-    def set_rows(self, rows) -> None:
+    def set_rows(self, rows, total=None) -> None:
         self.beginResetModel()
         self.rows = list(rows)
-        self.shown = min(len(self.rows), max(self.PAGE, self.shown))
+        self.total = len(self.rows) if total is None else total
+        self.asked = False
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else self.shown
-
     def canFetchMore(self, parent=QModelIndex()):
-        return not parent.isValid() and self.shown < len(self.rows)
+        return not parent.isValid() and len(self.rows) < self.total and not self.asked
 
     def fetchMore(self, parent=QModelIndex()):
-        more = min(self.PAGE, len(self.rows) - self.shown)
-        if parent.isValid() or more <= 0:
+        if parent.isValid() or not self.canFetchMore():
             return
-        self.beginInsertRows(QModelIndex(), self.shown, self.shown + more - 1)  # last is inclusive
-        self.shown += more
-        self.endInsertRows()
+        self.asked = True
+        self.more_wanted.emit(len(self.rows))
 
-    def apply(self, removed, added) -> None:
-        """Take out `removed` and put in `added` where they rank (lately.sort_key);
-        only rows already shown move in the view."""
-        from journal.rules.lately import sort_key
+    def append_rows(self, rows) -> None:
+        """The page asked for: shown after the rows there."""
+        self.asked = False
+        rows = rows[:max(self.total - len(self.rows), 0)]
+        if rows:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)  # last is inclusive
+            self.rows += rows
+            self.endInsertRows()
 
-        for item in removed:
-            key = sort_key(item)
-            at = bisect_left(self.rows, key, key=sort_key)
-            while at < len(self.rows) and self.rows[at] != item and sort_key(self.rows[at]) == key:
-                at += 1
-            if at == len(self.rows) or self.rows[at] != item:
-                continue  # not of the reason shown
-            if at < self.shown:
+    def replace_rows(self, rows, total) -> None:
+        """The same place in the list read again after a change: rows gone are
+        taken out and new ones put in where they rank, the others stay (and so
+        do the selection and the scroll position)."""
+        self.total = total
+        wanted = set(rows)
+        for at in range(len(self.rows) - 1, -1, -1):
+            if self.rows[at] not in wanted:
                 self.beginRemoveRows(QModelIndex(), at, at)
                 del self.rows[at]
-                self.shown -= 1
                 self.endRemoveRows()
-            else:
-                del self.rows[at]
-        for item in added:
-            at = bisect_left(self.rows, sort_key(item), key=sort_key)
-            if at < self.shown or self.shown == len(self.rows):
-                self.beginInsertRows(QModelIndex(), at, at)
-                self.rows.insert(at, item)
-                self.shown += 1
-                self.endInsertRows()
-            else:
-                self.rows.insert(at, item)
+        for at, item in enumerate(rows):
+            if at < len(self.rows) and self.rows[at] == item:
+                continue
+            self.beginInsertRows(QModelIndex(), at, at)
+            self.rows.insert(at, item)
+            self.endInsertRows()
+        self.asked = False
 
     def display(self, item):
         return f"{item.customer_name}: {item.title}"
@@ -335,6 +336,10 @@ class LatelyPanel(QDockWidget):
         self.loading = False  # True while a refresh is running
         self._generation = self._shown_generation = 0
         self._state = self._state_in_model = None  # journal.rules.attention.AttentionState shown
+        self._reason_in_model = None  # the reason whose rows the list holds (None: everything)
+        # The state the last refresh left in the kept thread's tables, read and set on that thread only.
+        self._made = SimpleNamespace(state=None)
+        self.model.more_wanted.connect(self._more_wanted)
         self._pending, self._pending_all = set(), True  # changes no refresh has started for yet
         self._running = {}  # generation -> (customer ids, everything?, base state) of refreshes not back yet
         self._refresh_timer = QTimer(self, singleShot=True, interval=250)
@@ -373,18 +378,27 @@ class LatelyPanel(QDockWidget):
             everything = everything or all_of_it
         self._running[generation] = (changed, everything, self._state)
         self._pending, self._pending_all = set(), False
-        base, today = self._state, date.today()
+        base, today = self._state, date.today()  # (base: what the list holds now, to move only what changed)
+        reason, shown = self.reasons.currentData(), max(len(self.model.rows), AttentionModel.PAGE)
         self.loading = True
 
+        made = self._made
+
         def compute():
-            if everything:
-                return attention.compute(today)
-            return attention.update(base, changed, today)
+            # On the kept thread: the items stay in its connection, where the pages are read from.
+            # Refreshes run there one after another, each from the state the one before left in
+            # the tables (made.state), not from the one on screen when it was asked for.
+            base = made.state
+            state = attention.compute(today) if everything or base is None else attention.update(base, changed, today)
+            made.state = state
+            if reason is not None and not state.counts.get(reason):
+                return state, attention.rows(0, shown), None  # nothing left of the reason shown: everything
+            return state, attention.rows(0, shown, reason), reason
 
-        run_in_background(compute, lambda state: self._arrived(generation, state),
-                          lambda error: self._failed(generation, error), owner=self)
+        run_in_background(compute, lambda result: self._arrived(generation, *result),
+                          lambda error: self._failed(generation, error), kept=True, owner=self)
 
-    def _arrived(self, generation, state):
+    def _arrived(self, generation, state, rows, reason):
         _, _, base = self._running.pop(generation, (None, None, None))
         if generation < self._shown_generation:  # a later refresh is on screen already
             self.computed.emit(generation, False)
@@ -393,8 +407,26 @@ class LatelyPanel(QDockWidget):
             self._running.pop(older)  # this one covered what they cover, from a later view
         self._state, self._shown_generation = state, generation
         self.loading = bool(self._running)
-        self._show(state, base)
+        self._show(state, rows, reason, base)
         self.computed.emit(generation, True)
+
+    def _more_wanted(self, after):
+        """The next page of the list, read on the kept thread (the items live in its connection)."""
+        from journal.rules import attention
+
+        from ui.common.tasks import run_in_background
+
+        generation, reason = self._shown_generation, self.reasons.currentData()
+
+        def arrived(rows):
+            if generation == self._shown_generation and reason == self.reasons.currentData():
+                self.model.append_rows(rows)
+
+        def failed(error):
+            self.model.asked = False
+
+        run_in_background(lambda: attention.rows(after, AttentionModel.PAGE, reason), arrived, failed, kept=True,
+                          owner=self)
 
     def _failed(self, generation, error):
         changed, everything, _ = self._running.pop(generation, (set(), True, None))
@@ -405,32 +437,28 @@ class LatelyPanel(QDockWidget):
         self.summary.setText(f"<span style='color:{theme.color('overdue').name()}'>Could not work out who needs you: {error}</span>")
         self.computed.emit(generation, False)
 
-    def _shown_reason(self, items):
-        reason = self.reasons.currentData()
-        return items if reason is None else [i for i in items if i.reason == reason]
+    def _total(self, state, reason) -> int:
+        return state.total if reason is None else state.counts.get(reason, 0)
 
-    def _show(self, state, base=None):
-        """Show `state`; when it was updated from the state the list holds, only its changed rows move."""
+    def _show(self, state, rows, reason, base=None):
+        """Show `state`, with the first rows of `reason`'s list; when it was updated
+        from the state the list holds, only its changed rows move."""
         from journal.rules import lately
 
-        items, health, counts = state.items, state.health, state.counts  # counted off the GUI thread
-        reason = self.reasons.currentData()
-        if base is not None and not state.full and base is self._state_in_model:
-            self.model.apply(self._shown_reason(state.removed), self._shown_reason(state.added))
+        health, counts = state.health, state.counts  # counted off the GUI thread
+        if base is not None and not state.full and base is self._state_in_model and reason == self._reason_in_model:
+            self.model.replace_rows(rows, self._total(state, reason))
         else:
-            self.model.set_rows(self._shown_reason(items))
-        self._state_in_model = state
+            self.model.set_rows(rows, self._total(state, reason))
+        self._state_in_model, self._reason_in_model = state, reason
         self.reasons.blockSignals(True)
         self.reasons.clear()
-        self.reasons.addItem(f"Everything ({words.number(len(items))})", None)
+        self.reasons.addItem(f"Everything ({words.number(state.total)})", None)
         for key, (label, _) in sorted(lately.REASONS.items(), key=lambda kv: -kv[1][1]):
             if counts.get(key):
                 self.reasons.addItem(f"{label} ({words.number(counts[key])})", key)
-        index = self.reasons.findData(reason)
-        self.reasons.setCurrentIndex(max(index, 0))
+        self.reasons.setCurrentIndex(max(self.reasons.findData(reason), 0))
         self.reasons.blockSignals(False)
-        if self.reasons.currentData() != reason:  # the reason shown has no items left
-            self.model.set_rows(self._shown_reason(items))
         # One message at a time: with no customers there is nothing to sum up or filter.
         self.summary.setVisible(bool(health.customers))
         self.filter_row.setVisible(bool(health.customers))
@@ -442,7 +470,7 @@ class LatelyPanel(QDockWidget):
             self.summary.setText(
                 f"<b>{health.within_cadence_share:.0%}</b> of your {words.plural(health.customers, 'customer')} "
                 f"had something of value from you within their cadence.{silent}")
-        if items:
+        if state.total:
             self.stack.setCurrentWidget(self.list)
         elif health.customers:
             self.empty.setText("<p><b>All caught up.</b></p><p>Nobody needs you right now. "
@@ -454,10 +482,22 @@ class LatelyPanel(QDockWidget):
             self.stack.setCurrentWidget(self.empty)
 
     def _reason_chosen(self, _index):
-        if self._state is not None:
-            self.model.set_rows(self._shown_reason(self._state.items))
-        # Another reason is another list: its most pressing items first, not the old list's place.
-        self.list.scrollToTop()
+        """Another reason is another list: its most pressing items first, not the old list's place."""
+        from journal.rules import attention
+
+        from ui.common.tasks import run_in_background
+
+        if self._state is None:
+            return
+        state, generation, reason = self._state, self._shown_generation, self.reasons.currentData()
+
+        def arrived(rows):
+            if generation == self._shown_generation and reason == self.reasons.currentData():
+                self.model.set_rows(rows, self._total(state, reason))
+                self._reason_in_model = reason
+                self.list.scrollToTop()
+
+        run_in_background(lambda: attention.rows(0, AttentionModel.PAGE, reason), arrived, kept=True, owner=self)
 
     def visible_items(self) -> list[lately.AttentionItem]:
         """The items in the list now (a page at a time; scrolling down shows more)."""

@@ -1,0 +1,85 @@
+"""The items made inside the database (journal.reads.attention_items) are the
+items lately.read, the rules stated in Python item by item, makes: every
+reason, then after random writes and partial builds, on both backends."""
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from journal.reads import attention_items
+from journal.rules import lately
+from journal.errors import JournalError
+
+from .helpers import TODAY, buy, connect, customer, log
+from .test_attention import seed, write
+
+
+def from_database():
+    rows = attention_items.page(0, 1_000_000)
+    return [lately.item_of_row(r) for r in rows]
+
+
+def from_python():
+    found = lately.read(TODAY)
+    return lately.in_order(found.by_customer)
+
+
+def every_reason():
+    """A journal where every rule but the introductions holds for someone."""
+    new = customer("Nia New", stage="customer")
+    buy(new, ago=10)  # welcome, unthanked purchase
+    quiet = customer("Quinn Quiet", stage="customer", customer_since=TODAY.replace(year=TODAY.year - 2))
+    buy(quiet, ago=200, product="Chair")  # never contacted since; return customer (a customer for years)
+    buy(quiet, ago=100, product="Lamp")
+    calls = customer("Cal Calls", stage="prospect")
+    log(calls, "call", "out", ago=9)
+    log(calls, "email", "out", ago=4)  # unanswered
+    fixes = customer("Fay Fixes", stage="customer", customer_since=TODAY.replace(year=TODAY.year - 3),
+                     interests="sailing, jazz")
+    log(fixes, "support", "in", ago=20)
+    log(fixes, "quote", "out", ago=15)  # only problems and sales lately; no feedback in a year
+    late = customer("Lee Late", stage="customer", customer_since=TODAY.replace(year=TODAY.year - 1),
+                    interests="chess")
+    log(late, "check_in", "out", ago=200, follow_up_on=TODAY.replace(day=1))  # cadence overdue; follow-up due
+    log(late, "feedback", "out", ago=400)
+    connect(late, new, ago=30)  # referral not thanked
+    connect(late, quiet, ago=20)
+
+
+def test_the_seeded_journal(journal):
+    seed()
+    every_reason()
+    lately.build_items(TODAY)
+    found = from_python()
+    assert set(lately.REASONS) - {i.reason for i in found} == {"introduction"}
+    assert from_database() == found
+    assert attention_items.counts() == {r: n for r, n in __import__("collections").Counter(
+        i.reason for i in from_python()).items()}
+
+
+@settings(max_examples=30, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_after_any_writes_and_a_partial_build(backend, request, tmp_path_factory, data):
+    from journal.storage import db
+
+    if backend == "postgresql":
+        database = db.open_server(request.getfixturevalue("pg_server").empty_journal())
+    else:
+        database = db.connect(tmp_path_factory.mktemp("items") / "journal.sqlite3")
+    try:
+        check_writes(data)
+    finally:
+        database.close()
+
+
+def check_writes(data):
+    people = seed()
+    every_reason()
+    lately.build_items(TODAY)
+    for _ in range(data.draw(st.integers(1, 12), label="writes")):
+        try:
+            named = write(data, people)
+        except JournalError:
+            continue
+        from journal.rules import attention
+        lately.build_items(TODAY, attention.affected_by({named}))
+        assert from_database() == from_python()
