@@ -50,6 +50,10 @@ def test_every_sort_matches_the_whole_list_sorted_in_python(demo_journal, sort, 
     assert pages.page(q, 30, 25) == expected[30:55]
     for n in (0, 17, len(expected) - 1):
         assert pages.position(q, expected[n].id) == n
+    # Read once as every customer's order, then a page by its ids: the same list.
+    order = pages.order(q)
+    assert order == [r.id for r in expected]
+    assert pages.rows_of(q, order[30:55]) == expected[30:55]
 
 
 def test_days_overdue_and_due_only(demo_journal):
@@ -60,6 +64,7 @@ def test_days_overdue_and_due_only(demo_journal):
     assert 0 < len(expected) < len(whole_list())
     assert pages.page(q, 0, 1000) == expected
     assert pages.count(q) == len(expected)
+    assert pages.order(q) == [r.id for r in expected]
     assert pages.most_overdue(q) == expected[0].days_overdue(later)
 
 
