@@ -333,3 +333,17 @@ def test_a_change_while_sorted_by_overdue_moves_the_row_without_sorting_on_the_g
     assert _sorts_everyone(sql.seen) == []
     row = model.row_of(latest.id)
     assert row > 0 and model.customer_at(row).id == latest.id and cl.current_id() == latest.id
+
+
+def test_home_and_end_go_to_the_first_and_last_customer(qtbot, make_window, small_pages):
+    """A row is a customer, chosen whole: End was the row's last cell (nothing
+    seemed to happen), now it is the last customer, read though not read before."""
+    window = make_window(populate=many)
+    cl = window.customer_list
+    cl.table.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_End)
+    assert window.current.id == cl.current_id() == customers.find_by_name(f"Person {PEOPLE - 1:03d}").id
+    assert cl.table.rowAt(cl.table.viewport().height() - 5) == PEOPLE - 1  # in sight
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Home)
+    assert window.current.id == cl.current_id() == customers.find_by_name("Person 000").id
+    assert window.page.header.name.text() == "Person 000"  # their page shown

@@ -390,6 +390,17 @@ class CustomerListModel(QAbstractTableModel):
         return None
 
 
+class CustomerTable(QTableView):
+    """The list's table: a row is one customer, chosen whole, so Home and End go
+    to the first and last customer (a plain table's go to the row's first and
+    last cell, which shows nothing happening)."""
+
+    def moveCursor(self, action, modifiers):
+        if action in (QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd):
+            modifiers |= Qt.KeyboardModifier.ControlModifier
+        return super().moveCursor(action, modifiers)
+
+
 class CustomerList(QWidget):
     """The filter box above the table; emits the selected customer's id."""
 
@@ -415,7 +426,7 @@ class CustomerList(QWidget):
         self.filter_box.textChanged.connect(self._filter)
         self.filter_box.returnPressed.connect(self._open_first)
         self.filter_box.installEventFilter(self)
-        self.table = QTableView()
+        self.table = CustomerTable()
         self.table.setModel(self.model)
         self.table.setItemDelegate(CurrentRowDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
