@@ -124,7 +124,9 @@ def main():
     steps: list[tuple[str, int, object]] = []  # (label, ms after, action)
 
     def focus():
-        return QApplication.focusWidget() or window
+        widget = QApplication.focusWidget()
+        # Offscreen, focus can stay on a closed dialog's widget (a real window manager hands it back).
+        return widget if widget is not None and widget.isVisible() else window
 
     def key(label, k, mod=Qt.KeyboardModifier.NoModifier, after=120, target=None):
         steps.append((label, after, lambda: QTest.keyClick(target() if target else focus(), k, mod)))
