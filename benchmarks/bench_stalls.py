@@ -66,12 +66,12 @@ def watch_stalls(beat: Heartbeat, main_thread_id: int, late_ms: float = 60):
     import traceback
 
     def watch():
-        told = None
+        told = None  # (the stall, how late when last told)
         while True:
             time.sleep(0.02)
             late = (time.perf_counter() - beat._last) * 1000 - TICK_MS
-            if late > late_ms and told != beat._last:
-                told = beat._last
+            if late > late_ms and (told is None or told[0] != beat._last or late - told[1] > 50):
+                told = (beat._last, late)  # again every 50 ms while it lasts
                 frame = sys._current_frames().get(main_thread_id)
                 stack = [f for f in traceback.extract_stack(frame) if "/.venv/" not in f.filename
                          and "bench_stalls" not in f.filename] if frame else []
@@ -133,7 +133,10 @@ def main():
 
     def post_key(label, k, mod=Qt.KeyboardModifier.NoModifier, after=400):
         """A key that opens a modal dialog: typed from the event loop, so the steps go on inside the dialog's."""
-        steps.append((label, after, lambda: QTimer.singleShot(0, lambda: QTest.keyClick(focus(), k, mod))))
+        def press():
+            window.activateWindow()  # offscreen, a closed dialog hands the window no activation back
+            QTimer.singleShot(0, lambda: QTest.keyClick(focus(), k, mod))
+        steps.append((label, after, press))
 
     def type_(label, text, after=80):
         for ch in text:
@@ -253,6 +256,11 @@ def main():
             QTimer.singleShot(-after, next_step)
             return
         position[0] += 1
+        if "--why" in sys.argv and label != getattr(next_step, "said", None):
+            next_step.said = label
+            modal = QApplication.activeModalWidget()
+            print(f"  {label}: focus {type(focus()).__name__}"
+                  f"{', in ' + modal.windowTitle() if modal else ''}", file=sys.stderr)
         QTimer.singleShot(after, next_step)  # before the action: a dialog's own loop runs it
         try:
             action()
