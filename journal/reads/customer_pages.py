@@ -227,6 +227,15 @@ def order(q: ListQuery) -> list[int]:
     return [cid for (cid,) in _run(f"SELECT id FROM ({sql}) r ORDER BY {_order(q)}", params).fetchall()]
 
 
+def listed_ids(q: ListQuery) -> set[int]:
+    """The ids of every customer `q` lists, in no order."""
+    if q.due_only:
+        sql, params = _rows_sql(q)
+        return {cid for (cid,) in _run(f"SELECT id FROM ({sql}) r", params).fetchall()}
+    where, params = _where(q)
+    return {cid for (cid,) in _run(f"SELECT c.id FROM {_from(q)} WHERE {where}", params).fetchall()}
+
+
 def rows_of(q: ListQuery, ids: list[int]) -> list[CustomerRow]:
     """The rows of `ids` as `q` shows them, in the order given (one gone since is left out)."""
     if not ids:

@@ -78,7 +78,9 @@ class CustomerListModel(QAbstractTableModel):
         self._longest: dict[int, list[str]] = {}  # per column, until the next reload
         self._order: list[int] | None = None  # for orders no index serves: every listed id, in order
         self._places: dict[int, int] = {}  # and each one's row
-        self._ordered: tuple[pages.ListQuery, list[int]] | None = None  # read in the background, for that query
+        # The order of everyone the list shows without a find, once read (a find
+        # narrows it; Escape goes back to it): for that query, until the journal changes.
+        self._everyone: tuple[pages.ListQuery, list[int]] | None = None
         self._ordering = 0  # the latest order asked of the background; older ones are dropped
 
     # -- loading ------------------------------------------------------------------
@@ -104,10 +106,23 @@ class CustomerListModel(QAbstractTableModel):
             self._order, self._places = None, {}
             self._count = pages.count(q)
             return
-        ready, self._ordered = self._ordered, None
-        ids = ready[1] if ready is not None and ready[0] == q else pages.order(q)
+        ids = self._order_of(q)
         self._order, self._places = ids, {cid: n for n, cid in enumerate(ids)}
         self._count = len(ids)
+
+    def _order_of(self, q: pages.ListQuery) -> list[int]:
+        """Every id `q` lists, in its order: the order of everyone, if read,
+        narrowed to those the find words match (no sort of everyone again for
+        each letter typed, nor for Escape), else read now."""
+        everyone = q.with_(words=(), kept=())
+        if self._everyone is None or self._everyone[0] != everyone:
+            if q.words:
+                return pages.order(q)  # a find alone: fewer rows to sort
+            self._everyone = (everyone, pages.order(q))
+        if not q.words:
+            return self._everyone[1]
+        found = pages.listed_ids(q)
+        return [cid for cid in self._everyone[1] if cid in found]
 
     def _position(self, customer_id: int) -> int | None:
         if self._order is not None:
@@ -120,22 +135,23 @@ class CustomerListModel(QAbstractTableModel):
         from ui.common.tasks import run_in_background
 
         self._ordering += 1
-        generation, q = self._ordering, self._asked()
+        generation, everyone = self._ordering, self._asked().with_(words=(), kept=())
 
         def read(ids):
-            if generation != self._ordering or self._asked() != q:
+            if generation != self._ordering or self._asked().with_(words=(), kept=()) != everyone:
                 return  # asked again since, or the list changed meanwhile (it read its own order)
-            if self._query == q and ids == self._order:
-                return  # nothing moved
-            self._ordered = (q, ids)
-            self._relayout()
-            self.reordered.emit(new_sort)
+            unchanged = self._everyone == (everyone, ids) and self._query == self._asked()
+            self._everyone = (everyone, ids)
+            if not unchanged:
+                self._relayout()
+                self.reordered.emit(new_sort)
 
-        run_in_background(lambda: pages.order(q), read, lambda _error: None, owner=self)
+        run_in_background(lambda: pages.order(everyone), read, lambda _error: None, owner=self)
 
     def reload(self) -> None:
         self.today = date.today()
         self._longest.clear()
+        self._everyone = None  # the journal changed: everyone's order is read again
         self.beginResetModel()
         try:
             self._requery()
@@ -244,6 +260,7 @@ class CustomerListModel(QAbstractTableModel):
 
     def relayout(self) -> None:
         """Every row read again (written elsewhere), selections kept on their customers."""
+        self._everyone = None
         self._relayout()
 
     def _relayout(self) -> None:
