@@ -385,3 +385,20 @@ def test_a_find_in_a_list_sorted_by_overdue_narrows_the_order_already_read(qtbot
     expected = {customers.find_by_name(f"Person {n:03d}").id for n in range(PEOPLE) if "0" in f"{n:03d}"}
     assert found == [cid for cid in everyone if cid in expected]  # in the order by days overdue
     assert cl.filter_box.text() == "" and [model.customer_at(r).id for r in range(model.rowCount())] == everyone
+
+
+def test_escape_after_a_find_keeps_the_customer_shown_in_sight(qtbot, make_window, small_pages):
+    """Found and chosen, then Escape: everyone is listed again, and the list
+    showed its top, the chosen customer somewhere out of sight below."""
+    window = make_window(populate=many)
+    cl = window.customer_list
+    cl.filter_box.setFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), "person 077")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # chosen: the list has the keys
+    chosen = customers.find_by_name("Person 077").id
+    assert window.current.id == chosen
+    window.focus_find()  # Ctrl+F
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    table = cl.table
+    assert cl.filter_box.text() == "" and cl.model.rowCount() == PEOPLE and cl.current_id() == chosen
+    assert table.viewport().rect().contains(table.visualRect(table.currentIndex()))

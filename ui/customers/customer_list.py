@@ -763,6 +763,10 @@ class CustomerList(QWidget):
             # Matching again after matching nobody: the customer shown before, if found.
             row = self.model.row_of(held[0]) if held else None
             self.table.setCurrentIndex(self.model.index(row if row is not None else 0, 0))
+        current = self.table.currentIndex()
+        if current.isValid() and not self.table.viewport().rect().contains(self.table.visualRect(current)):
+            # The customer shown stays in sight as the list grows back (Escape: everyone again).
+            self.table.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _find_typed(self, text: str) -> None:
         """Letters typed in the list start a find (the list's own keys stay its own)."""
