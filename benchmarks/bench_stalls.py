@@ -116,7 +116,7 @@ def main():
         import threading
 
         watch_stalls(beat, threading.get_ident())
-    db.connect(path)
+    db.connect(path, check_integrity=False)  # as the app opens it (the check runs later, in the background)
     started = time.perf_counter()
     window = MainWindow(path, daily_backup=False, check_integrity=False)
     window.resize(1366, 740)
