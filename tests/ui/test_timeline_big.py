@@ -85,3 +85,16 @@ def test_each_entry_is_measured_once(qtbot, make_window, monkeypatch):
     timeline.list.doItemsLayout()  # every row's height asked for, nothing painted
     assert timeline.model.rowCount() > ENTRIES
     assert measured == ["Flowers"]  # the new entry alone
+
+
+def test_another_customer_lets_the_heights_measured_go(qtbot, make_window):
+    """Kept for every customer opened, the heights (and the entries they were
+    measured for) grew with each one, and with them the collector's walks."""
+    window = make_window(populate=busy_customer)
+    timeline = window.page.timeline
+    window.open_customer(customers.find_by_name("Ada Lovelace").id)
+    timeline.list.doItemsLayout()
+    assert len(timeline.delegate._heights) >= 100  # the first page measured
+    window.open_customer(customers.find_by_name("Bob Builder").id)
+    timeline.list.doItemsLayout()
+    assert len(timeline.delegate._heights) == 0  # Bob has no entries: nothing of Ada's stays

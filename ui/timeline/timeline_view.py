@@ -216,10 +216,15 @@ class TimelineDelegate(QStyledItemDelegate):
             text = sum(height + 2 for *_, height in self.blocks(entry, font, width))
             notes = line + 2 if entry.detail and entry.source != "purchase" else 0  # one line: a preview
             height = self.PAD * 2 + max(text + notes, self.ICON) + 2
-            if len(self._heights) > 50_000:  # many customers' timelines at many widths: start again
+            if len(self._heights) > 20_000:  # one customer's feed at many widths: start again
                 self._heights.clear()
             self._heights[key] = height
         return QSize(width, height)
+
+    def forget(self) -> None:
+        """Another customer's feed: the heights measured go (kept, each entry and
+        its text would stay in memory and in Python's collector's walks)."""
+        self._heights.clear()
 
     def paint(self, painter, option, index):
         painter.save()
@@ -346,7 +351,8 @@ class TimelineView(QWidget):
         self.model = TimelineModel(self)
         self.list = TimelineList()
         self.list.setModel(self.model)
-        self.list.setItemDelegate(TimelineDelegate(self.list))
+        self.delegate = TimelineDelegate(self.list)
+        self.list.setItemDelegate(self.delegate)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -391,6 +397,8 @@ class TimelineView(QWidget):
             button.setStyleSheet(style)
 
     def show_customer(self, customer_id: int | None) -> None:
+        if customer_id != self.model.customer_id:
+            self.delegate.forget()
         self.model.show_customer(customer_id, self._klass())
         self._update_state()
 
