@@ -113,9 +113,21 @@ def main():
     app = QApplication([])
     beat = Heartbeat()
     if "--why" in sys.argv:
+        import gc
         import threading
 
         watch_stalls(beat, threading.get_ident())
+        collecting = {}
+
+        def collector(phase, info):  # Python's cyclic collector holds its lock: every thread stands still
+            if phase == "start":
+                collecting["at"] = time.perf_counter()
+            elif (ms := (time.perf_counter() - collecting.get("at", time.perf_counter())) * 1000) > 20:
+                print(f"  [{beat.label}] garbage collection, generation {info['generation']}: {ms:.0f} ms "
+                      f"({'GUI thread' if threading.get_ident() == main_thread else 'a worker'})", file=sys.stderr)
+
+        main_thread = threading.get_ident()
+        gc.callbacks.append(collector)
     db.connect(path, check_integrity=False)  # as the app opens it (the check runs later, in the background)
     started = time.perf_counter()
     window = MainWindow(path, daily_backup=False, check_integrity=False)
@@ -238,6 +250,10 @@ def main():
     key("redo (Ctrl+Shift+Z)", Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
         after=1200, target=lambda: window)
     idle("after (Lately update)", 1500)
+    # The Lately panel (the lead's): act on its first item, as its Log it link does, and save.
+    do("lately: Log it on the first item", lambda: QTimer.singleShot(
+        0, lambda: window.act_on(window.lately.visible_items()[0])), after=800)
+    key("lately: Ctrl+Enter (save)", Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier, after=2500)
 
     if only:
         steps[:] = [s for s in steps if any(s[0].startswith(o) for o in only) or s[0].startswith(("idle", "after first paint"))]
