@@ -192,6 +192,15 @@ def test_sorting_from_the_keyboard_with_the_view_menu(qtbot, make_window, small_
     choose(Qt.Key.Key_N)
     assert header.sortIndicatorSection() == NAME and model.customer_at(0).name == "Person 000"
 
+    # A column out of sight (a laptop screen starts with last value, since and contact
+    # hidden): sorted by it, it shows, its heading saying what the order is.
+    from ui.customers.customer_list import LAST_VALUE
+
+    header.setSectionHidden(LAST_VALUE, True)
+    choose(Qt.Key.Key_G)  # Last value &given
+    assert header.sortIndicatorSection() == LAST_VALUE and not header.isSectionHidden(LAST_VALUE)
+    assert header.sectionSize(LAST_VALUE) > 0
+
     point = header.sectionViewportPosition(COMPANY) + header.sectionSize(COMPANY) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point, header.height() // 2))
     assert window.sort_actions[COMPANY].isChecked() and not window.sort_actions[NAME].isChecked()

@@ -637,6 +637,11 @@ class CustomerList(QWidget):
                 and not self._restoring:
             header.setSortIndicator(column, Qt.SortOrder.DescendingOrder)  # comes back here, descending
             return
+        if header.isSectionHidden(column) and not self._restoring:
+            # Sorted by a column out of sight (View › Sort customers by, on a laptop screen,
+            # where last value, since and contact start hidden), the order would have no
+            # heading to say what it is: the column shows, with its arrow.
+            header.setSectionHidden(column, False)
         self.model.sort(column, order)  # (an order of every customer comes later: _reordered)
         current = self.table.currentIndex()
         if current.isValid() and not self._restoring:  # the customer on screen stays in sight, in its new place
