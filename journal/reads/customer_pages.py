@@ -212,6 +212,39 @@ def _by_index(q: ListQuery) -> bool:
     return q.sort == "name" and not q.due_only
 
 
+def by_index(q: ListQuery) -> bool:
+    """Can a page of the list be read alone (from the name-order index)? Else
+    each page is a sort of every customer: read their order() once instead."""
+    return _by_index(q)
+
+
+def order(q: ListQuery) -> list[int]:
+    """Every listed customer's id in the list's order, in one pass: for the
+    orders no index serves (days overdue, last value, …), read once, off the
+    GUI thread, so that each page after it is read by its ids (rows_of) and a
+    customer's place is a look-up, not another sort of every customer."""
+    sql, params = _rows_sql(q)
+    return [cid for (cid,) in _run(f"SELECT id FROM ({sql}) r ORDER BY {_order(q)}", params).fetchall()]
+
+
+def listed_ids(q: ListQuery) -> set[int]:
+    """The ids of every customer `q` lists, in no order."""
+    if q.due_only:
+        sql, params = _rows_sql(q)
+        return {cid for (cid,) in _run(f"SELECT id FROM ({sql}) r", params).fetchall()}
+    where, params = _where(q)
+    return {cid for (cid,) in _run(f"SELECT c.id FROM {_from(q)} WHERE {where}", params).fetchall()}
+
+
+def rows_of(q: ListQuery, ids: list[int]) -> list[CustomerRow]:
+    """The rows of `ids` as `q` shows them, in the order given (one gone since is left out)."""
+    if not ids:
+        return []
+    sql, params = _rows_sql(q, ids)
+    rows = {row.id: row for row in _customer_rows(_run(f"SELECT {_COLUMNS} FROM ({sql}) r", params).fetchall())}
+    return [rows[cid] for cid in ids if cid in rows]
+
+
 def _from(q: ListQuery) -> str:
     return "customer c"
 
@@ -238,12 +271,7 @@ def page(q: ListQuery, offset: int, limit: int) -> list[CustomerRow]:
             f"SELECT c.id FROM {_from(q)} WHERE {where} ORDER BY {_dialect().name_key('c.name')} {way}, c.id "
             "LIMIT ? OFFSET ?",
             [*params, limit, offset]).fetchall()]
-        if not ids:
-            return []
-        sql, params = _rows_sql(q, ids)
-        rows = {row.id: row for row in _customer_rows(
-            _run(f"SELECT {_COLUMNS} FROM ({sql}) r", params).fetchall())}
-        return [rows[cid] for cid in ids]
+        return rows_of(q, ids)
     sql, params = _rows_sql(q)
     rows = _run(f"SELECT {_COLUMNS} FROM ({sql}) r ORDER BY {_order(q)} LIMIT ? OFFSET ?",
                 [*params, limit, offset]).fetchall()

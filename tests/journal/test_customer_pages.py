@@ -50,6 +50,10 @@ def test_every_sort_matches_the_whole_list_sorted_in_python(demo_journal, sort, 
     assert pages.page(q, 30, 25) == expected[30:55]
     for n in (0, 17, len(expected) - 1):
         assert pages.position(q, expected[n].id) == n
+    # Read once as every customer's order, then a page by its ids: the same list.
+    order = pages.order(q)
+    assert order == [r.id for r in expected]
+    assert pages.rows_of(q, order[30:55]) == expected[30:55]
 
 
 def test_days_overdue_and_due_only(demo_journal):
@@ -60,6 +64,8 @@ def test_days_overdue_and_due_only(demo_journal):
     assert 0 < len(expected) < len(whole_list())
     assert pages.page(q, 0, 1000) == expected
     assert pages.count(q) == len(expected)
+    assert pages.order(q) == [r.id for r in expected]
+    assert pages.listed_ids(q) == {r.id for r in expected}
     assert pages.most_overdue(q) == expected[0].days_overdue(later)
 
 
@@ -78,6 +84,7 @@ def test_find_words_tags_and_archived(demo_journal):
     tagged = {cid for (cid,) in customers.CustomerTag.select(customers.CustomerTag.customer_id)
               .join(customers.Tag).where(customers.Tag.name == "vip").tuples()}
     assert tagged and {r.id for r in pages.page(vip, 0, 1000)} == tagged - {3}
+    assert pages.listed_ids(vip) == tagged - {3} and pages.listed_ids(q) == {r.id for r in expected}
     assert pages.one(q, someone.id) == someone
     assert pages.one(q.with_(include_archived=False, words=()), 3) is None
 
@@ -101,3 +108,4 @@ def test_find_words_short_long_and_beyond_ascii(demo_journal):
         expected = [r.id for r in everyone if all(w in f"{r.name} {r.company}".casefold() for w in words)]
         assert [r.id for r in pages.page(q.with_(words=words), 0, 1000)] == expected, words
         assert pages.count(q.with_(words=words)) == len(expected)
+        assert pages.listed_ids(q.with_(words=words, sort="overdue")) == set(expected)

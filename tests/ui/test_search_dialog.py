@@ -75,3 +75,25 @@ def test_snippet_pieces():
     from journal.reads.search import MARK_END, MARK_START
 
     assert pieces(f"a {MARK_START}b{MARK_END} c") == [("a ", False), ("b", True), (" c", False)]
+
+
+def test_page_down_in_the_box_pages_through_the_results(qtbot, make_window):
+    """Tried on the big journal: a common word fills the list, and Page Down
+    in the box (where the keys are while typing) did nothing."""
+    window = make_window(populate=journal_with_history)
+    seen = {}
+
+    def use(dialog):
+        qtbot.keyClicks(dialog.box, "call")
+        qtbot.waitUntil(lambda: dialog.model.rowCount() > 20)  # after the typing pause
+        seen["first"] = dialog.list.currentIndex().row()
+        qtbot.keyClick(dialog.box, Qt.Key.Key_PageDown)
+        seen["paged"] = dialog.list.currentIndex().row()
+        qtbot.keyClick(dialog.box, Qt.Key.Key_PageUp)
+        seen["back"] = dialog.list.currentIndex().row()
+        seen["focus"] = dialog.focusWidget() is dialog.box
+        dialog.reject()
+
+    drive_dialog(qtbot, use)
+    press(qtbot, window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert seen["first"] == 0 and seen["paged"] > 3 and seen["back"] == 0 and seen["focus"]

@@ -51,7 +51,16 @@ class CustomerListModel(QAbstractTableModel):
     and counts days overdue). Pages are read when the view scrolls to them
     (ensure_rows, called by CustomerList), never while painting: data() for a
     row not read yet answers nothing and asks for its page on the next turn
-    of the event loop."""
+    of the event loop.
+
+    An order no index serves (days overdue, last value, company, …) is read
+    once as every listed customer's id, off the GUI thread when it is a new
+    sort or a changed customer's new place (the rows shown until it comes);
+    pages are then read by their ids and places looked up, not sorted again."""
+
+    # A new order is in place, read in the background: True for a new sort
+    # (the customer shown goes to the middle), False for a changed customer's new place.
+    reordered = Signal(bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -67,24 +76,82 @@ class CustomerListModel(QAbstractTableModel):
         self._pages: dict[int, list[customers.CustomerRow]] = {}
         self._wanted: set[int] = set()  # pages data() asked for, read on the next turn
         self._longest: dict[int, list[str]] = {}  # per column, until the next reload
+        self._order: list[int] | None = None  # for orders no index serves: every listed id, in order
+        self._places: dict[int, int] = {}  # and each one's row
+        # The order of everyone the list shows without a find, once read (a find
+        # narrows it; Escape goes back to it): for that query, until the journal changes.
+        self._everyone: tuple[pages.ListQuery, list[int]] | None = None
+        self._ordering = 0  # the latest order asked of the background; older ones are dropped
 
     # -- loading ------------------------------------------------------------------
     def query(self) -> pages.ListQuery:
+        """What the rows shown answer (a new sort reads its order before it is shown)."""
         if self._query is None:
-            self._query = pages.resolved(pages.ListQuery(
-                today=self.today, sort=SORT_NAMES[self.sort_column],
-                descending=self.sort_order == Qt.SortOrder.DescendingOrder, words=self._words,
-                tag=self.tag, due_only=self.due_only, include_archived=self.include_archived, kept=self._kept))
+            self._query = self._asked()
         return self._query
+
+    def _asked(self) -> pages.ListQuery:
+        """What the list is set to show."""
+        return pages.resolved(pages.ListQuery(
+            today=self.today, sort=SORT_NAMES[self.sort_column],
+            descending=self.sort_order == Qt.SortOrder.DescendingOrder, words=self._words,
+            tag=self.tag, due_only=self.due_only, include_archived=self.include_archived, kept=self._kept,
+            default_cadence=self._query.default_cadence if self._query is not None else 0))
 
     def _requery(self) -> None:
         self._query = None
         self._pages.clear()
-        self._count = pages.count(self.query())
+        q = self.query()
+        if pages.by_index(q):
+            self._order, self._places = None, {}
+            self._count = pages.count(q)
+            return
+        ids = self._order_of(q)
+        self._order, self._places = ids, {cid: n for n, cid in enumerate(ids)}
+        self._count = len(ids)
+
+    def _order_of(self, q: pages.ListQuery) -> list[int]:
+        """Every id `q` lists, in its order: the order of everyone, if read,
+        narrowed to those the find words match (no sort of everyone again for
+        each letter typed, nor for Escape), else read now."""
+        everyone = q.with_(words=(), kept=())
+        if self._everyone is None or self._everyone[0] != everyone:
+            if q.words:
+                return pages.order(q)  # a find alone: fewer rows to sort
+            self._everyone = (everyone, pages.order(q))
+        if not q.words:
+            return self._everyone[1]
+        found = pages.listed_ids(q)
+        return [cid for cid in self._everyone[1] if cid in found]
+
+    def _position(self, customer_id: int) -> int | None:
+        if self._order is not None:
+            return self._places.get(customer_id)
+        return pages.position(self.query(), customer_id)
+
+    def _order_in_background(self, new_sort: bool) -> None:
+        """Read the order the list is set to off the GUI thread, then show it
+        (the rows shown until then stay); an order asked for since wins."""
+        from ui.common.tasks import run_in_background
+
+        self._ordering += 1
+        generation, everyone = self._ordering, self._asked().with_(words=(), kept=())
+
+        def read(ids):
+            if generation != self._ordering or self._asked().with_(words=(), kept=()) != everyone:
+                return  # asked again since, or the list changed meanwhile (it read its own order)
+            unchanged = self._everyone == (everyone, ids) and self._query == self._asked()
+            self._everyone = (everyone, ids)
+            if not unchanged:
+                self._relayout()
+                self.reordered.emit(new_sort)
+
+        run_in_background(lambda: pages.order(everyone), read, lambda _error: None, owner=self)
 
     def reload(self) -> None:
         self.today = date.today()
         self._longest.clear()
+        self._everyone = None  # the journal changed: everyone's order is read again
         self.beginResetModel()
         try:
             self._requery()
@@ -100,6 +167,7 @@ class CustomerListModel(QAbstractTableModel):
         self._query = None
         self._pages.clear()
         self._count = 0
+        self._order, self._places = None, {}
 
     def ensure_rows(self, first: int, last: int) -> None:
         """Read the pages holding rows first..last (outside painting)."""
@@ -115,7 +183,11 @@ class CustomerListModel(QAbstractTableModel):
             if len(self._pages) >= KEPT_PAGES:
                 for far in sorted(self._pages, key=lambda n: abs(n - number))[KEPT_PAGES // 2:]:
                     del self._pages[far]
-            rows = self._pages[number] = pages.page(self.query(), number * PAGE, PAGE)
+            if self._order is not None:  # an order read once: the page's ids, then their rows
+                rows = pages.rows_of(self.query(), self._order[number * PAGE:(number + 1) * PAGE])
+            else:
+                rows = pages.page(self.query(), number * PAGE, PAGE)
+            self._pages[number] = rows
         return rows
 
     def _cached(self, row: int) -> customers.CustomerRow | None:
@@ -149,7 +221,11 @@ class CustomerListModel(QAbstractTableModel):
         fresh = pages.one(self.query(), customer_id)
         if fresh is None:
             return False
-        if pages.position(self.query(), customer_id) == old:  # still in its place: one row changes
+        if self._order is not None:  # its row now; its place (another sort of everyone) in the background
+            self._pages[old // PAGE][old % PAGE] = fresh
+            self.dataChanged.emit(self.index(old, 0), self.index(old, len(COLUMNS) - 1))
+            self._order_in_background(new_sort=False)
+        elif pages.position(self.query(), customer_id) == old:  # still in its place: one row changes
             self._pages[old // PAGE][old % PAGE] = fresh
             self.dataChanged.emit(self.index(old, 0), self.index(old, len(COLUMNS) - 1))
         else:  # the change moved them in the current order
@@ -175,11 +251,16 @@ class CustomerListModel(QAbstractTableModel):
         if (column, order) == (self.sort_column, self.sort_order) and self._query is not None:
             return  # already so (the saved column layout restored at start)
         self.sort_column, self.sort_order = column, order
-        if self._query is not None:  # else read in this order when the list loads
+        if self._query is None:
+            return  # read in this order when the list loads
+        if pages.by_index(self._asked()):
             self._relayout()
+        else:  # every customer sorted: off the GUI thread, the rows shown until then staying
+            self._order_in_background(new_sort=True)
 
     def relayout(self) -> None:
         """Every row read again (written elsewhere), selections kept on their customers."""
+        self._everyone = None
         self._relayout()
 
     def _relayout(self) -> None:
@@ -192,7 +273,7 @@ class CustomerListModel(QAbstractTableModel):
         shown = self._shown()  # a team server lost while reading: what was shown stays, the error is said
         try:
             self._requery()
-            places = {cid: pages.position(self.query(), cid) for cid in set(ids) if cid is not None}
+            places = {cid: self._position(cid) for cid in set(ids) if cid is not None}
         except BaseException:
             self._show_again(shown)
             self.layoutChanged.emit()
@@ -226,11 +307,11 @@ class CustomerListModel(QAbstractTableModel):
     def row_of(self, customer_id: int) -> int | None:
         """The customer's row on screen; None when absent or filtered out."""
         found = self.row_of_cached(customer_id)
-        return found if found is not None else pages.position(self.query(), customer_id)
+        return found if found is not None else self._position(customer_id)
 
-    def row_of_any(self, customer_id: int) -> int | None:
-        """The customer's place in the whole list, filter or not."""
-        return pages.position(self.query().with_(words=()), customer_id)
+    def listed_without_find(self, customer_id: int) -> bool:
+        """Would the list show the customer with the find box empty?"""
+        return pages.one(self.query().with_(words=(), kept=()), customer_id) is not None
 
     def longest_texts(self, column: int, how_many: int = 40) -> list[str]:
         """The texts of `column` most likely to be widest: the longest by
@@ -336,6 +417,25 @@ class CustomerListModel(QAbstractTableModel):
         return None
 
 
+class CustomerTable(QTableView):
+    """The list's table: a row is one customer, chosen whole, so Home and End go
+    to the first and last customer (a plain table's go to the row's first and
+    last cell, which shows nothing happening)."""
+
+    typed = Signal(str)  # letters typed in the list: they go on in the find box
+
+    def moveCursor(self, action, modifiers):
+        if action in (QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd):
+            modifiers |= Qt.KeyboardModifier.ControlModifier
+        return super().moveCursor(action, modifiers)
+
+    def keyboardSearch(self, search):
+        """Not Qt's type-to-jump: it reads every row's text through data(), two
+        seconds frozen at 50,000 customers (and rows not read yet match nothing).
+        The find box finds by name or company in SQL."""
+        self.typed.emit(search)
+
+
 class CustomerList(QWidget):
     """The filter box above the table; emits the selected customer's id."""
 
@@ -361,7 +461,8 @@ class CustomerList(QWidget):
         self.filter_box.textChanged.connect(self._filter)
         self.filter_box.returnPressed.connect(self._open_first)
         self.filter_box.installEventFilter(self)
-        self.table = QTableView()
+        self.table = CustomerTable()
+        self.table.typed.connect(self._find_typed)
         self.table.setModel(self.model)
         self.table.setItemDelegate(CurrentRowDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -397,6 +498,7 @@ class CustomerList(QWidget):
         bar.rangeChanged.connect(self._read_visible)
         self.model.modelReset.connect(self._read_visible)
         self.model.layoutChanged.connect(self._read_visible)
+        self.model.reordered.connect(self._reordered)
         self.table.viewport().installEventFilter(self)
         # Said in the list's place when the find box matches nobody (the list alone would just be blank).
         self.no_match = QLabel(self.table.viewport(), alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
@@ -545,10 +647,22 @@ class CustomerList(QWidget):
                 and not self._restoring:
             header.setSortIndicator(column, Qt.SortOrder.DescendingOrder)  # comes back here, descending
             return
-        self.model.sort(column, order)
+        if header.isSectionHidden(column) and not self._restoring:
+            # Sorted by a column out of sight (View › Sort customers by, on a laptop screen,
+            # where last value, since and contact start hidden), the order would have no
+            # heading to say what it is: the column shows, with its arrow.
+            header.setSectionHidden(column, False)
+        self.model.sort(column, order)  # (an order of every customer comes later: _reordered)
         current = self.table.currentIndex()
         if current.isValid() and not self._restoring:  # the customer on screen stays in sight, in its new place
             self.table.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _reordered(self, new_sort: bool) -> None:
+        """An order read in the background is shown: the customer on screen stays in sight."""
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.table.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter if new_sort
+                                else QAbstractItemView.ScrollHint.EnsureVisible)
 
     def choose_sort(self, column: int) -> None:
         """Sort by `column` as a click on its heading would (View › Sort customers
@@ -606,7 +720,7 @@ class CustomerList(QWidget):
     def select(self, customer_id: int, emit=True) -> bool:
         row = self.model.row_of(customer_id)
         if row is None:
-            if self.model.row_of_any(customer_id) is None:
+            if not self.model.listed_without_find(customer_id):
                 return False
             # Hidden by the filter: empty it (and its undo) so the customer shows, and
             # without choosing on the way the first row or the one shown before the find.
@@ -664,6 +778,16 @@ class CustomerList(QWidget):
             # Matching again after matching nobody: the customer shown before, if found.
             row = self.model.row_of(held[0]) if held else None
             self.table.setCurrentIndex(self.model.index(row if row is not None else 0, 0))
+        current = self.table.currentIndex()
+        if current.isValid() and not self.table.viewport().rect().contains(self.table.visualRect(current)):
+            # The customer shown stays in sight as the list grows back (Escape: everyone again).
+            self.table.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _find_typed(self, text: str) -> None:
+        """Letters typed in the list start a find (the list's own keys stay its own)."""
+        self.filter_box.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.filter_box.selectAll()  # a find typed afresh, as after Ctrl+F
+        self.filter_box.insert(text)
 
     def _open_first(self):
         if self.model.rowCount():

@@ -5,9 +5,9 @@ highlighted. Enter opens the customer at that entry."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QLabel, QLineEdit, QListView, QStackedWidget, QStyledItemDelegate,
+    QAbstractItemView, QApplication, QDialog, QLabel, QLineEdit, QListView, QStackedWidget, QStyledItemDelegate,
     QVBoxLayout,
 )
 
@@ -136,12 +136,18 @@ class SearchDialog(QDialog):
         self.stack.setCurrentWidget(self.message)
 
     def eventFilter(self, watched, event):
-        # Up and Down move through the results while typing continues in the box.
+        # Up and Down move through the results while typing continues in the box;
+        # Page Up and Page Down a screenful of them.
         arrows = (Qt.Key.Key_Up, Qt.Key.Key_Down)
+        pages = (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
         if watched is self.box and event.type() == event.Type.KeyPress and event.key() in arrows:
             row = self.list.currentIndex().row() + (1 if event.key() == Qt.Key.Key_Down else -1)
             if 0 <= row < self.model.rowCount():
                 self.list.setCurrentIndex(self.model.index(row))
+            return True
+        if watched is self.box and event.type() == event.Type.KeyPress and event.key() in pages:
+            if self.model.rowCount():
+                QApplication.sendEvent(self.list, QKeyEvent(event.type(), event.key(), event.modifiers()))
             return True
         return super().eventFilter(watched, event)
 

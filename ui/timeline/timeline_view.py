@@ -38,13 +38,14 @@ class TimelineModel(QAbstractListModel):
         self.customer_id: int | None = None
         self.klass: str | None = None
         self._rows: list = []
+        self._row_of: dict[tuple[str, int], int] = {}  # (source, id) -> row
         self._loaded = 0
         self._total = 0
 
     def show_customer(self, customer_id: int | None, klass: str | None = None) -> None:
         self.beginResetModel()
         self.customer_id, self.klass = customer_id, klass
-        self._rows, self._loaded = [], 0
+        self._rows, self._row_of, self._loaded = [], {}, 0
         self._total = timeline.entry_count(customer_id, klass) if customer_id else 0
         self.endResetModel()
         if self.canFetchMore(QModelIndex()):
@@ -54,8 +55,13 @@ class TimelineModel(QAbstractListModel):
         """After a change: the same customer and filter, at least as many entries as were shown."""
         shown = self._loaded
         self.show_customer(self.customer_id, self.klass)
-        while self._loaded < shown and self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
+        self.fetch_at_least(shown)
+
+    def fetch_at_least(self, count: int) -> None:
+        """Entries up to `count` read, in one read (not a page at a time: a
+        reload or a reveal 5,000 entries down read 50 pages)."""
+        if count > self._loaded and self.canFetchMore(QModelIndex()):
+            self._fetch(count - self._loaded)
 
     @property
     def total(self) -> int:
@@ -65,9 +71,13 @@ class TimelineModel(QAbstractListModel):
         return not parent.isValid() and self._loaded < self._total
 
     def fetchMore(self, parent=QModelIndex()):
-        if parent.isValid() or self.customer_id is None:
+        if not parent.isValid():
+            self._fetch(PAGE_SIZE)
+
+    def _fetch(self, how_many: int) -> None:
+        if self.customer_id is None:
             return
-        page = timeline.entries(self.customer_id, klass=self.klass, offset=self._loaded, limit=PAGE_SIZE)
+        page = timeline.entries(self.customer_id, klass=self.klass, offset=self._loaded, limit=how_many)
         if not page:
             self._total = self._loaded
             return
@@ -81,6 +91,9 @@ class TimelineModel(QAbstractListModel):
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(new_rows) - 1)
         self._rows.extend(new_rows)
+        for n, row in enumerate(new_rows, first):
+            if isinstance(row, TimelineEntry):
+                self._row_of[row.source, row.id] = n
         self._loaded += len(page)
         self.endInsertRows()
 
@@ -119,10 +132,7 @@ class TimelineModel(QAbstractListModel):
         return None
 
     def row_of_entry(self, source: str, ident: int) -> int | None:
-        for n, row in enumerate(self._rows):
-            if isinstance(row, TimelineEntry) and row.source == source and row.id == ident:
-                return n
-        return None
+        return self._row_of.get((source, ident))
 
 
 def meta_text(entry: TimelineEntry, today: date | None = None) -> str:
@@ -168,6 +178,11 @@ class TimelineDelegate(QStyledItemDelegate):
     def __init__(self, view=None):
         super().__init__(view)
         self.view = view  # the list: the title and the line below it wrap to its width
+        # Each entry's height at a width and font, measured once: the list lays out
+        # every row read on each page it reads, and measuring wraps text (a second
+        # for 5,000 entries); equal entries are the same entry unchanged.
+        self._heights: dict[tuple, int] = {}
+        self._measured_in = QFont()  # the font they were measured in (a new one: all again)
 
     def _text_width(self, row_width: int) -> int:
         return max(row_width - 2 * self.PAD - self.ICON - 12, 40)
@@ -190,10 +205,26 @@ class TimelineDelegate(QStyledItemDelegate):
         if index.data(IS_MONTH_ROLE):
             return QSize(width, self.MONTH_HEIGHT)
         entry = index.data(ENTRY_ROLE)
-        line = QFontMetrics(option.font).height()
-        text = sum(height + 2 for *_, height in self.blocks(entry, option.font, width))
-        notes = line + 2 if entry.detail and entry.source != "purchase" else 0  # one line: a preview
-        return QSize(width, self.PAD * 2 + max(text + notes, self.ICON) + 2)
+        font = option.font
+        if font != self._measured_in:
+            self._heights.clear()
+            self._measured_in = QFont(font)
+        key = (entry, width)
+        height = self._heights.get(key)
+        if height is None:
+            line = QFontMetrics(font).height()
+            text = sum(height + 2 for *_, height in self.blocks(entry, font, width))
+            notes = line + 2 if entry.detail and entry.source != "purchase" else 0  # one line: a preview
+            height = self.PAD * 2 + max(text + notes, self.ICON) + 2
+            if len(self._heights) > 20_000:  # one customer's feed at many widths: start again
+                self._heights.clear()
+            self._heights[key] = height
+        return QSize(width, height)
+
+    def forget(self) -> None:
+        """Another customer's feed: the heights measured go (kept, each entry and
+        its text would stay in memory and in Python's collector's walks)."""
+        self._heights.clear()
 
     def paint(self, painter, option, index):
         painter.save()
@@ -320,7 +351,8 @@ class TimelineView(QWidget):
         self.model = TimelineModel(self)
         self.list = TimelineList()
         self.list.setModel(self.model)
-        self.list.setItemDelegate(TimelineDelegate(self.list))
+        self.delegate = TimelineDelegate(self.list)
+        self.list.setItemDelegate(self.delegate)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -365,6 +397,8 @@ class TimelineView(QWidget):
             button.setStyleSheet(style)
 
     def show_customer(self, customer_id: int | None) -> None:
+        if customer_id != self.model.customer_id:
+            self.delegate.forget()
         self.model.show_customer(customer_id, self._klass())
         self._update_state()
 
@@ -403,7 +437,8 @@ class TimelineView(QWidget):
             self.filter_group.button(0).setChecked(True)
             self._filter_changed(0)
         while self.model.row_of_entry(source, ident) is None and self.model.canFetchMore():
-            self.model.fetchMore()
+            # Twice as many each time: a note 5,000 entries down is a few reads, not fifty.
+            self.model.fetch_at_least(2 * max(self.model.rowCount(), PAGE_SIZE))
         found = self.model.row_of_entry(source, ident) is not None
         if found:
             self.select_entry(source, ident)
