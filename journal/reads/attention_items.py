@@ -253,7 +253,7 @@ def people(customer_ids=None) -> list[tuple]:
     (lately.circle_rank)."""
     return _exec(f"SELECT r.id, r.flags & 1, r.interests, r.lifetime FROM {RULES} r "
                  f"WHERE r.flags & 3 <> 0 AND (r.interests <> '' "
-                 f"OR EXISTS (SELECT 1 FROM customer_tag ct WHERE ct.customer_id = r.id))"
+                 f"OR r.id IN (SELECT customer_id FROM customer_tag))"
                  + _among("r.id", customer_ids) + " ORDER BY r.flags & 1 DESC, r.lifetime DESC, r.id").fetchall()
 
 

@@ -106,12 +106,16 @@ def temporary_table_exists(name: str) -> bool:
 def temporary_tables_in_memory() -> None:
     """This thread's connection keeps its temporary tables in memory, so what
     they hold (names, notes) never goes to an unprotected temporary file beside
-    a journal protected by a passphrase. SQLite refuses it inside a transaction,
-    and setting it drops every temporary table: call it outside one, before
-    making them (done once per connection). A server keeps its own."""
+    a journal protected by a passphrase; and, being a connection kept open for
+    good (the Lately panel's), a smaller cache of the journal's pages than the
+    others' 32 MB: at 50,000 customers 8 MB took the app's peak from 386 to
+    362 MB, the list's build 0-10% slower. SQLite refuses the first inside a
+    transaction, and setting it drops every temporary table: call it outside
+    one, before making them (done once per connection). A server keeps its own."""
     if not is_server() and not database.in_transaction() \
             and database.execute_sql("PRAGMA temp_store").fetchone()[0] != 2:
         database.execute_sql("PRAGMA temp_store = MEMORY")
+        database.execute_sql("PRAGMA cache_size = -8000")
 
 
 def _create_private_file(path: Path) -> None:
