@@ -261,7 +261,8 @@ def put_introductions(rows) -> None:
     """The introductions in place of those there: rows of (customer, name,
     company, p6, other, shared topics joined by \x1f, the other's name)."""
     _exec(f"DELETE FROM {TABLE} WHERE reason = 'introduction'")
-    for cid, name, company, p6, other, shared, other_name in rows:
-        _exec(f"INSERT INTO {TABLE} (customer_id, name, company, name_key, reason, p6, other_id, s1, s2) "
-              "VALUES (?, ?, ?, lower(?), 'introduction', ?, ?, ?, ?)",
-              [cid, name, company, name, p6, other, shared, other_name])
+    if rows:  # (25 at most: one statement)
+        _exec(f"INSERT INTO {TABLE} (customer_id, name, company, name_key, reason, p6, other_id, s1, s2) VALUES "
+              + ", ".join(["(?, ?, ?, lower(?), 'introduction', ?, ?, ?, ?)"] * len(rows)),
+              [value for cid, name, company, p6, other, shared, other_name in rows
+               for value in (cid, name, company, name, p6, other, shared, other_name)])
