@@ -25,14 +25,10 @@ from journal.storage.models import database, is_server
 TABLE = "lately_item"
 RULES = "lately_rules"
 
-# (reason, base priority): journal.rules.lately.REASONS
-_BASE = {"never_contacted": 90, "follow_up_due": 85, "unthanked_purchase": 80, "return_customer": 75,
-         "referral_unthanked": 70, "welcome": 65, "unanswered": 60, "cadence": 45, "only_reactive_sales": 50,
-         "no_feedback": 30, "introduction": 20}
-
-
-def _p6(reason: str, urgency: str = "0") -> str:
-    return f"({_BASE[reason] * 6} + (CASE WHEN ({urgency}) < 0 THEN 0 WHEN ({urgency}) > 60 THEN 60 ELSE ({urgency}) END))"
+def _p6(base: int, urgency: str = "0") -> str:
+    """A priority in sixths (journal.rules.lately._p6): the reason's base and a
+    sixth more for each day of urgency, up to ten."""
+    return f"({base * 6} + (CASE WHEN ({urgency}) < 0 THEN 0 WHEN ({urgency}) > 60 THEN 60 ELSE ({urgency}) END))"
 
 
 class _Files:
@@ -65,12 +61,12 @@ def prepare() -> None:
     temporary_tables_in_memory()
 
 
-def build(today: date, default_cadence: int, *, unanswered_run: int, welcome_window: int, never_grace: int,
-          feedback_every: int, thank_grace: int, referral_memory: int, customer_ids=None) -> None:
-    """Make (or, for `customer_ids`, make again) every item but introductions."""
+def build(today: date, default_cadence: int, *, bases: dict[str, int], unanswered_run: int, welcome_window: int,
+          never_grace: int, feedback_every: int, thank_grace: int, referral_memory: int, customer_ids=None) -> None:
+    """Make (or, for `customer_ids`, make again) every item but introductions;
+    `bases`: each reason's base priority (journal.rules.lately.REASONS)."""
     t = today.toordinal()
     ids = None if customer_ids is None else sorted(customer_ids)
-    only = "" if ids is None else " WHERE customer_id IN (%s)" % (", ".join(str(int(i)) for i in ids) or "NULL")
     rules = _rules_sql(today, default_cadence, ids, unanswered_run, welcome_window, never_grace, feedback_every)
     if ids is None:  # everything again: new tables, indexed once filled (index_items)
         _exec(f"DROP TABLE IF EXISTS {RULES}")
@@ -81,41 +77,41 @@ def build(today: date, default_cadence: int, *, unanswered_run: int, welcome_win
               "reason TEXT, p6 INTEGER, since INTEGER, level TEXT, ref_id INTEGER, other_id INTEGER, "
               "n1 INTEGER, n2 INTEGER, s1 TEXT, s2 TEXT)")
     else:
-        _exec(f"DELETE FROM {RULES} WHERE id IN (%s)" % (", ".join(str(int(i)) for i in ids) or "NULL"))
-        _exec(f"DELETE FROM {TABLE}{only} AND reason <> 'introduction'")  # those are put apart
+        _exec(f"DELETE FROM {RULES} WHERE 1 = 1" + _among("id", ids))
+        _exec(f"DELETE FROM {TABLE} WHERE reason <> 'introduction'" + _among("customer_id", ids))  # those are put apart
         _exec(f"INSERT INTO {RULES} {rules}", [False])
-    rid = "" if ids is None else " AND r.id IN (%s)" % (", ".join(str(int(i)) for i in ids) or "NULL")
+    rid = _among("r.id", ids)
     B = attention_facts.RULE_BITS
     cols = "customer_id, name, company, name_key, reason, p6, since, level, ref_id, other_id, n1, n2, s1, s2"
     head = "SELECT r.id, r.name, r.company, lower(r.name)"
     age = "coalesce(r.value_age, r.since_age)"
     _exec(f"""INSERT INTO {TABLE} ({cols})
-        {head}, 'cadence', {_p6('cadence', f'{age} - r.cadence')}, {t} - ({age} - r.cadence),
+        {head}, 'cadence', {_p6(bases['cadence'], f'{age} - r.cadence')}, {t} - ({age} - r.cadence),
                CASE WHEN r.flags & {B['overdue']} = {B['overdue']} THEN 'overdue' ELSE 'due' END, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER),
                {age}, r.cadence, r.value_kind, r.interests
           FROM {RULES} r WHERE r.flags & {B['cadence']} = {B['cadence']}{rid}
         UNION ALL
-        {head}, 'no_feedback', {_p6('no_feedback')}, NULL, NULL, NULL, NULL,
+        {head}, 'no_feedback', {_p6(bases['no_feedback'])}, NULL, NULL, NULL, NULL,
                r.since_age, {t} - r.feedback_age, NULL, NULL
           FROM {RULES} r WHERE r.flags & {B['no_feedback']} = {B['no_feedback']}{rid}
         UNION ALL
-        {head}, 'unanswered', {_p6('unanswered', 'r.unanswered_age')}, {t} - r.unanswered_age, NULL, NULL, NULL,
+        {head}, 'unanswered', {_p6(bases['unanswered'], 'r.unanswered_age')}, {t} - r.unanswered_age, NULL, NULL, NULL,
                r.unanswered, NULL, r.channel, NULL
           FROM {RULES} r WHERE r.flags & {B['unanswered']} = {B['unanswered']}{rid}
         UNION ALL
-        {head}, 'welcome', {_p6('welcome', 'r.buy_age')}, {t} - r.buy_age, NULL, NULL, NULL,
+        {head}, 'welcome', {_p6(bases['welcome'], 'r.buy_age')}, {t} - r.buy_age, NULL, NULL, NULL,
                NULL, NULL, r.manager, NULL
           FROM {RULES} r WHERE r.flags & {B['welcome']} = {B['welcome']}{rid}
         UNION ALL
-        {head}, 'never_contacted', {_p6('never_contacted', 'r.buy_age')}, {t} - r.buy_age, NULL, NULL, NULL,
+        {head}, 'never_contacted', {_p6(bases['never_contacted'], 'r.buy_age')}, {t} - r.buy_age, NULL, NULL, NULL,
                r.buy_age, NULL, NULL, NULL
           FROM {RULES} r WHERE r.flags & {B['never_contacted']} = {B['never_contacted']}{rid}
         UNION ALL
-        {head}, 'only_reactive_sales', {_p6('only_reactive_sales', 'r.reactive_age')}, NULL, NULL, NULL, NULL,
+        {head}, 'only_reactive_sales', {_p6(bases['only_reactive_sales'], 'r.reactive_age')}, NULL, NULL, NULL, NULL,
                2 * r.cadence, NULL, NULL, r.interests
           FROM {RULES} r WHERE r.flags & {B['only_reactive_sales']} = {B['only_reactive_sales']}{rid}""")
     d = _d()
-    pid = "" if ids is None else " AND customer_id IN (%s)" % (", ".join(str(int(i)) for i in ids) or "NULL")
+    pid = _among("customer_id", ids)
     before = (today - timedelta(days=thank_grace))
     day_param = before if is_server() else before.isoformat()
     # One item per customer (at the customer stage) with purchases not thanked:
@@ -127,7 +123,7 @@ def build(today: date, default_cadence: int, *, unanswered_run: int, welcome_win
                     THEN 'return_customer' ELSE 'unthanked_purchase' END,
                CASE WHEN (r.buy_age IS NOT NULL AND {t} - {d.day_of('p.newest_on')} < r.buy_age)
                          OR coalesce(r.since_age - ({t} - {d.day_of('p.newest_on')}), 0) >= 365
-                    THEN {_p6('return_customer', f"{t} - {d.day_of('p.oldest')}")} ELSE {_p6('unthanked_purchase', f"{t} - {d.day_of('p.oldest')}")} END,
+                    THEN {_p6(bases['return_customer'], f"{t} - {d.day_of('p.oldest')}")} ELSE {_p6(bases['unthanked_purchase'], f"{t} - {d.day_of('p.oldest')}")} END,
                {d.day_of('p.oldest')}, NULL, o.id, NULL, p.n, coalesce(r.since_age, 0), o.product, NULL
         FROM (SELECT customer_id, count(*) AS n, min(purchased_on) AS oldest, max(purchased_on) AS newest_on
               FROM purchase WHERE thanked_by_id IS NULL AND deleted_at IS NULL AND purchased_on < ?{pid}
@@ -138,33 +134,31 @@ def build(today: date, default_cadence: int, *, unanswered_run: int, welcome_win
     due = today if is_server() else today.isoformat()
     _exec(f"""INSERT INTO {TABLE} ({cols})
         SELECT r.id, r.name, r.company, lower(r.name), 'follow_up_due',
-               {_p6('follow_up_due', f"{t} - {d.day_of('i.follow_up_on')}")}, {d.day_of('i.follow_up_on')},
+               {_p6(bases['follow_up_due'], f"{t} - {d.day_of('i.follow_up_on')}")}, {d.day_of('i.follow_up_on')},
                NULL, i.id, NULL, {t} - {d.day_of('i.follow_up_on')}, NULL, i.summary, i.kind
         FROM (SELECT customer_id, id, follow_up_on, summary, kind FROM interaction
               WHERE follow_up_on <= ? AND follow_up_done = ? AND deleted_at IS NULL{pid}) i
         {d.join} {RULES} r ON r.id = i.customer_id""", [due, d.false])
     since = today - timedelta(days=referral_memory)
     since_param = since if is_server() else since.isoformat()
-    sid = "" if ids is None else " AND n.source_id IN (%s)" % (", ".join(str(int(i)) for i in ids) or "NULL")
-    # Each referrer's referrals not thanked: the oldest (by day, then id) names the item; names in that order.
-    agg = ("string_agg(coalesce(x.name, 'someone'), chr(31) ORDER BY x.connected_on, x.id)" if is_server() else
-           "group_concat(coalesce(x.name, 'someone'), char(31))")
-    inner_order = "" if is_server() else " ORDER BY n.source_id, n.connected_on, n.id"
+    # Each referrer's referrals not thanked, one item: the oldest (by day, then id)
+    # names it, and the names come in that order (a window, whose order is kept).
+    names = "string_agg(coalesce(c.name, 'someone'), chr(31))" if is_server() else \
+        "group_concat(coalesce(c.name, 'someone'), char(31))"
     _exec(f"""INSERT INTO {TABLE} ({cols})
         SELECT r.id, r.name, r.company, lower(r.name), 'referral_unthanked',
-               {_p6('referral_unthanked', f"{t} - {d.day_of('g.oldest')}")}, {d.day_of('g.oldest')}, NULL,
-               (SELECT y.id FROM connection y WHERE y.source_id = g.source_id AND y.kind = ? AND y.thanked_by_id IS NULL
-                AND y.deleted_at IS NULL AND y.connected_on = g.oldest ORDER BY y.id LIMIT 1),
-               NULL, NULL, NULL, g.names, NULL
-        FROM (SELECT x.source_id, min(x.connected_on) AS oldest, {agg} AS names
-              FROM (SELECT n.source_id, n.id, n.connected_on, c.name
-                    FROM connection n
-                    LEFT JOIN customer c ON c.id = n.target_id AND c.deleted_at IS NULL AND c.archived = ?
-                    WHERE n.kind = ? AND n.thanked_by_id IS NULL AND n.deleted_at IS NULL AND n.connected_on >= ?{sid}
-                    {inner_order}) x
-              GROUP BY x.source_id) g
-        {d.join} {RULES} r ON r.id = g.source_id""",
-          [REFERRED, d.false, REFERRED, since_param])
+               {_p6(bases['referral_unthanked'], f"{t} - {d.day_of('g.connected_on')}")}, {d.day_of('g.connected_on')},
+               NULL, g.id, NULL, NULL, NULL, g.names, NULL
+        FROM (SELECT n.source_id, n.id, n.connected_on,
+                     {names} OVER (PARTITION BY n.source_id ORDER BY n.connected_on, n.id
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS names,
+                     row_number() OVER (PARTITION BY n.source_id ORDER BY n.connected_on, n.id) AS k
+              FROM connection n
+              LEFT JOIN customer c ON c.id = n.target_id AND c.deleted_at IS NULL AND c.archived = ?
+              WHERE n.kind = ? AND n.thanked_by_id IS NULL AND n.deleted_at IS NULL AND n.connected_on >= ?
+                    {_among("n.source_id", ids)}) g
+        {d.join} {RULES} r ON r.id = g.source_id
+        WHERE g.k = 1""", [d.false, REFERRED, since_param])
     # Snoozed items leave.
     until = today if is_server() else today.isoformat()
     _exec(f"""DELETE FROM {TABLE} WHERE EXISTS (

@@ -684,7 +684,8 @@ def build_items(today: date, customer_ids=None) -> None:
     (journal.reads.attention_items), for everyone or made again for `customer_ids`."""
     from journal.reads import attention_items
 
-    attention_items.build(today, settings.get_settings().default_cadence_days, unanswered_run=UNANSWERED_RUN,
+    attention_items.build(today, settings.get_settings().default_cadence_days,
+                          bases={reason: base for reason, (_, base) in REASONS.items()}, unanswered_run=UNANSWERED_RUN,
                           welcome_window=WELCOME_WINDOW_DAYS, never_grace=NEVER_CONTACTED_GRACE_DAYS,
                           feedback_every=FEEDBACK_EVERY_DAYS, thank_grace=THANK_GRACE_DAYS,
                           referral_memory=REFERRAL_MEMORY_DAYS, customer_ids=customer_ids)

@@ -40,8 +40,9 @@ def every_reason():
                     interests="chess")
     log(late, "check_in", "out", ago=200, follow_up_on=TODAY.replace(day=1))  # cadence overdue; follow-up due
     log(late, "feedback", "out", ago=400)
-    connect(late, new, ago=30)  # referral not thanked
-    connect(late, quiet, ago=20)
+    connect(late, quiet, ago=20)  # referrals not thanked, made in another order than their days
+    connect(late, new, ago=30)
+    connect(late, calls, ago=30)  # the same day: by the order they were made
 
 
 def test_the_seeded_journal(journal):
@@ -51,6 +52,8 @@ def test_the_seeded_journal(journal):
     found = from_python()
     assert set(lately.REASONS) - {i.reason for i in found} == {"introduction"}
     assert from_database() == found
+    [referral] = [i for i in found if i.reason == "referral_unthanked" and i.customer_name == "Lee Late"]
+    assert referral.detail == (("Nia New", "Cal Calls", "Quinn Quiet"),)
     assert attention_items.counts() == {r: n for r, n in __import__("collections").Counter(
         i.reason for i in from_python()).items()}
 
