@@ -568,7 +568,8 @@ def _what(table: str, row: dict) -> str:
                 "stage_change": "stage history", "graph_position": "place in the graph"}[table]
         return f"{_name(row['customer'])}'s {what}"
     if table == "setting":
-        return f"The setting {row['key'].replace('_', ' ')}"
+        name, _, who = row["key"].partition("@")  # a person's own (journal/writes/settings.py: PERSONAL)
+        return f"The setting {name.replace('_', ' ')}" + (f" of {who}" if who else "")
     if table == "tag":
         return f"The tag {row['name']}"
     if table == "draft":
