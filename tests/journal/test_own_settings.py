@@ -170,3 +170,23 @@ def test_a_team_journal_moved_to_a_file_signs_as_who_moved_it_and_back_the_other
         assert signed() == "Best wishes,\nAda" and settings.own_settings() == set()
     finally:
         db.close()
+
+
+@needs_server
+def test_undoing_your_signature_after_it_changed_elsewhere_names_it_as_yours(pg_server, tmp_path):
+    import psycopg
+
+    from journal.writes import changes
+
+    location = team_journal_signed_as_the_shop(pg_server, tmp_path, "undo")
+    db.open_server(location)
+    try:
+        with changes.recording() as recorded:
+            settings.update_settings(signature="Best,\nAda")
+        with psycopg.connect(location, autocommit=True) as elsewhere:  # you, at the command line say
+            elsewhere.execute("UPDATE setting SET value = 'Yours,\nAda' WHERE key = %s", [f"signature@{me()}"])
+        with pytest.raises(ChangedSince, match="Your signature was changed since: it is now “Yours,\nAda”"):
+            changes.undo(recorded.changeset)
+        assert settings.get_settings().signature == "Yours,\nAda"
+    finally:
+        db.close()
