@@ -92,12 +92,15 @@ class SettingsDialog(FormDialog):
         sizes it as one line, and on a short screen squeezes it with the tag table,
         cutting its words): the table gives way."""
         for label in self.findChildren(QLabel):
-            if label.wordWrap() and label.isVisibleTo(self):
+            if not label.wordWrap():
+                continue
+            need = 0
+            if label.isVisibleTo(self):
                 box = label.parentWidget()  # a field's message: as wide as its field, even before it is laid out
                 width = box.contentsRect().width() if box is not self and box.layout() is not None else label.width()
-                need = label.heightForWidth(width)
-                if need > 0 and label.minimumHeight() != need:
-                    label.setMinimumHeight(need)
+                need = max(label.heightForWidth(width), 0)
+            if label.minimumHeight() != need:  # (a message gone, or shorter: no room kept for the old one)
+                label.setMinimumHeight(need)
 
     def _values(self) -> tuple[dict, dict]:
         return (dict(owner_name=self.owner.text(), business_name=self.business.text(),
@@ -122,6 +125,9 @@ class SettingsDialog(FormDialog):
             super().accept()
         except ChangedSince as refusal:  # nothing was saved: the dialog stays open and says why
             self._refused(refusal, self._sent)
+        else:
+            if self.isVisible():  # a value refused (ValidationError): its message, whole
+                self._fit_wrapped()
 
     def _refused(self, refusal: ChangedSince, changed: dict) -> None:
         """A colleague changed a setting being changed here: theirs is named under
