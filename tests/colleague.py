@@ -7,6 +7,8 @@ services the app uses, then exits. For the tests of colleagues' changes
     python -m tests.colleague LOCATION edit-note NOTE_ID FIELD=VALUE...
     python -m tests.colleague LOCATION customer NAME
     python -m tests.colleague LOCATION cadence DAYS
+    python -m tests.colleague LOCATION settings KEY=VALUE...   (as their settings dialog saves them)
+    python -m tests.colleague LOCATION settings?   (prints their name and signature, one a line)
     python -m tests.colleague LOCATION customers COUNT
     python -m tests.colleague LOCATION purchase CUSTOMER_ID PRODUCT
     python -m tests.colleague LOCATION connect SOURCE_ID TARGET_ID
@@ -26,7 +28,7 @@ import sys
 
 def main(argv: list[str]) -> int:
     from journal.storage import db
-    from journal.writes import connections, customers, drafts, interactions, purchases, settings
+    from journal.writes import connections, customers, drafts, interactions, preferences, purchases, settings
 
     location, what, *rest = argv
     db.open_server(location)
@@ -38,6 +40,11 @@ def main(argv: list[str]) -> int:
         print(customers.create_customer(name=rest[0]).id)
     elif what == "cadence":
         settings.update_settings(default_cadence_days=int(rest[0]))
+    elif what == "settings":
+        preferences.save_settings(dict(pair.split("=", 1) for pair in rest))
+    elif what == "settings?":
+        own = settings.get_settings()
+        print(f"{own.owner_name}\n{own.signature}")
     elif what == "customers":
         customers.create_customers([{"name": f"Newcomer {n}"} for n in range(int(rest[0]))])
     elif what == "purchase":

@@ -108,6 +108,11 @@ def copy_journal(source_db, target_db, *, progress=None, cancelled=None, older=F
                         f"({theirs[model].rows} rows, checksum {theirs[model].checksum[:12]}; the copy {ours.rows} "
                         f"rows, checksum {ours.checksum[:12]}). Nothing was moved.")
                 checks.append(ours)
+            if is_postgres(source_db) and not is_postgres(target_db):  # checked as copied; then a file's own:
+                from journal.storage.models import me
+                from journal.writes import settings
+
+                settings.take_as_the_files(me(source_db))  # signed by who made it (their name, signature)
             if older and not SchemaVersion.select().where(SchemaVersion.version == migrations.LATEST).exists():
                 SchemaVersion.create(version=migrations.LATEST)  # the schema it was made with
             # Checked as copied; then the drafts of whoever moves it are theirs where it arrives.

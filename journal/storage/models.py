@@ -18,12 +18,13 @@ def is_server(db=None) -> bool:
     return isinstance(getattr(db, "obj", db), peewee.PostgresqlDatabase)
 
 
-def me() -> str | None:
+def me(db=None) -> str | None:
     """Who "you" are on a team journal: the login role (session_user: a
     person's own even when `ALTER ROLE … SET role` has them act as the team's
     group role), asked once per server database, as `written_by` columns and
-    each person's drafts name them; None for a file, whose rows record nobody."""
-    db = database.obj
+    each person's drafts name them; None for a file, whose rows record nobody.
+    `db`: on that database rather than the journal's (a move's source)."""
+    db = database.obj if db is None else db
     if not is_server(db):
         return None
     known = getattr(db, "_lately_me", None)

@@ -37,7 +37,7 @@ from datetime import date, datetime
 from journal.errors import ChangedSince, ValidationError
 from journal.storage.models import (
     ALL_MODELS, Connection, ContactPoint, Customer, CustomerTag, Draft, GraphPosition, Interaction,
-    NotDuplicate, Purchase, Setting, Snooze, StageChange, Tag, database, now,
+    NotDuplicate, Purchase, Setting, Snooze, StageChange, Tag, database, me, now,
 )
 
 # Tables a ChangeSet may name. Derived rows (the summary, the search index) are
@@ -568,7 +568,9 @@ def _what(table: str, row: dict) -> str:
                 "stage_change": "stage history", "graph_position": "place in the graph"}[table]
         return f"{_name(row['customer'])}'s {what}"
     if table == "setting":
-        return f"The setting {row['key'].replace('_', ' ')}"
+        name, _, who = row["key"].partition("@")  # a person's own (journal/writes/settings.py: PERSONAL)
+        words = {"owner_name": "name"}.get(name, name.replace("_", " "))
+        return (f"The setting {words}" if not who else f"Your {words}" if who == me() else f"{who}'s {words}")
     if table == "tag":
         return f"The tag {row['name']}"
     if table == "draft":

@@ -210,9 +210,11 @@ WRITES = {
                         st.one_of(st.dates(min_value=date.today()), when)),
     lately.unsnooze: call(ids(), st.one_of(st.just("cadence"), texts, anything)),
     settings.update_settings: kwargs_call((), setting_changes),
+    settings.take_as_the_files: call(st.one_of(st.none(), texts, st.just("ben"))),
     preferences.save_settings: call(st.one_of(setting_changes, anything),
                                  st.one_of(st.dictionaries(st.one_of(texts, st.just("vip"), st.integers(), st.none()), numbers,
-                                                           max_size=3), st.none(), anything)),
+                                                           max_size=3), st.none(), anything),
+                                 st.one_of(st.none(), setting_changes, anything)),  # expected: as the dialog showed them
     drafts.save_draft: call(st.one_of(st.just("quick_capture"), texts, anything),
                             st.one_of(st.dictionaries(st.text(max_size=5), anything, max_size=3), anything)),
     drafts.discard_draft: call(st.one_of(st.just("quick_capture"), texts, anything)),
@@ -251,6 +253,7 @@ READS = {
     # check(), which reads): called only inside a service's transaction.
     changes: {"recording", "watch", "watch_where", "created", "created_where", "check", "follow"},
 }
+READS[settings] |= {"each_persons_own", "own_settings", "own_key"}  # your own name and signature on a team journal
 
 
 def name(service) -> str:

@@ -158,6 +158,10 @@ def test_companies_and_tags_match_case_in_any_script(journal):
 def test_settings_store_only_what_was_set(journal):
     from journal.storage.models import Setting
 
-    settings.update_settings(owner_name="Alex")
-    assert dict(Setting.select(Setting.key, Setting.value).tuples()) == {"owner_name": "Alex"}
+    from journal.storage.models import me
+
+    settings.update_settings(owner_name="Alex", business_name="Alex & Co")
+    # Your name is your own on a team journal (keyed by your login role); a file's is the journal's.
+    yours = f"owner_name@{me()}" if me() else "owner_name"
+    assert dict(Setting.select(Setting.key, Setting.value).tuples()) == {yours: "Alex", "business_name": "Alex & Co"}
     assert settings.get_settings().card_template == settings.DEFAULT_CARD_TEMPLATE

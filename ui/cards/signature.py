@@ -1,6 +1,8 @@
-"""The owner's signature on the cards: said plainly while it is empty, with
-where to set it, and asked about before cards go to print unsigned (never a
-print refused without a word)."""
+"""The owner's signature on the cards: said plainly while it is empty (or, on
+a team journal, still the team's rather than the person's own), with where to
+set it, and asked about before cards go to print unsigned (never a print
+refused without a word). On a team journal it is the person's own: the cards
+are signed by whoever prints them (journal/writes/settings.py, PERSONAL)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,13 @@ def unsigned_words() -> str:
     """What to tell the owner about their signature; "" when it is set, or when
     the card template does not use it."""
     own = settings.get_settings()
-    if own.signature.strip() or "signature" not in own.card_template:
+    if "signature" not in own.card_template:
+        return ""
+    if own.signature.strip():
+        if settings.each_persons_own() and "signature" not in settings.own_settings():
+            # A team journal: each person signs with their own; this one has not set theirs yet.
+            return ("The cards are signed with the team's signature, not one of your own. Set yours in "
+                    "Edit › Settings… (Signature), or with Set signature… here.")
         return ""
     name = own.owner_name.strip()
     ending = f"so the cards end with your name alone, “{name}”" if name else "so the cards end unsigned"
@@ -46,7 +54,7 @@ def ask_before_printing(parent: QWidget) -> str:
     which the window already says), else what the owner chose: to set the
     signature first, to print unsigned, or to cancel."""
     own = settings.get_settings()
-    if not unsigned_words() or own.owner_name.strip():
+    if own.signature.strip() or "signature" not in own.card_template or own.owner_name.strip():
         return PRINT
     box = QMessageBox(QMessageBox.Icon.Question, "The cards are not signed",
                       "Your signature is empty, so the cards end unsigned.", parent=parent)
