@@ -68,7 +68,7 @@ def build(today: date, default_cadence: int, *, bases: dict[str, int], unanswere
     t = today.toordinal()
     ids = None if customer_ids is None else sorted(customer_ids)
     rules = _rules_sql(today, default_cadence, ids, unanswered_run, welcome_window, never_grace, feedback_every)
-    if ids is None:  # everything again: new tables, indexed once filled (index_items)
+    if ids is None:  # everything again: new tables (indexed when first needed: index_items)
         _exec(f"DROP TABLE IF EXISTS {RULES}")
         _exec(f"DROP TABLE IF EXISTS {TABLE}")
         _exec(f"CREATE TEMP TABLE {RULES} AS {rules}", [False])
@@ -185,9 +185,12 @@ def _order() -> str:
 
 
 def index_items() -> None:
-    """After a whole build: the panel's order, and each customer's items, by index."""
-    _exec(f"CREATE INDEX {TABLE}_order ON {TABLE} ({_order()})")
-    _exec(f"CREATE INDEX {TABLE}_customer ON {TABLE} (customer_id)")
+    """The panel's order, and each customer's items, by index: made when first
+    needed (a page after the first, an update), not before the list is first
+    shown (the first page is the top of a sort: 1 ms at 5k, 11 at 50k, against
+    5 and 40 ms for the index)."""
+    _exec(f"CREATE INDEX IF NOT EXISTS {TABLE}_order ON {TABLE} ({_order()})")
+    _exec(f"CREATE INDEX IF NOT EXISTS {TABLE}_customer ON {TABLE} (customer_id)")
 
 
 def mark() -> int:

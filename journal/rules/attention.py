@@ -64,7 +64,6 @@ def compute(today: date | None = None) -> AttentionState:
         members, circles = lately.topic_index(people)
         introductions = lately.introductions(people, circles, lately.read_circle(today, circles))
         attention_items.put_introductions(lately.introduction_rows(introductions))
-        attention_items.index_items()
         counts = attention_items.counts()
         health = Health(*attention_items.health())
         mark = attention_items.mark()
@@ -74,6 +73,8 @@ def compute(today: date | None = None) -> AttentionState:
 def rows(offset: int, limit: int, reason: str | None = None) -> list[AttentionItem]:
     """Items `offset` to `offset + limit`, most pressing first (lately.sort_key),
     of one reason or all: on the connection the newest state was made on."""
+    if offset:
+        attention_items.index_items()  # scrolling on: the order by index from now on
     return [lately.item_of_row(row) for row in attention_items.page(offset, limit, reason)]
 
 
@@ -135,6 +136,7 @@ def update(state: AttentionState, customer_ids, today: date | None = None) -> At
     today = today or date.today()
     if today != state.today or not attention_items.made_by(state.mark):
         return compute(today)
+    attention_items.index_items()  # each customer's items found, and the rows shown read again, by index
     with snapshot():
         ids = affected_by(customer_ids)
         counts_before, health_before = attention_items.counts(ids), attention_items.health(ids)
