@@ -290,3 +290,15 @@ def test_a_refresh_asked_for_while_another_runs_starts_from_what_that_one_made(q
     full = attention.compute()  # (in this thread's connection: the panel's tables are the kept thread's)
     assert panel._state.counts == full.counts and panel._state.health == full.health
     assert panel.visible_items() == attention.items(full)
+
+
+def test_once_the_list_is_shown_its_indexes_are_made_for_the_changes_to_come(make_window):
+    """A whole computation leaves the indexes for later, so the list shows
+    sooner; the panel has them made right after it is on screen, so the first
+    change after it is not the one that pays for them."""
+    from journal.storage.models import database
+
+    make_window(populate=journal_with_needs)  # (background work runs inline here, on this connection)
+    made = {name for (name,) in database.execute_sql(
+        "SELECT name FROM sqlite_temp_master WHERE type = 'index' AND tbl_name = 'lately_item'").fetchall()}
+    assert made == {"lately_item_order", "lately_item_customer"}

@@ -409,6 +409,12 @@ class LatelyPanel(QDockWidget):
         self.loading = bool(self._running)
         self._show(state, rows, reason, base)
         self.computed.emit(generation, True)
+        if state.full:  # the list is on screen: now the indexes its changes and pages use, on the same thread
+            from journal.rules import attention
+
+            from ui.common.tasks import run_in_background
+
+            run_in_background(attention.index, kept=True, owner=self)
 
     def _more_wanted(self, after):
         """The next page of the list, read on the kept thread (the items live in its connection)."""
