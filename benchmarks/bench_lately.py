@@ -9,8 +9,9 @@ customer < 10 ms (journal.rules.attention.update, the rows shown read again,
 plus the list's rows moved on the GUI thread).
 
 The list is made inside the database (journal.reads.attention_items: the rules
-for everyone in SQL, the items written into temporary tables, counted and
-indexed there; the introductions in Python). Floors, on a raw sqlite3
+for everyone in SQL, the items written into temporary tables and counted
+there; the introductions in Python; the indexes made after the list is shown,
+attention.index, outside the figure). Floors, on a raw sqlite3
 connection to the same file: "raw SQL" runs the queries the rules read and
 only fetches the rows; the second floor makes the items of every rule but the
 introductions inside SQLite with the least SQL that does it (no words, fewer
@@ -167,6 +168,7 @@ def main():
     window.resize(1400, 900)
     window.show()
     state = attention.compute(today)  # (the tables again: the floors above used other connections, lately.read this one)
+    attention.index()  # as the panel has it done once the list is shown
     started = time.perf_counter()
     page = attention.rows(0, panel.model.PAGE)
     panel._show(state, page, None)
