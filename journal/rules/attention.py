@@ -70,9 +70,19 @@ def compute(today: date | None = None) -> AttentionState:
     return AttentionState(today, introductions, people, members, circles, health, counts, mark=mark)
 
 
-def rows(offset: int, limit: int, reason: str | None = None) -> list[AttentionItem]:
+class ListGone(Exception):
+    """The tables a page was to be read from are not the state's any more: the
+    connection was made again (a team server lost), or another list was made
+    in them. Not a database fault: the list is to be made again."""
+
+
+def rows(offset: int, limit: int, reason: str | None = None, state: AttentionState | None = None
+         ) -> list[AttentionItem]:
     """Items `offset` to `offset + limit`, most pressing first (lately.sort_key),
-    of one reason or all: on the connection the newest state was made on."""
+    of one reason or all: on the connection the newest state was made on. Given
+    that `state`, its tables are checked to be still there (ListGone if not)."""
+    if state is not None and not attention_items.made_by(state.mark):
+        raise ListGone("the list is being made again")
     if offset:
         attention_items.index_items()  # scrolling on: the order by index from now on
     return [lately.item_of_row(row) for row in attention_items.page(offset, limit, reason)]

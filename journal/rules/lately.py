@@ -451,10 +451,21 @@ def everyone(today: date) -> Everything:
                       found.people, members, circles)
 
 
+# Names compare with their letters A to Z in small letters and every other
+# character as it is, as the database's lower() orders them on both backends
+# (journal.reads.attention_items, and the customer list): the same order wherever
+# the list is made.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def name_key(name: str) -> str:
+    return name.translate(_ASCII_LOWER)
+
+
 def sort_key(item: AttentionItem):
-    """Most pressing first; ties by name, then down to the customer and the item,
-    so the order never depends on the order the rows were read in."""
-    return (-item.p6, item.customer_name.lower(), item.customer_id, item.reason, item.ref_id or 0,
+    """Most pressing first; ties by name (name_key), then down to the customer
+    and the item, so the order never depends on the order the rows were read in."""
+    return (-item.p6, name_key(item.customer_name), item.customer_id, item.reason, item.ref_id or 0,
             item.other_customer_id or 0)
 
 
@@ -468,7 +479,7 @@ def in_order(by_customer: dict[int, list[AttentionItem]], more=()) -> list[Atten
     in sort_key order. Tens of thousands of items: the customers are sorted by
     name once and their items dealt into one list per priority, which then
     come in sort_key order without comparing items."""
-    named = sorted((items[0].customer_name.lower(), cid) for cid, items in by_customer.items())
+    named = sorted((name_key(items[0].customer_name), cid) for cid, items in by_customer.items())
     buckets = defaultdict(list)
     for _, cid in named:
         for item in by_customer[cid]:

@@ -243,7 +243,7 @@ READS = {
     connections: {"connections_of"},
     lately: {"read", "everyone", "in_order", "tenure_words", "health", "health_of",
              "health_codes", "introductions", "sort_key", "topic_index", "topic_circles", "circle_rank", "read_circle",
-             "item_of_row", "introduction_rows", "people_of", "build_items"},
+             "item_of_row", "introduction_rows", "people_of", "build_items", "name_key"},
     settings: {"get_settings"},
     drafts: {"load_draft", "every_key"},
     trash: {"trash_items"},

@@ -6,6 +6,7 @@ import threading
 from collections import Counter
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from journal.rules import attention, lately
@@ -255,3 +256,21 @@ def test_an_update_of_tables_made_again_since_starts_from_scratch(journal):
     database.close()
     database.connect()
     assert attention.update(lost, {ann.id}, TODAY).full
+
+
+def test_a_page_of_a_list_whose_tables_are_gone_says_so(journal):
+    """A connection made again (a team server lost and back) has no tables: a
+    page asked for with its state says the list is gone, a plain error the
+    panel answers by making it again, not a database fault to show."""
+    from journal.storage.models import database
+
+    for n in range(3):
+        buy(customer(f"Ann {n}"), ago=30)
+    state = attention.compute(TODAY)
+    assert len(attention.rows(0, 2, state=state)) == 2
+    database.close()
+    database.connect()
+    with pytest.raises(attention.ListGone):
+        attention.rows(2, 2, state=state)
+    again = attention.update(state, set(), TODAY)
+    assert again.full and len(attention.rows(2, 2, state=again)) == 2

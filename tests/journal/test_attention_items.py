@@ -2,10 +2,13 @@
 items lately.read, the rules stated in Python item by item, makes: every
 reason, then after random writes and partial builds, on both backends."""
 
+from datetime import timedelta
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from journal.reads import attention_items
-from journal.rules import lately
+from journal.rules import attention, lately
+from journal.writes import customers
 from journal.errors import JournalError
 
 from .helpers import TODAY, buy, connect, customer, log
@@ -83,6 +86,41 @@ def check_writes(data):
             named = write(data, people)
         except JournalError:
             continue
-        from journal.rules import attention
         lately.build_items(TODAY, attention.affected_by({named}))
+        assert from_database() == from_python()
+
+
+def test_names_beyond_a_to_z_come_in_the_same_order_both_ways(journal):
+    """The database lowers A to Z only (SQLite's lower(), and a server's names
+    in the "C" collation), so the rules in Python order names the same way:
+    before, 'Éb' came before 'éa' from the database and after it in Python."""
+    for name in ["Éb", "éa", "Ωmega", "ωalpha", "Zed"]:
+        c = customer(name, stage="prospect")
+        log(c, "call", ago=3, follow_up_on=TODAY - timedelta(days=1))
+    lately.build_items(TODAY)
+    assert [i.customer_name for i in from_database()] == [i.customer_name for i in from_python()] == [
+        "Zed", "Éb", "éa", "Ωmega", "ωalpha"]
+
+
+def test_the_edges_of_who_is_looked_at(journal):
+    """Prospects and former customers, an archived referral, the thank-you grace
+    and the referral memory on their last day: the same items both ways, whole
+    and made again for some customers."""
+    prospect = customer("Pro Spect", stage="prospect")
+    former = customer("Fay Former", stage="former")
+    archived = customer("Arch Ived", stage="customer")
+    kept = customer("Cus Tomer", stage="customer", customer_since=TODAY - timedelta(days=400))
+    connect(prospect, archived, ago=5)
+    connect(former, kept, ago=365)  # the last day it is remembered
+    connect(kept, archived, ago=366)  # a day too old
+    buy(kept, ago=3)  # within the grace: not yet
+    buy(kept, ago=4, product="Edge")
+    buy(former, ago=10)
+    buy(prospect, ago=10)
+    log(former, "call", ago=1, follow_up_on=TODAY)
+    customers.set_archived(archived.id, True)
+    lately.build_items(TODAY)
+    assert from_database() == from_python()
+    for ids in ({archived.id}, {kept.id}, {prospect.id, former.id}):
+        lately.build_items(TODAY, attention.affected_by(ids))
         assert from_database() == from_python()

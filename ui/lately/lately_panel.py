@@ -338,7 +338,10 @@ class LatelyPanel(QDockWidget):
         self._state = self._state_in_model = None  # journal.rules.attention.AttentionState shown
         self._reason_in_model = None  # the reason whose rows the list holds (None: everything)
         # The state the last refresh left in the kept thread's tables, read and set on that thread only.
-        self._made = SimpleNamespace(state=None)
+        # What the kept thread has made and handed over, read and set on that thread only: the state
+        # the last refresh left in its tables, and the reason and number of rows the list will hold
+        # once what it has sent arrives (a page sent just before a refresh is read again with it).
+        self._made = SimpleNamespace(state=None, reason=None, shown=0)
         self.model.more_wanted.connect(self._more_wanted)
         self._pending, self._pending_all = set(), True  # changes no refresh has started for yet
         self._running = {}  # generation -> (customer ids, everything?, base state) of refreshes not back yet
@@ -379,7 +382,7 @@ class LatelyPanel(QDockWidget):
         self._running[generation] = (changed, everything, self._state)
         self._pending, self._pending_all = set(), False
         base, today = self._state, date.today()  # (base: what the list holds now, to move only what changed)
-        reason, shown = self.reasons.currentData(), max(len(self.model.rows), AttentionModel.PAGE)
+        reason, holds = self.reasons.currentData(), len(self.model.rows)
         self.loading = True
 
         made = self._made
@@ -391,9 +394,11 @@ class LatelyPanel(QDockWidget):
             base = made.state
             state = attention.compute(today) if everything or base is None else attention.update(base, changed, today)
             made.state = state
-            if reason is not None and not state.counts.get(reason):
-                return state, attention.rows(0, shown), None  # nothing left of the reason shown: everything
-            return state, attention.rows(0, shown, reason), reason
+            shown = max(AttentionModel.PAGE, holds, made.shown if made.reason == reason else 0)
+            wanted = reason if reason is None or state.counts.get(reason) else None  # none left of it: everything
+            rows = attention.rows(0, shown, wanted)
+            made.reason, made.shown = wanted, len(rows)
+            return state, rows, wanted
 
         run_in_background(compute, lambda result: self._arrived(generation, *result),
                           lambda error: self._failed(generation, error), kept=True, owner=self)
@@ -407,7 +412,10 @@ class LatelyPanel(QDockWidget):
             self._running.pop(older)  # this one covered what they cover, from a later view
         self._state, self._shown_generation = state, generation
         self.loading = bool(self._running)
+        chosen = self.reasons.currentData()  # (another reason may have been chosen while it ran)
         self._show(state, rows, reason, base)
+        if chosen != reason and state.counts.get(chosen):
+            self.reasons.setCurrentIndex(self.reasons.findData(chosen))  # its rows, read from this state's tables
         self.computed.emit(generation, True)
         if state.full:  # the list is on screen: now the indexes its changes and pages use, on the same thread
             from journal.rules import attention
@@ -422,17 +430,26 @@ class LatelyPanel(QDockWidget):
 
         from ui.common.tasks import run_in_background
 
-        generation, reason = self._shown_generation, self.reasons.currentData()
+        generation, reason, made = self._shown_generation, self.reasons.currentData(), self._made
+
+        def read():
+            rows = attention.rows(after, AttentionModel.PAGE, reason, made.state)
+            if made.reason == reason:
+                made.shown = max(made.shown, after + len(rows))
+            return rows
 
         def arrived(rows):
             if generation == self._shown_generation and reason == self.reasons.currentData():
                 self.model.append_rows(rows)
 
-        def failed(error):
-            self.model.asked = False
+        run_in_background(read, arrived, self._page_failed, kept=True, owner=self)
 
-        run_in_background(lambda: attention.rows(after, AttentionModel.PAGE, reason), arrived, failed, kept=True,
-                          owner=self)
+    def _page_failed(self, error):
+        """A page could not be read: its tables were gone (attention.ListGone: a
+        team server's connection made again) or the journal did not answer (said
+        by the database error watch). The list is made again, once it answers."""
+        self.model.asked = False
+        self.refresh_soon()
 
     def _failed(self, generation, error):
         changed, everything, _ = self._running.pop(generation, (set(), True, None))
@@ -495,7 +512,12 @@ class LatelyPanel(QDockWidget):
 
         if self._state is None:
             return
-        state, generation, reason = self._state, self._shown_generation, self.reasons.currentData()
+        state, generation, reason, made = self._state, self._shown_generation, self.reasons.currentData(), self._made
+
+        def read():
+            rows = attention.rows(0, AttentionModel.PAGE, reason, made.state)
+            made.reason, made.shown = reason, len(rows)
+            return rows
 
         def arrived(rows):
             if generation == self._shown_generation and reason == self.reasons.currentData():
@@ -503,7 +525,7 @@ class LatelyPanel(QDockWidget):
                 self._reason_in_model = reason
                 self.list.scrollToTop()
 
-        run_in_background(lambda: attention.rows(0, AttentionModel.PAGE, reason), arrived, kept=True, owner=self)
+        run_in_background(read, arrived, self._page_failed, kept=True, owner=self)
 
     def visible_items(self) -> list[lately.AttentionItem]:
         """The items in the list now (a page at a time; scrolling down shows more)."""
