@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,8 @@ def main():
     window.show()
     settle(app, lambda: window.lately.model.rowCount() > 0)  # the panel fills after the first paint
     # A loyal customer with a full history, who is due for something.
-    due = {i.customer_id for i in lately.attention_items() if i.reason == "cadence"}
+    due = {cid for cid, items in lately.read(date.today()).by_customer.items()
+           if any(i.reason == "cadence" for i in items)}
     busiest = (Customer.select(Customer.id).join(CustomerSummary, on=(CustomerSummary.customer == Customer.id))
                .where(Customer.id.in_(due), CustomerSummary.purchase_count >= 2, Customer.stage == "customer")
                .order_by(CustomerSummary.lifetime_cents.desc()).first())
