@@ -185,3 +185,23 @@ def test_the_kept_thread_keeps_its_connection_and_what_it_made_there(qtbot, thre
     finally:
         assert tasks.wait_for_background()
         second.close()
+
+
+def test_the_kept_thread_outlives_a_failure_around_a_task(qtbot, threaded, monkeypatch):
+    """Whatever goes wrong around a task on the kept thread (here the check of
+    its connection after the task, as a team server's link breaking could),
+    the thread goes on: the next task runs, on a connection made afresh."""
+    checked = []
+
+    def broken_check(target):
+        if not checked:
+            checked.append(True)
+            raise RuntimeError("the link broke while it was looked at")
+        return False
+
+    monkeypatch.setattr(tasks, "_connection_lost", broken_check)
+    seen = []
+    tasks.run_in_background(lambda: "first", seen.append, kept=True)
+    tasks.run_in_background(lambda: Customer.select().count(), seen.append, kept=True)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
+    assert seen == ["first", 1]

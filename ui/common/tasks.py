@@ -149,8 +149,9 @@ _kept_target = None
 
 
 def _connection_lost(target) -> bool:
-    connection = target.connection()
-    # psycopg marks a connection whose link broke; sqlite3 has nothing to lose
+    # This thread's connection as it is (asking the database for it could try to connect again):
+    # psycopg marks one whose link broke; sqlite3 has nothing to lose.
+    connection = getattr(target._state, "conn", None)
     return bool(getattr(connection, "broken", False) or getattr(connection, "closed", False))
 
 
@@ -253,6 +254,12 @@ def _kept_loop(tasks) -> None:
                 _close_kept()
             else:
                 task.run()
+        except BaseException:  # noqa: BLE001 - the thread never dies: the next task connects afresh
+            traceback.print_exc()
+            try:
+                _close_kept()
+            except BaseException:  # noqa: BLE001
+                pass
         finally:
             tasks.task_done()
 
