@@ -30,7 +30,8 @@ from datetime import date
 from journal.reads import attention_items
 from journal.rules import lately
 from journal.rules.lately import AttentionItem, Health, Person
-from journal.storage.models import Connection, raw_rows
+from journal.storage import team_changes
+from journal.storage.models import Connection, database, raw_rows
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def compute(today: date | None = None) -> AttentionState:
         counts = attention_items.counts()
         health = Health(*attention_items.health())
         mark = attention_items.mark()
+        team_changes.scratch_write(database)  # (temporary tables only: no colleague's change)
     return AttentionState(today, introductions, people, members, circles, health, counts, mark=mark)
 
 
@@ -92,7 +94,9 @@ def index() -> None:
     """The tables' indexes (the order, each customer's items), which a whole
     computation leaves for later: the panel asks for them once the list is
     on screen, so that the first change after it is as quick as the others."""
-    attention_items.index_items()
+    with database.atomic():
+        attention_items.index_items()
+        team_changes.scratch_write(database)
 
 
 def items(state: AttentionState) -> list[AttentionItem]:
@@ -153,8 +157,8 @@ def update(state: AttentionState, customer_ids, today: date | None = None) -> At
     today = today or date.today()
     if today != state.today or not attention_items.made_by(state.mark):
         return compute(today)
-    attention_items.index_items()  # each customer's items found, and the rows shown read again, by index
     with snapshot():
+        attention_items.index_items()  # each customer's items found, and the rows shown read again, by index
         ids = affected_by(customer_ids)
         counts_before, health_before = attention_items.counts(ids), attention_items.health(ids)
         lately.build_items(today, ids)
@@ -169,6 +173,7 @@ def update(state: AttentionState, customer_ids, today: date | None = None) -> At
             introductions = lately.introductions(people, circles, lately.read_circle(today, circles))
         if introductions != state.introductions or ids & {i.other_customer_id for i in introductions}:
             attention_items.put_introductions(lately.introduction_rows(introductions))
+        team_changes.scratch_write(database)
 
     counts = dict(state.counts)
     for reason, n in counts_before.items():

@@ -133,6 +133,30 @@ def _write_mark(conn) -> int:
     return conn.execute(_WRITE_MARK).fetchone()[0]
 
 
+# The transaction ids this process took for its own scratch work: the Lately
+# panel's temporary tables, which take one like any write. A Listener's check
+# for writes made before it listened counts every other id as a colleague's.
+_scratch: set[int] = set()
+_scratch_lock = threading.Lock()
+
+
+def scratch_write(db) -> None:
+    """Call inside a transaction that wrote only temporary tables: its id is not
+    a colleague's write (nothing for a file)."""
+    if is_server(db):
+        xid = db.execute_sql("SELECT txid_current_if_assigned()").fetchone()[0]
+        if xid is not None:
+            with _scratch_lock:
+                _scratch.add(int(xid))
+
+
+def _written_since(conn, since: int) -> bool:
+    """Whether anyone but this process's scratch work wrote after `since`."""
+    mark = _write_mark(conn)
+    with _scratch_lock:
+        return any(xid not in _scratch for xid in range(since, mark))
+
+
 def mark_connection(conn) -> None:
     """Say on a new server connection (psycopg's) that its writes are this process's."""
     conn.execute("SELECT set_config('lately.origin', %s, false)", [ORIGIN])
@@ -266,7 +290,7 @@ class Listener:
             conn.execute(f"LISTEN {CHANNEL}")
             self._heard = True
             self.listening.set()
-            if again or (self.since is not None and _write_mark(conn) > self.since):
+            if again or (self.since is not None and _written_since(conn, self.since)):
                 self.report(EVERYTHING)  # what was said while it was away, or before it listened, is lost
             while not self._stop.is_set():
                 first = list(conn.notifies(timeout=self.WAIT, stop_after=1))

@@ -168,6 +168,32 @@ def test_a_write_after_the_window_read_and_before_it_listens_is_not_missed(pg_se
 
 
 @needs_server
+def test_the_lately_panels_scratch_tables_are_not_taken_for_a_colleagues_write(pg_server):
+    """The Lately list is made in temporary tables, and on a server writing them
+    takes a transaction id like any write. Made between the window's first read
+    and its listening, it was taken for a colleague's write: "anything may have
+    changed", which swallowed the name of the colleague whose change came next."""
+    from journal.rules import attention
+
+    location = fresh_database(pg_server, "told_scratch")
+    opened = db.open_server(location)
+    try:
+        colleague(location, "customer", "Someone to attend to")
+        quiet = team_changes.write_mark(opened)  # the window reads the journal now
+        state = attention.compute()  # the panel's list, made in this process's temporary tables
+        attention.index()
+        attention.update(state, set())
+        heard = Heard(location, since=quiet)
+        try:
+            marker = int(colleague(location, "customer", "After it listened"))
+            assert heard.next().ids == {marker}  # no "anything" first
+        finally:
+            heard.stop()
+    finally:
+        opened.close()
+
+
+@needs_server
 def test_the_listening_connection_finds_a_dead_link_within_a_minute(pg_server):
     location = fresh_database(pg_server, "told_alive")
     with team.listening_connection(location) as conn:
