@@ -63,6 +63,11 @@ def _dialect():
     return _ServerDialect if is_server() else _Dialect
 
 
+def sql_for_this_journal(text: str) -> str:
+    """SQL written with SQLite's `?` placeholders, as the journal's backend takes it."""
+    return _dialect().sql(text)
+
+
 def _run(sql: str, params) -> list[tuple]:
     return database.execute_sql(_dialect().sql(sql), params).fetchall()
 
@@ -160,7 +165,8 @@ def _day_param(day: date):
     return day if is_server() else day.isoformat()  # dates are ISO text in SQLite
 
 
-def _only(column: str, customer_ids) -> str:
+def only_these(column: str, customer_ids) -> str:
+    """The condition that `column` is one of `customer_ids` (nothing for None: everyone)."""
     return "" if customer_ids is None else f" AND {column} IN ({_ids(customer_ids)})"
 
 
@@ -174,14 +180,14 @@ def _query(sql: str, params) -> SQL:
 def unthanked_purchases(before: date, customer_ids=None) -> SQL:
     """(customer, purchased on, purchase, product) not thanked, bought before `before`."""
     return _query("SELECT customer_id, purchased_on, id, product FROM purchase WHERE thanked_by_id IS NULL "
-                  "AND deleted_at IS NULL AND purchased_on < ?" + _only("customer_id", customer_ids),
+                  "AND deleted_at IS NULL AND purchased_on < ?" + only_these("customer_id", customer_ids),
                   [_day_param(before)])
 
 
 def follow_ups_due(today: date, customer_ids=None) -> SQL:
     """(customer, interaction, due, summary, kind) of the follow-ups due by `today` and not done."""
     return _query("SELECT customer_id, id, follow_up_on, summary, kind FROM interaction WHERE follow_up_on <= ? "
-                  "AND follow_up_done = ? AND deleted_at IS NULL" + _only("customer_id", customer_ids),
+                  "AND follow_up_done = ? AND deleted_at IS NULL" + only_these("customer_id", customer_ids),
                   [_day_param(today), False])
 
 
@@ -191,20 +197,20 @@ def unthanked_referrals(since: date, customer_ids=None) -> SQL:
     return _query("SELECT n.source_id, n.connected_on, n.id, n.target_id, r.name FROM connection n "
                   "LEFT JOIN customer r ON r.id = n.target_id AND r.deleted_at IS NULL AND r.archived = ? "
                   "WHERE n.kind = ? AND n.thanked_by_id IS NULL AND n.deleted_at IS NULL AND n.connected_on >= ?"
-                  + _only("n.source_id", customer_ids) + " ORDER BY n.id",
+                  + only_these("n.source_id", customer_ids) + " ORDER BY n.id",
                   [False, REFERRED, _day_param(since)])
 
 
 def snoozes(today: date, customer_ids=None) -> SQL:
     """(customer, snooze key) of the snoozes still running after `today`."""
-    return _query("SELECT customer_id, reason FROM snooze WHERE until > ?" + _only("customer_id", customer_ids),
+    return _query("SELECT customer_id, reason FROM snooze WHERE until > ?" + only_these("customer_id", customer_ids),
                   [_day_param(today)])
 
 
 def tags(customer_ids=None) -> SQL:
     """(customer, tag name) of every tag given."""
     return _query("SELECT ct.customer_id, t.name FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id"
-                  + _only("ct.customer_id", customer_ids), [])
+                  + only_these("ct.customer_id", customer_ids), [])
 
 
 def names(customer_ids) -> list[tuple[int, str, str]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from journal.reads import attention_facts
+from journal.reads.attention_facts import only_these
 from journal.rules.kinds import REFERRED
 from journal.storage.models import database, is_server
 
@@ -33,14 +34,12 @@ def _p6(base: int, urgency: str = "0") -> str:
 
 class _Files:
     day_of = staticmethod(lambda column: f"(CAST(julianday({column}) - 0.5 AS INTEGER) + 1 - 1721425)")
-    ph = "?"
     false = 0
     join = "CROSS JOIN"  # SQLite joins in the order written (its planner took the customers first)
 
 
 class _Server(_Files):
     day_of = staticmethod(lambda column: f"(CAST({column} AS date) - DATE '0001-01-01' + 1)")
-    ph = "%s"
     false = False
     join = "JOIN"
 
@@ -50,8 +49,7 @@ def _d():
 
 
 def _exec(sql: str, params=()):
-    d = _d()
-    return database.execute_sql(sql.replace("?", d.ph) if d is _Server else sql, list(params))
+    return database.execute_sql(attention_facts.sql_for_this_journal(sql), list(params))
 
 
 def prepare() -> None:
@@ -77,10 +75,10 @@ def build(today: date, default_cadence: int, *, bases: dict[str, int], unanswere
               "reason TEXT, p6 INTEGER, since INTEGER, level TEXT, ref_id INTEGER, other_id INTEGER, "
               "n1 INTEGER, n2 INTEGER, s1 TEXT, s2 TEXT)")
     else:
-        _exec(f"DELETE FROM {RULES} WHERE 1 = 1" + _among("id", ids))
-        _exec(f"DELETE FROM {TABLE} WHERE reason <> 'introduction'" + _among("customer_id", ids))  # those are put apart
+        _exec(f"DELETE FROM {RULES} WHERE 1 = 1" + only_these("id", ids))
+        _exec(f"DELETE FROM {TABLE} WHERE reason <> 'introduction'" + only_these("customer_id", ids))  # those are put apart
         _exec(f"INSERT INTO {RULES} {rules}", [False])
-    rid = _among("r.id", ids)
+    rid = only_these("r.id", ids)
     B = attention_facts.RULE_BITS
     cols = "customer_id, name, company, name_key, reason, p6, since, level, ref_id, other_id, n1, n2, s1, s2"
     head = "SELECT r.id, r.name, r.company, lower(r.name)"
@@ -111,7 +109,7 @@ def build(today: date, default_cadence: int, *, bases: dict[str, int], unanswere
                2 * r.cadence, NULL, NULL, r.interests
           FROM {RULES} r WHERE r.flags & {B['only_reactive_sales']} = {B['only_reactive_sales']}{rid}""")
     d = _d()
-    pid = _among("customer_id", ids)
+    pid = only_these("customer_id", ids)
     before = (today - timedelta(days=thank_grace))
     day_param = before if is_server() else before.isoformat()
     # One item per customer (at the customer stage) with purchases not thanked:
@@ -156,7 +154,7 @@ def build(today: date, default_cadence: int, *, bases: dict[str, int], unanswere
               FROM connection n
               LEFT JOIN customer c ON c.id = n.target_id AND c.deleted_at IS NULL AND c.archived = ?
               WHERE n.kind = ? AND n.thanked_by_id IS NULL AND n.deleted_at IS NULL AND n.connected_on >= ?
-                    {_among("n.source_id", ids)}) g
+                    {only_these("n.source_id", ids)}) g
         {d.join} {RULES} r ON r.id = g.source_id
         WHERE g.k = 1""", [d.false, REFERRED, since_param])
     # Snoozed items leave.
@@ -216,14 +214,9 @@ def made_by(mark: int) -> bool:
     return temporary_table_exists(f"{TABLE}_mark") and _exec(f"SELECT mark FROM {TABLE}_mark").fetchone() == (mark,)
 
 
-def _among(column: str, customer_ids) -> str:
-    return "" if customer_ids is None else f" AND {column} IN (%s)" % (
-        ", ".join(str(int(i)) for i in customer_ids) or "NULL")
-
-
 def counts(customer_ids=None) -> dict[str, int]:
     """How many items of each reason (of `customer_ids`' but introductions, when given)."""
-    where = "" if customer_ids is None else " WHERE reason <> 'introduction'" + _among("customer_id", customer_ids)
+    where = "" if customer_ids is None else " WHERE reason <> 'introduction'" + only_these("customer_id", customer_ids)
     return dict(_exec(f"SELECT reason, count(*) FROM {TABLE}{where} GROUP BY reason").fetchall())
 
 
@@ -239,7 +232,7 @@ def health(customer_ids=None) -> tuple[int, int, int]:
     at the customer stage, or of those of `customer_ids` (lately.health_codes)."""
     h = attention_facts.HEALTH
     row = _exec(f"SELECT count(*), coalesce(sum((flags / {h * 2}) & 1), 0), coalesce(sum((flags / {h * 4}) & 1), 0) "
-                f"FROM {RULES} WHERE flags & 1 = 1" + _among("id", customer_ids)).fetchone()
+                f"FROM {RULES} WHERE flags & 1 = 1" + only_these("id", customer_ids)).fetchone()
     return tuple(int(n) for n in row)
 
 
@@ -251,7 +244,7 @@ def people(customer_ids=None) -> list[tuple]:
     return _exec(f"SELECT r.id, r.flags & 1, r.interests, r.lifetime FROM {RULES} r "
                  f"WHERE r.flags & 3 <> 0 AND (r.interests <> '' "
                  f"OR r.id IN (SELECT customer_id FROM customer_tag))"
-                 + _among("r.id", customer_ids) + " ORDER BY r.flags & 1 DESC, r.lifetime DESC, r.id").fetchall()
+                 + only_these("r.id", customer_ids) + " ORDER BY r.flags & 1 DESC, r.lifetime DESC, r.id").fetchall()
 
 
 def put_introductions(rows) -> None:
