@@ -261,25 +261,8 @@ def test_a_refresh_asked_for_while_another_runs_starts_from_what_that_one_made(q
     counts were off by the first one's change)."""
     from journal.rules import attention
 
-    window = make_window(populate=journal_with_needs)
-    panel = window.lately
-    qtbot.waitUntil(lambda: len(panel.visible_items()) == 4, timeout=5000)
-    held, release = threading.Event(), threading.Event()
-    original = attention.update
-
-    def first_held(state, ids, today=None):
-        result = original(state, ids, today)
-        if not held.is_set():
-            held.set()
-            assert release.wait(10), "the test never let the first refresh finish"
-        return result
-
-    monkeypatch.setattr(attention, "update", first_held)
-    sally = customers.find_by_name("Sally Silent")
-    interactions.log_interaction(sally.id, "check_in", "out", "How is the table?", occurred_at=datetime.now())
-    panel.refresh_soon(sally.id)
-    panel._start()
-    assert held.wait(10)
+    panel, release = a_refresh_held_after_a_note_for_sally(qtbot, make_window, monkeypatch,
+                                                           "check_in", "out", "How is the table?")
     peter = customers.find_by_name("Peter Promise")
     purchases.add_purchase(peter.id, date.today() - timedelta(days=10), "Shelves", 30_000)
     customers.update_customer(peter.id, stage="customer")
@@ -311,25 +294,7 @@ def test_a_reason_chosen_while_a_refresh_runs_stays_chosen(qtbot, make_window, m
     went back to Everything). Found by review."""
     from journal.rules import attention
 
-    window = make_window(populate=journal_with_needs)
-    panel = window.lately
-    qtbot.waitUntil(lambda: len(panel.visible_items()) == 4, timeout=5000)
-    held, release = threading.Event(), threading.Event()
-    original = attention.update
-
-    def first_held(state, ids, today=None):
-        result = original(state, ids, today)
-        if not held.is_set():
-            held.set()
-            assert release.wait(10), "the test never let the refresh finish"
-        return result
-
-    monkeypatch.setattr(attention, "update", first_held)
-    sally = customers.find_by_name("Sally Silent")
-    interactions.log_interaction(sally.id, "note", "in", "A note", occurred_at=datetime.now())
-    panel.refresh_soon(sally.id)
-    panel._start()
-    assert held.wait(10)
+    panel, release = a_refresh_held_after_a_note_for_sally(qtbot, make_window, monkeypatch, "note", "in", "A note")
     panel.reasons.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.reasons)
     labels = [panel.reasons.itemText(i) for i in range(panel.reasons.count())]
@@ -387,3 +352,31 @@ def test_scrolling_a_list_whose_tables_went_with_the_connection_makes_it_again(q
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_End)
     qtbot.waitUntil(lambda: len(panel.visible_items()) > AttentionModel.PAGE, timeout=5000)
     assert met and not any(is_database_error(error) for error in met)
+
+
+def a_refresh_held_after_a_note_for_sally(qtbot, make_window, monkeypatch, kind, direction, summary):
+    """A window on journal_with_needs, a note logged for Sally Silent, and the
+    panel's refresh for her held on the kept thread once its update has run:
+    the panel and the event that lets it finish."""
+    from journal.rules import attention
+
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    qtbot.waitUntil(lambda: len(panel.visible_items()) == 4, timeout=5000)
+    held, release = threading.Event(), threading.Event()
+    original = attention.update
+
+    def first_held(state, ids, today=None):
+        result = original(state, ids, today)
+        if not held.is_set():
+            held.set()
+            assert release.wait(10), "the test never let the held refresh finish"
+        return result
+
+    monkeypatch.setattr(attention, "update", first_held)
+    sally = customers.find_by_name("Sally Silent")
+    interactions.log_interaction(sally.id, kind, direction, summary, occurred_at=datetime.now())
+    panel.refresh_soon(sally.id)
+    panel._start()
+    assert held.wait(10)
+    return panel, release
