@@ -63,6 +63,11 @@ def _dialect():
     return _ServerDialect if is_server() else _Dialect
 
 
+def fence() -> str:
+    """What ends a subquery so that it is run on its own (_Dialect.fence)."""
+    return _dialect().fence
+
+
 def sql_for_this_journal(text: str) -> str:
     """SQL written with SQLite's `?` placeholders, as the journal's backend takes it."""
     return _dialect().sql(text)

@@ -16,12 +16,15 @@ tests hold the two to the same items (tests/journal/test_attention_items.py)."""
 
 from __future__ import annotations
 
+import json
+import re
+from collections import defaultdict
 from datetime import date, timedelta
 
 from journal.reads import attention_facts
 from journal.reads.attention_facts import only_these
-from journal.rules.kinds import REFERRED
 from journal.storage.models import database, is_server
+from journal.storage.open_items import OPEN_FOLLOW_UP, UNTHANKED_PURCHASE, UNTHANKED_REFERRAL, table_of
 
 TABLE = "lately_item"
 RULES = "lately_rules"
@@ -36,12 +39,45 @@ class _Files:
     day_of = staticmethod(lambda column: f"(CAST(julianday({column}) - 0.5 AS INTEGER) + 1 - 1721425)")
     false = 0
     join = "CROSS JOIN"  # SQLite joins in the order written (its planner took the customers first)
+    by_whole_text = ""  # an index on a text that may be long (SQLite's have no limit)
+
+    @staticmethod
+    def one_of(column: str) -> str:
+        """`column` is one of the texts of a list given as one parameter (list_param)."""
+        return f"{column} IN (SELECT value FROM json_each(?))"
+
+    @staticmethod
+    def list_param(texts: list[str]):
+        return json.dumps(texts)
+
+    @staticmethod
+    def rows_of(index: str, alias: str) -> str:
+        """`FROM` one of INDEXES' tables as `alias`, read by that index: SQLite's
+        planner preferred the index of thanked_by_id (every row thanked by none)
+        to the partial one, and then looked each row up in the table. (It fails
+        if the index cannot serve the statement's conditions.)"""
+        return f"{table_of(index)} {alias} INDEXED BY {index}"
 
 
 class _Server(_Files):
     day_of = staticmethod(lambda column: f"(CAST({column} AS date) - DATE '0001-01-01' + 1)")
     false = False
     join = "JOIN"
+    # A server's btree index takes at most about 2,700 bytes a row, and interests
+    # may be 10,000 characters; a hash index keeps a hash of each.
+    by_whole_text = "USING hash "
+
+    @staticmethod
+    def one_of(column: str) -> str:
+        return f"{column} = ANY(?)"
+
+    @staticmethod
+    def list_param(texts: list[str]):
+        return list(texts)
+
+    @staticmethod
+    def rows_of(index: str, alias: str) -> str:
+        return f"{table_of(index)} {alias}"
 
 
 def _d():
@@ -113,50 +149,48 @@ def build(today: date, default_cadence: int, *, bases: dict[str, int], unanswere
     before = (today - timedelta(days=thank_grace))
     day_param = before if is_server() else before.isoformat()
     # One item per customer (at the customer stage) with purchases not thanked:
-    # the oldest names it; the newest says whether it is a return customer.
+    # the oldest names it (its product is read with the page: page()); the
+    # newest says whether it is a return customer. From their index alone (journal.storage.open_items).
+    fence = attention_facts.fence()
+    returning = f"(r.buy_age IS NOT NULL AND {t} - p.newest < r.buy_age) OR coalesce(r.since_age - ({t} - p.newest), 0) >= 365"
     _exec(f"""INSERT INTO {TABLE} ({cols})
         SELECT r.id, r.name, r.company, lower(r.name),
-               CASE WHEN (r.buy_age IS NOT NULL AND {t} - {d.day_of('p.newest_on')} < r.buy_age)
-                         OR coalesce(r.since_age - ({t} - {d.day_of('p.newest_on')}), 0) >= 365
-                    THEN 'return_customer' ELSE 'unthanked_purchase' END,
-               CASE WHEN (r.buy_age IS NOT NULL AND {t} - {d.day_of('p.newest_on')} < r.buy_age)
-                         OR coalesce(r.since_age - ({t} - {d.day_of('p.newest_on')}), 0) >= 365
-                    THEN {_p6(bases['return_customer'], f"{t} - {d.day_of('p.oldest')}")} ELSE {_p6(bases['unthanked_purchase'], f"{t} - {d.day_of('p.oldest')}")} END,
-               {d.day_of('p.oldest')}, NULL, o.id, NULL, p.n, coalesce(r.since_age, 0), o.product, NULL
-        FROM (SELECT customer_id, count(*) AS n, min(purchased_on) AS oldest, max(purchased_on) AS newest_on
-              FROM purchase WHERE thanked_by_id IS NULL AND deleted_at IS NULL AND purchased_on < ?{pid}
-              GROUP BY customer_id) p
-        {d.join} {RULES} r ON r.id = p.customer_id AND r.flags & 1 = 1
-        {d.join} purchase o ON o.id = (SELECT min(x.id) FROM purchase x WHERE x.customer_id = p.customer_id
-                                   AND x.purchased_on = p.oldest AND x.thanked_by_id IS NULL AND x.deleted_at IS NULL)""", [day_param])
+               CASE WHEN {returning} THEN 'return_customer' ELSE 'unthanked_purchase' END,
+               CASE WHEN {returning} THEN {_p6(bases['return_customer'], f"{t} - p.since")}
+                    ELSE {_p6(bases['unthanked_purchase'], f"{t} - p.since")} END,
+               p.since, NULL, p.id, NULL, p.n, coalesce(r.since_age, 0), NULL, NULL
+        FROM (SELECT customer_id, n, {d.day_of('oldest')} AS since, {d.day_of('newest')} AS newest,
+                     (SELECT min(x.id) FROM {d.rows_of('purchase_unthanked', 'x')} WHERE x.customer_id = g.customer_id
+                        AND x.purchased_on = g.oldest AND {UNTHANKED_PURCHASE.format(t="x")}) AS id
+              FROM (SELECT customer_id, count(*) AS n, min(purchased_on) AS oldest, max(purchased_on) AS newest
+                    FROM {d.rows_of('purchase_unthanked', 'u')} WHERE {UNTHANKED_PURCHASE.format(t="u")}
+                         AND u.purchased_on < ?{only_these("u.customer_id", ids)}
+                    GROUP BY customer_id) g {fence}) p
+        {d.join} {RULES} r ON r.id = p.customer_id AND r.flags & 1 = 1""", [day_param])
     due = today if is_server() else today.isoformat()
+    # The follow-ups due (their words are read with the page), from their index alone.
     _exec(f"""INSERT INTO {TABLE} ({cols})
         SELECT r.id, r.name, r.company, lower(r.name), 'follow_up_due',
                {_p6(bases['follow_up_due'], f"{t} - {d.day_of('i.follow_up_on')}")}, {d.day_of('i.follow_up_on')},
-               NULL, i.id, NULL, {t} - {d.day_of('i.follow_up_on')}, NULL, i.summary, i.kind
-        FROM (SELECT customer_id, id, follow_up_on, summary, kind FROM interaction
-              WHERE follow_up_on <= ? AND follow_up_done = ? AND deleted_at IS NULL{pid}) i
-        {d.join} {RULES} r ON r.id = i.customer_id""", [due, d.false])
+               NULL, i.id, NULL, {t} - {d.day_of('i.follow_up_on')}, NULL, NULL, NULL
+        FROM (SELECT customer_id, id, follow_up_on FROM {d.rows_of('interaction_follow_up_open', 'u')}
+              WHERE u.follow_up_on <= ? AND {OPEN_FOLLOW_UP.format(t="u")}{only_these("u.customer_id", ids)}) i
+        {d.join} {RULES} r ON r.id = i.customer_id""", [due])
     since = today - timedelta(days=referral_memory)
     since_param = since if is_server() else since.isoformat()
-    # Each referrer's referrals not thanked, one item: the oldest (by day, then id)
-    # names it, and the names come in that order (a window, whose order is kept).
-    names = "string_agg(coalesce(c.name, 'someone'), chr(31))" if is_server() else \
-        "group_concat(coalesce(c.name, 'someone'), char(31))"
+    # Each referrer's referrals not thanked, one item: the oldest (by day, then
+    # id) names it; the names of all are read with the page (page()).
     _exec(f"""INSERT INTO {TABLE} ({cols})
         SELECT r.id, r.name, r.company, lower(r.name), 'referral_unthanked',
-               {_p6(bases['referral_unthanked'], f"{t} - {d.day_of('g.connected_on')}")}, {d.day_of('g.connected_on')},
-               NULL, g.id, NULL, NULL, NULL, g.names, NULL
-        FROM (SELECT n.source_id, n.id, n.connected_on,
-                     {names} OVER (PARTITION BY n.source_id ORDER BY n.connected_on, n.id
-                                   ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS names,
-                     row_number() OVER (PARTITION BY n.source_id ORDER BY n.connected_on, n.id) AS k
-              FROM connection n
-              LEFT JOIN customer c ON c.id = n.target_id AND c.deleted_at IS NULL AND c.archived = ?
-              WHERE n.kind = ? AND n.thanked_by_id IS NULL AND n.deleted_at IS NULL AND n.connected_on >= ?
-                    {only_these("n.source_id", ids)}) g
-        {d.join} {RULES} r ON r.id = g.source_id
-        WHERE g.k = 1""", [d.false, REFERRED, since_param])
+               {_p6(bases['referral_unthanked'], f"{t} - {d.day_of('g.oldest')}")}, {d.day_of('g.oldest')},
+               NULL, (SELECT min(x.id) FROM {d.rows_of('connection_referral_unthanked', 'x')}
+                      WHERE x.source_id = g.source_id AND x.connected_on = g.oldest
+                        AND {UNTHANKED_REFERRAL.format(t="x")}),
+               NULL, NULL, NULL, NULL, NULL
+        FROM (SELECT source_id, min(connected_on) AS oldest FROM {d.rows_of('connection_referral_unthanked', 'u')}
+              WHERE {UNTHANKED_REFERRAL.format(t="u")} AND u.connected_on >= ?{only_these("u.source_id", ids)}
+              GROUP BY source_id) g
+        {d.join} {RULES} r ON r.id = g.source_id""", [since_param])
     # Snoozed items leave.
     until = today if is_server() else today.isoformat()
     _exec(f"""DELETE FROM {TABLE} WHERE EXISTS (
@@ -178,8 +212,10 @@ ORDER = "p6 DESC, {name_key}, customer_id, reason, coalesce(ref_id, 0), coalesce
 COLUMNS = "customer_id, name, company, reason, p6, since, level, ref_id, other_id, n1, n2, s1, s2"
 
 
-def _order() -> str:
-    return ORDER.format(name_key=_NAME_KEY["server" if is_server() else "sqlite"])
+def _order(of: str = "") -> str:
+    """The panel's order, of the columns of the table `of` (an alias and a dot) or of the only one."""
+    key = ORDER.format(name_key=_NAME_KEY["server" if is_server() else "sqlite"])
+    return key if not of else re.sub(r"\b(p6|name_key|customer_id|reason|ref_id|other_id)\b", of + r"\1", key)
 
 
 def index_items() -> None:
@@ -189,6 +225,8 @@ def index_items() -> None:
     5 and 40 ms for the index)."""
     _exec(f"CREATE INDEX IF NOT EXISTS {TABLE}_order ON {TABLE} ({_order()})")
     _exec(f"CREATE INDEX IF NOT EXISTS {TABLE}_customer ON {TABLE} (customer_id)")
+    # A circle ranked again (people_with): those who write interests in one of some ways.
+    _exec(f"CREATE INDEX IF NOT EXISTS {RULES}_interests ON {RULES} {_d().by_whole_text}(interests)")
 
 
 def mark() -> int:
@@ -221,10 +259,44 @@ def counts(customer_ids=None) -> dict[str, int]:
 
 
 def page(offset: int, limit: int, reason: str | None = None) -> list[tuple]:
-    """Rows `offset` to `offset + limit` in the panel's order, of one reason or all."""
+    """Rows `offset` to `offset + limit` in the panel's order, of one reason or
+    all, in COLUMNS order; with their words, which build() leaves to be read
+    here for the few rows shown: a purchase's product, a follow-up's summary and
+    kind, the names of those a referrer referred."""
+    # (A row whose purchase or note has gone since the list was made, removed
+    # outright by a colleague, has empty words until the refresh takes it out.)
     where = "" if reason is None else " WHERE reason = ?"
-    return _exec(f"SELECT {COLUMNS} FROM {TABLE}{where} ORDER BY {_order()} LIMIT {int(limit)} OFFSET {int(offset)}",
-                 [reason] if reason else []).fetchall()
+    rows = _exec(f"""SELECT i.customer_id, i.name, i.company, i.reason, i.p6, i.since, i.level, i.ref_id, i.other_id,
+                            i.n1, i.n2,
+                            CASE WHEN i.reason IN ('unthanked_purchase', 'return_customer') THEN coalesce(o.product, '')
+                                 WHEN i.reason = 'follow_up_due' THEN coalesce(f.summary, '') ELSE i.s1 END,
+                            CASE WHEN i.reason = 'follow_up_due' THEN coalesce(f.kind, 'note') ELSE i.s2 END
+                     FROM (SELECT * FROM {TABLE}{where} ORDER BY {_order()} LIMIT {int(limit)} OFFSET {int(offset)}) i
+                     LEFT JOIN purchase o ON i.reason IN ('unthanked_purchase', 'return_customer') AND o.id = i.ref_id
+                     LEFT JOIN interaction f ON i.reason = 'follow_up_due' AND f.id = i.ref_id
+                     ORDER BY {_order("i.")}""", [reason] if reason else []).fetchall()
+    referrers = {row[0]: row[5] for row in rows if row[3] == "referral_unthanked"}
+    if not referrers:
+        return rows
+    names = defaultdict(list)
+    d = _d()
+    for source, day, name in _exec(
+            f"""SELECT n.source_id, {d.day_of('n.connected_on')}, coalesce(c.name, 'someone')
+                FROM {d.rows_of('connection_referral_unthanked', 'n')}
+                LEFT JOIN customer c ON c.id = n.target_id AND c.deleted_at IS NULL AND c.archived = ?
+                WHERE {UNTHANKED_REFERRAL.format(t="n")} AND n.connected_on >= ?{only_these("n.source_id", referrers)}
+                ORDER BY n.source_id, n.connected_on, n.id""",
+            [d.false, _day(min(referrers.values()))]).fetchall():
+        if day >= referrers[source]:  # its item's day is the oldest remembered: all those since are remembered
+            names[source].append(name)
+    return [row[:11] + ("\x1f".join(names[row[0]]),) + row[12:] if row[3] == "referral_unthanked" else row
+            for row in rows]
+
+
+def _day(ordinal: int):
+    """A day given as an ordinal, as the journal's backend takes a date."""
+    day = date.fromordinal(ordinal)
+    return day if is_server() else day.isoformat()
 
 
 def health(customer_ids=None) -> tuple[int, int, int]:
@@ -236,15 +308,57 @@ def health(customer_ids=None) -> tuple[int, int, int]:
     return tuple(int(n) for n in row)
 
 
+# Who could be introduced: customers and prospects with an interest or a tag,
+# the most valuable first (customers before prospects, then by lifetime value,
+# then id: lately.circle_rank).
+_PEOPLE = "r.flags & 3 <> 0 AND (r.interests <> '' OR r.id IN (SELECT customer_id FROM customer_tag))"
+_RANK = "r.flags & 1 DESC, r.lifetime DESC, r.id"
+_PERSON = f"SELECT r.id, r.flags & 1, r.interests, r.lifetime FROM {RULES} r"
+
+
 def people(customer_ids=None) -> list[tuple]:
-    """(customer, is a customer, interests, lifetime) of the customers and
-    prospects with an interest or a tag (who could be introduced), the most
-    valuable first: customers before prospects, then by lifetime value, then id
-    (lately.circle_rank)."""
-    return _exec(f"SELECT r.id, r.flags & 1, r.interests, r.lifetime FROM {RULES} r "
-                 f"WHERE r.flags & 3 <> 0 AND (r.interests <> '' "
-                 f"OR r.id IN (SELECT customer_id FROM customer_tag))"
-                 + only_these("r.id", customer_ids) + " ORDER BY r.flags & 1 DESC, r.lifetime DESC, r.id").fetchall()
+    """(customer, is a customer, interests, lifetime) of everyone who could be
+    introduced, or of those of `customer_ids`, the most valuable first."""
+    return _exec(f"{_PERSON} WHERE {_PEOPLE}{only_these('r.id', customer_ids)} ORDER BY {_RANK}").fetchall()
+
+
+def people_ranked(offset: int, limit: int) -> list[tuple]:
+    """people() from the `offset`th most valuable, `limit` of them."""
+    return _exec(f"{_PERSON} WHERE {_PEOPLE} ORDER BY {_RANK} LIMIT {int(limit)} OFFSET {int(offset)}").fetchall()
+
+
+def people_with(interests, tag_ids, limit: int | None = None) -> list[tuple]:
+    """people() whose interests are written as one of `interests` or who have
+    one of the tags `tag_ids`, the most valuable first (the first `limit`)."""
+    d = _d()
+    where, params = [], []
+    if interests:
+        where.append(d.one_of("r.interests"))
+        params.append(d.list_param(sorted(interests)))
+    if tag_ids:
+        where.append(f"r.id IN (SELECT customer_id FROM customer_tag WHERE tag_id IN "
+                     f"({', '.join(str(int(i)) for i in sorted(tag_ids))}))")
+    if not where:
+        return []
+    return _exec(f"{_PERSON} WHERE r.flags & 3 <> 0 AND ({' OR '.join(where)}) ORDER BY {_RANK}"
+                 + (f" LIMIT {int(limit)}" if limit else ""), params).fetchall()
+
+
+def tags_named(topic: str) -> set[int]:
+    """The tags that are `topic` in small letters (lately._tags lowers them so)."""
+    return {tag for tag, name in _exec("SELECT id, name FROM tag").fetchall() if name.lower() == topic}
+
+
+def interests_counted() -> list[tuple[str, int]]:
+    """(interests as written, how many have them) among everyone who could be introduced."""
+    return _exec(f"SELECT r.interests, count(*) FROM {RULES} r WHERE r.flags & 3 <> 0 AND r.interests <> '' "
+                 "GROUP BY r.interests").fetchall()
+
+
+def tags_counted() -> list[tuple[int, str, int]]:
+    """(tag, its name, how many have it) among everyone who could be introduced."""
+    return _exec(f"SELECT t.id, t.name, count(*) FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id "
+                 f"JOIN {RULES} r ON r.id = ct.customer_id WHERE r.flags & 3 <> 0 GROUP BY t.id, t.name").fetchall()
 
 
 def put_introductions(rows) -> None:

@@ -227,6 +227,23 @@ def order(q: ListQuery) -> list[int]:
     return [cid for (cid,) in _run(f"SELECT id FROM ({sql}) r ORDER BY {_order(q)}", params).fetchall()]
 
 
+def place(q: ListQuery, order: list[int], customer_id: int) -> int:
+    """Where `customer_id` goes in `order` (the others `q` lists, in its order):
+    a binary search comparing them with one other customer at a time in SQL,
+    by the list's own ORDER BY (its NULLs and name collation included): about
+    17 pairs at 50,000 customers, not a sort of everyone again."""
+    low, high = 0, len(order)
+    while low < high:
+        middle = (low + high) // 2
+        sql, params = _rows_sql(q, [order[middle], customer_id])
+        first = _run(f"SELECT id FROM ({sql}) r ORDER BY {_order(q)} LIMIT 1", params).fetchone()
+        if first is None or first[0] == customer_id:
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
 def listed_ids(q: ListQuery) -> set[int]:
     """The ids of every customer `q` lists, in no order."""
     if q.due_only:

@@ -11,9 +11,10 @@ What one customer's change can affect: that customer's own items; the items of
 everyone connected to them (a referrer's item names whom they referred, and a
 connection made or taken back changes both sides); the health figures; and the
 introductions, which weigh everyone who shares a topic against each other: the
-state keeps each topic's members and circle (its few most valuable members), so
-only the topics the changed customers were or are on are ranked again, and only
-the circles' members are read again.
+state keeps each topic's circle (its few most valuable people), found without
+reading everyone (lately.people_and_circles), so only the topics the changed
+customers were or are on are looked at again, and a circle is read again from
+the database only when one of its people changed.
 
 A state is never changed once made: update() returns a new one. The tables
 are the newest state's: read rows only on the connection, and after the state,
@@ -38,9 +39,9 @@ from journal.storage.models import Connection, database, raw_rows
 class AttentionState:
     today: date
     introductions: list[AttentionItem]
-    people: dict[int, Person]  # who could be introduced, with their rank and topics
-    members: dict[str, set[int]]  # topic -> who could be introduced on it
-    circles: dict[str, list[int]]  # topic -> its few most valuable members (lately.topic_index)
+    people: dict[int, Person]  # those read of who could be introduced (every circle's members among them)
+    interests: dict[str, frozenset[str]]  # each way interests are written among them -> its topics
+    circles: dict[str, list[int]]  # topic -> its few most valuable people (lately.people_and_circles)
     health: Health
     # How many items there are of each reason (the panel's filter shows them).
     counts: dict[str, int] = field(default_factory=dict)
@@ -61,15 +62,15 @@ def compute(today: date | None = None) -> AttentionState:
     attention_items.prepare()
     with _no_cyclic_gc(), snapshot():
         lately.build_items(today)
-        people = lately.people_of()
-        members, circles = lately.topic_index(people)
+        found = lately.people_and_circles()
+        people, interests, circles = found.people, found.interests, found.circles
         introductions = lately.introductions(people, circles, lately.read_circle(today, circles))
         attention_items.put_introductions(lately.introduction_rows(introductions))
         counts = attention_items.counts()
         health = Health(*attention_items.health())
         mark = attention_items.mark()
         team_changes.scratch_write(database)  # (temporary tables only: no colleague's change)
-    return AttentionState(today, introductions, people, members, circles, health, counts, mark=mark)
+    return AttentionState(today, introductions, people, interests, circles, health, counts, mark=mark)
 
 
 class ListGone(Exception):
@@ -163,9 +164,13 @@ def update(state: AttentionState, customer_ids, today: date | None = None) -> At
         counts_before, health_before = attention_items.counts(ids), attention_items.health(ids)
         lately.build_items(today, ids)
         counts_after, health_after = attention_items.counts(ids), attention_items.health(ids)
-        fresh = lately.people_of(ids)
+        rows = attention_items.people(ids)
+        fresh = lately.persons(rows)
         people = _people_after(state.people, fresh, ids)
-        members, circles = _circles_after(state, people, ids)
+        interests = state.interests
+        if any(row[2] not in interests for row in rows):
+            interests = {**interests, **{row[2]: frozenset(lately.interest_topics(row[2])) for row in rows}}
+        people, circles = _circles_after(state, people, ids, interests)
         in_circles = {cid for circle in circles.values() for cid in circle}
         in_circles_before = {cid for circle in state.circles.values() for cid in circle}
         introductions = state.introductions
@@ -185,7 +190,7 @@ def update(state: AttentionState, customer_ids, today: date | None = None) -> At
     health = Health(*(now - before + after for now, before, after in
                       zip((health.customers, health.within_cadence, health.silent_since_first_sale),
                           health_before, health_after)))
-    return AttentionState(today, introductions, people, members, circles, health,
+    return AttentionState(today, introductions, people, interests, circles, health,
                           {reason: n for reason, n in counts.items() if n}, full=False, mark=state.mark,
                           changed=frozenset(ids))
 
@@ -208,35 +213,34 @@ def _topics(people: dict[int, Person], cid: int) -> frozenset[str]:
     return person.topics if person else frozenset()
 
 
-def _circles_after(state: AttentionState, people: dict[int, Person], ids: set[int]):
-    """The topics' members and circles after `ids` changed: only the topics they
-    were or are on are ranked again."""
-    members, touched = dict(state.members), set()
+def _circles_after(state: AttentionState, people: dict[int, Person], ids: set[int], interests):
+    """The people read and the circles after `ids` changed: only the topics
+    they were or are on can change. A circle none of them was in takes those
+    of them who now rank above its last member (everyone else outside it
+    ranks below and did not change); a circle one of them was in is read
+    again from the database (lately.circle_again). Who was never read was in
+    no circle: the topics they leave do not change."""
+    # The circles they are in, too, whatever was read of them since: a circle read
+    # again for someone else reads everyone's tags as they are now, so a person
+    # whose change is still to come can be in state.people with their new topics.
+    touched = {topic for topic, circle in state.circles.items() if ids.intersection(circle)}
     for cid in ids:
-        before, after = _topics(state.people, cid), _topics(people, cid)
-        touched |= before | after
-        for topic in before - after:
-            members[topic] = members[topic] - {cid}
-        for topic in after - before:
-            members[topic] = members.get(topic, set()) | {cid}
-    for topic in touched:
-        if not members.get(topic):
-            members.pop(topic, None)
+        touched |= _topics(state.people, cid) | _topics(people, cid)
     circles = dict(state.circles)
-    again = set()
-    rank = lately.circle_rank(people)
-    for topic in touched:
+    for topic in sorted(touched):
         circle = circles.get(topic, [])
-        if ids & set(circle) or not members.get(topic):
-            again.add(topic)  # someone in the circle changed: rank the topic again
-            continue
-        # Everyone outside the circle ranks below its last member and did not change,
-        # but for the changed customers, who join the circle if they now rank above it.
-        for cid in sorted(ids & members[topic], key=rank):
-            if len(circle) < lately.INTRODUCTION_CIRCLE or rank(cid) < rank(circle[-1]):
-                circle = sorted(circle + [cid], key=rank)[:lately.INTRODUCTION_CIRCLE]
-        circles[topic] = circle
-    for topic in again:
-        circles.pop(topic, None)
-    circles.update(lately.topic_circles(people, members, again))
-    return members, circles
+        if ids & set(circle):
+            again = lately.circle_again(topic, interests)
+            if any(people.get(cid) != person for cid, person in again.items()):
+                people = {**people, **again}
+            circle = list(again)
+        else:
+            rank = lately.circle_rank(people)
+            for cid in sorted((cid for cid in ids if topic in _topics(people, cid)), key=rank):
+                if len(circle) < lately.INTRODUCTION_CIRCLE or rank(cid) < rank(circle[-1]):
+                    circle = sorted(circle + [cid], key=rank)[:lately.INTRODUCTION_CIRCLE]
+        if circle:
+            circles[topic] = circle
+        else:
+            circles.pop(topic, None)
+    return people, circles

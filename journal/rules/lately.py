@@ -115,7 +115,7 @@ class AttentionItem(NamedTuple):
     def log_summary(self) -> str:
         """A first line for the note that answers this item."""
         if self.reason == "follow_up_due":
-            return "Followed up: " + self.detail[1]
+            return "Followed up: " + self.detail[1] if self.detail[1] else "Followed up"
         if self.reason == "introduction":
             return self.suggestion.replace("Introduce", "Introduced", 1)
         return _LOG_SUMMARIES.get(self.action_kind, KINDS[self.action_kind].label)
@@ -184,7 +184,7 @@ def _feedback_words(i: AttentionItem):
 
 def _purchase_words(i: AttentionItem):
     count, product, tenure = i.detail
-    bought = (f"Bought {product} on {_on(i.since)}" if count == 1 else
+    bought = ((f"Bought {product} on {_on(i.since)}" if product else f"A purchase on {_on(i.since)}") if count == 1 else
               f"{words.plural(count, 'purchase')} not thanked, the first on {_on(i.since)}")
     if i.reason == "return_customer":
         tenure = tenure_words(max(tenure, 1))
@@ -195,7 +195,8 @@ def _purchase_words(i: AttentionItem):
 def _follow_up_words(i: AttentionItem):
     late, summary_text, kind = i.detail
     when = "today" if late == 0 else f"{words.plural(late, 'day')} ago" if late > 1 else "yesterday"
-    return (f"Follow-up on “{summary_text}” was due {when}", "Follow up as you promised",
+    promise = f"Follow-up on “{summary_text}”" if summary_text else "A follow-up"
+    return (f"{promise} was due {when}", "Follow up as you promised",
             kind if kind != "note" else "check_in")
 
 
@@ -679,8 +680,17 @@ def people_of(customer_ids=None) -> dict[int, Person]:
     from journal.reads import attention_items
 
     tags = _tags(None if customer_ids is None else sorted(customer_ids))
+    return _persons(attention_items.people(customer_ids), tags)
+
+
+def persons(rows) -> dict[int, Person]:
+    """The people of rows of attention_items.people (in their order), with their tags."""
+    return _persons(rows, _tags(sorted({row[0] for row in rows})) if rows else {})
+
+
+def _persons(rows, tags: dict[int, tuple[str, ...]]) -> dict[int, Person]:
     people, shared = {}, {}
-    for cid, customer, interests, lifetime in attention_items.people(customer_ids):  # in rank order
+    for cid, customer, interests, lifetime in rows:
         key = (interests, tags.get(cid, ()))
         topics = shared.get(key)
         if topics is None:
@@ -688,6 +698,76 @@ def people_of(customer_ids=None) -> dict[int, Person]:
         if topics:
             people[cid] = Person((not customer, -lifetime, cid), topics)
     return people
+
+
+# A topic that at most this many people could be introduced on is read whole;
+# the others' circles are filled from the most valuable people down, read a
+# few hundred at a time (people_and_circles).
+SMALL_TOPIC = 200
+FIRST_READ = 512
+
+
+@dataclass(frozen=True)
+class Circles:
+    """What people_and_circles() found."""
+    people: dict[int, Person]  # those read: every circle's members, and the people ranked above them
+    circles: dict[str, list[int]]  # topic -> its few most valuable people, most valuable first
+    interests: dict[str, frozenset[str]]  # each way interests are written among the people -> its topics
+
+
+def people_and_circles() -> Circles:
+    """Each topic's circle (topic_index's), without reading everyone who could
+    be introduced: how many people each topic has is counted in the database
+    (by the way interests are written, and by tag); a topic of at most
+    SMALL_TOPIC is read whole, and the others' circles are filled from the most
+    valuable people down until each has INTRODUCTION_CIRCLE. At 50,000 customers
+    that reads a few thousand of 38,000 people."""
+    from journal.reads import attention_items
+
+    counted = attention_items.interests_counted()
+    interests = {text: frozenset(interest_topics(text)) for text, _ in counted}
+    size = defaultdict(int)
+    for text, n in counted:
+        for topic in interests[text]:
+            size[topic] += n
+    tag_topics = {}
+    for tag_id, name, n in attention_items.tags_counted():
+        tag_topics[tag_id] = name.lower()
+        size[name.lower()] += n  # (at most twice each person's: enough to tell the small topics)
+    small = {topic for topic, n in size.items() if n <= SMALL_TOPIC}
+    people, circles = {}, defaultdict(list)
+    if small:
+        rows = attention_items.people_with({text for text, topics in interests.items() if topics & small},
+                                           {tag for tag, topic in tag_topics.items() if topic in small})
+        for cid, person in persons(rows).items():
+            people[cid] = person
+            for topic in person.topics & small:
+                if len(circles[topic]) < INTRODUCTION_CIRCLE:
+                    circles[topic].append(cid)
+    unfilled = set(size) - small
+    offset, limit = 0, FIRST_READ
+    while unfilled:
+        rows = attention_items.people_ranked(offset, limit)
+        for cid, person in persons(rows).items():
+            people.setdefault(cid, person)
+            for topic in person.topics & unfilled:
+                circles[topic].append(cid)
+                if len(circles[topic]) == INTRODUCTION_CIRCLE:
+                    unfilled.discard(topic)
+        if len(rows) < limit:
+            break
+        offset, limit = offset + limit, limit * 4
+    return Circles(people, {topic: circle for topic, circle in circles.items() if circle}, interests)
+
+
+def circle_again(topic: str, interests: dict[str, frozenset[str]]) -> dict[int, Person]:
+    """The circle of `topic` read from the database, its people most valuable
+    first; `interests`: every way interests are written among the people, with
+    their topics (Circles.interests)."""
+    from journal.reads import attention_items
+
+    return persons(attention_items.people_with({text for text, topics in interests.items() if topic in topics},
+                                               attention_items.tags_named(topic), limit=INTRODUCTION_CIRCLE))
 
 
 def build_items(today: date, customer_ids=None) -> None:

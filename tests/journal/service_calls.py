@@ -61,6 +61,7 @@ OTHER_MODULES = {
     "journal.io.move": "copies a whole journal into an empty one; tests/journal/test_move.py",
     "journal.storage.team": "server locations in words; tests/journal/test_team.py",
     "journal.storage.passwords": "the keyring; tests/journal/test_team.py",
+    "journal.storage.open_items": "the attention list's partial indexes (schema step 15); test_attention_items",
 }
 
 # --- the world's inputs ---------------------------------------------------------
@@ -243,7 +244,8 @@ READS = {
     connections: {"connections_of"},
     lately: {"read", "everyone", "in_order", "tenure_words", "health", "health_of",
              "health_codes", "introductions", "sort_key", "topic_index", "topic_circles", "circle_rank", "read_circle",
-             "item_of_row", "introduction_rows", "people_of", "build_items", "name_key"},
+             "item_of_row", "introduction_rows", "people_of", "build_items", "name_key", "persons",
+             "people_and_circles", "circle_again"},
     settings: {"get_settings"},
     drafts: {"load_draft", "every_key"},
     trash: {"trash_items"},

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from journal.writes import customers
-from journal.storage import db, migrations
+from journal.storage import db, migrations, open_items
 from journal.reads import search
 from journal.errors import JournalDamaged, JournalTooNew
 from journal.storage.models import Snooze, Tag
@@ -81,6 +81,8 @@ def test_version_1_journal_upgrades_with_its_data(tmp_path):
         grace = customers.find_by_name("Grace Hopper")
         assert grace.company == "Navy Labs" and grace.tags == ("vip",)
         assert [h.customer_name for h in search.search("walnut")] == ["Grace Hopper"]
+        indexes = {name for (name,) in database_.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {name for name, *_ in open_items.INDEXES} <= indexes  # step 15's
         # The new things work on the upgraded file.
         customers.set_tag_cadence("vip", 30)
         assert Tag.get(Tag.name == "vip").cadence_days == 30

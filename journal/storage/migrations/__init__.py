@@ -25,6 +25,7 @@ STEPS = {
     12: "m0012_pgspeed_generic_finders",
     13: "m0013_team_changes_told",
     14: "m0014_team_authors",
+    15: "m0015_attention_open_items",
 }
 LATEST = max(STEPS, default=1)
 
@@ -55,6 +56,9 @@ def bring_up_to_date(db, before_step=None) -> list[int]:
 
             team_changes.install(db)
             importlib.import_module(f"{__name__}.m0014_team_authors").install(db)
+            from journal.storage import open_items
+
+            open_items.install(db)
             SchemaVersion.create(version=LATEST)
         return []
     if version > LATEST:
