@@ -290,8 +290,9 @@ def test_in_a_narrow_pane_the_company_gives_way_and_how_late_stays_in_sight(qtbo
 
 
 def _sorts_everyone(statements):
-    """Statements that sort every customer by days overdue (or count places in that order)."""
-    return [s for s in statements if "ORDER BY coalesce(overdue" in s or "row_number()" in s]
+    """Statements that sort every customer by days overdue (or count places in that order);
+    not those that put a few customers, by their ids, in that order."""
+    return [s for s in statements if ("ORDER BY coalesce(overdue" in s and "c.id IN (" not in s) or "row_number()" in s]
 
 
 @pytest.mark.real_threads
@@ -411,3 +412,99 @@ def test_escape_after_a_find_keeps_the_customer_shown_in_sight(qtbot, make_windo
     table = cl.table
     assert cl.filter_box.text() == "" and cl.model.rowCount() == PEOPLE and cl.current_id() == chosen
     assert table.viewport().rect().contains(table.visualRect(table.currentIndex()))
+
+
+def _sort_by_overdue_with_the_keys(qtbot, window):
+    """View › Sort customers by › Overdue (Alt+V, S, O), its order read in the background."""
+    from PySide6.QtWidgets import QMenu
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    with qtbot.waitSignal(window.customer_list.model.reordered, timeout=5000):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+        view_menu = QApplication.activePopupWidget()
+        qtbot.keyClick(view_menu, Qt.Key.Key_S)
+        qtbot.waitUntil(lambda: QApplication.activePopupWidget() not in (None, view_menu))
+        qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_O)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+
+
+@pytest.mark.real_threads
+def test_a_customer_added_to_a_list_sorted_by_overdue_goes_to_their_place_without_a_sort_of_everyone(
+        qtbot, make_window, small_pages):
+    """At 50,000 customers, adding a customer (or undoing the add) while the list
+    was sorted by days overdue sorted every customer again on the GUI thread (about
+    0.2-0.3 s frozen). Now the new customer goes in at their place, found by
+    comparing them with a few customers by their ids, and is chosen; undone, they
+    leave it and the customers in view stay where they were."""
+    from .test_main_window import drive_dialog, press
+
+    window = make_window(populate=many)
+    cl, model, table = window.customer_list, window.customer_list.model, window.customer_list.table
+    window.resize(1000, 520)
+    qtbot.waitUntil(lambda: table.viewport().height() < 400)
+    _sort_by_overdue_with_the_keys(qtbot, window)
+    table.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+
+    def add(dialog):
+        qtbot.waitUntil(dialog.isActiveWindow)
+        qtbot.keyClicks(QApplication.focusWidget(), "Person 044b")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    drive_dialog(qtbot, add)  # (on the next turn of the event loop: the dialog's own)
+    with Statements() as sql:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    added = customers.find_by_name("Person 044b").id
+    assert _sorts_everyone(sql.seen) == []
+    assert any("c.id IN (" in s and "ORDER BY coalesce(overdue" in s for s in sql.seen)  # compared a few at a time
+    listed = [model.id_at(n) for n in range(model.rowCount())]
+    assert listed == customer_list.pages.order(model.query())  # the place a sort of everyone gives
+    row = listed.index(added)
+    assert [model.customer_at(n).name for n in (row - 1, row + 1)] == ["Person 044", "Person 046"]
+    assert cl.current_id() == added and window.page.header.name.text() == "Person 044b"
+    assert table.viewport().rect().intersects(table.visualRect(table.currentIndex()))
+
+    top = model.id_at(table.rowAt(0))
+    with Statements() as sql:
+        press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the add undone: they leave
+    assert customers.find_by_name("Person 044b") is None
+    assert _sorts_everyone(sql.seen) == []
+    assert model.rowCount() == PEOPLE and added not in [model.id_at(n) for n in range(PEOPLE)]
+    assert [model.id_at(n) for n in range(PEOPLE)] == customer_list.pages.order(model.query())
+    assert model.id_at(table.rowAt(0)) == top  # the rows in view did not move
+
+
+@pytest.mark.real_threads
+def test_a_one_letter_find_reads_the_names_off_the_gui_thread_and_enter_opens_what_it_found(
+        qtbot, make_window, small_pages):
+    """A find of one or two letters reads every name (no three-letter piece to
+    look up): 50-150 ms frozen per keystroke at 50,000 customers. Now the count
+    and places are read in the background, typing goes on meanwhile, and Enter
+    typed before they come opens the first customer the box's words find."""
+    from .test_main_window import press
+
+    window = make_window(populate=many)
+    cl, model = window.customer_list, window.customer_list.model
+    press(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is cl.filter_box
+    with Statements() as sql:
+        with qtbot.waitSignal(model.found, timeout=5000):
+            qtbot.keyClicks(QApplication.focusWidget(), "7")
+    # No statement over every name on the GUI thread (a page of the index, LIMITed, is all it reads).
+    assert [s for s in sql.seen if "instr(" in s and "LIMIT" not in s] == []
+    expected = [f"Person {n:03d}" for n in range(PEOPLE) if "7" in f"{n:03d}"]
+    assert [model.customer_at(n).name for n in range(model.rowCount())] == expected
+    assert QApplication.focusWidget() is cl.filter_box
+
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: model.rowCount() == PEOPLE)
+    qtbot.keyClicks(QApplication.focusWidget(), "8")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # at once: before the find comes
+    assert QApplication.focusWidget() is cl.table
+    first = "Person 008"
+    assert model.customer_at(0).name == first and cl.current_id() == customers.find_by_name(first).id
+    assert window.page.header.name.text() == first

@@ -148,6 +148,7 @@ class CaptureDialog(QDialog):
                 signal.connect(lambda *_: self._draft_timer.start())
         (self.summary if (customer_id or editing) else self.customer).setFocus()
         self._given_summary = self.summary.text()  # (a suggested one, as from the Lately panel, is not typed text)
+        self._opened = self.values() if editing else None  # an edit's own notes are not typed text either
 
     # -- filling and reading ---------------------------------------------------------------
     def _fill(self, row: InteractionData):
@@ -187,7 +188,10 @@ class CaptureDialog(QDialog):
         )
 
     def has_typed_text(self) -> bool:
-        """Notes, or a summary other than the one the dialog opened with (a draft's, brought back, counts)."""
+        """Notes, or a summary other than the one the dialog opened with (a draft's, brought back, counts);
+        when editing, any change to what the entry held (its notes as they were are not a new word)."""
+        if self.editing:
+            return self.values() != self._opened
         summary = self.summary.text().strip()
         return bool(self.notes.toPlainText().strip()) or (bool(summary) and summary != self._given_summary.strip())
 
@@ -242,8 +246,11 @@ class CaptureDialog(QDialog):
 
     def reject(self):
         if self.has_typed_text() and not self.saved:
+            title, text = (("Discard your changes?", "You have changed this entry and not saved it. Discard your "
+                            "changes?") if self.editing else
+                           ("Discard this note?", "You have written notes that are not saved. Discard them?"))
             answer = QMessageBox.question(
-                self, "Discard this note?", "You have written notes that are not saved. Discard them?",
+                self, title, text,
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Discard:

@@ -45,6 +45,12 @@ KEPT_PAGES = 40  # pages kept in memory; the farthest from the one read go first
 SORT_NAMES = dict(zip((NAME, COMPANY, STAGE, SINCE, LAST_CONTACT, LAST_VALUE, OVERDUE), pages.SORTS))
 
 
+def _narrowed(ids: list[int], q: pages.ListQuery) -> list[int]:
+    """Of `ids` (everyone's order, read once), those `q`'s find words match, in that order."""
+    found = pages.listed_ids(q)
+    return [cid for cid in ids if cid in found]
+
+
 class CustomerListModel(QAbstractTableModel):
     """The list as SQL sees it: rowCount() is the number of customers listed,
     and rows are read a page at a time (journal.reads.customer_pages sorts, filters
@@ -61,6 +67,8 @@ class CustomerListModel(QAbstractTableModel):
     # A new order is in place, read in the background: True for a new sort
     # (the customer shown goes to the middle), False for a changed customer's new place.
     reordered = Signal(bool)
+    # The find box's words are shown (a find is read off the GUI thread).
+    found = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -82,6 +90,7 @@ class CustomerListModel(QAbstractTableModel):
         # narrows it; Escape goes back to it): for that query, until the journal changes.
         self._everyone: tuple[pages.ListQuery, list[int]] | None = None
         self._ordering = 0  # the latest order asked of the background; older ones are dropped
+        self._finding = 0  # the latest find asked of the background (or list read since): older ones are dropped
 
     # -- loading ------------------------------------------------------------------
     def query(self) -> pages.ListQuery:
@@ -99,6 +108,7 @@ class CustomerListModel(QAbstractTableModel):
             default_cadence=self._query.default_cadence if self._query is not None else 0))
 
     def _requery(self) -> None:
+        self._finding += 1  # a find still being read is older than this
         self._query = None
         self._pages.clear()
         q = self.query()
@@ -109,6 +119,18 @@ class CustomerListModel(QAbstractTableModel):
         ids = self._order_of(q)
         self._order, self._places = ids, {cid: n for n, cid in enumerate(ids)}
         self._count = len(ids)
+
+    def _show_found(self, q, order, count, first, places) -> dict:
+        """What a find read in the background found, in place of the rows shown; the places it read."""
+        self._finding += 1  # (one asked before it is older still)
+        self._query, self._count = q, count
+        self._pages.clear()
+        if order is None:
+            self._order, self._places = None, {}
+            self._pages[0] = first
+            return places
+        self._order, self._places = order, {cid: n for n, cid in enumerate(order)}
+        return self._places
 
     def _order_of(self, q: pages.ListQuery) -> list[int]:
         """Every id `q` lists, in its order: the order of everyone, if read,
@@ -121,8 +143,7 @@ class CustomerListModel(QAbstractTableModel):
             self._everyone = (everyone, pages.order(q))
         if not q.words:
             return self._everyone[1]
-        found = pages.listed_ids(q)
-        return [cid for cid in self._everyone[1] if cid in found]
+        return _narrowed(self._everyone[1], q)
 
     def _position(self, customer_id: int) -> int | None:
         if self._order is not None:
@@ -152,6 +173,7 @@ class CustomerListModel(QAbstractTableModel):
         self.today = date.today()
         self._longest.clear()
         self._everyone = None  # the journal changed: everyone's order is read again
+        self._ordering += 1  # (and one being read, from before the change, is dropped)
         self.beginResetModel()
         try:
             self._requery()
@@ -232,12 +254,82 @@ class CustomerListModel(QAbstractTableModel):
             self._relayout()
         return True
 
-    def set_filter(self, text: str) -> None:
-        """Show only customers whose name or company contains every word of `text`, ignoring case."""
+    def place_customer(self, customer_id: int) -> bool:
+        """A customer added to, or gone from, a list in an order read once (days
+        overdue, last value, …): put into that order where they belong, found by
+        comparing them with a few customers (customer_pages.place), or taken out
+        of it, with no sort of everyone on the GUI thread; the order is read again
+        in the background all the same, in case the change moved others too.
+        Selections stay on their customers. False when the list is in the name
+        index's order or its order is not one read for what it shows (reload)."""
+        if self._order is None or self._everyone is None or self._query is None or date.today() != self.today:
+            return False
+        everyone, ids = self._everyone
+        if everyone != self._asked().with_(words=(), kept=()):
+            return False
+        fresh = pages.one(everyone, customer_id)  # listed now (without the find's words)?
+        ids = [cid for cid in ids if cid != customer_id]
+        if fresh is not None:
+            ids.insert(pages.place(everyone, ids, customer_id), customer_id)
+            if NAME in self._longest:  # a name longer than any measured widens its column
+                name = self._display(fresh, NAME)
+                self._longest[NAME] = sorted({*self._longest[NAME], name}, key=len, reverse=True)[:40]
+        self._everyone = (everyone, ids)
+        self._relayout()
+        self._order_in_background(new_sort=False)
+        return True
+
+    def set_filter(self, text: str, place=()) -> None:
+        """Show only customers whose name or company contains every word of `text`,
+        ignoring case. With words, the customers found are read off the GUI thread
+        (a word of one or two letters reads every name: 50-150 ms at 50,000
+        customers) and shown when they come, `found` then said; the rows shown until
+        then stay, typing goes on, and a newer find wins. The places of the
+        customers chosen, and of those in `place`, are read with them. Without
+        words (Escape), everyone comes back at once, from the index or the order read."""
         words = tuple(text.casefold().split())
-        if words != self._words:
-            self._words, self._kept = words, ()
+        if words == self._words:
+            return
+        self._words, self._kept = words, ()
+        if not words or self._query is None:
             self._relayout()
+            self.found.emit()
+            return
+        from ui.common.tasks import run_in_background
+
+        self._finding += 1
+        generation, q = self._finding, self._asked()
+        everyone = self._everyone if self._everyone is not None and self._everyone[0] == q.with_(words=(), kept=()) \
+            else None
+        wanted = {cid for cid in (self._id_if_cached(i.row()) for i in self.persistentIndexList()) if cid is not None}
+        wanted.update(place)
+
+        def read():
+            if pages.by_index(q):  # the count and first page; the places by the index
+                return q, None, pages.count(q), pages.page(q, 0, PAGE), {cid: pages.position(q, cid) for cid in wanted}
+            order = _narrowed(everyone[1], q) if everyone is not None else pages.order(q)
+            return q, order, len(order), None, None
+
+        def show(result):
+            if generation == self._finding and result[0] == self._asked():  # nothing asked or shown since
+                self._relayout(read=result)
+                self.found.emit()
+
+        run_in_background(read, show, lambda _error: self._find_failed(generation), owner=self)
+
+    def _find_failed(self, generation: int) -> None:
+        """A find's read failed (a team server gone): read again here, so the error is said as any other."""
+        if generation == self._finding:
+            self._relayout()  # (which says found: the find is still being read)
+
+    def finding(self) -> bool:
+        """Is a find being read (what the box says is not shown yet)?"""
+        return self._query is not None and self._query != self._asked() and bool(self._words)
+
+    def finish_finding(self) -> None:
+        """A key that acts on what was found (Enter, Down) came before it: read it here, now."""
+        if self.finding():
+            self._relayout()  # (the read in the background is then dropped; found is said)
 
     def set_tag(self, tag: str | None) -> None:
         self.tag = tag
@@ -261,19 +353,27 @@ class CustomerListModel(QAbstractTableModel):
     def relayout(self) -> None:
         """Every row read again (written elsewhere), selections kept on their customers."""
         self._everyone = None
+        self._ordering += 1  # an order being read, from before the change, is dropped
         self._relayout()
 
-    def _relayout(self) -> None:
-        """Show the list as the query now says, keeping selections and other
-        persistent indexes on their customers (an index on a customer filtered
-        out becomes invalid)."""
+    def _relayout(self, read=None) -> None:
+        """Show the list as the query now says (or as `read`, a find read in the
+        background, found it), keeping selections and other persistent indexes on
+        their customers (an index on a customer filtered out becomes invalid).
+        A find still being read is shown by this read: it says found, as the
+        find would have (the first found is then chosen)."""
+        superseded = read is None and self.finding()
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         ids = [self._id_if_cached(index.row()) for index in before]
         shown = self._shown()  # a team server lost while reading: what was shown stays, the error is said
         try:
-            self._requery()
-            places = {cid: self._position(cid) for cid in set(ids) if cid is not None}
+            known = {}
+            if read is None:
+                self._requery()
+            else:
+                known = self._show_found(*read)
+            places = {cid: known[cid] if cid in known else self._position(cid) for cid in set(ids) if cid is not None}
         except BaseException:
             self._show_again(shown)
             self.layoutChanged.emit()
@@ -282,6 +382,8 @@ class CustomerListModel(QAbstractTableModel):
                  for cid, index in zip(ids, before)]
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
+        if superseded:
+            self.found.emit()
 
     _SHOWN = ("_query", "_pages", "_count", "_order", "_places")  # what the rows shown are read from
 
@@ -458,7 +560,9 @@ class CustomerList(QWidget):
         self._why_nobody = ""  # while the find matches nobody: what the page says instead
         self.filter_box = QLineEdit(placeholderText="Find a customer by name or company…")
         self.filter_box.setClearButtonEnabled(True)
+        self._held_for_find: tuple[int, str] | None = None  # (_held while a find is read)
         self.filter_box.textChanged.connect(self._filter)
+        self.model.found.connect(self._found)
         self.filter_box.returnPressed.connect(self._open_first)
         self.filter_box.installEventFilter(self)
         self.table = CustomerTable()
@@ -528,22 +632,38 @@ class CustomerList(QWidget):
         in place, the chosen customer kept (one gone away is no longer chosen),
         and the customer at the top of the view stays there, so a customer
         added or gone above it does not move the rows under the mouse."""
+        self._keeping_top(self.model.relayout)
+
+    def refresh(self, customer_id: int | None) -> None:
+        """After a change: one row when one customer changed, one customer put in or
+        taken out when they joined or left a list in an order read once, else everything."""
+        if customer_id is not None and self.model.refresh_customer(customer_id):
+            return
+        if customer_id is None or not self._keeping_top(lambda: self.model.place_customer(customer_id)):
+            self.reload(keep=customer_id)
+            return
+        self._fit_columns()
+        if not self.select(customer_id, emit=False):  # (one gone: nobody is chosen, as after a reload)
+            current = self.current_id()
+            if current is not None:
+                self.select(current, emit=False)
+
+    def _keeping_top(self, change):
+        """Run `change` (the list's rows moved), keeping the customer at the top of
+        the view there, so a customer added or gone above it does not move the rows
+        under the mouse. What `change` returned."""
         table = self.table
         top = table.rowAt(0)
         anchor = self.model._id_if_cached(top) if top >= 0 else None
         offset = table.rowViewportPosition(top) if top >= 0 else 0  # <= 0: the top row may be cut
-        self.model.relayout()
+        changed = change()
         row = self.model.row_of(anchor) if anchor is not None else None
         if row is not None and row != top:
             table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
             if offset:
                 bar = table.verticalScrollBar()
                 bar.setValue(bar.value() - offset)
-
-    def refresh(self, customer_id: int | None) -> None:
-        """After a change: one row when one customer changed, else everything."""
-        if customer_id is None or not self.model.refresh_customer(customer_id):
-            self.reload(keep=customer_id)
+        return changed
 
     # -- columns ----------------------------------------------------------------------------------
     @staticmethod
@@ -771,8 +891,13 @@ class CustomerList(QWidget):
         return self._why_nobody
 
     def _filter(self, text):
-        held = self._held if self._why_nobody else None
-        self.model.set_filter(text)
+        self._held_for_find = self._held if self._why_nobody else None
+        held = self._held_for_find
+        self.model.set_filter(text, place=(held[0],) if held else ())  # shown now, or when read (_found)
+
+    def _found(self):
+        """A find is shown: the customer chosen stays in sight, or one is chosen."""
+        held, self._held_for_find = self._held_for_find, None
         self._say_if_no_match()
         if self.model.rowCount() and not self.table.currentIndex().isValid():
             # Matching again after matching nobody: the customer shown before, if found.
@@ -790,6 +915,7 @@ class CustomerList(QWidget):
         self.filter_box.insert(text)
 
     def _open_first(self):
+        self.model.finish_finding()  # Enter typed before what was found came: on what the box says
         if self.model.rowCount():
             index = self.table.currentIndex() if self.table.currentIndex().isValid() else self.model.index(0, 0)
             self.table.setCurrentIndex(index)
@@ -823,6 +949,7 @@ class CustomerList(QWidget):
         if (watched is self.filter_box and event.type() == QEvent.Type.KeyPress and event.key() in self.LIST_KEYS
                 and event.modifiers() == Qt.KeyboardModifier.NoModifier):
             # Up and Down in the find box move through the customers found; typing goes on in the box.
+            self.model.finish_finding()
             QApplication.sendEvent(self.table, QKeyEvent(event.type(), event.key(), event.modifiers()))
             return True
         if (watched is self.filter_box and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)

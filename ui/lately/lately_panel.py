@@ -12,13 +12,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPalette, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCalendarWidget, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QHBoxLayout, QLabel,
+    QAbstractItemView, QCalendarWidget, QDialog, QDialogButtonBox, QDockWidget, QHBoxLayout, QLabel,
     QListView, QMenu, QStackedWidget, QStyle, QStyledItemDelegate, QVBoxLayout, QWidget,
 )
 
 from journal.rules import words
 
 from ui.common.rows_model import RowsModel
+from ui.lately.reason_box import ReasonBox
 from ui.common import theme
 from ui.common.theme import LEFT_MIDDLE, muted, paint_row_background
 
@@ -234,24 +235,189 @@ class AttentionDelegate(QStyledItemDelegate):
         return super().editorEvent(event, model, option, index)
 
 
+def identity(item) -> tuple:
+    """What makes an item the same item when its numbers and words change."""
+    return item.customer_id, item.reason, item.ref_id, item.other_customer_id
+
+
 class AttentionList(QListView):
-    """The panel's list. When the current item leaves (logged, snoozed), no
-    other customer's item takes its place: Qt's list would make the next row
-    current and selected, highlighting someone the customer page does not show."""
+    """The panel's list. When the current item leaves (logged, snoozed, a
+    colleague's change), no other customer's item takes its place: Qt's list
+    would make the next row current and selected, highlighting someone the
+    customer page does not show. The keyboard keeps its place instead, where
+    the item ranked (its sort key, so rows read or gone meanwhile, and the list
+    read again whole, do not move it): Down goes to the item that took its
+    place and Up to the one above, as they would have from the item itself; a
+    line in the focus ring's colour marks the place while the list has the
+    focus. Should the item come back (undone), it is the current row again.
+    Nothing of this scrolls the list: only the keys the person presses do."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._place = None  # (sort key, identity) of the current item that left; None: no place kept
+        self._current_before_reset = None
+        self._keep_view = False  # making a row current without scrolling to it
+        self._holding = False  # the focus arriving: no key moved, the place stays
+
+    def setModel(self, model):
+        super().setModel(model)
+        model.modelAboutToBeReset.connect(self._about_to_reset)
+        model.modelReset.connect(self._after_reset)  # (after the view's own reset, connected first)
+
+    # -- the place ------------------------------------------------------------------------------
+    def place(self):
+        """The row the item that took the place is on (the row count: after the
+        last), or None when the list keeps no place."""
+        from bisect import bisect_right
+
+        from journal.rules.lately import sort_key
+
+        if self._place is None or self.currentIndex().isValid() or self.model() is None:
+            return None
+        model = self.model()
+        return bisect_right(range(model.rowCount()), self._place[0],
+                            key=lambda row: sort_key(model.index(row, 0).data(ITEM_ROLE)))
+
+    def _keep_place(self, item) -> None:
+        from journal.rules.lately import sort_key
+
+        self._place = (sort_key(item), identity(item))
+        self.viewport().update()
+
+    def start_over(self) -> None:
+        """Another list (another reason): its top, no current row, no place."""
+        self._place = None
+        self.selectionModel().clearCurrentIndex()
+        self.scrollToTop()
+        self.viewport().update()
+
+    def _come_back(self, rows) -> bool:
+        """The item whose place is kept, if it is in `rows`, made current again."""
+        from PySide6.QtCore import QItemSelectionModel
+
+        if self._place is None or self.currentIndex().isValid():
+            return False
+        for row in rows:
+            index = self.model().index(row, 0)
+            if identity(index.data(ITEM_ROLE)) == self._place[1]:
+                self._keep_view = True
+                try:
+                    self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+                finally:
+                    self._keep_view = False
+                return True
+        return False
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible):
+        if not self._keep_view:
+            super().scrollTo(index, hint)
+
+    def currentChanged(self, current, previous):
+        if current.isValid() and self._place is not None:
+            self._place = None
+            self.viewport().update()
+        super().currentChanged(current, previous)
 
     def rowsAboutToBeRemoved(self, parent, start, end):
         current = self.currentIndex()
         if current.isValid() and not parent.isValid() and start <= current.row() <= end:
+            self._keep_place(current.data(ITEM_ROLE))
             self.selectionModel().clearCurrentIndex()
         super().rowsAboutToBeRemoved(parent, start, end)
+
+    def rowsInserted(self, parent, start, end):
+        super().rowsInserted(parent, start, end)
+        if not parent.isValid():
+            self._come_back(range(start, end + 1))
+
+    def _about_to_reset(self):
+        current = self.currentIndex()
+        self._current_before_reset = current.data(ITEM_ROLE) if current.isValid() else None
+
+    def _after_reset(self):
+        """The list read again whole (a refresh of everything): the current item
+        stays current if it is still there; if not, its place is kept."""
+        item, self._current_before_reset = self._current_before_reset, None
+        if item is not None:
+            self._keep_place(item)
+        self._come_back(range(self.model().rowCount()))
+
+    def moveCursor(self, action, modifiers):
+        """From the place kept, the keys go on as they would have from the item."""
+        from PySide6.QtCore import QItemSelectionModel
+
+        if self._holding:
+            return QModelIndex()
+        move, model = QAbstractItemView.CursorAction, self.model()
+        if action in (move.MoveHome, move.MoveEnd) and model is not None:
+            # The first or the last row, place or none (Qt's own, with no current
+            # row, is the first row for every key: End went to the top).
+            count = model.rowCount()
+            return model.index(0 if action == move.MoveHome else count - 1, 0) if count else QModelIndex()
+        after = self.place()
+        if after is None:
+            return super().moveCursor(action, modifiers)
+        count = model.rowCount()
+        if action in (move.MoveDown, move.MoveNext, move.MovePageDown):
+            if after >= count:  # nothing after the place read yet: the next page is asked for
+                if model.canFetchMore(QModelIndex()):
+                    model.fetchMore(QModelIndex())
+                return QModelIndex()
+            target = after
+        elif action in (move.MoveUp, move.MovePrevious, move.MovePageUp):
+            if after == 0:
+                return QModelIndex()
+            target = after - 1
+        else:
+            return super().moveCursor(action, modifiers)
+        index = model.index(target, 0)
+        if action in (move.MovePageDown, move.MovePageUp):  # a page on from the row next to the place
+            self._keep_view = True
+            try:
+                self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+            finally:
+                self._keep_view = False
+            return super().moveCursor(action, modifiers)
+        return index
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        after = self.place() if self.hasFocus() else None
+        count = self.model().rowCount() if self.model() is not None else 0
+        if after is None or not count:
+            return
+        from PySide6.QtGui import QPainter
+
+        if after < count:
+            y = self.visualRect(self.model().index(after, 0)).top() + 1
+        else:
+            y = self.visualRect(self.model().index(count - 1, 0)).bottom()
+        painter = QPainter(self.viewport())
+        painter.setPen(QPen(focus_ring(self.palette()), AttentionDelegate.RING))
+        painter.drawLine(AttentionDelegate.PAD, y, self.viewport().width() - AttentionDelegate.PAD, y)
+        painter.end()
+
+    def focusOutEvent(self, event):
+        super().focusOutEvent(event)
+        if self._place is not None:
+            self.viewport().update()  # the place's line goes with the focus
 
     def focusInEvent(self, event):
         """Focus arriving by the keyboard makes a row current, so the ring shows
         where Down and Enter act: the highlighted row (the customer shown), else
-        the first. The first Down then goes to the second, as the ring said."""
+        the first. The first Down then goes to the second, as the ring said.
+        A place kept (the current item left) stays the place: its line shows."""
         from PySide6.QtCore import QItemSelectionModel
 
         reason = event.reason()
+        if self._place is not None:
+            self.viewport().update()
+            self._holding = True  # Qt's own focus-in would make the row after the place current (moveCursor)
+            try:
+                super().focusInEvent(event)
+            finally:
+                self._holding = False
+            return
         if (not self.currentIndex().isValid() and self.model() is not None and self.model().rowCount()
                 and reason not in (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.PopupFocusReason)):
             selected = self.selectionModel().selectedIndexes()
@@ -299,7 +465,7 @@ class LatelyPanel(QDockWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         # A dock does not always give a wrapped label its height for the width: reserve three lines.
         self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 3 + 4)
-        self.reasons = QComboBox()
+        self.reasons = ReasonBox()
         self.reasons.currentIndexChanged.connect(self._reason_chosen)
         self.list = AttentionList()
         self.list.setModel(self.model)
@@ -473,13 +639,15 @@ class LatelyPanel(QDockWidget):
             self.model.replace_rows(rows, self._total(state, reason))
         else:
             self.model.set_rows(rows, self._total(state, reason))
+            if reason != self._reason_in_model:  # the chosen reason has none left: everything, from its top
+                self.list.start_over()
         self._state_in_model, self._reason_in_model = state, reason
         self.reasons.blockSignals(True)
         self.reasons.clear()
-        self.reasons.addItem(f"Everything ({words.number(state.total)})", None)
+        self.reasons.add_reason("Everything", words.number(state.total), None)
         for key, (label, _) in sorted(lately.REASONS.items(), key=lambda kv: -kv[1][1]):
             if counts.get(key):
-                self.reasons.addItem(f"{label} ({words.number(counts[key])})", key)
+                self.reasons.add_reason(label, words.number(counts[key]), key)
         self.reasons.setCurrentIndex(max(self.reasons.findData(reason), 0))
         self.reasons.blockSignals(False)
         # One message at a time: with no customers there is nothing to sum up or filter.
@@ -523,7 +691,7 @@ class LatelyPanel(QDockWidget):
             if generation == self._shown_generation and reason == self.reasons.currentData():
                 self.model.set_rows(rows, self._total(state, reason))
                 self._reason_in_model = reason
-                self.list.scrollToTop()
+                self.list.start_over()
 
         run_in_background(read, arrived, self._page_failed, kept=True, owner=self)
 

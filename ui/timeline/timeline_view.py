@@ -41,9 +41,11 @@ class TimelineModel(QAbstractListModel):
         self._row_of: dict[tuple[str, int], int] = {}  # (source, id) -> row
         self._loaded = 0
         self._total = 0
+        self.resets = 0  # how many times the feed was read afresh (offsets read before are then stale)
 
     def show_customer(self, customer_id: int | None, klass: str | None = None) -> None:
         self.beginResetModel()
+        self.resets += 1
         self.customer_id, self.klass = customer_id, klass
         self._rows, self._row_of, self._loaded = [], {}, 0
         self._total = timeline.entry_count(customer_id, klass) if customer_id else 0
@@ -77,7 +79,10 @@ class TimelineModel(QAbstractListModel):
     def _fetch(self, how_many: int) -> None:
         if self.customer_id is None:
             return
-        page = timeline.entries(self.customer_id, klass=self.klass, offset=self._loaded, limit=how_many)
+        self.add_entries(timeline.entries(self.customer_id, klass=self.klass, offset=self._loaded, limit=how_many))
+
+    def add_entries(self, page: list[TimelineEntry]) -> None:
+        """The entries after those read so far (a page, or those read in the background)."""
         if not page:
             self._total = self._loaded
             return
@@ -212,14 +217,26 @@ class TimelineDelegate(QStyledItemDelegate):
         key = (entry, width)
         height = self._heights.get(key)
         if height is None:
-            line = QFontMetrics(font).height()
-            text = sum(height + 2 for *_, height in self.blocks(entry, font, width))
-            notes = line + 2 if entry.detail and entry.source != "purchase" else 0  # one line: a preview
-            height = self.PAD * 2 + max(text + notes, self.ICON) + 2
+            height = self.height_of(entry, font, width)
             if len(self._heights) > 20_000:  # one customer's feed at many widths: start again
                 self._heights.clear()
             self._heights[key] = height
         return QSize(width, height)
+
+    def height_of(self, entry, font: QFont, width: int) -> int:
+        """An entry's height in a row `width` wide: its text wrapped and measured
+        (fonts and metrics only, so a worker thread may measure too)."""
+        line = QFontMetrics(font).height()
+        text = sum(height + 2 for *_, height in self.blocks(entry, font, width))
+        notes = line + 2 if entry.detail and entry.source != "purchase" else 0  # one line: a preview
+        return self.PAD * 2 + max(text + notes, self.ICON) + 2
+
+    def measured(self, font: QFont, heights: dict) -> None:
+        """Heights measured elsewhere (a worker thread), in `font`, keyed as sizeHint keeps them."""
+        if font != self._measured_in:
+            self._heights.clear()
+            self._measured_in = QFont(font)
+        self._heights.update(heights)
 
     def forget(self) -> None:
         """Another customer's feed: the heights measured go (kept, each entry and
@@ -349,6 +366,7 @@ class TimelineView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.model = TimelineModel(self)
+        self._revealing = 0  # the latest entry asked to be revealed (an older one's read is dropped)
         self.list = TimelineList()
         self.list.setModel(self.model)
         self.delegate = TimelineDelegate(self.list)
@@ -430,20 +448,58 @@ class TimelineView(QWidget):
             self.list.setCurrentIndex(self.model.index(row))
             self.list.scrollTo(self.model.index(row))
 
-    def reveal_entry(self, source: str, ident: int) -> bool:
-        """Select an entry however deep in the feed: clear the filter and fetch
-        pages until it is loaded."""
+    def reveal_entry(self, source: str, ident: int) -> None:
+        """Select an entry however deep in the feed: clear the filter, read the
+        entries down to it and show it. Deeper than read so far, the entries down
+        to it are read, and their wrapped heights measured, off the GUI thread (at
+        5,000 entries down, measuring each one froze the window 0.3 s idle, over
+        a second on a loaded machine); the page stays usable meanwhile, and the
+        entry is selected once they come, unless another customer or filter was
+        chosen since."""
         if self._klass() is not None:
             self.filter_group.button(0).setChecked(True)
             self._filter_changed(0)
-        while self.model.row_of_entry(source, ident) is None and self.model.canFetchMore():
-            # Twice as many each time: a note 5,000 entries down is a few reads, not fifty.
-            self.model.fetch_at_least(2 * max(self.model.rowCount(), PAGE_SIZE))
-        found = self.model.row_of_entry(source, ident) is not None
-        if found:
+        if self.model.row_of_entry(source, ident) is not None or not self.model.canFetchMore():
+            self._show_revealed(source, ident)
+            return
+        from ui.common.tasks import run_in_background
+
+        self._revealing += 1
+        generation, customer, start = self._revealing, self.model.customer_id, self.model._loaded
+        resets = self.model.resets
+        font, width, delegate = QFont(self.list.font()), self.list.viewport().width(), self.delegate
+
+        def read():
+            read, found = [], False
+            while not found:
+                # Twice as many each time: a note 5,000 entries down is a few reads, not fifty.
+                page = timeline.entries(customer, offset=start + len(read), limit=max(start + len(read), PAGE_SIZE))
+                if not page:
+                    break
+                read += page
+                found = any(entry.source == source and entry.id == ident for entry in page)
+            return read, {(entry, width): delegate.height_of(entry, font, width) for entry in read}
+
+        def show(result):
+            read, heights = result
+            model = self.model
+            if generation != self._revealing or model.customer_id != customer or model.klass is not None:
+                return  # another customer or filter chosen meanwhile
+            self.delegate.measured(font, heights)
+            if model.resets != resets:  # the feed read again meanwhile (a change): the offsets read moved
+                self.reveal_entry(source, ident)
+                return
+            newer = read[model._loaded - start:]  # (the view may have read a page meanwhile)
+            if newer:
+                model.add_entries(newer)
+            self._show_revealed(source, ident)
+
+        run_in_background(read, show, lambda _error: None, owner=self)
+
+    def _show_revealed(self, source: str, ident: int) -> None:
+        if self.model.row_of_entry(source, ident) is not None:
             self.select_entry(source, ident)
             self.list.setFocus()
-        return found
 
     def current_interaction(self) -> int | None:
         entry = self.list.currentIndex().data(ENTRY_ROLE)

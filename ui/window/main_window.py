@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
     def _journal_reopened(self):
         self.colleagues.follow(self.session)
         self._load()
+        self.lately.list.start_over()  # another journal: neither the item nor the place of the one before
         self.lately.refresh()
         self._update_protection_actions()
 
