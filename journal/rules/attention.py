@@ -65,7 +65,7 @@ def compute(today: date | None = None) -> AttentionState:
         found = lately.people_and_circles()
         people, interests, circles = found.people, found.interests, found.circles
         introductions = lately.introductions(people, circles, lately.read_circle(today, circles))
-        attention_items.put_introductions(lately.introduction_rows(introductions))
+        attention_items.put_introductions(lately.introduction_rows(introductions), fresh=True)
         counts = attention_items.counts()
         health = Health(*attention_items.health())
         mark = attention_items.mark()
