@@ -104,18 +104,19 @@ HEALTH = 4
 # than the rules themselves.
 RULE_BITS = {"unanswered": 32, "welcome": 64, "never_contacted": 128, "only_reactive_sales": 256, "cadence": 512,
              "overdue": 1024, "no_feedback": 2048}
-_NEVER = "(stage = 'customer' AND buy_age > {never_grace} AND (out_age IS NULL OR out_age > buy_age))"
-_STARVED = "(stage = 'customer' AND reactive_age <= 2 * cadence AND (value_age IS NULL OR value_age > 2 * cadence))"
+# A customer's rules (those at the customer stage: the stage is looked at once).
+_NEVER = "(buy_age > {never_grace} AND (out_age IS NULL OR out_age > buy_age))"
+_STARVED = "(reactive_age <= 2 * cadence AND (value_age IS NULL OR value_age > 2 * cadence))"
+_UNANSWERED = "CASE WHEN unanswered >= {unanswered_run} THEN 32 ELSE 0 END"
 _RULES = """
-    CASE WHEN stage IN ('customer', 'prospect') AND unanswered >= {unanswered_run} THEN 32 ELSE 0 END
-  + CASE WHEN stage = 'customer' AND buy_age <= {welcome_window} AND since_age <= buy_age
+    {unanswered}
+  + CASE WHEN buy_age <= {welcome_window} AND since_age <= buy_age
               AND (welcome_age IS NULL OR welcome_age > buy_age) THEN 64 ELSE 0 END
-  + CASE WHEN {never} THEN 128 ELSE 0 END
-  + CASE WHEN {starved} THEN 256 ELSE 0 END
-  + CASE WHEN stage = 'customer' AND coalesce(value_age, since_age) >= cadence AND NOT coalesce({never}, FALSE)
-              AND NOT coalesce({starved}, FALSE)
+  + CASE WHEN {never} THEN 128 + CASE WHEN {starved} THEN 256 ELSE 0 END
+         WHEN {starved} THEN 256
+         WHEN coalesce(value_age, since_age) >= cadence
          THEN CASE WHEN 2 * coalesce(value_age, since_age) >= 3 * cadence THEN 1536 ELSE 512 END ELSE 0 END
-  + CASE WHEN stage = 'customer' AND since_age >= {feedback_every}
+  + CASE WHEN since_age >= {feedback_every}
               AND (feedback_age IS NULL OR feedback_age >= {feedback_every}) THEN 2048 ELSE 0 END"""
 
 
@@ -148,15 +149,17 @@ def customer_rules(today: date, default_cadence: int, customer_ids=None, *, unan
         LEFT JOIN {_TAG_CADENCES.format(only=only)} tc ON tc.customer_id = c.id
         WHERE {where} {d.fence}"""
     never = _NEVER.format(never_grace=int(never_grace))
-    rules = _RULES.format(unanswered_run=int(unanswered_run), welcome_window=int(welcome_window), never=never,
+    unanswered = _UNANSWERED.format(unanswered_run=int(unanswered_run))
+    rules = _RULES.format(unanswered=unanswered, welcome_window=int(welcome_window), never=never,
                           starved=_STARVED, feedback_every=int(feedback_every))
+    # Prospects get only the unanswered run here; former customers none of these.
     sql = f"""
         SELECT id, name, company,
                CASE stage WHEN 'customer' THEN 1 + {HEALTH} * (1
                     + CASE WHEN value_age < cadence THEN 2 ELSE 0 END
                     + CASE WHEN buy_age IS NOT NULL AND (out_age IS NULL OR out_age > buy_age) THEN 4 ELSE 0 END)
-                    WHEN 'prospect' THEN 2 ELSE 0 END
-               + {rules} AS flags,
+                    + {rules}
+                    WHEN 'prospect' THEN 2 + {unanswered} ELSE 0 END AS flags,
                interests, lifetime, since_age, buy_age, value_age, cadence, reactive_age, feedback_age, unanswered,
                unanswered_age,
                CASE WHEN unanswered >= {int(unanswered_run)} THEN channel END AS channel,

@@ -245,6 +245,17 @@ def test_only_reactive_or_sales_lately(journal):
     assert "cadence" not in reasons_for(c)
 
 
+def test_never_contacted_and_only_problems_are_both_said(journal):
+    """Two diagnoses that do not exclude each other (the cadence gives way to
+    either): bought 40 days ago, never reached by us since, and they came to us
+    with a problem. (attention_facts looks at the one after the other.)"""
+    c = customer("Ada", cadence_days=30)
+    buy(c, ago=40)
+    log(c, "support", "in", ago=5)
+    assert {"never_contacted", "only_reactive_sales"} <= set(reasons_for(c))
+    assert "cadence" not in reasons_for(c)
+
+
 def test_value_within_two_cadences_is_enough(journal):
     c = customer("Ada", cadence_days=30)
     log(c, "article", ago=60)
