@@ -39,6 +39,11 @@ def build_actions(window) -> SimpleNamespace:
     undo.triggered.connect(lambda: commands.undo_on(window.undo_stack, window.events, window))
     redo.triggered.disconnect()
     redo.triggered.connect(lambda: commands.redo_on(window.undo_stack, window.events, window))
+    # On the toolbar just "Undo" and "Redo" (the stack's text, "Undo Log
+    # "Followed up: …"", grew with every summary and pushed Redo off the bar);
+    # the Edit menu and the tooltips name what they would undo.
+    undo.setIconText("Undo")
+    redo.setIconText("Redo")
     # Their tooltips name what they would undo and the key, like every toolbar button's.
     for act, verb, changed in ((undo, "Undo", window.undo_stack.undoTextChanged),
                                (redo, "Redo", window.undo_stack.redoTextChanged)):
@@ -114,6 +119,10 @@ def build_actions(window) -> SimpleNamespace:
                         "Your name and signature, default and tag cadences", fallback="Ctrl+,"),
         quit=action("&Quit", window.close, QKeySequence.StandardKey.Quit, fallback="Ctrl+Q"),
         about=action("&About Lately", window.about),
+        next_pane=action("&Next pane", lambda: window.next_pane(1), "F6",
+                         "To the next of the customer list, the customer's page and the Lately panel"),
+        previous_pane=action("P&revious pane", lambda: window.next_pane(-1), "Shift+F6",
+                             "To the previous of the customer list, the customer's page and the Lately panel"),
         shortcuts=action("&Keyboard shortcuts", window.show_shortcuts, QKeySequence.StandardKey.HelpContents,
                          "Every key of Lately in one list", fallback="F1"),
         undo=undo,

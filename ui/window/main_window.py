@@ -223,7 +223,11 @@ class MainWindow(QMainWindow):
         toggle = self.lately.toggleViewAction()
         toggle.setText("&Lately panel")
         toggle.setShortcut("Ctrl+1")
+        toggle.triggered.connect(self._lately_toggled)
         self.view_menu.addAction(toggle)
+        self.view_menu.addAction(a.next_pane)
+        self.view_menu.addAction(a.previous_pane)
+        self.view_menu.addSeparator()
         self.view_menu.addAction(a.show_archived)
         self._sort_menu(self.view_menu.addMenu("&Sort customers by"))
         self.view_menu.addAction(a.graph)
@@ -231,6 +235,14 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a.shortcuts)
         help_menu.addAction(a.about)
+        # Shift+F10: the menu of what has the focus, on every platform (only the
+        # Menu key opens it on Linux and macOS, and most laptops have none).
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        from ui.window import panes
+
+        self._menu_keys = QShortcut(QKeySequence("Shift+F10"), self)
+        self._menu_keys.activated.connect(panes.open_context_menu)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -869,6 +881,27 @@ class MainWindow(QMainWindow):
     def _settings_saved(self):
         fmt.install(journal_settings.get_settings().currency)  # the currency may have changed
         self.events.changed.emit(None)
+
+    def _lately_toggled(self, shown: bool) -> None:
+        """Ctrl+1 shows the panel with the keyboard in its list (a page of work
+        to go through), and hides it; the focus it had goes to the customer list."""
+        if shown:
+            self.lately.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif self.customer_list.isVisible():
+            self.customer_list.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _panes(self):
+        page = self.page_stack.currentWidget()
+        inside = self.page.timeline.list if page is self.page and self.page.tabs.currentWidget() is self.page.timeline \
+            else None
+        return [(self.customer_list, self.customer_list.table), (self.page_stack, inside),
+                (self.lately, self.lately.list)]
+
+    def next_pane(self, step: int = 1):
+        """F6 (Shift+F6 back): the customer list, the customer's page, the Lately panel, round."""
+        from ui.window import panes
+
+        panes.go_to_pane(self._panes(), step)
 
     def focus_find(self):
         self.central.setCurrentWidget(self.splitter)

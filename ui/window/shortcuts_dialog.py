@@ -12,6 +12,7 @@ IN_THE_VIEWS = (
     ("Anywhere", (
         ("Tab, Shift+Tab", "The next or the previous field or button"),
         ("Alt + the underlined letter", "The field, button or menu with that letter"),
+        ("Shift+F10, Menu key", "The menu of the row or field with the focus"),
         ("Esc", "Cancel a dialog (quick capture asks before dropping notes)"),
     )),
     ("Customer list", (
@@ -28,8 +29,10 @@ IN_THE_VIEWS = (
         ("Ctrl+Enter", "Save from the notes, where Enter starts a new line"),
     )),
     ("Lately panel", (
+        ("Ctrl+1, F6", "Into the panel's list (Ctrl+1 shows it, or hides it)"),
+        ("Up, Down, Home, End", "Move from item to item (End: the last read so far; the next are read)"),
         ("Enter", "Open the customer"),
-        ("Menu key", "Log it, Card, Snooze or Open"),
+        ("Shift+F10, Menu key", "Log it, Card, Snooze or Open"),
     )),
     ("Search everything", (
         ("Up, Down", "Move through the results"),

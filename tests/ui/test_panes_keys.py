@@ -1,0 +1,137 @@
+"""Getting about the main window by keys, as a person with no mouse does: Ctrl+1
+into the Lately panel's list, F6 from pane to pane, Shift+F10 for the menu of
+what has the focus (Linux and macOS give only the Menu key, and most laptops
+have none), and a toolbar whose Undo does not grow with what it would undo.
+Found trying the app in a real window (openbox, xdotool)."""
+
+import gc
+
+from PySide6.QtCore import QTimer, Qt
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
+
+from ui.lately.lately_panel import ITEM_ROLE
+
+from .test_lately_panel import journal_with_needs
+
+
+def press(qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier):
+    gc.collect()
+    qtbot.keyClick(QApplication.focusWidget(), key, modifiers)
+
+
+def test_ctrl_1_puts_the_keys_in_the_lately_list_and_takes_them_back(qtbot, make_window):
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    window.customer_list.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.customer_list.table)
+
+    press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # shown: hidden
+    qtbot.waitUntil(lambda: not panel.isVisible())
+    assert QApplication.focusWidget() is window.customer_list.table
+
+    press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # shown again, the keys in its list
+    qtbot.waitUntil(lambda: panel.isVisible() and QApplication.focusWidget() is panel.list)
+    assert panel.list.currentIndex().isValid()  # the ring shows where Down and Enter act
+    press(qtbot, Qt.Key.Key_Home)
+    assert panel.list.currentIndex().row() == 0
+    press(qtbot, Qt.Key.Key_Down)
+    assert panel.list.currentIndex().row() == 1
+
+    press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # from inside: hidden, the keys back in the list
+    qtbot.waitUntil(lambda: not panel.isVisible())
+    assert QApplication.focusWidget() is window.customer_list.table
+
+
+def test_f6_goes_round_the_panes_and_shift_f6_back(qtbot, make_window):
+    window = make_window(populate=journal_with_needs)
+    window.focus_find()
+    press(qtbot, Qt.Key.Key_Return)  # to the list, on the first customer: their page opens
+    qtbot.waitUntil(lambda: window.current_customer() is not None)
+    table, timeline, lately = window.customer_list.table, window.page.timeline.list, window.lately.list
+    table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is table)
+    seen = []
+    for _ in range(3):
+        press(qtbot, Qt.Key.Key_F6)
+        seen.append(QApplication.focusWidget())
+    assert seen == [timeline, lately, table]
+    seen.clear()
+    for _ in range(3):
+        press(qtbot, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+        seen.append(QApplication.focusWidget())
+    assert seen == [lately, timeline, table]
+
+    # From the find box (inside the customer list's pane) the next pane is the page.
+    window.focus_find()
+    press(qtbot, Qt.Key.Key_F6)
+    assert QApplication.focusWidget() is timeline
+    # The Lately panel hidden: skipped.
+    press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.lately.isVisible())
+    timeline.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is timeline)
+    press(qtbot, Qt.Key.Key_F6)
+    assert QApplication.focusWidget() is table
+
+
+def test_shift_f10_opens_the_menu_of_the_lately_item_with_the_focus(qtbot, make_window):
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.list)
+    shown = window.current_customer()
+    press(qtbot, Qt.Key.Key_Home)
+    while panel.list.currentIndex().data(ITEM_ROLE).customer_id == shown:  # an item of someone not on the page
+        press(qtbot, Qt.Key.Key_Down)
+    current = panel.list.currentIndex().data(ITEM_ROLE)
+    opened = []
+
+    def open_them():
+        qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+        menu = QApplication.activePopupWidget()
+        opened.append(([a.text() for a in menu.actions()], menu.isVisible()))
+        qtbot.keyClick(menu, Qt.Key.Key_O)  # "Open customer": of the item the menu is for
+
+    QTimer.singleShot(0, open_them)
+    press(qtbot, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: bool(opened) and QApplication.activePopupWidget() is None)
+    assert opened == [(["&Log what I did…", "&Open customer", "Add to the thank-you &cards", "&Snooze"], True)]
+    qtbot.waitUntil(lambda: window.current_customer() == current.customer_id)
+
+
+def test_shift_f10_in_a_field_opens_its_edit_menu(qtbot, make_window):
+    window = make_window(populate=journal_with_needs)
+    window.focus_find()
+    press(qtbot, Qt.Key.Key_S)
+    assert isinstance(QApplication.focusWidget(), QLineEdit)
+    opened = []
+
+    def look():
+        qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+        menu = QApplication.activePopupWidget()
+        opened.append([a.text().split("\t")[0].replace("&", "") for a in menu.actions() if a.text()])
+        qtbot.keyClick(menu, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, look)
+    press(qtbot, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: bool(opened) and QApplication.activePopupWidget() is None)
+    assert {"Copy", "Paste", "Select All"} <= set(opened[0])
+
+
+def test_undo_on_the_toolbar_stays_one_word_and_redo_stays_on_the_bar(qtbot, make_window):
+    window = make_window()
+    window.resize(1366, 740)
+    qtbot.waitUntil(lambda: window.width() == 1366)
+    long_summary = 'Log "Followed up: Checked in after the delivery of the walnut dining table and six chairs"'
+    window.undo_stack.push(QUndoCommand(long_summary))
+    window.undo_stack.push(QUndoCommand("Snooze Joshua Smith's item for a week"))
+    window.undo_stack.undo()  # both buttons have something to say
+    bar = window.toolbar
+    undo, redo = bar.widgetForAction(window.actions.undo), bar.widgetForAction(window.actions.redo)
+    qtbot.waitUntil(lambda: redo.isVisible())  # not pushed behind the » of the bar
+    assert (undo.text(), redo.text()) == ("Undo", "Redo")
+    assert undo.geometry().right() <= bar.width() and redo.geometry().right() <= bar.width()
+    assert window.actions.undo.text().startswith("&Undo Log \"Followed up")  # the Edit menu still says what
+    assert window.actions.undo.toolTip().startswith("Undo Log \"Followed up")

@@ -1,0 +1,71 @@
+"""Moving about the main window by keys, as desktop programs do: F6 and
+Shift+F6 go from pane to pane (the customer list, the customer's page, the
+Lately panel), and Shift+F10 opens the menu of what has the focus, where the
+platform gives no Menu key of its own (most laptops; Qt only answers the Menu
+key itself on Linux and macOS)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QApplication, QWidget
+
+
+def first_focusable(container: QWidget) -> QWidget | None:
+    """The first widget inside `container` that Tab would stop at, in the focus
+    chain's order (or the container itself if it takes the focus)."""
+    if _takes_tab(container):
+        return container
+    widget = container.nextInFocusChain()
+    while widget is not None and widget is not container:
+        if container.isAncestorOf(widget) and _takes_tab(widget):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
+
+
+def _takes_tab(widget: QWidget) -> bool:
+    return widget.isVisible() and widget.isEnabled() and bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+
+
+def go_to_pane(panes: list[tuple[QWidget, QWidget | None]], step: int) -> QWidget | None:
+    """Focus the pane `step` panes on (1 the next, -1 the one before) from the
+    one that has the focus, round the ends; `panes`: (the pane, the widget to
+    focus in it, or None for its first field), those hidden or without a field
+    skipped. Returns what took the focus."""
+    shown = [(pane, target or first_focusable(pane)) for pane, target in panes if pane.isVisible()]
+    shown = [(pane, target) for pane, target in shown if target is not None and target.isVisible()]
+    if not shown:
+        return None
+    focus = QApplication.focusWidget()
+    here = next((at for at, (pane, _) in enumerate(shown)
+                 if focus is not None and (pane is focus or pane.isAncestorOf(focus))), None)
+    at = (0 if step > 0 else len(shown) - 1) if here is None else (here + step) % len(shown)
+    target = shown[at][1]
+    target.setFocus(Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason)
+    return target
+
+
+def open_context_menu() -> bool:
+    """Shift+F10: the menu of the widget with the focus, as the Menu key opens
+    it, at its current row (a list) or its text cursor (a field), else its middle."""
+    widget = QApplication.focusWidget()
+    if widget is None or widget.contextMenuPolicy() in (Qt.ContextMenuPolicy.NoContextMenu,
+                                                        Qt.ContextMenuPolicy.PreventContextMenu):
+        return False
+    target = widget.viewport() if isinstance(widget, QAbstractScrollArea) else widget
+    where = None
+    if isinstance(widget, QAbstractItemView) and widget.currentIndex().isValid():
+        rect = widget.visualRect(widget.currentIndex())
+        if rect.intersects(target.rect()):
+            where = rect.intersected(target.rect()).center()
+    if where is None:
+        cursor = widget.inputMethodQuery(Qt.InputMethodQuery.ImCursorRectangle)
+        if cursor is not None and hasattr(cursor, "isValid") and cursor.isValid() and not cursor.isEmpty():
+            where = target.mapFrom(widget, cursor.toRect().center() if hasattr(cursor, "toRect") else cursor.center())
+    if where is None:
+        where = QPoint(target.width() // 2, target.height() // 2)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, where, target.mapToGlobal(where),
+                              Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, event)
+    return True
