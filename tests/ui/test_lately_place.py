@@ -8,15 +8,14 @@ from datetime import datetime
 
 import pytest
 
-from PySide6.QtCore import QTimer, Qt
-from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from journal.writes import interactions
 from ui.lately.lately_panel import ITEM_ROLE, AttentionModel, focus_ring
 identity = lambda i: (i.customer_id, i.reason, i.ref_id, i.other_customer_id)
 
-from .test_lately_keys import highlighted
+from .test_lately_keys import choose_from_the_menu, highlighted
 from .test_lately_panel import many_in_need, reasons
 from .test_main_window import drive_dialog, press
 
@@ -55,30 +54,22 @@ def current_item(panel):
 
 
 def log_the_current_item_by_keys(qtbot, panel):
-    """The Menu key on the current row, L for "Log what I did…", Enter in the
+    """Shift+F10 on the current row, L for "Log what I did…", Enter in the
     dialog (prefilled from the item): a note through the journal's services."""
     opened = []
 
-    def choose():  # the menu is modal: chosen by keys while it is open
-        try:
-            qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
-            menu = QApplication.activePopupWidget()
-            opened.append(menu.isVisible())
+    def choose(menu):
+        opened.append(menu.isVisible())
 
-            def save(dialog):
-                qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
-                key(qtbot, Qt.Key.Key_Return)  # Enter saves
+        def save(dialog):
+            qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+            key(qtbot, Qt.Key.Key_Return)  # Enter saves
 
-            drive_dialog(qtbot, save)
-            qtbot.keyClick(menu, Qt.Key.Key_L)
-        finally:  # a failure above must not leave the test waiting on an open menu
-            while QApplication.activePopupWidget() is not None:
-                QApplication.activePopupWidget().close()
+        drive_dialog(qtbot, save)
+        qtbot.keyClick(menu, Qt.Key.Key_L)
 
-    QTimer.singleShot(0, choose)
-    where = panel.list.visualRect(panel.list.currentIndex()).center()
-    QApplication.sendEvent(panel.list.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, where,
-                                                                      panel.list.viewport().mapToGlobal(where)))
+    assert QApplication.focusWidget() is panel.list
+    choose_from_the_menu(qtbot, choose)
     assert opened == [True]
 
 
@@ -99,19 +90,27 @@ def a_place_kept_far_down(qtbot, panel):
     return row
 
 
+def logged_far_down(qtbot, make_window):
+    """A window with many in need, its list focused, a row far down made current
+    and its item logged by keys: (window, panel, the row, (the item above, the
+    item, the item below))."""
+    window = make_window(populate=many_in_need)
+    panel = window.lately
+    focused_list(qtbot, panel)
+    row = down_beyond_the_first_pages(qtbot, panel)
+    items = around(panel, row)
+    log_the_current_item_by_keys(qtbot, panel)
+    qtbot.waitUntil(lambda: gone(panel, items[1]))
+    return window, panel, row, items
+
+
 def test_after_the_current_item_is_logged_down_goes_on_from_its_place(qtbot, make_window):
     """Far down the list (the fourth page), the current item logged by keys: no
     row is current and nobody but the customer shown is highlighted, the list
     does not move, a line in the ring's colour marks the place; Down then goes
     to the item that took its place, not to the top."""
-    window = make_window(populate=many_in_need)
-    panel = window.lately
-    focused_list(qtbot, panel)
-    row = down_beyond_the_first_pages(qtbot, panel)
-    above, item, below = around(panel, row)
+    window, panel, row, (above, item, below) = logged_far_down(qtbot, make_window)
     bar = panel.list.verticalScrollBar()
-    log_the_current_item_by_keys(qtbot, panel)
-    qtbot.waitUntil(lambda: gone(panel, item))
     assert window.page.header.name.text() == item.customer_name  # the log opened the customer it was for
     window.activateWindow()  # (the window manager's part once the dialog closes)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.list)  # the keys are back where they were
@@ -165,14 +164,8 @@ def test_a_colleagues_change_in_a_reason_leaves_up_to_the_item_above(qtbot, make
 def test_an_item_logged_and_undone_is_the_current_row_again(qtbot, make_window):
     """Ctrl+Z brings the item back where it was: it is the current row again,
     and Down goes to the row below it, as before it left."""
-    window = make_window(populate=many_in_need)
-    panel = window.lately
-    focused_list(qtbot, panel)
-    row = down_beyond_the_first_pages(qtbot, panel)
-    _, item, below = around(panel, row)
+    window, panel, row, (_, item, below) = logged_far_down(qtbot, make_window)
     bar = panel.list.verticalScrollBar()
-    log_the_current_item_by_keys(qtbot, panel)
-    qtbot.waitUntil(lambda: gone(panel, item))
     scrolled = bar.value()
     press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Edit › Undo
     qtbot.waitUntil(lambda: not gone(panel, item) and not panel.loading)

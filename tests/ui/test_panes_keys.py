@@ -6,12 +6,13 @@ Found trying the app in a real window (openbox, xdotool)."""
 
 import gc
 
-from PySide6.QtCore import QTimer, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from ui.lately.lately_panel import ITEM_ROLE
 
+from .test_lately_keys import choose_from_the_menu
 from .test_lately_panel import journal_with_needs
 
 
@@ -88,14 +89,11 @@ def test_shift_f10_opens_the_menu_of_the_lately_item_with_the_focus(qtbot, make_
     current = panel.list.currentIndex().data(ITEM_ROLE)
     opened = []
 
-    def open_them():
-        qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
-        menu = QApplication.activePopupWidget()
+    def open_them(menu):
         opened.append(([a.text() for a in menu.actions()], menu.isVisible()))
         qtbot.keyClick(menu, Qt.Key.Key_O)  # "Open customer": of the item the menu is for
 
-    QTimer.singleShot(0, open_them)
-    press(qtbot, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    choose_from_the_menu(qtbot, open_them)
     qtbot.waitUntil(lambda: bool(opened) and QApplication.activePopupWidget() is None)
     assert opened == [(["&Log what I did…", "&Open customer", "Add to the thank-you &cards", "&Snooze"], True)]
     qtbot.waitUntil(lambda: window.current_customer() == current.customer_id)
@@ -108,14 +106,11 @@ def test_shift_f10_in_a_field_opens_its_edit_menu(qtbot, make_window):
     assert isinstance(QApplication.focusWidget(), QLineEdit)
     opened = []
 
-    def look():
-        qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
-        menu = QApplication.activePopupWidget()
+    def look(menu):
         opened.append([a.text().split("\t")[0].replace("&", "") for a in menu.actions() if a.text()])
         qtbot.keyClick(menu, Qt.Key.Key_Escape)
 
-    QTimer.singleShot(0, look)
-    press(qtbot, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    choose_from_the_menu(qtbot, look)
     qtbot.waitUntil(lambda: bool(opened) and QApplication.activePopupWidget() is None)
     assert {"Copy", "Paste", "Select All"} <= set(opened[0])
 
