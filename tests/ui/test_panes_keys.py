@@ -6,7 +6,7 @@ Found trying the app in a real window (openbox, xdotool)."""
 
 import gc
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer, Qt
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QApplication, QLineEdit
 
@@ -130,3 +130,76 @@ def test_undo_on_the_toolbar_stays_one_word_and_redo_stays_on_the_bar(qtbot, mak
     assert undo.geometry().right() <= bar.width() and redo.geometry().right() <= bar.width()
     assert window.actions.undo.text().startswith("&Undo Log \"Followed up")  # the Edit menu still says what
     assert window.actions.undo.toolTip().startswith("Undo Log \"Followed up")
+
+
+def test_shift_f10_in_the_list_after_its_current_item_left_opens_no_ones_menu(qtbot, make_window):
+    """The current item snoozed by keys: the list keeps its place with no current
+    row. Shift+F10 then opens no menu (a point in the list would be someone
+    else's row: Open went to the customer below, found by review)."""
+    window = make_window(populate=journal_with_needs)
+    panel = window.lately
+    press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.list)
+    press(qtbot, Qt.Key.Key_Home)
+    press(qtbot, Qt.Key.Key_Down)
+    item = panel.list.currentIndex().data(ITEM_ROLE)
+
+    def snooze_for_a_week(menu):
+        qtbot.keyClick(menu, Qt.Key.Key_S)
+        qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not menu, timeout=2000)
+        qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_W)
+
+    choose_from_the_menu(qtbot, snooze_for_a_week)
+    qtbot.waitUntil(lambda: all(i != item for i in panel.visible_items()) and not panel.list.currentIndex().isValid())
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.list)
+    looked, opened = [], []
+
+    def look():  # in the menu's own loop, if one opened; else once the key is done
+        popup = QApplication.activePopupWidget()
+        if popup is not None:
+            opened.append(popup)
+            popup.close()
+        looked.append(True)
+
+    QTimer.singleShot(0, look)
+    press(qtbot, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: bool(looked))
+    assert opened == [] and QApplication.activePopupWidget() is None
+
+
+def test_f6_reaches_a_page_with_no_entries_and_hiding_the_panel_leaves_the_keys_where_they_are(qtbot, make_window):
+    from journal.writes import customers
+
+    def nobody_yet():
+        journal_with_needs()
+        customers.create_customer(name="Aaron Anew")  # first in the list, nothing written about him
+
+    window = make_window(populate=nobody_yet)
+    window.focus_find()
+    for letter in "Aaron":
+        press(qtbot, getattr(Qt.Key, f"Key_{letter.upper()}"))
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.page.header.name.text() == "Aaron Anew")
+    assert not window.page.timeline.list.isVisible()  # an empty state in its place
+    press(qtbot, Qt.Key.Key_F6)
+    assert window.page_stack.isAncestorOf(QApplication.focusWidget())  # the page's first field, not skipped
+    where = QApplication.focusWidget()
+    press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # the panel hidden: the keys stay put
+    qtbot.waitUntil(lambda: not window.lately.isVisible())
+    assert QApplication.focusWidget() is where
+
+
+def test_f6_and_ctrl_1_reach_a_floating_lately_panel(qtbot, make_window):
+    window = make_window(populate=journal_with_needs)
+    window.lately.setFloating(True)
+    qtbot.waitUntil(lambda: window.lately.isFloating() and window.lately.isVisible())
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.customer_list.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.customer_list.table)
+    press(qtbot, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)  # back from the list: round to the panel
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.lately.list)
+    press(qtbot, Qt.Key.Key_F6)  # on, round to the list, in the main window again
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.customer_list.table)

@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
         toggle.setText("&Lately panel")
         toggle.setShortcut("Ctrl+1")
         toggle.triggered.connect(self._lately_toggled)
+        self.lately.visibilityChanged.connect(self._lately_shown)
         self.view_menu.addAction(toggle)
         self.view_menu.addAction(a.next_pane)
         self.view_menu.addAction(a.previous_pane)
@@ -884,17 +885,25 @@ class MainWindow(QMainWindow):
 
     def _lately_toggled(self, shown: bool) -> None:
         """Ctrl+1 shows the panel with the keyboard in its list (a page of work
-        to go through), and hides it; the focus it had goes to the customer list."""
+        to go through), and hides it (_lately_shown)."""
+        from ui.window import panes
+
         if shown:
-            self.lately.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        elif self.customer_list.isVisible():
-            self.customer_list.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            panes.focus_in_its_window(self.lately.list, Qt.FocusReason.ShortcutFocusReason)
+
+    def _lately_shown(self, visible: bool) -> None:
+        """The panel hidden (Ctrl+1, its close button) while it had the keys: they
+        go to the customer list, not to whatever came next in Qt's focus chain.
+        (When it goes, the focus is still in it.)"""
+        focus = QApplication.focusWidget()
+        if not visible and focus is not None and self.lately.isAncestorOf(focus) and self.customer_list.isVisible():
+            self.customer_list.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _panes(self):
         page = self.page_stack.currentWidget()
         inside = self.page.timeline.list if page is self.page and self.page.tabs.currentWidget() is self.page.timeline \
             else None
-        return [(self.customer_list, self.customer_list.table), (self.page_stack, inside),
+        return [(self.empty_state, None), (self.customer_list, self.customer_list.table), (self.page_stack, inside),
                 (self.lately, self.lately.list)]
 
     def next_pane(self, step: int = 1):

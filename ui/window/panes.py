@@ -33,8 +33,9 @@ def go_to_pane(panes: list[tuple[QWidget, QWidget | None]], step: int) -> QWidge
     one that has the focus, round the ends; `panes`: (the pane, the widget to
     focus in it, or None for its first field), those hidden or without a field
     skipped. Returns what took the focus."""
-    shown = [(pane, target or first_focusable(pane)) for pane, target in panes if pane.isVisible()]
-    shown = [(pane, target) for pane, target in shown if target is not None and target.isVisible()]
+    shown = [(pane, target if target is not None and _takes_focus(target) else first_focusable(pane))
+             for pane, target in panes if pane.isVisible()]  # (a list behind an empty state: the pane's first field)
+    shown = [(pane, target) for pane, target in shown if target is not None]
     if not shown:
         return None
     focus = QApplication.focusWidget()
@@ -42,27 +43,51 @@ def go_to_pane(panes: list[tuple[QWidget, QWidget | None]], step: int) -> QWidge
                  if focus is not None and (pane is focus or pane.isAncestorOf(focus))), None)
     at = (0 if step > 0 else len(shown) - 1) if here is None else (here + step) % len(shown)
     target = shown[at][1]
-    target.setFocus(Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason)
+    focus_in_its_window(target, Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason)
     return target
+
+
+def focus_in_its_window(widget: QWidget, reason: Qt.FocusReason) -> None:
+    """The focus to `widget`, its window made the active one first (a floating
+    panel is a window of its own: a widget in a window that is not active does
+    not take the focus)."""
+    window = widget.window()
+    if not window.isActiveWindow():
+        window.activateWindow()
+        window.raise_()
+    widget.setFocus(reason)
+
+
+def _takes_focus(widget: QWidget) -> bool:
+    return widget.isVisible() and widget.isEnabled() and widget.focusPolicy() != Qt.FocusPolicy.NoFocus
 
 
 def open_context_menu() -> bool:
     """Shift+F10: the menu of the widget with the focus, as the Menu key opens
-    it, at its current row (a list) or its text cursor (a field), else its middle."""
+    it: of a list's current row (scrolled into view; a list with no current
+    row, whose item has just left, opens none: a point in it would be someone
+    else's row), at a field's text cursor, else in the widget's middle. A
+    widget with no menu of its own passes it to the one it is in, as Qt does."""
     widget = QApplication.focusWidget()
-    if widget is None or widget.contextMenuPolicy() in (Qt.ContextMenuPolicy.NoContextMenu,
-                                                        Qt.ContextMenuPolicy.PreventContextMenu):
+    while widget is not None and widget.contextMenuPolicy() == Qt.ContextMenuPolicy.NoContextMenu:
+        widget = widget.parentWidget()
+    if widget is None or widget.contextMenuPolicy() == Qt.ContextMenuPolicy.PreventContextMenu:
         return False
     target = widget.viewport() if isinstance(widget, QAbstractScrollArea) else widget
     where = None
-    if isinstance(widget, QAbstractItemView) and widget.currentIndex().isValid():
-        rect = widget.visualRect(widget.currentIndex())
-        if rect.intersects(target.rect()):
-            where = rect.intersected(target.rect()).center()
+    if isinstance(widget, QAbstractItemView):
+        current = widget.currentIndex()
+        if not current.isValid():
+            return False
+        widget.scrollTo(current)
+        rect = widget.visualRect(current).intersected(target.rect())
+        where = rect.center() if rect.isValid() else None
     if where is None:
         cursor = widget.inputMethodQuery(Qt.InputMethodQuery.ImCursorRectangle)
-        if cursor is not None and hasattr(cursor, "isValid") and cursor.isValid() and not cursor.isEmpty():
-            where = target.mapFrom(widget, cursor.toRect().center() if hasattr(cursor, "toRect") else cursor.center())
+        cursor = cursor.toRect() if hasattr(cursor, "toRect") else cursor
+        if hasattr(cursor, "isValid") and cursor.isValid() and not cursor.isEmpty():
+            spot = target.mapFrom(widget, cursor.center())
+            where = spot if target.rect().contains(spot) else None
     if where is None:
         where = QPoint(target.width() // 2, target.height() // 2)
     event = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, where, target.mapToGlobal(where),
