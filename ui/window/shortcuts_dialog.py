@@ -12,8 +12,10 @@ IN_THE_VIEWS = (
     ("Anywhere", (
         ("Tab, Shift+Tab", "The next or the previous field or button"),
         ("Alt + the underlined letter", "The field, button or menu with that letter"),
-        ("Shift+F10, Menu key", "The menu of the row or field with the focus (Shift+F10: in the main window)"),
         ("Esc", "Cancel a dialog (quick capture asks before dropping notes)"),
+    )),
+    ("Main window", (
+        ("Shift+F10, Menu key", "The menu of the row or field with the focus"),
     )),
     ("Customer list", (
         ("Up, Down", "Move through the customers found while you type in the find box"),
