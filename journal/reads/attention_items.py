@@ -104,7 +104,6 @@ class _Server(_Files):
 _OTHER_RULES = ("no_feedback", "unanswered", "welcome", "never_contacted", "only_reactive_sales")
 
 
-
 def _d():
     return _Server if is_server() else _Files
 

@@ -31,6 +31,16 @@ def key(qtbot, which, times=1):
         qtbot.keyClick(QApplication.focusWidget(), which)
 
 
+def shown_by_keys(qtbot, panel, label):
+    """`label` chosen in the Show box as a person does (Tab there, Down to it),
+    then Tab on into the list."""
+    panel.reasons.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.reasons)
+    labels = [panel.reasons.itemText(i) for i in range(panel.reasons.count())]
+    key(qtbot, Qt.Key.Key_Down, labels.index(label))
+    key(qtbot, Qt.Key.Key_Tab)
+
+
 def down_beyond_the_first_pages(qtbot, panel, pages=3):
     """End until `pages` more pages are read (each End reaches the last row read,
     which asks for the next page), then two rows up: a row far down the list."""
@@ -136,12 +146,8 @@ def test_a_colleagues_change_in_a_reason_leaves_up_to_the_item_above(qtbot, make
     the item above the place, in the same reason's list."""
     window = make_window(populate=many_in_need)
     panel = window.lately
-    panel.reasons.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.reasons)
-    labels = [panel.reasons.itemText(i) for i in range(panel.reasons.count())]
-    key(qtbot, Qt.Key.Key_Down, labels.index("Purchase not thanked (120)"))
+    shown_by_keys(qtbot, panel, "Purchase not thanked (120)")
     assert panel.reasons.currentData() == "unthanked_purchase"
-    key(qtbot, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is panel.list
     row = down_beyond_the_first_pages(qtbot, panel, pages=2)
     above, item, below = around(panel, row)
@@ -236,11 +242,7 @@ def test_when_the_reason_chosen_has_none_left_the_keys_start_at_the_top_of_every
 
     window = make_window(populate=journal_with_needs)
     panel = window.lately
-    panel.reasons.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.reasons)
-    labels = [panel.reasons.itemText(i) for i in range(panel.reasons.count())]
-    key(qtbot, Qt.Key.Key_Down, labels.index("Follow-up due (1)"))
-    key(qtbot, Qt.Key.Key_Tab)
+    shown_by_keys(qtbot, panel, "Follow-up due (1)")
     assert QApplication.focusWidget() is panel.list and current_item(panel).reason == "follow_up_due"
     log_the_current_item_by_keys(qtbot, panel)
     qtbot.waitUntil(lambda: panel.reasons.currentData() is None and not panel.loading)

@@ -900,11 +900,9 @@ class MainWindow(QMainWindow):
             self.customer_list.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _panes(self):
-        page = self.page_stack.currentWidget()
-        inside = self.page.timeline.list if page is self.page and self.page.tabs.currentWidget() is self.page.timeline \
-            else None
-        return [(self.empty_state, None), (self.customer_list, self.customer_list.table), (self.page_stack, inside),
-                (self.lately, self.lately.list)]
+        # (the timeline's list hidden, on the Details tab or with no customer: the page's first field)
+        return [(self.empty_state, None), (self.customer_list, self.customer_list.table),
+                (self.page_stack, self.page.timeline.list), (self.lately, self.lately.list)]
 
     def next_pane(self, step: int = 1):
         """F6 (Shift+F6 back): the customer list, the customer's page, the Lately panel, round."""

@@ -31,9 +31,10 @@ def _takes_tab(widget: QWidget) -> bool:
 def go_to_pane(panes: list[tuple[QWidget, QWidget | None]], step: int) -> QWidget | None:
     """Focus the pane `step` panes on (1 the next, -1 the one before) from the
     one that has the focus, round the ends; `panes`: (the pane, the widget to
-    focus in it, or None for its first field), those hidden or without a field
-    skipped. Returns what took the focus."""
-    shown = [(pane, target if target is not None and _takes_focus(target) else first_focusable(pane))
+    focus in it, or None), its first field when that widget is None or hidden
+    (another tab, an empty state); panes hidden or without a field skipped.
+    Returns what took the focus."""
+    shown = [(pane, target if target is not None and _takes_tab(target) else first_focusable(pane))
              for pane, target in panes if pane.isVisible()]  # (a list behind an empty state: the pane's first field)
     shown = [(pane, target) for pane, target in shown if target is not None]
     if not shown:
@@ -56,10 +57,6 @@ def focus_in_its_window(widget: QWidget, reason: Qt.FocusReason) -> None:
         window.activateWindow()
         window.raise_()
     widget.setFocus(reason)
-
-
-def _takes_focus(widget: QWidget) -> bool:
-    return widget.isVisible() and widget.isEnabled() and widget.focusPolicy() != Qt.FocusPolicy.NoFocus
 
 
 def open_context_menu() -> bool:
