@@ -63,6 +63,26 @@ class _Files:
         return json.dumps(texts)
 
     @staticmethod
+    def set_mark(number: int) -> None:
+        _exec(f"DROP TABLE IF EXISTS {TABLE}_mark")
+        _exec(f"CREATE TEMP TABLE {TABLE}_mark (mark INTEGER)")
+        _exec(f"INSERT INTO {TABLE}_mark VALUES ({int(number)})")
+
+    @staticmethod
+    def get_mark() -> int | None:
+        from journal.storage.db import temporary_table_exists
+
+        if not temporary_table_exists(f"{TABLE}_mark"):
+            return None
+        row = _exec(f"SELECT mark FROM {TABLE}_mark").fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def drop_tables() -> None:
+        _exec(f"DROP TABLE IF EXISTS {RULES}")
+        _exec(f"DROP TABLE IF EXISTS {TABLE}")
+
+    @staticmethod
     def rows_of(index: str, alias: str) -> str:
         """`FROM` one of INDEXES' tables as `alias`, read by that index: SQLite's
         planner preferred the index of thanked_by_id (every row thanked by none)
@@ -96,6 +116,22 @@ class _Server(_Files):
         return list(texts)
 
     @staticmethod
+    def set_mark(number: int) -> None:
+        # A setting of the connection rather than a table: one statement, no
+        # table dropped and made again in the server's catalog; and made_by, which
+        # every page asks, is one round trip, not two. (Rolled back with the build.)
+        _exec("SELECT set_config('lately.mark', ?, false)", [str(number)])
+
+    @staticmethod
+    def get_mark() -> int | None:
+        value = _exec("SELECT current_setting('lately.mark', true)").fetchone()[0]
+        return int(value) if value else None
+
+    @staticmethod
+    def drop_tables() -> None:
+        _exec(f"DROP TABLE IF EXISTS {RULES}, {TABLE}")
+
+    @staticmethod
     def rows_of(index: str, alias: str) -> str:
         return f"{table_of(index)} {alias}"
 
@@ -127,8 +163,7 @@ def build(today: date, default_cadence: int, *, bases: dict[str, int], unanswere
     ids = None if customer_ids is None else sorted(customer_ids)
     rules = _rules_sql(today, default_cadence, ids, unanswered_run, welcome_window, never_grace, feedback_every)
     if ids is None:  # everything again: new tables (indexed when first needed: index_items)
-        _exec(f"DROP TABLE IF EXISTS {RULES}")
-        _exec(f"DROP TABLE IF EXISTS {TABLE}")
+        _d().drop_tables()
         for statement in _d().make_rules(rules):
             _exec(statement, [False] if rules in statement else [])
         _exec(f"CREATE TEMP TABLE {TABLE} (customer_id INTEGER, name TEXT, company TEXT, name_key TEXT, "
@@ -263,9 +298,7 @@ def mark() -> int:
     same connection (a test, a benchmark) gives another."""
     global _marks
     _marks += 1
-    _exec(f"DROP TABLE IF EXISTS {TABLE}_mark")
-    _exec(f"CREATE TEMP TABLE {TABLE}_mark (mark INTEGER)")
-    _exec(f"INSERT INTO {TABLE}_mark VALUES ({_marks})")
+    _d().set_mark(_marks)
     return _marks
 
 
@@ -275,9 +308,7 @@ _marks = 0
 def made_by(mark: int) -> bool:
     """Whether this connection holds the tables marked `mark` (a connection made
     again after it was lost has none; another build has another mark)."""
-    from journal.storage.db import temporary_table_exists
-
-    return temporary_table_exists(f"{TABLE}_mark") and _exec(f"SELECT mark FROM {TABLE}_mark").fetchone() == (mark,)
+    return _d().get_mark() == mark
 
 
 def counts(customer_ids=None) -> dict[str, int]:
