@@ -207,8 +207,12 @@ def _referral_words(i: AttentionItem):
 
 
 def _introduction_words(i: AttentionItem):
-    shared, other = i.detail
-    return f"Both care about {', '.join(shared)}", f"Introduce {i.customer_name} to {other}", "introduction"
+    cares, other, tagged = i.detail
+    # A tag is a label the owner gave them ("architect", "vip"), not something
+    # they care about: said apart from their interests.
+    said = ([f"Both care about {', '.join(cares)}"] if cares else []) + \
+           ([f"{'b' if cares else 'B'}oth tagged {', '.join(f'“{t}”' for t in tagged)}"] if tagged else [])
+    return "; ".join(said), f"Introduce {i.customer_name} to {other}", "introduction"
 
 
 _WORDING = {
@@ -243,9 +247,18 @@ def tenure_words(days: int) -> str:
 
 class Person(NamedTuple):
     """Someone who could be introduced: their rank in a topic's circle (see
-    circle_rank) and the topics (interests and tags) they could be introduced on."""
+    circle_rank), the topics (interests and tags) they could be introduced on,
+    and which of those are only tags (not among their interests)."""
     rank: tuple
     topics: frozenset[str]
+    tagged: frozenset[str] = frozenset()
+
+
+def _topics_of(interests: str, tags: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """(every topic, those only tagged) of someone with these interests and tags."""
+    cares = frozenset(interest_topics(interests))
+    tagged = frozenset(tags) - cares
+    return cares | tagged, tagged
 
 
 @dataclass(frozen=True)
@@ -318,9 +331,9 @@ def read(today: date, customer_ids=None) -> Found:
             key = (interests, tags.get(cid, ()))
             topics = shared.get(key)
             if topics is None:
-                topics = shared[key] = frozenset(interest_topics(interests)) | frozenset(key[1])
-            if topics:
-                people.append(Person((not customer, -lifetime, cid), topics))
+                topics = shared[key] = _topics_of(*key)
+            if topics[0]:
+                people.append(Person((not customer, -lifetime, cid), *topics))
                 names[cid] = (name, company)
         rules = flags & _ANY_RULE
         more = extra.pop(cid, None)
@@ -556,17 +569,19 @@ def introductions(people: dict[int, Person], circles: dict[str, list[int]], circ
             if pa.rank[0] and pb.rank[0]:  # neither is a customer
                 continue
             shared = pa.topics & pb.topics
-            candidates[pair] = (-len(shared), pa.rank[1] + pb.rank[1], sorted(pair), shared)
+            candidates[pair] = (-len(shared), pa.rank[1] + pb.rank[1], sorted(pair), shared,
+                                shared & pa.tagged & pb.tagged)
     chosen, used = [], set()
-    for pair, (count, _, _, shared) in sorted(candidates.items(), key=lambda kv: kv[1][:3]):
-        count, shared = -count, sorted(shared)
+    for pair, (count, _, _, shared, tagged) in sorted(candidates.items(), key=lambda kv: kv[1][:3]):
+        count = -count
         if used & pair:
             continue
         used |= pair
         a, b = sorted(pair, key=circle_rank(people))
         (name, company), (other, _) = circle.names[a], circle.names[b]
+        # What both care about (an interest of either), and what both are only tagged.
         chosen.append(AttentionItem(a, name, company, "introduction", _p6("introduction", count * 6), None, None, None,
-                                    b, (tuple(shared), other)))
+                                    b, (tuple(sorted(shared - tagged)), other, tuple(sorted(tagged)))))
         if len(chosen) >= MAX_INTRODUCTIONS:
             break
     return [i for i in chosen if i.snooze_key not in circle.snoozed.get(i.customer_id, ())]
@@ -662,7 +677,8 @@ def item_of_row(row: tuple) -> AttentionItem:
     elif reason == "referral_unthanked":
         detail = (tuple(s1.split("\x1f")),)
     elif reason == "introduction":
-        detail = (tuple(s1.split("\x1f")), s2)
+        cares, _, tagged = s1.partition("\x1e")
+        detail = (tuple(cares.split("\x1f")) if cares else (), s2, tuple(tagged.split("\x1f")) if tagged else ())
     else:
         raise ValueError(reason)
     return AttentionItem(cid, name, company, reason, p6, since, level, ref_id, other_id, detail)
@@ -670,8 +686,10 @@ def item_of_row(row: tuple) -> AttentionItem:
 
 def introduction_rows(items: list[AttentionItem]) -> list[tuple]:
     """The introductions as attention_items.put_introductions takes them."""
-    return [(i.customer_id, i.customer_name, i.company, i.p6, i.other_customer_id, "\x1f".join(i.detail[0]),
-             i.detail[1]) for i in items]
+    # The topics both care about, then (after \x1e) those both are only tagged.
+    return [(i.customer_id, i.customer_name, i.company, i.p6, i.other_customer_id,
+             "\x1f".join(i.detail[0]) + ("\x1e" + "\x1f".join(i.detail[2]) if i.detail[2] else ""), i.detail[1])
+            for i in items]
 
 
 def people_of(customer_ids=None) -> dict[int, Person]:
@@ -694,9 +712,9 @@ def _persons(rows, tags: dict[int, tuple[str, ...]]) -> dict[int, Person]:
         key = (interests, tags.get(cid, ()))
         topics = shared.get(key)
         if topics is None:
-            topics = shared[key] = frozenset(interest_topics(interests)) | frozenset(key[1])
-        if topics:
-            people[cid] = Person((not customer, -lifetime, cid), topics)
+            topics = shared[key] = _topics_of(*key)
+        if topics[0]:
+            people[cid] = Person((not customer, -lifetime, cid), *topics)
     return people
 
 

@@ -7,6 +7,7 @@ import pytest
 from journal.writes import customers, interactions, settings
 from journal.rules import attention, lately, words
 from journal.errors import ValidationError
+from journal.storage.db import snapshot
 
 from .helpers import TODAY, buy, connect, customer, days_ago, log
 
@@ -327,7 +328,22 @@ def test_introduction_by_tag_needs_at_least_one_customer(journal):
     customer("P2", stage="prospect", tags=["architect"])
     assert not items("introduction")
     c = customer("C", tags=["Architect"])
-    assert [i.customer_id for i in items("introduction")] == [c.id]
+    [item] = items("introduction")
+    assert item.customer_id == c.id
+    assert item.evidence == "Both tagged “architect”"
+
+
+def test_an_introduction_says_what_both_care_about_apart_from_what_both_are_only_tagged(journal):
+    """A tag is a label the owner gave ("vip"), not something a customer cares
+    about: "Both care about vip" read wrong. A topic that is an interest of
+    either is something they care about."""
+    ada = customer("Ada", interests="sailing", tags=["VIP", "architect"])
+    customer("Bob", interests="Sailing, architect", tags=["vip", "wholesale"])
+    [item] = items("introduction")
+    assert item.evidence == "Both care about architect, sailing; both tagged “vip”"
+    assert item.suggestion == f"Introduce {item.customer_name} to {'Bob' if item.customer_id == ada.id else 'Ada'}"
+    with snapshot():  # the rules stated in Python say the same
+        assert [i.evidence for i in lately.everyone(TODAY).introductions] == [item.evidence]
 
 
 def test_former_customers_are_not_introduced(journal):
