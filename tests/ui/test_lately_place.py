@@ -311,3 +311,26 @@ def test_another_journal_opened_starts_the_list_afresh(qtbot, make_window, tmp_p
     qtbot.waitUntil(lambda: window.journal_path == other and not panel.loading)
     qtbot.waitUntil(lambda: any(i.customer_name.startswith("Other") for i in panel.visible_items()))
     assert current_item(panel) is None and panel.list.place() is None
+
+
+@pytest.mark.real_threads
+def test_down_at_the_last_row_read_goes_on_once_the_next_page_comes(qtbot, make_window):
+    """End reaches the last row read so far, and the next page is asked for on
+    the kept thread; a Down pressed before it comes (a key held down, End then
+    Down) moves on to the first row of that page when it comes. Before, it was
+    lost: the row stayed where it was and Down had to be pressed again."""
+    window = make_window(populate=many_in_need)
+    panel = window.lately
+    qtbot.waitUntil(lambda: panel.model.rowCount() == AttentionModel.PAGE, timeout=5000)
+    focused_list(qtbot, panel)
+    key(qtbot, Qt.Key.Key_End)
+    assert panel.list.currentIndex().row() == AttentionModel.PAGE - 1 and panel.model.asked  # the page on its way
+    key(qtbot, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: panel.list.currentIndex().row() == AttentionModel.PAGE, timeout=5000)
+    assert panel.model.rowCount() == 2 * AttentionModel.PAGE and not panel.model.asked
+    first = panel.model.index(AttentionModel.PAGE, 0).data(ITEM_ROLE)
+    assert highlighted(panel) == ([first.customer_name], first.customer_name)  # as any Down highlights its row
+    rect = panel.list.visualRect(panel.list.currentIndex())
+    assert panel.list.viewport().rect().contains(rect)  # and shows it
+    key(qtbot, Qt.Key.Key_Up)
+    assert panel.list.currentIndex().row() == AttentionModel.PAGE - 1  # one Down, one row

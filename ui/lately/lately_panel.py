@@ -258,6 +258,9 @@ class AttentionList(QListView):
         self._current_before_reset = None
         self._keep_view = False  # making a row current without scrolling to it
         self._holding = False  # the focus arriving: no key moved, the place stays
+        # A Down pressed at the end of the rows read, while the next page is on
+        # its way: (the current item's identity, or None at a place kept) until it comes.
+        self._down_awaited = None
 
     def setModel(self, model):
         super().setModel(model)
@@ -287,6 +290,7 @@ class AttentionList(QListView):
     def start_over(self) -> None:
         """Another list (another reason): its top, no current row, no place."""
         self._place = None
+        self._down_awaited = None
         self.selectionModel().clearCurrentIndex()
         self.scrollToTop()
         self.viewport().update()
@@ -329,8 +333,41 @@ class AttentionList(QListView):
         super().rowsInserted(parent, start, end)
         if not parent.isValid():
             self._come_back(range(start, end + 1))
+            self._down_arrived(start)
+
+    def _await_down(self) -> None:
+        """Down at the end of the rows read: the next page asked for, and the
+        key kept until it comes (_down_arrived), not lost."""
+        model = self.model()
+        current = self.currentIndex()
+        self._down_awaited = (identity(current.data(ITEM_ROLE)) if current.isValid() else None,)
+        if model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())  # (may come at once)
+
+    def _down_arrived(self, start: int) -> None:
+        """Rows put in from `start`: if they are the page a Down waited for, and
+        the keys are still where they were then, the Down goes on to the first,
+        once every other answer to the rows put in is done (the panel's
+        highlight of the customer shown among them would undo this one's)."""
+        from PySide6.QtCore import QTimer
+
+        awaited, self._down_awaited = self._down_awaited, None
+        if awaited is not None:
+            QTimer.singleShot(0, self, lambda: self._carry_down(start, awaited))
+
+    def _carry_down(self, start: int, awaited) -> None:
+        if self.model() is None or start >= self.model().rowCount():
+            return
+        current = self.currentIndex()
+        if current.isValid():
+            still = current.row() == start - 1 and identity(current.data(ITEM_ROLE)) == awaited[0]
+        else:
+            still = awaited[0] is None and self.place() == start
+        if still:
+            self.setCurrentIndex(self.model().index(start, 0))  # as the key would have (selected, in view)
 
     def _about_to_reset(self):
+        self._down_awaited = None  # the page it waited for is not coming: the list is read again whole
         current = self.currentIndex()
         self._current_before_reset = current.data(ITEM_ROLE) if current.isValid() else None
 
@@ -348,6 +385,7 @@ class AttentionList(QListView):
 
         if self._holding:
             return QModelIndex()
+        self._down_awaited = None  # another key since: that Down is not carried on
         move, model = QAbstractItemView.CursorAction, self.model()
         if action in (move.MoveHome, move.MoveEnd) and model is not None:
             # The first or the last row, place or none (Qt's own, with no current
@@ -355,13 +393,17 @@ class AttentionList(QListView):
             count = model.rowCount()
             return model.index(0 if action == move.MoveHome else count - 1, 0) if count else QModelIndex()
         after = self.place()
+        count = model.rowCount() if model is not None else 0
         if after is None:
+            current = self.currentIndex()
+            if (action in (move.MoveDown, move.MoveNext) and current.isValid() and current.row() == count - 1
+                    and (model.asked or model.canFetchMore(QModelIndex()))):
+                self._await_down()  # the last row read, more to come
+                return QModelIndex()
             return super().moveCursor(action, modifiers)
-        count = model.rowCount()
         if action in (move.MoveDown, move.MoveNext, move.MovePageDown):
             if after >= count:  # nothing after the place read yet: the next page is asked for
-                if model.canFetchMore(QModelIndex()):
-                    model.fetchMore(QModelIndex())
+                self._await_down()
                 return QModelIndex()
             target = after
         elif action in (move.MoveUp, move.MovePrevious, move.MovePageUp):
