@@ -334,3 +334,31 @@ def test_down_at_the_last_row_read_goes_on_once_the_next_page_comes(qtbot, make_
     assert panel.list.viewport().rect().contains(rect)  # and shows it
     key(qtbot, Qt.Key.Key_Up)
     assert panel.list.currentIndex().row() == AttentionModel.PAGE - 1  # one Down, one row
+
+
+@pytest.mark.real_threads
+def test_the_row_the_keys_reach_keeps_its_highlight_when_the_next_page_comes(qtbot, make_window):
+    """End (or Down) to the last row read brings the next page; the row the keys
+    are on stays highlighted as any row they reach is. Before, the page's coming
+    moved the highlight back to the customer shown on the page, leaving the
+    row only its ring. Found in a real window."""
+    window = make_window(populate=many_in_need)
+    panel = window.lately
+    qtbot.waitUntil(lambda: panel.model.rowCount() == AttentionModel.PAGE, timeout=5000)
+    focused_list(qtbot, panel)
+    key(qtbot, Qt.Key.Key_End)
+    assert panel.model.asked  # the page read on the kept thread: it comes after the key
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2 * AttentionModel.PAGE and not panel.model.asked,
+                    timeout=5000)
+    item = current_item(panel)
+    assert panel.list.currentIndex().row() == AttentionModel.PAGE - 1
+    assert item.customer_id != window.current_customer()
+    assert highlighted(panel) == ([item.customer_name], item.customer_name)
+    # Choosing another customer on the left still highlights theirs.
+    window.customer_list.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.customer_list.table)
+    key(qtbot, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.current_customer() is not None and window.current_customer() != item.customer_id)
+    shown = window.current_customer()
+    selected = [i.data(ITEM_ROLE).customer_id for i in panel.list.selectionModel().selectedIndexes()]
+    assert selected == [shown]

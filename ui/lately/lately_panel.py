@@ -792,8 +792,17 @@ class LatelyPanel(QDockWidget):
         current.changed.connect(self._select_current)
         self.model.modelReset.connect(self._select_current)  # new results
         self.model.layoutChanged.connect(self._select_current)  # another reason chosen
-        self.model.rowsInserted.connect(self._select_current)  # rows fetched or updated
-        self.model.rowsRemoved.connect(self._select_current)  # an item left: their other one, or nothing
+        self.model.rowsInserted.connect(self._select_current_unless_keyed)  # rows fetched or updated
+        self.model.rowsRemoved.connect(self._select_current_unless_keyed)  # an item left: their other one, or nothing
+
+    def _select_current_unless_keyed(self, *_):
+        """Rows read or changed: the row the keys are on, highlighted as they
+        reached it, stays so (a page coming after End took the highlight back
+        to the customer shown, leaving the row only its ring)."""
+        current = self.list.currentIndex()
+        if current.isValid() and self.list.selectionModel().isSelected(current):
+            return
+        self._select_current()
 
     def _select_current(self, *_):
         from PySide6.QtCore import QItemSelectionModel
