@@ -45,7 +45,8 @@ def main(step: str, journal: str, name: str = "") -> int:
             QTest.keyClick(focus_widget(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
             QTest.keyClicks(focus_widget(), name)
             QTest.keyClick(focus_widget(), Qt.Key.Key_Return)  # to the list, on the customer found
-            QTest.keyClick(focus_widget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # hide Lately
+            QTest.keyClick(focus_widget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # into Lately,
+            QTest.keyClick(focus_widget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # and hidden from there
             window.splitter.setSizes([300, 700])  # as if the divider were dragged
             # As if the corner were dragged, once the layout has let go of the hidden dock's width.
             resize_then_quit(tries=200)

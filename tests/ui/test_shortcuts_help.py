@@ -31,7 +31,7 @@ def test_f1_lists_every_key_of_the_menus_and_those_inside_the_views(qtbot, make_
     rows = seen["rows"]
     for expected in [("Customer", "Ctrl+L", "Log interaction…"), ("Customer", "Ctrl+N", "New customer…"),
                      ("Edit", "Ctrl+K", "Search everything…"), ("Edit", "Ctrl+F", "Find customer"),
-                     ("View", "Ctrl+1", "Lately panel"), ("View", "Ctrl+G", "Referral graph…"),
+                     ("View", "Ctrl+1", "Go to the Lately list"), ("View", "Ctrl+G", "Referral graph…"),
                      ("File", "Ctrl+Shift+B", "Back up now"), ("Help", "F1", "Keyboard shortcuts")]:
         assert expected in rows, expected
     assert any(group == "Edit" and "Ctrl+Z" in keys.split(", ") and what == "Undo" for group, keys, what in rows)

@@ -119,6 +119,8 @@ def build_actions(window) -> SimpleNamespace:
                         "Your name and signature, default and tag cadences", fallback="Ctrl+,"),
         quit=action("&Quit", window.close, QKeySequence.StandardKey.Quit, fallback="Ctrl+Q"),
         about=action("&About Lately", window.about),
+        lately_list=action("Go to the Lately l&ist", window.go_to_lately, "Ctrl+1",
+                           "The Lately list with the keys in it (the panel shown); from the list, the panel hidden"),
         next_pane=action("&Next pane", lambda: window.next_pane(1), "F6",
                          "To the next of the customer list, the customer's page and the Lately panel"),
         previous_pane=action("P&revious pane", lambda: window.next_pane(-1), "Shift+F6",

@@ -222,10 +222,10 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("&View")
         toggle = self.lately.toggleViewAction()
         toggle.setText("&Lately panel")
-        toggle.setShortcut("Ctrl+1")
         toggle.triggered.connect(self._lately_toggled)
         self.lately.visibilityChanged.connect(self._lately_shown)
         self.view_menu.addAction(toggle)
+        self.view_menu.addAction(a.lately_list)
         self.view_menu.addAction(a.next_pane)
         self.view_menu.addAction(a.previous_pane)
         self.view_menu.addSeparator()
@@ -884,12 +884,31 @@ class MainWindow(QMainWindow):
         self.events.changed.emit(None)
 
     def _lately_toggled(self, shown: bool) -> None:
-        """Ctrl+1 shows the panel with the keyboard in its list (a page of work
-        to go through), and hides it (_lately_shown)."""
+        """View › Lately panel shows the panel with the keyboard in its list (a
+        page of work to go through), and hides it (_lately_shown)."""
         from ui.window import panes
 
         if shown:
             panes.focus_in_its_window(self.lately.list, Qt.FocusReason.ShortcutFocusReason)
+
+    def go_to_lately(self) -> None:
+        """Ctrl+1, as an IDE's key for one of its panels: the keys into the Lately
+        list, the panel shown first if it was hidden; pressed in the panel, it
+        hides the panel (the keys go back to the customer list: _lately_shown).
+        (Before, it only showed or hid the panel: at start, with the panel
+        open, the key that was to go into it made it go.)"""
+        from ui.window import panes
+
+        focus = QApplication.focusWidget()
+        shown = self.lately.isVisible()
+        target = panes.target_in(self.lately, self.lately.list) if shown else None
+        if shown and (target is None or (focus is not None and self.lately.isAncestorOf(focus))):
+            self.lately.setVisible(False)  # (with nothing in it to take the keys: a plain show or hide)
+            return
+        self.lately.setVisible(True)
+        target = panes.target_in(self.lately, self.lately.list)  # (the list, or behind an empty state its first field)
+        if target is not None:
+            panes.focus_in_its_window(target, Qt.FocusReason.ShortcutFocusReason)
 
     def _lately_shown(self, visible: bool) -> None:
         """The panel hidden (Ctrl+1, its close button) while it had the keys: they

@@ -28,14 +28,19 @@ def _takes_tab(widget: QWidget) -> bool:
     return widget.isVisible() and widget.isEnabled() and bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
 
 
+def target_in(pane: QWidget, target: QWidget | None) -> QWidget | None:
+    """What takes the keys in `pane`: `target`, or the pane's first field when
+    it is None or hidden (a list behind an empty state); None if nothing can."""
+    return target if target is not None and _takes_tab(target) else first_focusable(pane)
+
+
 def go_to_pane(panes: list[tuple[QWidget, QWidget | None]], step: int) -> QWidget | None:
     """Focus the pane `step` panes on (1 the next, -1 the one before) from the
     one that has the focus, round the ends; `panes`: (the pane, the widget to
     focus in it, or None), its first field when that widget is None or hidden
     (another tab, an empty state); panes hidden or without a field skipped.
     Returns what took the focus."""
-    shown = [(pane, target if target is not None and _takes_tab(target) else first_focusable(pane))
-             for pane, target in panes if pane.isVisible()]  # (a list behind an empty state: the pane's first field)
+    shown = [(pane, target_in(pane, target)) for pane, target in panes if pane.isVisible()]
     shown = [(pane, target) for pane, target in shown if target is not None]
     if not shown:
         return None

@@ -31,7 +31,7 @@ IN_THE_VIEWS = (
         ("Ctrl+Enter", "Save from the notes, where Enter starts a new line"),
     )),
     ("Lately panel", (
-        ("Ctrl+1, F6", "Into the panel's list (Ctrl+1 shows it, or hides it)"),
+        ("Ctrl+1, F6", "Into the panel's list (Ctrl+1 shows the panel if hidden; in the list, hides it)"),
         ("Up, Down, Home, End", "Move from item to item (End: the last read so far; the next are read)"),
         ("Enter", "Open the customer"),
         ("Shift+F10, Menu key", "Log it, Card, Snooze or Open"),
