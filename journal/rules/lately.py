@@ -202,7 +202,7 @@ def _follow_up_words(i: AttentionItem):
 
 def _referral_words(i: AttentionItem):
     names, = i.detail
-    return (f"Referred {', '.join(names)} (since {_on(i.since)})",
+    return (f"Referred {words.listed(names)} (since {_on(i.since)})",
             "Thank them for the referral — a card or a small gift", "thank_you_card")
 
 
@@ -210,8 +210,8 @@ def _introduction_words(i: AttentionItem):
     cares, other, tagged = i.detail
     # A tag is a label the owner gave them ("architect", "vip"), not something
     # they care about: said apart from their interests.
-    said = ([f"Both care about {', '.join(cares)}"] if cares else []) + \
-           ([f"{'b' if cares else 'B'}oth tagged {', '.join(f'“{t}”' for t in tagged)}"] if tagged else [])
+    said = ([f"Both care about {words.listed(cares)}"] if cares else []) + \
+           ([f"{'b' if cares else 'B'}oth tagged {words.listed(f'“{t}”' for t in tagged)}"] if tagged else [])
     return "; ".join(said), f"Introduce {i.customer_name} to {other}", "introduction"
 
 

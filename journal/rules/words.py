@@ -83,3 +83,9 @@ def noun(count: int, singular: str, plural: str | None = None) -> str:
 def plural(count: int, singular: str, plural: str | None = None) -> str:
     """A count with its noun: '1 customer', '2 customers', '5,000 customers'."""
     return f"{number(count)} {noun(count, singular, plural)}"
+
+
+def listed(things) -> str:
+    """Things as a sentence lists them: 'a', 'a and b', 'a, b and c'."""
+    things = list(things)
+    return things[0] if len(things) == 1 else f"{', '.join(things[:-1])} and {things[-1]}" if things else ""

@@ -340,7 +340,7 @@ def test_an_introduction_says_what_both_care_about_apart_from_what_both_are_only
     ada = customer("Ada", interests="sailing", tags=["VIP", "architect"])
     customer("Bob", interests="Sailing, architect", tags=["vip", "wholesale"])
     [item] = items("introduction")
-    assert item.evidence == "Both care about architect, sailing; both tagged “vip”"
+    assert item.evidence == "Both care about architect and sailing; both tagged “vip”"
     assert item.suggestion == f"Introduce {item.customer_name} to {'Bob' if item.customer_id == ada.id else 'Ada'}"
     with snapshot():  # the rules stated in Python say the same
         assert [i.evidence for i in lately.everyone(TODAY).introductions] == [item.evidence]

@@ -59,3 +59,17 @@ def test_a_single_day_ago_and_a_single_time(journal):
     log(c, "call", "out", ago=2)
     header = timeline.header(c.id, TODAY)
     assert header.reciprocity_text() == "you reached out 1 time, they 1 time"
+
+
+def test_names_and_topics_are_listed_as_a_sentence_lists_them(journal):
+    from .helpers import connect
+
+    referrer = customer("Rita Refers", customer_since=TODAY - timedelta(days=300))
+    for name, ago in (("Ann One", 30), ("Bo Two", 20), ("Cy Three", 10)):
+        connect(referrer, customer(name), ago=ago)
+    [text] = evidence(referrer, "referral_unthanked")
+    assert text.startswith("Referred Ann One, Bo Two and Cy Three (since ")
+    customer("Ida Interests", interests="jazz, sailing, wine")
+    customer("Joe Interests", interests="wine, jazz, sailing")
+    [item] = [i for i in attention.all_items(TODAY) if i.reason == "introduction"]
+    assert item.evidence == "Both care about jazz, sailing and wine"
