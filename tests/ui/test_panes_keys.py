@@ -232,3 +232,38 @@ def test_ctrl_1_with_nobody_in_need_goes_into_the_panel_and_hides_it(qtbot, make
     assert QApplication.focusWidget() is window.customer_list.table
     press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(panel.isVisible)
+
+
+def test_shift_f10_opens_a_fields_menu_in_a_dialog_too(qtbot, make_window):
+    """The main window's Shift+F10 was its own shortcut, shut out while a dialog
+    is modal: in Log interaction, a field's menu (Paste, Undo…) was out of a
+    keyboard user's reach. Now the whole application answers it."""
+    from PySide6.QtWidgets import QMenu
+
+    from .test_main_window import drive_dialog
+
+    window = make_window(populate=journal_with_needs)
+    seen = {}
+
+    def in_the_dialog(dialog):
+        qtbot.waitUntil(dialog.isActiveWindow)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)  # &Summary
+        field = QApplication.focusWidget()
+        seen["field"] = isinstance(field, QLineEdit) and dialog.isAncestorOf(field)
+        qtbot.keyClicks(field, "Brought the samples")
+        qtbot.keyClick(field, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+        menu = QApplication.activePopupWidget()
+        seen["menu"] = isinstance(menu, QMenu) and menu.isVisible()
+        seen["actions"] = [a.text().split("\t")[0].replace("&", "") for a in menu.actions()] if seen["menu"] else []
+        qtbot.keyClick(menu, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+        seen["focus back"] = QApplication.focusWidget() is field
+        qtbot.keyClick(field, Qt.Key.Key_Return)  # saved, as typed
+
+    drive_dialog(qtbot, in_the_dialog)
+    press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert seen["field"] and seen["menu"] and seen["focus back"]
+    assert {"Undo", "Paste", "Select All"} <= set(seen["actions"])
+    from journal.storage.models import Interaction
+
+    assert Interaction.select().where(Interaction.summary == "Brought the samples").count() == 1

@@ -237,13 +237,13 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a.shortcuts)
         help_menu.addAction(a.about)
         # Shift+F10: the menu of what has the focus, on every platform (only the
-        # Menu key opens it on Linux and macOS, and most laptops have none).
-        from PySide6.QtGui import QKeySequence, QShortcut
-
+        # Menu key opens it on Linux and macOS, and most laptops have none), in
+        # this window and in the dialogs it opens (a shortcut of the window is
+        # shut out while a dialog is modal): watched for the whole application.
         from ui.window import panes
 
-        self._menu_keys = QShortcut(QKeySequence("Shift+F10"), self)
-        self._menu_keys.activated.connect(panes.open_context_menu)
+        self._menu_keys = panes.MenuKey(self)
+        QApplication.instance().installEventFilter(self._menu_keys)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)

@@ -6,7 +6,7 @@ key itself on Linux and macOS)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QApplication, QWidget
 
@@ -96,3 +96,16 @@ def open_context_menu() -> bool:
                               Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, event)
     return True
+
+
+class MenuKey(QObject):
+    """Shift+F10 pressed anywhere in the application (a dialog's field or list
+    too): open_context_menu. Installed on the application; gone with its parent."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_F10
+                and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+                and watched is QApplication.focusWidget() and QApplication.activePopupWidget() is None):
+            open_context_menu()
+            return True  # (none opened: nothing else is to answer the key)
+        return False

@@ -13,8 +13,6 @@ IN_THE_VIEWS = (
         ("Tab, Shift+Tab", "The next or the previous field or button"),
         ("Alt + the underlined letter", "The field, button or menu with that letter"),
         ("Esc", "Cancel a dialog (quick capture asks before dropping notes)"),
-    )),
-    ("Main window", (
         ("Shift+F10, Menu key", "The menu of the row or field with the focus"),
     )),
     ("Customer list", (
@@ -31,7 +29,7 @@ IN_THE_VIEWS = (
         ("Ctrl+Enter", "Save from the notes, where Enter starts a new line"),
     )),
     ("Lately panel", (
-        ("Ctrl+1, F6", "Into the panel's list (Ctrl+1 shows the panel if hidden; in the list, hides it)"),
+        ("Ctrl+1, F6", "Into the panel's list (Ctrl+1 again hides the panel)"),
         ("Up, Down, Home, End", "Move from item to item (End: the last read so far; the next are read)"),
         ("Enter", "Open the customer"),
         ("Shift+F10, Menu key", "Log it, Card, Snooze or Open"),
