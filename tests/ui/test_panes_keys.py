@@ -198,7 +198,7 @@ def test_f6_reaches_a_page_with_no_entries_and_hiding_the_panel_leaves_the_keys_
     assert QApplication.focusWidget() is where
 
 
-def test_f6_and_ctrl_1_reach_a_floating_lately_panel(qtbot, make_window):
+def test_f6_and_shift_f10_reach_a_floating_lately_panel(qtbot, make_window):
     window = make_window(populate=journal_with_needs)
     window.lately.setFloating(True)
     qtbot.waitUntil(lambda: window.lately.isFloating() and window.lately.isVisible())
@@ -210,6 +210,14 @@ def test_f6_and_ctrl_1_reach_a_floating_lately_panel(qtbot, make_window):
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.lately.list)
     press(qtbot, Qt.Key.Key_F6)  # on, round to the list, in the main window again
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.customer_list.table)
+    press(qtbot, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.lately.list)
+    press(qtbot, Qt.Key.Key_Home)
+    opened = []
+    # Shift+F10 in the floating panel: its item's menu (one shortcut answers it, not two at odds).
+    choose_from_the_menu(qtbot, lambda menu: opened.append([a.text() for a in menu.actions()]))
+    qtbot.waitUntil(lambda: bool(opened) and QApplication.activePopupWidget() is None)
+    assert opened[0][0] == "&Log what I did…"
 
 
 def test_ctrl_1_with_nobody_in_need_goes_into_the_panel_and_hides_it(qtbot, make_window):

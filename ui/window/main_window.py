@@ -238,12 +238,11 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a.about)
         # Shift+F10: the menu of what has the focus, on every platform (only the
         # Menu key opens it on Linux and macOS, and most laptops have none), in
-        # this window and in the dialogs it opens (a shortcut of the window is
-        # shut out while a dialog is modal): watched for the whole application.
+        # this window and in the dialogs it opens.
         from ui.window import panes
 
         self._menu_keys = panes.MenuKey(self)
-        QApplication.instance().installEventFilter(self._menu_keys)
+        self._menu_keys._focus_changed(None, self)  # (this window's before it has the focus)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)

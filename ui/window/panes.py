@@ -6,7 +6,7 @@ key itself on Linux and macOS)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QApplication, QWidget
 
@@ -99,13 +99,27 @@ def open_context_menu() -> bool:
 
 
 class MenuKey(QObject):
-    """Shift+F10 pressed anywhere in the application (a dialog's field or list
-    too): open_context_menu. Installed on the application; gone with its parent."""
+    """Shift+F10 in every window of the application, dialogs too: each window
+    the focus enters gets a shortcut for open_context_menu (a shortcut of the
+    main window alone is shut out while a dialog is modal). Made by the main
+    window; no watching of every event, only of where the focus goes."""
 
-    def eventFilter(self, watched, event) -> bool:
-        if (event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_F10
-                and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
-                and watched is QApplication.focusWidget() and QApplication.activePopupWidget() is None):
-            open_context_menu()
-            return True  # (none opened: nothing else is to answer the key)
-        return False
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+        if QApplication.focusWidget() is not None:
+            self._focus_changed(None, QApplication.focusWidget())
+
+    def _focus_changed(self, _old, new) -> None:
+        if new is None:
+            return
+        window = new.window()
+        # Not a popup's (a completer's list) nor a floating panel's: Qt counts
+        # them in the window under them, whose shortcut would then be a second.
+        if window.property("lately-menu-key") or window.windowType() not in (Qt.WindowType.Window,
+                                                                            Qt.WindowType.Dialog):
+            return
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        window.setProperty("lately-menu-key", True)
+        QShortcut(QKeySequence("Shift+F10"), window).activated.connect(open_context_menu)
