@@ -434,8 +434,9 @@ def tags_counted() -> list[tuple[int, str, int]]:
 
 def put_introductions(rows, *, fresh: bool = False) -> None:
     """The introductions in place of those there (`fresh`: there are none, the
-    table was just made): rows of (customer, name, company, p6, other, shared
-    topics joined by \x1f, the other's name)."""
+    table was just made): rows of (customer, name, company, p6, other, the
+    topics both care about joined by \x1f and then, after \x1e, those both are
+    only tagged, the other's name: lately.introduction_rows)."""
     if not fresh:
         _exec(f"DELETE FROM {TABLE} WHERE reason = 'introduction'")
     if rows:  # (25 at most: one statement)

@@ -362,3 +362,41 @@ def test_the_row_the_keys_reach_keeps_its_highlight_when_the_next_page_comes(qtb
     shown = window.current_customer()
     selected = [i.data(ITEM_ROLE).customer_id for i in panel.list.selectionModel().selectedIndexes()]
     assert selected == [shown]
+
+
+def test_a_down_with_nothing_more_to_read_is_not_kept_for_later(qtbot):
+    """Every row read, the last one's item gone (its place kept after the last
+    row): a Down there has no page to wait for. Before, it was kept all the
+    same, and a row put in at the end much later (a colleague's change), with
+    the keys long gone elsewhere, was made current and scrolled to. Found by
+    review; a list of its own, its rows given by hand."""
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    from journal.rules.lately import AttentionItem
+    from ui.lately.lately_panel import AttentionList
+
+    def item(n, p6):
+        return AttentionItem(n, f"Cust{n:02}", "", "cadence", p6, None, "due", None, None, (10, 30, None, ""))
+
+    box = QWidget()
+    qtbot.addWidget(box)
+    layout = QVBoxLayout(box)
+    layout.addWidget(other := QLineEdit())
+    layout.addWidget(found := AttentionList())
+    model = AttentionModel()
+    found.setModel(model)
+    box.show()
+    qtbot.waitExposed(box)
+    items = [item(n, 600 - n) for n in range(5)]
+    model.set_rows(items, 5)
+    found.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is found)
+    key(qtbot, Qt.Key.Key_End)
+    model.replace_rows(items[:4], 4)  # the last item leaves: its place is kept, after the last row
+    assert not found.currentIndex().isValid() and found.place() == 4 and not model.canFetchMore()
+    key(qtbot, Qt.Key.Key_Down)  # nothing after it, nothing more to read
+    other.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is other)
+    model.replace_rows(items[:4] + [item(9, 100)], 5)  # later: a row put in at the end
+    QApplication.processEvents()  # (a carried Down comes on the event loop's next turn: this one)
+    assert not found.currentIndex().isValid()

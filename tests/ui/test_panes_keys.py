@@ -275,3 +275,37 @@ def test_shift_f10_opens_a_fields_menu_in_a_dialog_too(qtbot, make_window):
     from journal.storage.models import Interaction
 
     assert Interaction.select().where(Interaction.summary == "Brought the samples").count() == 1
+
+
+def test_shift_f10_in_a_dialog_before_any_main_window(qtbot):
+    """The start-up's dialogs (unlock a journal, connect to a team server) come
+    before the main window: the application's Shift+F10 (made at start, as
+    app.run does) reaches them too. Found by review in a real window."""
+    from PySide6.QtWidgets import QDialog, QMenu, QVBoxLayout
+
+    from ui.window import panes
+
+    from .test_main_window import drive_dialog
+
+    panes.install_menu_key()
+    panes.install_menu_key()  # (once is enough; twice makes no second shortcut)
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    QVBoxLayout(dialog).addWidget(host := QLineEdit())
+    seen = {}
+
+    def in_it(shown):
+        qtbot.waitUntil(shown.isActiveWindow)
+        host.setFocus()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is host)
+        qtbot.keyClicks(host, "db.example.com")
+        qtbot.keyClick(host, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+        menu = QApplication.activePopupWidget()
+        seen["menu"] = isinstance(menu, QMenu) and menu.isVisible()
+        if menu is not None:
+            menu.close()
+        shown.reject()
+
+    drive_dialog(qtbot, in_it)
+    dialog.exec()
+    assert seen["menu"]

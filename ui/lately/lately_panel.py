@@ -402,8 +402,9 @@ class AttentionList(QListView):
                 return QModelIndex()
             return super().moveCursor(action, modifiers)
         if action in (move.MoveDown, move.MoveNext, move.MovePageDown):
-            if after >= count:  # nothing after the place read yet: the next page is asked for
-                self._await_down()
+            if after >= count:  # nothing after the place read yet: the next page is asked for, if there is one
+                if model.asked or model.canFetchMore(QModelIndex()):
+                    self._await_down()
                 return QModelIndex()
             target = after
         elif action in (move.MoveUp, move.MovePrevious, move.MovePageUp):
@@ -440,6 +441,7 @@ class AttentionList(QListView):
         painter.end()
 
     def focusOutEvent(self, event):
+        self._down_awaited = None  # the keys gone elsewhere: a page coming later moves nothing
         super().focusOutEvent(event)
         if self._place is not None:
             self.viewport().update()  # the place's line goes with the focus

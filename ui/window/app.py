@@ -31,6 +31,9 @@ def run(db_path: str | None = None, demo: bool = False, measure_startup: bool = 
     app.setWindowIcon(app_icon())
     theme.apply(app)
     close_on_terminate(app)
+    from ui.window import panes
+
+    panes.install_menu_key()  # Shift+F10 in the start-up's dialogs too (unlock, connect, recovery)
 
     from journal.storage import team
 

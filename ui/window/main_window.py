@@ -241,8 +241,7 @@ class MainWindow(QMainWindow):
         # this window and in the dialogs it opens.
         from ui.window import panes
 
-        self._menu_keys = panes.MenuKey(self)
-        self._menu_keys._focus_changed(None, self)  # (this window's before it has the focus)
+        panes.install_menu_key(self)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)

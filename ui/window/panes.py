@@ -98,22 +98,33 @@ def open_context_menu() -> bool:
     return True
 
 
+def install_menu_key(*windows: QWidget) -> None:
+    """Shift+F10 for the whole application from now on (made once: for the
+    start-up's dialogs, before any main window, and every window after), and
+    for `windows` at once, before the focus is in them."""
+    app = QApplication.instance()
+    key = app.findChild(MenuKey) or MenuKey(app)
+    for window in windows:
+        key.cover(window)
+
+
 class MenuKey(QObject):
     """Shift+F10 in every window of the application, dialogs too: each window
     the focus enters gets a shortcut for open_context_menu (a shortcut of the
-    main window alone is shut out while a dialog is modal). Made by the main
-    window; no watching of every event, only of where the focus goes."""
+    main window alone is shut out while a dialog is modal). No watching of
+    every event, only of where the focus goes."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         QApplication.instance().focusChanged.connect(self._focus_changed)
         if QApplication.focusWidget() is not None:
-            self._focus_changed(None, QApplication.focusWidget())
+            self.cover(QApplication.focusWidget().window())
 
     def _focus_changed(self, _old, new) -> None:
-        if new is None:
-            return
-        window = new.window()
+        if new is not None:
+            self.cover(new.window())
+
+    def cover(self, window: QWidget) -> None:
         # Not a popup's (a completer's list) nor a floating panel's: Qt counts
         # them in the window under them, whose shortcut would then be a second.
         if window.property("lately-menu-key") or window.windowType() not in (Qt.WindowType.Window,

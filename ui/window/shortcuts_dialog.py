@@ -32,7 +32,7 @@ IN_THE_VIEWS = (
         ("Ctrl+1, F6", "Into the panel's list (Ctrl+1 again hides the panel)"),
         ("Up, Down, Home, End", "Move from item to item (End: the last read so far; the next are read)"),
         ("Enter", "Open the customer"),
-        ("Shift+F10, Menu key", "Log it, Card, Snooze or Open"),
+        ("Shift+F10, Menu key", "Log what I did, Open, Add to the cards, Snooze"),
     )),
     ("Search everything", (
         ("Up, Down", "Move through the results"),
