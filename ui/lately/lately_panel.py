@@ -74,8 +74,12 @@ class AttentionModel(RowsModel):
         self.asked = False
         self.endResetModel()
 
+    def more_to_read(self) -> bool:
+        """Rows beyond those read (asked for already or not)."""
+        return len(self.rows) < self.total
+
     def canFetchMore(self, parent=QModelIndex()):
-        return not parent.isValid() and len(self.rows) < self.total and not self.asked
+        return not parent.isValid() and self.more_to_read() and not self.asked
 
     def fetchMore(self, parent=QModelIndex()):
         if parent.isValid() or not self.canFetchMore():
@@ -397,13 +401,13 @@ class AttentionList(QListView):
         if after is None:
             current = self.currentIndex()
             if (action in (move.MoveDown, move.MoveNext) and current.isValid() and current.row() == count - 1
-                    and (model.asked or model.canFetchMore(QModelIndex()))):
+                    and model.more_to_read()):
                 self._await_down()  # the last row read, more to come
                 return QModelIndex()
             return super().moveCursor(action, modifiers)
         if action in (move.MoveDown, move.MoveNext, move.MovePageDown):
             if after >= count:  # nothing after the place read yet: the next page is asked for, if there is one
-                if model.asked or model.canFetchMore(QModelIndex()):
+                if model.more_to_read():
                     self._await_down()
                 return QModelIndex()
             target = after

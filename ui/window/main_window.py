@@ -898,13 +898,14 @@ class MainWindow(QMainWindow):
         from ui.window import panes
 
         focus = QApplication.focusWidget()
-        shown = self.lately.isVisible()
-        target = panes.target_in(self.lately, self.lately.list) if shown else None
-        if shown and (target is None or (focus is not None and self.lately.isAncestorOf(focus))):
-            self.lately.setVisible(False)  # (with nothing in it to take the keys: a plain show or hide)
-            return
-        self.lately.setVisible(True)
-        target = panes.target_in(self.lately, self.lately.list)  # (the list, or behind an empty state its first field)
+        if self.lately.isVisible():
+            target = panes.target_in(self.lately, self.lately.list)  # (behind an empty state: its first field)
+            if target is None or (focus is not None and self.lately.isAncestorOf(focus)):
+                self.lately.setVisible(False)  # (with nothing in it to take the keys: a plain show or hide)
+                return
+        else:
+            self.lately.setVisible(True)
+            target = panes.target_in(self.lately, self.lately.list)
         if target is not None:
             panes.focus_in_its_window(target, Qt.FocusReason.ShortcutFocusReason)
 
